@@ -1,0 +1,158 @@
+//! Kafka's command-line tools as a command language, shared by `kplay`, the browser terminal,
+//! lessons and share links.
+//!
+//! A script is split into [`shell::CommandLine`]s as a POSIX shell would; each command is run
+//! against the [`Cluster`] by the module that emulates the tool it names, and what it prints is
+//! collected in an [`Output`]: the same lines, on the same streams, as Kafka's tool. A failed
+//! command never stops the script and never panics.
+
+pub mod options;
+pub mod shell;
+mod topics;
+
+use crate::engine::Cluster;
+use shell::CommandLine;
+
+/// Which stream a line goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// What a command printed, in order, and whether it failed (exit status 1).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub lines: Vec<(Stream, String)>,
+    pub failed: bool,
+}
+
+impl Output {
+    pub fn out(&mut self, line: impl Into<String>) {
+        self.lines.push((Stream::Stdout, line.into()));
+    }
+
+    pub fn err(&mut self, line: impl Into<String>) {
+        self.lines.push((Stream::Stderr, line.into()));
+    }
+
+    /// Prints `line` on stderr and marks the command failed.
+    pub fn fail(&mut self, line: impl Into<String>) {
+        self.err(line);
+        self.failed = true;
+    }
+
+    /// The stdout lines joined, each ending in '\n' (what `cmd 2>/dev/null` shows).
+    pub fn stdout(&self) -> String {
+        self.stream(Stream::Stdout)
+    }
+
+    /// The stderr lines joined, each ending in '\n'.
+    pub fn stderr(&self) -> String {
+        self.stream(Stream::Stderr)
+    }
+
+    fn stream(&self, which: Stream) -> String {
+        self.lines
+            .iter()
+            .filter(|(stream, _)| *stream == which)
+            .map(|(_, line)| format!("{line}\n"))
+            .collect()
+    }
+}
+
+/// The tool a program name refers to: `kafka-topics.sh`, `bin/kafka-topics.sh` and `kafka-topics`
+/// (the name Confluent's packages install) are one tool.
+fn tool_name(program: &str) -> &str {
+    let base = program.rsplit('/').next().unwrap_or(program);
+    base.strip_suffix(".sh").unwrap_or(base)
+}
+
+/// Runs one command against the cluster.
+pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
+    let mut output = Output::default();
+    let Some((program, args)) = command.words.split_first() else {
+        return output;
+    };
+    match tool_name(program) {
+        "kafka-topics" => topics::run(cluster, args, &mut output),
+        "time" => run_time(cluster, args, &mut output),
+        _ => output.fail(format!("{program}: command not found")),
+    }
+    output
+}
+
+/// Runs a whole script; a line that fails does not stop the ones after it.
+pub fn run_script(cluster: &mut Cluster, script: &str) -> Output {
+    match shell::parse_script(script) {
+        Ok(commands) => {
+            let mut all = Output::default();
+            for command in &commands {
+                let output = run_command(cluster, command);
+                all.lines.extend(output.lines);
+                all.failed |= output.failed;
+            }
+            all
+        }
+        Err(error) => {
+            let mut output = Output::default();
+            output.fail(format!("kplay: syntax error: {error}"));
+            output
+        }
+    }
+}
+
+/// The playground verb `time advance DURATION`.
+fn run_time(cluster: &mut Cluster, args: &[String], output: &mut Output) {
+    match args {
+        [verb, duration] if verb == "advance" => match parse_duration_ms(duration) {
+            Some(ms) => cluster.advance_time(ms),
+            None => output.fail(format!(
+                "time: invalid duration '{duration}' (use a number with ms, s, m, h or d, e.g. 500ms, 10s, 15m, 2h, 7d)"
+            )),
+        },
+        _ => output.fail("usage: time advance DURATION (e.g. 500ms, 10s, 15m, 2h, 7d)"),
+    }
+}
+
+/// `500ms`, `10s`, `15m`, `2h`, `7d` in milliseconds; `None` for anything else.
+pub fn parse_duration_ms(text: &str) -> Option<i64> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number.parse().ok()?;
+    let factor = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return None,
+    };
+    number.checked_mul(factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("500ms"), Some(500));
+        assert_eq!(parse_duration_ms("10s"), Some(10_000));
+        assert_eq!(parse_duration_ms("15m"), Some(900_000));
+        assert_eq!(parse_duration_ms("2h"), Some(7_200_000));
+        assert_eq!(parse_duration_ms("7d"), Some(604_800_000));
+        for bad in ["", "5", "ms", "5x", "-5s", "99999999999999999999d"] {
+            assert_eq!(parse_duration_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_program_fails_and_script_goes_on() {
+        let mut cluster = Cluster::new(Default::default());
+        let output = run_script(&mut cluster, "nope\ntime advance 1s\n");
+        assert!(output.failed);
+        assert_eq!(output.stderr(), "nope: command not found\n");
+        assert_eq!(cluster.now().as_millis(), 1_735_689_601_000);
+    }
+}

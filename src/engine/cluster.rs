@@ -1,0 +1,287 @@
+//! The cluster: its brokers, its topics and the clock and seed that make it deterministic.
+//!
+//! For now the controller's decisions (topic creation, placement, ids) are made here directly, as
+//! KRaft's `ReplicationControlManager` would make them; the quorum, the metadata log and the
+//! brokers' own state machines arrive with replication and KRaft (issues #5 and #6).
+
+use super::clock::{SimClock, SimTime};
+use super::error::{ApiError, ErrorCode};
+use super::ids::Uuid;
+use super::rng::Rng;
+use super::topic;
+use std::collections::BTreeMap;
+
+/// How to build a cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterOptions {
+    /// Node ids are `1..=brokers`, as in Kafka 4's sample configs.
+    pub brokers: i32,
+    pub seed: u64,
+    pub start_time: SimTime,
+}
+
+impl Default for ClusterOptions {
+    fn default() -> Self {
+        ClusterOptions {
+            brokers: 1,
+            seed: 0,
+            start_time: SimTime::DEFAULT_START,
+        }
+    }
+}
+
+/// A broker as the cluster sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerInfo {
+    pub node_id: i32,
+}
+
+/// One partition's placement and leadership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionInfo {
+    pub partition: i32,
+    /// `None` when the partition has no leader (`Leader: none`).
+    pub leader: Option<i32>,
+    /// The replica list; its first entry is the preferred leader.
+    pub replicas: Vec<i32>,
+    pub isr: Vec<i32>,
+}
+
+/// A topic: its id, partitions and the configs set on it (only overrides; defaults live elsewhere).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicInfo {
+    pub name: String,
+    pub id: Uuid,
+    pub partitions: Vec<PartitionInfo>,
+    pub configs: BTreeMap<String, String>,
+}
+
+impl TopicInfo {
+    pub fn replication_factor(&self) -> usize {
+        self.partitions.first().map_or(0, |p| p.replicas.len())
+    }
+}
+
+/// A request to create a topic, as `CreateTopicsRequest` carries it. `None` means "the broker's
+/// default" (-1 on the wire).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewTopic {
+    pub name: String,
+    pub partitions: Option<i32>,
+    pub replication_factor: Option<i16>,
+    pub configs: BTreeMap<String, String>,
+}
+
+/// The whole cluster's state.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    options: ClusterOptions,
+    clock: SimClock,
+    rng: Rng,
+    cluster_id: Uuid,
+    brokers: BTreeMap<i32, BrokerInfo>,
+    topics: BTreeMap<String, TopicInfo>,
+}
+
+/// `num.partitions`' default.
+const DEFAULT_NUM_PARTITIONS: i32 = 1;
+/// `default.replication.factor`'s default.
+const DEFAULT_REPLICATION_FACTOR: i16 = 1;
+
+impl Cluster {
+    pub fn new(options: ClusterOptions) -> Self {
+        let mut rng = Rng::from_seed(options.seed);
+        let cluster_id = Uuid::random(&mut rng);
+        let brokers = (1..=options.brokers.max(1))
+            .map(|node_id| (node_id, BrokerInfo { node_id }))
+            .collect();
+        Cluster {
+            clock: SimClock::starting_at(options.start_time),
+            options,
+            rng,
+            cluster_id,
+            brokers,
+            topics: BTreeMap::new(),
+        }
+    }
+
+    pub fn options(&self) -> &ClusterOptions {
+        &self.options
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.clock.now()
+    }
+
+    pub fn cluster_id(&self) -> Uuid {
+        self.cluster_id
+    }
+
+    pub fn brokers(&self) -> impl Iterator<Item = &BrokerInfo> {
+        self.brokers.values()
+    }
+
+    /// Topics in name order, internal ones included.
+    pub fn topics(&self) -> impl Iterator<Item = &TopicInfo> {
+        self.topics.values()
+    }
+
+    pub fn topic(&self, name: &str) -> Option<&TopicInfo> {
+        self.topics.get(name)
+    }
+
+    /// Moves simulated time forward by `ms` milliseconds.
+    pub fn advance_time(&mut self, ms: i64) {
+        let to = self.clock.now().plus_millis(ms.max(0));
+        self.clock.advance_to(to);
+    }
+
+    /// Creates a topic as the KRaft controller does (`ReplicationControlManager.createTopics`):
+    /// name rules, then existence, then a '.'/'_' collision, then partitions and replicas.
+    pub fn create_topic(&mut self, request: NewTopic) -> Result<&TopicInfo, ApiError> {
+        let name = request.name;
+        topic::validate_name(&name)
+            .map_err(|message| ApiError::new(ErrorCode::InvalidTopicException, message))?;
+        if self.topics.contains_key(&name) {
+            return Err(ApiError::new(
+                ErrorCode::TopicAlreadyExists,
+                format!("Topic '{name}' already exists."),
+            ));
+        }
+        if let Some(existing) = self.colliding_topic(&name) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidTopicException,
+                format!("Topic '{name}' collides with existing topic: {existing}"),
+            ));
+        }
+        let partitions = request.partitions.unwrap_or(DEFAULT_NUM_PARTITIONS);
+        if partitions <= 0 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidPartitions,
+                "Number of partitions was set to an invalid non-positive value.",
+            ));
+        }
+        let replication_factor = request
+            .replication_factor
+            .unwrap_or(DEFAULT_REPLICATION_FACTOR);
+        if replication_factor <= 0 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidReplicationFactor,
+                "Replication factor must be larger than 0, or -1 to use the default value.",
+            ));
+        }
+        let placement = self.place_replicas(partitions, replication_factor)?;
+        let id = Uuid::random(&mut self.rng);
+        let partitions = placement
+            .into_iter()
+            .zip(0..)
+            .map(|(replicas, partition)| PartitionInfo {
+                partition,
+                leader: replicas.first().copied(),
+                isr: replicas.clone(),
+                replicas,
+            })
+            .collect();
+        let info = TopicInfo {
+            name: name.clone(),
+            id,
+            partitions,
+            configs: request.configs,
+        };
+        Ok(self.topics.entry(name).or_insert(info))
+    }
+
+    fn colliding_topic(&self, name: &str) -> Option<&str> {
+        self.topics
+            .keys()
+            .find(|existing| topic::collides(existing, name))
+            .map(String::as_str)
+    }
+
+    /// Rack-unaware placement: partition `p`'s replicas start at broker `p mod N` and continue
+    /// round the ring, so the preferred leaders are spread evenly. (Kafka's `StripedReplicaPlacer`
+    /// with its random start and shuffles arrives with replication, issue #5.)
+    fn place_replicas(
+        &self,
+        partitions: i32,
+        replication_factor: i16,
+    ) -> Result<Vec<Vec<i32>>, ApiError> {
+        let node_ids: Vec<i32> = self.brokers.keys().copied().collect();
+        let broker_count = node_ids.len();
+        let factor = usize::try_from(replication_factor).unwrap_or(0);
+        if factor > broker_count {
+            // StripedReplicaPlacer's message, wrapped as ReplicationControlManager wraps it.
+            return Err(ApiError::new(
+                ErrorCode::InvalidReplicationFactor,
+                format!(
+                    "Unable to replicate the partition {replication_factor} time(s): The target \
+                     replication factor of {replication_factor} cannot be reached because only \
+                     {broker_count} broker(s) are registered."
+                ),
+            ));
+        }
+        let placement = (0..partitions)
+            .map(|p| {
+                let start = usize::try_from(p).unwrap_or(0) % broker_count;
+                (0..factor)
+                    .map(|r| node_ids[(start + r) % broker_count])
+                    .collect()
+            })
+            .collect();
+        Ok(placement)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_topic(name: &str) -> NewTopic {
+        NewTopic {
+            name: name.to_string(),
+            ..NewTopic::default()
+        }
+    }
+
+    #[test]
+    fn create_and_refuse() {
+        let mut cluster = Cluster::new(ClusterOptions::default());
+        let created = cluster.create_topic(new_topic("a.b")).expect("created");
+        assert_eq!(created.partitions.len(), 1);
+        assert_eq!(created.partitions[0].leader, Some(1));
+        let exists = cluster.create_topic(new_topic("a.b")).unwrap_err();
+        assert_eq!(exists.code, ErrorCode::TopicAlreadyExists);
+        assert_eq!(exists.message(), "Topic 'a.b' already exists.");
+        let collision = cluster.create_topic(new_topic("a_b")).unwrap_err();
+        assert_eq!(
+            collision.message(),
+            "Topic 'a_b' collides with existing topic: a.b"
+        );
+        let bad = cluster.create_topic(new_topic("")).unwrap_err();
+        assert_eq!(bad.code, ErrorCode::InvalidTopicException);
+        assert_eq!(cluster.topics().count(), 1);
+    }
+
+    #[test]
+    fn too_many_replicas() {
+        let mut cluster = Cluster::new(ClusterOptions::default());
+        let mut request = new_topic("t");
+        request.replication_factor = Some(3);
+        let error = cluster.create_topic(request).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidReplicationFactor);
+        assert!(error.message().contains("only 1 broker(s) are registered"));
+    }
+
+    #[test]
+    fn ids_follow_the_seed() {
+        let id = |seed| {
+            let mut cluster = Cluster::new(ClusterOptions {
+                seed,
+                ..ClusterOptions::default()
+            });
+            cluster.create_topic(new_topic("t")).map(|t| t.id).ok()
+        };
+        assert_eq!(id(1), id(1));
+        assert_ne!(id(1), id(2));
+    }
+}

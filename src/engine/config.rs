@@ -1,0 +1,1 @@
+//! Topic and broker configuration definitions. (Being written.)

@@ -1,0 +1,170 @@
+//! Kafka outcomes as data.
+//!
+//! A request that Kafka would answer with an error code gets an [`ApiError`]: the code from Kafka's
+//! `org.apache.kafka.common.protocol.Errors` and the message the broker or controller would put in
+//! the response. These are results shown to the user, not failures of the program; misuse and I/O
+//! get their own `thiserror` enums next to the code that can fail, and broken invariants are asserts.
+
+use std::fmt;
+
+/// Error codes with the numbers and names of Kafka's `Errors` enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ErrorCode {
+    None,
+    OffsetOutOfRange,
+    CorruptMessage,
+    UnknownTopicOrPartition,
+    LeaderNotAvailable,
+    NotLeaderOrFollower,
+    RequestTimedOut,
+    MessageTooLarge,
+    InvalidTopicException,
+    NotEnoughReplicas,
+    NotEnoughReplicasAfterAppend,
+    TopicAlreadyExists,
+    InvalidPartitions,
+    InvalidReplicationFactor,
+    InvalidReplicaAssignment,
+    InvalidConfig,
+    InvalidRequest,
+    PolicyViolation,
+    UnknownTopicId,
+}
+
+impl ErrorCode {
+    /// The code on the wire.
+    pub fn code(self) -> i16 {
+        match self {
+            ErrorCode::None => 0,
+            ErrorCode::OffsetOutOfRange => 1,
+            ErrorCode::CorruptMessage => 2,
+            ErrorCode::UnknownTopicOrPartition => 3,
+            ErrorCode::LeaderNotAvailable => 5,
+            ErrorCode::NotLeaderOrFollower => 6,
+            ErrorCode::RequestTimedOut => 7,
+            ErrorCode::MessageTooLarge => 10,
+            ErrorCode::InvalidTopicException => 17,
+            ErrorCode::NotEnoughReplicas => 19,
+            ErrorCode::NotEnoughReplicasAfterAppend => 20,
+            ErrorCode::TopicAlreadyExists => 36,
+            ErrorCode::InvalidPartitions => 37,
+            ErrorCode::InvalidReplicationFactor => 38,
+            ErrorCode::InvalidReplicaAssignment => 39,
+            ErrorCode::InvalidConfig => 40,
+            ErrorCode::InvalidRequest => 42,
+            ErrorCode::PolicyViolation => 44,
+            ErrorCode::UnknownTopicId => 100,
+        }
+    }
+
+    /// Kafka's name for the code, as clients log it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::None => "NONE",
+            ErrorCode::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
+            ErrorCode::CorruptMessage => "CORRUPT_MESSAGE",
+            ErrorCode::UnknownTopicOrPartition => "UNKNOWN_TOPIC_OR_PARTITION",
+            ErrorCode::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
+            ErrorCode::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
+            ErrorCode::RequestTimedOut => "REQUEST_TIMED_OUT",
+            ErrorCode::MessageTooLarge => "MESSAGE_TOO_LARGE",
+            ErrorCode::InvalidTopicException => "INVALID_TOPIC_EXCEPTION",
+            ErrorCode::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
+            ErrorCode::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+            ErrorCode::TopicAlreadyExists => "TOPIC_ALREADY_EXISTS",
+            ErrorCode::InvalidPartitions => "INVALID_PARTITIONS",
+            ErrorCode::InvalidReplicationFactor => "INVALID_REPLICATION_FACTOR",
+            ErrorCode::InvalidReplicaAssignment => "INVALID_REPLICA_ASSIGNMENT",
+            ErrorCode::InvalidConfig => "INVALID_CONFIG",
+            ErrorCode::InvalidRequest => "INVALID_REQUEST",
+            ErrorCode::PolicyViolation => "POLICY_VIOLATION",
+            ErrorCode::UnknownTopicId => "UNKNOWN_TOPIC_ID",
+        }
+    }
+
+    /// The exception's default message (`Errors`' second constructor argument).
+    pub fn default_message(self) -> &'static str {
+        match self {
+            ErrorCode::None => "",
+            ErrorCode::OffsetOutOfRange => {
+                "The requested offset is not within the range of offsets maintained by the server."
+            }
+            ErrorCode::CorruptMessage => {
+                "This message has failed its CRC checksum, exceeds the valid size, has a null key for a compacted topic, or is otherwise corrupt."
+            }
+            ErrorCode::UnknownTopicOrPartition => {
+                "This server does not host this topic-partition."
+            }
+            ErrorCode::LeaderNotAvailable => {
+                "There is no leader for this topic-partition as we are in the middle of a leadership election."
+            }
+            ErrorCode::NotLeaderOrFollower => {
+                "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition."
+            }
+            ErrorCode::RequestTimedOut => "The request timed out.",
+            ErrorCode::MessageTooLarge => {
+                "The request included a message larger than the max message size the server will accept."
+            }
+            ErrorCode::InvalidTopicException => {
+                "The request attempted to perform an operation on an invalid topic."
+            }
+            ErrorCode::NotEnoughReplicas => {
+                "Messages are rejected since there are fewer in-sync replicas than required."
+            }
+            ErrorCode::NotEnoughReplicasAfterAppend => {
+                "Messages are written to the log, but to fewer in-sync replicas than required."
+            }
+            ErrorCode::TopicAlreadyExists => "Topic with this name already exists.",
+            ErrorCode::InvalidPartitions => "Number of partitions is below 1.",
+            ErrorCode::InvalidReplicationFactor => {
+                "Replication factor is below 1 or larger than the number of available brokers."
+            }
+            ErrorCode::InvalidReplicaAssignment => "Replica assignment is invalid.",
+            ErrorCode::InvalidConfig => "Configuration is invalid.",
+            ErrorCode::InvalidRequest => {
+                "This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details."
+            }
+            ErrorCode::PolicyViolation => "Request parameters do not satisfy the configured policy.",
+            ErrorCode::UnknownTopicId => "This server does not host this topic ID.",
+        }
+    }
+}
+
+/// A Kafka error response: a code and the message the server sent with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: Some(message.into()),
+        }
+    }
+
+    /// An error with the code's default message.
+    pub fn bare(code: ErrorCode) -> Self {
+        ApiError {
+            code,
+            message: None,
+        }
+    }
+
+    /// What the client's exception would say: the server's message, or the code's default.
+    pub fn message(&self) -> &str {
+        self.message
+            .as_deref()
+            .unwrap_or_else(|| self.code.default_message())
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for ApiError {}

@@ -1,0 +1,18 @@
+//! The cluster as a pure, deterministic state machine.
+//!
+//! Nothing in here touches the web, the file system or a clock: time comes in as a value
+//! ([`clock::SimTime`]), randomness from one seeded generator ([`rng::Rng`]), and every map that is
+//! iterated is ordered. The same seed and the same commands give the same result natively and in wasm.
+
+pub mod clock;
+pub mod cluster;
+pub mod config;
+pub mod error;
+pub mod ids;
+pub mod partitioner;
+pub mod record;
+pub mod rng;
+pub mod topic;
+
+pub use cluster::{Cluster, ClusterOptions, PartitionInfo, TopicInfo};
+pub use error::{ApiError, ErrorCode};

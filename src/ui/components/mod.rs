@@ -1,0 +1,6 @@
+//! The app's components, one per file: small function components taking `XxxProps`.
+
+pub mod app;
+pub mod cluster_panel;
+pub mod topic_form;
+pub mod topic_list;

@@ -1,0 +1,72 @@
+//! The form that creates a topic. The cluster, not the form, judges the name: whatever Kafka's
+//! controller would answer is what the person sees.
+
+use crate::ui::store::{Action, Outcome, StoreHandle};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[component]
+pub fn TopicForm() -> Html {
+    let store = use_context::<StoreHandle>();
+    let name = use_state(String::new);
+    let partitions = use_state(|| 1_i32);
+
+    let on_name = {
+        let name = name.clone();
+        Callback::from(move |e: InputEvent| {
+            name.set(e.target_unchecked_into::<HtmlInputElement>().value());
+        })
+    };
+    let on_partitions = {
+        let partitions = partitions.clone();
+        Callback::from(move |e: InputEvent| {
+            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+            partitions.set(text.parse().unwrap_or(0));
+        })
+    };
+    let on_submit = {
+        let (store, name, partitions) = (store.clone(), name.clone(), partitions.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(store) = &store {
+                store.dispatch(Action::CreateTopic {
+                    name: (*name).clone(),
+                    partitions: *partitions,
+                });
+            }
+        })
+    };
+
+    let outcome = store.as_ref().and_then(|s| s.last_outcome.clone());
+    html! {
+        <form class="topic-form" onsubmit={on_submit} aria-label="Create a topic">
+            <label>{"Name"}
+                <input data-testid="topic-name" value={(*name).clone()} oninput={on_name}
+                    placeholder="orders" autocomplete="off" spellcheck="false" />
+            </label>
+            <label>{"Partitions"}
+                <input data-testid="topic-partitions" type="number" min="1"
+                    value={partitions.to_string()} oninput={on_partitions} />
+            </label>
+            <button type="submit" data-testid="create-topic">{"Create topic"}</button>
+            { outcome_view(outcome) }
+        </form>
+    }
+}
+
+fn outcome_view(outcome: Option<Outcome>) -> Html {
+    match outcome {
+        None => html! {},
+        Some(Outcome::Created { message, warning }) => html! {
+            <div class="outcome ok" role="status" data-testid="topic-outcome">
+                <div>{message}</div>
+                if let Some(warning) = warning { <div class="warning">{warning}</div> }
+            </div>
+        },
+        Some(Outcome::Refused { code, message }) => html! {
+            <div class="outcome error" role="alert" data-testid="topic-error">
+                <code>{code}</code>{" "}{message}
+            </div>
+        },
+    }
+}

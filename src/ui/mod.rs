@@ -1,0 +1,15 @@
+//! The web app (wasm32 only): Yew function components around one reducer store.
+//!
+//! The [`store`] holds the engine's [`Cluster`](crate::engine::Cluster) and is shared through a
+//! context; components read it and dispatch [`store::Action`]s; nothing else changes the cluster.
+//! Browser handles never enter the store.
+
+pub mod components;
+pub mod store;
+
+use components::app::App;
+
+/// Mounts the app on the page's `<body>`.
+pub fn run() {
+    yew::Renderer::<App>::new().render();
+}

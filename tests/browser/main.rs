@@ -1,0 +1,91 @@
+//! Browser tests: the engine and the app compiled to wasm32, run in headless Chromium by
+//! wasm-bindgen-test (`cargo test --target wasm32-unknown-unknown --test browser`).
+#![cfg(target_arch = "wasm32")]
+
+use kafka_playground::cli::run_script;
+use kafka_playground::engine::{Cluster, ClusterOptions};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The same script gives byte-identical output in wasm and natively: the topic id below is
+/// the one `tests/topics_cli.rs` expects for seed 0 as well.
+#[wasm_bindgen_test]
+fn describe_matches_native_golden() {
+    let mut cluster = Cluster::new(ClusterOptions::default());
+    let output = run_script(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 2\nkafka-topics.sh --describe --topic orders\n",
+    );
+    assert!(!output.failed);
+    assert_eq!(
+        output.stdout(),
+        "Created topic orders.\n\
+         Topic: orders\tTopicId: Gl-EnUkzRuCqpZTxJi0tLA\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: \n\
+         \tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n\
+         \tTopic: orders\tPartition: 1\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n"
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_input_is_refused_without_panicking() {
+    let mut cluster = Cluster::new(ClusterOptions::default());
+    let output = run_script(
+        &mut cluster,
+        "kafka-topics.sh --create --topic ''\nkafka-topics.sh --create --topic '..'\nkafka-topics.sh --bogus\n",
+    );
+    assert!(output.failed);
+    assert_eq!(cluster.topics().count(), 0);
+}
+
+mod app {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+
+    /// Waits until Yew has rendered (it schedules renders on the microtask queue).
+    async fn settle() {
+        gloo::timers::future::TimeoutFuture::new(10).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn app_mounts_and_creates_a_topic() {
+        let document = gloo::utils::document();
+        let root = document.create_element("div").expect("div");
+        document
+            .body()
+            .expect("body")
+            .append_child(&root)
+            .expect("append");
+        yew::Renderer::<kafka_playground::ui::components::app::App>::with_root(root.clone())
+            .render();
+        settle().await;
+        let text = root.text_content().unwrap_or_default();
+        assert!(text.contains("Broker 1"), "{text}");
+        assert!(text.contains("No topics yet"), "{text}");
+
+        let input: web_sys::HtmlInputElement = root
+            .query_selector("[data-testid=topic-name]")
+            .expect("query")
+            .expect("name input")
+            .dyn_into()
+            .expect("input element");
+        input.set_value("payments");
+        let event = web_sys::InputEvent::new("input").expect("event");
+        input.dispatch_event(&event).expect("dispatch");
+        settle().await;
+        let button: web_sys::HtmlElement = root
+            .query_selector("[data-testid=create-topic]")
+            .expect("query")
+            .expect("button")
+            .dyn_into()
+            .expect("html element");
+        button.click();
+        settle().await;
+        let text = root.text_content().unwrap_or_default();
+        assert!(text.contains("Created topic payments."), "{text}");
+        assert!(root
+            .query_selector("[data-topic=payments]")
+            .expect("query")
+            .is_some());
+    }
+}
