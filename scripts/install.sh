@@ -41,11 +41,8 @@ install_test_tools() {
     say "installing the end-to-end test packages (npm ci)"
     npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
   fi
-  if ! python3 -m pip install --quiet --dry-run -r tests/python/requirements.txt 2>/dev/null | grep -q "Would install" &&
-     python3 -c "import kafka" 2>/dev/null; then
-    :
-  else
-    say "installing the Python cross-check packages"
+  if [[ -f tests/python/requirements.txt ]]; then
+    # pip skips what is already at the pinned version, in about a second.
     python3 -m pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
   fi
 }
