@@ -19,7 +19,7 @@ stage() {  # stage NAME COMMAND... : run, time, and remember the test count it p
   local status=${PIPESTATUS[0]}
   set -e
   local count
-  count=$(grep -Eo '(test result: ok\. |# pass )[0-9]+' "$log" | grep -Eo '[0-9]+$' | awk '{s+=$1} END{print s+0}')
+  count=$(grep -Eo '(test result: ok\. |# pass )[0-9]+' "$log" | grep -Eo '[0-9]+$' | awk '{s+=$1} END{print s+0}' || true)
   summary+=("$(printf '%-28s %5s tests  %4ss' "$name" "${count:-0}" $((SECONDS - start)))")
   rm -f "$log"
   if [[ $status -ne 0 ]]; then
@@ -29,8 +29,7 @@ stage() {  # stage NAME COMMAND... : run, time, and remember the test count it p
   fi
 }
 
-stage "native (cargo test)" cargo test --all-targets --no-fail-fast
-stage "native doc tests" cargo test --doc
+stage "native (cargo test)" cargo test --no-fail-fast
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   stage "wasm in Chromium" cargo test --target wasm32-unknown-unknown --test browser
 stage "web build (trunk)" trunk build --release --offline
