@@ -19,6 +19,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod storage;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

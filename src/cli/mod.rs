@@ -6,6 +6,13 @@
 //! collected in an [`Output`]: the same lines, on the same streams, as Kafka's tool. A failed
 //! command never stops the script and never panics.
 
+mod configs;
+mod console_consumer;
+mod console_producer;
+mod dump_log;
+pub mod formatter;
+mod get_offsets;
+pub mod line_reader;
 pub mod options;
 pub mod shell;
 mod topics;
@@ -76,6 +83,13 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
     };
     match tool_name(program) {
         "kafka-topics" => topics::run(cluster, args, &mut output),
+        "kafka-configs" => configs::run(cluster, args, &mut output),
+        "kafka-console-producer" => {
+            console_producer::run(cluster, args, command.input.as_deref(), &mut output)
+        }
+        "kafka-console-consumer" => console_consumer::run(cluster, args, &mut output),
+        "kafka-get-offsets" => get_offsets::run(cluster, args, &mut output),
+        "kafka-dump-log" => dump_log::run(cluster, args, &mut output),
         "time" => run_time(cluster, args, &mut output),
         _ => output.fail(format!("{program}: command not found")),
     }

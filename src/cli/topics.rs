@@ -6,6 +6,7 @@
 use super::options::{self, flag, with_value, OptionSpec, ParsedOptions};
 use super::Output;
 use crate::engine::cluster::NewTopic;
+use crate::engine::config::{configs_column, describe_topic_configs};
 use crate::engine::topic::{self, COLLISION_WARNING};
 use crate::engine::{Cluster, TopicInfo};
 use std::collections::BTreeMap;
@@ -125,7 +126,13 @@ fn create(cluster: &mut Cluster, opts: &ParsedOptions, output: &mut Output) -> R
         configs,
     };
     match cluster.create_topic(request) {
-        Ok(_) => output.out(format!("Created topic {name}.")),
+        Ok(created) => {
+            output.out(format!("Created topic {name}."));
+            // Playground departures (e.g. a segment.bytes below Kafka's 1 MiB minimum).
+            for warning in created.warnings {
+                output.err(warning.message);
+            }
+        }
         Err(error)
             if opts.has("if-not-exists")
                 && error.code == crate::engine::ErrorCode::TopicAlreadyExists => {}
@@ -164,6 +171,7 @@ fn list(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) {
 }
 
 fn describe(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) -> Result<(), Failure> {
+    let store = cluster.broker_configs();
     let topics = selected(cluster, opts);
     if let Some(wanted) = opts.value("topic") {
         if topics.is_empty() && !opts.has("if-exists") {
@@ -173,7 +181,9 @@ fn describe(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) -> Res
         }
     }
     for topic in topics {
-        output.out(describe_topic_line(topic));
+        let entries = describe_topic_configs(store, &topic.configs)
+            .map_err(|e| Failure::Command(e.to_string()))?;
+        output.out(describe_topic_line(topic, &configs_column(&entries)));
         if !opts.has("topics-with-overrides") {
             for line in describe_partition_lines(topic) {
                 output.out(line);
@@ -184,19 +194,14 @@ fn describe(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) -> Res
 }
 
 /// The topic line of `--describe` (`TopicCommand.TopicDescription.printDescription`).
-pub fn describe_topic_line(topic: &TopicInfo) -> String {
-    let configs: Vec<String> = topic
-        .configs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
+pub fn describe_topic_line(topic: &TopicInfo, configs: &str) -> String {
     format!(
         "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}",
         topic.name,
         topic.id,
         topic.partitions.len(),
         topic.replication_factor(),
-        configs.join(",")
+        configs
     )
 }
 

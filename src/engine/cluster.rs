@@ -4,7 +4,9 @@
 //! KRaft's `ReplicationControlManager` would make them; the quorum, the metadata log and the
 //! brokers' own state machines arrive with replication and KRaft (issues #5 and #6).
 
+use super::broker::{default_log_dir, Broker};
 use super::clock::{SimClock, SimTime};
+use super::config::{validate_topic_configs, BrokerConfigStore, Strictness, TopicConfigs, Warning};
 use super::error::{ApiError, ErrorCode};
 use super::ids::Uuid;
 use super::rng::Rng;
@@ -28,12 +30,6 @@ impl Default for ClusterOptions {
             start_time: SimTime::DEFAULT_START,
         }
     }
-}
-
-/// A broker as the cluster sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokerInfo {
-    pub node_id: i32,
 }
 
 /// One partition's placement and leadership.
@@ -79,21 +75,26 @@ pub struct Cluster {
     clock: SimClock,
     rng: Rng,
     cluster_id: Uuid,
-    brokers: BTreeMap<i32, BrokerInfo>,
+    brokers: BTreeMap<i32, Broker>,
     topics: BTreeMap<String, TopicInfo>,
+    broker_configs: BrokerConfigStore,
+    /// The next id `InitProducerId` hands out (`ProducerIdManager` starts a new cluster at 0).
+    next_producer_id: i64,
 }
 
-/// `num.partitions`' default.
-const DEFAULT_NUM_PARTITIONS: i32 = 1;
-/// `default.replication.factor`'s default.
-const DEFAULT_REPLICATION_FACTOR: i16 = 1;
+/// A topic that was created, and the warnings its configs earned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub topic: TopicInfo,
+    pub warnings: Vec<Warning>,
+}
 
 impl Cluster {
     pub fn new(options: ClusterOptions) -> Self {
         let mut rng = Rng::from_seed(options.seed);
         let cluster_id = Uuid::random(&mut rng);
         let brokers = (1..=options.brokers.max(1))
-            .map(|node_id| (node_id, BrokerInfo { node_id }))
+            .map(|node_id| (node_id, Broker::new(node_id, default_log_dir(node_id))))
             .collect();
         Cluster {
             clock: SimClock::starting_at(options.start_time),
@@ -102,7 +103,39 @@ impl Cluster {
             cluster_id,
             brokers,
             topics: BTreeMap::new(),
+            broker_configs: BrokerConfigStore::new(),
+            next_producer_id: 0,
         }
+    }
+
+    pub fn broker_configs(&self) -> &BrokerConfigStore {
+        &self.broker_configs
+    }
+
+    /// A topic's effective configs: its overrides over the brokers' defaults.
+    pub fn topic_configs(&self, name: &str) -> Option<TopicConfigs> {
+        let topic = self.topics.get(name)?;
+        TopicConfigs::resolve(&self.broker_configs, &topic.configs).ok()
+    }
+
+    pub fn broker(&self, node_id: i32) -> Option<&Broker> {
+        self.brokers.get(&node_id)
+    }
+
+    pub fn broker_mut(&mut self, node_id: i32) -> Option<&mut Broker> {
+        self.brokers.get_mut(&node_id)
+    }
+
+    /// `InitProducerId`: a fresh producer id (epoch 0).
+    pub fn init_producer_id(&mut self) -> i64 {
+        let id = self.next_producer_id;
+        self.next_producer_id += 1;
+        id
+    }
+
+    /// The seeded generator, for models that draw (the sticky partitioner, jitter).
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
     }
 
     pub fn options(&self) -> &ClusterOptions {
@@ -117,7 +150,7 @@ impl Cluster {
         self.cluster_id
     }
 
-    pub fn brokers(&self) -> impl Iterator<Item = &BrokerInfo> {
+    pub fn brokers(&self) -> impl Iterator<Item = &Broker> {
         self.brokers.values()
     }
 
@@ -137,8 +170,9 @@ impl Cluster {
     }
 
     /// Creates a topic as the KRaft controller does (`ReplicationControlManager.createTopics`):
-    /// name rules, then existence, then a '.'/'_' collision, then partitions and replicas.
-    pub fn create_topic(&mut self, request: NewTopic) -> Result<&TopicInfo, ApiError> {
+    /// name rules, then existence, then a '.'/'_' collision, then configs, then partitions and
+    /// replicas. On success every replica's broker has an empty log for each partition.
+    pub fn create_topic(&mut self, request: NewTopic) -> Result<Created, ApiError> {
         let name = request.name;
         topic::validate_name(&name)
             .map_err(|message| ApiError::new(ErrorCode::InvalidTopicException, message))?;
@@ -154,7 +188,18 @@ impl Cluster {
                 format!("Topic '{name}' collides with existing topic: {existing}"),
             ));
         }
-        let partitions = request.partitions.unwrap_or(DEFAULT_NUM_PARTITIONS);
+        let defaults = self.broker_configs.resolve().map_err(|e| e.api_error())?;
+        let warnings = validate_topic_configs(
+            Strictness::Playground,
+            &request.configs,
+            &defaults.log_defaults,
+        )
+        .map_err(|e| e.api_error())?;
+        let log_config = defaults
+            .log_defaults
+            .with_overrides(&request.configs)
+            .map_err(|e| e.api_error())?;
+        let partitions = request.partitions.unwrap_or(defaults.num_partitions);
         if partitions <= 0 {
             return Err(ApiError::new(
                 ErrorCode::InvalidPartitions,
@@ -163,7 +208,7 @@ impl Cluster {
         }
         let replication_factor = request
             .replication_factor
-            .unwrap_or(DEFAULT_REPLICATION_FACTOR);
+            .unwrap_or(i16::try_from(defaults.default_replication_factor).unwrap_or(i16::MAX));
         if replication_factor <= 0 {
             return Err(ApiError::new(
                 ErrorCode::InvalidReplicationFactor,
@@ -188,7 +233,33 @@ impl Cluster {
             partitions,
             configs: request.configs,
         };
-        Ok(self.topics.entry(name).or_insert(info))
+        self.create_logs(&info, &log_config);
+        self.topics.insert(name, info.clone());
+        Ok(Created {
+            topic: info,
+            warnings,
+        })
+    }
+
+    /// Each replica's broker creates its empty log, with a roll jitter drawn per segment as
+    /// `LogConfig.randomSegmentJitter` does.
+    fn create_logs(&mut self, topic: &TopicInfo, config: &TopicConfigs) {
+        let now = self.clock.now().as_millis();
+        for partition in &topic.partitions {
+            for replica in &partition.replicas {
+                let jitter = roll_jitter(&mut self.rng, config);
+                if let Some(broker) = self.brokers.get_mut(replica) {
+                    broker.create_log(
+                        &topic.name,
+                        topic.id,
+                        partition.partition,
+                        config.clone(),
+                        jitter,
+                        now,
+                    );
+                }
+            }
+        }
     }
 
     fn colliding_topic(&self, name: &str) -> Option<&str> {
@@ -232,6 +303,16 @@ impl Cluster {
     }
 }
 
+/// `LogConfig.randomSegmentJitter`: uniform in `0..min(segment.jitter.ms, segment.ms)`.
+pub fn roll_jitter(rng: &mut Rng, config: &TopicConfigs) -> i64 {
+    let bound = config.segment_jitter_ms.min(config.segment_ms);
+    if bound <= 0 {
+        return 0;
+    }
+    let bound = u64::try_from(bound).unwrap_or(u64::MAX);
+    i64::try_from(rng.next_u64() % bound).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,9 +327,15 @@ mod tests {
     #[test]
     fn create_and_refuse() {
         let mut cluster = Cluster::new(ClusterOptions::default());
-        let created = cluster.create_topic(new_topic("a.b")).expect("created");
+        let created = cluster
+            .create_topic(new_topic("a.b"))
+            .expect("created")
+            .topic;
         assert_eq!(created.partitions.len(), 1);
         assert_eq!(created.partitions[0].leader, Some(1));
+        let broker = cluster.broker(1).expect("broker 1");
+        assert!(broker.log("a.b", 0).is_some());
+        assert!(broker.store.exists("a.b-0/00000000000000000000.log"));
         let exists = cluster.create_topic(new_topic("a.b")).unwrap_err();
         assert_eq!(exists.code, ErrorCode::TopicAlreadyExists);
         assert_eq!(exists.message(), "Topic 'a.b' already exists.");
@@ -279,7 +366,10 @@ mod tests {
                 seed,
                 ..ClusterOptions::default()
             });
-            cluster.create_topic(new_topic("t")).map(|t| t.id).ok()
+            cluster
+                .create_topic(new_topic("t"))
+                .map(|c| c.topic.id)
+                .ok()
         };
         assert_eq!(id(1), id(1));
         assert_ne!(id(1), id(2));

@@ -4,11 +4,13 @@
 //! ([`clock::SimTime`]), randomness from one seeded generator ([`rng::Rng`]), and every map that is
 //! iterated is ordered. The same seed and the same commands give the same result natively and in wasm.
 
+pub mod broker;
 pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod error;
 pub mod ids;
+pub mod log;
 pub mod partitioner;
 pub mod record;
 pub mod rng;

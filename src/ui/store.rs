@@ -64,7 +64,7 @@ impl Reducible for Store {
                     ..NewTopic::default()
                 };
                 next.last_outcome = Some(match next.cluster.create_topic(request) {
-                    Ok(_) => Outcome::Created {
+                    Ok(_created) => Outcome::Created {
                         message: format!("Created topic {name}."),
                         warning: has_collision_chars(&name).then(|| COLLISION_WARNING.to_string()),
                     },

@@ -1,0 +1,93 @@
+//! One broker: its log dir (a [`FileStore`]) and the partition logs it hosts.
+//!
+//! The log dir holds what Kafka's `LogManager` keeps there: a `<topic>-<partition>/` folder per
+//! hosted replica with its segments and `partition.metadata` (`PartitionMetadataFile`), and at the
+//! top `meta.properties` and the checkpoint files.
+
+use super::ids::Uuid;
+use super::log::{partition_dir, LogConfig, PartitionLog};
+use crate::storage::FileStore;
+use std::collections::BTreeMap;
+
+/// The log dir every broker uses in memory and in the browser (Kafka 4's sample config uses
+/// `/tmp/kraft-combined-logs`; one folder per broker here, because they share a "disk").
+pub fn default_log_dir(node_id: i32) -> String {
+    format!("/tmp/kraft-combined-logs/broker-{node_id}")
+}
+
+/// A topic-partition: the key of everything per partition.
+pub type TopicPartition = (String, i32);
+
+#[derive(Debug, Clone)]
+pub struct Broker {
+    pub node_id: i32,
+    /// Where the log dir is, as shown to people and accepted by `kafka-dump-log.sh --files`.
+    pub log_dir: String,
+    pub store: FileStore,
+    logs: BTreeMap<TopicPartition, PartitionLog>,
+}
+
+impl Broker {
+    pub fn new(node_id: i32, log_dir: String) -> Self {
+        Broker {
+            node_id,
+            log_dir,
+            store: FileStore::default(),
+            logs: BTreeMap::new(),
+        }
+    }
+
+    pub fn logs(&self) -> impl Iterator<Item = &PartitionLog> {
+        self.logs.values()
+    }
+
+    pub fn log(&self, topic: &str, partition: i32) -> Option<&PartitionLog> {
+        self.logs.get(&(topic.to_string(), partition))
+    }
+
+    /// The log and the store it writes to, borrowed together.
+    pub fn log_mut(
+        &mut self,
+        topic: &str,
+        partition: i32,
+    ) -> Option<(&mut PartitionLog, &mut FileStore)> {
+        let log = self.logs.get_mut(&(topic.to_string(), partition))?;
+        Some((log, &mut self.store))
+    }
+
+    /// Creates the replica's empty log and its `partition.metadata` file.
+    pub fn create_log(
+        &mut self,
+        topic: &str,
+        topic_id: Uuid,
+        partition: i32,
+        config: LogConfig,
+        roll_jitter_ms: i64,
+        now: i64,
+    ) {
+        let dir = partition_dir(topic, partition);
+        let log = PartitionLog::create(
+            &mut self.store,
+            topic,
+            partition,
+            config,
+            roll_jitter_ms,
+            now,
+        );
+        // PartitionMetadataFile: "version: 0" and the topic id, so a log is tied to its topic.
+        self.store.replace(
+            &format!("{dir}/partition.metadata"),
+            format!("version: 0\ntopic_id: {topic_id}\n").as_bytes(),
+        );
+        self.logs.insert((topic.to_string(), partition), log);
+    }
+
+    /// Applies a topic's changed configs to every log of it this broker hosts.
+    pub fn set_topic_config(&mut self, topic: &str, config: &LogConfig) {
+        for ((t, _), log) in self.logs.iter_mut() {
+            if t == topic {
+                log.set_config(config.clone());
+            }
+        }
+    }
+}

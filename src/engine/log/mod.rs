@@ -1,0 +1,18 @@
+//! Partition logs: segments, indexes and the files Kafka keeps beside them.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`index`] | `.index` and `.timeindex`: Kafka's sparse offset and time indexes |
+//! | [`segment`] | one segment: its `.log` bytes in the [`FileStore`](crate::storage::FileStore), roll rules |
+//! | [`partition_log`] | one partition's segments, log start/end offsets, high watermark, reads |
+
+pub mod checkpoint;
+pub mod index;
+pub mod meta_properties;
+pub mod partition_log;
+pub mod segment;
+
+pub use partition_log::{partition_dir, AppendInfo, FetchedBatches, PartitionLog};
+
+/// The configs a partition log obeys: the topic's, resolved over the broker's defaults.
+pub use crate::engine::config::TopicConfigs as LogConfig;

@@ -1,0 +1,349 @@
+//! One partition's log on one broker: sealed segments, the active segment, and the offsets that
+//! bound them.
+//!
+//! Follows `UnifiedLog`/`LocalLog`: batches are appended to the active segment, which rolls — only
+//! ever on append — when `LogSegment.shouldRoll` says so; the log start offset, log end offset
+//! and high watermark bound what exists and what consumers may read. Reads go through the
+//! segment's sparse offset index and then scan batch headers, as `LogSegment.read` does.
+
+use super::index::TimestampOffset;
+use super::segment::{BatchSummary, RollParams, RollReason, Segment};
+use super::LogConfig;
+use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::record::{BatchHeader, RecordBatch};
+use crate::storage::FileStore;
+
+/// A segment that rolled, for the trace and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rolled {
+    pub old_base_offset: i64,
+    pub new_base_offset: i64,
+    pub reason: RollReason,
+}
+
+/// What an append did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppendInfo {
+    pub first_offset: i64,
+    pub last_offset: i64,
+    pub rolled: Option<Rolled>,
+}
+
+/// Batches read from the log: whole batches as they are stored, and where they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedBatches {
+    pub bytes: Vec<u8>,
+    pub high_watermark: i64,
+    pub log_start_offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionLog {
+    topic: String,
+    partition: i32,
+    config: LogConfig,
+    sealed: Vec<Segment>,
+    active: Segment,
+    log_start_offset: i64,
+    high_watermark: i64,
+}
+
+/// `topic-partition`, the directory name Kafka gives a partition's log.
+pub fn partition_dir(topic: &str, partition: i32) -> String {
+    format!("{topic}-{partition}")
+}
+
+impl PartitionLog {
+    /// A new, empty log with its first segment at offset 0.
+    pub fn create(
+        store: &mut FileStore,
+        topic: &str,
+        partition: i32,
+        config: LogConfig,
+        roll_jitter_ms: i64,
+        now: i64,
+    ) -> Self {
+        let dir = partition_dir(topic, partition);
+        let active = Segment::create(
+            store,
+            &dir,
+            0,
+            config.segment_index_bytes,
+            roll_jitter_ms,
+            now,
+        );
+        PartitionLog {
+            topic: topic.to_string(),
+            partition,
+            config,
+            sealed: Vec::new(),
+            active,
+            log_start_offset: 0,
+            high_watermark: 0,
+        }
+    }
+
+    pub fn topic(&self) -> &str {
+        &self.topic
+    }
+
+    pub fn partition(&self) -> i32 {
+        self.partition
+    }
+
+    pub fn dir(&self) -> String {
+        partition_dir(&self.topic, self.partition)
+    }
+
+    pub fn config(&self) -> &LogConfig {
+        &self.config
+    }
+
+    /// Applies changed topic configs to this log (they take effect from the next append).
+    pub fn set_config(&mut self, config: LogConfig) {
+        self.config = config;
+    }
+
+    pub fn log_start_offset(&self) -> i64 {
+        self.log_start_offset
+    }
+
+    /// The next offset to be written.
+    pub fn log_end_offset(&self) -> i64 {
+        self.active.next_offset()
+    }
+
+    pub fn high_watermark(&self) -> i64 {
+        self.high_watermark
+    }
+
+    /// Moves the high watermark (replication decides it; it never passes the log end offset).
+    pub fn set_high_watermark(&mut self, offset: i64) {
+        self.high_watermark = offset.clamp(self.log_start_offset, self.log_end_offset());
+    }
+
+    /// Every segment, oldest first; the last is the active one.
+    pub fn segments(&self) -> impl Iterator<Item = &Segment> {
+        self.sealed.iter().chain(std::iter::once(&self.active))
+    }
+
+    pub fn active_segment(&self) -> &Segment {
+        &self.active
+    }
+
+    /// Bytes in all segments' `.log` files.
+    pub fn size_in_bytes(&self) -> i64 {
+        self.segments().map(|s| i64::from(s.size())).sum()
+    }
+
+    /// Appends one batch whose offsets the leader already assigned (they start at the log end
+    /// offset), rolling first if the active segment has no room (`UnifiedLog.maybeRoll`).
+    pub fn append(
+        &mut self,
+        store: &mut FileStore,
+        batch: &BatchSummary,
+        bytes: &[u8],
+        roll_jitter_ms: i64,
+        now: i64,
+    ) -> Result<AppendInfo, ApiError> {
+        if batch.base_offset != self.log_end_offset() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!(
+                    "batch base offset {} is not the log end offset {} of {}",
+                    batch.base_offset,
+                    self.log_end_offset(),
+                    self.dir()
+                ),
+            ));
+        }
+        if batch.size_in_bytes > self.config.max_message_bytes {
+            return Err(ApiError::new(
+                ErrorCode::MessageTooLarge,
+                format!(
+                    "The record batch size in the append to {} is {} bytes which exceeds the maximum configured value of {}.",
+                    self.dir(),
+                    batch.size_in_bytes,
+                    self.config.max_message_bytes
+                ),
+            ));
+        }
+        let rolled = self.maybe_roll(store, batch, roll_jitter_ms, now);
+        self.active
+            .append(store, batch, bytes, self.config.index_interval_bytes);
+        Ok(AppendInfo {
+            first_offset: batch.base_offset,
+            last_offset: batch.last_offset,
+            rolled,
+        })
+    }
+
+    fn maybe_roll(
+        &mut self,
+        store: &mut FileStore,
+        batch: &BatchSummary,
+        roll_jitter_ms: i64,
+        now: i64,
+    ) -> Option<Rolled> {
+        let params = RollParams {
+            max_segment_ms: self.config.segment_ms,
+            max_segment_bytes: self.config.segment_bytes,
+            max_timestamp_in_messages: batch.max_timestamp,
+            max_offset_in_messages: batch.last_offset,
+            messages_size: batch.size_in_bytes,
+            now,
+        };
+        let reason = self.active.should_roll(&params)?;
+        // Kafka replaces an empty active segment with a new one at the same base offset; keeping
+        // it is the same end state.
+        if self.active.is_empty() {
+            return None;
+        }
+        let new_base_offset = self.log_end_offset();
+        let fresh = Segment::create(
+            store,
+            &self.dir(),
+            new_base_offset,
+            self.config.segment_index_bytes,
+            roll_jitter_ms,
+            now,
+        );
+        let mut old = std::mem::replace(&mut self.active, fresh);
+        old.on_become_inactive(store);
+        let old_base_offset = old.base_offset;
+        self.sealed.push(old);
+        Some(Rolled {
+            old_base_offset,
+            new_base_offset,
+            reason,
+        })
+    }
+
+    /// The segment holding `offset`: the last one whose base offset is at or below it.
+    fn segment_for(&self, offset: i64) -> Option<&Segment> {
+        self.segments().filter(|s| s.base_offset <= offset).last()
+    }
+
+    /// `UnifiedLog.read`: whole batches from the one holding `fetch_offset`, up to `max_bytes`
+    /// (but at least one batch, KIP-74) and below `max_offset` (the high watermark for consumers).
+    pub fn read(
+        &self,
+        store: &FileStore,
+        fetch_offset: i64,
+        max_bytes: i32,
+        max_offset: i64,
+    ) -> Result<FetchedBatches, ApiError> {
+        if fetch_offset < self.log_start_offset || fetch_offset > self.log_end_offset() {
+            return Err(ApiError::new(
+                ErrorCode::OffsetOutOfRange,
+                format!(
+                    "Received request for offset {fetch_offset} for partition {}, but we only have log segments in the range {} to {}.",
+                    self.dir(),
+                    self.log_start_offset,
+                    self.log_end_offset()
+                ),
+            ));
+        }
+        let mut bytes = Vec::new();
+        let mut segment = self.segment_for(fetch_offset);
+        while let Some(current) = segment {
+            if self.read_segment(
+                store,
+                current,
+                fetch_offset,
+                max_bytes,
+                max_offset,
+                &mut bytes,
+            ) {
+                break;
+            }
+            segment = self
+                .segments()
+                .find(|s| s.base_offset > current.base_offset);
+        }
+        Ok(FetchedBatches {
+            bytes,
+            high_watermark: self.high_watermark,
+            log_start_offset: self.log_start_offset,
+        })
+    }
+
+    /// Appends to `out` the batches of `segment` that hold offsets from `fetch_offset` to below
+    /// `max_offset`; returns true when the read is complete (limit reached).
+    fn read_segment(
+        &self,
+        store: &FileStore,
+        segment: &Segment,
+        fetch_offset: i64,
+        max_bytes: i32,
+        max_offset: i64,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let Some(file) = store.contents(&segment.log_path()) else {
+            return true;
+        };
+        let start = segment.offset_index().lookup(fetch_offset).position;
+        let mut position = usize::try_from(start).unwrap_or(0);
+        let limit = usize::try_from(max_bytes.max(0)).unwrap_or(0);
+        while let Ok(header) = BatchHeader::parse(&file[position.min(file.len())..]) {
+            let size = usize::try_from(header.size_in_bytes()).unwrap_or(usize::MAX);
+            if header.base_offset >= max_offset || size > file.len() - position {
+                return true;
+            }
+            if header.last_offset() >= fetch_offset {
+                if !out.is_empty() && out.len() + size > limit {
+                    return true;
+                }
+                out.extend_from_slice(&file[position..position + size]);
+            }
+            position += size;
+        }
+        false
+    }
+
+    /// `UnifiedLog.fetchOffsetByTimestamp` for a real timestamp: the first offset whose record
+    /// has a timestamp at or after `target`, found through the time index and then a scan.
+    pub fn offset_for_timestamp(&self, store: &FileStore, target: i64) -> Option<TimestampOffset> {
+        let segment = self
+            .segments()
+            .find(|s| s.max_timestamp_so_far() >= target)?;
+        let from = segment.time_index().lookup(target).offset;
+        let fetched = self
+            .read(
+                store,
+                from.max(self.log_start_offset),
+                i32::MAX,
+                self.high_watermark,
+            )
+            .ok()?;
+        let batches = RecordBatch::decode_all(&fetched.bytes).ok()?;
+        batches.iter().find_map(|batch| {
+            batch
+                .records()
+                .iter()
+                .filter(|r| r.offset >= from && r.offset < self.high_watermark)
+                .map(|r| TimestampOffset {
+                    timestamp: batch.timestamp_of(r),
+                    offset: r.offset,
+                })
+                .find(|t| t.timestamp >= target)
+        })
+    }
+
+    /// ListOffsets `-3` (KIP-734): the offset and timestamp of the record with the largest
+    /// timestamp, the earliest such record when several share it.
+    pub fn max_timestamp_offset(&self) -> Option<TimestampOffset> {
+        self.segments()
+            .filter(|s| s.max_timestamp_so_far() >= 0)
+            .fold(None, |best: Option<TimestampOffset>, s| {
+                let candidate = TimestampOffset {
+                    timestamp: s.max_timestamp_so_far(),
+                    offset: s.offset_of_max_timestamp_so_far(),
+                };
+                match best {
+                    Some(b) if b.timestamp >= candidate.timestamp => Some(b),
+                    _ => Some(candidate),
+                }
+            })
+    }
+}
