@@ -1,8 +1,219 @@
-//! `kafka-console-consumer.sh`. (Being written.)
+//! `kafka-console-consumer.sh`: reads records and prints them with `DefaultMessageFormatter`, as
+//! `org.apache.kafka.tools.consumer.ConsoleConsumer` does.
+//!
+//! In a script the tool stops at `--max-messages`, or when it has caught up with the high
+//! watermark of every partition it reads (the real tool would wait for more; docs/DEPARTURES.md).
+//! Each poll fetches every assigned partition in partition order, up to
+//! `max.partition.fetch.bytes` each. Consumer groups (`--group`, committed offsets) arrive with
+//! issue #7; until then the tool reads without a group.
 
+use super::console_producer::properties;
+use super::formatter::{ConsumedRecord, Formatter};
+use super::options::{self, flag, with_value, OptionSpec, ParsedOptions};
 use super::Output;
+use crate::engine::client::metadata::fetch_topic_metadata;
+use crate::engine::fetch::OffsetSpec;
 use crate::engine::Cluster;
 
-pub(super) fn run(_cluster: &mut Cluster, _args: &[String], output: &mut Output) {
-    output.fail("kafka-console-consumer.sh: not available in the playground yet");
+const SPECS: &[OptionSpec] = &[
+    with_value("bootstrap-server"),
+    with_value("command-config"),
+    with_value("topic"),
+    with_value("include"),
+    with_value("partition"),
+    with_value("offset"),
+    with_value("max-messages"),
+    with_value("timeout-ms"),
+    with_value("property"),
+    with_value("formatter-property"),
+    with_value("formatter"),
+    with_value("formatter-config"),
+    with_value("consumer-property"),
+    with_value("command-property"),
+    with_value("consumer.config"),
+    with_value("group"),
+    with_value("isolation-level"),
+    with_value("key-deserializer"),
+    with_value("value-deserializer"),
+    flag("from-beginning"),
+    flag("skip-message-on-error"),
+    flag("enable-systest-events"),
+    flag("help"),
+    flag("version"),
+];
+
+/// `max.partition.fetch.bytes`' default.
+const MAX_PARTITION_FETCH_BYTES: i32 = 1024 * 1024;
+
+/// Where reading starts in each partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Earliest,
+    Latest,
+    At(i64),
+}
+
+/// `ConsoleConsumerOptions.checkRequiredArgs` and the start it implies.
+fn start_position(opts: &ParsedOptions) -> Result<(Start, Option<i32>), String> {
+    if opts.has("topic") == opts.has("include") {
+        return Err("Exactly one of include/topic is required.".to_string());
+    }
+    if opts.has("include") {
+        return Err("--include (a regular expression of topics) is not available in the playground yet; use --topic".to_string());
+    }
+    if opts.has("group") {
+        return Err(
+            "--group: consumer groups arrive with issue #7; read without a group for now"
+                .to_string(),
+        );
+    }
+    if opts.has("offset") && !opts.has("partition") {
+        return Err("The partition is required when offset is specified.".to_string());
+    }
+    if opts.has("from-beginning") && opts.has("offset") {
+        return Err("Options from-beginning and offset cannot be specified together.".to_string());
+    }
+    let partition = opts.int::<i32>("partition").map_err(|e| e.to_string())?;
+    let start = match opts.value("offset") {
+        None if opts.has("from-beginning") => Start::Earliest,
+        None => Start::Latest,
+        Some("earliest") => Start::Earliest,
+        Some("latest") => Start::Latest,
+        Some(text) => match text.parse::<i64>() {
+            Ok(offset) if offset >= 0 => Start::At(offset),
+            _ => {
+                return Err(format!(
+                    "The provided offset value '{text}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."
+                ))
+            }
+        },
+    };
+    Ok((start, partition))
+}
+
+pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
+    let opts = match options::parse(args, SPECS) {
+        Ok(opts) => opts,
+        Err(error) => return output.fail(error.to_string()),
+    };
+    let setup = start_position(&opts).and_then(|(start, partition)| {
+        let max_messages = opts.int::<i64>("max-messages").map_err(|e| e.to_string())?;
+        let mut props = properties(opts.values("property"))?;
+        props.extend(properties(opts.values("formatter-property"))?);
+        Ok((
+            start,
+            partition,
+            max_messages,
+            Formatter::from_properties(&props),
+        ))
+    });
+    let (start, partition, max_messages, formatter) = match setup {
+        Ok(setup) => setup,
+        Err(message) => return output.fail(message),
+    };
+    let topic = opts.value("topic").unwrap_or_default().to_string();
+    let metadata = match fetch_topic_metadata(cluster, &topic, true) {
+        Ok(metadata) => metadata,
+        Err(error) => return output.fail(error.as_exception()),
+    };
+    if let Some(error) = metadata.first_error {
+        let message = format!(
+            "[Consumer clientId=console-consumer, groupId=console-consumer] Error while fetching metadata with correlation id 2 : {{{topic}={}}}",
+            error.name()
+        );
+        output.err(super::log4j::line(
+            cluster.now().as_millis(),
+            "WARN",
+            &message,
+            "org.apache.kafka.clients.NetworkClient",
+        ));
+    }
+    let partitions: Vec<i32> = match partition {
+        Some(p) if (0..metadata.partition_count).contains(&p) => vec![p],
+        Some(p) => {
+            return output.fail(format!(
+                "Partition {p} of topic {topic} does not exist: it has partitions 0 to {}",
+                metadata.partition_count - 1
+            ))
+        }
+        None => (0..metadata.partition_count).collect(),
+    };
+    let printed = consume(
+        cluster,
+        &topic,
+        &partitions,
+        start,
+        max_messages,
+        &formatter,
+        output,
+    );
+    output.err(format!("Processed a total of {printed} messages"));
+}
+
+/// Polls until caught up or `max_messages` were printed; returns how many were.
+fn consume(
+    cluster: &Cluster,
+    topic: &str,
+    partitions: &[i32],
+    start: Start,
+    max_messages: Option<i64>,
+    formatter: &Formatter,
+    output: &mut Output,
+) -> i64 {
+    let mut positions: Vec<(i32, i64)> = partitions
+        .iter()
+        .map(|&p| {
+            let spec = match start {
+                Start::Earliest => OffsetSpec::Earliest,
+                Start::Latest | Start::At(_) => OffsetSpec::Latest,
+            };
+            let bound = cluster
+                .list_offset(topic, p, spec)
+                .ok()
+                .flatten()
+                .map_or(0, |o| o.offset);
+            // An explicit offset past the end waits at the end; one before the start resets to it
+            // (auto.offset.reset), as the console consumer's seek does.
+            let position = match start {
+                Start::At(offset) => offset.min(bound),
+                _ => bound,
+            };
+            (p, position)
+        })
+        .collect();
+    let mut printed = 0;
+    loop {
+        let mut progressed = false;
+        for (partition, position) in positions.iter_mut() {
+            let Ok(fetched) =
+                cluster.fetch(topic, *partition, *position, MAX_PARTITION_FETCH_BYTES)
+            else {
+                continue;
+            };
+            let from = *position;
+            for batch in &fetched.batches {
+                for record in batch.records().iter().filter(|r| r.offset >= from) {
+                    if max_messages.is_some_and(|max| printed >= max) {
+                        return printed;
+                    }
+                    let line = formatter.format(&ConsumedRecord {
+                        timestamp_type: batch.timestamp_type().name(),
+                        timestamp: batch.timestamp_of(record),
+                        partition: *partition,
+                        offset: record.offset,
+                        headers: &record.headers,
+                        key: record.key.as_deref(),
+                        value: record.value.as_deref(),
+                    });
+                    output.out(line.strip_suffix('\n').unwrap_or(&line).to_string());
+                    printed += 1;
+                    *position = record.offset + 1;
+                    progressed = true;
+                }
+            }
+        }
+        if !progressed || max_messages.is_some_and(|max| printed >= max) {
+            return printed;
+        }
+    }
 }

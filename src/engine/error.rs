@@ -27,6 +27,7 @@ pub enum ErrorCode {
     InvalidReplicaAssignment,
     InvalidConfig,
     InvalidRequest,
+    InvalidTimestamp,
     PolicyViolation,
     UnknownTopicId,
 }
@@ -51,6 +52,7 @@ impl ErrorCode {
             ErrorCode::InvalidReplicationFactor => 38,
             ErrorCode::InvalidReplicaAssignment => 39,
             ErrorCode::InvalidConfig => 40,
+            ErrorCode::InvalidTimestamp => 32,
             ErrorCode::InvalidRequest => 42,
             ErrorCode::PolicyViolation => 44,
             ErrorCode::UnknownTopicId => 100,
@@ -76,9 +78,60 @@ impl ErrorCode {
             ErrorCode::InvalidReplicationFactor => "INVALID_REPLICATION_FACTOR",
             ErrorCode::InvalidReplicaAssignment => "INVALID_REPLICA_ASSIGNMENT",
             ErrorCode::InvalidConfig => "INVALID_CONFIG",
+            ErrorCode::InvalidTimestamp => "INVALID_TIMESTAMP",
             ErrorCode::InvalidRequest => "INVALID_REQUEST",
             ErrorCode::PolicyViolation => "POLICY_VIOLATION",
             ErrorCode::UnknownTopicId => "UNKNOWN_TOPIC_ID",
+        }
+    }
+
+    /// The Java exception a client throws for the code (`Errors`' exception class).
+    pub fn exception_class(self) -> &'static str {
+        match self {
+            ErrorCode::None => "",
+            ErrorCode::OffsetOutOfRange => {
+                "org.apache.kafka.common.errors.OffsetOutOfRangeException"
+            }
+            ErrorCode::CorruptMessage => "org.apache.kafka.common.errors.CorruptRecordException",
+            ErrorCode::UnknownTopicOrPartition => {
+                "org.apache.kafka.common.errors.UnknownTopicOrPartitionException"
+            }
+            ErrorCode::LeaderNotAvailable => {
+                "org.apache.kafka.common.errors.LeaderNotAvailableException"
+            }
+            ErrorCode::NotLeaderOrFollower => {
+                "org.apache.kafka.common.errors.NotLeaderOrFollowerException"
+            }
+            ErrorCode::RequestTimedOut => "org.apache.kafka.common.errors.TimeoutException",
+            ErrorCode::MessageTooLarge => "org.apache.kafka.common.errors.RecordTooLargeException",
+            ErrorCode::InvalidTopicException => {
+                "org.apache.kafka.common.errors.InvalidTopicException"
+            }
+            ErrorCode::NotEnoughReplicas => {
+                "org.apache.kafka.common.errors.NotEnoughReplicasException"
+            }
+            ErrorCode::NotEnoughReplicasAfterAppend => {
+                "org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException"
+            }
+            ErrorCode::TopicAlreadyExists => "org.apache.kafka.common.errors.TopicExistsException",
+            ErrorCode::InvalidPartitions => {
+                "org.apache.kafka.common.errors.InvalidPartitionsException"
+            }
+            ErrorCode::InvalidReplicationFactor => {
+                "org.apache.kafka.common.errors.InvalidReplicationFactorException"
+            }
+            ErrorCode::InvalidReplicaAssignment => {
+                "org.apache.kafka.common.errors.InvalidReplicaAssignmentException"
+            }
+            ErrorCode::InvalidConfig => {
+                "org.apache.kafka.common.errors.InvalidConfigurationException"
+            }
+            ErrorCode::InvalidRequest => "org.apache.kafka.common.errors.InvalidRequestException",
+            ErrorCode::InvalidTimestamp => {
+                "org.apache.kafka.common.errors.InvalidTimestampException"
+            }
+            ErrorCode::PolicyViolation => "org.apache.kafka.common.errors.PolicyViolationException",
+            ErrorCode::UnknownTopicId => "org.apache.kafka.common.errors.UnknownTopicIdException",
         }
     }
 
@@ -124,6 +177,9 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => {
                 "This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details."
             }
+            ErrorCode::InvalidTimestamp => {
+                "The timestamp of the message is out of acceptable range."
+            }
             ErrorCode::PolicyViolation => "Request parameters do not satisfy the configured policy.",
             ErrorCode::UnknownTopicId => "This server does not host this topic ID.",
         }
@@ -158,6 +214,13 @@ impl ApiError {
         self.message
             .as_deref()
             .unwrap_or_else(|| self.code.default_message())
+    }
+}
+
+impl ApiError {
+    /// How a Java client prints the exception: `<class>: <message>`.
+    pub fn as_exception(&self) -> String {
+        format!("{}: {}", self.code.exception_class(), self.message())
     }
 }
 

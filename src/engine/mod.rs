@@ -5,13 +5,16 @@
 //! iterated is ordered. The same seed and the same commands give the same result natively and in wasm.
 
 pub mod broker;
+pub mod client;
 pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod error;
+pub mod fetch;
 pub mod ids;
 pub mod log;
 pub mod partitioner;
+pub mod produce;
 pub mod record;
 pub mod rng;
 pub mod topic;

@@ -134,7 +134,7 @@ pub fn java_date_utc(ms: i64) -> String {
 /// Year, month (1–12) and day (1–31) of a day counted from 1970-01-01, in the proleptic
 /// Gregorian calendar (Howard Hinnant's `civil_from_days`: 400-year eras of 146097 days, with
 /// years starting in March so the leap day falls at the end).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);

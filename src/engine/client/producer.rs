@@ -1,0 +1,405 @@
+//! The producer model: `KafkaProducer` as far as a script can see it.
+//!
+//! A record gets a partition (explicit, `murmur2(key)`, or the built-in sticky partitioner for
+//! keyless records, KIP-480/794), joins that partition's open batch in the accumulator, and a
+//! batch is sent when the next record would take it past `batch.size` or when the producer is
+//! flushed or closed (a script's here-document is read at once, so `linger.ms` never decides).
+//! With `enable.idempotence=true` (Kafka 4's default) batches carry the producer id from
+//! `InitProducerId`, epoch 0 and per-partition sequence numbers. A batch the broker refuses as
+//! too large is split and its records sent one by one, as `Sender` does.
+
+use super::metadata::fetch_topic_metadata;
+use crate::engine::cluster::Cluster;
+use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::partitioner::{
+    choose_partition, BuiltInPartitioner, PartitionChoice, TopicPartitions,
+};
+use crate::engine::record::{
+    record_size_in_bytes, BatchOptions, Header, RecordBatchBuilder, RECORD_BATCH_OVERHEAD,
+};
+use std::collections::BTreeMap;
+
+/// `acks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acks {
+    Zero,
+    One,
+    All,
+}
+
+/// The producer configs the model obeys, with Kafka 4.1's defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProducerConfig {
+    pub client_id: String,
+    pub acks: Acks,
+    pub linger_ms: i64,
+    pub batch_size: i32,
+    pub enable_idempotence: bool,
+    pub max_request_size: i32,
+    pub partitioner_ignore_keys: bool,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            client_id: "producer-1".to_string(),
+            acks: Acks::All,
+            linger_ms: 5,
+            batch_size: 16384,
+            enable_idempotence: true,
+            max_request_size: 1024 * 1024,
+            partitioner_ignore_keys: false,
+        }
+    }
+}
+
+fn invalid(name: &str, value: &str, reason: &str) -> String {
+    format!("Invalid value {value} for configuration {name}: {reason}")
+}
+
+impl ProducerConfig {
+    /// Applies `--producer-property` style settings, with `ConfigDef`'s messages.
+    pub fn apply(&mut self, props: &BTreeMap<String, String>) -> Result<(), String> {
+        let number = |name: &str, value: &str| -> Result<i64, String> {
+            value
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| invalid(name, value, "Not a number of type LONG"))
+        };
+        let mut idempotence_set = None;
+        for (name, value) in props {
+            match name.as_str() {
+                "acks" => {
+                    self.acks = match value.trim() {
+                        "all" | "-1" => Acks::All,
+                        "1" => Acks::One,
+                        "0" => Acks::Zero,
+                        _ => {
+                            return Err(invalid(
+                                name,
+                                value,
+                                "String must be one of: all, -1, 0, 1",
+                            ))
+                        }
+                    }
+                }
+                "linger.ms" => self.linger_ms = number(name, value)?.max(0),
+                "batch.size" => {
+                    self.batch_size = i32::try_from(number(name, value)?.max(0))
+                        .map_err(|_| invalid(name, value, "Not a number of type INT"))?
+                }
+                "max.request.size" => {
+                    self.max_request_size = i32::try_from(number(name, value)?.max(0))
+                        .map_err(|_| invalid(name, value, "Not a number of type INT"))?
+                }
+                "enable.idempotence" => idempotence_set = Some(parse_bool(name, value)?),
+                "partitioner.ignore.keys" => {
+                    self.partitioner_ignore_keys = parse_bool(name, value)?
+                }
+                "client.id" => self.client_id = value.clone(),
+                _ => {}
+            }
+        }
+        match idempotence_set {
+            // ProducerConfig.postProcessAndValidateIdempotenceConfigs
+            Some(true) if self.acks != Acks::All => {
+                return Err("Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.".to_string())
+            }
+            Some(enabled) => self.enable_idempotence = enabled,
+            // Idempotence is on by default, but quietly off when acks is not all.
+            None => self.enable_idempotence = self.acks == Acks::All,
+        }
+        Ok(())
+    }
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(invalid(
+            name,
+            value,
+            "Expected value to be either true or false",
+        )),
+    }
+}
+
+/// A record to send.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProducerRecord {
+    pub topic: String,
+    pub partition: Option<i32>,
+    pub timestamp: Option<i64>,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<Header>,
+}
+
+/// Where an acknowledged record landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordMetadata {
+    pub partition: i32,
+    pub offset: i64,
+    pub timestamp: i64,
+}
+
+/// What happened to one `send`, in send order.
+pub type SendResult = Result<RecordMetadata, ApiError>;
+
+struct OpenBatch {
+    builder: RecordBatchBuilder,
+    /// The send indexes of the records in the batch, with their timestamps.
+    sends: Vec<(usize, i64)>,
+}
+
+pub struct Producer {
+    config: ProducerConfig,
+    producer_id: i64,
+    sequences: BTreeMap<(String, i32), i32>,
+    partitioners: BTreeMap<String, BuiltInPartitioner>,
+    open: BTreeMap<(String, i32), OpenBatch>,
+    results: Vec<Option<SendResult>>,
+    /// Client log lines (metadata warnings), in order.
+    pub log: Vec<String>,
+    metadata_requests: i32,
+}
+
+impl Producer {
+    /// A producer; an idempotent one asks the cluster for a producer id first.
+    pub fn new(cluster: &mut Cluster, config: ProducerConfig) -> Self {
+        let producer_id = if config.enable_idempotence {
+            cluster.init_producer_id()
+        } else {
+            -1
+        };
+        Producer {
+            config,
+            producer_id,
+            sequences: BTreeMap::new(),
+            partitioners: BTreeMap::new(),
+            open: BTreeMap::new(),
+            results: Vec::new(),
+            log: Vec::new(),
+            metadata_requests: 0,
+        }
+    }
+
+    /// `KafkaProducer.send`: returns the send's index; its result comes from [`Producer::close`].
+    pub fn send(&mut self, cluster: &mut Cluster, record: ProducerRecord) -> usize {
+        let index = self.results.len();
+        self.results.push(None);
+        if let Err(error) = self.try_send(cluster, index, record) {
+            self.results[index] = Some(Err(error));
+        }
+        index
+    }
+
+    fn try_send(
+        &mut self,
+        cluster: &mut Cluster,
+        index: usize,
+        record: ProducerRecord,
+    ) -> Result<(), ApiError> {
+        let partition_count = self.partition_count(cluster, &record.topic)?;
+        let timestamp = record
+            .timestamp
+            .unwrap_or_else(|| cluster.now().as_millis());
+        let upper_bound = u64::from(RECORD_BATCH_OVERHEAD)
+            + record_size_in_bytes(
+                i32::MAX,
+                i64::MAX,
+                record.key.as_deref(),
+                record.value.as_deref(),
+                &record.headers,
+            );
+        if upper_bound > u64::try_from(self.config.max_request_size).unwrap_or(0) {
+            return Err(ApiError::new(
+                ErrorCode::MessageTooLarge,
+                format!(
+                    "The message is {upper_bound} bytes when serialized which is larger than {}, which is the value of the max.request.size configuration.",
+                    self.config.max_request_size
+                ),
+            ));
+        }
+        let choice = choose_partition(
+            record.partition,
+            record.key.as_deref(),
+            partition_count,
+            self.config.partitioner_ignore_keys,
+        )
+        .map_err(|e| ApiError::new(ErrorCode::UnknownTopicOrPartition, e.to_string()))?;
+        let all: Vec<i32> = (0..partition_count).collect();
+        let topology = TopicPartitions {
+            num_partitions: partition_count,
+            available: &all,
+        };
+        let partition = match choice {
+            PartitionChoice::Explicit(p) | PartitionChoice::Keyed(p) => p,
+            PartitionChoice::Sticky => {
+                let sticky = self.sticky(&record.topic)?;
+                sticky
+                    .peek_current_partition(topology, &mut || cluster.rng().next_u32())
+                    .map_err(|e| ApiError::new(ErrorCode::UnknownTopicOrPartition, e.to_string()))?
+            }
+        };
+        let size = record_size_in_bytes(
+            0,
+            0,
+            record.key.as_deref(),
+            record.value.as_deref(),
+            &record.headers,
+        );
+        let key = (record.topic.clone(), partition);
+        let full = self.open.get(&key).is_some_and(|open| {
+            let next = open.builder.size_of_next(
+                timestamp,
+                record.key.as_deref(),
+                record.value.as_deref(),
+                &record.headers,
+            );
+            !open.builder.is_empty()
+                && open.builder.size_in_bytes() + next
+                    > u64::try_from(self.config.batch_size).unwrap_or(0)
+        });
+        if full {
+            self.send_batch(cluster, &key);
+        }
+        let new_batch = !self.open.contains_key(&key);
+        let open = self.open.entry(key).or_insert_with(|| OpenBatch {
+            builder: RecordBatchBuilder::with_base_offset(0),
+            sends: Vec::new(),
+        });
+        open.builder
+            .append(timestamp, record.key, record.value, record.headers)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
+        open.sends.push((index, timestamp));
+        if choice == PartitionChoice::Sticky {
+            // RecordAccumulator counts the batch header when a record starts a new batch.
+            let appended = size
+                + if new_batch {
+                    u64::from(RECORD_BATCH_OVERHEAD)
+                } else {
+                    0
+                };
+            let appended = i32::try_from(appended).unwrap_or(i32::MAX);
+            if let Some(sticky) = self.partitioners.get_mut(&record.topic) {
+                let _ = sticky.update_partition_info(appended, full, topology, &mut || {
+                    cluster.rng().next_u32()
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn sticky(&mut self, topic: &str) -> Result<&mut BuiltInPartitioner, ApiError> {
+        if !self.partitioners.contains_key(topic) {
+            let partitioner = BuiltInPartitioner::new(self.config.batch_size.max(1))
+                .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
+            self.partitioners.insert(topic.to_string(), partitioner);
+        }
+        self.partitioners
+            .get_mut(topic)
+            .ok_or_else(|| ApiError::bare(ErrorCode::InvalidRequest))
+    }
+
+    fn partition_count(&mut self, cluster: &mut Cluster, topic: &str) -> Result<i32, ApiError> {
+        let known = cluster.topic(topic).is_some();
+        if !known {
+            self.metadata_requests += 1;
+        }
+        let metadata = fetch_topic_metadata(cluster, topic, true)?;
+        if let Some(error) = metadata.first_error {
+            self.log.push(format!(
+                "[Producer clientId={}] Error while fetching metadata with correlation id {} : {{{topic}={}}}",
+                self.config.client_id,
+                self.metadata_requests,
+                error.name()
+            ));
+        }
+        Ok(metadata.partition_count)
+    }
+
+    /// Sends one partition's open batch and records each of its sends' results.
+    fn send_batch(&mut self, cluster: &mut Cluster, key: &(String, i32)) {
+        let Some(open) = self.open.remove(key) else {
+            return;
+        };
+        let result = self.append(cluster, key, &open);
+        match result {
+            Err(error) if error.code == ErrorCode::MessageTooLarge && open.sends.len() > 1 => {
+                // Sender splits a too-large batch and retries (RecordAccumulator.splitAndReenqueue).
+                for (send, record) in open.sends.iter().zip(open.builder.build().into_records()) {
+                    let mut single = RecordBatchBuilder::with_base_offset(0);
+                    let _ =
+                        single.append(record.timestamp, record.key, record.value, record.headers);
+                    let single = OpenBatch {
+                        builder: single,
+                        sends: vec![*send],
+                    };
+                    let outcome = self.append(cluster, key, &single);
+                    self.record_results(key.1, &single, outcome);
+                }
+            }
+            outcome => self.record_results(key.1, &open, outcome),
+        }
+    }
+
+    fn append(
+        &mut self,
+        cluster: &mut Cluster,
+        key: &(String, i32),
+        open: &OpenBatch,
+    ) -> Result<i64, ApiError> {
+        let sequence = self.sequences.get(key).copied().unwrap_or(0);
+        let options = if self.config.enable_idempotence {
+            BatchOptions {
+                producer_id: self.producer_id,
+                producer_epoch: 0,
+                base_sequence: sequence,
+                ..BatchOptions::default()
+            }
+        } else {
+            BatchOptions::default()
+        };
+        let mut builder = RecordBatchBuilder::new(0, options)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
+        for record in open.builder.clone().build().into_records() {
+            builder
+                .append(record.timestamp, record.key, record.value, record.headers)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
+        }
+        let info = cluster.append_batch(&key.0, key.1, builder.build())?;
+        let count = i32::try_from(open.sends.len()).unwrap_or(i32::MAX);
+        self.sequences.insert(
+            key.clone(),
+            crate::engine::record::increment_sequence(sequence, count),
+        );
+        Ok(info.first_offset)
+    }
+
+    fn record_results(&mut self, partition: i32, open: &OpenBatch, outcome: Result<i64, ApiError>) {
+        for (position, (send, timestamp)) in open.sends.iter().enumerate() {
+            let result = outcome.clone().map(|base| RecordMetadata {
+                partition,
+                offset: base + i64::try_from(position).unwrap_or(0),
+                timestamp: *timestamp,
+            });
+            if let Some(slot) = self.results.get_mut(*send) {
+                *slot = Some(result);
+            }
+        }
+    }
+
+    /// `KafkaProducer.close`: sends every open batch and returns each send's result, in order.
+    pub fn close(mut self, cluster: &mut Cluster) -> Vec<SendResult> {
+        let keys: Vec<(String, i32)> = self.open.keys().cloned().collect();
+        for key in keys {
+            self.send_batch(cluster, &key);
+        }
+        self.results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(ApiError::bare(ErrorCode::RequestTimedOut))))
+            .collect()
+    }
+}

@@ -1,0 +1,110 @@
+//! The leader's side of a produce: `ReplicaManager.appendRecordsToLeader` for one partition.
+//!
+//! The leader validates the batch as `LogValidator` does (timestamps against
+//! `message.timestamp.before/after.max.ms`, `LogAppendTime` stamping), assigns offsets from its
+//! log end offset and its leader epoch, and appends. With one replica the high watermark follows
+//! the log end offset at once; replication (issue #5) moves it through follower fetches.
+
+use super::cluster::Cluster;
+use super::config::TopicConfigs;
+use super::error::{ApiError, ErrorCode};
+use super::log::segment::BatchSummary;
+use super::log::AppendInfo;
+use super::record::{RecordBatch, TimestampType};
+
+impl Cluster {
+    /// Appends `batch` (offsets relative to 0 as a producer sends them) to the leader's log of
+    /// `topic`-`partition`.
+    pub fn append_batch(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        mut batch: RecordBatch,
+    ) -> Result<AppendInfo, ApiError> {
+        let now = self.now().as_millis();
+        let leader = self.leader_of(topic, partition)?;
+        let config = self
+            .topic_configs(topic)
+            .ok_or_else(|| ApiError::bare(ErrorCode::UnknownTopicOrPartition))?;
+        validate_timestamps(&batch, &config, now, topic, partition)?;
+        if config.message_timestamp_type == super::config::TimestampType::LogAppendTime {
+            batch.set_max_timestamp(TimestampType::LogAppendTime, now);
+        }
+        let jitter = super::cluster::roll_jitter(self.rng(), &config);
+        let broker = self
+            .broker_mut(leader)
+            .ok_or_else(|| ApiError::bare(ErrorCode::LeaderNotAvailable))?;
+        let (log, store) = broker
+            .log_mut(topic, partition)
+            .ok_or_else(|| ApiError::bare(ErrorCode::NotLeaderOrFollower))?;
+        batch.set_base_offset(log.log_end_offset());
+        batch.set_partition_leader_epoch(0);
+        let summary = summarize(&batch);
+        let bytes = batch.encode();
+        let info = log.append(store, &summary, &bytes, jitter, now)?;
+        let end = log.log_end_offset();
+        log.set_high_watermark(end);
+        Ok(info)
+    }
+
+    /// The partition's leader, or Kafka's error for a missing topic or partition.
+    pub fn leader_of(&self, topic: &str, partition: i32) -> Result<i32, ApiError> {
+        let info = self
+            .topic(topic)
+            .and_then(|t| t.partitions.iter().find(|p| p.partition == partition))
+            .ok_or_else(|| ApiError::bare(ErrorCode::UnknownTopicOrPartition))?;
+        info.leader
+            .ok_or_else(|| ApiError::bare(ErrorCode::LeaderNotAvailable))
+    }
+}
+
+/// What the log keeps about a batch (`LogAppendInfo`): the record with the largest timestamp is
+/// the first such record, as `LogValidator.assignOffsetsNonCompressed` finds it.
+pub fn summarize(batch: &RecordBatch) -> BatchSummary {
+    let mut max = (i64::MIN, batch.base_offset());
+    for record in batch.records() {
+        let timestamp = batch.timestamp_of(record);
+        if timestamp > max.0 {
+            max = (timestamp, record.offset);
+        }
+    }
+    if batch.timestamp_type() == TimestampType::LogAppendTime {
+        max = (batch.max_timestamp(), batch.base_offset());
+    }
+    BatchSummary {
+        base_offset: batch.base_offset(),
+        last_offset: batch.last_offset(),
+        max_timestamp: batch.max_timestamp(),
+        offset_of_max_timestamp: max.1,
+        size_in_bytes: i32::try_from(batch.size_in_bytes()).unwrap_or(i32::MAX),
+        record_count: batch.record_count(),
+    }
+}
+
+/// `LogValidator.validateTimestamp` for `CreateTime` topics (KIP-937 bounds).
+fn validate_timestamps(
+    batch: &RecordBatch,
+    config: &TopicConfigs,
+    now: i64,
+    topic: &str,
+    partition: i32,
+) -> Result<(), ApiError> {
+    if config.message_timestamp_type != super::config::TimestampType::CreateTime {
+        return Ok(());
+    }
+    let earliest = now.saturating_sub(config.message_timestamp_before_max_ms);
+    let latest = now.saturating_add(config.message_timestamp_after_max_ms);
+    for record in batch.records() {
+        let timestamp = batch.timestamp_of(record);
+        if timestamp < earliest || timestamp > latest {
+            return Err(ApiError::new(
+                ErrorCode::InvalidTimestamp,
+                format!(
+                    "Timestamp {timestamp} of message with offset {} is out of range. The timestamp should be within [{earliest}, {latest}] in {topic}-{partition}",
+                    record.offset
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
