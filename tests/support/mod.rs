@@ -1,0 +1,67 @@
+//! Test support shared by the scenario tests: run a script on a fresh cluster, produce records,
+//! look at a partition's log. Each test file includes it with `mod support;`.
+#![allow(dead_code)]
+
+use kafka_playground::cli::{run_script, Output};
+use kafka_playground::engine::log::PartitionLog;
+use kafka_playground::engine::{Cluster, ClusterOptions};
+
+/// A fresh one-broker cluster with seed 0 and the default start time.
+pub fn cluster() -> Cluster {
+    Cluster::new(ClusterOptions::default())
+}
+
+/// Runs `script` on a fresh cluster and returns what it printed and the cluster after it.
+pub fn run(script: &str) -> (Output, Cluster) {
+    let mut cluster = cluster();
+    let output = run_script(&mut cluster, script);
+    (output, cluster)
+}
+
+/// Runs `script` and panics with its output if any line failed.
+pub fn run_ok(cluster: &mut Cluster, script: &str) -> Output {
+    let output = run_script(cluster, script);
+    assert!(
+        !output.failed,
+        "script failed:\n{script}\n--- stdout\n{}--- stderr\n{}",
+        output.stdout(),
+        output.stderr()
+    );
+    output
+}
+
+/// Produces `n` records `key-i`/`value-i` (keyless when `keyed` is false) to `topic` in one
+/// console-producer run.
+pub fn produce_n(cluster: &mut Cluster, topic: &str, n: usize, keyed: bool) {
+    let lines: String = (0..n)
+        .map(|i| {
+            if keyed {
+                format!("key-{i}:value-{i}\n")
+            } else {
+                format!("value-{i}\n")
+            }
+        })
+        .collect();
+    let props = if keyed {
+        " --property parse.key=true --property key.separator=:"
+    } else {
+        ""
+    };
+    run_ok(
+        cluster,
+        &format!("kafka-console-producer.sh --topic {topic}{props} <<EOF\n{lines}EOF\n"),
+    );
+}
+
+/// Broker 1's log of `topic`-`partition`.
+pub fn log<'a>(cluster: &'a Cluster, topic: &str, partition: i32) -> &'a PartitionLog {
+    cluster
+        .broker(1)
+        .and_then(|b| b.log(topic, partition))
+        .expect("broker 1 hosts the partition")
+}
+
+/// The base offsets of the log's segments, oldest first.
+pub fn segment_bases(log: &PartitionLog) -> Vec<i64> {
+    log.segments().map(|s| s.base_offset).collect()
+}
