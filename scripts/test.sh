@@ -38,5 +38,10 @@ for wasm in dist/*.wasm; do
 done
 stage "end-to-end (Playwright)" node --test --test-reporter=tap tests/e2e/*.test.mjs
 
+# Benchmarks: the same functions natively and in Chromium, same size; reported, never asserted.
+stage "benchmark native (reported)" cargo bench --bench log_bench -- 200000
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300 \
+  stage "benchmark wasm32 (reported)" cargo test --release --target wasm32-unknown-unknown --test browser benchmark -- --nocapture
+
 say "summary"
 printf '%s\n' "${summary[@]}"

@@ -17,6 +17,8 @@
 //! The binaries: `src/bin/kplay.rs` runs scripts natively; `src/bin/playground.rs` is the page
 //! Trunk builds. See `docs/ARCHITECTURE.md` for the whole map.
 
+#[doc(hidden)]
+pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod storage;

@@ -89,3 +89,28 @@ mod app {
             .is_some());
     }
 }
+
+/// The log benchmarks of `benches/log_bench.rs`, same functions, in the browser. Full size only in
+/// an optimised build (`scripts/test.sh` runs it with `--release -- --nocapture`); a debug build
+/// runs a small smoke size. Reported, never asserted.
+#[wasm_bindgen_test]
+fn benchmark_log_append_and_read() {
+    use kafka_playground::bench::{append, sequential_read, TABLE_HEADER};
+    let records: u64 = if cfg!(debug_assertions) {
+        2_000
+    } else {
+        200_000
+    };
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let mut now = || performance.now();
+    console_log!("wasm32 in Chromium, {records} records\n{TABLE_HEADER}");
+    let (appended, cluster) = append(records, 100, &mut now);
+    console_log!("{}", appended.row());
+    let (single, _) = append(records / 10, 1, &mut now);
+    console_log!("{}", single.row());
+    let read = sequential_read(&cluster, &mut now);
+    assert_eq!(read.records, records);
+    console_log!("{}", read.row());
+}

@@ -1,0 +1,22 @@
+//! Native benchmarks of the partition log's hot paths; prints a markdown table for
+//! docs/PERFORMANCE.md. `cargo bench --bench log_bench [-- RECORDS]` (default 1,000,000).
+//! The browser runs the same functions (tests/browser, `benchmark_*`).
+
+use kafka_playground::bench::{append, sequential_read, TABLE_HEADER};
+
+// The engine bans wall clocks; a benchmark's whole point is one.
+#[allow(clippy::disallowed_methods)]
+fn main() {
+    let records: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let origin = std::time::Instant::now();
+    let mut now = || origin.elapsed().as_secs_f64() * 1000.0;
+    println!("native, {records} records\n{TABLE_HEADER}");
+    let (appended, cluster) = append(records, 100, &mut now);
+    println!("{}", appended.row());
+    let (single, _) = append(records / 10, 1, &mut now);
+    println!("{}", single.row());
+    println!("{}", sequential_read(&cluster, &mut now).row());
+}

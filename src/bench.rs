@@ -1,0 +1,117 @@
+//! Benchmarks shared by the native bench (`cargo bench --bench log_bench`) and the browser
+//! (`tests/browser`), so both targets run exactly the same algorithm. The caller passes the clock
+//! (milliseconds as `f64`): `Instant` natively, `performance.now()` in the browser. Timings are
+//! reported, never asserted.
+
+use crate::engine::cluster::NewTopic;
+use crate::engine::record::RecordBatchBuilder;
+use crate::engine::{Cluster, ClusterOptions};
+
+/// One measured line of a benchmark table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    pub name: String,
+    pub records: u64,
+    pub bytes: u64,
+    pub millis: f64,
+}
+
+impl Measurement {
+    pub fn records_per_second(&self) -> f64 {
+        self.records as f64 / (self.millis / 1000.0).max(1e-9)
+    }
+
+    pub fn megabytes_per_second(&self) -> f64 {
+        self.bytes as f64 / 1_000_000.0 / (self.millis / 1000.0).max(1e-9)
+    }
+
+    /// `| name | records | MB | ms | records/s | MB/s |`
+    pub fn row(&self) -> String {
+        format!(
+            "| {} | {} | {:.1} | {:.1} | {:.0} | {:.1} |",
+            self.name,
+            self.records,
+            self.bytes as f64 / 1_000_000.0,
+            self.millis,
+            self.records_per_second(),
+            self.megabytes_per_second()
+        )
+    }
+}
+
+/// The table's header.
+pub const TABLE_HEADER: &str =
+    "| benchmark | records | MB | ms | records/s | MB/s |\n|---|---|---|---|---|---|";
+
+/// A one-broker cluster with topic `bench` (one partition, default 1 GiB segments).
+fn bench_cluster() -> Cluster {
+    let mut cluster = Cluster::new(ClusterOptions::default());
+    let created = cluster.create_topic(NewTopic {
+        name: "bench".to_string(),
+        ..NewTopic::default()
+    });
+    debug_assert!(created.is_ok());
+    cluster
+}
+
+/// Appends `records` records with 100-byte values in batches of `batch_records`, as a leader
+/// does: build the batch, validate, assign offsets, encode with CRC-32C, write to the log.
+pub fn append(
+    records: u64,
+    batch_records: u64,
+    now: &mut dyn FnMut() -> f64,
+) -> (Measurement, Cluster) {
+    let mut cluster = bench_cluster();
+    let value = vec![b'v'; 100];
+    let timestamp = cluster.now().as_millis();
+    let start = now();
+    let mut written = 0;
+    while written < records {
+        let mut builder = RecordBatchBuilder::with_base_offset(0);
+        for _ in 0..batch_records.min(records - written) {
+            let _ = builder.append(timestamp, None, Some(value.clone()), Vec::new());
+            written += 1;
+        }
+        let _ = cluster.append_batch("bench", 0, builder.build());
+    }
+    let millis = now() - start;
+    let bytes = cluster
+        .broker(1)
+        .and_then(|b| b.log("bench", 0))
+        .map_or(0, |log| u64::try_from(log.size_in_bytes()).unwrap_or(0));
+    let name = format!("append 100-byte records, batches of {batch_records}");
+    (
+        Measurement {
+            name,
+            records,
+            bytes,
+            millis,
+        },
+        cluster,
+    )
+}
+
+/// Reads the whole log from offset 0 in 1 MiB fetches and decodes every record, as a
+/// consumer does.
+pub fn sequential_read(cluster: &Cluster, now: &mut dyn FnMut() -> f64) -> Measurement {
+    let start = now();
+    let mut offset = 0;
+    let mut records = 0;
+    let mut bytes = 0;
+    while let Ok(fetched) = cluster.fetch("bench", 0, offset, 1024 * 1024) {
+        let Some(last) = fetched.batches.last() else {
+            break;
+        };
+        offset = last.next_offset();
+        for batch in &fetched.batches {
+            records += batch.records().len() as u64;
+            bytes += u64::from(batch.size_in_bytes());
+        }
+    }
+    Measurement {
+        name: "sequential read from offset 0 (1 MiB fetches)".to_string(),
+        records,
+        bytes,
+        millis: now() - start,
+    }
+}
