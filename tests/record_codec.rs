@@ -377,7 +377,10 @@ fn kafka_python_reads_our_batches_and_we_read_theirs() {
         batch.encode_into(&mut encoded);
     }
     write(&file("ours.bin"), &encoded);
-    write(&file("ours.json"), describe_all(&ours, &crc_checks()));
+    write(
+        &file("ours.json"),
+        python::describe_all(&ours, &crc_checks()),
+    );
     python::run_script(script, &["verify", &file("ours.bin"), &file("ours.json")]);
 
     // (b) Batches kafka-python builds: decoded here, re-encoded byte for byte, and our reading
@@ -507,71 +510,6 @@ fn crc_checks() -> Vec<(Vec<u8>, u32)> {
         .collect()
 }
 
-fn nullable_hex(bytes: Option<&[u8]>) -> String {
-    bytes.map_or_else(
-        || "null".to_owned(),
-        |b| python::json_string(&python::hex(b)),
-    )
-}
-
-/// One batch in crosscheck_batches.py's JSON shape; `records` is `None` for a batch whose records
-/// we cannot read (compressed).
-fn describe(header: &BatchHeader, batch: Option<&RecordBatch>) -> String {
-    let h = header;
-    let mut out = format!(
-        "{{\"base_offset\": {}, \"batch_length\": {}, \"partition_leader_epoch\": {}, \"magic\": {}, \
-         \"crc\": {}, \"attributes\": {}, \"compression\": {}, \"timestamp_type\": {}, \
-         \"is_transactional\": {}, \"is_control\": {}, \"last_offset_delta\": {}, \
-         \"base_timestamp\": {}, \"max_timestamp\": {}, \"producer_id\": {}, \
-         \"producer_epoch\": {}, \"base_sequence\": {}, \"records_count\": {}, \"records\": ",
-        h.base_offset, h.batch_length, h.partition_leader_epoch, h.magic, h.crc, h.attributes,
-        h.compression.id(), u8::from(h.timestamp_type == TimestampType::LogAppendTime),
-        h.is_transactional, h.is_control, h.last_offset_delta, h.base_timestamp, h.max_timestamp,
-        h.producer_id, h.producer_epoch, h.base_sequence, h.records_count,
-    );
-    let Some(batch) = batch else {
-        out.push_str("null}");
-        return out;
-    };
-    let records: Vec<String> = batch
-        .records()
-        .iter()
-        .map(|r| {
-            let headers: Vec<String> = r
-                .headers
-                .iter()
-                .map(|h| format!("[{}, {}]", python::json_string(&h.key), nullable_hex(h.value.as_deref())))
-                .collect();
-            format!(
-                "{{\"offset\": {}, \"timestamp\": {}, \"key\": {}, \"value\": {}, \"headers\": [{}]}}",
-                r.offset,
-                batch.timestamp_of(r),
-                nullable_hex(r.key.as_deref()),
-                nullable_hex(r.value.as_deref()),
-                headers.join(", ")
-            )
-        })
-        .collect();
-    out.push_str(&format!("[{}]}}", records.join(",\n  ")));
-    out
-}
-
-fn describe_all(batches: &[RecordBatch], crc_checks: &[(Vec<u8>, u32)]) -> String {
-    let batches: Vec<String> = batches
-        .iter()
-        .map(|b| describe(&b.header(), Some(b)))
-        .collect();
-    let checks: Vec<String> = crc_checks
-        .iter()
-        .map(|(data, crc)| format!("{{\"data\": \"{}\", \"crc\": {crc}}}", python::hex(data)))
-        .collect();
-    format!(
-        "{{\"batches\": [\n{}\n], \"crc_checks\": [{}]}}\n",
-        batches.join(",\n"),
-        checks.join(", ")
-    )
-}
-
 /// Splits kafka-python's batches with [`BatchHeader::parse`], decodes each, checks that our
 /// encoder reproduces its bytes exactly, and describes what we read.
 fn decode_theirs(mut bytes: &[u8]) -> String {
@@ -594,7 +532,7 @@ fn decode_theirs(mut bytes: &[u8]) -> String {
                 "our encoding differs from kafka-python's bytes"
             );
             assert_eq!(batch.header(), header);
-            described.push(describe(&header, Some(&batch)));
+            described.push(python::describe(&header, Some(&batch)));
         } else {
             let err = RecordBatch::decode(one).expect_err("compressed batches are not decoded");
             let expected = format!(
@@ -602,7 +540,7 @@ fn decode_theirs(mut bytes: &[u8]) -> String {
                 header.compression
             );
             assert!(err.to_string().ends_with(&expected), "{err}");
-            described.push(describe(&header, None));
+            described.push(python::describe(&header, None));
         }
         bytes = rest;
     }

@@ -8,6 +8,7 @@
 // Each test crate that includes this module uses a different part of it.
 #![allow(dead_code)]
 
+use kafka_playground::engine::record::{BatchHeader, RecordBatch, TimestampType};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -99,4 +100,66 @@ pub fn json_string(s: &str) -> String {
 /// Lower-case hex, as Python's `bytes.hex()`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn nullable_hex(bytes: Option<&[u8]>) -> String {
+    bytes.map_or_else(|| "null".to_owned(), |b| json_string(&hex(b)))
+}
+
+/// One batch in crosscheck_batches.py's JSON shape; `records` is `None` for a batch whose records
+/// we cannot read (compressed).
+pub fn describe(header: &BatchHeader, batch: Option<&RecordBatch>) -> String {
+    let h = header;
+    let mut out = format!(
+        "{{\"base_offset\": {}, \"batch_length\": {}, \"partition_leader_epoch\": {}, \"magic\": {}, \
+         \"crc\": {}, \"attributes\": {}, \"compression\": {}, \"timestamp_type\": {}, \
+         \"is_transactional\": {}, \"is_control\": {}, \"last_offset_delta\": {}, \
+         \"base_timestamp\": {}, \"max_timestamp\": {}, \"producer_id\": {}, \
+         \"producer_epoch\": {}, \"base_sequence\": {}, \"records_count\": {}, \"records\": ",
+        h.base_offset, h.batch_length, h.partition_leader_epoch, h.magic, h.crc, h.attributes,
+        h.compression.id(), u8::from(h.timestamp_type == TimestampType::LogAppendTime),
+        h.is_transactional, h.is_control, h.last_offset_delta, h.base_timestamp, h.max_timestamp,
+        h.producer_id, h.producer_epoch, h.base_sequence, h.records_count,
+    );
+    let Some(batch) = batch else {
+        out.push_str("null}");
+        return out;
+    };
+    let records: Vec<String> = batch
+        .records()
+        .iter()
+        .map(|r| {
+            let headers: Vec<String> = r
+                .headers
+                .iter()
+                .map(|h| format!("[{}, {}]", json_string(&h.key), nullable_hex(h.value.as_deref())))
+                .collect();
+            format!(
+                "{{\"offset\": {}, \"timestamp\": {}, \"key\": {}, \"value\": {}, \"headers\": [{}]}}",
+                r.offset,
+                batch.timestamp_of(r),
+                nullable_hex(r.key.as_deref()),
+                nullable_hex(r.value.as_deref()),
+                headers.join(", ")
+            )
+        })
+        .collect();
+    out.push_str(&format!("[{}]}}", records.join(",\n  ")));
+    out
+}
+
+pub fn describe_all(batches: &[RecordBatch], crc_checks: &[(Vec<u8>, u32)]) -> String {
+    let batches: Vec<String> = batches
+        .iter()
+        .map(|b| describe(&b.header(), Some(b)))
+        .collect();
+    let checks: Vec<String> = crc_checks
+        .iter()
+        .map(|(data, crc)| format!("{{\"data\": \"{}\", \"crc\": {crc}}}", hex(data)))
+        .collect();
+    format!(
+        "{{\"batches\": [\n{}\n], \"crc_checks\": [{}]}}\n",
+        batches.join(",\n"),
+        checks.join(", ")
+    )
 }
