@@ -90,4 +90,26 @@ impl Broker {
             }
         }
     }
+
+    /// A broker whose log dir was read back from disk (`engine::persist`): its page cache and the
+    /// logs rebuilt from it.
+    pub(crate) fn from_parts(
+        node_id: i32,
+        log_dir: String,
+        store: FileStore,
+        logs: BTreeMap<TopicPartition, PartitionLog>,
+    ) -> Self {
+        Broker {
+            node_id,
+            log_dir,
+            store,
+            logs,
+        }
+    }
+
+    /// Drops this broker's log of a partition (topic deletion, `admin.rs`); its files stay in
+    /// the store for the caller to remove.
+    pub fn remove_log(&mut self, topic: &str, partition: i32) -> Option<PartitionLog> {
+        self.logs.remove(&(topic.to_string(), partition))
+    }
 }

@@ -78,6 +78,10 @@ pub struct Cluster {
     brokers: BTreeMap<i32, Broker>,
     topics: BTreeMap<String, TopicInfo>,
     broker_configs: BrokerConfigStore,
+    /// Each broker's own dynamic layer (`DYNAMIC_BROKER_CONFIG`, set with `kafka-configs.sh
+    /// --entity-type brokers --entity-name N`), kept by the controller as Kafka keeps per-broker
+    /// config records; `broker_configs.dynamic_broker` stays empty (see `admin.rs`).
+    broker_dynamic_configs: BTreeMap<i32, BTreeMap<String, String>>,
     /// The next id `InitProducerId` hands out (`ProducerIdManager` starts a new cluster at 0).
     next_producer_id: i64,
 }
@@ -104,6 +108,7 @@ impl Cluster {
             brokers,
             topics: BTreeMap::new(),
             broker_configs: BrokerConfigStore::new(),
+            broker_dynamic_configs: BTreeMap::new(),
             next_producer_id: 0,
         }
     }
@@ -300,6 +305,63 @@ impl Cluster {
             })
             .collect();
         Ok(placement)
+    }
+
+    /// A cluster put back together from its saved state (`engine::persist`).
+    pub(crate) fn from_parts(parts: super::persist::ClusterParts) -> Self {
+        Cluster {
+            options: parts.options,
+            clock: SimClock::starting_at(parts.now),
+            rng: parts.rng,
+            cluster_id: parts.cluster_id,
+            brokers: parts.brokers,
+            topics: parts.topics,
+            broker_configs: parts.broker_configs,
+            broker_dynamic_configs: parts.broker_dynamic_configs,
+            next_producer_id: parts.next_producer_id,
+        }
+    }
+
+    /// The generator's position, to save it (`engine::persist`).
+    pub(crate) fn rng_state(&self) -> [u64; 4] {
+        self.rng.state()
+    }
+
+    /// The id the next `InitProducerId` hands out, to save it (`engine::persist`).
+    pub(crate) fn next_producer_id(&self) -> i64 {
+        self.next_producer_id
+    }
+
+    /// Every broker's own dynamic config layer (`--entity-type brokers --entity-name N`), by node id.
+    pub fn broker_dynamic_configs(&self) -> &BTreeMap<i32, BTreeMap<String, String>> {
+        &self.broker_dynamic_configs
+    }
+
+    /// The topic table, for the admin operations of `admin.rs` (delete, create partitions, alter).
+    pub(crate) fn topics_mut(&mut self) -> &mut BTreeMap<String, TopicInfo> {
+        &mut self.topics
+    }
+
+    /// The cluster-wide config layers, for `admin.rs`'s broker config alters.
+    pub(crate) fn broker_configs_mut(&mut self) -> &mut BrokerConfigStore {
+        &mut self.broker_configs
+    }
+
+    /// The per-broker dynamic layers, for `admin.rs`'s broker config alters.
+    pub(crate) fn broker_dynamic_configs_mut(
+        &mut self,
+    ) -> &mut BTreeMap<i32, BTreeMap<String, String>> {
+        &mut self.broker_dynamic_configs
+    }
+
+    /// The placement rule of `create_topic`, for `admin.rs` (new partitions take the entries past
+    /// the existing ones, as `PlacementSpec(startPartition, …)` does).
+    pub(crate) fn placement(
+        &self,
+        partitions: i32,
+        replication_factor: i16,
+    ) -> Result<Vec<Vec<i32>>, ApiError> {
+        self.place_replicas(partitions, replication_factor)
     }
 }
 

@@ -4,6 +4,7 @@
 //! ([`clock::SimTime`]), randomness from one seeded generator ([`rng::Rng`]), and every map that is
 //! iterated is ordered. The same seed and the same commands give the same result natively and in wasm.
 
+pub mod admin;
 pub mod broker;
 pub mod client;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod fetch;
 pub mod ids;
 pub mod log;
 pub mod partitioner;
+pub mod persist;
 pub mod produce;
 pub mod record;
 pub mod rng;

@@ -5,9 +5,11 @@
 //! | [`index`] | `.index` and `.timeindex`: Kafka's sparse offset and time indexes |
 //! | [`segment`] | one segment: its `.log` bytes in the [`FileStore`](crate::storage::FileStore), roll rules |
 //! | [`partition_log`] | one partition's segments, log start/end offsets, high watermark, reads |
+//! | [`load`] | rebuilding a partition's log from its files at startup |
 
 pub mod checkpoint;
 pub mod index;
+pub mod load;
 pub mod meta_properties;
 pub mod partition_log;
 pub mod segment;

@@ -346,4 +346,40 @@ impl PartitionLog {
                 }
             })
     }
+
+    /// A log rebuilt from its segments by [`super::load`]: `sealed` oldest first, then `active`.
+    /// The log start offset is kept within the segments' offsets and the high watermark between
+    /// it and the log end offset.
+    pub(crate) fn from_parts(
+        topic: &str,
+        partition: i32,
+        config: LogConfig,
+        sealed: Vec<Segment>,
+        active: Segment,
+        log_start_offset: i64,
+        high_watermark: i64,
+    ) -> Self {
+        let first_base_offset = sealed.first().unwrap_or(&active).base_offset;
+        let mut log = PartitionLog {
+            topic: topic.to_string(),
+            partition,
+            config,
+            sealed,
+            active,
+            log_start_offset: 0,
+            high_watermark: 0,
+        };
+        // max then min, not clamp: clamp panics on bounds out of order.
+        log.log_start_offset = log_start_offset
+            .max(first_base_offset)
+            .min(log.log_end_offset());
+        log.set_high_watermark(high_watermark);
+        log
+    }
+
+    /// `LogSegment.close` for the active segment on a clean shutdown: it writes the final
+    /// time-index entry, so the largest timestamp can be read back from the `.timeindex`.
+    pub(crate) fn close(&mut self, store: &mut FileStore) {
+        self.active.on_become_inactive(store);
+    }
 }

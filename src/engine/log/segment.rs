@@ -230,4 +230,30 @@ impl Segment {
             None
         }
     }
+
+    /// A segment rebuilt from its files by [`super::load`], as `LogSegment.open` leaves an existing
+    /// segment: the bytes towards the next index entry count from zero again and `created` is the
+    /// time of loading (both as in Kafka), and `roll_jitter_ms` is a fresh draw.
+    pub(crate) fn from_parts(
+        dir: &str,
+        parts: super::load::SegmentParts,
+        roll_jitter_ms: i64,
+        now: i64,
+    ) -> Self {
+        Segment {
+            dir: dir.to_string(),
+            base_offset: parts.base_offset,
+            size: parts.size,
+            next_offset: parts.next_offset,
+            record_count: parts.record_count,
+            offset_index: parts.offset_index,
+            time_index: parts.time_index,
+            max_timestamp_so_far: parts.max_timestamp_so_far,
+            offset_of_max_timestamp_so_far: parts.offset_of_max_timestamp_so_far,
+            rolling_based_timestamp: parts.rolling_based_timestamp,
+            bytes_since_last_index_entry: 0,
+            roll_jitter_ms,
+            created_ms: now,
+        }
+    }
 }

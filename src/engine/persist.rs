@@ -1,0 +1,456 @@
+//! Saving a cluster to its files and starting it again from them (`kplay --data-dir DIR`).
+//!
+//! Two kinds of state, kept apart as in Kafka:
+//!
+//! - **Each broker's log dir** (`DIR/broker-N`, a [`FileStore`]) holds Kafka's own files: the
+//!   partition directories with segments, indexes, `partition.metadata` and
+//!   `leader-epoch-checkpoint`, and at the top `meta.properties`, `recovery-point-offset-checkpoint`,
+//!   `log-start-offset-checkpoint`, `replication-offset-checkpoint` and `cleaner-offset-checkpoint`.
+//!   [`Cluster::checkpoint_log_dirs`] writes the ones that are not written on append, as a broker's
+//!   clean shutdown does (`LogManager.shutdown`, `ReplicaManager.checkpointHighWatermarks`).
+//! - **What the controller knows** — topics, ids, assignments, leaders, configs, the seed's
+//!   generator, the clock, the next producer id — is one text file, [`METADATA_FILE`] in `DIR`
+//!   (format in [`metadata_file`]), until the KRaft metadata log replaces it (issue #6).
+//!
+//! [`Cluster::restore`] reads both back: it checks each log dir's identity (`meta.properties`,
+//! `partition.metadata`) as Kafka does at startup and rebuilds every partition log with
+//! [`PartitionLog::load`]. Bad input is an error or a `WARNING:` line, never a panic.
+//!
+//! `directory.id` comes from a generator seeded by the cluster's seed and the node id, not from
+//! the cluster's own generator: so writing the files never shifts a later topic id, and a script
+//! split over two runs on one data dir draws the same ids as the script run at once.
+
+pub mod metadata_file;
+
+use super::broker::{default_log_dir, Broker};
+use super::clock::SimTime;
+use super::cluster::{roll_jitter, Cluster, ClusterOptions, TopicInfo};
+use super::config::{BrokerConfigStore, TopicConfigs};
+use super::ids::Uuid;
+use super::log::checkpoint::{self, OffsetCheckpoint};
+use super::log::load::LoadRequest;
+use super::log::meta_properties::{MetaProperties, META_PROPERTIES};
+use super::log::{partition_dir, PartitionLog};
+use super::rng::Rng;
+use crate::storage::FileStore;
+use metadata_file::Metadata;
+use std::collections::BTreeMap;
+
+pub use metadata_file::METADATA_VERSION;
+
+/// The metadata file's name, in the data dir next to the `broker-N` log dirs.
+pub const METADATA_FILE: &str = "playground-metadata.properties";
+
+/// Why a data dir cannot be used. Messages say what is wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PersistError {
+    #[error("{METADATA_FILE} line {line}: {message}")]
+    Corrupt { line: usize, message: String },
+    #[error("{METADATA_FILE} is incomplete: {0}")]
+    Incomplete(String),
+    #[error("{METADATA_FILE} does not start with a 'version=' line: it is not a playground metadata file")]
+    MissingVersion,
+    #[error("{METADATA_FILE} has version {found}, from a newer Kafka Playground; this one reads version {supported} and older")]
+    NewerVersion { found: u32, supported: u32 },
+    #[error("the data dir holds a cluster of {found} broker(s), but --brokers is {expected}")]
+    BrokerCount { found: i32, expected: i32 },
+    #[error("the data dir holds log dirs of brokers {found}, but --brokers is {expected}")]
+    BrokerDirs { found: String, expected: i32 },
+    #[error("the data dir holds log dirs but no {METADATA_FILE}; refusing to overwrite them")]
+    NoMetadata,
+    /// A log dir's own files disagree with the metadata, or cannot be read.
+    #[error("{path}: {message}")]
+    LogDir { path: String, message: String },
+}
+
+/// What [`Cluster::from_parts`] is built from.
+pub(crate) struct ClusterParts {
+    pub options: ClusterOptions,
+    pub now: SimTime,
+    pub rng: Rng,
+    pub cluster_id: Uuid,
+    pub brokers: BTreeMap<i32, Broker>,
+    pub topics: BTreeMap<String, TopicInfo>,
+    pub broker_configs: BrokerConfigStore,
+    pub broker_dynamic_configs: BTreeMap<i32, BTreeMap<String, String>>,
+    pub next_producer_id: i64,
+}
+
+/// A restored cluster and the `WARNING:` lines its loading produced.
+#[derive(Debug)]
+pub struct Restored {
+    pub cluster: Cluster,
+    pub warnings: Vec<String>,
+}
+
+/// Broker N's log dir under a data dir: `DIR/broker-N`.
+pub fn data_dir_log_dir(data_dir: &str, node_id: i32) -> String {
+    format!("{}/broker-{node_id}", data_dir.trim_end_matches('/'))
+}
+
+/// Checks the node ids of the `broker-N` log dirs found in a data dir against `--brokers`.
+pub fn check_broker_dirs(found: &[i32], brokers: i32) -> Result<(), PersistError> {
+    if found.iter().all(|id| (1..=brokers).contains(id)) {
+        return Ok(());
+    }
+    let mut ids = found.to_vec();
+    ids.sort_unstable();
+    let found = ids
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(PersistError::BrokerDirs {
+        found,
+        expected: brokers,
+    })
+}
+
+impl Cluster {
+    /// Points every broker's log dir at `DIR/broker-N` (only the name people see changes).
+    pub fn set_data_dir(&mut self, data_dir: &str) {
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            if let Some(broker) = self.broker_mut(id) {
+                broker.log_dir = data_dir_log_dir(data_dir, id);
+            }
+        }
+    }
+
+    /// The metadata file's text for the cluster as it is now.
+    pub fn to_metadata_file(&self) -> String {
+        Metadata {
+            cluster_id: self.cluster_id(),
+            brokers: i32::try_from(self.brokers().count()).unwrap_or(i32::MAX),
+            seed: self.options().seed,
+            start_time_ms: self.options().start_time.as_millis(),
+            now_ms: self.now().as_millis(),
+            rng_state: self.rng_state(),
+            next_producer_id: self.next_producer_id(),
+            broker_configs: self.broker_configs().clone(),
+            broker_dynamic_configs: self.broker_dynamic_configs().clone(),
+            topics: self.topics().map(|t| (t.name.clone(), t.clone())).collect(),
+        }
+        .to_text()
+    }
+
+    /// Writes what a broker's clean shutdown leaves in its log dir, into every broker's
+    /// [`FileStore`]: each active segment's final time-index entry (`LogSegment.close`), each
+    /// partition's `leader-epoch-checkpoint`, the four checkpoints at the top, and
+    /// `meta.properties` if it is missing. Flushing the stores afterwards puts it all on disk.
+    pub fn checkpoint_log_dirs(&mut self) {
+        let now = self.now().as_millis();
+        let cluster_id = self.cluster_id().to_string();
+        let seed = self.options().seed;
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            if let Some(broker) = self.broker_mut(id) {
+                checkpoint_broker(broker, &cluster_id, seed, now);
+            }
+        }
+    }
+
+    /// A cluster from its metadata file's text and its brokers' log dirs (node id to store; a
+    /// missing one is an empty log dir). `options.brokers` must match the saved cluster; the seed
+    /// and start time are the saved ones, and the clock and generator resume where they were.
+    /// With `data_dir`, brokers' log dirs are named `DIR/broker-N`.
+    pub fn restore(
+        options: &ClusterOptions,
+        metadata: &str,
+        mut stores: BTreeMap<i32, FileStore>,
+        data_dir: Option<&str>,
+    ) -> Result<Restored, PersistError> {
+        let meta = Metadata::parse(metadata)?;
+        if meta.brokers != options.brokers {
+            return Err(PersistError::BrokerCount {
+                found: meta.brokers,
+                expected: options.brokers,
+            });
+        }
+        let mut configs = BTreeMap::new();
+        for topic in meta.topics.values() {
+            let resolved =
+                TopicConfigs::resolve(&meta.broker_configs, &topic.configs).map_err(|e| {
+                    PersistError::Incomplete(format!("the configs of topic {}: {e}", topic.name))
+                })?;
+            configs.insert(topic.name.clone(), resolved);
+        }
+        let mut restore = Restore {
+            meta: &meta,
+            configs: &configs,
+            rng: Rng::from_state(meta.rng_state),
+            warnings: Vec::new(),
+        };
+        let mut brokers = BTreeMap::new();
+        for node_id in 1..=meta.brokers {
+            let log_dir = data_dir.map_or_else(
+                || default_log_dir(node_id),
+                |dir| data_dir_log_dir(dir, node_id),
+            );
+            let store = stores.remove(&node_id).unwrap_or_default();
+            brokers.insert(node_id, restore.broker(node_id, log_dir, store)?);
+        }
+        let parts = ClusterParts {
+            options: ClusterOptions {
+                brokers: meta.brokers,
+                seed: meta.seed,
+                start_time: SimTime(meta.start_time_ms),
+            },
+            now: SimTime(meta.now_ms),
+            rng: restore.rng,
+            cluster_id: meta.cluster_id,
+            brokers,
+            topics: meta.topics.clone(),
+            broker_configs: meta.broker_configs.clone(),
+            broker_dynamic_configs: meta.broker_dynamic_configs.clone(),
+            next_producer_id: meta.next_producer_id,
+        };
+        Ok(Restored {
+            cluster: Cluster::from_parts(parts),
+            warnings: restore.warnings,
+        })
+    }
+}
+
+/// One broker's part of [`Cluster::checkpoint_log_dirs`].
+fn checkpoint_broker(broker: &mut Broker, cluster_id: &str, seed: u64, now: i64) {
+    let keys: Vec<(String, i32)> = broker
+        .logs()
+        .map(|log| (log.topic().to_string(), log.partition()))
+        .collect();
+    let (mut recovery_points, mut log_starts, mut high_watermarks) = (
+        OffsetCheckpoint::new(),
+        OffsetCheckpoint::new(),
+        OffsetCheckpoint::new(),
+    );
+    for key in keys {
+        let Some((log, store)) = broker.log_mut(&key.0, key.1) else {
+            continue;
+        };
+        log.close(store);
+        // Everything is flushed at a clean shutdown, so the recovery point is the log end.
+        recovery_points.insert(key.clone(), log.log_end_offset());
+        // LogManager.checkpointLogStartOffsetsInDir lists only starts past the first segment.
+        let first_base_offset = log.segments().next().map_or(0, |s| s.base_offset);
+        if log.log_start_offset() > first_base_offset {
+            log_starts.insert(key.clone(), log.log_start_offset());
+        }
+        high_watermarks.insert(key, log.high_watermark());
+        // Every batch is stamped with leader epoch 0 (replication, issue #5, brings elections).
+        let epochs = if log.log_end_offset() > 0 {
+            vec![(0, log.log_start_offset())]
+        } else {
+            Vec::new()
+        };
+        let path = format!("{}/{}", log.dir(), checkpoint::LEADER_EPOCH_CHECKPOINT);
+        replace_if_changed(store, &path, &checkpoint::encode_leader_epochs(&epochs));
+    }
+    let store = &mut broker.store;
+    for (name, offsets) in [
+        (
+            checkpoint::RECOVERY_POINT_OFFSET_CHECKPOINT,
+            &recovery_points,
+        ),
+        (checkpoint::LOG_START_OFFSET_CHECKPOINT, &log_starts),
+        (checkpoint::REPLICATION_OFFSET_CHECKPOINT, &high_watermarks),
+    ] {
+        replace_if_changed(store, name, &checkpoint::encode_offsets(offsets));
+    }
+    // The log cleaner's CheckpointFile creates its file empty at startup.
+    store.create(checkpoint::CLEANER_OFFSET_CHECKPOINT);
+    ensure_meta_properties(store, broker.node_id, cluster_id, seed, now);
+}
+
+/// A checkpoint is rewritten only when its text changes, so an idle flush writes nothing.
+fn replace_if_changed(store: &mut FileStore, path: &str, text: &str) {
+    if store.contents(path) != Some(text.as_bytes()) {
+        store.replace(path, text.as_bytes());
+    }
+}
+
+/// `meta.properties` as `kafka-storage.sh format` writes it, dated by the simulated clock; an
+/// existing file of this node and cluster is left as it is (Kafka writes it once).
+fn ensure_meta_properties(
+    store: &mut FileStore,
+    node_id: i32,
+    cluster_id: &str,
+    seed: u64,
+    now: i64,
+) {
+    let existing = store
+        .contents(META_PROPERTIES)
+        .and_then(|bytes| MetaProperties::parse(bytes).ok());
+    if existing.as_ref().is_some_and(|m| {
+        m.node_id == node_id && m.cluster_id == cluster_id && m.directory_id.is_some()
+    }) {
+        return;
+    }
+    let directory_id = existing
+        .and_then(|m| m.directory_id)
+        .unwrap_or_else(|| directory_id(seed, node_id));
+    let meta = MetaProperties {
+        node_id,
+        cluster_id: cluster_id.to_string(),
+        directory_id: Some(directory_id),
+    };
+    store.replace(META_PROPERTIES, meta.encode(now).as_bytes());
+}
+
+/// `Uuid.randomUuid` for `directory.id`, from a generator of this seed and node only.
+fn directory_id(seed: u64, node_id: i32) -> Uuid {
+    const DIRECTORY_ID_STREAM: u64 = 0x6469_7265_6374_6f72; // "director"
+    let node = u64::from(node_id.unsigned_abs()).rotate_left(32);
+    Uuid::random(&mut Rng::from_seed(seed ^ DIRECTORY_ID_STREAM ^ node))
+}
+
+/// The state shared while the brokers are restored one after the other.
+struct Restore<'a> {
+    meta: &'a Metadata,
+    configs: &'a BTreeMap<String, TopicConfigs>,
+    rng: Rng,
+    warnings: Vec<String>,
+}
+
+impl Restore<'_> {
+    /// One broker: its identity checked, its checkpoints read, each hosted partition loaded.
+    fn broker(
+        &mut self,
+        node_id: i32,
+        log_dir: String,
+        mut store: FileStore,
+    ) -> Result<Broker, PersistError> {
+        self.check_meta_properties(&store, node_id, &log_dir)?;
+        let read = |name: &str| read_offsets(&store, &log_dir, name);
+        let log_starts = read(checkpoint::LOG_START_OFFSET_CHECKPOINT)?;
+        let high_watermarks = read(checkpoint::REPLICATION_OFFSET_CHECKPOINT)?;
+        // Read to check it; recovery from it is issue #4.
+        read(checkpoint::RECOVERY_POINT_OFFSET_CHECKPOINT)?;
+        let now = self.meta.now_ms;
+        let mut logs = BTreeMap::new();
+        for topic in self.meta.topics.values() {
+            let Some(config) = self.configs.get(&topic.name) else {
+                continue;
+            };
+            let hosted = topic
+                .partitions
+                .iter()
+                .filter(|p| p.replicas.contains(&node_id));
+            for partition in hosted.map(|p| p.partition) {
+                check_partition_metadata(&mut store, &log_dir, topic, partition)?;
+                let key = (topic.name.clone(), partition);
+                let request = LoadRequest {
+                    log_dir: &log_dir,
+                    topic: &topic.name,
+                    partition,
+                    config: config.clone(),
+                    log_start_offset: log_starts.get(&key).copied(),
+                    high_watermark: high_watermarks.get(&key).copied(),
+                    now,
+                };
+                let rng = &mut self.rng;
+                let mut jitter = || roll_jitter(rng, config);
+                let log = PartitionLog::load(&mut store, request, &mut jitter, &mut self.warnings);
+                logs.insert(key, log);
+            }
+        }
+        for dir in store.dirs() {
+            // Kafka's `-delete`, `-stray` and `-future` directories are not partitions' logs.
+            let special = ["-delete", "-stray", "-future"]
+                .iter()
+                .any(|s| dir.ends_with(s));
+            if !special && !logs.values().any(|log: &PartitionLog| log.dir() == dir) {
+                self.warnings.push(format!(
+                    "WARNING: {log_dir}/{dir} is not a partition this broker hosts; it is left as it is."
+                ));
+            }
+        }
+        Ok(Broker::from_parts(node_id, log_dir, store, logs))
+    }
+
+    /// `MetaPropertiesEnsemble.verify`: the log dir belongs to this node of this cluster.
+    fn check_meta_properties(
+        &mut self,
+        store: &FileStore,
+        node_id: i32,
+        log_dir: &str,
+    ) -> Result<(), PersistError> {
+        let path = format!("{log_dir}/{META_PROPERTIES}");
+        let fail = |message: String| PersistError::LogDir {
+            path: path.clone(),
+            message,
+        };
+        let Some(bytes) = store.contents(META_PROPERTIES) else {
+            self.warnings.push(format!(
+                "WARNING: {path} is missing; the log dir is formatted again when the cluster is saved."
+            ));
+            return Ok(());
+        };
+        let meta = MetaProperties::parse(bytes).map_err(|e| fail(e.to_string()))?;
+        let cluster_id = self.meta.cluster_id.to_string();
+        if meta.cluster_id != cluster_id {
+            return Err(fail(format!(
+                "Invalid cluster.id in: {log_dir}. Expected {cluster_id}, but read {}",
+                meta.cluster_id
+            )));
+        }
+        if meta.node_id != node_id {
+            return Err(fail(format!(
+                "Stored node id {} doesn't match the node id {node_id} of this log dir",
+                meta.node_id
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// An offset checkpoint at the top of a log dir; a missing one is empty.
+fn read_offsets(
+    store: &FileStore,
+    log_dir: &str,
+    name: &str,
+) -> Result<OffsetCheckpoint, PersistError> {
+    let path = format!("{log_dir}/{name}");
+    match store.contents(name) {
+        None => Ok(OffsetCheckpoint::new()),
+        Some(bytes) => checkpoint::parse_offsets(&path, bytes).map_err(|e| PersistError::LogDir {
+            path,
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// `PartitionMetadataFile`: `version: 0` and `topic_id: <id>`. A log of another topic with the
+/// same name is refused (`InconsistentTopicIdException`); a missing file is written.
+fn check_partition_metadata(
+    store: &mut FileStore,
+    log_dir: &str,
+    topic: &TopicInfo,
+    partition: i32,
+) -> Result<(), PersistError> {
+    let relative = format!(
+        "{}/partition.metadata",
+        partition_dir(&topic.name, partition)
+    );
+    let expected = format!("version: 0\ntopic_id: {}\n", topic.id);
+    let Some(bytes) = store.contents(&relative) else {
+        store.replace(&relative, expected.as_bytes());
+        return Ok(());
+    };
+    let path = format!("{log_dir}/{relative}");
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines = checkpoint::java_lines(&text).into_iter();
+    let version = lines.next().and_then(|l| l.strip_prefix("version: "));
+    let found = lines
+        .next()
+        .and_then(|l| l.strip_prefix("topic_id: "))
+        .and_then(|id| Uuid::parse(id.trim()));
+    let message = match (version.map(str::trim), found) {
+        (Some("0"), Some(found)) if found == topic.id => return Ok(()),
+        (Some("0"), Some(found)) => format!(
+            "Tried to assign topic ID {} to log for topic partition {}-{partition}, but log already contained topic ID {found}",
+            topic.id, topic.name
+        ),
+        _ => format!("Malformed partition metadata file: {}", text.trim_end()),
+    };
+    Err(PersistError::LogDir { path, message })
+}

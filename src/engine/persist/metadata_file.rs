@@ -1,0 +1,585 @@
+//! The text of `playground-metadata.properties`: what the controller knows, one record a line.
+//!
+//! ```text
+//! # comments and blank lines are skipped
+//! version=1
+//! ClusterState clusterId=… brokers=1 seed=0 startTimeMs=1735689600000 nowMs=… rngState=h,h,h,h
+//! ProducerIdsRecord nextProducerId=0
+//! BrokerConfig layer=static|dynamic-default|dynamic-broker name=log.segment.bytes value=1048576
+//! ConfigRecord resourceType=BROKER resourceName=1 name=log.cleaner.threads value=2
+//! TopicRecord name=orders topicId=Gl-EnUkzRuCqpZTxJi0tLA
+//! PartitionRecord topicId=Gl-EnUkzRuCqpZTxJi0tLA partitionId=0 replicas=1 isr=1 leader=1
+//! ConfigRecord resourceType=TOPIC resourceName=orders name=retention.ms value=1000
+//! ```
+//!
+//! The first record is the version; a file from a newer version is refused before anything else
+//! in it is read. Records are named after the KRaft metadata records they stand in for
+//! (`TopicRecord`, `PartitionRecord`, `ConfigRecord`, `ProducerIdsRecord`) until the metadata log
+//! replaces this file (issue #6); `ClusterState` and `BrokerConfig` (the cluster's
+//! [`BrokerConfigStore`] layers) have no KRaft record of their own (the seed, the clock and
+//! `server.properties` live outside the metadata log). A `ConfigRecord` of a `BROKER` holds that
+//! broker's own dynamic layer (`--entity-type brokers --entity-name N`). Fields are `key=value`,
+//! separated by one space; in a value, `\` escapes a space (`\s`), tab (`\t`), line feed (`\n`),
+//! carriage return (`\r`) and itself (`\\`). `rngState` is the four 64-bit words of the
+//! generator in hex; `leader=-1` means no leader. Every check on reading gives a
+//! [`PersistError`] naming the line: the file is small and written by the playground, so any
+//! surprise in it is corruption.
+
+use super::PersistError;
+use crate::engine::cluster::{PartitionInfo, TopicInfo};
+use crate::engine::config::BrokerConfigStore;
+use crate::engine::ids::Uuid;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The version this build writes and the newest it reads.
+pub const METADATA_VERSION: u32 = 1;
+
+/// Everything the metadata file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    pub cluster_id: Uuid,
+    pub brokers: i32,
+    pub seed: u64,
+    pub start_time_ms: i64,
+    pub now_ms: i64,
+    pub rng_state: [u64; 4],
+    pub next_producer_id: i64,
+    pub broker_configs: BrokerConfigStore,
+    /// Each broker's own dynamic layer, by node id.
+    pub broker_dynamic_configs: BTreeMap<i32, BTreeMap<String, String>>,
+    pub topics: BTreeMap<String, TopicInfo>,
+}
+
+const LAYERS: [&str; 3] = ["static", "dynamic-default", "dynamic-broker"];
+
+fn layer<'a>(store: &'a BrokerConfigStore, name: &str) -> Option<&'a BTreeMap<String, String>> {
+    match name {
+        "static" => Some(&store.static_configs),
+        "dynamic-default" => Some(&store.dynamic_default),
+        "dynamic-broker" => Some(&store.dynamic_broker),
+        _ => None,
+    }
+}
+
+fn layer_mut<'a>(
+    store: &'a mut BrokerConfigStore,
+    name: &str,
+) -> Option<&'a mut BTreeMap<String, String>> {
+    match name {
+        "static" => Some(&mut store.static_configs),
+        "dynamic-default" => Some(&mut store.dynamic_default),
+        "dynamic-broker" => Some(&mut store.dynamic_broker),
+        _ => None,
+    }
+}
+
+impl Metadata {
+    /// The file's text.
+    pub fn to_text(&self) -> String {
+        let mut text = String::from(
+            "# Kafka Playground cluster metadata (docs/cli/data-dir.md), written by kplay --data-dir.\n\
+             # It stands in for the KRaft metadata log until that exists; edit at your own risk.\n",
+        );
+        let _ = writeln!(text, "version={METADATA_VERSION}");
+        let rng = self.rng_state.map(|w| format!("{w:016x}")).join(",");
+        let _ = writeln!(
+            text,
+            "ClusterState clusterId={} brokers={} seed={} startTimeMs={} nowMs={} rngState={rng}",
+            self.cluster_id, self.brokers, self.seed, self.start_time_ms, self.now_ms
+        );
+        let _ = writeln!(
+            text,
+            "ProducerIdsRecord nextProducerId={}",
+            self.next_producer_id
+        );
+        for name in LAYERS {
+            for (key, value) in layer(&self.broker_configs, name).into_iter().flatten() {
+                let (key, value) = (escape(key), escape(value));
+                let _ = writeln!(text, "BrokerConfig layer={name} name={key} value={value}");
+            }
+        }
+        for (node_id, configs) in &self.broker_dynamic_configs {
+            for (key, value) in configs {
+                let (key, value) = (escape(key), escape(value));
+                let _ = writeln!(
+                    text,
+                    "ConfigRecord resourceType=BROKER resourceName={node_id} name={key} value={value}"
+                );
+            }
+        }
+        for topic in self.topics.values() {
+            write_topic(&mut text, topic);
+        }
+        text
+    }
+
+    /// Reads the file's text.
+    pub fn parse(text: &str) -> Result<Metadata, PersistError> {
+        let mut lines = text
+            .split('\n')
+            .enumerate()
+            .map(|(index, line)| (index + 1, line.strip_suffix('\r').unwrap_or(line)))
+            .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'));
+        let (number, first) = lines.next().ok_or(PersistError::MissingVersion)?;
+        let version = first
+            .strip_prefix("version=")
+            .ok_or(PersistError::MissingVersion)?;
+        let version: u32 = version
+            .parse()
+            .map_err(|_| corrupt(number, format!("'{version}' is not a version number")))?;
+        if version > METADATA_VERSION {
+            return Err(PersistError::NewerVersion {
+                found: version,
+                supported: METADATA_VERSION,
+            });
+        }
+        if version == 0 {
+            return Err(corrupt(number, "version 0 does not exist"));
+        }
+        let mut reader = Reader::default();
+        for (number, line) in lines {
+            reader
+                .record(line)
+                .map_err(|message| corrupt(number, message))?;
+        }
+        reader.finish()
+    }
+}
+
+fn write_topic(text: &mut String, topic: &TopicInfo) {
+    let _ = writeln!(
+        text,
+        "TopicRecord name={} topicId={}",
+        escape(&topic.name),
+        topic.id
+    );
+    let list = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+    for p in &topic.partitions {
+        let _ = writeln!(
+            text,
+            "PartitionRecord topicId={} partitionId={} replicas={} isr={} leader={}",
+            topic.id,
+            p.partition,
+            list(&p.replicas),
+            list(&p.isr),
+            p.leader.unwrap_or(-1)
+        );
+    }
+    for (key, value) in &topic.configs {
+        let _ = writeln!(
+            text,
+            "ConfigRecord resourceType=TOPIC resourceName={} name={} value={}",
+            escape(&topic.name),
+            escape(key),
+            escape(value)
+        );
+    }
+}
+
+fn corrupt(line: usize, message: impl Into<String>) -> PersistError {
+    PersistError::Corrupt {
+        line,
+        message: message.into(),
+    }
+}
+
+/// A value as written: `\`, space, tab, CR and LF escaped.
+fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ' ' => out.push_str("\\s"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(value: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next() {
+            Some('\\') => '\\',
+            Some('s') => ' ',
+            Some('t') => '\t',
+            Some('n') => '\n',
+            Some('r') => '\r',
+            other => {
+                let escape = other.map_or(String::new(), String::from);
+                return Err(format!("unknown escape '\\{escape}' in '{value}'"));
+            }
+        });
+    }
+    Ok(out)
+}
+
+/// The `key=value` fields of one record; each must be taken once, and none may be left over.
+struct Fields<'a> {
+    record: &'a str,
+    fields: BTreeMap<&'a str, String>,
+}
+
+impl<'a> Fields<'a> {
+    fn parse(record: &'a str, words: std::str::Split<'a, char>) -> Result<Self, String> {
+        let mut fields = BTreeMap::new();
+        for word in words {
+            let (key, value) = word
+                .split_once('=')
+                .ok_or_else(|| format!("{record}: '{word}' is not key=value"))?;
+            if fields.insert(key, unescape(value)?).is_some() {
+                return Err(format!("{record}: {key} appears twice"));
+            }
+        }
+        Ok(Fields { record, fields })
+    }
+
+    fn text(&mut self, key: &str) -> Result<String, String> {
+        self.fields
+            .remove(key)
+            .ok_or_else(|| format!("{} has no {key}", self.record))
+    }
+
+    fn number<T: std::str::FromStr>(&mut self, key: &str) -> Result<T, String> {
+        let text = self.text(key)?;
+        text.parse()
+            .map_err(|_| format!("{} {key}: '{text}' is not a number", self.record))
+    }
+
+    fn uuid(&mut self, key: &str) -> Result<Uuid, String> {
+        let text = self.text(key)?;
+        Uuid::parse(&text)
+            .ok_or_else(|| format!("{} {key}: '{text}' is not a Kafka Uuid", self.record))
+    }
+
+    fn ids(&mut self, key: &str) -> Result<Vec<i32>, String> {
+        let text = self.text(key)?;
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        text.split(',')
+            .map(|id| {
+                id.parse().map_err(|_| {
+                    format!("{} {key}: '{text}' is not a list of node ids", self.record)
+                })
+            })
+            .collect()
+    }
+
+    fn done(self) -> Result<(), String> {
+        match self.fields.keys().next() {
+            Some(key) => Err(format!("{}: unknown field {key}", self.record)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What the records so far have said.
+#[derive(Default)]
+struct Reader {
+    cluster: Option<(Uuid, i32, u64, i64, i64, [u64; 4])>,
+    next_producer_id: Option<i64>,
+    broker_configs: BrokerConfigStore,
+    broker_dynamic_configs: BTreeMap<i32, BTreeMap<String, String>>,
+    topics: BTreeMap<String, TopicInfo>,
+    names: BTreeMap<Uuid, String>,
+}
+
+impl Reader {
+    fn record(&mut self, line: &str) -> Result<(), String> {
+        let mut words = line.split(' ');
+        let record = words.next().unwrap_or_default();
+        let mut fields = Fields::parse(record, words)?;
+        match record {
+            "ClusterState" => self.cluster_state(&mut fields)?,
+            "ProducerIdsRecord" => self.next_producer_id = Some(fields.number("nextProducerId")?),
+            "BrokerConfig" => {
+                let name = fields.text("layer")?;
+                let layer = layer_mut(&mut self.broker_configs, &name)
+                    .ok_or_else(|| format!("BrokerConfig: unknown layer '{name}'"))?;
+                layer.insert(fields.text("name")?, fields.text("value")?);
+            }
+            "TopicRecord" => self.topic(&mut fields)?,
+            "PartitionRecord" => self.partition(&mut fields)?,
+            "ConfigRecord" => self.config(&mut fields)?,
+            _ => return Err(format!("unknown record '{record}'")),
+        }
+        fields.done()
+    }
+
+    fn cluster_state(&mut self, fields: &mut Fields<'_>) -> Result<(), String> {
+        if self.cluster.is_some() {
+            return Err("a second ClusterState".to_string());
+        }
+        let cluster_id = fields.uuid("clusterId")?;
+        let brokers: i32 = fields.number("brokers")?;
+        if !(1..=1000).contains(&brokers) {
+            return Err(format!("ClusterState brokers: {brokers} is not 1 to 1000"));
+        }
+        let (seed, start, now) = (
+            fields.number("seed")?,
+            fields.number("startTimeMs")?,
+            fields.number("nowMs")?,
+        );
+        let text = fields.text("rngState")?;
+        let words: Vec<u64> = text
+            .split(',')
+            .map(|w| u64::from_str_radix(w, 16))
+            .collect::<Result<_, _>>()
+            .map_err(|_| format!("ClusterState rngState: '{text}' is not hex words"))?;
+        let rng: [u64; 4] = words
+            .try_into()
+            .map_err(|_| "ClusterState rngState: needs four words".to_string())?;
+        if rng == [0; 4] {
+            return Err(
+                "ClusterState rngState: an all-zero state generates only zeros".to_string(),
+            );
+        }
+        self.cluster = Some((cluster_id, brokers, seed, start, now, rng));
+        Ok(())
+    }
+
+    fn topic(&mut self, fields: &mut Fields<'_>) -> Result<(), String> {
+        let name = fields.text("name")?;
+        let id = fields.uuid("topicId")?;
+        crate::engine::topic::validate_name(&name).map_err(|e| format!("TopicRecord: {e}"))?;
+        if self.topics.contains_key(&name) || self.names.contains_key(&id) {
+            return Err(format!("TopicRecord: topic {name} ({id}) appears twice"));
+        }
+        self.names.insert(id, name.clone());
+        let topic = TopicInfo {
+            name: name.clone(),
+            id,
+            partitions: Vec::new(),
+            configs: BTreeMap::new(),
+        };
+        self.topics.insert(name, topic);
+        Ok(())
+    }
+
+    fn topic_of(&mut self, record: &str, id: &Uuid) -> Result<&mut TopicInfo, String> {
+        self.names
+            .get(id)
+            .and_then(|name| self.topics.get_mut(name))
+            .ok_or_else(|| format!("{record}: no TopicRecord before it has id {id}"))
+    }
+
+    fn partition(&mut self, fields: &mut Fields<'_>) -> Result<(), String> {
+        let id = fields.uuid("topicId")?;
+        let partition: i32 = fields.number("partitionId")?;
+        let replicas = fields.ids("replicas")?;
+        let isr = fields.ids("isr")?;
+        let leader: i32 = fields.number("leader")?;
+        let topic = self.topic_of("PartitionRecord", &id)?;
+        if usize::try_from(partition).ok() != Some(topic.partitions.len()) {
+            return Err(format!(
+                "PartitionRecord: partition {partition} of {} is out of order (expected {})",
+                topic.name,
+                topic.partitions.len()
+            ));
+        }
+        let mut sorted = replicas.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if replicas.is_empty() || sorted.len() != replicas.len() {
+            return Err("PartitionRecord: replicas must be distinct and not empty".to_string());
+        }
+        if isr.iter().any(|id| !replicas.contains(id))
+            || (leader != -1 && !replicas.contains(&leader))
+        {
+            return Err(
+                "PartitionRecord: the ISR and the leader must be among the replicas".to_string(),
+            );
+        }
+        topic.partitions.push(PartitionInfo {
+            partition,
+            leader: (leader != -1).then_some(leader),
+            replicas,
+            isr,
+        });
+        Ok(())
+    }
+
+    fn config(&mut self, fields: &mut Fields<'_>) -> Result<(), String> {
+        let resource_type = fields.text("resourceType")?;
+        let name = fields.text("resourceName")?;
+        let (key, value) = (fields.text("name")?, fields.text("value")?);
+        if resource_type == "BROKER" {
+            let node_id: i32 = name
+                .parse()
+                .map_err(|_| format!("ConfigRecord: '{name}' is not a node id"))?;
+            let layer = self.broker_dynamic_configs.entry(node_id).or_default();
+            layer.insert(key, value);
+            return Ok(());
+        }
+        if resource_type != "TOPIC" {
+            return Err(format!(
+                "ConfigRecord: resourceType {resource_type} is not TOPIC or BROKER"
+            ));
+        }
+        let topic = self
+            .topics
+            .get_mut(&name)
+            .ok_or_else(|| format!("ConfigRecord: no TopicRecord before it names {name}"))?;
+        topic.configs.insert(key, value);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Metadata, PersistError> {
+        let incomplete = |message: String| PersistError::Incomplete(message);
+        let (cluster_id, brokers, seed, start_time_ms, now_ms, rng_state) = self
+            .cluster
+            .ok_or_else(|| incomplete("there is no ClusterState record".to_string()))?;
+        if let Some(node) = self
+            .broker_dynamic_configs
+            .keys()
+            .find(|n| !(1..=brokers).contains(*n))
+        {
+            return Err(incomplete(format!(
+                "there are configs of broker {node}, but the cluster has brokers 1 to {brokers}"
+            )));
+        }
+        for topic in self.topics.values() {
+            if topic.partitions.is_empty() {
+                return Err(incomplete(format!(
+                    "topic {} has no PartitionRecord",
+                    topic.name
+                )));
+            }
+            let replicas = topic.partitions.iter().flat_map(|p| &p.replicas);
+            if let Some(node) = replicas.copied().find(|n| !(1..=brokers).contains(n)) {
+                return Err(incomplete(format!(
+                    "topic {} has a replica on broker {node}, but the cluster has brokers 1 to {brokers}",
+                    topic.name
+                )));
+            }
+        }
+        Ok(Metadata {
+            cluster_id,
+            brokers,
+            seed,
+            start_time_ms,
+            now_ms,
+            rng_state,
+            next_producer_id: self.next_producer_id.unwrap_or(0),
+            broker_configs: self.broker_configs,
+            broker_dynamic_configs: self.broker_dynamic_configs,
+            topics: self.topics,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn configs_of(key: &str, value: &str) -> BTreeMap<String, String> {
+        [(key.to_string(), value.to_string())].into()
+    }
+
+    fn sample() -> Metadata {
+        let id = Uuid::new(0x4000_0000_0000_0001, 0x8000_0000_0000_0002);
+        let mut configs = BTreeMap::new();
+        configs.insert("retention.ms".to_string(), "1000".to_string());
+        let topic = TopicInfo {
+            name: "a.b".to_string(),
+            id,
+            partitions: vec![PartitionInfo {
+                partition: 0,
+                leader: None,
+                replicas: vec![1],
+                isr: vec![],
+            }],
+            configs,
+        };
+        let mut broker_configs = BrokerConfigStore::new();
+        broker_configs
+            .static_configs
+            .insert("odd key".to_string(), "a\\b c\td\ne\r=".to_string());
+        broker_configs
+            .dynamic_default
+            .insert("log.retention.ms".to_string(), "5".to_string());
+        Metadata {
+            cluster_id: Uuid::new(0x4000_0000_0000_0003, 0x8000_0000_0000_0004),
+            brokers: 1,
+            seed: u64::MAX,
+            start_time_ms: 1_735_689_600_000,
+            now_ms: 1_735_693_200_000,
+            rng_state: [1, u64::MAX, 3, 4],
+            next_producer_id: 7,
+            broker_configs,
+            broker_dynamic_configs: [(1, configs_of("log.cleaner.threads", "2"))].into(),
+            topics: [("a.b".to_string(), topic)].into_iter().collect(),
+        }
+    }
+
+    #[test]
+    fn round_trips_with_escapes() {
+        let metadata = sample();
+        let text = metadata.to_text();
+        assert!(text
+            .contains("BrokerConfig layer=static name=odd\\skey value=a\\\\b\\sc\\td\\ne\\r=\n"));
+        assert!(text.contains(
+            "ConfigRecord resourceType=BROKER resourceName=1 name=log.cleaner.threads value=2\n"
+        ));
+        assert!(text.contains("PartitionRecord topicId=QAAAAAAAAAGAAAAAAAAAAg partitionId=0 replicas=1 isr= leader=-1\n"));
+        assert_eq!(Metadata::parse(&text), Ok(metadata));
+        assert_eq!(Metadata::parse(&text.replace('\n', "\r\n")), Ok(sample()));
+    }
+
+    #[test]
+    fn versions_and_corruption_are_errors_not_panics() {
+        let text = sample().to_text();
+        let newer = text.replace("version=1", "version=2\nSomethingNew x=y");
+        assert_eq!(
+            Metadata::parse(&newer),
+            Err(PersistError::NewerVersion {
+                found: 2,
+                supported: 1
+            })
+        );
+        assert_eq!(Metadata::parse(""), Err(PersistError::MissingVersion));
+        assert_eq!(
+            Metadata::parse("garbage"),
+            Err(PersistError::MissingVersion)
+        );
+        let cases = [
+            ("nowMs=", "nowMs=x"),
+            ("leader=-1", "leader=2"),
+            ("partitionId=0", "partitionId=1"),
+            ("TopicRecord", "TopicThing"),
+            ("value=5", "value=5 extra=1"),
+            ("value=5", "value=\\q"),
+            ("rngState=", "rngState=zz,"),
+        ];
+        for (from, to) in cases {
+            let broken = text.replacen(from, to, 1);
+            let error = Metadata::parse(&broken).expect_err(to);
+            assert!(
+                matches!(error, PersistError::Corrupt { .. }),
+                "{to}: {error}"
+            );
+        }
+        for cut in 0..text.len() {
+            let _ = Metadata::parse(&text[..cut]);
+        }
+        let no_state: String = text
+            .lines()
+            .filter(|l| !l.starts_with("ClusterState"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(matches!(
+            Metadata::parse(&no_state),
+            Err(PersistError::Incomplete(_))
+        ));
+    }
+}
