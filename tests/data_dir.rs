@@ -4,15 +4,16 @@
 //! binary, and through the library for what the console tools cannot show.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
+
 use kafka_playground::engine::cluster::NewTopic;
 use kafka_playground::engine::persist::{PersistError, METADATA_FILE};
 use kafka_playground::engine::record::RecordBatchBuilder;
 use kafka_playground::engine::{Cluster, ClusterOptions};
 use kafka_playground::storage::{FileStore, MemoryDisk, Scope};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A fresh directory under the system's temp dir, removed when dropped.
@@ -43,23 +44,7 @@ impl Drop for TempDir {
     }
 }
 
-/// Runs the built kplay with `args` and `script` on standard input.
-fn kplay(args: &[&str], script: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kplay"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kplay starts");
-    child
-        .stdin
-        .take()
-        .expect("a stdin pipe")
-        .write_all(script.as_bytes())
-        .expect("the script is written");
-    child.wait_with_output().expect("kplay finishes")
-}
+use support::kplay;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

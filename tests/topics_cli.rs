@@ -2,10 +2,10 @@
 //! lines (TopicCommand's output, ../shared/DESIGN.md), errors on Kafka's streams, exit status.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
+
 use kafka_playground::cli::run_script;
 use kafka_playground::engine::{Cluster, ClusterOptions};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 fn run(script: &str) -> (kafka_playground::cli::Output, Cluster) {
     let mut cluster = Cluster::new(ClusterOptions::default());
@@ -153,20 +153,7 @@ fn same_seed_same_output() {
 }
 
 fn kplay(args: &[&str], stdin: &str) -> (String, String, i32) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kplay"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kplay starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("script written");
-    let out = child.wait_with_output().expect("kplay ends");
+    let out = support::kplay(args, stdin);
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),

@@ -65,3 +65,23 @@ pub fn log<'a>(cluster: &'a Cluster, topic: &str, partition: i32) -> &'a Partiti
 pub fn segment_bases(log: &PartitionLog) -> Vec<i64> {
     log.segments().map(|s| s.base_offset).collect()
 }
+
+/// Runs the built `kplay` with `args` and `script` on standard input.
+pub fn kplay(args: &[&str], script: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kplay"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kplay starts");
+    child
+        .stdin
+        .take()
+        .expect("a stdin pipe")
+        .write_all(script.as_bytes())
+        .expect("the script is written");
+    child.wait_with_output().expect("kplay finishes")
+}
