@@ -11,6 +11,7 @@ pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod error;
+pub mod event;
 pub mod fetch;
 pub mod ids;
 pub mod log;
@@ -19,6 +20,7 @@ pub mod persist;
 pub mod produce;
 pub mod record;
 pub mod rng;
+pub mod scheduler;
 pub mod topic;
 
 pub use cluster::{Cluster, ClusterOptions, PartitionInfo, TopicInfo};

@@ -44,6 +44,15 @@ impl Cluster {
         let info = log.append(store, &summary, &bytes, jitter, now)?;
         let end = log.log_end_offset();
         log.set_high_watermark(end);
+        if let Some(rolled) = info.rolled {
+            self.emit(super::event::EventKind::SegmentRolled {
+                broker: leader,
+                topic: topic.to_string(),
+                partition,
+                old_base_offset: rolled.old_base_offset,
+                new_base_offset: rolled.new_base_offset,
+            });
+        }
         Ok(info)
     }
 

@@ -1,0 +1,82 @@
+//! Kafka's background jobs as deadlines in simulated time.
+//!
+//! A broker runs its housekeeping on `KafkaScheduler` threads: `LogManager` checks retention every
+//! `log.retention.check.interval.ms` (first 30 s after start-up), the cleaner wakes after
+//! `log.cleaner.backoff.ms`, deleted files go after `file.delete.delay.ms`, and logs flush on
+//! their `flush.*` settings. Here each of those is a [`Task`] due at a time; the cluster runs the
+//! due ones in time order as the clock moves ([`crate::engine::Cluster::advance_time`]), so a
+//! long `time advance` plays out exactly as the same time would on a broker. Ties run in the
+//! order they were scheduled, which keeps every run deterministic.
+
+use std::collections::BTreeMap;
+
+/// A job that falls due at a simulated time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Task {
+    /// Placeholder until the first real job exists; never scheduled.
+    #[doc(hidden)]
+    Nothing,
+}
+
+/// Tasks ordered by due time, then by the order they were scheduled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scheduler {
+    queue: BTreeMap<(i64, u64), Task>,
+    next_seq: u64,
+}
+
+impl Scheduler {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Schedules `task` to run at `due_ms`.
+    pub fn schedule(&mut self, due_ms: i64, task: Task) {
+        self.queue.insert((due_ms, self.next_seq), task);
+        self.next_seq += 1;
+    }
+
+    /// The earliest task due at or before `until_ms`, taken off the queue, with its due time.
+    pub fn pop_due(&mut self, until_ms: i64) -> Option<(i64, Task)> {
+        let (&(due, seq), _) = self.queue.first_key_value()?;
+        if due > until_ms {
+            return None;
+        }
+        self.queue.remove(&(due, seq)).map(|task| (due, task))
+    }
+
+    /// When the next task is due, if any.
+    pub fn next_due(&self) -> Option<i64> {
+        self.queue.keys().next().map(|&(due, _)| due)
+    }
+
+    /// Every pending task with its due time, earliest first (for the UI and tests).
+    pub fn pending(&self) -> impl Iterator<Item = (i64, &Task)> {
+        self.queue.iter().map(|(&(due, _), task)| (due, task))
+    }
+
+    /// Drops every pending task that `keep` refuses (e.g. a deleted topic's).
+    pub fn retain(&mut self, mut keep: impl FnMut(&Task) -> bool) {
+        self.queue.retain(|_, task| keep(task));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_tasks_come_out_in_time_then_schedule_order() {
+        let mut scheduler = Scheduler::new();
+        scheduler.schedule(30, Task::Nothing);
+        scheduler.schedule(10, Task::Nothing);
+        scheduler.schedule(10, Task::Nothing);
+        assert_eq!(scheduler.next_due(), Some(10));
+        assert_eq!(scheduler.pop_due(5), None);
+        assert_eq!(scheduler.pop_due(10), Some((10, Task::Nothing)));
+        assert_eq!(scheduler.pop_due(10), Some((10, Task::Nothing)));
+        assert_eq!(scheduler.pop_due(29), None);
+        assert_eq!(scheduler.pop_due(100), Some((30, Task::Nothing)));
+        assert_eq!(scheduler.next_due(), None);
+    }
+}
