@@ -106,7 +106,7 @@ impl Cluster {
         let brokers = (1..=options.brokers.max(1))
             .map(|node_id| (node_id, Broker::new(node_id, default_log_dir(node_id))))
             .collect();
-        Cluster {
+        let mut cluster = Cluster {
             clock: SimClock::starting_at(options.start_time),
             options,
             rng,
@@ -118,8 +118,14 @@ impl Cluster {
             next_producer_id: 0,
             scheduler: Scheduler::new(),
             events: Vec::new(),
-        }
+        };
+        cluster.schedule_startup_jobs();
+        cluster
     }
+
+    /// The background jobs a broker schedules when it starts (`KafkaServer.startup`,
+    /// `LogManager.startup`); run on a new cluster and on one restored from its files.
+    fn schedule_startup_jobs(&mut self) {}
 
     pub fn broker_configs(&self) -> &BrokerConfigStore {
         &self.broker_configs
@@ -351,7 +357,7 @@ impl Cluster {
 
     /// A cluster put back together from its saved state (`engine::persist`).
     pub(crate) fn from_parts(parts: super::persist::ClusterParts) -> Self {
-        Cluster {
+        let mut cluster = Cluster {
             options: parts.options,
             clock: SimClock::starting_at(parts.now),
             rng: parts.rng,
@@ -363,7 +369,9 @@ impl Cluster {
             next_producer_id: parts.next_producer_id,
             scheduler: Scheduler::new(),
             events: Vec::new(),
-        }
+        };
+        cluster.schedule_startup_jobs();
+        cluster
     }
 
     /// The generator's position, to save it (`engine::persist`).
