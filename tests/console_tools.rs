@@ -178,3 +178,60 @@ fn mistakes_get_kafkas_messages() {
         assert_eq!(support::log(&cluster, "t", 0).log_end_offset(), 0, "{line}");
     }
 }
+
+/// `GetOffsetShell`: `--topic` is an `IncludeList` regex, `--topic-partitions` a list of
+/// `TOPIC_PARTITION_PATTERN` rules (upper bound exclusive), and the result a `TreeMap` ordered by
+/// `TopicPartition.toString()`, so `orders-10` sorts before `orders-2`. Partitions without an
+/// offset for the time asked are left out (`UNKNOWN_OFFSET`).
+#[test]
+fn get_offsets_filters_as_get_offset_shell_does() {
+    let mut cluster = support::cluster();
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 12\n\
+         kafka-topics.sh --create --topic orders-eu --partitions 2\n",
+    );
+    let out = |cluster: &mut kafka_playground::engine::Cluster, line: &str| {
+        run_ok(cluster, &format!("{line}\n")).stdout().to_string()
+    };
+    assert_eq!(
+        out(
+            &mut cluster,
+            "kafka-get-offsets.sh --topic 'orders.*' --partitions 1,2,10"
+        ),
+        "orders:1:0\norders:10:0\norders:2:0\norders-eu:1:0\n"
+    );
+    assert_eq!(
+        out(
+            &mut cluster,
+            "kafka-get-offsets.sh --topic-partitions 'orders:2-4,orders-eu:-1'"
+        ),
+        "orders:2:0\norders:3:0\norders-eu:0:0\n"
+    );
+    assert_eq!(
+        out(
+            &mut cluster,
+            "kafka-get-offsets.sh --topic-partitions ':11-'"
+        ),
+        "orders:11:0\n"
+    );
+    let start = 1_735_689_600_000_i64;
+    assert_eq!(
+        out(
+            &mut cluster,
+            &format!("kafka-get-offsets.sh --topic orders --time {start}")
+        ),
+        "",
+        "no partition has a record at or after the time"
+    );
+    let (bad, _) = run("kafka-topics.sh --create --topic t\n\
+         kafka-get-offsets.sh --topic-partitions 't:x'\n\
+         kafka-get-offsets.sh --partitions 0-2\n\
+         kafka-get-offsets.sh --topic 't('\n");
+    assert_eq!(
+        bad.stderr(),
+        "Error occurred: org.apache.kafka.tools.TerseException: Invalid rule specification: t:x\n\
+         Error occurred: --partitions expects a comma separated list of numeric partition ids, but received: 0-2\n\
+         Error occurred: t( is an invalid regex.\n"
+    );
+}

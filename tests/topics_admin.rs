@@ -89,7 +89,7 @@ fn alter_refusals_have_kafkas_messages_and_change_nothing() {
         ),
         (
             "--alter --topic nope --partitions 4",
-            "Error while executing topic command : Topic 'nope' does not exist as expected\n",
+            "Error while executing topic command : Topic 'Optional[nope]' does not exist as expected\n",
             "",
         ),
         ("--alter --topic t", "", "Missing required argument \"[partitions]\"\n"),
@@ -315,7 +315,7 @@ fn delete_refusals() {
     let cases = [
         (
             "--delete --topic nope",
-            "Error while executing topic command : Topic 'nope' does not exist as expected\n",
+            "Error while executing topic command : Topic 'Optional[nope]' does not exist as expected\n",
             "",
         ),
         ("--delete", "", "Missing required argument \"[topic]\"\n"),

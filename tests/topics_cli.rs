@@ -86,7 +86,7 @@ fn every_refusal_has_kafkas_message_and_changes_nothing() {
             "--create --topic t --replication-factor 3",
             "Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.",
         ),
-        ("--describe --topic nope", "Topic 'nope' does not exist as expected"),
+        ("--describe --topic nope", "Topic 'Optional[nope]' does not exist as expected"),
     ];
     for (args, message) in cases {
         let (output, cluster) = run(&format!(
@@ -200,4 +200,51 @@ fn kplay_refuses_bad_arguments_and_bad_scripts() {
     let (_, stderr, status) = kplay(&["/nonexistent/script.sh"], "");
     assert_eq!(status, 2);
     assert!(stderr.contains("cannot read /nonexistent/script.sh"));
+}
+
+/// `--topic` outside `--create` is `TopicFilter.IncludeList`: a Java regex matched against the whole
+/// name, with ',' read as '|' (TopicCommand's help: "It also accepts a regular expression, except
+/// for --create option").
+#[test]
+fn topic_is_a_regular_expression_outside_create() {
+    let (output, cluster) = run("kafka-topics.sh --create --topic orders\n\
+         kafka-topics.sh --create --topic orders-eu --partitions 2\n\
+         kafka-topics.sh --create --topic audit\n\
+         kafka-topics.sh --list --topic 'orders.*'\n\
+         kafka-topics.sh --list --topic 'audit, orders'\n\
+         kafka-topics.sh --list --topic order\n\
+         kafka-topics.sh --alter --topic 'orders.*' --partitions 3\n\
+         kafka-topics.sh --delete --topic 'au.*'\n\
+         kafka-topics.sh --list\n");
+    assert!(!output.failed, "{}", output.stdout());
+    assert_eq!(
+        output.stdout(),
+        "Created topic orders.\nCreated topic orders-eu.\nCreated topic audit.\n\
+         orders\norders-eu\n\
+         audit\norders\n\
+         \n\
+         orders\norders-eu\n"
+    );
+    let counts: Vec<usize> = cluster.topics().map(|t| t.partitions.len()).collect();
+    assert_eq!(counts, vec![3, 3], "both matching topics grew");
+}
+
+#[test]
+fn a_pattern_that_matches_nothing_or_does_not_compile_changes_nothing() {
+    let (output, cluster) = run("kafka-topics.sh --create --topic orders\n\
+         kafka-topics.sh --describe --topic 'x.*'\n\
+         kafka-topics.sh --delete --topic 'x.*'\n\
+         kafka-topics.sh --delete --topic 'x.*' --if-exists\n\
+         kafka-topics.sh --list --topic 'orders('\n\
+         kafka-topics.sh --delete --topic 'orders('\n");
+    assert!(output.failed);
+    assert_eq!(
+        output.stdout(),
+        "Created topic orders.\n\
+         Error while executing topic command : Topic 'Optional[x.*]' does not exist as expected\n\
+         Error while executing topic command : Topic 'Optional[x.*]' does not exist as expected\n\
+         Error while executing topic command : orders( is an invalid regex.\n\
+         Error while executing topic command : orders( is an invalid regex.\n"
+    );
+    assert!(cluster.topic("orders").is_some());
 }

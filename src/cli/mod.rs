@@ -16,6 +16,7 @@ pub mod line_reader;
 mod log4j;
 pub mod options;
 pub mod shell;
+pub mod topic_filter;
 mod topics;
 
 use crate::engine::Cluster;

@@ -9,6 +9,7 @@
 //! reads it as a regular expression outside `--create`; the playground does not).
 
 use super::options::{self, flag, with_value, OptionSpec, ParsedOptions};
+use super::topic_filter::IncludeList;
 use super::Output;
 use crate::engine::cluster::NewTopic;
 use crate::engine::config::value::parse_java_integer;
@@ -129,10 +130,7 @@ fn execute(
     check_invalid_args(opts, action)?;
     match *action {
         "create" => create(cluster, opts, output),
-        "list" => {
-            list(cluster, opts, output);
-            Ok(())
-        }
+        "list" => list(cluster, opts, output),
         "describe" => describe(cluster, opts, output),
         "alter" => alter(cluster, opts),
         _ => delete(cluster, opts),
@@ -235,51 +233,64 @@ fn create(cluster: &mut Cluster, opts: &ParsedOptions, output: &mut Output) -> R
     Ok(())
 }
 
-/// `--alter --topic T --partitions N [--replica-assignment …]` (`TopicService.alterTopic`): the
-/// assignment lists every partition, and only the entries past the existing ones are sent.
+/// `--alter --topic T --partitions N [--replica-assignment …]` (`TopicService.alterTopic`): every
+/// topic the pattern matches grows to N partitions; the assignment lists every partition, and only
+/// the entries past a topic's existing ones are sent. Like `createPartitions(...).all().get()`,
+/// every topic is tried and the first failure is the one reported.
 fn alter(cluster: &mut Cluster, opts: &ParsedOptions) -> Result<(), Failure> {
-    let name = opts.value("topic").unwrap_or_default();
     let count = opts
         .int::<i32>("partitions")?
         .ok_or_else(|| missing("partitions"))?;
     let assignment = replica_assignment(opts)?;
     parse_configs(opts.values("config"))?;
-    let Some(existing) = existing_topic(cluster, opts, name)? else {
-        return Ok(());
-    };
-    let new_assignment: Option<Vec<Vec<i32>>> =
-        assignment.map(|lists| lists.into_iter().skip(existing).collect());
-    cluster
-        .create_partitions(name, count, new_assignment.as_deref())
-        .map_err(|e| Failure::Command(e.message().to_string()))?;
-    Ok(())
-}
-
-/// `--delete --topic T` (`TopicService.deleteTopic`).
-fn delete(cluster: &mut Cluster, opts: &ParsedOptions) -> Result<(), Failure> {
-    let name = opts.value("topic").unwrap_or_default();
-    if existing_topic(cluster, opts, name)?.is_none() {
-        return Ok(());
+    let mut first_error = None;
+    for (name, existing) in existing_topics(cluster, opts)? {
+        let new_assignment: Option<Vec<Vec<i32>>> = assignment
+            .as_ref()
+            .map(|lists| lists.iter().skip(existing).cloned().collect());
+        if let Err(error) = cluster.create_partitions(&name, count, new_assignment.as_deref()) {
+            first_error.get_or_insert(Failure::Command(error.message().to_string()));
+        }
     }
-    cluster
-        .delete_topic(name)
-        .map_err(|e| Failure::Command(e.message().to_string()))?;
-    Ok(())
+    first_error.map_or(Ok(()), Err)
 }
 
-/// The partition count of the topic an alter or delete is about, or `None` when there is nothing
-/// to do: an empty `--topic`, or a missing topic with `--if-exists` (`ensureTopicExists`).
-fn existing_topic(
+/// `--delete --topic T` (`TopicService.deleteTopic`): every topic the pattern matches.
+fn delete(cluster: &mut Cluster, opts: &ParsedOptions) -> Result<(), Failure> {
+    let mut first_error = None;
+    for (name, _) in existing_topics(cluster, opts)? {
+        if let Err(error) = cluster.delete_topic(&name) {
+            first_error.get_or_insert(Failure::Command(error.message().to_string()));
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+/// The topics an alter or delete is about, with their partition counts: those `--topic` matches
+/// (`getTopics`, internal topics included), which must not be none unless `--if-exists`
+/// (`ensureTopicExists`).
+fn existing_topics(
     cluster: &Cluster,
     opts: &ParsedOptions,
-    name: &str,
-) -> Result<Option<usize>, Failure> {
-    match cluster.topic(name) {
-        Some(topic) => Ok(Some(topic.partitions.len())),
-        None if name.is_empty() || opts.has("if-exists") => Ok(None),
-        None => Err(Failure::Command(format!(
-            "Topic '{name}' does not exist as expected"
-        ))),
+) -> Result<Vec<(String, usize)>, Failure> {
+    let topics = selected(cluster, opts)?;
+    ensure_topic_exists(&topics, opts)?;
+    Ok(topics
+        .into_iter()
+        .map(|t| (t.name.clone(), t.partitions.len()))
+        .collect())
+}
+
+/// `TopicCommand.ensureTopicExists`. Kafka 4.1 formats the `Optional` itself into the message, so
+/// the name prints as `Optional[t]`; the playground prints what Kafka prints.
+fn ensure_topic_exists(found: &[&TopicInfo], opts: &ParsedOptions) -> Result<(), Failure> {
+    match opts.value("topic") {
+        Some(requested) if !requested.is_empty() && !opts.has("if-exists") && found.is_empty() => {
+            Err(Failure::Command(format!(
+                "Topic 'Optional[{requested}]' does not exist as expected"
+            )))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -368,19 +379,28 @@ fn parse_configs(values: &[String]) -> Result<BTreeMap<String, String>, Failure>
     Ok(configs)
 }
 
-/// The topics a `--list` or `--describe` is about, in name order (`TopicCommand.getTopics`).
-fn selected<'a>(cluster: &'a Cluster, opts: &ParsedOptions) -> Vec<&'a TopicInfo> {
-    cluster
+/// The topics `--topic` matches, in name order (`TopicService.getTopics`): all of them without it;
+/// internal ones left out with `--exclude-internal`.
+fn selected<'a>(cluster: &'a Cluster, opts: &ParsedOptions) -> Result<Vec<&'a TopicInfo>, Failure> {
+    let exclude_internal = opts.has("exclude-internal");
+    let filter = opts
+        .value("topic")
+        .map(IncludeList::new)
+        .transpose()
+        .map_err(Failure::Command)?;
+    Ok(cluster
         .topics()
-        .filter(|t| opts.value("topic").is_none_or(|wanted| t.name == wanted))
-        .filter(|t| !(opts.has("exclude-internal") && topic::is_internal(&t.name)))
-        .collect()
+        .filter(|t| match &filter {
+            Some(filter) => filter.is_topic_allowed(&t.name, exclude_internal),
+            None => !(exclude_internal && topic::is_internal(&t.name)),
+        })
+        .collect())
 }
 
 /// `listTopics` prints the names joined by newlines with one `println`, so no topic is one empty
 /// line.
-fn list(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) {
-    let names: Vec<&str> = selected(cluster, opts)
+fn list(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) -> Result<(), Failure> {
+    let names: Vec<&str> = selected(cluster, opts)?
         .into_iter()
         .map(|t| t.name.as_str())
         .collect();
@@ -390,6 +410,7 @@ fn list(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) {
     for name in names {
         output.out(name);
     }
+    Ok(())
 }
 
 /// `TopicService.describeTopic` with `DescribeOptions`: the topic line unless a report filter is
@@ -397,14 +418,8 @@ fn list(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) {
 /// partition lines unless `--topics-with-overrides`, filtered by the report options.
 fn describe(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) -> Result<(), Failure> {
     let store = cluster.bootstrap_config_store();
-    let topics = selected(cluster, opts);
-    if let Some(wanted) = opts.value("topic") {
-        if topics.is_empty() && !wanted.is_empty() && !opts.has("if-exists") {
-            return Err(Failure::Command(format!(
-                "Topic '{wanted}' does not exist as expected"
-            )));
-        }
-    }
+    let topics = selected(cluster, opts)?;
+    ensure_topic_exists(&topics, opts)?;
     let reporting = REPORTS.iter().any(|r| opts.has(r));
     let overrides_only = opts.has("topics-with-overrides");
     let live: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
