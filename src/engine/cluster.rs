@@ -419,12 +419,22 @@ impl Cluster {
 
 /// `LogConfig.randomSegmentJitter`: uniform in `0..min(segment.jitter.ms, segment.ms)`.
 pub fn roll_jitter(rng: &mut Rng, config: &TopicConfigs) -> i64 {
-    let bound = config.segment_jitter_ms.min(config.segment_ms);
+    let bound = jitter_bound(config);
     if bound <= 0 {
         return 0;
     }
-    let bound = u64::try_from(bound).unwrap_or(u64::MAX);
-    i64::try_from(rng.next_u64() % bound).unwrap_or(0)
+    jitter_from_draw(rng.next_u64(), bound)
+}
+
+/// The exclusive bound of a segment's jitter: `min(segment.jitter.ms, segment.ms)`.
+pub fn jitter_bound(config: &TopicConfigs) -> i64 {
+    config.segment_jitter_ms.min(config.segment_ms)
+}
+
+/// A jitter below `bound` (> 0) from one draw of the generator.
+pub fn jitter_from_draw(draw: u64, bound: i64) -> i64 {
+    let bound = u64::try_from(bound).unwrap_or(u64::MAX).max(1);
+    i64::try_from(draw % bound).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -23,20 +23,29 @@ impl Cluster {
     ) -> Result<AppendInfo, ApiError> {
         let now = self.now().as_millis();
         let leader = self.leader_of(topic, partition)?;
-        let config = self
-            .topic_configs(topic)
-            .ok_or_else(|| ApiError::bare(ErrorCode::UnknownTopicOrPartition))?;
-        validate_timestamps(&batch, &config, now, topic, partition)?;
-        if config.message_timestamp_type == super::config::TimestampType::LogAppendTime {
-            batch.set_max_timestamp(TimestampType::LogAppendTime, now);
-        }
-        let jitter = super::cluster::roll_jitter(self.rng(), &config);
+        // A new segment's share of `segment.jitter.ms` is drawn only when there is one, so the
+        // generator's sequence does not depend on appends to topics without jitter.
+        let jitter_bound = self
+            .broker(leader)
+            .and_then(|b| b.log(topic, partition))
+            .map_or(0, |log| super::cluster::jitter_bound(log.config()));
+        let jitter_draw = (jitter_bound > 0).then(|| self.rng().next_u64());
         let broker = self
             .broker_mut(leader)
             .ok_or_else(|| ApiError::bare(ErrorCode::LeaderNotAvailable))?;
         let (log, store) = broker
             .log_mut(topic, partition)
             .ok_or_else(|| ApiError::bare(ErrorCode::NotLeaderOrFollower))?;
+        // The log's configs are the topic's, resolved when they last changed: resolving them from
+        // the config layers on every append would cost more than the append.
+        let config = log.config();
+        validate_timestamps(&batch, config, now, topic, partition)?;
+        if config.message_timestamp_type == super::config::TimestampType::LogAppendTime {
+            batch.set_max_timestamp(TimestampType::LogAppendTime, now);
+        }
+        let jitter = jitter_draw.map_or(0, |draw| {
+            super::cluster::jitter_from_draw(draw, jitter_bound)
+        });
         batch.set_base_offset(log.log_end_offset());
         batch.set_partition_leader_epoch(0);
         let summary = summarize(&batch);

@@ -116,9 +116,12 @@ impl FileStore {
     }
 
     fn ensure(&mut self, path: &str) -> &mut CachedFile {
-        self.files
-            .entry(path.to_string())
-            .or_insert_with(CachedFile::new)
+        // Appends hit existing files: look up by `&str` first so the hot path allocates nothing.
+        if !self.files.contains_key(path) {
+            self.files.insert(path.to_string(), CachedFile::new());
+        }
+        #[allow(clippy::expect_used)] // inserted just above
+        self.files.get_mut(path).expect("the file exists")
     }
 
     /// Appends `bytes` (creating the file if needed) and returns the position where they start.

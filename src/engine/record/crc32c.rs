@@ -1,10 +1,16 @@
 //! CRC-32C (Castagnoli), the checksum of every v2 record batch.
 //!
 //! Kafka computes it with `org.apache.kafka.common.utils.Crc32C` (the JDK's `java.util.zip.CRC32C`)
-//! over a batch's bytes from the attributes field to the end. This is the reflected polynomial
-//! 0x82F63B78 with initial value and final xor 0xFFFFFFFF, computed with slicing-by-8: eight
-//! 256-entry tables built at compile time by `const fn`, so there is no start-up cost, no `unsafe`,
-//! no CPU-specific path, and native and wasm32 run exactly the same code (DESIGN.md, principle 3).
+//! over a batch's bytes from the attributes field to the end: the reflected polynomial 0x82F63B78
+//! with initial value and final xor 0xFFFFFFFF. Which implementation runs where:
+//!
+//! - **wasm32**: slicing-by-8 below, eight 256-entry tables built at compile time by `const fn`
+//!   (no start-up cost, no `unsafe`); WebAssembly has no CRC instruction.
+//! - **native**: the `crc32c` crate, which uses the CPU's CRC-32C instruction (SSE 4.2 on x86-64,
+//!   the ARMv8 CRC extension) and its own tables where there is none — the same function, about
+//!   ten times faster (docs/PERFORMANCE.md). The tests check it against the tables here.
+//!
+//! Both compute the same function, so a batch's bytes are the same natively and in wasm.
 
 /// The reflected Castagnoli polynomial.
 const POLY: u32 = 0x82F6_3B78;
@@ -49,7 +55,20 @@ pub fn crc32c(bytes: &[u8]) -> u32 {
 }
 
 /// Continues a CRC-32C: `crc32c_append(crc32c(a), b) == crc32c(a ++ b)`.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn crc32c_append(crc: u32, bytes: &[u8]) -> u32 {
+    crc32c::crc32c_append(crc, bytes)
+}
+
+/// Continues a CRC-32C: `crc32c_append(crc32c(a), b) == crc32c(a ++ b)`.
+#[cfg(target_arch = "wasm32")]
+pub fn crc32c_append(crc: u32, bytes: &[u8]) -> u32 {
+    sliced_crc32c_append(crc, bytes)
+}
+
+/// [`crc32c_append`] with the slicing-by-8 tables.
+#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+fn sliced_crc32c_append(crc: u32, bytes: &[u8]) -> u32 {
     let mut state = !crc;
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
@@ -133,7 +152,13 @@ mod tests {
             .collect();
         for start in 0..9 {
             for end in start..data.len() {
-                assert_eq!(crc32c(&data[start..end]), crc32c_bitwise(&data[start..end]));
+                let bitwise = crc32c_bitwise(&data[start..end]);
+                assert_eq!(sliced_crc32c_append(0, &data[start..end]), bitwise);
+                assert_eq!(
+                    crc32c(&data[start..end]),
+                    bitwise,
+                    "the target's implementation"
+                );
             }
         }
     }
