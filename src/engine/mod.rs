@@ -16,6 +16,7 @@ pub mod fetch;
 pub mod ids;
 pub mod java_random;
 pub mod log;
+pub mod network;
 pub mod partitioner;
 pub mod persist;
 pub mod placement;
