@@ -68,13 +68,14 @@ fn segment_ms_counts_from_the_first_batch_timestamp_not_the_clock() {
 
 #[test]
 fn a_full_index_rolls_the_segment() {
-    // AbstractIndex.maxEntries = segment.index.bytes / entry size: 24 bytes hold three 8-byte
-    // offset entries but two 12-byte time entries. index.interval.bytes=0 indexes every batch
-    // after the first (LogSegment.append: an entry once more than the interval was written).
-    // All records here share one timestamp, so the time index gets a single entry
-    // (TimeIndex.maybeAppend keeps only larger timestamps) and the offset index fills first.
+    // AbstractIndex.maxEntries = segment.index.bytes / entry size: 36 bytes hold four 8-byte
+    // offset entries and three 12-byte time entries, of which TimeIndex.isFull keeps the last for
+    // the entry written on roll. index.interval.bytes=0 indexes every batch after the first
+    // (LogSegment.append: an entry once more than the interval was written). All records here
+    // share one timestamp, so the time index gets a single entry (TimeIndex.maybeAppend keeps only
+    // larger timestamps) and the offset index fills first: after offset 4, the next batch rolls.
     let mut cluster = support::cluster();
-    run_ok(&mut cluster, "kafka-topics.sh --create --topic t --config segment.index.bytes=24 --config index.interval.bytes=0\n");
+    run_ok(&mut cluster, "kafka-topics.sh --create --topic t --config segment.index.bytes=36 --config index.interval.bytes=0\n");
     for i in 0..6 {
         run_ok(
             &mut cluster,
@@ -82,7 +83,7 @@ fn a_full_index_rolls_the_segment() {
         );
     }
     let log = log(&cluster, "t", 0);
-    assert_eq!(segment_bases(log), vec![0, 4]);
+    assert_eq!(segment_bases(log), vec![0, 5]);
     let first = log.segments().next().expect("a segment");
     let entries: Vec<i64> = first
         .offset_index()
@@ -90,10 +91,12 @@ fn a_full_index_rolls_the_segment() {
         .iter()
         .map(|e| e.offset)
         .collect();
-    assert_eq!(entries, vec![1, 2, 3]);
+    assert_eq!(entries, vec![1, 2, 3, 4]);
+    assert_eq!(first.time_index().entries().len(), 1);
 
-    // 16 bytes hold one time entry: now the time index is the one that fills (at offset 1).
-    run_ok(&mut cluster, "kafka-topics.sh --create --topic u --config segment.index.bytes=16 --config index.interval.bytes=0\n");
+    // 28 bytes hold three offset entries but two time entries, one of them reserved: the time
+    // index is full after its first entry (at offset 1), so the third batch rolls.
+    run_ok(&mut cluster, "kafka-topics.sh --create --topic u --config segment.index.bytes=28 --config index.interval.bytes=0\n");
     for i in 0..3 {
         run_ok(
             &mut cluster,

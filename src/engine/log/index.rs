@@ -159,8 +159,10 @@ impl TimeIndex {
         self.entries.last().copied()
     }
 
+    /// `TimeIndex.isFull`: one slot short of `maxEntries`, because the last slot is kept for the
+    /// entry written when the segment rolls (`onBecomeInactiveSegment`).
     pub fn is_full(&self) -> bool {
-        self.entries.len() >= self.max_entries
+        self.entries.len() + 1 >= self.max_entries
     }
 
     /// `TimeIndex.maybeAppend`: appends only a timestamp larger than the last entry's, and
@@ -175,10 +177,14 @@ impl TimeIndex {
         if !skip_full_check && self.is_full() {
             return None;
         }
-        if let Some(last) = self.entries.last() {
-            if timestamp <= last.timestamp || offset < last.offset {
-                return None;
-            }
+        // An empty index's last entry is (NO_TIMESTAMP, base offset): only a larger timestamp is
+        // ever written.
+        let last = self.entries.last().copied().unwrap_or(TimestampOffset {
+            timestamp: -1,
+            offset: self.base_offset,
+        });
+        if timestamp <= last.timestamp || offset < last.offset {
+            return None;
         }
         let relative = relative_offset(self.base_offset, offset)?;
         self.entries.push(TimestampOffset { timestamp, offset });
