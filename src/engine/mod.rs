@@ -19,6 +19,7 @@ pub mod partitioner;
 pub mod persist;
 pub mod produce;
 pub mod record;
+pub mod retention;
 pub mod rng;
 pub mod scheduler;
 pub mod topic;
