@@ -34,6 +34,13 @@ const DESCRIPTION: &str =
 /// `default.api.timeout.ms`: how long the admin client looks for an unknown partition's leader.
 const DEFAULT_API_TIMEOUT_MS: i64 = 60_000;
 
+/// Errors after which the admin client looks the leader up again rather than failing.
+const RETRIED: [ErrorCode; 3] = [
+    ErrorCode::UnknownTopicOrPartition,
+    ErrorCode::LeaderNotAvailable,
+    ErrorCode::NotLeaderOrFollower,
+];
+
 const ADMIN_OPERATION: &str = "org.apache.kafka.server.common.AdminOperationException";
 const JSON_MAPPING: &str = "com.fasterxml.jackson.databind.JsonMappingException";
 const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.server.common.AdminCommandFailedException";
@@ -81,8 +88,9 @@ pub(super) fn run(
         let result = cluster.delete_records(&topic, partition, offset);
         let line = match result {
             Ok(low_watermark) => format!("low_watermark: {low_watermark}"),
-            // The admin client retries a partition it cannot find until its timeout.
-            Err(e) if e.code == ErrorCode::UnknownTopicOrPartition => {
+            // PartitionLeaderStrategy retries a partition whose leader it cannot find (unknown,
+            // leaderless, or stale metadata) until the admin client's timeout.
+            Err(e) if RETRIED.contains(&e.code) => {
                 timed_out = true;
                 "error: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: deleteRecords(api=METADATA)".to_string()
             }
