@@ -188,6 +188,15 @@ fn size_retention_never_lets_the_log_drop_below_retention_bytes() {
     assert!(log.size_in_bytes() >= retention_bytes);
     assert!(log.size_in_bytes() - batch < retention_bytes);
     assert_eq!(log.log_start_offset(), 2);
+    // A consumer from the beginning starts at the new log start offset.
+    let output = run_ok(
+        &mut cluster,
+        "kafka-console-consumer.sh --topic t --from-beginning --property print.offset=true\n",
+    );
+    assert_eq!(
+        output.stdout(),
+        "Offset:2\tv2\nOffset:3\tv3\nOffset:4\tv4\n"
+    );
     // Exactly retention.bytes may remain: `diff − segment size ≥ 0` deletes down to it.
     run_ok(
         &mut cluster,
