@@ -80,18 +80,19 @@ const HOUR: i64 = 3_600_000;
 
 #[test]
 fn a_second_run_continues_with_topics_configs_records_and_clock() {
+    // retention.ms (2 h) is longer than the hour that passes, so retention keeps every record.
     let dir = TempDir::new("continue");
     let describe = "kafka-topics.sh --describe --topic t\n";
     let first = run_ok(
         &dir,
         &format!(
-            "kafka-topics.sh --create --topic t --config retention.ms=100000\n{}time advance 1h\n{describe}",
+            "kafka-topics.sh --create --topic t --config retention.ms=7200000\n{}time advance 1h\n{describe}",
             produce("t", &["a", "b"])
         ),
     );
     let described = stdout(&first).replacen("Created topic t.\n", "", 1);
     assert!(
-        described.contains("\tConfigs: retention.ms=100000\n"),
+        described.contains("\tConfigs: retention.ms=7200000\n"),
         "{described}"
     );
     let second = run_ok(

@@ -9,11 +9,15 @@
 mod configs;
 mod console_consumer;
 mod console_producer;
+mod delete_records;
 mod dump_log;
 pub mod formatter;
 mod get_offsets;
+mod java_order;
+pub mod json;
 pub mod line_reader;
 mod log4j;
+mod log_dirs;
 pub mod options;
 pub mod shell;
 pub mod topic_filter;
@@ -92,6 +96,10 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
         "kafka-console-consumer" => console_consumer::run(cluster, args, &mut output),
         "kafka-get-offsets" => get_offsets::run(cluster, args, &mut output),
         "kafka-dump-log" => dump_log::run(cluster, args, &mut output),
+        "kafka-delete-records" => {
+            delete_records::run(cluster, args, command.input.as_deref(), &mut output)
+        }
+        "kafka-log-dirs" => log_dirs::run(cluster, args, &mut output),
         "time" => run_time(cluster, args, &mut output),
         _ => output.fail(format!("{program}: command not found")),
     }

@@ -125,7 +125,9 @@ impl Cluster {
 
     /// The background jobs a broker schedules when it starts (`KafkaServer.startup`,
     /// `LogManager.startup`); run on a new cluster and on one restored from its files.
-    fn schedule_startup_jobs(&mut self) {}
+    fn schedule_startup_jobs(&mut self) {
+        self.schedule_retention_jobs();
+    }
 
     pub fn broker_configs(&self) -> &BrokerConfigStore {
         &self.broker_configs
@@ -196,7 +198,11 @@ impl Cluster {
     /// Runs one background job at the current time.
     fn run_task(&mut self, task: Task) {
         match task {
-            Task::Nothing => {}
+            Task::LogRetention => self.run_log_retention(),
+            Task::DeleteSegmentFiles { broker, files } => {
+                self.run_delete_segment_files(broker, &files)
+            }
+            Task::LogStartOffsetCheckpoint => self.run_log_start_offset_checkpoint(),
         }
     }
 

@@ -5,6 +5,8 @@
 //! direct results are returned to their callers instead. Events carry sim time so a timeline can
 //! place them; [`crate::engine::Cluster::drain_events`] hands them out once.
 
+use super::log::retention::{DeletedSegment, DeletionReason, LogStartOffsetIncrementReason};
+
 /// Something that happened at `at_ms` on a broker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -22,4 +24,23 @@ pub enum EventKind {
         old_base_offset: i64,
         new_base_offset: i64,
     },
+    /// Retention deleted segments (`UnifiedLog.deleteSegments`); their files are now `.deleted`.
+    SegmentsDeleted {
+        broker: i32,
+        topic: String,
+        partition: i32,
+        reason: DeletionReason,
+        segments: Vec<DeletedSegment>,
+    },
+    /// The log start offset moved (`UnifiedLog.maybeIncrementLogStartOffset`).
+    LogStartOffsetIncremented {
+        broker: i32,
+        topic: String,
+        partition: i32,
+        old_log_start_offset: i64,
+        new_log_start_offset: i64,
+        reason: LogStartOffsetIncrementReason,
+    },
+    /// `.deleted` files removed after `file.delete.delay.ms` (`LogSegment.deleteIfExists`).
+    SegmentFilesDeleted { broker: i32, files: Vec<String> },
 }

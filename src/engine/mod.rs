@@ -22,6 +22,7 @@ pub mod persist;
 pub mod placement;
 pub mod produce;
 pub mod record;
+pub mod retention;
 pub mod rng;
 pub mod scheduler;
 pub mod topic;

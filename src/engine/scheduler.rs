@@ -13,9 +13,12 @@ use std::collections::BTreeMap;
 /// A job that falls due at a simulated time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Task {
-    /// Placeholder until the first real job exists; never scheduled.
-    #[doc(hidden)]
-    Nothing,
+    /// `LogManager.cleanupLogs` ("kafka-log-retention"): every `log.retention.check.interval.ms`.
+    LogRetention,
+    /// `LocalLog.deleteSegmentFiles`' "delete-file" job: one broker's `.deleted` files go.
+    DeleteSegmentFiles { broker: i32, files: Vec<String> },
+    /// `LogManager.checkpointLogStartOffsets` ("kafka-log-start-offset-checkpoint").
+    LogStartOffsetCheckpoint,
 }
 
 /// Tasks ordered by due time, then by the order they were scheduled.
@@ -68,15 +71,15 @@ mod tests {
     #[test]
     fn due_tasks_come_out_in_time_then_schedule_order() {
         let mut scheduler = Scheduler::new();
-        scheduler.schedule(30, Task::Nothing);
-        scheduler.schedule(10, Task::Nothing);
-        scheduler.schedule(10, Task::Nothing);
+        scheduler.schedule(30, Task::LogRetention);
+        scheduler.schedule(10, Task::LogRetention);
+        scheduler.schedule(10, Task::LogRetention);
         assert_eq!(scheduler.next_due(), Some(10));
         assert_eq!(scheduler.pop_due(5), None);
-        assert_eq!(scheduler.pop_due(10), Some((10, Task::Nothing)));
-        assert_eq!(scheduler.pop_due(10), Some((10, Task::Nothing)));
+        assert_eq!(scheduler.pop_due(10), Some((10, Task::LogRetention)));
+        assert_eq!(scheduler.pop_due(10), Some((10, Task::LogRetention)));
         assert_eq!(scheduler.pop_due(29), None);
-        assert_eq!(scheduler.pop_due(100), Some((30, Task::Nothing)));
+        assert_eq!(scheduler.pop_due(100), Some((30, Task::LogRetention)));
         assert_eq!(scheduler.next_due(), None);
     }
 }

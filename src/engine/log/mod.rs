@@ -6,12 +6,14 @@
 //! | [`segment`] | one segment: its `.log` bytes in the [`FileStore`](crate::storage::FileStore), roll rules |
 //! | [`partition_log`] | one partition's segments, log start/end offsets, high watermark, reads |
 //! | [`load`] | rebuilding a partition's log from its files at startup |
+//! | [`retention`] | which segments retention deletes, `.deleted` renames, the log start offset |
 
 pub mod checkpoint;
 pub mod index;
 pub mod load;
 pub mod meta_properties;
 pub mod partition_log;
+pub mod retention;
 pub mod segment;
 
 pub use partition_log::{partition_dir, AppendInfo, FetchedBatches, PartitionLog};

@@ -41,11 +41,11 @@ pub struct FetchedBatches {
 pub struct PartitionLog {
     topic: String,
     partition: i32,
-    config: LogConfig,
-    sealed: Vec<Segment>,
-    active: Segment,
-    log_start_offset: i64,
-    high_watermark: i64,
+    pub(super) config: LogConfig,
+    pub(super) sealed: Vec<Segment>,
+    pub(super) active: Segment,
+    pub(super) log_start_offset: i64,
+    pub(super) high_watermark: i64,
 }
 
 /// `topic-partition`, the directory name Kafka gives a partition's log.
