@@ -22,4 +22,17 @@ pub enum EventKind {
         old_base_offset: i64,
         new_base_offset: i64,
     },
+    /// The log cleaner cleaned a log (`engine::cleaner`): sizes before and after, records and
+    /// tombstones removed, and the dirty section `[first_dirty_offset, end_offset)` it covered.
+    LogCleaned {
+        broker: i32,
+        topic: String,
+        partition: i32,
+        first_dirty_offset: i64,
+        end_offset: i64,
+        bytes_before: i64,
+        bytes_after: i64,
+        records_removed: i64,
+        tombstones_removed: i64,
+    },
 }

@@ -16,6 +16,10 @@ pub enum Task {
     /// Placeholder until the first real job exists; never scheduled.
     #[doc(hidden)]
     Nothing,
+    /// A wake of every broker's log cleaner (`engine::cleaner`).
+    LogCleaner,
+    /// Files a clean renamed to `.deleted`, removed after `file.delete.delay.ms`.
+    DeleteCleanedFiles { broker: i32, files: Vec<String> },
 }
 
 /// Tasks ordered by due time, then by the order they were scheduled.

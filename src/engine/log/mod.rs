@@ -6,8 +6,10 @@
 //! | [`segment`] | one segment: its `.log` bytes in the [`FileStore`](crate::storage::FileStore), roll rules |
 //! | [`partition_log`] | one partition's segments, log start/end offsets, high watermark, reads |
 //! | [`load`] | rebuilding a partition's log from its files at startup |
+//! | [`cleaner`] | log compaction: the dirty ratio, the offset map, cleaning and the swap |
 
 pub mod checkpoint;
+pub mod cleaner;
 pub mod index;
 pub mod load;
 pub mod meta_properties;
