@@ -546,3 +546,131 @@ fn dump_log_shows_a_cleaned_segment() {
         "{stdout}"
     );
 }
+
+/// `MemoryRecords.filterTo` with `BatchRetention.RETAIN_EMPTY`: the last batch of a cleaning
+/// round keeps its header even when every record in it is gone (here a keyless record, which a
+/// compacted log drops as `CleanerStats.invalidMessage`), so the offsets it covered stay known.
+#[test]
+fn the_last_batch_of_a_round_is_kept_empty() {
+    // Every batch is larger than a segment, so each rolls a segment of its own.
+    let mut cluster = compacted(&[("segment.bytes", "60")]);
+    append(&mut cluster, &[("a", Some("1")), ("b", Some("1"))]);
+    let now = cluster.now().as_millis();
+    let mut keyless = RecordBatchBuilder::with_base_offset(0);
+    keyless
+        .append(now, None, Some(b"no key".to_vec()), vec![])
+        .expect("record");
+    cluster
+        .append_batch("t", 0, keyless.build())
+        .expect("append");
+    append(&mut cluster, &[("c", Some("1"))]);
+    let active_base = support::log(&cluster, "t", 0).active_segment().base_offset;
+    assert_eq!(
+        active_base,
+        3,
+        "{:?}",
+        support::segment_bases(support::log(&cluster, "t", 0))
+    );
+    cluster.advance_time(BACKOFF);
+    assert_eq!(cleaned_events(&mut cluster).len(), 1);
+    let batches: Vec<RecordBatch> = segments(&cluster)
+        .into_iter()
+        .flat_map(|(_, b)| b)
+        .collect();
+    let empty = batches
+        .iter()
+        .find(|b| b.base_offset() == 2)
+        .expect("the last batch of the round is kept");
+    assert_eq!((empty.records().len(), empty.last_offset()), (0, 2));
+    assert_eq!(empty.base_timestamp(), -1, "writeEmptyHeader: NO_TIMESTAMP");
+    assert_eq!(empty.max_timestamp(), now, "the original max timestamp");
+}
+
+/// Idempotent producers' batches (the console producer's default): a batch that held a
+/// producer's last sequence is kept, empty, while the producer is active (`Cleaner.cleanInto`:
+/// "retain the batch that contains this offset since it also contains the last sequence number").
+#[test]
+fn an_active_producers_last_batch_is_kept_empty() {
+    let mut cluster = compacted(&[("segment.bytes", "100")]);
+    let produce = |cluster: &mut Cluster, line: &str| {
+        support::run_ok(
+            cluster,
+            &format!(
+                "kafka-console-producer.sh --topic t --property parse.key=true \
+                 --property key.separator=: <<EOF\n{line}\nEOF\n"
+            ),
+        );
+    };
+    produce(&mut cluster, "k:1");
+    produce(&mut cluster, "k:2");
+    produce(&mut cluster, "other:1");
+    cluster.advance_time(BACKOFF);
+    assert_eq!(cleaned_events(&mut cluster).len(), 1);
+    let first = segments(&cluster)
+        .into_iter()
+        .flat_map(|(_, b)| b)
+        .find(|b| b.base_offset() == 0)
+        .expect("producer 0's only batch is kept");
+    assert_eq!(first.records().len(), 0);
+    assert_eq!((first.producer_id(), first.last_sequence()), (0, 0));
+}
+
+/// `kplay --data-dir`: the cleaner writes `cleaner-offset-checkpoint` into the log dir in
+/// Kafka's `OffsetCheckpointFile` format, the swap leaves no `.cleaned`/`.swap` file, and a later
+/// run continues from the checkpoint (nothing new to clean, so nothing changes).
+#[test]
+fn the_cleaner_checkpoint_survives_a_restart() {
+    let dir = python::scratch_dir("compaction-data-dir");
+    let data_dir = dir.to_str().expect("utf-8");
+    let lines: String = (0..30).map(|i| format!("k{}:v{i}\n", i % 3)).collect();
+    let first = support::kplay(
+        &["--data-dir", data_dir],
+        &format!(
+            "kafka-topics.sh --create --topic t --config cleanup.policy=compact \
+             --config segment.bytes=120\n\
+             kafka-console-producer.sh --topic t --producer-property batch.size=80 \
+             --property parse.key=true --property key.separator=: <<EOF\n{lines}EOF\n\
+             time advance 15s\n"
+        ),
+    );
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let checkpoint_path = dir.join("broker-1/cleaner-offset-checkpoint");
+    let text = std::fs::read_to_string(&checkpoint_path).expect("checkpoint on disk");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(&lines[..2], ["0", "1"], "{text}");
+    assert!(lines[2].starts_with("t 0 "), "{text}");
+    let names: Vec<String> = std::fs::read_dir(dir.join("broker-1/t-0"))
+        .expect("partition dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.ends_with(".cleaned") || n.ends_with(".swap")),
+        "{names:?}"
+    );
+    let second = support::kplay(
+        &["--data-dir", data_dir],
+        "time advance 15s\n\
+         kafka-console-consumer.sh --topic t --from-beginning --property print.key=true\n",
+    );
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let consumed = String::from_utf8_lossy(&second.stdout);
+    for key in ["k0\tv27", "k1\tv28", "k2\tv29"] {
+        assert!(consumed.contains(key), "{consumed}");
+    }
+    assert!(consumed.lines().count() < 30, "compacted: {consumed}");
+    assert_eq!(
+        std::fs::read_to_string(&checkpoint_path).expect("checkpoint"),
+        text
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

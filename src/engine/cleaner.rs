@@ -238,3 +238,115 @@ fn write_checkpoint(broker: &mut Broker, offsets: &OffsetCheckpoint) {
         checkpoint::encode_offsets(&kept).as_bytes(),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::cluster::NewTopic;
+    use crate::engine::config::{BrokerConfigStore, Strictness};
+    use crate::engine::record::RecordBatchBuilder;
+    use crate::engine::ClusterOptions;
+    use std::collections::BTreeMap;
+
+    /// Topic `t` with `policy` and 100-byte segments, and twenty updates of two keys.
+    fn dirty_cluster(policy: &str, server_properties: &[(&str, &str)]) -> Cluster {
+        let mut cluster = Cluster::new(ClusterOptions::default());
+        let props = server_properties
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (store, _) = BrokerConfigStore::with_static(Strictness::Playground, props).unwrap();
+        *cluster.broker_configs_mut() = store;
+        let configs: BTreeMap<String, String> =
+            [("cleanup.policy", policy), ("segment.bytes", "100")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        let topic = NewTopic {
+            name: "t".into(),
+            configs,
+            ..NewTopic::default()
+        };
+        cluster.create_topic(topic).unwrap();
+        for i in 0..20u8 {
+            let mut builder = RecordBatchBuilder::with_base_offset(0);
+            let now = cluster.now().as_millis();
+            builder
+                .append(now, Some(vec![b'k', i % 2]), Some(vec![i]), vec![])
+                .unwrap();
+            cluster.append_batch("t", 0, builder.build()).unwrap();
+        }
+        cluster
+    }
+
+    fn cleans(cluster: &mut Cluster) -> usize {
+        cluster
+            .drain_events()
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::LogCleaned { .. }))
+            .count()
+    }
+
+    #[test]
+    fn the_cleaner_wakes_every_backoff_and_cleans_compacted_logs_only() {
+        let mut cluster = dirty_cluster("compact,delete", &[("log.cleaner.backoff.ms", "5000")]);
+        // The first wake was scheduled at start-up, before this test set the back-off.
+        assert_eq!(
+            cluster.scheduler().next_due(),
+            Some(cluster.now().as_millis() + 15_000)
+        );
+        cluster.advance_time(15_000);
+        assert_eq!(cleans(&mut cluster), 1);
+        assert!(cluster.scheduler().pending().any(
+            |(due, task)| *task == Task::LogCleaner && due == cluster.now().as_millis() + 5_000
+        ));
+
+        let mut deleting = dirty_cluster("delete", &[]);
+        deleting.advance_time(60_000);
+        assert_eq!(cleans(&mut deleting), 0);
+        assert!(deleting.cleaner_status(1, "t", 0).is_none());
+    }
+
+    /// `log.cleaner.enable=false`: Kafka's `LogManager` starts no cleaner.
+    #[test]
+    fn a_disabled_cleaner_never_cleans() {
+        let mut cluster = dirty_cluster("compact", &[("log.cleaner.enable", "false")]);
+        cluster.advance_time(60_000);
+        assert_eq!(cleans(&mut cluster), 0);
+        assert!(cluster
+            .cleaner_status(1, "t", 0)
+            .is_some_and(|s| s.cleanable));
+    }
+
+    /// LogCleanerManagerTest.testDirtyOffsetResetIfLargerThanEndOffset: a checkpoint past the
+    /// log end is reset to the log start offset, and the whole log is cleaned.
+    #[test]
+    fn a_checkpoint_past_the_log_end_is_reset() {
+        let mut cluster = dirty_cluster("compact", &[]);
+        let store = &mut cluster.broker_mut(1).unwrap().store;
+        store.replace(
+            checkpoint::CLEANER_OFFSET_CHECKPOINT,
+            b"0\n2\nt 0 1000\ngone 0 5\n",
+        );
+        let status = cluster.cleaner_status(1, "t", 0).unwrap();
+        assert_eq!(status.log.first_dirty_offset, 0);
+        cluster.advance_time(15_000);
+        let events = cluster.drain_events();
+        let Some(EventKind::LogCleaned {
+            first_dirty_offset,
+            end_offset,
+            ..
+        }) = events.last().map(|e| e.kind.clone())
+        else {
+            panic!("{events:?}");
+        };
+        assert_eq!(first_dirty_offset, 0);
+        let store = &cluster.broker(1).unwrap().store;
+        let text = format!("0\n1\nt 0 {end_offset}\n");
+        assert_eq!(
+            store.contents(checkpoint::CLEANER_OFFSET_CHECKPOINT),
+            Some(text.as_bytes()),
+            "only hosted logs stay in the checkpoint"
+        );
+    }
+}
