@@ -674,3 +674,59 @@ fn the_cleaner_checkpoint_survives_a_restart() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The cleaned segments' `.index` and `.timeindex` are rebuilt as `LogSegment.append` builds them
+/// (an entry after every `index.interval.bytes`, the time index at each batch's last offset), and
+/// the files on "disk" say the same as the log in memory: loading the partition from its files
+/// (`LogLoader`) gives the same segments and indexes.
+#[test]
+fn cleaned_indexes_are_rebuilt_and_match_the_files() {
+    use kafka_playground::engine::log::load::LoadRequest;
+    use kafka_playground::engine::log::PartitionLog;
+    let mut cluster = compacted(&[("segment.bytes", "1000"), ("index.interval.bytes", "100")]);
+    updates(&mut cluster, 20);
+    cluster.advance_time(BACKOFF);
+    assert_eq!(cleaned_events(&mut cluster).len(), 1);
+    let log = support::log(&cluster, "t", 0).clone();
+    let mut store = cluster.broker(1).expect("broker").store.clone();
+    let mut indexed = 0;
+    for segment in log.segments() {
+        let bytes = store
+            .contents(&segment.log_path())
+            .expect("segment")
+            .to_vec();
+        for entry in segment.offset_index().entries() {
+            let at = usize::try_from(entry.position).expect("position");
+            let header = BatchHeader::parse(&bytes[at..]).expect("an entry points at a batch");
+            assert_eq!(header.last_offset(), entry.offset);
+            indexed += 1;
+        }
+    }
+    assert!(indexed > 0, "the cleaned segments have index entries");
+    let request = LoadRequest {
+        log_dir: "/tmp/kraft-combined-logs/broker-1",
+        topic: "t",
+        partition: 0,
+        config: log.config().clone(),
+        log_start_offset: None,
+        high_watermark: Some(log.high_watermark()),
+        now: cluster.now().as_millis(),
+    };
+    let mut warnings = Vec::new();
+    let loaded = PartitionLog::load(&mut store, request, &mut || 0, &mut warnings);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let summary = |l: &PartitionLog| -> Vec<_> {
+        l.segments()
+            .map(|s| {
+                (
+                    s.base_offset,
+                    s.size(),
+                    s.next_offset(),
+                    s.offset_index().entries().to_vec(),
+                    s.time_index().entries().to_vec(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(summary(&loaded), summary(&log));
+}

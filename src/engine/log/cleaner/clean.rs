@@ -124,7 +124,7 @@ impl PartitionLog {
             &mut map,
             &mut stats,
         );
-        let end_offset = map.latest_offset() + 1;
+        let end_offset = map.latest_offset().saturating_add(1);
         stats.map_keys = i64::try_from(map.size()).unwrap_or(i64::MAX);
         let sizes: Vec<SegmentSizes> = self.log_segments(0, end_offset).map(sizes_of).collect();
         let groups = group_segments_by_size(
@@ -181,7 +181,7 @@ impl PartitionLog {
                 return;
             }
             // In the case of offset gaps, fast forward to the latest expected offset.
-            map.update_latest_offset(next_segment_start - 1);
+            map.update_latest_offset(next_segment_start.saturating_sub(1));
         }
     }
 
