@@ -345,3 +345,30 @@ fn a_consumer_from_the_beginning_sees_every_final_value() {
         "compaction removed records: {stdout}"
     );
 }
+
+/// `LogManager.asyncDelete` removes a deleted partition from `cleaner-offset-checkpoint`: a topic
+/// created again under the same name is cleaned from its start, not from the old first dirty
+/// offset.
+#[test]
+fn a_deleted_topic_leaves_the_cleaner_checkpoint() {
+    let mut cluster = compacted(&[("segment.bytes", "200")]);
+    updates(&mut cluster, 10);
+    cluster.advance_time(BACKOFF);
+    assert_eq!(cleaned_events(&mut cluster).len(), 1);
+    assert!(checkpoint(&cluster).contains_key(&("t".to_string(), 0)));
+    cluster.delete_topic("t").expect("deleted");
+    assert!(checkpoint(&cluster).is_empty());
+    cluster
+        .create_topic(kafka_playground::engine::cluster::NewTopic {
+            name: "t".into(),
+            configs: [("cleanup.policy", "compact"), ("segment.bytes", "200")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Default::default()
+        })
+        .expect("created again");
+    updates(&mut cluster, 3);
+    let status = cluster.cleaner_status(1, "t", 0).expect("compacted");
+    assert_eq!(status.log.first_dirty_offset, 0);
+}

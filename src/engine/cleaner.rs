@@ -215,6 +215,16 @@ impl Cluster {
     }
 }
 
+/// `LogManager.asyncDelete` → `cleaner.updateCheckpoints(dir, partitionToRemove)`: a deleted
+/// partition leaves `cleaner-offset-checkpoint`, so a topic created again under the same name
+/// starts clean from its log start offset.
+pub(crate) fn remove_from_checkpoint(broker: &mut Broker, topic: &str, partition: i32) {
+    let mut offsets = read_checkpoint(&broker.store, &broker.log_dir);
+    if offsets.remove(&(topic.to_string(), partition)).is_some() {
+        write_checkpoint(broker, &offsets);
+    }
+}
+
 /// `allCleanerCheckpoints` for one log dir; a missing or unreadable file is empty (Kafka logs the
 /// error and goes on).
 fn read_checkpoint(store: &FileStore, log_dir: &str) -> OffsetCheckpoint {
