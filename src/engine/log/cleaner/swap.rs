@@ -4,7 +4,8 @@
 //! undoes the swap on the next start; see its `.swap`/`.cleaned` rules):
 //!
 //! 1. the cleaned files are written as `<base>.log.cleaned`, `.index.cleaned`, `.timeindex.cleaned`
-//!    (`UnifiedLog.createNewCleanedSegment`);
+//!    (`UnifiedLog.createNewCleanedSegment`) and synced ([`FileStore::sync`], `cleaned.flush()`),
+//!    so the next flush writes them before any of the renames;
 //! 2. they are renamed `.cleaned` → `.swap` (`changeFileSuffixes(CLEANED, SWAP)`);
 //! 3. every replaced segment's files are renamed to `.deleted`, to be removed after
 //!    `file.delete.delay.ms` (`deleteSegmentFiles` with `asyncDelete`);
@@ -48,6 +49,8 @@ impl PartitionLog {
             store.delete(&temporary);
             store.create(&temporary);
             store.append(&temporary, scratch.contents(path).unwrap_or_default());
+            // `cleaned.flush()`: durable before the renames below reach the disk.
+            store.sync(&temporary);
         }
         for path in finals.iter().rev() {
             store.rename(
