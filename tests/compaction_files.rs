@@ -73,7 +73,11 @@ fn cleaned_segments_read_back_in_kafka_python() {
 /// print as DumpLogSegments prints them.
 #[test]
 fn dump_log_shows_a_cleaned_segment() {
-    let mut cluster = compacted(&[("segment.bytes", "200"), ("delete.retention.ms", "100000")]);
+    let mut cluster = compacted(&[
+        ("segment.bytes", "200"),
+        ("delete.retention.ms", "100000"),
+        ("index.interval.bytes", "0"),
+    ]);
     append(
         &mut cluster,
         &[("a", Some("1")), ("b", Some("1")), ("a", None)],
@@ -111,6 +115,25 @@ fn dump_log_shows_a_cleaned_segment() {
         lines[4].starts_with("baseOffset: 3 lastOffset: 3 count: 1 ")
             && lines[4].contains("deleteHorizonMs: OptionalLong.empty"),
         "{stdout}"
+    );
+    // The rebuilt indexes pass DumpLogSegments' checks against the cleaned log: every entry
+    // points at a batch ending at its offset, with that batch's largest timestamp.
+    let out = support::run_ok(
+        &mut cluster,
+        "kafka-dump-log.sh --files \
+         /tmp/kraft-combined-logs/broker-1/t-0/00000000000000000000.index,\
+         /tmp/kraft-combined-logs/broker-1/t-0/00000000000000000000.timeindex",
+    );
+    assert_eq!(out.stderr(), "", "no mismatch reported: {}", out.stdout());
+    assert!(
+        out.stdout().contains("offset: 3 position: 71"),
+        "{}",
+        out.stdout()
+    );
+    assert!(
+        out.stdout().contains("timestamp: 1735689600000 offset: 2"),
+        "{}",
+        out.stdout()
     );
 }
 
