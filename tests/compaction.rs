@@ -323,7 +323,7 @@ fn a_consumer_from_the_beginning_sees_every_final_value() {
         "kafka-console-consumer.sh --topic t --from-beginning --property print.key=true \
          --property print.offset=true",
     );
-    let mut last_offset = -1;
+    let (mut last_offset, mut gaps) = (-1, 0);
     let mut seen = BTreeMap::new();
     let stdout = out.stdout();
     for line in stdout.lines() {
@@ -336,10 +336,15 @@ fn a_consumer_from_the_beginning_sees_every_final_value() {
             .parse()
             .expect("offset");
         assert!(offset > last_offset, "offsets increase: {stdout}");
+        gaps += usize::from(offset > last_offset + 1);
         last_offset = offset;
         seen.insert(key.to_string(), value.to_string());
     }
     assert_eq!(seen, finals, "{stdout}");
+    assert!(
+        gaps > 0,
+        "removed records leave gaps in the offsets: {stdout}"
+    );
     assert!(
         stdout.lines().count() < 48,
         "compaction removed records: {stdout}"
