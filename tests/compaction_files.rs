@@ -387,3 +387,46 @@ fn a_crash_anywhere_in_the_swap_loses_no_segment() {
         .keys()
         .any(|p| p.ends_with(".cleaned") || p.ends_with(".swap")));
 }
+
+/// `FileStore::sync`, the cleaner's `cleaned.flush()`: a synced file's bytes come before the
+/// renames made after it in the next flush, and still count as bytes to write.
+#[test]
+fn a_synced_file_is_written_before_later_renames() {
+    use kafka_playground::storage::{Change, FileStore, MemoryDisk, Scope};
+    let mut disk = MemoryDisk::new();
+    let mut store = FileStore::new();
+    store.append("p-0/old.log", b"old");
+    store.flush(&mut disk, Scope::All).expect("flushed");
+    store.append("p-0/new.log.cleaned", b"new!");
+    assert!(store.sync("p-0/new.log.cleaned"));
+    assert!(!store.sync("p-0/missing"));
+    assert_eq!(store.dirty_bytes(), 4);
+    store.rename("p-0/new.log.cleaned", "p-0/new.log.swap");
+    store.rename("p-0/old.log", "p-0/old.log.deleted");
+    store.rename("p-0/new.log.swap", "p-0/old.log");
+    let changes = store.pending_changes(Scope::File("p-0/old.log"));
+    let rename = |from: &str, to: &str| Change::Rename {
+        from: from.into(),
+        to: to.into(),
+    };
+    assert_eq!(
+        changes,
+        vec![
+            Change::Create {
+                path: "p-0/new.log.cleaned".into()
+            },
+            Change::Write {
+                path: "p-0/new.log.cleaned".into(),
+                position: 0,
+                bytes: b"new!".to_vec()
+            },
+            rename("p-0/new.log.cleaned", "p-0/new.log.swap"),
+            rename("p-0/old.log", "p-0/old.log.deleted"),
+            rename("p-0/new.log.swap", "p-0/old.log"),
+        ]
+    );
+    store.flush(&mut disk, Scope::All).expect("flushed");
+    assert_eq!(disk.file("p-0/old.log"), Some(&b"new!"[..]));
+    assert_eq!(disk.file("p-0/old.log.deleted"), Some(&b"old"[..]));
+    assert_eq!(store.dirty_bytes(), 0);
+}

@@ -366,11 +366,20 @@ impl FileStore {
 
     /// Bytes a flush of `scope` writes (per file with [`Scope::File`]).
     pub fn dirty_bytes_in(&self, scope: Scope<'_>) -> u64 {
-        self.files
+        let files: u64 = self
+            .files
             .iter()
             .filter(|(path, _)| scope.contains(path))
             .map(|(_, file)| file.dirty_bytes())
-            .sum()
+            .sum();
+        // Bytes a `sync` put in the journal are still to be written.
+        let journal: u64 = self
+            .journal
+            .iter()
+            .filter(|change| scope.contains(change.path()))
+            .map(Change::data_len)
+            .sum();
+        files + journal
     }
 
     /// Whether a flush of `scope` would change the disk at all.
