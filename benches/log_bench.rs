@@ -2,7 +2,7 @@
 //! docs/PERFORMANCE.md. `cargo bench --bench log_bench [-- RECORDS]` (default 1,000,000).
 //! The browser runs the same functions (tests/browser, `benchmark_*`).
 
-use kafka_playground::bench::{append, sequential_read, TABLE_HEADER};
+use kafka_playground::bench::{append, compaction, sequential_read, TABLE_HEADER};
 
 // The engine bans wall clocks; a benchmark's whole point is one.
 #[allow(clippy::disallowed_methods)]
@@ -19,4 +19,11 @@ fn main() {
     let (single, _) = append(records / 10, 1, &mut now);
     println!("{}", single.row());
     println!("{}", sequential_read(&cluster, &mut now).row());
+    drop(cluster);
+    let compacted = compaction(records, 10_000, &mut now);
+    println!("{}", compacted.row());
+    println!(
+        "\ncompaction: {} records over 10000 keys, {} bytes before, {} bytes after, {} records after",
+        records, compacted.bytes_before, compacted.bytes_after, compacted.records_after
+    );
 }

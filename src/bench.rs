@@ -115,3 +115,86 @@ pub fn sequential_read(cluster: &Cluster, now: &mut dyn FnMut() -> f64) -> Measu
         millis: now() - start,
     }
 }
+
+/// What the compaction benchmark measured: the time of the clean and the log's size around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompactionMeasurement {
+    pub measurement: Measurement,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
+    pub records_after: u64,
+}
+
+impl CompactionMeasurement {
+    /// A table row, with the sizes before and after in the name.
+    pub fn row(&self) -> String {
+        self.measurement.row()
+    }
+}
+
+/// Compaction of `records` records (100-byte values, batches of 100) over `keys` keys, in a
+/// `cleanup.policy=compact` topic with 1 MiB segments (Kafka's smallest `segment.bytes`): the
+/// time of one cleaner wake, which cleans everything below the active segment.
+pub fn compaction(records: u64, keys: u64, now: &mut dyn FnMut() -> f64) -> CompactionMeasurement {
+    use crate::engine::event::EventKind;
+    let mut cluster = Cluster::new(ClusterOptions::default());
+    let configs = [("cleanup.policy", "compact"), ("segment.bytes", "1048576")];
+    let created = cluster.create_topic(NewTopic {
+        name: "bench".to_string(),
+        configs: configs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..NewTopic::default()
+    });
+    debug_assert!(created.is_ok());
+    let value = vec![b'v'; 100];
+    let timestamp = cluster.now().as_millis();
+    let mut written = 0;
+    while written < records {
+        let mut builder = RecordBatchBuilder::with_base_offset(0);
+        for _ in 0..100.min(records - written) {
+            let key = format!("key-{}", written % keys.max(1)).into_bytes();
+            let _ = builder.append(timestamp, Some(key), Some(value.clone()), Vec::new());
+            written += 1;
+        }
+        let _ = cluster.append_batch("bench", 0, builder.build());
+    }
+    let start = now();
+    // The cleaner's first wake, one log.cleaner.backoff.ms after start-up.
+    cluster.advance_time(15_000);
+    let millis = now() - start;
+    let (mut bytes_before, mut bytes_after) = (0, 0);
+    for event in cluster.drain_events() {
+        if let EventKind::LogCleaned {
+            bytes_before: b,
+            bytes_after: a,
+            ..
+        } = event.kind
+        {
+            bytes_before = u64::try_from(b).unwrap_or(0);
+            bytes_after = u64::try_from(a).unwrap_or(0);
+        }
+    }
+    let records_after = cluster
+        .broker(1)
+        .and_then(|b| b.log("bench", 0))
+        .map_or(0, |log| {
+            log.segments().map(|s| s.record_count()).sum::<i64>()
+        });
+    CompactionMeasurement {
+        measurement: Measurement {
+            name: format!(
+                "compaction over {keys} keys: {:.1} MB -> {:.1} MB",
+                bytes_before as f64 / 1_000_000.0,
+                bytes_after as f64 / 1_000_000.0
+            ),
+            records,
+            bytes: bytes_before,
+            millis,
+        },
+        bytes_before,
+        bytes_after,
+        records_after: u64::try_from(records_after).unwrap_or(0),
+    }
+}

@@ -229,9 +229,9 @@ fn compact_alone_never_deletes_by_time_and_refuses_delete_records() {
     );
     run_ok(&mut cluster, "time advance 2h\n");
     assert_eq!(bases(&cluster), vec![0, 1]);
-    // The cleaner's retention pass (LogCleanerManager.deletableLogs) does only the log start
-    // offset breach on a compact-only log.
-    assert_eq!(cluster.delete_old_segments_of_compacted_logs(), 0);
+    // The cleaner's retention pass (LogCleanerManager.deletableLogs), which ran at every
+    // log.cleaner.backoff.ms wake above, does only the log start offset breach on a compact-only log.
+    assert_eq!(cluster.delete_old_segments_of_compacted_logs(1), 0);
     let output = run_ok(
         &mut cluster,
         "kafka-delete-records.sh --bootstrap-server localhost:9092 --offset-json-file /dev/stdin <<EOF\n{\"partitions\":[{\"topic\":\"t\",\"partition\":0,\"offset\":1}],\"version\":1}\nEOF\n",
@@ -245,15 +245,21 @@ fn compact_alone_never_deletes_by_time_and_refuses_delete_records() {
 #[test]
 fn compact_delete_logs_are_left_to_the_cleaner() {
     // LogManager.cleanupLogs skips compacted logs; the cleaner thread runs deleteOldSegments on
-    // them (LogCleanerManager.deletableLogs), where retention.ms applies.
+    // them after each wake (LogCleaner.cleanFilthiestLog, LogCleanerManager.deletableLogs), where
+    // retention.ms applies: the first wake is log.cleaner.backoff.ms (15 s) after start-up.
     let mut cluster = topic_with(
         "--config cleanup.policy=compact,delete --config retention.ms=1000",
         &["k:a", "k:b"],
     );
-    run_ok(&mut cluster, "time advance 30s\n");
-    assert_eq!(bases(&cluster), vec![0, 1]);
-    assert_eq!(cluster.delete_old_segments_of_compacted_logs(), 2);
-    assert_eq!(bases(&cluster), vec![2]);
+    run_ok(&mut cluster, "time advance 14s\n");
+    assert_eq!(bases(&cluster), vec![0, 1], "the cleaner has not woken yet");
+    run_ok(&mut cluster, "time advance 1s\n");
+    assert_eq!(
+        bases(&cluster),
+        vec![2],
+        "deleted at the cleaner's first wake, not at 30 s"
+    );
+    assert_eq!(cluster.delete_old_segments_of_compacted_logs(1), 0);
 }
 
 const DELETE_TO_1: &str = "kafka-delete-records.sh --bootstrap-server localhost:9092 --offset-json-file /dev/stdin <<EOF\n{\"partitions\": [{\"topic\": \"t\", \"partition\": 0, \"offset\": 1}], \"version\": 1}\nEOF\n";

@@ -95,6 +95,7 @@ impl Cluster {
             for replica in &partition.replicas {
                 if let Some(broker) = self.broker_mut(*replica) {
                     broker.remove_log(name, partition.partition);
+                    super::cleaner::remove_from_checkpoint(broker, name, partition.partition);
                     broker
                         .store
                         .delete_dir(&partition_dir(name, partition.partition));

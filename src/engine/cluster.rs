@@ -127,6 +127,7 @@ impl Cluster {
     /// `LogManager.startup`); run on a new cluster and on one restored from its files.
     fn schedule_startup_jobs(&mut self) {
         self.schedule_retention_jobs();
+        self.schedule_log_cleaner();
     }
 
     pub fn broker_configs(&self) -> &BrokerConfigStore {
@@ -203,6 +204,7 @@ impl Cluster {
                 self.run_delete_segment_files(broker, &files)
             }
             Task::LogStartOffsetCheckpoint => self.run_log_start_offset_checkpoint(),
+            Task::LogCleaner => self.run_log_cleaner(),
         }
     }
 

@@ -43,4 +43,17 @@ pub enum EventKind {
     },
     /// `.deleted` files removed after `file.delete.delay.ms` (`LogSegment.deleteIfExists`).
     SegmentFilesDeleted { broker: i32, files: Vec<String> },
+    /// The log cleaner cleaned a log (`engine::cleaner`): sizes before and after, records and
+    /// tombstones removed, and the dirty section `[first_dirty_offset, end_offset)` it covered.
+    LogCleaned {
+        broker: i32,
+        topic: String,
+        partition: i32,
+        first_dirty_offset: i64,
+        end_offset: i64,
+        bytes_before: i64,
+        bytes_after: i64,
+        records_removed: i64,
+        tombstones_removed: i64,
+    },
 }

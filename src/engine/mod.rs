@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod broker;
+pub mod cleaner;
 pub mod client;
 pub mod clock;
 pub mod cluster;

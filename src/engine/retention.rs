@@ -7,7 +7,7 @@
 //!   is **not** compacted. Compacted logs (`compact` and `compact,delete`) are left to the log
 //!   cleaner's thread, which calls `deleteOldSegments` on them after each cleaning pass
 //!   (`LogCleanerManager.deletableLogs`); [`Cluster::delete_old_segments_of_compacted_logs`] is
-//!   that call, for the cleaner to make.
+//!   that call, made by the cleaner after each wake (`engine::cleaner`).
 //! - "kafka-log-start-offset-checkpoint" → `checkpointLogStartOffsets`, first after 30 s, then
 //!   every `log.flush.start.offset.checkpoint.interval.ms` (60 s): `log-start-offset-checkpoint`
 //!   lists each log whose start offset is past its first segment's base offset.
@@ -67,11 +67,12 @@ impl Cluster {
         self.schedule_in(interval.max(1), Task::LogRetention);
     }
 
-    /// The log cleaner's retention pass (`LogCleanerManager.deletableLogs`, then
-    /// `deleteOldSegments` on each): every compacted log. Returns the segments deleted.
-    pub fn delete_old_segments_of_compacted_logs(&mut self) -> usize {
+    /// One broker's log cleaner's retention pass (`LogCleanerManager.deletableLogs`, then
+    /// `deleteOldSegments` on each): every compacted log it hosts. Returns the segments deleted.
+    pub fn delete_old_segments_of_compacted_logs(&mut self, node_id: i32) -> usize {
         self.hosted_logs(|compact| compact)
             .into_iter()
+            .filter(|(broker, _, _)| *broker == node_id)
             .map(|(broker, topic, partition)| self.delete_old_segments(broker, &topic, partition))
             .sum()
     }

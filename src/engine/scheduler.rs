@@ -19,6 +19,8 @@ pub enum Task {
     DeleteSegmentFiles { broker: i32, files: Vec<String> },
     /// `LogManager.checkpointLogStartOffsets` ("kafka-log-start-offset-checkpoint").
     LogStartOffsetCheckpoint,
+    /// A wake of every broker's log cleaner (`engine::cleaner`).
+    LogCleaner,
 }
 
 /// Tasks ordered by due time, then by the order they were scheduled.

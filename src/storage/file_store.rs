@@ -227,6 +227,59 @@ impl FileStore {
         true
     }
 
+    /// Puts the file's unflushed bytes into the journal now, so the next flush writes them before
+    /// any rename or deletion made after this call: Kafka forces a `.cleaned` segment to disk
+    /// before renaming it to `.swap` (`Cleaner.cleanSegments`: `cleaned.flush()`), so a crash in
+    /// the middle of the swap always leaves a whole segment behind. False if there is no such file.
+    pub fn sync(&mut self, path: &str) -> bool {
+        let Some(file) = self.files.get_mut(path) else {
+            return false;
+        };
+        let (len, owned) = (file.len(), path.to_string());
+        let mut changes = Vec::new();
+        match file.disk_len {
+            None => {
+                changes.push(Change::Create {
+                    path: owned.clone(),
+                });
+                if len > 0 {
+                    changes.push(Change::Write {
+                        path: owned,
+                        position: 0,
+                        bytes: file.bytes.clone(),
+                    });
+                }
+            }
+            Some(_) if file.replaced => {
+                changes.push(Change::Replace {
+                    path: owned,
+                    bytes: file.bytes.clone(),
+                });
+            }
+            Some(disk_len) => {
+                if len < disk_len {
+                    changes.push(Change::Truncate {
+                        path: owned.clone(),
+                        len,
+                    });
+                }
+                let from = file.dirty_from.unwrap_or(len).min(disk_len);
+                if from < len {
+                    let start = usize::try_from(from).unwrap_or(file.bytes.len());
+                    let bytes = file.bytes[start..].to_vec();
+                    changes.push(Change::Write {
+                        path: owned,
+                        position: from,
+                        bytes,
+                    });
+                }
+            }
+        }
+        file.mark_clean();
+        self.journal.extend(changes);
+        true
+    }
+
     /// Moves every file under directory `from` to the same place under `to` (Kafka renames a
     /// deleted partition's directory to `<topic>-<partition>.<id>-delete`). Returns how many moved.
     pub fn rename_dir(&mut self, from: &str, to: &str) -> u64 {
@@ -316,11 +369,20 @@ impl FileStore {
 
     /// Bytes a flush of `scope` writes (per file with [`Scope::File`]).
     pub fn dirty_bytes_in(&self, scope: Scope<'_>) -> u64 {
-        self.files
+        let files: u64 = self
+            .files
             .iter()
             .filter(|(path, _)| scope.contains(path))
             .map(|(_, file)| file.dirty_bytes())
-            .sum()
+            .sum();
+        // Bytes a `sync` put in the journal are still to be written.
+        let journal: u64 = self
+            .journal
+            .iter()
+            .filter(|change| scope.contains(change.path()))
+            .map(Change::data_len)
+            .sum();
+        files + journal
     }
 
     /// Whether a flush of `scope` would change the disk at all.

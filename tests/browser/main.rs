@@ -114,3 +114,30 @@ fn benchmark_log_append_and_read() {
     assert_eq!(read.records, records);
     console_log!("{}", read.row());
 }
+
+/// Compaction of the same number of records over 10,000 keys (`bench::compaction`, as
+/// `benches/log_bench.rs` runs it natively). Reported, never asserted on time. The size is
+/// 200,000 records, as CI runs the native bench; `KPLAY_BENCH_RECORDS=1000000` at build time
+/// gives the full-size figure of docs/PERFORMANCE.md.
+#[wasm_bindgen_test]
+fn benchmark_compaction() {
+    use kafka_playground::bench::{compaction, TABLE_HEADER};
+    let full: u64 = option_env!("KPLAY_BENCH_RECORDS")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200_000);
+    // A debug build runs a smoke size that still fills a few 1 MiB segments.
+    let records: u64 = if cfg!(debug_assertions) { 20_000 } else { full };
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let mut now = || performance.now();
+    let compacted = compaction(records, 10_000, &mut now);
+    assert!(compacted.bytes_after < compacted.bytes_before);
+    console_log!(
+        "wasm32 in Chromium, {records} records\n{TABLE_HEADER}\n{}\ncompaction: {} bytes before, {} bytes after, {} records after",
+        compacted.row(),
+        compacted.bytes_before,
+        compacted.bytes_after,
+        compacted.records_after
+    );
+}

@@ -2,6 +2,9 @@
 //! look at a partition's log. Each test file includes it with `mod support;`.
 #![allow(dead_code)]
 
+/// Log compaction helpers (tests/compaction*.rs).
+pub mod compaction;
+
 use kafka_playground::cli::{run_script, Output};
 use kafka_playground::engine::log::PartitionLog;
 use kafka_playground::engine::{Cluster, ClusterOptions};

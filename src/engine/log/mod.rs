@@ -7,8 +7,10 @@
 //! | [`partition_log`] | one partition's segments, log start/end offsets, high watermark, reads |
 //! | [`load`] | rebuilding a partition's log from its files at startup |
 //! | [`retention`] | which segments retention deletes, `.deleted` renames, the log start offset |
+//! | [`cleaner`] | log compaction: the dirty ratio, the offset map, cleaning and the swap |
 
 pub mod checkpoint;
+pub mod cleaner;
 pub mod index;
 pub mod load;
 pub mod meta_properties;

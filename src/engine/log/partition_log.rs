@@ -377,6 +377,12 @@ impl PartitionLog {
         log
     }
 
+    /// The sealed segments, oldest first, for the cleaner's swap (`log::cleaner::swap`), which
+    /// replaces a run of them with one cleaned segment.
+    pub(super) fn sealed_segments_mut(&mut self) -> &mut Vec<Segment> {
+        &mut self.sealed
+    }
+
     /// `LogSegment.close` for the active segment on a clean shutdown: it writes the final
     /// time-index entry, so the largest timestamp can be read back from the `.timeindex`.
     pub(crate) fn close(&mut self, store: &mut FileStore) {
