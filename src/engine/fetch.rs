@@ -93,10 +93,12 @@ impl Cluster {
             OffsetSpec::Latest => plain(log.high_watermark()),
             OffsetSpec::Earliest | OffsetSpec::EarliestLocal => plain(log.log_start_offset()),
             OffsetSpec::LatestTiered => None,
-            OffsetSpec::MaxTimestamp => log.max_timestamp_offset().map(|t| OffsetAndTimestamp {
-                offset: t.offset,
-                timestamp: Some(t.timestamp),
-            }),
+            OffsetSpec::MaxTimestamp => {
+                log.max_timestamp_offset(store).map(|t| OffsetAndTimestamp {
+                    offset: t.offset,
+                    timestamp: Some(t.timestamp),
+                })
+            }
             OffsetSpec::Timestamp(target) => {
                 log.offset_for_timestamp(store, target)
                     .map(|t| OffsetAndTimestamp {

@@ -76,24 +76,12 @@ impl Cluster {
     }
 }
 
-/// What the log keeps about a batch (`LogAppendInfo`): the record with the largest timestamp is
-/// the first such record, as `LogValidator.assignOffsetsNonCompressed` finds it.
+/// What the log keeps about a batch (`LogAppendInfo`).
 pub fn summarize(batch: &RecordBatch) -> BatchSummary {
-    let mut max = (i64::MIN, batch.base_offset());
-    for record in batch.records() {
-        let timestamp = batch.timestamp_of(record);
-        if timestamp > max.0 {
-            max = (timestamp, record.offset);
-        }
-    }
-    if batch.timestamp_type() == TimestampType::LogAppendTime {
-        max = (batch.max_timestamp(), batch.base_offset());
-    }
     BatchSummary {
         base_offset: batch.base_offset(),
         last_offset: batch.last_offset(),
         max_timestamp: batch.max_timestamp(),
-        offset_of_max_timestamp: max.1,
         size_in_bytes: i32::try_from(batch.size_in_bytes()).unwrap_or(i32::MAX),
         record_count: batch.record_count(),
     }

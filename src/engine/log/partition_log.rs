@@ -330,21 +330,49 @@ impl PartitionLog {
         })
     }
 
-    /// ListOffsets `-3` (KIP-734): the offset and timestamp of the record with the largest
-    /// timestamp, the earliest such record when several share it.
-    pub fn max_timestamp_offset(&self) -> Option<TimestampOffset> {
-        self.segments()
-            .filter(|s| s.max_timestamp_so_far() >= 0)
-            .fold(None, |best: Option<TimestampOffset>, s| {
-                let candidate = TimestampOffset {
-                    timestamp: s.max_timestamp_so_far(),
-                    offset: s.offset_of_max_timestamp_so_far(),
-                };
-                match best {
-                    Some(b) if b.timestamp >= candidate.timestamp => Some(b),
-                    _ => Some(candidate),
+    /// ListOffsets `-3` (KIP-734) as `UnifiedLog.fetchOffsetByTimestamp` finds it: the segment
+    /// with the largest timestamp (the first of equals), then, from its offset index entry for
+    /// the batch that set it, the first batch with that max timestamp, and in it the first
+    /// record with that timestamp (`DefaultRecordBatch.offsetOfMaxTimestamp`; the base offset
+    /// for `LogAppendTime`).
+    pub fn max_timestamp_offset(&self, store: &FileStore) -> Option<TimestampOffset> {
+        let segment = self
+            .segments()
+            .fold(None, |best: Option<&Segment>, s| match best {
+                Some(b) if b.max_timestamp_so_far() >= s.max_timestamp_so_far() => Some(b),
+                _ => Some(s),
+            })?;
+        let max_timestamp = segment.max_timestamp_so_far();
+        if max_timestamp < 0 {
+            return None;
+        }
+        let file = store.contents(&segment.log_path())?;
+        let start = segment
+            .offset_index()
+            .lookup(segment.offset_of_max_timestamp_so_far())
+            .position;
+        let mut position = usize::try_from(start).ok()?;
+        while let Ok(header) = BatchHeader::parse(file.get(position..)?) {
+            if header.max_timestamp == max_timestamp {
+                let (batch, _) = RecordBatch::decode(file.get(position..)?).ok()?;
+                if batch.timestamp_type() == crate::engine::record::TimestampType::LogAppendTime {
+                    return Some(TimestampOffset {
+                        timestamp: max_timestamp,
+                        offset: batch.base_offset(),
+                    });
                 }
-            })
+                return batch
+                    .records()
+                    .iter()
+                    .find(|r| batch.timestamp_of(r) == max_timestamp)
+                    .map(|r| TimestampOffset {
+                        timestamp: max_timestamp,
+                        offset: r.offset,
+                    });
+            }
+            position += usize::try_from(header.size_in_bytes()).ok()?;
+        }
+        None
     }
 
     /// A log rebuilt from its segments by [`super::load`]: `sealed` oldest first, then `active`.

@@ -15,8 +15,6 @@ pub struct BatchSummary {
     pub base_offset: i64,
     pub last_offset: i64,
     pub max_timestamp: i64,
-    /// The offset of the record with `max_timestamp` (the first such record, as `LogValidator`).
-    pub offset_of_max_timestamp: i64,
     pub size_in_bytes: i32,
     pub record_count: i32,
 }
@@ -168,7 +166,9 @@ impl Segment {
         }
         if batch.max_timestamp > self.max_timestamp_so_far {
             self.max_timestamp_so_far = batch.max_timestamp;
-            self.offset_of_max_timestamp_so_far = batch.offset_of_max_timestamp;
+            // Kafka 4.1's `LogSegment.append`: the batch's last offset, not the record's (the
+            // time index points at batches; ListOffsets -3 finds the record in the batch).
+            self.offset_of_max_timestamp_so_far = batch.last_offset;
         }
         if self.bytes_since_last_index_entry > index_interval_bytes {
             if let Some(entry) = self.offset_index.append(batch.last_offset, position) {

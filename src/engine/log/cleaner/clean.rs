@@ -248,7 +248,6 @@ impl PartitionLog {
                     last_offset: kept_header.last_offset(),
                     max_timestamp: kept_header.max_timestamp,
                     // LogSegment.append indexes a batch's max timestamp at its last offset.
-                    offset_of_max_timestamp: kept_header.last_offset(),
                     size_in_bytes: i32::try_from(kept.len()).unwrap_or(i32::MAX),
                     record_count: kept_header.records_count,
                 };
