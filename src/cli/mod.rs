@@ -13,7 +13,7 @@ mod dump_log;
 pub mod formatter;
 mod get_offsets;
 pub mod line_reader;
-mod log4j;
+pub mod log4j;
 pub mod options;
 pub mod shell;
 mod topics;

@@ -125,7 +125,9 @@ impl Cluster {
 
     /// The background jobs a broker schedules when it starts (`KafkaServer.startup`,
     /// `LogManager.startup`); run on a new cluster and on one restored from its files.
-    fn schedule_startup_jobs(&mut self) {}
+    fn schedule_startup_jobs(&mut self) {
+        self.schedule_flush_jobs();
+    }
 
     pub fn broker_configs(&self) -> &BrokerConfigStore {
         &self.broker_configs
@@ -197,6 +199,7 @@ impl Cluster {
     fn run_task(&mut self, task: Task) {
         match task {
             Task::Nothing => {}
+            Task::Flush(task) => self.run_flush_task(task),
         }
     }
 

@@ -16,6 +16,8 @@ pub enum Task {
     /// Placeholder until the first real job exists; never scheduled.
     #[doc(hidden)]
     Nothing,
+    /// The log manager's flush jobs (`engine::flush`).
+    Flush(crate::engine::flush::FlushTask),
 }
 
 /// Tasks ordered by due time, then by the order they were scheduled.

@@ -6,12 +6,14 @@
 //! | [`segment`] | one segment: its `.log` bytes in the [`FileStore`](crate::storage::FileStore), roll rules |
 //! | [`partition_log`] | one partition's segments, log start/end offsets, high watermark, reads |
 //! | [`load`] | rebuilding a partition's log from its files at startup |
+//! | [`recovery`] | log recovery after an unclean stop: swaps, unflushed segments, the report |
 
 pub mod checkpoint;
 pub mod index;
 pub mod load;
 pub mod meta_properties;
 pub mod partition_log;
+pub mod recovery;
 pub mod segment;
 
 pub use partition_log::{partition_dir, AppendInfo, FetchedBatches, PartitionLog};
