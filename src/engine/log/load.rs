@@ -448,9 +448,11 @@ fn scan_batches(bytes: &[u8], base_offset: i64, lower_bound: i64, verify_crc: bo
             scan.problem = Some(problem);
             break;
         }
-        if let (true, Err(error)) = (verify_crc, header.verify_crc(rest)) {
-            scan.problem = Some(recovery::kafka_message(&error));
-            break;
+        if verify_crc {
+            if let Err(error) = header.verify_crc(rest) {
+                scan.problem = Some(recovery::kafka_message(&error));
+                break;
+            }
         }
         let (Ok(position), Ok(size)) = (
             i32::try_from(scan.valid_bytes),
