@@ -22,4 +22,11 @@ pub enum EventKind {
         old_base_offset: i64,
         new_base_offset: i64,
     },
+    /// A log was flushed up to its new recovery point (`engine::flush`).
+    LogFlushed {
+        broker: i32,
+        topic: String,
+        partition: i32,
+        recovery_point: i64,
+    },
 }

@@ -39,6 +39,7 @@
 
 use super::broker::Broker;
 use super::cluster::Cluster;
+use super::event::EventKind;
 use super::log::checkpoint::{self, OffsetCheckpoint};
 use super::log::recovery::{clean_shutdown_file_contents, CLEAN_SHUTDOWN_FILE};
 use super::scheduler::Task;
@@ -153,37 +154,47 @@ impl Cluster {
         partition: i32,
         rolled_to: Option<i64>,
     ) {
-        let now = self.now().as_millis();
-        let Some(broker) = self.broker_mut(broker) else {
-            return;
-        };
         if let Some(new_base_offset) = rolled_to {
-            flush_log(broker, topic, partition, Some(new_base_offset), now);
+            self.flush_log(broker, topic, partition, Some(new_base_offset));
         }
-        let due = broker
-            .log(topic, partition)
+        let due = self
+            .broker(broker)
+            .and_then(|b| b.log(topic, partition))
             .is_some_and(|log| log.unflushed_messages() >= log.config().flush_messages);
         if due {
-            flush_log(broker, topic, partition, None, now);
+            self.flush_log(broker, topic, partition, None);
+        }
+    }
+
+    /// One log flushed (see [`flush_log`]), and the event for the timeline.
+    fn flush_log(&mut self, broker: i32, topic: &str, partition: i32, upto: Option<i64>) {
+        let now = self.now().as_millis();
+        let flushed = self
+            .broker_mut(broker)
+            .and_then(|b| flush_log(b, topic, partition, upto, now));
+        if let Some(recovery_point) = flushed {
+            self.emit(EventKind::LogFlushed {
+                broker,
+                topic: topic.to_string(),
+                partition,
+                recovery_point,
+            });
         }
     }
 
     /// `LogManager.flushDirtyLogs`: every log last flushed at least `flush.ms` ago.
     fn flush_dirty_logs(&mut self) {
         let now = self.now().as_millis();
-        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
-        for id in ids {
-            let Some(broker) = self.broker_mut(id) else {
-                continue;
-            };
-            let due: Vec<(String, i32)> = broker
-                .logs()
-                .filter(|log| now.saturating_sub(log.last_flush_ms()) >= log.config().flush_ms)
-                .map(|log| (log.topic().to_string(), log.partition()))
-                .collect();
-            for (topic, partition) in due {
-                flush_log(broker, &topic, partition, None, now);
-            }
+        let due: Vec<(i32, String, i32)> = self
+            .brokers()
+            .flat_map(|b| {
+                b.logs()
+                    .filter(|log| now.saturating_sub(log.last_flush_ms()) >= log.config().flush_ms)
+                    .map(|log| (b.node_id, log.topic().to_string(), log.partition()))
+            })
+            .collect();
+        for (broker, topic, partition) in due {
+            self.flush_log(broker, &topic, partition, None);
         }
     }
 
@@ -247,15 +258,20 @@ impl Cluster {
     }
 }
 
-/// `UnifiedLog.flushUptoOffsetExclusive` (to the log end offset when `upto` is `None`).
-fn flush_log(broker: &mut Broker, topic: &str, partition: i32, upto: Option<i64>, now: i64) {
-    let Some((log, _)) = broker.log_mut(topic, partition) else {
-        return;
-    };
+/// `UnifiedLog.flushUptoOffsetExclusive` (to the log end offset when `upto` is `None`): the new
+/// recovery point, or `None` when there was nothing to flush.
+fn flush_log(
+    broker: &mut Broker,
+    topic: &str,
+    partition: i32,
+    upto: Option<i64>,
+    now: i64,
+) -> Option<i64> {
+    let (log, _) = broker.log_mut(topic, partition)?;
     let upto = upto.unwrap_or_else(|| log.log_end_offset());
     let recovery_point = log.recovery_point();
     if upto <= recovery_point {
-        return;
+        return None;
     }
     // LogSegments.values(recoveryPoint, upto): from the segment holding the recovery point to
     // the last one starting below `upto`.
@@ -273,7 +289,13 @@ fn flush_log(broker: &mut Broker, topic: &str, partition: i32, upto: Option<i64>
         paths.push(segment.time_index_path());
     }
     log.mark_flushed(upto, now);
+    let recovery_point = log.recovery_point();
     for path in paths {
         broker.flush_queue.push_data(path);
     }
+    Some(recovery_point)
 }
+
+#[cfg(test)]
+#[path = "flush_tests.rs"]
+mod tests;

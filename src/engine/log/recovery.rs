@@ -429,6 +429,71 @@ mod tests {
         assert_eq!(offset_from_file_name("leader-epoch-checkpoint"), None);
     }
 
+    fn request(clean: bool, recovery_point: i64) -> LoadRequest<'static> {
+        LoadRequest {
+            log_dir: "/d",
+            topic: "t",
+            partition: 0,
+            config: super::super::LogConfig::default(),
+            log_start_offset: None,
+            high_watermark: None,
+            now: 0,
+            had_clean_shutdown: clean,
+            recovery_point,
+        }
+    }
+
+    #[test]
+    fn unflushed_segments_start_at_the_one_holding_the_recovery_point() {
+        // LogSegments.values(recoveryPoint, Long.MAX_VALUE) starts at floorKey(recoveryPoint).
+        let bases = [0, 10, 20];
+        assert_eq!(first_unflushed(&bases, &request(false, 0)), Some(0));
+        assert_eq!(first_unflushed(&bases, &request(false, 15)), Some(1));
+        assert_eq!(first_unflushed(&bases, &request(false, 20)), Some(2));
+        assert_eq!(first_unflushed(&bases, &request(false, 99)), Some(2));
+        assert_eq!(first_unflushed(&[5], &request(false, 0)), Some(0));
+        assert_eq!(first_unflushed(&bases, &request(true, 0)), None);
+        assert_eq!(first_unflushed(&[], &request(false, 0)), None);
+    }
+
+    #[test]
+    fn swaps_at_or_above_the_lowest_cleaned_offset_are_an_unfinished_split() {
+        // LogLoader.removeTempFilesAndCollectSwapFiles (KAFKA-6264).
+        let mut store = FileStore::new();
+        for name in [
+            "00000000000000000000.log",
+            "00000000000000000000.log.swap",
+            "00000000000000000010.log",
+            "00000000000000000010.log.cleaned",
+            "00000000000000000020.log.swap",
+            "00000000000000000020.log",
+            "leader-epoch-checkpoint",
+        ] {
+            store.append(&format!("t-0/{name}"), b"");
+        }
+        let mut report = RecoveryReport::new(&request(false, 0));
+        complete_interrupted_swaps(&mut store, "t-0", &mut report);
+        assert_eq!(
+            store.list("t-0"),
+            [
+                "t-0/00000000000000000000.log",
+                "t-0/00000000000000000010.log",
+                "t-0/00000000000000000020.log",
+                "t-0/leader-epoch-checkpoint",
+            ]
+        );
+        assert_eq!(report.swaps_completed, ["t-0/00000000000000000000.log"]);
+        // An empty swap segment replaces no range (its next offset is its base offset); the
+        // rename puts it over the old file.
+        assert_eq!(
+            report.files_deleted,
+            [
+                "t-0/00000000000000000020.log.swap",
+                "t-0/00000000000000000010.log.cleaned",
+            ]
+        );
+    }
+
     #[test]
     fn the_clean_shutdown_file_is_kafkas_json() {
         assert_eq!(
