@@ -85,6 +85,9 @@ pub struct DeletedSegment {
     pub base_offset: i64,
     pub size: u64,
     pub records: i64,
+    /// The largest batch timestamp (`LogSegment.largestRecordTimestamp`; 0 when there is none,
+    /// as `LogSegment.toString` prints it).
+    pub largest_record_timestamp: i64,
 }
 
 /// What loading one partition's log did to its files.
@@ -337,16 +340,23 @@ fn read_next_offset(bytes: &[u8], base_offset: i64) -> i64 {
 /// The records the batch headers in `bytes` declare (a torn last batch counts: its records are
 /// lost too). Stops at the first header that cannot be read.
 pub(crate) fn count_records(bytes: &[u8]) -> i64 {
-    let (mut records, mut position) = (0i64, 0usize);
+    headers_summary(bytes).0
+}
+
+/// The records the readable batch headers in `bytes` declare, and their largest timestamp (0
+/// when none has one).
+fn headers_summary(bytes: &[u8]) -> (i64, i64) {
+    let (mut records, mut largest, mut position) = (0i64, 0i64, 0usize);
     while let Ok(header) = BatchHeader::parse(&bytes[position.min(bytes.len())..]) {
         records += i64::from(header.records_count.max(0));
+        largest = largest.max(header.max_timestamp);
         let size = usize::try_from(header.size_in_bytes()).unwrap_or(usize::MAX);
         if size > bytes.len() - position {
             break;
         }
         position += size;
     }
-    records
+    (records, largest)
 }
 
 /// The index of the first segment `LogLoader.recoverLog` recovers: the one holding the recovery
@@ -368,10 +378,12 @@ pub(crate) fn delete_segment(
 ) {
     let log_path = format!("{dir}/{}", file_name(base_offset, ".log"));
     let bytes = store.contents(&log_path).unwrap_or_default();
+    let (records, largest_record_timestamp) = headers_summary(bytes);
     report.segments_deleted.push(DeletedSegment {
         base_offset,
         size: bytes.len() as u64,
-        records: count_records(bytes),
+        records,
+        largest_record_timestamp,
     });
     for suffix in [".log", ".index", ".timeindex", ".txnindex"] {
         store.delete(&format!("{dir}/{}", file_name(base_offset, suffix)));
@@ -388,8 +400,8 @@ pub(crate) fn report_deleted_segments(report: &mut RecoveryReport, now: i64) {
         .iter()
         .map(|s| {
             format!(
-                "LogSegment(baseOffset={}, size={}, lastModifiedTime={now})",
-                s.base_offset, s.size
+                "LogSegment(baseOffset={}, size={}, lastModifiedTime={now}, largestRecordTimestamp={})",
+                s.base_offset, s.size, s.largest_record_timestamp
             )
         })
         .collect();
