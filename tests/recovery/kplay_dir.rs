@@ -261,3 +261,18 @@ fn a_roll_flushes_the_older_segments() {
         VALUES[..active_base]
     );
 }
+
+#[test]
+fn the_broker_settings_log_flush_interval_are_the_topics_defaults() {
+    // flush.messages falls back to log.flush.interval.messages (LogConfig synonyms), set here as
+    // a dynamic cluster default (DynamicLogConfig).
+    let dir = TempDir::new("broker-flush");
+    let script = format!(
+        "kafka-configs.sh --alter --entity-type brokers --entity-default --add-config log.flush.interval.messages=1\n\
+         kafka-topics.sh --create --topic t\n{}",
+        produce_each("t", &VALUES[..3])
+    );
+    run(&dir, true, &script);
+    let output = run(&dir, false, "kafka-get-offsets.sh --topic t\n");
+    assert_eq!(text(&output.stdout), "t:0:3\n");
+}
