@@ -85,7 +85,7 @@ impl Broker {
             &metadata,
             format!("version: 0\ntopic_id: {topic_id}\n").as_bytes(),
         );
-        self.flush_queue.push_data(metadata);
+        self.request_flush(&metadata);
         self.logs.insert((topic.to_string(), partition), log);
     }
 

@@ -90,6 +90,14 @@ impl FlushQueue {
 }
 
 impl Broker {
+    /// Asks for `path` (a data file in this log dir) to be made durable, for engine code that
+    /// needs a file on disk, as the cleaner needs its new segments before the old ones go. The
+    /// queue is drained between commands (a simulated crash falls between commands too), so ask
+    /// under the name the file has once the command is done.
+    pub(crate) fn request_flush(&mut self, path: &str) {
+        self.flush_queue.push_data(path.to_string());
+    }
+
     /// The paths the engine made durable since the last call, in the order to flush them.
     pub fn take_flush_requests(&mut self) -> Vec<String> {
         std::mem::take(&mut self.flush_queue.paths)
