@@ -2,7 +2,9 @@
 //! docs/PERFORMANCE.md. `cargo bench --bench log_bench [-- RECORDS]` (default 1,000,000).
 //! The browser runs the same functions (tests/browser, `benchmark_*`).
 
-use kafka_playground::bench::{append, compaction, sequential_read, TABLE_HEADER};
+use kafka_playground::bench::{
+    append, compaction, load_after_clean_stop, recovery_of_torn_tail, sequential_read, TABLE_HEADER,
+};
 
 // The engine bans wall clocks; a benchmark's whole point is one.
 #[allow(clippy::disallowed_methods)]
@@ -19,6 +21,8 @@ fn main() {
     let (single, _) = append(records / 10, 1, &mut now);
     println!("{}", single.row());
     println!("{}", sequential_read(&cluster, &mut now).row());
+    println!("{}", recovery_of_torn_tail(&cluster, &mut now).row());
+    println!("{}", load_after_clean_stop(&cluster, &mut now).row());
     drop(cluster);
     let compacted = compaction(records, 10_000, &mut now);
     println!("{}", compacted.row());

@@ -300,6 +300,9 @@ fn cleaned_indexes_are_rebuilt_and_match_the_files() {
         config: log.config().clone(),
         log_start_offset: None,
         high_watermark: Some(log.high_watermark()),
+        // A clean stop: the indexes are read back, not rebuilt.
+        had_clean_shutdown: true,
+        recovery_point: log.log_end_offset(),
         now: cluster.now().as_millis(),
     };
     let mut warnings = Vec::new();

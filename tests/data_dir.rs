@@ -198,6 +198,7 @@ fn the_log_dir_has_kafkas_layout_and_files() {
     assert_eq!(
         listing(dir.join("broker-1")),
         [
+            ".kafka_cleanshutdown",
             "cleaner-offset-checkpoint",
             "log-start-offset-checkpoint",
             "meta.properties",
@@ -338,9 +339,11 @@ fn a_torn_log_tail_is_truncated_with_a_warning() {
     assert!(stdout(&again).ends_with("\tOffset:2\tfour\n"));
 }
 
-/// Flushes every broker of `cluster` to its own memory disk, as kplay flushes to `DIR/broker-N`.
+/// Flushes every broker of `cluster` to its own memory disk, as kplay's clean exit flushes to
+/// `DIR/broker-N`, clean-shutdown file last.
 fn save(cluster: &mut Cluster) -> (String, BTreeMap<i32, MemoryDisk>) {
-    cluster.checkpoint_log_dirs();
+    cluster.prepare_clean_shutdown();
+    cluster.write_clean_shutdown_files();
     let mut disks = BTreeMap::new();
     let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
     for id in ids {

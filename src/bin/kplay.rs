@@ -2,7 +2,7 @@
 //! tools print, on the streams they print it to.
 //!
 //! ```text
-//! kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR]
+//! kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR [--crash-at-exit]]
 //! ```
 //! The script comes from the file SCRIPT, or standard input when it is `-` or absent. The exit
 //! status is 1 if any command failed, 0 otherwise, and 2 if kplay could not run it (bad options,
@@ -10,7 +10,12 @@
 //!
 //! With `--data-dir DIR`, broker N's log dir is `DIR/broker-N`: a run continues the cluster a
 //! previous run left in DIR (see `engine::persist`), and on exit every broker's files are flushed
-//! there and the cluster's metadata is written to `DIR/playground-metadata.properties`.
+//! there and the cluster's metadata is written to `DIR/playground-metadata.properties`. While it
+//! runs, what the flush settings make durable is written after each command (`engine::flush`).
+//! A clean exit flushes everything and writes Kafka's `.kafka_cleanshutdown` in each log dir;
+//! `--crash-at-exit` stops without either, so DIR keeps only what was flushed, and the next run
+//! recovers the logs as a broker does after a crash (docs/cli/recovery.md). After an unclean stop
+//! kplay prints the broker's log lines about the recovery on stderr.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -29,13 +34,14 @@ mod native {
     use std::io::{Read, Write};
     use std::process::ExitCode;
 
-    const USAGE: &str =
-        "usage: kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR]";
+    const USAGE: &str = "usage: kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR [--crash-at-exit]]";
 
     struct Args {
         script: Option<String>,
         options: ClusterOptions,
         data_dir: Option<String>,
+        /// `--crash-at-exit`: leave DIR as a crash would (only what was flushed, no marker).
+        crash_at_exit: bool,
         /// Whether `--seed` / `--start-time` were given (a data dir's own ones win).
         seed_given: bool,
         start_time_given: bool,
@@ -46,6 +52,7 @@ mod native {
             script: None,
             options: ClusterOptions::default(),
             data_dir: None,
+            crash_at_exit: false,
             seed_given: false,
             start_time_given: false,
         };
@@ -66,6 +73,7 @@ mod native {
                     parsed.start_time_given = true;
                 }
                 "--data-dir" => parsed.data_dir = Some(value(arg)?.to_string()),
+                "--crash-at-exit" => parsed.crash_at_exit = true,
                 "-h" | "--help" => return Err(USAGE.to_string()),
                 "-" => parsed.script = None,
                 flag if flag.starts_with("--") => {
@@ -74,6 +82,9 @@ mod native {
                 path if parsed.script.is_none() => parsed.script = Some(path.to_string()),
                 extra => return Err(format!("kplay: unexpected argument {extra}\n{USAGE}")),
             }
+        }
+        if parsed.crash_at_exit && parsed.data_dir.is_none() {
+            return Err(format!("kplay: --crash-at-exit needs --data-dir\n{USAGE}"));
         }
         if parsed.options.brokers != 1 {
             return Err(
@@ -139,6 +150,12 @@ mod native {
         for command in &commands {
             let output = cli::run_command(&mut cluster, command);
             failed |= output.failed;
+            if let Some(dir) = &args.data_dir {
+                if let Err(message) = data_dir::flush_requested(dir, &mut cluster) {
+                    eprintln!("{message}");
+                    return ExitCode::from(2);
+                }
+            }
             for (stream, line) in &output.lines {
                 // A closed pipe (kplay … | head) is not an error worth a panic.
                 let _ = match stream {
@@ -148,7 +165,12 @@ mod native {
             }
         }
         if let Some(dir) = &args.data_dir {
-            if let Err(message) = data_dir::save(dir, &mut cluster) {
+            let saved = if args.crash_at_exit {
+                data_dir::crash(dir, &cluster)
+            } else {
+                data_dir::save(dir, &mut cluster)
+            };
+            if let Err(message) = saved {
                 eprintln!("{message}");
                 return ExitCode::from(2);
             }
@@ -163,6 +185,8 @@ mod native {
     /// `--data-dir DIR`: the cluster DIR holds, and saving it back there on exit.
     mod data_dir {
         use super::Args;
+        use kafka_playground::cli::log4j;
+        use kafka_playground::engine::log::recovery::{Level, CLEAN_SHUTDOWN_FILE};
         use kafka_playground::engine::persist::{check_broker_dirs, PersistError, METADATA_FILE};
         use kafka_playground::engine::Cluster;
         use kafka_playground::storage::{DirDisk, FileStore, Scope};
@@ -187,6 +211,7 @@ mod native {
                     }
                     let mut cluster = Cluster::new(args.options.clone());
                     cluster.set_data_dir(dir);
+                    started(dir, &mut cluster).map_err(fail)?;
                     return Ok(cluster);
                 }
                 Err(e) => return Err(fail(format!("cannot read {METADATA_FILE}: {e}"))),
@@ -201,8 +226,72 @@ mod native {
             for warning in &restored.warnings {
                 eprintln!("{warning}");
             }
+            // The broker's log lines about loading its logs: INFO and up after an unclean stop,
+            // only WARN and ERROR after a clean one (a clean start says nothing).
+            let now = restored.cluster.now().as_millis();
+            for log_dir in &restored.recovery {
+                let least = if log_dir.had_clean_shutdown {
+                    Level::Warn
+                } else {
+                    Level::Info
+                };
+                for line in log_dir.lines().iter().filter(|l| l.level >= least) {
+                    let level = line.level.as_str();
+                    eprintln!("{}", log4j::line(now, level, &line.message, line.logger));
+                }
+            }
             warn_ignored(args, &restored.cluster, dir);
-            Ok(restored.cluster)
+            let mut cluster = restored.cluster;
+            started(dir, &mut cluster).map_err(fail)?;
+            Ok(cluster)
+        }
+
+        /// What a broker has on disk once it runs: its formatted log dir, recovery's repairs and
+        /// the clean-shutdown file gone (`LogManager.loadLogs`).
+        fn started(dir: &str, cluster: &mut Cluster) -> Result<(), String> {
+            cluster.format_log_dirs();
+            each_disk(dir, cluster, |broker, disk| {
+                broker.store.flush(disk, Scope::All).map(|_| ())
+            })
+        }
+
+        /// Runs `flush` on every broker's store with its `DIR/broker-N` disk.
+        fn each_disk(
+            dir: &str,
+            cluster: &mut Cluster,
+            mut flush: impl FnMut(
+                &mut kafka_playground::engine::broker::Broker,
+                &mut DirDisk,
+            ) -> Result<(), kafka_playground::storage::StorageError>,
+        ) -> Result<(), String> {
+            let root = Path::new(dir);
+            fs::create_dir_all(root).map_err(|e| e.to_string())?;
+            let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
+            for id in ids {
+                if let Some(broker) = cluster.broker_mut(id) {
+                    let mut disk = DirDisk::new(root.join(format!("broker-{id}")));
+                    flush(broker, &mut disk).map_err(|e| e.to_string())?;
+                }
+            }
+            Ok(())
+        }
+
+        /// Writes what the flush settings made durable during the last command (`engine::flush`).
+        pub fn flush_requested(dir: &str, cluster: &mut Cluster) -> Result<(), String> {
+            each_disk(dir, cluster, |broker, disk| {
+                broker.flush_requested(disk).map(|_| ())
+            })
+            .map_err(|message| format!("kplay: cannot flush to --data-dir {dir}: {message}"))
+        }
+
+        /// `--crash-at-exit`: no clean shutdown — only the controller's metadata is written (the
+        /// KRaft metadata log is durable), the log dirs keep what was flushed.
+        pub fn crash(dir: &str, cluster: &Cluster) -> Result<(), String> {
+            eprintln!(
+                "kplay: --crash-at-exit: stopped without a clean shutdown; {dir} keeps only what was flushed."
+            );
+            write_metadata(dir, cluster)
+                .map_err(|message| format!("kplay: cannot save to --data-dir {dir}: {message}"))
         }
 
         /// The `broker-N` directories in DIR, and whether each holds anything.
@@ -250,24 +339,31 @@ mod native {
         pub fn save(dir: &str, cluster: &mut Cluster) -> Result<(), String> {
             let fail =
                 |message: String| format!("kplay: cannot save to --data-dir {dir}: {message}");
+            // LogManager.shutdown: flush and checkpoint everything, then the clean-shutdown file.
+            cluster.prepare_clean_shutdown();
+            each_disk(dir, cluster, |broker, disk| {
+                broker.store.flush(disk, Scope::All).map(|_| ())
+            })
+            .map_err(fail)?;
+            cluster.write_clean_shutdown_files();
+            each_disk(dir, cluster, |broker, disk| {
+                broker
+                    .store
+                    .flush(disk, Scope::File(CLEAN_SHUTDOWN_FILE))
+                    .map(|_| ())
+            })
+            .map_err(fail)?;
+            write_metadata(dir, cluster).map_err(fail)
+        }
+
+        /// The metadata file, written to a `.tmp` file and renamed, so it is whole.
+        fn write_metadata(dir: &str, cluster: &Cluster) -> Result<(), String> {
             let root = Path::new(dir);
-            fs::create_dir_all(root).map_err(|e| fail(e.to_string()))?;
-            cluster.checkpoint_log_dirs();
-            let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
-            for id in ids {
-                if let Some(broker) = cluster.broker_mut(id) {
-                    let mut disk = DirDisk::new(root.join(format!("broker-{id}")));
-                    broker
-                        .store
-                        .flush(&mut disk, Scope::All)
-                        .map_err(|e| fail(e.to_string()))?;
-                }
-            }
             let path = root.join(METADATA_FILE);
             let tmp = root.join(format!("{METADATA_FILE}.tmp"));
             fs::write(&tmp, cluster.to_metadata_file())
                 .and_then(|()| fs::rename(&tmp, &path))
-                .map_err(|e| fail(format!("{}: {e}", path.display())))
+                .map_err(|e| format!("{}: {e}", path.display()))
         }
     }
 }

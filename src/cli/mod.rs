@@ -16,7 +16,7 @@ mod get_offsets;
 mod java_order;
 pub mod json;
 pub mod line_reader;
-mod log4j;
+pub mod log4j;
 mod log_dirs;
 pub mod options;
 pub mod shell;

@@ -4,6 +4,7 @@
 //! hosted replica with its segments and `partition.metadata` (`PartitionMetadataFile`), and at the
 //! top `meta.properties` and the checkpoint files.
 
+use super::flush::FlushQueue;
 use super::ids::Uuid;
 use super::log::{partition_dir, LogConfig, PartitionLog};
 use crate::storage::FileStore;
@@ -25,6 +26,8 @@ pub struct Broker {
     pub log_dir: String,
     pub store: FileStore,
     logs: BTreeMap<TopicPartition, PartitionLog>,
+    /// What the engine made durable and a back-end has yet to write (`engine::flush`).
+    pub(crate) flush_queue: FlushQueue,
 }
 
 impl Broker {
@@ -34,6 +37,7 @@ impl Broker {
             log_dir,
             store: FileStore::default(),
             logs: BTreeMap::new(),
+            flush_queue: FlushQueue::default(),
         }
     }
 
@@ -75,10 +79,13 @@ impl Broker {
             now,
         );
         // PartitionMetadataFile: "version: 0" and the topic id, so a log is tied to its topic.
+        // Written once and flushed at once (`PartitionMetadataFile.maybeFlush`).
+        let metadata = format!("{dir}/partition.metadata");
         self.store.replace(
-            &format!("{dir}/partition.metadata"),
+            &metadata,
             format!("version: 0\ntopic_id: {topic_id}\n").as_bytes(),
         );
+        self.request_flush(&metadata);
         self.logs.insert((topic.to_string(), partition), log);
     }
 
@@ -104,6 +111,7 @@ impl Broker {
             log_dir,
             store,
             logs,
+            flush_queue: FlushQueue::default(),
         }
     }
 

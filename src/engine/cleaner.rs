@@ -139,6 +139,12 @@ impl Cluster {
         };
         let result = log.clean(store, &to_clean, &CleanParams { now, ..*params });
         let delete_delay_ms = log.config().file_delete_delay_ms;
+        // The swap (new segments in place, old ones renamed `.deleted`) reaches the disk with the
+        // next flush, as Kafka's renames do at once; the
+        // `.cleaned` bytes were synced before them (`Cleaner.cleanSegments`).
+        for path in result.cleaned_files.iter().chain(&result.deleted_files) {
+            broker.request_flush(path);
+        }
         checkpoints.insert((topic.clone(), partition), result.end_offset);
         write_checkpoint(broker, &checkpoints);
         if !result.deleted_files.is_empty() {

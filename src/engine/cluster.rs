@@ -128,6 +128,7 @@ impl Cluster {
     fn schedule_startup_jobs(&mut self) {
         self.schedule_retention_jobs();
         self.schedule_log_cleaner();
+        self.schedule_flush_jobs();
     }
 
     pub fn broker_configs(&self) -> &BrokerConfigStore {
@@ -205,6 +206,7 @@ impl Cluster {
             }
             Task::LogStartOffsetCheckpoint => self.run_log_start_offset_checkpoint(),
             Task::LogCleaner => self.run_log_cleaner(),
+            Task::Flush(task) => self.run_flush_task(task),
         }
     }
 

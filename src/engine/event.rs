@@ -56,4 +56,11 @@ pub enum EventKind {
         records_removed: i64,
         tombstones_removed: i64,
     },
+    /// A log was flushed up to its new recovery point (`engine::flush`).
+    LogFlushed {
+        broker: i32,
+        topic: String,
+        partition: i32,
+        recovery_point: i64,
+    },
 }

@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod fetch;
+pub mod flush;
 pub mod ids;
 pub mod java_random;
 pub mod log;

@@ -30,6 +30,7 @@ use super::ids::Uuid;
 use super::log::checkpoint::{self, OffsetCheckpoint};
 use super::log::load::LoadRequest;
 use super::log::meta_properties::{MetaProperties, META_PROPERTIES};
+use super::log::recovery::{LogDirRecovery, CLEAN_SHUTDOWN_FILE};
 use super::log::{partition_dir, PartitionLog};
 use super::rng::Rng;
 use crate::storage::FileStore;
@@ -76,11 +77,13 @@ pub(crate) struct ClusterParts {
     pub next_producer_id: i64,
 }
 
-/// A restored cluster and the `WARNING:` lines its loading produced.
+/// A restored cluster, the `WARNING:` lines its loading produced, and what log recovery did in
+/// each broker's log dir (`engine::log::recovery`).
 #[derive(Debug)]
 pub struct Restored {
     pub cluster: Cluster,
     pub warnings: Vec<String>,
+    pub recovery: Vec<LogDirRecovery>,
 }
 
 /// Broker N's log dir under a data dir: `DIR/broker-N`.
@@ -150,6 +153,20 @@ impl Cluster {
         }
     }
 
+    /// `kafka-storage.sh format`: each log dir's `meta.properties`, if it is missing. A broker
+    /// starts from a formatted log dir, so this is on disk before anything else.
+    pub fn format_log_dirs(&mut self) {
+        let now = self.now().as_millis();
+        let cluster_id = self.cluster_id().to_string();
+        let seed = self.options().seed;
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            if let Some(broker) = self.broker_mut(id) {
+                ensure_meta_properties(&mut broker.store, id, &cluster_id, seed, now);
+            }
+        }
+    }
+
     /// A cluster from its metadata file's text and its brokers' log dirs (node id to store; a
     /// missing one is an empty log dir). `options.brokers` must match the saved cluster; the seed
     /// and start time are the saved ones, and the clock and generator resume where they were.
@@ -180,6 +197,7 @@ impl Cluster {
             configs: &configs,
             rng: Rng::from_state(meta.rng_state),
             warnings: Vec::new(),
+            recovery: Vec::new(),
         };
         let mut brokers = BTreeMap::new();
         for node_id in 1..=meta.brokers {
@@ -208,6 +226,7 @@ impl Cluster {
         Ok(Restored {
             cluster: Cluster::from_parts(parts),
             warnings: restore.warnings,
+            recovery: restore.recovery,
         })
     }
 }
@@ -309,6 +328,7 @@ struct Restore<'a> {
     configs: &'a BTreeMap<String, TopicConfigs>,
     rng: Rng,
     warnings: Vec<String>,
+    recovery: Vec<LogDirRecovery>,
 }
 
 impl Restore<'_> {
@@ -323,8 +343,16 @@ impl Restore<'_> {
         let read = |name: &str| read_offsets(&store, &log_dir, name);
         let log_starts = read(checkpoint::LOG_START_OFFSET_CHECKPOINT)?;
         let high_watermarks = read(checkpoint::REPLICATION_OFFSET_CHECKPOINT)?;
-        // Read to check it; recovery from it is issue #4.
-        read(checkpoint::RECOVERY_POINT_OFFSET_CHECKPOINT)?;
+        let recovery_points = read(checkpoint::RECOVERY_POINT_OFFSET_CHECKPOINT)?;
+        // LogManager.loadLogs: the clean-shutdown file is deleted once read, so a crash while
+        // this broker runs is an unclean stop at the next start (KAFKA-10471).
+        let had_clean_shutdown = store.delete(CLEAN_SHUTDOWN_FILE);
+        let mut recovery = LogDirRecovery {
+            node_id,
+            log_dir: log_dir.clone(),
+            had_clean_shutdown,
+            logs: Vec::new(),
+        };
         let now = self.meta.now_ms;
         let mut logs = BTreeMap::new();
         for topic in self.meta.topics.values() {
@@ -346,13 +374,29 @@ impl Restore<'_> {
                     log_start_offset: log_starts.get(&key).copied(),
                     high_watermark: high_watermarks.get(&key).copied(),
                     now,
+                    had_clean_shutdown,
+                    recovery_point: recovery_points.get(&key).copied().unwrap_or(0),
                 };
                 let rng = &mut self.rng;
                 let mut jitter = || roll_jitter(rng, config);
-                let log = PartitionLog::load(&mut store, request, &mut jitter, &mut self.warnings);
+                let (mut log, report) = PartitionLog::load_recovering(
+                    &mut store,
+                    request,
+                    &mut jitter,
+                    &mut self.warnings,
+                );
+                // Partition.makeLeader: a leader alone in its ISR has every offset it holds
+                // replicated, so its high watermark is its log end offset (a checkpoint from
+                // before a crash may be behind).
+                let info = topic.partitions.iter().find(|p| p.partition == partition);
+                if info.is_some_and(|p| p.leader == Some(node_id) && p.isr == [node_id]) {
+                    log.set_high_watermark(log.log_end_offset());
+                }
+                recovery.logs.push(report);
                 logs.insert(key, log);
             }
         }
+        self.recovery.push(recovery);
         for dir in store.dirs() {
             // Kafka's `-delete`, `-stray` and `-future` directories are not partitions' logs.
             let special = ["-delete", "-stray", "-future"]

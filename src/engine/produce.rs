@@ -53,6 +53,8 @@ impl Cluster {
         let info = log.append(store, &summary, &bytes, jitter, now)?;
         let end = log.log_end_offset();
         log.set_high_watermark(end);
+        let rolled_to = info.rolled.map(|r| r.new_base_offset);
+        self.flush_after_append(leader, topic, partition, rolled_to);
         if let Some(rolled) = info.rolled {
             self.emit(super::event::EventKind::SegmentRolled {
                 broker: leader,

@@ -21,6 +21,8 @@ pub enum Task {
     LogStartOffsetCheckpoint,
     /// A wake of every broker's log cleaner (`engine::cleaner`).
     LogCleaner,
+    /// The log manager's flush jobs (`engine::flush`).
+    Flush(crate::engine::flush::FlushTask),
 }
 
 /// Tasks ordered by due time, then by the order they were scheduled.

@@ -95,7 +95,9 @@ mod app {
 /// runs a small smoke size. Reported, never asserted.
 #[wasm_bindgen_test]
 fn benchmark_log_append_and_read() {
-    use kafka_playground::bench::{append, sequential_read, TABLE_HEADER};
+    use kafka_playground::bench::{
+        append, load_after_clean_stop, recovery_of_torn_tail, sequential_read, TABLE_HEADER,
+    };
     let records: u64 = if cfg!(debug_assertions) {
         2_000
     } else {
@@ -113,6 +115,8 @@ fn benchmark_log_append_and_read() {
     let read = sequential_read(&cluster, &mut now);
     assert_eq!(read.records, records);
     console_log!("{}", read.row());
+    console_log!("{}", recovery_of_torn_tail(&cluster, &mut now).row());
+    console_log!("{}", load_after_clean_stop(&cluster, &mut now).row());
 }
 
 /// Compaction of the same number of records over 10,000 keys (`bench::compaction`, as

@@ -110,7 +110,7 @@ use Validator::{AtLeast, Between, ListOf, OneOf};
 
 /// Every modelled broker config.
 #[rustfmt::skip]
-pub static BROKER_CONFIGS: [BrokerConfigDef; 36] = [
+pub static BROKER_CONFIGS: [BrokerConfigDef; 37] = [
     def(LOG_SEGMENT_BYTES, Int, Some("1073741824"), AtLeast(1024 * 1024), ClusterWide,
         "The maximum size of a single log file"),
     def("log.roll.ms", Long, None, Validator::None, ClusterWide,
@@ -153,6 +153,8 @@ pub static BROKER_CONFIGS: [BrokerConfigDef; 36] = [
         "The maximum time in ms that a message in any topic is kept in memory before flushed to disk. If not set, the value in log.flush.scheduler.interval.ms is used"),
     def(LOG_FLUSH_SCHEDULER_INTERVAL_MS, Long, Some(LONG_MAX), Validator::None, ReadOnly,
         "The frequency in ms that the log flusher checks whether any log needs to be flushed to disk"),
+    def("log.flush.offset.checkpoint.interval.ms", Int, Some("60000"), AtLeast(0), ReadOnly,
+        "The frequency with which we update the persistent record of the last flush which acts as the log recovery point."),
     def("log.segment.delete.delay.ms", Long, Some("60000"), AtLeast(0), ClusterWide,
         "The amount of time to wait before deleting a file from the filesystem."),
     def("log.preallocate", Boolean, Some("false"), Validator::None, ClusterWide,

@@ -9,13 +9,15 @@
 //! deletes orphaned index files. The log start offset is the checkpointed one but at least the
 //! first segment's base offset (`LogLoader.load`); the high watermark is the checkpointed one.
 //!
-//! What is not here yet (issue #4, log recovery): CRC checks past the recovery point, producer
-//! state, `.swap`/`.cleaned`/`.deleted` files. A torn tail — bytes after the last whole batch,
-//! as a crash in the middle of a write leaves — is truncated and reported, never a panic.
-//! Nothing here fails: every problem becomes a `WARNING:` line for the caller to print.
+//! After an unclean stop (`had_clean_shutdown` false) the segments from the recovery point on
+//! are recovered batch by batch, and interrupted cleaner swaps are finished first: see
+//! [`super::recovery`], which also holds the report. A torn tail in a segment that is not
+//! recovered — the header scan finds it — is truncated with a `WARNING:` line, never a panic.
+//! Nothing here fails: every problem becomes a `WARNING:` line or a report line.
 
 use super::index::{OffsetIndex, TimeIndex};
-use super::segment::{file_name, Segment};
+use super::recovery::{self, RecoveryReport};
+use super::segment::Segment;
 use super::{partition_dir, LogConfig, PartitionLog};
 use crate::engine::record::BatchHeader;
 use crate::storage::FileStore;
@@ -49,6 +51,10 @@ pub struct LoadRequest<'a> {
     pub high_watermark: Option<i64>,
     /// Simulated time of loading (a loaded segment's `created`).
     pub now: i64,
+    /// Whether the log dir held the clean-shutdown file ([`recovery::CLEAN_SHUTDOWN_FILE`]).
+    pub had_clean_shutdown: bool,
+    /// From `recovery-point-offset-checkpoint`; 0 when the log is not listed (`LogManager`).
+    pub recovery_point: i64,
 }
 
 /// One batch as the header scan saw it.
@@ -67,6 +73,29 @@ struct Scan {
     valid_bytes: usize,
     next_offset: i64,
     problem: Option<String>,
+    /// The scan stopped at an incomplete batch (a torn write), not at a bad one.
+    torn: bool,
+}
+
+/// Why a segment's index files cannot be used as they are.
+enum IndexProblem {
+    /// The offset index is missing (`LogSegment.sanityCheck` throws `NoSuchFileException`).
+    Missing(&'static str),
+    /// A file cannot be read as an index (`CorruptIndexException`; Kafka 4.1 skips these checks
+    /// at load, the playground makes them and recovers the segment as Kafka 3 did).
+    Corrupt(String),
+    /// Readable, but it disagrees with the batches, or the time index is missing: rebuilt
+    /// without recovering the segment (Kafka does not look).
+    Mismatch(String),
+}
+
+impl std::fmt::Display for IndexProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IndexProblem::Missing(what) => f.write_str(what),
+            IndexProblem::Corrupt(why) | IndexProblem::Mismatch(why) => f.write_str(why),
+        }
+    }
 }
 
 impl PartitionLog {
@@ -79,15 +108,43 @@ impl PartitionLog {
         roll_jitter: &mut dyn FnMut() -> i64,
         warnings: &mut Vec<String>,
     ) -> PartitionLog {
+        Self::load_recovering(store, request, roll_jitter, warnings).0
+    }
+
+    /// [`Self::load`], with log recovery after an unclean stop (`LogLoader.load`): interrupted
+    /// swaps finished, unflushed segments revalidated, and a report of what changed.
+    pub fn load_recovering(
+        store: &mut FileStore,
+        request: LoadRequest<'_>,
+        roll_jitter: &mut dyn FnMut() -> i64,
+        warnings: &mut Vec<String>,
+    ) -> (PartitionLog, RecoveryReport) {
         let dir = partition_dir(request.topic, request.partition);
-        let files = store.list(&dir);
-        let base_offsets = segment_base_offsets(store, &dir, &files, request.log_dir, warnings);
-        let mut segments: Vec<Segment> = Vec::with_capacity(base_offsets.len());
-        for base_offset in base_offsets {
-            let lower_bound = segments.last().map_or(base_offset, |s| s.next_offset());
-            let parts = load_segment(store, &dir, base_offset, lower_bound, &request, warnings);
-            segments.push(Segment::from_parts(&dir, parts, roll_jitter(), request.now));
-        }
+        let mut loader = Loader {
+            report: RecoveryReport::new(&request),
+            store,
+            dir,
+            request: &request,
+            warnings,
+        };
+        recovery::complete_interrupted_swaps(loader.store, &loader.dir, &mut loader.report);
+        let files = loader.store.list(&loader.dir);
+        let base_offsets = segment_base_offsets(
+            loader.store,
+            &loader.dir,
+            &files,
+            request.log_dir,
+            loader.warnings,
+        );
+        let segments = loader.load_segments(&base_offsets, roll_jitter);
+        let Loader {
+            store,
+            dir,
+            mut report,
+            warnings,
+            ..
+        } = loader;
+        let mut segments = segments;
         let active = match segments.pop() {
             Some(active) => active,
             None => {
@@ -113,15 +170,27 @@ impl PartitionLog {
             .log_start_offset
             .map_or(first_base_offset, |o| o.max(first_base_offset));
         let high_watermark = request.high_watermark.unwrap_or(log_start_offset);
-        PartitionLog::from_parts(
+        let mut log = PartitionLog::from_parts(
             request.topic,
             request.partition,
-            request.config,
+            request.config.clone(),
             segments,
             active,
             log_start_offset,
             high_watermark,
-        )
+        );
+        // LogLoader.recoverLog: the recovery point moves only with a flush, or to the end after
+        // a clean shutdown.
+        let log_end_offset = log.log_end_offset();
+        let new_recovery_point = if request.had_clean_shutdown {
+            log_end_offset
+        } else {
+            request.recovery_point.min(log_end_offset)
+        };
+        log.set_loaded_recovery_point(new_recovery_point, request.now);
+        report.new_recovery_point = log.recovery_point();
+        report.log_end_offset = log_end_offset;
+        (log, report)
     }
 }
 
@@ -171,61 +240,9 @@ fn parse_base_offset(stem: &str) -> Option<i64> {
     }
 }
 
-/// Scans one segment, truncates a torn tail, and takes or rebuilds its indexes.
-fn load_segment(
-    store: &mut FileStore,
-    dir: &str,
-    base_offset: i64,
-    lower_bound: i64,
-    request: &LoadRequest<'_>,
-    warnings: &mut Vec<String>,
-) -> SegmentParts {
-    let log_path = format!("{dir}/{}", file_name(base_offset, ".log"));
-    let index_path = format!("{dir}/{}", file_name(base_offset, ".index"));
-    let time_index_path = format!("{dir}/{}", file_name(base_offset, ".timeindex"));
-    let bytes = store.contents(&log_path).unwrap_or_default();
-    let scan = scan_batches(bytes, base_offset, lower_bound);
-    let file_len = bytes.len();
-    if let Some(problem) = &scan.problem {
-        let removed = file_len - scan.valid_bytes;
-        store.truncate(&log_path, scan.valid_bytes as u64);
-        warnings.push(format!(
-            "WARNING: Found a torn or invalid batch in log segment {}/{log_path} at byte offset {}: {problem}. Truncated the {removed} bytes after the last whole batch.",
-            request.log_dir, scan.valid_bytes
-        ));
-    }
-    let max_index_size = request.config.segment_index_bytes;
-    let indexes = read_indexes(
-        store,
-        &index_path,
-        &time_index_path,
-        base_offset,
-        max_index_size,
-        &scan,
-    );
-    let (offset_index, time_index) = match indexes {
-        Ok(indexes) => indexes,
-        Err(reason) => {
-            warnings.push(format!(
-                "WARNING: Rebuilt the index files of log segment {}/{log_path}: {reason}.",
-                request.log_dir
-            ));
-            let (offset_index, time_index) = rebuild_indexes(
-                base_offset,
-                max_index_size,
-                request.config.index_interval_bytes,
-                &scan.batches,
-            );
-            store.replace(&index_path, &offset_index.to_bytes());
-            store.replace(&time_index_path, &time_index.to_bytes());
-            (offset_index, time_index)
-        }
-    };
-    segment_parts(base_offset, &scan, offset_index, time_index)
-}
-
 /// Reads batch headers from the start of `bytes` while each is whole and its offsets follow on.
-fn scan_batches(bytes: &[u8], base_offset: i64, lower_bound: i64) -> Scan {
+/// With `verify_crc`, each batch's CRC is checked too (`DefaultRecordBatch.ensureValid`).
+fn scan_batches(bytes: &[u8], base_offset: i64, lower_bound: i64, verify_crc: bool) -> Scan {
     let mut scan = Scan {
         next_offset: lower_bound.max(base_offset),
         ..Scan::default()
@@ -235,13 +252,21 @@ fn scan_batches(bytes: &[u8], base_offset: i64, lower_bound: i64) -> Scan {
         let header = match BatchHeader::parse(rest) {
             Ok(header) => header,
             Err(error) => {
-                scan.problem = Some(error.to_string());
+                scan.torn = error.is_truncation();
+                scan.problem = Some(recovery::kafka_message(&error));
                 break;
             }
         };
         if let Some(problem) = batch_problem(&header, rest.len(), base_offset, scan.next_offset) {
+            scan.torn = header.size_in_bytes() > rest.len() as u64;
             scan.problem = Some(problem);
             break;
+        }
+        if verify_crc {
+            if let Err(error) = header.verify_crc(rest) {
+                scan.problem = Some(recovery::kafka_message(&error));
+                break;
+            }
         }
         let (Ok(position), Ok(size)) = (
             i32::try_from(scan.valid_bytes),
@@ -308,20 +333,25 @@ fn read_indexes(
     base_offset: i64,
     max_index_size: i32,
     scan: &Scan,
-) -> Result<(OffsetIndex, TimeIndex), String> {
+) -> Result<(OffsetIndex, TimeIndex), IndexProblem> {
     if base_offset > i64::MAX - i64::from(i32::MAX) {
-        return Err("the base offset leaves no room for relative offsets".to_string());
+        return Err(IndexProblem::Corrupt(
+            "the base offset leaves no room for relative offsets".to_string(),
+        ));
     }
     let index_bytes = store
         .contents(index_path)
-        .ok_or("the offset index is missing")?;
+        .ok_or(IndexProblem::Missing("the offset index is missing"))?;
+    let offset_index = OffsetIndex::from_bytes(base_offset, max_index_size, index_bytes)
+        .map_err(|e| IndexProblem::Corrupt(format!("offset index: {e}")))?;
+    // Kafka creates a missing time index empty (`LogSegment.sanityCheck`); it is rebuilt here.
     let time_bytes = store
         .contents(time_index_path)
-        .ok_or("the time index is missing")?;
-    let offset_index = OffsetIndex::from_bytes(base_offset, max_index_size, index_bytes)
-        .map_err(|e| format!("offset index: {e}"))?;
+        .ok_or(IndexProblem::Mismatch(
+            "the time index is missing".to_string(),
+        ))?;
     let time_index = TimeIndex::from_bytes(base_offset, max_index_size, time_bytes)
-        .map_err(|e| format!("time index: {e}"))?;
+        .map_err(|e| IndexProblem::Corrupt(format!("time index: {e}")))?;
     for entry in offset_index.entries() {
         let found = scan
             .batches
@@ -329,19 +359,19 @@ fn read_indexes(
             .ok()
             .and_then(|i| scan.batches.get(i));
         if found.is_none_or(|b| b.last_offset != entry.offset) {
-            return Err(format!(
+            return Err(IndexProblem::Mismatch(format!(
                 "offset index entry ({}, {}) does not point at a batch ending at that offset",
                 entry.offset, entry.position
-            ));
+            )));
         }
     }
     let max_timestamp = scan.batches.iter().map(|b| b.max_timestamp).max();
     for entry in time_index.entries() {
         if entry.offset >= scan.next_offset || max_timestamp.is_none_or(|m| entry.timestamp > m) {
-            return Err(format!(
+            return Err(IndexProblem::Mismatch(format!(
                 "time index entry ({}, {}) is past the segment's records",
                 entry.timestamp, entry.offset
-            ));
+            )));
         }
     }
     Ok((offset_index, time_index))
@@ -417,6 +447,10 @@ fn segment_parts(
         rolling_based_timestamp: scan.batches.first().map(|b| b.max_timestamp),
     }
 }
+
+#[path = "load_segment.rs"]
+mod load_segment;
+use load_segment::Loader;
 
 #[cfg(test)]
 #[path = "load_tests.rs"]

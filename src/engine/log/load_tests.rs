@@ -50,6 +50,8 @@ fn load(store: &mut FileStore, warnings: &mut Vec<String>) -> PartitionLog {
         log_start_offset: None,
         high_watermark: Some(20),
         now: NOW + 1000,
+        had_clean_shutdown: true,
+        recovery_point: 0,
     };
     PartitionLog::load(store, request, &mut || 0, warnings)
 }
@@ -141,11 +143,28 @@ fn bad_or_missing_indexes_are_rebuilt() {
     store.replace(&segment.index_path(), &[0; 7]);
     store.delete(&segment.time_index_path());
     let mut warnings = Vec::new();
-    let loaded = load(&mut store, &mut warnings);
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let request = LoadRequest {
+        log_dir: DIR,
+        topic: "t",
+        partition: 0,
+        config: config(),
+        log_start_offset: None,
+        high_watermark: Some(20),
+        now: NOW + 1000,
+        had_clean_shutdown: true,
+        recovery_point: 0,
+    };
+    let (loaded, report) =
+        PartitionLog::load_recovering(&mut store, request, &mut || 0, &mut warnings);
+    assert_eq!(warnings, Vec::<String>::new());
+    // LogLoader.loadSegmentFiles: a CorruptIndexException recovers the segment.
+    assert_eq!(report.indexes_rebuilt, [0]);
     assert!(
-        warnings[0].contains("Rebuilt the index files"),
-        "{warnings:?}"
+        report.lines[0].message.contains(&format!(
+            "Found a corrupted index file corresponding to log file {DIR}/t-0/00000000000000000000.log due to offset index: "
+        )),
+        "{:?}",
+        report.lines
     );
     let first = loaded.segments().next().expect("a first segment");
     assert_eq!(first.offset_index(), segment.offset_index());

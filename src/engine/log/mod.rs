@@ -8,6 +8,7 @@
 //! | [`load`] | rebuilding a partition's log from its files at startup |
 //! | [`retention`] | which segments retention deletes, `.deleted` renames, the log start offset |
 //! | [`cleaner`] | log compaction: the dirty ratio, the offset map, cleaning and the swap |
+//! | [`recovery`] | log recovery after an unclean stop: swaps, unflushed segments, the report |
 
 pub mod checkpoint;
 pub mod cleaner;
@@ -15,6 +16,7 @@ pub mod index;
 pub mod load;
 pub mod meta_properties;
 pub mod partition_log;
+pub mod recovery;
 pub mod retention;
 pub mod segment;
 

@@ -46,6 +46,10 @@ pub struct PartitionLog {
     pub(super) active: Segment,
     pub(super) log_start_offset: i64,
     pub(super) high_watermark: i64,
+    /// Every offset below this is on disk (`LocalLog.recoveryPoint`); moved only by a flush.
+    pub(super) recovery_point: i64,
+    /// When the log was last flushed (`LocalLog.lastFlushedTime`), for `flush.ms`.
+    pub(super) last_flush_ms: i64,
 }
 
 /// `topic-partition`, the directory name Kafka gives a partition's log.
@@ -80,6 +84,8 @@ impl PartitionLog {
             active,
             log_start_offset: 0,
             high_watermark: 0,
+            recovery_point: 0,
+            last_flush_ms: now,
         }
     }
 
@@ -120,6 +126,36 @@ impl PartitionLog {
     /// Moves the high watermark (replication decides it; it never passes the log end offset).
     pub fn set_high_watermark(&mut self, offset: i64) {
         self.high_watermark = offset.clamp(self.log_start_offset, self.log_end_offset());
+    }
+
+    /// `UnifiedLog.recoveryPoint`: every offset below it is on disk (see `engine::flush`).
+    pub fn recovery_point(&self) -> i64 {
+        self.recovery_point
+    }
+
+    /// `LocalLog.lastFlushTime`.
+    pub fn last_flush_ms(&self) -> i64 {
+        self.last_flush_ms
+    }
+
+    /// `LocalLog.unflushedMessages`: offsets appended since the recovery point.
+    pub fn unflushed_messages(&self) -> i64 {
+        self.log_end_offset().saturating_sub(self.recovery_point)
+    }
+
+    /// `LocalLog.markFlushed`: the recovery point moves forward (never back, never past the end).
+    pub(crate) fn mark_flushed(&mut self, offset: i64, now: i64) {
+        let offset = offset.min(self.log_end_offset());
+        if offset > self.recovery_point {
+            self.recovery_point = offset;
+        }
+        self.last_flush_ms = now;
+    }
+
+    /// The recovery point a log loads with (`LogLoader`'s `newRecoveryPoint`), and its flush time.
+    pub(crate) fn set_loaded_recovery_point(&mut self, offset: i64, now: i64) {
+        self.recovery_point = offset.clamp(0, self.log_end_offset().max(0));
+        self.last_flush_ms = now;
     }
 
     /// Every segment, oldest first; the last is the active one.
@@ -396,6 +432,8 @@ impl PartitionLog {
             active,
             log_start_offset: 0,
             high_watermark: 0,
+            recovery_point: 0,
+            last_flush_ms: 0,
         };
         // max then min, not clamp: clamp panics on bounds out of order.
         log.log_start_offset = log_start_offset

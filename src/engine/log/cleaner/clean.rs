@@ -91,6 +91,8 @@ pub struct CleanResult {
     pub bytes_after: i64,
     /// Files renamed to `.deleted`, to be removed after `file.delete.delay.ms`.
     pub deleted_files: Vec<String>,
+    /// The new segments' files under their final names, for the broker to make durable.
+    pub cleaned_files: Vec<String>,
 }
 
 /// The record filter of `Cleaner.cleanInto` for one round.
@@ -144,10 +146,11 @@ impl PartitionLog {
             active_producers: &active_producers,
             upper_bound_offset,
         };
-        let mut deleted_files = Vec::new();
+        let (mut deleted_files, mut cleaned_files) = (Vec::new(), Vec::new());
         for group in groups {
             let bases: Vec<i64> = sizes[group].iter().map(|s| s.base_offset).collect();
             let (cleaned, scratch) = self.clean_segments(store, &bases, &filter, &mut stats);
+            cleaned_files.extend(super::swap::files_of(&cleaned));
             deleted_files.extend(self.replace_segments(store, &scratch, cleaned, &bases));
         }
         CleanResult {
@@ -157,6 +160,7 @@ impl PartitionLog {
             bytes_before,
             bytes_after: self.size_in_bytes(),
             deleted_files,
+            cleaned_files,
         }
     }
 

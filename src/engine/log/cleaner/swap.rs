@@ -24,7 +24,7 @@ pub const SWAP_FILE_SUFFIX: &str = ".swap";
 /// `LogFileUtils.DELETED_FILE_SUFFIX`.
 pub const DELETED_FILE_SUFFIX: &str = ".deleted";
 
-fn files_of(segment: &Segment) -> [String; 3] {
+pub(super) fn files_of(segment: &Segment) -> [String; 3] {
     [
         segment.log_path(),
         segment.index_path(),
