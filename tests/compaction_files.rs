@@ -138,14 +138,23 @@ fn dump_log_shows_a_cleaned_segment() {
 }
 
 /// `MemoryRecords.filterTo` with `BatchRetention.RETAIN_EMPTY`: the last batch of a cleaning
-/// round keeps its header even when every record in it is gone (here a keyless record, which a
-/// compacted log drops as `CleanerStats.invalidMessage`), so the offsets it covered stay known.
+/// round keeps its header even when every record in it is gone (here a keyless record written before
+/// the topic was compacted, which the cleaner drops as `CleanerStats.invalidMessage`), so the offsets it covered stay known.
 #[test]
 fn the_last_batch_of_a_round_is_kept_empty() {
     // Every batch is larger than a segment, so each rolls a segment of its own.
     let mut cluster = compacted(&[("segment.bytes", "60")]);
     append(&mut cluster, &[("a", Some("1")), ("b", Some("1"))]);
     let now = cluster.now().as_millis();
+    // A compacted topic refuses keyless records (LogValidator.validateKey), so the record comes
+    // in while the topic is briefly `delete`, as in a log that was switched to compaction.
+    let policy = |cluster: &mut Cluster, policy: &str| {
+        support::run_ok(
+            cluster,
+            &format!("kafka-configs.sh --alter --entity-type topics --entity-name t --add-config cleanup.policy={policy}\n"),
+        );
+    };
+    policy(&mut cluster, "delete");
     let mut keyless = RecordBatchBuilder::with_base_offset(0);
     keyless
         .append(now, None, Some(b"no key".to_vec()), vec![])
@@ -153,6 +162,7 @@ fn the_last_batch_of_a_round_is_kept_empty() {
     cluster
         .append_batch("t", 0, keyless.build())
         .expect("append");
+    policy(&mut cluster, "compact");
     append(&mut cluster, &[("c", Some("1"))]);
     let active_base = support::log(&cluster, "t", 0).active_segment().base_offset;
     assert_eq!(

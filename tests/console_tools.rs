@@ -235,3 +235,29 @@ fn get_offsets_filters_as_get_offset_shell_does() {
          Error occurred: t( is an invalid regex.\n"
     );
 }
+
+/// `LogValidator.validateKey`: a compacted topic refuses records without a key. The broker
+/// rejects the whole batch with a `RecordError` per keyless record, and the producer's
+/// `Sender.failBatch` gives those records an `InvalidRecordException` with the broker's message
+/// and the batch's other records a `KafkaException`. Nothing is written.
+#[test]
+fn a_compacted_topic_refuses_records_without_a_key() {
+    let (output, cluster) = run("kafka-topics.sh --create --topic c --config cleanup.policy=compact\n\
+         kafka-console-producer.sh --topic c --property parse.key=true --property null.marker=NULL <<EOF\n\
+         k1\tv1\n\
+         NULL\tv2\n\
+         EOF\n");
+    let stderr = output.stderr();
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("org.apache"))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "org.apache.kafka.common.KafkaException: Failed to append record because it was part of a batch which had one more more invalid records",
+            "org.apache.kafka.common.InvalidRecordException: Compacted topic cannot accept message without key in topic partition c-0.",
+        ]
+    );
+    assert_eq!(support::log(&cluster, "c", 0).log_end_offset(), 0);
+}

@@ -28,6 +28,7 @@ pub enum ErrorCode {
     InvalidConfig,
     InvalidRequest,
     InvalidTimestamp,
+    InvalidRecord,
     PolicyViolation,
     UnknownTopicId,
 }
@@ -53,6 +54,7 @@ impl ErrorCode {
             ErrorCode::InvalidReplicaAssignment => 39,
             ErrorCode::InvalidConfig => 40,
             ErrorCode::InvalidTimestamp => 32,
+            ErrorCode::InvalidRecord => 87,
             ErrorCode::InvalidRequest => 42,
             ErrorCode::PolicyViolation => 44,
             ErrorCode::UnknownTopicId => 100,
@@ -79,6 +81,7 @@ impl ErrorCode {
             ErrorCode::InvalidReplicaAssignment => "INVALID_REPLICA_ASSIGNMENT",
             ErrorCode::InvalidConfig => "INVALID_CONFIG",
             ErrorCode::InvalidTimestamp => "INVALID_TIMESTAMP",
+            ErrorCode::InvalidRecord => "INVALID_RECORD",
             ErrorCode::InvalidRequest => "INVALID_REQUEST",
             ErrorCode::PolicyViolation => "POLICY_VIOLATION",
             ErrorCode::UnknownTopicId => "UNKNOWN_TOPIC_ID",
@@ -127,6 +130,7 @@ impl ErrorCode {
                 "org.apache.kafka.common.errors.InvalidConfigurationException"
             }
             ErrorCode::InvalidRequest => "org.apache.kafka.common.errors.InvalidRequestException",
+            ErrorCode::InvalidRecord => "org.apache.kafka.common.InvalidRecordException",
             ErrorCode::InvalidTimestamp => {
                 "org.apache.kafka.common.errors.InvalidTimestampException"
             }
@@ -180,6 +184,9 @@ impl ErrorCode {
             ErrorCode::InvalidTimestamp => {
                 "The timestamp of the message is out of acceptable range."
             }
+            ErrorCode::InvalidRecord => {
+                "This record has failed the validation on broker and hence will be rejected."
+            }
             ErrorCode::PolicyViolation => "Request parameters do not satisfy the configured policy.",
             ErrorCode::UnknownTopicId => "This server does not host this topic ID.",
         }
@@ -191,6 +198,37 @@ impl ErrorCode {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: Option<String>,
+    /// A produce response's per-record errors (`ProduceResponse.RecordError`): the index of each
+    /// rejected record in its batch and the broker's message for it.
+    pub record_errors: Vec<RecordError>,
+    /// The exception a client raises instead of the code's own, e.g. the producer's
+    /// `KafkaException` for the valid records of a rejected batch.
+    pub client_exception: Option<&'static str>,
+}
+
+/// `ProduceResponse.RecordError`: one rejected record of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    pub batch_index: i32,
+    pub message: Option<String>,
+}
+
+impl std::fmt::Display for RecordError {
+    /// `RecordError.toString`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(
+                f,
+                "RecordError(batchIndex={}, message='{message}')",
+                self.batch_index
+            ),
+            None => write!(
+                f,
+                "RecordError(batchIndex={}, message=null)",
+                self.batch_index
+            ),
+        }
+    }
 }
 
 impl ApiError {
@@ -198,6 +236,8 @@ impl ApiError {
         ApiError {
             code,
             message: Some(message.into()),
+            record_errors: Vec::new(),
+            client_exception: None,
         }
     }
 
@@ -206,6 +246,8 @@ impl ApiError {
         ApiError {
             code,
             message: None,
+            record_errors: Vec::new(),
+            client_exception: None,
         }
     }
 
@@ -220,7 +262,10 @@ impl ApiError {
 impl ApiError {
     /// How a Java client prints the exception: `<class>: <message>`.
     pub fn as_exception(&self) -> String {
-        format!("{}: {}", self.code.exception_class(), self.message())
+        let class = self
+            .client_exception
+            .unwrap_or_else(|| self.code.exception_class());
+        format!("{class}: {}", self.message())
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::cluster::Cluster;
 use super::config::TopicConfigs;
-use super::error::{ApiError, ErrorCode};
+use super::error::{ApiError, ErrorCode, RecordError};
 use super::log::segment::BatchSummary;
 use super::log::AppendInfo;
 use super::record::{RecordBatch, TimestampType};
@@ -40,6 +40,9 @@ impl Cluster {
         // the config layers on every append would cost more than the append.
         let config = log.config();
         validate_timestamps(&batch, config, now, topic, partition)?;
+        if config.cleanup_policy.compact {
+            validate_keys(&batch, topic, partition)?;
+        }
         if config.message_timestamp_type == super::config::TimestampType::LogAppendTime {
             batch.set_max_timestamp(TimestampType::LogAppendTime, now);
         }
@@ -115,4 +118,39 @@ fn validate_timestamps(
         }
     }
     Ok(())
+}
+
+/// `LogValidator.validateKey` for a compacted topic: every record needs a key. The whole batch is
+/// refused with a record error per keyless record (`processRecordErrors`).
+fn validate_keys(batch: &RecordBatch, topic: &str, partition: i32) -> Result<(), ApiError> {
+    let record_errors: Vec<RecordError> = batch
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|(_, record)| record.key.is_none())
+        .map(|(index, _)| RecordError {
+            batch_index: i32::try_from(index).unwrap_or(i32::MAX),
+            message: Some(format!(
+                "Compacted topic cannot accept message without key in topic partition {topic}-{partition}."
+            )),
+        })
+        .collect();
+    if record_errors.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = record_errors
+        .iter()
+        .take(3)
+        .map(ToString::to_string)
+        .collect();
+    let mut error = ApiError::new(
+        ErrorCode::InvalidRecord,
+        format!(
+            "One or more records have been rejected due to {} record errors in total, and only showing the first three errors at most: [{}]",
+            record_errors.len(),
+            shown.join(", ")
+        ),
+    );
+    error.record_errors = record_errors;
+    Err(error)
 }

@@ -380,11 +380,14 @@ impl Producer {
 
     fn record_results(&mut self, partition: i32, open: &OpenBatch, outcome: Result<i64, ApiError>) {
         for (position, (send, timestamp)) in open.sends.iter().enumerate() {
-            let result = outcome.clone().map(|base| RecordMetadata {
-                partition,
-                offset: base + i64::try_from(position).unwrap_or(0),
-                timestamp: *timestamp,
-            });
+            let result = match &outcome {
+                Ok(base) => Ok(RecordMetadata {
+                    partition,
+                    offset: base + i64::try_from(position).unwrap_or(0),
+                    timestamp: *timestamp,
+                }),
+                Err(error) => Err(record_error(error, position)),
+            };
             if let Some(slot) = self.results.get_mut(*send) {
                 *slot = Some(result);
             }
@@ -401,5 +404,32 @@ impl Producer {
             .into_iter()
             .map(|r| r.unwrap_or_else(|| Err(ApiError::bare(ErrorCode::RequestTimedOut))))
             .collect()
+    }
+}
+
+/// The exception one record of a failed batch gets (`Sender.failBatch`): with per-record errors,
+/// a rejected record gets its own message (the response's when it has none) and the others a
+/// `KafkaException`; otherwise every record gets the batch's error.
+fn record_error(error: &ApiError, position: usize) -> ApiError {
+    if error.record_errors.is_empty() {
+        return error.clone();
+    }
+    let index = i32::try_from(position).unwrap_or(i32::MAX);
+    match error.record_errors.iter().find(|e| e.batch_index == index) {
+        Some(rejected) => ApiError::new(
+            error.code,
+            rejected
+                .message
+                .clone()
+                .unwrap_or_else(|| error.message().to_string()),
+        ),
+        None => {
+            let mut innocent = ApiError::new(
+                error.code,
+                "Failed to append record because it was part of a batch which had one more more invalid records",
+            );
+            innocent.client_exception = Some("org.apache.kafka.common.KafkaException");
+            innocent
+        }
     }
 }
