@@ -8,6 +8,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod storage;
+
 /// The same script gives byte-identical output in wasm and natively: the topic id below is
 /// the one `tests/topics_cli.rs` expects for seed 0 as well.
 #[wasm_bindgen_test]
