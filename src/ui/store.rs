@@ -55,7 +55,9 @@ pub enum Outcome {
 
 #[derive(Debug, Clone)]
 pub struct Store {
-    pub cluster: Cluster,
+    /// Shared between states until an action changes it, so the storage edge's many small
+    /// actions (sent, saved) do not copy every broker's files.
+    pub cluster: Rc<Cluster>,
     pub last_outcome: Option<Outcome>,
     /// Bumped by every action, so components can tell one outcome from the next.
     pub version: u64,
@@ -79,7 +81,7 @@ impl PartialEq for Store {
 impl Default for Store {
     fn default() -> Self {
         Store {
-            cluster: Cluster::new(ClusterOptions::default()),
+            cluster: Rc::new(Cluster::new(ClusterOptions::default())),
             last_outcome: None,
             version: 0,
             cluster_version: 0,
@@ -107,7 +109,7 @@ impl Reducible for Store {
                 }
             }
             Action::Reset => {
-                next.cluster = Cluster::new(ClusterOptions::default());
+                next.cluster = Rc::new(Cluster::new(ClusterOptions::default()));
                 next.last_outcome = None;
                 next.restore_notes.clear();
                 next.outbox = Rc::new(Vec::new());
@@ -123,7 +125,7 @@ impl Reducible for Store {
                 notes,
             } => {
                 if let Some(cluster) = cluster {
-                    next.cluster = *cluster;
+                    next.cluster = Rc::new(*cluster);
                 }
                 next.storage = status;
                 next.restore_notes = notes;
@@ -156,7 +158,8 @@ impl Store {
             partitions: Some(partitions),
             ..NewTopic::default()
         };
-        self.last_outcome = Some(match self.cluster.create_topic(request) {
+        let cluster = Rc::make_mut(&mut self.cluster);
+        self.last_outcome = Some(match cluster.create_topic(request) {
             Ok(_created) => Outcome::Created {
                 message: format!("Created topic {name}."),
                 warning: has_collision_chars(&name).then(|| COLLISION_WARNING.to_string()),
@@ -174,15 +177,16 @@ impl Store {
         if !self.storage.writes() {
             return;
         }
+        let cluster = Rc::make_mut(&mut self.cluster);
         let batch = if self.rewrite_all {
             SaveBatch {
                 clear_first: true,
-                changes: workspace_snapshot(&mut self.cluster),
+                changes: workspace_snapshot(cluster),
             }
         } else {
             SaveBatch {
                 clear_first: false,
-                changes: take_workspace_changes(&mut self.cluster),
+                changes: take_workspace_changes(cluster),
             }
         };
         self.rewrite_all = false;

@@ -427,6 +427,7 @@ async fn benchmark_persist_and_load() {
         return;
     };
     let mut rows = Vec::new();
+    let mut incremental = None;
     for &records in sizes {
         let mut cluster = cluster_with_records(records);
         let mut idb = fresh("benchmark").await;
@@ -451,7 +452,13 @@ async fn benchmark_persist_and_load() {
             stats.bytes_put as f64 / records as f64,
             mb / (persisted / 1000.0).max(1e-9),
         ));
+        if records == sizes[0] {
+            incremental = Some(write_behind_rounds(&mut cluster, &mut idb, &performance).await);
+        }
         idb.clear().await.expect("clear");
+    }
+    if let Some(line) = incremental {
+        console_log!("{line}");
     }
     console_log!(
         "IndexedDB in Chromium (relaxed durability, {} KiB chunks)\n\
@@ -460,4 +467,47 @@ async fn benchmark_persist_and_load() {
         INDEXEDDB_CHUNK_BYTES / 1024,
         rows.join("\n")
     );
+}
+
+/// Write-behind in small steps: 20 flushes of one 100-record batch each onto a persisted log.
+/// Each rewrites the partly filled tail chunk of the segment (write amplification).
+async fn write_behind_rounds(
+    cluster: &mut Cluster,
+    idb: &mut Workspace,
+    performance: &web_sys::Performance,
+) -> String {
+    use kafka_playground::engine::record::RecordBatchBuilder;
+    const ROUNDS: u64 = 20;
+    let (mut bytes, mut log_bytes, mut millis) = (0, 0, 0.0);
+    for _ in 0..ROUNDS {
+        let mut builder = RecordBatchBuilder::with_base_offset(0);
+        for _ in 0..100 {
+            let _ = builder.append(
+                cluster.now().as_millis(),
+                None,
+                Some(vec![b'v'; 100]),
+                Vec::new(),
+            );
+        }
+        let size = |c: &Cluster| {
+            c.broker(1)
+                .and_then(|b| b.log("orders", 0))
+                .map_or(0, |log| u64::try_from(log.size_in_bytes()).unwrap_or(0))
+        };
+        let before = size(cluster);
+        assert!(cluster.append_batch("orders", 0, builder.build()).is_ok());
+        log_bytes += size(cluster) - before;
+        let start = performance.now();
+        let changes = take_workspace_changes(cluster);
+        let stats = idb.apply(&changes, false).await.expect("flush");
+        millis += performance.now() - start;
+        bytes += stats.bytes_put;
+    }
+    format!(
+        "write-behind of one 100-record batch ({} bytes of log): {:.1} ms and {} bytes written per flush (×{:.1})",
+        log_bytes / ROUNDS,
+        millis / ROUNDS as f64,
+        bytes / ROUNDS,
+        bytes as f64 / log_bytes as f64
+    )
 }
