@@ -1,9 +1,12 @@
 //! Chunk arithmetic for back-ends that store a file as fixed-size chunks (IndexedDB, issue #9).
 //!
 //! A file of `len` bytes is chunks `0..chunk_count(len)`, chunk `i` holding bytes
-//! `[i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)`. A chunk may be missing or shorter than its share
-//! (a sparse file's gap reads as zeros), but never holds bytes past the file's end: a truncation
-//! trims the chunk it cuts, so a later write past the end finds zeros there, as on a real disk.
+//! `[i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)`. A chunk is stored as a base record (its bytes from
+//! offset 0) and, after appends, up to [`MAX_FRAGMENTS`] fragments: records holding the bytes
+//! appended at an offset within the chunk, so a small flush writes only what it appended instead
+//! of rewriting the chunk. A chunk may be missing or shorter than its share (a sparse file's gap
+//! reads as zeros), but never holds bytes past the file's end: a truncation trims the chunk it
+//! cuts, so a later write past the end finds zeros there, as on a real disk.
 //! Target-independent so that it is unit-tested natively.
 
 use std::collections::BTreeMap;
@@ -12,6 +15,12 @@ use std::collections::BTreeMap;
 /// cost is per record and per transaction, not per byte), small enough that rewriting a
 /// partly written tail chunk on each flush stays cheap.
 pub const CHUNK_BYTES: u64 = 256 * 1024;
+
+/// Appends a chunk takes as fragments before the next one rewrites it whole (merging them). The
+/// append that fills a chunk merges it too, so a full chunk is one record, and every byte is
+/// written about twice however small the flushes (once in a fragment, once merged); the cap
+/// bounds the records of a chunk that fills slowly.
+pub const MAX_FRAGMENTS: u32 = 128;
 
 /// How many chunks a file of `len` bytes has.
 pub fn chunk_count(len: u64) -> u64 {
@@ -68,16 +77,41 @@ pub fn split(bytes: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
         .map(|(index, chunk)| (index as u64, chunk))
 }
 
-/// A file put together from its length and the chunks found (missing bytes are zeros; bytes
-/// past `len` are ignored).
-pub fn assemble(len: u64, chunks: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
+/// A file put together from its length and the records found, by (chunk index, offset within
+/// the chunk): missing bytes are zeros; bytes past `len` or past their chunk are ignored.
+pub fn assemble(len: u64, records: &BTreeMap<(u64, u64), Vec<u8>>) -> Vec<u8> {
     let mut bytes = vec![0; to_usize(len)];
-    for (&index, chunk) in chunks.range(..chunk_count(len)) {
-        let start = to_usize(index * CHUNK_BYTES);
-        let take = chunk.len().min(bytes.len() - start);
-        bytes[start..start + take].copy_from_slice(&chunk[..take]);
+    for (&(index, offset), record) in records.range(..(chunk_count(len), 0)) {
+        merge_into(&mut bytes, index * CHUNK_BYTES, offset, record);
     }
     bytes
+}
+
+/// One chunk put together from its records, by offset (a base record at 0 and fragments).
+pub fn merge_chunk(records: &BTreeMap<u64, Vec<u8>>) -> Vec<u8> {
+    let len = records
+        .iter()
+        .map(|(&offset, r)| (offset + r.len() as u64).min(CHUNK_BYTES))
+        .max()
+        .unwrap_or(0);
+    let mut chunk = vec![0; to_usize(len)];
+    for (&offset, record) in records {
+        merge_into(&mut chunk, 0, offset, record);
+    }
+    chunk
+}
+
+/// Copies `record`, found at `offset` of the chunk starting at `chunk_start`, into `bytes`
+/// (which start at `chunk_start`'s file position 0), within the chunk and within `bytes`.
+fn merge_into(bytes: &mut [u8], chunk_start: u64, offset: u64, record: &[u8]) {
+    if offset >= CHUNK_BYTES {
+        return;
+    }
+    let start = chunk_start + offset;
+    let room = (CHUNK_BYTES - offset).min((bytes.len() as u64).saturating_sub(start));
+    let take = to_usize(room).min(record.len());
+    let start = to_usize(start);
+    bytes[start..start + take].copy_from_slice(&record[..take]);
 }
 
 /// Chunk positions fit in `usize` on wasm32 because files stop at `MAX_FILE_BYTES` (2 GiB).
@@ -126,12 +160,29 @@ mod tests {
     #[test]
     fn assemble_zero_fills_gaps_and_ignores_bytes_past_the_end() {
         let mut chunks = BTreeMap::new();
-        chunks.insert(1, vec![7; 4]);
+        chunks.insert((1, 0), vec![7; 4]);
         let file = assemble(C + 2, &chunks);
         assert_eq!(file.len() as u64, C + 2);
         assert!(file[..to_usize(C)].iter().all(|&b| b == 0));
         assert_eq!(&file[to_usize(C)..], &[7, 7]);
         let parts: Vec<(u64, usize)> = split(&file).map(|(i, c)| (i, c.len())).collect();
         assert_eq!(parts, vec![(0, to_usize(C)), (1, 2)]);
+    }
+
+    #[test]
+    fn fragments_land_at_their_offsets_and_never_past_their_chunk() {
+        let mut records = BTreeMap::new();
+        records.insert((0, 0), b"abc".to_vec());
+        records.insert((0, 3), b"de".to_vec());
+        records.insert((0, C - 1), b"XY".to_vec());
+        records.insert((1, 0), b"z".to_vec());
+        let file = assemble(C + 1, &records);
+        assert_eq!(&file[..5], b"abcde");
+        assert_eq!(file[to_usize(C - 1)], b'X', "Y would spill into chunk 1");
+        assert_eq!(file[to_usize(C)], b'z');
+        let mut chunk = BTreeMap::new();
+        chunk.insert(0, b"ab".to_vec());
+        chunk.insert(4, b"cd".to_vec());
+        assert_eq!(merge_chunk(&chunk), b"ab\0\0cd");
     }
 }

@@ -9,7 +9,9 @@
 
 use kafka_playground::engine::persist::workspace::{restore_workspace, take_workspace_changes};
 use kafka_playground::engine::{Cluster, ClusterOptions};
-use kafka_playground::storage::indexeddb::{ApplyStats, Workspace, INDEXEDDB_CHUNK_BYTES};
+use kafka_playground::storage::indexeddb::{
+    ApplyStats, Workspace, INDEXEDDB_CHUNK_BYTES, MAX_FRAGMENTS,
+};
 use kafka_playground::storage::{Change, Disk, FileStore, MemoryDisk, Scope};
 use std::collections::BTreeMap;
 use wasm_bindgen_test::*;
@@ -250,12 +252,19 @@ async fn random_raw_changes_agree_with_the_reference() {
     let mut pair = Pair::new("raw").await;
     let mut rng = Seeded(0xD1B5_4A32_D192_ED03);
     let positions = [0, 1, 40, big - 3, big, big + 5, 2 * big - 1, 3 * big + 2];
-    for step in 0..300 {
+    for step in 0..600 {
         let path = PATHS[rng.below(3) as usize].to_string();
         let position = positions[rng.below(positions.len() as u64) as usize];
         let len = [1, 7, 300, big][rng.below(4) as usize] as usize;
         let fill = (step % 250) as u8 + 1;
-        let change = match rng.below(6) {
+        let end = pair.memory.file(&path).map_or(0, |f| f.len() as u64);
+        let change = match rng.below(8) {
+            // Appends, most of them small: fragments, and the append that fills a chunk.
+            6 | 7 => Change::Write {
+                path,
+                position: end,
+                bytes: vec![fill; [3, 100, 5000, big as usize][rng.below(4) as usize]],
+            },
             0 => Change::Create { path },
             1 | 2 => Change::Write {
                 path,
@@ -303,16 +312,41 @@ async fn a_one_mebibyte_file_is_four_chunk_records_not_one_per_record() {
     assert_eq!(idb.chunk_records("t-0/a.log").await.expect("count"), 4);
     assert_eq!(idb.record_counts().await.expect("count"), (1, 4));
 
-    // 1000 appends of 100 bytes in one flush: still one chunk more, not a thousand records.
-    let appends: Vec<Change> = (0..1000u64)
-        .map(|i| write("t-0/a.log", (1 << 20) + i * 100, &[i as u8; 100]))
-        .collect();
-    let stats = idb.apply(&appends, false).await.expect("appends");
-    assert_eq!(idb.chunk_records("t-0/a.log").await.expect("count"), 5);
+    // Flushes of 10 KB each (100 records of 100 bytes, one `Write` per file per flush, as a
+    // FileStore flush gives): each writes what it appends, as a fragment of the last chunk, and
+    // reads nothing back.
+    let mut end = 1 << 20;
+    for round in 0..10u64 {
+        let stats = idb
+            .apply(&[write("t-0/a.log", end, &[round as u8; 10_000])], false)
+            .await
+            .expect("append");
+        assert_eq!(
+            (stats.bytes_put, stats.chunks_read),
+            (10_000, 0),
+            "{stats:?}"
+        );
+        end += 10_000;
+    }
+    assert_eq!(idb.chunk_records("t-0/a.log").await.expect("count"), 4 + 10);
+    // The append that fills the chunk merges it: one read, one whole chunk, no fragments left.
+    let fill = INDEXEDDB_CHUNK_BYTES - 100_000;
+    let stats = idb
+        .apply(
+            &[write("t-0/a.log", end, &vec![9; fill as usize + 10])],
+            false,
+        )
+        .await
+        .expect("fill");
+    assert_eq!(stats.chunks_read, 1, "{stats:?}");
+    assert_eq!(stats.bytes_put, INDEXEDDB_CHUNK_BYTES + 10, "{stats:?}");
+    assert_eq!(idb.chunk_records("t-0/a.log").await.expect("count"), 6);
+    let files = idb.load().await.expect("load");
     assert_eq!(
-        stats.chunks_read, 0,
-        "the tail chunk is new: nothing read back"
+        files["t-0/a.log"].len() as u64,
+        (1 << 20) + INDEXEDDB_CHUNK_BYTES + 10
     );
+    assert_eq!(files["t-0/a.log"][(1 << 20) + 10_000], 1);
 
     let truncate = Change::Truncate {
         path: "t-0/a.log".into(),
@@ -322,6 +356,32 @@ async fn a_one_mebibyte_file_is_four_chunk_records_not_one_per_record() {
     assert_eq!(idb.chunk_records("t-0/a.log").await.expect("count"), 1);
     let files = idb.load().await.expect("load");
     assert_eq!(files["t-0/a.log"], vec![7u8; 100]);
+}
+
+#[wasm_bindgen_test]
+async fn a_chunk_that_fills_slowly_is_merged_after_max_fragments_appends() {
+    let mut idb = fresh("fragments").await;
+    let write = |position: u64, bytes: &[u8]| Change::Write {
+        path: "t-0/a.log".into(),
+        position,
+        bytes: bytes.to_vec(),
+    };
+    idb.apply(&[write(0, b"a")], false).await.expect("first");
+    for i in 0..u64::from(MAX_FRAGMENTS) {
+        idb.apply(&[write(1 + i, b"b")], false)
+            .await
+            .expect("append");
+    }
+    let records = idb.chunk_records("t-0/a.log").await.expect("count");
+    assert_eq!(records, 1 + MAX_FRAGMENTS);
+    let end = 1 + u64::from(MAX_FRAGMENTS);
+    let stats = idb.apply(&[write(end, b"c")], false).await.expect("merge");
+    assert_eq!((stats.chunks_read, stats.chunks_put), (1, 1), "{stats:?}");
+    assert_eq!(idb.chunk_records("t-0/a.log").await.expect("count"), 1);
+    let mut expected = b"a".to_vec();
+    expected.extend(std::iter::repeat_n(b'b', MAX_FRAGMENTS as usize));
+    expected.push(b'c');
+    assert_eq!(idb.load().await.expect("load")["t-0/a.log"], expected);
 }
 
 fn cluster_with_records(records: u64) -> Cluster {

@@ -7,15 +7,19 @@
 //! | store | key | value |
 //! |---|---|---|
 //! | `files` | the path, e.g. `broker-1/orders-0/00000000000000000000.log` | the file's length (a number) |
-//! | `chunks` | `[path, index]` | a `Uint8Array` of up to [`CHUNK_BYTES`] bytes: bytes `index * CHUNK_BYTES …` |
+//! | `chunks` | `[path, index, offset]` | a `Uint8Array`: the file's bytes from `index * CHUNK_BYTES + offset`, within chunk `index` |
+//!
+//! Each chunk of `CHUNK_BYTES` (256 KiB) is a base record (offset 0) and, after small appends, up to
+//! [`MAX_FRAGMENTS`] fragments holding just what each flush appended (`storage::chunks`).
 //!
 //! A flush is never one IndexedDB entry per record: [`Workspace::apply`] turns a list of
 //! [`Change`]s (from [`FileStore::take_changes`](crate::storage::FileStore::take_changes)) into
 //! chunk puts and range deletes inside ONE readwrite transaction with relaxed durability. The
 //! transaction is atomic, so a crash, a closed tab or a full disk leaves the workspace as it was
 //! before the flush or after it, never in between (stronger than a real directory; Kafka's
-//! recovery is still there for what was never flushed). An appended tail rewrites the partly
-//! filled last chunk of its file; nothing else is read back.
+//! recovery is still there for what was never flushed). An append is written as a fragment of
+//! the file's last chunk; a chunk is read back only to merge its fragments or to rewrite part of
+//! it.
 //!
 //! The engine stays synchronous: everything here is `async` and runs at the edge
 //! (`wasm_bindgen_futures::spawn_local` in the UI). Every failure is a [`StorageError`] whose
@@ -37,7 +41,7 @@ use js_sys::{Array, Uint8Array};
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
-pub use super::chunks::CHUNK_BYTES as INDEXEDDB_CHUNK_BYTES;
+pub use super::chunks::{CHUNK_BYTES as INDEXEDDB_CHUNK_BYTES, MAX_FRAGMENTS};
 
 /// Every workspace's database name starts with this.
 pub const DATABASE_PREFIX: &str = "kafka-playground";
@@ -61,8 +65,16 @@ pub struct ApplyStats {
 pub struct Workspace {
     db: Database,
     name: String,
-    /// Every file's length, as the `files` store holds it (read at open, kept after each commit).
-    lens: BTreeMap<String, u64>,
+    /// What the stores hold, read at open and kept after each commit.
+    state: State,
+}
+
+/// What a workspace's stores hold, in brief: every file's length, and how many fragments each
+/// chunk that has any has.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct State {
+    pub(crate) lens: BTreeMap<String, u64>,
+    pub(crate) fragments: BTreeMap<(String, u64), u32>,
 }
 
 /// The database name of a workspace.
@@ -93,9 +105,9 @@ impl Workspace {
         let mut workspace = Workspace {
             db,
             name: name.to_string(),
-            lens: BTreeMap::new(),
+            state: State::default(),
         };
-        workspace.lens = workspace.read_lens().await?;
+        workspace.state = workspace.read_state().await?;
         Ok(workspace)
     }
 
@@ -113,27 +125,34 @@ impl Workspace {
         let lens = read_lens_from(&files).await.map_err(fail)?;
         let keys = collect(chunks.get_all_keys::<JsValue>().await).map_err(fail)?;
         let values = collect(chunks.get_all::<JsValue>().await).map_err(fail)?;
-        let mut by_path: BTreeMap<String, BTreeMap<u64, Vec<u8>>> = BTreeMap::new();
+        let mut by_path: BTreeMap<String, BTreeMap<(u64, u64), Vec<u8>>> = BTreeMap::new();
+        let mut fragments = BTreeMap::new();
         for (key, value) in keys.into_iter().zip(values) {
-            let Some((path, index)) = parse_chunk_key(&key) else {
+            let Some((path, index, offset)) = parse_chunk_key(&key) else {
                 continue;
             };
+            if offset > 0 {
+                *fragments.entry((path.clone(), index)).or_insert(0) += 1;
+            }
             let bytes = value
                 .dyn_into::<Uint8Array>()
                 .map(|a| a.to_vec())
                 .unwrap_or_default();
-            by_path.entry(path).or_default().insert(index, bytes);
+            by_path
+                .entry(path)
+                .or_default()
+                .insert((index, offset), bytes);
         }
         let empty = BTreeMap::new();
         let loaded = lens
             .iter()
             .map(|(path, &len)| {
-                let chunks = by_path.get(path).unwrap_or(&empty);
-                (path.clone(), assemble(len, chunks))
+                let records = by_path.get(path).unwrap_or(&empty);
+                (path.clone(), assemble(len, records))
             })
             .collect();
         drop(tx);
-        self.lens = lens;
+        self.state = State { lens, fragments };
         Ok(loaded)
     }
 
@@ -154,23 +173,23 @@ impl Workspace {
         let fail = |e: indexed_db_futures::error::Error| self.error("write", &e);
         let files = tx.object_store(FILES).map_err(fail)?;
         let chunks = tx.object_store(CHUNKS).map_err(fail)?;
-        let lens = if clear_first {
+        let state = if clear_first {
             files.clear().map_err(fail)?;
             chunks.clear().map_err(fail)?;
-            BTreeMap::new()
+            State::default()
         } else {
-            self.lens.clone()
+            self.state.clone()
         };
-        let mut batch = Batch::new(&files, &chunks, lens);
+        let mut batch = Batch::new(&files, &chunks, state);
         for change in changes {
             batch.apply(change).await.map_err(|e| match e {
                 batch::Failure::Storage(e) => e,
                 batch::Failure::Idb(e) => self.error("write", &e),
             })?;
         }
-        let (lens, stats) = batch.finish();
+        let (state, stats) = batch.finish();
         tx.commit().await.map_err(|e| self.error("commit", &e))?;
-        self.lens = lens;
+        self.state = state;
         Ok(stats)
     }
 
@@ -226,11 +245,21 @@ impl Workspace {
             .map_err(|e| self.error("open a transaction on", &e))
     }
 
-    async fn read_lens(&self) -> Result<BTreeMap<String, u64>, StorageError> {
+    /// The lengths and the fragment counts (keys only: no chunk's bytes are read).
+    async fn read_state(&self) -> Result<State, StorageError> {
         let tx = self.transaction(TransactionMode::Readonly)?;
         let fail = |e: indexed_db_futures::error::Error| self.error("read", &e);
         let files = tx.object_store(FILES).map_err(fail)?;
-        read_lens_from(&files).await.map_err(fail)
+        let chunks = tx.object_store(CHUNKS).map_err(fail)?;
+        let lens = read_lens_from(&files).await.map_err(fail)?;
+        let keys = collect(chunks.get_all_keys::<JsValue>().await).map_err(fail)?;
+        let mut fragments = BTreeMap::new();
+        for (path, index, offset) in keys.iter().filter_map(parse_chunk_key) {
+            if offset > 0 {
+                *fragments.entry((path, index)).or_insert(0) += 1;
+            }
+        }
+        Ok(State { lens, fragments })
     }
 
     fn error(
@@ -262,26 +291,43 @@ where
     result?.collect()
 }
 
-/// `[path, index]`, a chunk's key.
-fn chunk_key(path: &str, index: f64) -> JsValue {
-    Array::of2(&JsValue::from_str(path), &JsValue::from_f64(index)).into()
-}
-
-/// The keys of `path`'s chunks from `from` on.
-fn file_chunks(path: &str, from: u64) -> KeyRange<JsValue> {
-    KeyRange::Bound(
-        chunk_key(path, from as f64),
-        false,
-        chunk_key(path, f64::INFINITY),
-        false,
+/// `[path, index, offset]`, a chunk record's key.
+fn chunk_key(path: &str, index: u64, offset: u64) -> JsValue {
+    Array::of3(
+        &JsValue::from_str(path),
+        &JsValue::from_f64(index as f64),
+        &JsValue::from_f64(offset as f64),
     )
+    .into()
 }
 
-fn parse_chunk_key(key: &JsValue) -> Option<(String, u64)> {
+/// Every record of `path`'s chunks from `from` on (`[path, i, …]` sorts after `[path, i]`).
+fn file_chunks(path: &str, from: u64) -> KeyRange<JsValue> {
+    let bound = |index: f64| -> JsValue {
+        Array::of2(&JsValue::from_str(path), &JsValue::from_f64(index)).into()
+    };
+    KeyRange::Bound(bound(from as f64), false, bound(f64::INFINITY), false)
+}
+
+/// Every record (base and fragments) of one chunk.
+fn one_chunk(path: &str, index: u64) -> KeyRange<JsValue> {
+    let bound = |offset: f64| -> JsValue {
+        Array::of3(
+            &JsValue::from_str(path),
+            &JsValue::from_f64(index as f64),
+            &JsValue::from_f64(offset),
+        )
+        .into()
+    };
+    KeyRange::Bound(bound(0.0), false, bound(f64::INFINITY), false)
+}
+
+fn parse_chunk_key(key: &JsValue) -> Option<(String, u64, u64)> {
     let array = key.dyn_ref::<Array>()?;
     let path = array.get(0).as_string()?;
     let index = array.get(1).as_f64()?;
-    Some((path, index as u64))
+    let offset = array.get(2).as_f64()?;
+    Some((path, index as u64, offset as u64))
 }
 
 /// Words for an IndexedDB failure that tell a person what to do about it.
