@@ -338,6 +338,7 @@ fn describe(error: &indexed_db_futures::error::Error) -> String {
     };
     let sys: web_sys::DomException = dom.clone().into();
     let (name, message) = (sys.name(), sys.message());
+    let message = message.trim_end_matches('.');
     match (dom, name.as_str()) {
         (_, "QuotaExceededError") => format!(
             "the browser's storage quota is exceeded ({name}: {message}); nothing of this flush was written. Free space by resetting the cluster or deleting old segments"
