@@ -122,3 +122,17 @@ test('a second tab on the same workspace says so and does not write', async () =
   assert.deepEqual(problems, []);
   await first.context.close();
 });
+
+test('a reload right after an action keeps it (flushed on pagehide)', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await storageStatus(page, 'saved');
+  await createTopic(page, 'quick', 1);
+  await page.locator('[data-topic=quick]').waitFor();
+  // No wait for "Saved": the reload comes well within the write-behind's debounce, so what
+  // keeps the topic is the flush on pagehide.
+  await page.reload();
+  await page.getByTestId('broker-1').waitFor();
+  assert.deepEqual(Object.keys(await listedTopics(page)), ['quick']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
