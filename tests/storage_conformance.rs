@@ -3,7 +3,8 @@
 //!
 //! Each case gets a [`Backend`]: a disk, and a way to "crash" — drop the page cache and reopen
 //! one from what the disk holds (for a real directory, through a new `DirDisk` on the same root).
-//! The IndexedDB back-end (issue #9) joins this list in the browser tests.
+//! The IndexedDB back-end (issue #9) is asynchronous, so its cases run in the browser tests
+//! (`tests/browser/storage.rs`), differentially against `MemoryDisk`.
 
 use kafka_playground::storage::{
     Change, DirDisk, Disk, FileStore, MemoryDisk, Scope, StorageError,

@@ -21,6 +21,7 @@
 //! split over two runs on one data dir draws the same ids as the script run at once.
 
 pub mod metadata_file;
+pub mod workspace;
 
 use super::broker::{default_log_dir, Broker};
 use super::clock::SimTime;
@@ -148,7 +149,23 @@ impl Cluster {
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
             if let Some(broker) = self.broker_mut(id) {
-                checkpoint_broker(broker, &cluster_id, seed, now);
+                checkpoint_broker(broker, &cluster_id, seed, now, true);
+            }
+        }
+    }
+
+    /// Writes the checkpoints a running broker writes from time to time (recovery points, log
+    /// start offsets, high watermarks, leader epochs, `meta.properties`), without closing the
+    /// active segments as [`Self::checkpoint_log_dirs`] does: the browser's write-behind, which
+    /// flushes every file with them in one transaction, so the recovery point is the log end.
+    pub fn write_checkpoints(&mut self) {
+        let now = self.now().as_millis();
+        let cluster_id = self.cluster_id().to_string();
+        let seed = self.options().seed;
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            if let Some(broker) = self.broker_mut(id) {
+                checkpoint_broker(broker, &cluster_id, seed, now, false);
             }
         }
     }
@@ -231,8 +248,9 @@ impl Cluster {
     }
 }
 
-/// One broker's part of [`Cluster::checkpoint_log_dirs`].
-fn checkpoint_broker(broker: &mut Broker, cluster_id: &str, seed: u64, now: i64) {
+/// One broker's part of [`Cluster::checkpoint_log_dirs`] (`close`) and
+/// [`Cluster::write_checkpoints`].
+fn checkpoint_broker(broker: &mut Broker, cluster_id: &str, seed: u64, now: i64, close: bool) {
     let keys: Vec<(String, i32)> = broker
         .logs()
         .map(|log| (log.topic().to_string(), log.partition()))
@@ -246,7 +264,9 @@ fn checkpoint_broker(broker: &mut Broker, cluster_id: &str, seed: u64, now: i64)
         let Some((log, store)) = broker.log_mut(&key.0, key.1) else {
             continue;
         };
-        log.close(store);
+        if close {
+            log.close(store);
+        }
         // Everything is flushed at a clean shutdown, so the recovery point is the log end.
         recovery_points.insert(key.clone(), log.log_end_offset());
         // LogManager.checkpointLogStartOffsetsInDir lists only starts past the first segment.

@@ -106,6 +106,19 @@ impl FileStore {
         })
     }
 
+    /// A clean page cache over files a disk holds, already read (the browser reads its
+    /// IndexedDB workspace asynchronously and hands the files over here).
+    pub fn from_disk_files(files: BTreeMap<String, Vec<u8>>) -> Self {
+        let files = files
+            .into_iter()
+            .map(|(path, bytes)| (path, CachedFile::clean(bytes)))
+            .collect();
+        FileStore {
+            files,
+            journal: Vec::new(),
+        }
+    }
+
     /// Creates an empty file unless one is there; true if it created one.
     pub fn create(&mut self, path: &str) -> bool {
         if self.files.contains_key(path) {

@@ -13,15 +13,20 @@
 //! | `flush` | turning dirty state into an ordered list of [`Change`]s (the flush plan) |
 //! | [`memory`] | [`MemoryDisk`]: a disk in memory (both targets; tests use it to simulate crashes) |
 //! | `fs` | `DirDisk`: a real directory (native only), e.g. `DIR/broker-1` for `kplay --data-dir` |
+//! | [`chunks`] | chunk arithmetic for back-ends that store files as fixed-size chunks |
+//! | `indexeddb` | `Workspace`: a whole data dir in one IndexedDB database (wasm32 only, issue #9) |
 //!
 //! Back-ends hold only what was flushed and apply [`Change`]s synchronously. A browser back-end
 //! (IndexedDB, issue #9) cannot be synchronous: it takes the changes with
 //! [`FileStore::take_changes`] and commits them at the edge, batched into large chunks.
 
+pub mod chunks;
 mod file_store;
 mod flush;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fs;
+#[cfg(target_arch = "wasm32")]
+pub mod indexeddb;
 pub mod memory;
 
 pub use file_store::{FileStore, MAX_FILE_BYTES};

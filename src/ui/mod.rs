@@ -2,10 +2,14 @@
 //!
 //! The [`store`] holds the engine's [`Cluster`](crate::engine::Cluster) and is shared through a
 //! context; components read it and dispatch [`store::Action`]s; nothing else changes the cluster.
-//! Browser handles never enter the store.
+//! Browser handles never enter the store: the IndexedDB workspace and the tab's Web Lock live in
+//! [`hooks::persistence`], which loads the cluster at start and writes it behind.
 
 pub mod components;
+pub mod hooks;
+pub mod saving;
 pub mod store;
+mod web_lock;
 
 use components::app::App;
 

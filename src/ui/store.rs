@@ -1,16 +1,43 @@
-//! The app's one store: the cluster and the outcome of the last action, changed only by
-//! [`Action`]s through [`Store::reduce`](yew::Reducible::reduce).
+//! The app's one store: the cluster, the outcome of the last action and where the cluster is
+//! kept, changed only by [`Action`]s through [`Store::reduce`](yew::Reducible::reduce).
+//!
+//! Saving is written behind: user actions change the cluster; a debounced [`Action::Persist`]
+//! takes the files that changed (the page cache's dirty set) into the [`Store::outbox`]; the
+//! persistence hook (`ui::hooks::persistence`) writes the outbox to IndexedDB and reports back.
+//! The store never holds a browser handle.
 
+use super::saving::{SaveBatch, StorageStatus};
 use crate::engine::cluster::NewTopic;
+use crate::engine::persist::workspace::{take_workspace_changes, workspace_snapshot};
 use crate::engine::topic::{has_collision_chars, COLLISION_WARNING};
 use crate::engine::{Cluster, ClusterOptions};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// What the user asked the cluster to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the user asked the cluster to do, and what the storage edge reports.
+#[derive(Debug, Clone)]
 pub enum Action {
-    CreateTopic { name: String, partitions: i32 },
+    CreateTopic {
+        name: String,
+        partitions: i32,
+    },
+    /// Starts over with a new cluster; the workspace is emptied by the next save.
+    Reset,
+    /// The workspace was read: the cluster it held (if any), this tab's storage status and the
+    /// `WARNING:` lines of loading it.
+    Loaded {
+        cluster: Option<Box<Cluster>>,
+        status: StorageStatus,
+        notes: Vec<String>,
+    },
+    /// Takes what changed since the last save into the outbox.
+    Persist,
+    /// The persistence hook took the first `n` batches of the outbox to write them.
+    Sent(usize),
+    /// What was sent is in IndexedDB.
+    Saved,
+    /// What was sent could not be written.
+    SaveFailed(String),
 }
 
 /// How the last action went, in Kafka's words.
@@ -28,10 +55,21 @@ pub enum Outcome {
 
 #[derive(Debug, Clone)]
 pub struct Store {
-    pub cluster: Cluster,
+    /// Shared between states until an action changes it, so the storage edge's many small
+    /// actions (sent, saved) do not copy every broker's files.
+    pub cluster: Rc<Cluster>,
     pub last_outcome: Option<Outcome>,
     /// Bumped by every action, so components can tell one outcome from the next.
     pub version: u64,
+    /// Bumped by every change to the cluster: the write-behind waits for it to settle.
+    pub cluster_version: u64,
+    pub storage: StorageStatus,
+    /// `WARNING:` lines from loading the saved cluster.
+    pub restore_notes: Vec<String>,
+    /// Flushes waiting to be written, oldest first.
+    pub outbox: Rc<Vec<SaveBatch>>,
+    /// The next flush rewrites the whole workspace (after a failed flush, or a reset).
+    pub rewrite_all: bool,
 }
 
 impl PartialEq for Store {
@@ -43,9 +81,14 @@ impl PartialEq for Store {
 impl Default for Store {
     fn default() -> Self {
         Store {
-            cluster: Cluster::new(ClusterOptions::default()),
+            cluster: Rc::new(Cluster::new(ClusterOptions::default())),
             last_outcome: None,
             version: 0,
+            cluster_version: 0,
+            storage: StorageStatus::Loading,
+            restore_notes: Vec::new(),
+            outbox: Rc::new(Vec::new()),
+            rewrite_all: false,
         }
     }
 }
@@ -58,24 +101,98 @@ impl Reducible for Store {
         next.version += 1;
         match action {
             Action::CreateTopic { name, partitions } => {
-                let request = NewTopic {
-                    name: name.clone(),
-                    partitions: Some(partitions),
-                    ..NewTopic::default()
-                };
-                next.last_outcome = Some(match next.cluster.create_topic(request) {
-                    Ok(_created) => Outcome::Created {
-                        message: format!("Created topic {name}."),
-                        warning: has_collision_chars(&name).then(|| COLLISION_WARNING.to_string()),
-                    },
-                    Err(error) => Outcome::Refused {
-                        code: error.code.name(),
-                        message: error.message().to_string(),
-                    },
-                });
+                next.create_topic(name, partitions);
+                next.cluster_version += 1;
+                // Unsaved until the write-behind has run.
+                if next.storage == StorageStatus::Saved {
+                    next.storage = StorageStatus::Saving;
+                }
+            }
+            Action::Reset => {
+                next.cluster = Rc::new(Cluster::new(ClusterOptions::default()));
+                next.last_outcome = None;
+                next.restore_notes.clear();
+                next.outbox = Rc::new(Vec::new());
+                next.rewrite_all = true;
+                next.cluster_version += 1;
+                if next.storage.can_reset() {
+                    next.storage = StorageStatus::Saving;
+                }
+            }
+            Action::Loaded {
+                cluster,
+                status,
+                notes,
+            } => {
+                if let Some(cluster) = cluster {
+                    next.cluster = Rc::new(*cluster);
+                }
+                next.storage = status;
+                next.restore_notes = notes;
+                next.cluster_version += 1;
+            }
+            Action::Persist => next.persist(),
+            Action::Sent(n) => {
+                let rest = next.outbox.iter().skip(n).cloned().collect();
+                next.outbox = Rc::new(rest);
+                next.storage = StorageStatus::Saving;
+            }
+            Action::Saved => {
+                if next.storage.writes() && next.outbox.is_empty() {
+                    next.storage = StorageStatus::Saved;
+                }
+            }
+            Action::SaveFailed(message) => {
+                next.storage = StorageStatus::Failed(message);
+                next.rewrite_all = true;
             }
         }
         Rc::new(next)
+    }
+}
+
+impl Store {
+    fn create_topic(&mut self, name: String, partitions: i32) {
+        let request = NewTopic {
+            name: name.clone(),
+            partitions: Some(partitions),
+            ..NewTopic::default()
+        };
+        let cluster = Rc::make_mut(&mut self.cluster);
+        self.last_outcome = Some(match cluster.create_topic(request) {
+            Ok(_created) => Outcome::Created {
+                message: format!("Created topic {name}."),
+                warning: has_collision_chars(&name).then(|| COLLISION_WARNING.to_string()),
+            },
+            Err(error) => Outcome::Refused {
+                code: error.code.name(),
+                message: error.message().to_string(),
+            },
+        });
+    }
+
+    /// Moves the cluster's dirty files into the outbox (all of them, over an emptied workspace,
+    /// when `rewrite_all`). Nothing happens in a tab that does not write.
+    fn persist(&mut self) {
+        if !self.storage.writes() {
+            return;
+        }
+        let cluster = Rc::make_mut(&mut self.cluster);
+        let batch = if self.rewrite_all {
+            SaveBatch {
+                clear_first: true,
+                changes: workspace_snapshot(cluster),
+            }
+        } else {
+            SaveBatch {
+                clear_first: false,
+                changes: take_workspace_changes(cluster),
+            }
+        };
+        self.rewrite_all = false;
+        let mut outbox = (*self.outbox).clone();
+        outbox.push(batch);
+        self.outbox = Rc::new(outbox);
     }
 }
 

@@ -8,6 +8,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod storage;
+
 /// The same script gives byte-identical output in wasm and natively: the topic id below is
 /// the one `tests/topics_cli.rs` expects for seed 0 as well.
 #[wasm_bindgen_test]
@@ -56,10 +58,34 @@ mod app {
             .expect("body")
             .append_child(&root)
             .expect("append");
-        yew::Renderer::<kafka_playground::ui::components::app::App>::with_root(root.clone())
-            .render();
-        settle().await;
+        // Its own workspace, emptied first, so an earlier run's topics are not there.
+        let mut workspace = kafka_playground::storage::indexeddb::Workspace::open("app-test")
+            .await
+            .expect("IndexedDB");
+        workspace.clear().await.expect("clear");
+        workspace.close();
+        let props = kafka_playground::ui::components::app::AppProps {
+            workspace: "app-test".into(),
+        };
+        yew::Renderer::<kafka_playground::ui::components::app::App>::with_root_and_props(
+            root.clone(),
+            props,
+        )
+        .render();
+        // The page says "Loading…" until the workspace is read.
+        for _ in 0..200 {
+            settle().await;
+            if root
+                .query_selector("[data-testid=loading]")
+                .ok()
+                .flatten()
+                .is_none()
+            {
+                break;
+            }
+        }
         let text = root.text_content().unwrap_or_default();
+        assert!(text.contains("Saved in this browser"), "{text}");
         assert!(text.contains("Broker 1"), "{text}");
         assert!(text.contains("No topics yet"), "{text}");
 

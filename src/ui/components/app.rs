@@ -1,34 +1,61 @@
-//! The page: a header, the cluster panel and the topics panel, around the store's context.
+//! The page: a header, the storage bar, the cluster panel and the topics panel, around the
+//! store's context. Until the saved cluster is loaded the page says "Loading…".
 
 use super::cluster_panel::ClusterPanel;
+use super::storage_bar::StorageBar;
 use super::topic_form::TopicForm;
 use super::topic_list::TopicList;
+use crate::storage::indexeddb::DEFAULT_WORKSPACE;
+use crate::ui::hooks::persistence::use_persistence;
+use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Store, StoreHandle};
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The workspace (one IndexedDB database) the page opens.
+    #[prop_or(AttrValue::Static(DEFAULT_WORKSPACE))]
+    pub workspace: AttrValue,
+}
+
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps {
+            workspace: AttrValue::Static(DEFAULT_WORKSPACE),
+        }
+    }
+}
+
 #[component]
-pub fn App() -> Html {
+pub fn App(props: &AppProps) -> Html {
     let store = use_reducer(Store::default);
+    use_persistence(&store, &props.workspace);
     // A performance mark the end-to-end suite reads as "time to first render".
     use_effect_with((), |_| {
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
             let _ = performance.mark("kplay-first-render");
         }
     });
+    let loading = store.storage == StorageStatus::Loading;
     html! {
         <ContextProvider<StoreHandle> context={store}>
             <header class="app-header">
                 <h1>{"Kafka Playground"}</h1>
                 <p class="tagline">{"A Kafka 4.1 cluster (KRaft) running in your browser"}</p>
             </header>
-            <main class="layout">
-                <ClusterPanel />
-                <section class="panel" aria-labelledby="topics-heading">
-                    <h2 id="topics-heading">{"Topics"}</h2>
-                    <TopicForm />
-                    <TopicList />
-                </section>
-            </main>
+            <StorageBar workspace={props.workspace.clone()} />
+            if loading {
+                <main class="layout"><p class="muted" data-testid="loading">{"Loading…"}</p></main>
+            } else {
+                <main class="layout">
+                    <ClusterPanel />
+                    <section class="panel" aria-labelledby="topics-heading">
+                        <h2 id="topics-heading">{"Topics"}</h2>
+                        <TopicForm />
+                        <TopicList />
+                    </section>
+                </main>
+            }
         </ContextProvider<StoreHandle>>
     }
 }

@@ -2,5 +2,6 @@
 
 pub mod app;
 pub mod cluster_panel;
+pub mod storage_bar;
 pub mod topic_form;
 pub mod topic_list;

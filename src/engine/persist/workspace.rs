@@ -1,0 +1,209 @@
+//! A cluster as one set of files, laid out as `kplay --data-dir DIR` lays out DIR: `broker-N/…`
+//! for broker N's log dir and [`METADATA_FILE`] beside them. The browser keeps each workspace
+//! like this in IndexedDB (`storage::indexeddb`), so a write-behind is a list of [`Change`]s on
+//! these paths, and loading is [`Cluster::restore`] from them — the same restart from files as
+//! a `kplay --data-dir` run.
+
+use super::{check_broker_dirs, PersistError, Restored, METADATA_FILE};
+use crate::engine::{Cluster, ClusterOptions};
+use crate::storage::{Change, FileStore, Scope};
+use std::collections::BTreeMap;
+
+/// Broker N's log dir within a workspace.
+pub fn broker_prefix(node_id: i32) -> String {
+    format!("broker-{node_id}/")
+}
+
+/// What a write-behind flushes: the checkpoints a running broker writes
+/// ([`Cluster::write_checkpoints`]), every broker's dirty files (marked clean: the caller
+/// writes them), and the metadata file last, so it never describes files the workspace lacks.
+pub fn take_workspace_changes(cluster: &mut Cluster) -> Vec<Change> {
+    cluster.write_checkpoints();
+    let mut changes = Vec::new();
+    let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
+    for id in ids {
+        if let Some(broker) = cluster.broker_mut(id) {
+            let prefix = broker_prefix(id);
+            let taken = broker.store.take_changes(Scope::All);
+            changes.extend(taken.into_iter().map(|c| prefixed(c, &prefix)));
+        }
+    }
+    changes.push(Change::Replace {
+        path: METADATA_FILE.to_string(),
+        bytes: cluster.to_metadata_file().into_bytes(),
+    });
+    changes
+}
+
+/// Every file of the cluster as a whole-file write (for rewriting a workspace from scratch, e.g.
+/// after a failed flush left it unknown what the workspace holds). Marks everything clean.
+pub fn workspace_snapshot(cluster: &mut Cluster) -> Vec<Change> {
+    cluster.write_checkpoints();
+    let mut changes = Vec::new();
+    let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
+    for id in ids {
+        if let Some(broker) = cluster.broker_mut(id) {
+            broker.store.take_changes(Scope::All);
+            let prefix = broker_prefix(id);
+            for path in broker.store.list("") {
+                let bytes = broker.store.contents(&path).unwrap_or_default().to_vec();
+                changes.push(Change::Replace {
+                    path: format!("{prefix}{path}"),
+                    bytes,
+                });
+            }
+        }
+    }
+    changes.push(Change::Replace {
+        path: METADATA_FILE.to_string(),
+        bytes: cluster.to_metadata_file().into_bytes(),
+    });
+    changes
+}
+
+/// The cluster a workspace holds, or `None` for an empty workspace. Files outside `broker-N/`
+/// and the metadata file are left alone.
+pub fn restore_workspace(
+    options: &ClusterOptions,
+    mut files: BTreeMap<String, Vec<u8>>,
+) -> Result<Option<Restored>, PersistError> {
+    let metadata = files.remove(METADATA_FILE);
+    let mut by_broker: BTreeMap<i32, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    for (path, bytes) in files {
+        let Some((dir, rest)) = path.split_once('/') else {
+            continue;
+        };
+        let id = dir
+            .strip_prefix("broker-")
+            .and_then(|n| n.parse::<i32>().ok().filter(|id| id.to_string() == n));
+        if let Some(id) = id {
+            by_broker
+                .entry(id)
+                .or_default()
+                .insert(rest.to_string(), bytes);
+        }
+    }
+    let Some(metadata) = metadata else {
+        return if by_broker.is_empty() {
+            Ok(None)
+        } else {
+            Err(PersistError::NoMetadata)
+        };
+    };
+    let ids: Vec<i32> = by_broker.keys().copied().collect();
+    check_broker_dirs(&ids, options.brokers)?;
+    let metadata = String::from_utf8(metadata).map_err(|_| PersistError::LogDir {
+        path: METADATA_FILE.to_string(),
+        message: "not UTF-8 text".to_string(),
+    })?;
+    let stores = by_broker
+        .into_iter()
+        .map(|(id, files)| (id, FileStore::from_disk_files(files)))
+        .collect();
+    Cluster::restore(options, &metadata, stores, None).map(Some)
+}
+
+fn prefixed(change: Change, prefix: &str) -> Change {
+    let p = |path: String| format!("{prefix}{path}");
+    match change {
+        Change::Create { path } => Change::Create { path: p(path) },
+        Change::Write {
+            path,
+            position,
+            bytes,
+        } => Change::Write {
+            path: p(path),
+            position,
+            bytes,
+        },
+        Change::Truncate { path, len } => Change::Truncate { path: p(path), len },
+        Change::Replace { path, bytes } => Change::Replace {
+            path: p(path),
+            bytes,
+        },
+        Change::Rename { from, to } => Change::Rename {
+            from: p(from),
+            to: p(to),
+        },
+        Change::Delete { path } => Change::Delete { path: p(path) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::run_script;
+    use crate::storage::{Disk, MemoryDisk};
+
+    fn cluster_with_records() -> Cluster {
+        let mut cluster = Cluster::new(ClusterOptions::default());
+        let output = run_script(
+            &mut cluster,
+            "kafka-topics.sh --create --topic orders --partitions 2\n\
+             kafka-console-producer.sh --topic orders <<EOF\none\ntwo\nthree\nEOF\n",
+        );
+        assert!(!output.failed, "{:?}", output.lines);
+        cluster
+    }
+
+    fn describe(cluster: &mut Cluster) -> String {
+        let output = run_script(
+            cluster,
+            "kafka-topics.sh --describe\nkafka-get-offsets.sh --topic orders\n\
+             kafka-console-consumer.sh --topic orders --from-beginning --property print.offset=true --property print.partition=true\n",
+        );
+        output.stdout()
+    }
+
+    #[test]
+    fn a_workspace_written_behind_twice_restores_the_same_cluster() {
+        let mut cluster = cluster_with_records();
+        let mut disk = MemoryDisk::new();
+        disk.apply(&take_workspace_changes(&mut cluster)).unwrap();
+        run_script(
+            &mut cluster,
+            "kafka-console-producer.sh --topic orders <<EOF\nfour\nEOF\nkafka-topics.sh --create --topic audit\n",
+        );
+        let second = take_workspace_changes(&mut cluster);
+        assert!(
+            second.iter().all(|c| !matches!(c, Change::Create { path } if path.ends_with(".log") && path.contains("orders"))),
+            "only what changed: {second:?}"
+        );
+        disk.apply(&second).unwrap();
+        assert!(disk
+            .files()
+            .contains_key("broker-1/orders-0/00000000000000000000.log"));
+        assert!(disk.files().contains_key(METADATA_FILE));
+
+        let restored = restore_workspace(&ClusterOptions::default(), disk.files().clone())
+            .unwrap()
+            .expect("a cluster");
+        let mut back = restored.cluster;
+        assert_eq!(describe(&mut back), describe(&mut cluster));
+        assert!(back.topics().any(|t| t.name == "audit"));
+    }
+
+    #[test]
+    fn a_snapshot_equals_the_changes_applied_from_nothing() {
+        let mut cluster = cluster_with_records();
+        let mut a = MemoryDisk::new();
+        a.apply(&take_workspace_changes(&mut cluster)).unwrap();
+        let mut b = MemoryDisk::new();
+        b.apply(&workspace_snapshot(&mut cluster)).unwrap();
+        assert_eq!(a.files(), b.files());
+    }
+
+    #[test]
+    fn an_empty_workspace_is_no_cluster_and_log_dirs_without_metadata_are_refused() {
+        let options = ClusterOptions::default();
+        assert!(restore_workspace(&options, BTreeMap::new())
+            .unwrap()
+            .is_none());
+        let mut files = BTreeMap::new();
+        files.insert("broker-1/meta.properties".to_string(), b"x".to_vec());
+        assert_eq!(
+            restore_workspace(&options, files).unwrap_err(),
+            PersistError::NoMetadata
+        );
+    }
+}

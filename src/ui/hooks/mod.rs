@@ -1,0 +1,3 @@
+//! Hooks: the app's effects at the edge (storage, browser events), kept out of components.
+
+pub mod persistence;

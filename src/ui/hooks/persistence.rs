@@ -1,0 +1,159 @@
+//! The cluster kept in IndexedDB: loaded when the page starts, written behind as it changes.
+//!
+//! - **Load**: take the workspace's Web Lock (a second tab gets none and only reads), open the
+//!   workspace's database, read every file and restart the cluster from them
+//!   ([`restore_workspace`], the same restart as `kplay --data-dir`), then [`Action::Loaded`].
+//! - **Write-behind**: [`DEBOUNCE_MS`] after the cluster last changed, and at once when the page
+//!   is hidden (`visibilitychange`) or left (`pagehide`), [`Action::Persist`] moves the dirty
+//!   files into the outbox; the writer sends the outbox to IndexedDB, one batch at a time, and
+//!   reports [`Action::Saved`] or [`Action::SaveFailed`]. The engine never waits for it.
+
+use crate::engine::persist::workspace::restore_workspace;
+use crate::engine::ClusterOptions;
+use crate::storage::indexeddb::{database_name, Workspace};
+use crate::ui::saving::StorageStatus;
+use crate::ui::store::{Action, StoreHandle};
+use crate::ui::web_lock;
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+/// How long the cluster must be still before its changes are written.
+pub const DEBOUNCE_MS: u32 = 150;
+
+/// The open workspace, when this tab writes to it; taken out while a write is under way.
+type Handle = Rc<RefCell<Option<Workspace>>>;
+
+#[hook]
+pub fn use_persistence(store: &StoreHandle, workspace: &str) {
+    let handle: Handle = use_mut_ref(|| None);
+    let writing = use_mut_ref(|| false);
+    {
+        let (store, handle, workspace) = (store.clone(), handle.clone(), workspace.to_string());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                let loaded = load(&workspace, &handle).await;
+                store.dispatch(loaded);
+            });
+        });
+    }
+    {
+        let store = store.clone();
+        use_effect_with(store.cluster_version, move |_| {
+            let timeout = store.storage.writes().then(|| {
+                let store = store.clone();
+                Timeout::new(DEBOUNCE_MS, move || store.dispatch(Action::Persist))
+            });
+            move || drop(timeout)
+        });
+    }
+    {
+        let store = store.clone();
+        use_effect_with(store.version, move |_| {
+            write_outbox(&store, handle, writing)
+        });
+    }
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let listeners = flush_when_hidden(store);
+            move || drop(listeners)
+        });
+    }
+}
+
+/// Reads the workspace; on success this tab's handle is set if it owns the workspace.
+async fn load(workspace: &str, handle: &Handle) -> Action {
+    let loaded = |status, cluster, notes| Action::Loaded {
+        cluster,
+        status,
+        notes,
+    };
+    let owner = web_lock::hold(&database_name(workspace)).await;
+    let mut opened = match Workspace::open(workspace).await {
+        Ok(opened) => opened,
+        Err(e) => return loaded(StorageStatus::InMemory(e.to_string()), None, Vec::new()),
+    };
+    let files = match opened.load().await {
+        Ok(files) => files,
+        Err(e) => return loaded(StorageStatus::InMemory(e.to_string()), None, Vec::new()),
+    };
+    let status = if owner {
+        StorageStatus::Saved
+    } else {
+        StorageStatus::OtherTab
+    };
+    let result = restore_workspace(&ClusterOptions::default(), files);
+    if owner {
+        *handle.borrow_mut() = Some(opened);
+    } else {
+        opened.close();
+    }
+    match result {
+        Ok(Some(restored)) => loaded(status, Some(Box::new(restored.cluster)), restored.warnings),
+        Ok(None) => loaded(status, None, Vec::new()),
+        Err(e) if owner => loaded(StorageStatus::Unreadable(e.to_string()), None, Vec::new()),
+        Err(e) => loaded(
+            StorageStatus::InMemory(format!("the saved cluster cannot be loaded: {e}")),
+            None,
+            Vec::new(),
+        ),
+    }
+}
+
+/// Sends the outbox if there is one and no write is under way.
+fn write_outbox(store: &StoreHandle, handle: Handle, writing: Rc<RefCell<bool>>) {
+    if store.outbox.is_empty() || *writing.borrow() {
+        return;
+    }
+    let Some(mut workspace) = handle.borrow_mut().take() else {
+        return;
+    };
+    *writing.borrow_mut() = true;
+    let outbox = store.outbox.clone();
+    store.dispatch(Action::Sent(outbox.len()));
+    let store = store.clone();
+    spawn_local(async move {
+        let mut result = Ok(());
+        for batch in outbox.iter() {
+            if let Err(e) = workspace.apply(&batch.changes, batch.clear_first).await {
+                result = Err(e);
+                break;
+            }
+        }
+        *handle.borrow_mut() = Some(workspace);
+        *writing.borrow_mut() = false;
+        store.dispatch(match result {
+            Ok(()) => Action::Saved,
+            Err(e) => Action::SaveFailed(e.to_string()),
+        });
+    });
+}
+
+/// `pagehide` and `visibilitychange` to hidden flush at once: the tab may not come back.
+fn flush_when_hidden(store: StoreHandle) -> Vec<EventListener> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let mut listeners = Vec::new();
+    let on_pagehide = store.clone();
+    listeners.push(EventListener::new(&window, "pagehide", move |_| {
+        on_pagehide.dispatch(Action::Persist);
+    }));
+    if let Some(document) = window.document() {
+        let hidden_document = document.clone();
+        listeners.push(EventListener::new(
+            &document,
+            "visibilitychange",
+            move |_| {
+                if hidden_document.visibility_state() == web_sys::VisibilityState::Hidden {
+                    store.dispatch(Action::Persist);
+                }
+            },
+        ));
+    }
+    listeners
+}

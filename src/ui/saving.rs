@@ -1,0 +1,65 @@
+//! Where this tab's cluster is kept, as the page says it, and what a save writes.
+
+use crate::storage::Change;
+
+/// One flush of the write-behind: the changes, in order, over an emptied workspace if
+/// `clear_first`. Written in one IndexedDB transaction: all of it or nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveBatch {
+    pub clear_first: bool,
+    pub changes: Vec<Change>,
+}
+
+/// This tab's storage, from the first render on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageStatus {
+    /// Reading the workspace from IndexedDB.
+    Loading,
+    /// This tab owns the workspace and everything it did is written.
+    Saved,
+    /// This tab owns the workspace and a write is pending or under way.
+    Saving,
+    /// The last write failed (the message says why); the cluster in the tab is intact and the
+    /// next save rewrites the whole workspace.
+    Failed(String),
+    /// Another tab owns the workspace: this one shows what was saved and writes nothing.
+    OtherTab,
+    /// IndexedDB cannot be used: the cluster lives in this tab only.
+    InMemory(String),
+    /// The saved cluster cannot be loaded; it is left untouched until the person resets.
+    Unreadable(String),
+}
+
+impl StorageStatus {
+    /// Whether a save writes to the workspace.
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            StorageStatus::Saved | StorageStatus::Saving | StorageStatus::Failed(_)
+        )
+    }
+
+    /// Whether "Reset cluster" may empty the workspace (this tab owns it).
+    pub fn can_reset(&self) -> bool {
+        self.writes() || matches!(self, StorageStatus::Unreadable(_))
+    }
+
+    /// The sentence the page shows.
+    pub fn describe(&self, workspace: &str) -> String {
+        match self {
+            StorageStatus::Loading => "Loading…".to_string(),
+            StorageStatus::Saved => format!("Saved in this browser (workspace '{workspace}')."),
+            StorageStatus::Saving => format!("Saving to this browser (workspace '{workspace}')…"),
+            StorageStatus::Failed(message) => format!(
+                "Not saved: {message}. The cluster in this tab is intact; the next save rewrites the workspace."
+            ),
+            StorageStatus::OtherTab => "This workspace is open in another tab. This tab shows the cluster as it was last saved and does not save changes; close the other tab and reload to work here.".to_string(),
+            StorageStatus::InMemory(message) => format!(
+                "{message}. The cluster lives in this tab only and is lost when it closes."
+            ),
+            StorageStatus::Unreadable(message) => format!(
+                "The saved cluster cannot be loaded: {message}. It is left untouched; \"Reset cluster\" starts a new one."
+            ),
+        }
+    }
+}

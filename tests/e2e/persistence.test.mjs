@@ -1,0 +1,138 @@
+// The cluster is kept in IndexedDB (issue #9): topics survive a reload with the same ids,
+// "Reset cluster" empties the workspace, and a second tab on the same workspace says so and
+// writes nothing. Each test uses its own browser context, so its own empty storage.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, screenshot } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function createTopic(page, name, partitions = 1) {
+  await page.getByTestId('topic-name').fill(name);
+  await page.getByTestId('topic-partitions').fill(String(partitions));
+  await page.getByTestId('create-topic').click();
+}
+
+/** Waits until the storage bar says `status` (e.g. 'saved', 'other-tab'). */
+async function storageStatus(page, status) {
+  await page.locator(`[data-testid=storage-status][data-status=${status}]`).waitFor({ timeout: 10_000 });
+  return page.getByTestId('storage-status').innerText();
+}
+
+/** name → topic id, as the topic list shows them. */
+async function listedTopics(page) {
+  return page.locator('[data-testid=topic-row]').evaluateAll((rows) =>
+    Object.fromEntries(rows.map((r) => [r.dataset.topic, r.querySelector('code').textContent])));
+}
+
+test('topics and their ids survive a reload', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await storageStatus(page, 'saved');
+  await createTopic(page, 'orders', 3);
+  await page.getByTestId('topic-outcome').waitFor();
+  await createTopic(page, 'payments', 2);
+  await page.locator('[data-topic=payments]').waitFor();
+  assert.match(await storageStatus(page, 'saved'), /Saved in this browser \(workspace 'default'\)/);
+  const before = await listedTopics(page);
+  assert.deepEqual(Object.keys(before), ['orders', 'payments']);
+
+  await page.reload();
+  await page.getByTestId('broker-1').waitFor();
+  await storageStatus(page, 'saved');
+  assert.deepEqual(await listedTopics(page), before, 'same topics, same ids');
+  assert.equal(await page.locator('[data-topic=orders] .partition').count(), 3);
+  assert.match(await page.getByTestId('broker-1').innerText(), /leader of 5 partition/);
+  await screenshot(page, '04-reloaded');
+
+  // The cluster goes on from its files: a new topic after the reload is saved too.
+  await createTopic(page, 'audit', 1);
+  await page.locator('[data-topic=audit]').waitFor();
+  await storageStatus(page, 'saved');
+  await page.reload();
+  await page.locator('[data-topic=audit]').waitFor();
+  assert.deepEqual(Object.keys(await listedTopics(page)), ['audit', 'orders', 'payments']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Reset cluster empties the workspace', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await storageStatus(page, 'saved');
+  await createTopic(page, 'orders', 1);
+  await page.locator('[data-topic=orders]').waitFor();
+  await storageStatus(page, 'saved');
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByTestId('reset-cluster').click();
+  await page.getByTestId('no-topics').waitFor();
+  await storageStatus(page, 'saved');
+  await page.reload();
+  await page.getByTestId('broker-1').waitFor();
+  await storageStatus(page, 'saved');
+  assert.equal(await page.getByTestId('no-topics').isVisible(), true);
+
+  // Dismissing the confirmation keeps everything.
+  await createTopic(page, 'kept', 1);
+  await page.locator('[data-topic=kept]').waitFor();
+  page.once('dialog', (dialog) => dialog.dismiss());
+  await page.getByTestId('reset-cluster').click();
+  assert.deepEqual(Object.keys(await listedTopics(page)), ['kept']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a second tab on the same workspace says so and does not write', async () => {
+  const first = await openPage(browser, server.url);
+  await storageStatus(first.page, 'saved');
+  await createTopic(first.page, 'orders', 2);
+  await first.page.locator('[data-topic=orders]').waitFor();
+  await storageStatus(first.page, 'saved');
+
+  const second = await first.context.newPage();
+  const problems = [];
+  second.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
+  second.on('pageerror', (error) => problems.push(error.message));
+  await second.goto(server.url);
+  const message = await storageStatus(second, 'other-tab');
+  assert.match(message, /This workspace is open in another tab/);
+  assert.equal(await second.getByTestId('reset-cluster').isDisabled(), true);
+  // It shows what was saved, and what it does is not written.
+  await second.locator('[data-topic=orders]').waitFor();
+  await createTopic(second, 'from-second-tab', 1);
+  await second.locator('[data-topic=from-second-tab]').waitFor();
+  await screenshot(second, '05-second-tab');
+  await second.close();
+
+  await first.page.reload();
+  await first.page.locator('[data-topic=orders]').waitFor();
+  await storageStatus(first.page, 'saved');
+  assert.deepEqual(Object.keys(await listedTopics(first.page)), ['orders']);
+  assert.deepEqual(first.problems, []);
+  assert.deepEqual(problems, []);
+  await first.context.close();
+});
+
+test('a reload right after an action keeps it (flushed on pagehide)', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await storageStatus(page, 'saved');
+  await createTopic(page, 'quick', 1);
+  await page.locator('[data-topic=quick]').waitFor();
+  // No wait for "Saved": the reload comes well within the write-behind's debounce, so what
+  // keeps the topic is the flush on pagehide.
+  await page.reload();
+  await page.getByTestId('broker-1').waitFor();
+  assert.deepEqual(Object.keys(await listedTopics(page)), ['quick']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
