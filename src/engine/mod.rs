@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod fetch;
+pub mod group;
 pub mod ids;
 pub mod log;
 pub mod partitioner;
