@@ -3,6 +3,7 @@
 //! The browser runs the same functions (tests/browser, `benchmark_*`).
 
 use kafka_playground::bench::{append, sequential_read, TABLE_HEADER};
+use kafka_playground::bench::{assignor_rebalances, assignor_row, ASSIGNOR_TABLE_HEADER};
 
 // The engine bans wall clocks; a benchmark's whole point is one.
 #[allow(clippy::disallowed_methods)]
@@ -19,4 +20,13 @@ fn main() {
     let (single, _) = append(records / 10, 1, &mut now);
     println!("{}", single.row());
     println!("{}", sequential_read(&cluster, &mut now).row());
+    assignors(&mut now);
+}
+
+/// Partition assignors (issues #7/#8): one rebalance of 100 members over 1 000 partitions.
+fn assignors(now: &mut dyn FnMut() -> f64) {
+    println!("\nnative, partition assignors (mean of 20 runs)\n{ASSIGNOR_TABLE_HEADER}");
+    for (assignor, case, ms) in assignor_rebalances(20, now) {
+        println!("{}", assignor_row(&assignor, &case, ms));
+    }
 }

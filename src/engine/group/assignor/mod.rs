@@ -208,7 +208,7 @@ impl ClientAssignor {
 
 /// The subscribed topics that exist in the metadata, with their partition counts (negative
 /// counts are treated as 0).
-fn subscribed_partitions_per_topic(
+pub(crate) fn subscribed_partitions_per_topic(
     partitions_per_topic: &BTreeMap<String, i32>,
     subscriptions: &BTreeMap<String, Subscription>,
 ) -> BTreeMap<String, i32> {

@@ -17,7 +17,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 struct Builder<'a> {
     member_ids: &'a [String],
     multiple_owners: &'a BTreeSet<Tp>,
-    all_revoked: BTreeSet<Tp>,
+    /// `maybeRevokedPartitions`: owned partitions over quota, with the member that gave them up.
+    maybe_revoked: BTreeMap<Tp, usize>,
     under_min: Vec<usize>,
     exactly_min: VecDeque<usize>,
     min_quota: usize,
@@ -40,7 +41,7 @@ pub(crate) fn assign(
     let mut b = Builder {
         member_ids: &group.members,
         multiple_owners: &owned.multiple_owners,
-        all_revoked: BTreeSet::new(),
+        maybe_revoked: BTreeMap::new(),
         under_min: Vec::new(),
         exactly_min: VecDeque::new(),
         min_quota: total / members,
@@ -96,7 +97,8 @@ impl Builder<'_> {
             };
             self.assignment[member].extend_from_slice(&claims[..keep]);
             assigned.extend(claims[..keep].iter().copied());
-            self.all_revoked.extend(claims[keep..].iter().copied());
+            self.maybe_revoked
+                .extend(claims[keep..].iter().map(|&tp| (tp, member)));
         }
         assigned
     }
@@ -141,10 +143,12 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// `assignNewPartition`: a partition that some member had to give up changes owner.
+    /// `assignNewPartition`: a partition that another member had to give up, or that two
+    /// members claimed, changes owner.
     fn assign_new_partition(&mut self, tp: Tp, member: usize) -> usize {
         self.assignment[member].push(tp);
-        if self.all_revoked.contains(&tp) || self.multiple_owners.contains(&tp) {
+        let revoked_elsewhere = self.maybe_revoked.get(&tp).is_some_and(|&m| m != member);
+        if revoked_elsewhere || self.multiple_owners.contains(&tp) {
             self.transferring.insert(tp, member);
         }
         self.assignment[member].len()

@@ -279,13 +279,21 @@ impl Builder<'_> {
         }
     }
 
+    /// `reassignPartition(partition, newConsumer)`. Java moves the partition
+    /// `getTheActualPartitionToBeMoved` names even when its owner is not the overloaded member
+    /// (it looks up moves from the partition's first owner), which can swap a partition back and
+    /// forth between two other members forever; here the substitute is used only when it sits
+    /// with the overloaded member, so every move makes the assignment more balanced.
     fn reassign_partition_to(&mut self, tp: Tp, new_consumer: usize) {
         let Some(consumer) = self.owner_of(tp) else {
             return;
         };
-        let to_move = self
+        let mut to_move = self
             .movements
             .actual_partition_to_move(tp, consumer, new_consumer);
+        if self.owner_of(to_move) != Some(consumer) {
+            to_move = tp;
+        }
         self.process_partition_movement(to_move, new_consumer);
     }
 

@@ -221,65 +221,95 @@ pub(crate) fn remove_first(list: &mut Vec<Tp>, tp: Tp) -> bool {
     }
 }
 
-/// `AbstractStickyAssignor.assignPartitions`, then for cooperative-sticky
-/// `CooperativeStickyAssignor.assign`'s adjustment.
-pub(crate) fn assign(
+/// What `AbstractStickyAssignor.assignPartitions` leaves behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StickyAssignment {
+    /// The balanced, sticky assignment (before any cooperative adjustment).
+    pub assignment: Assignment,
+    /// `partitionsTransferringOwnership`: computed by the constrained builder; `None` after
+    /// the general builder (Java sets it to `null` there).
+    pub partitions_transferring_ownership: Option<BTreeMap<TopicPartition, String>>,
+}
+
+/// `AbstractStickyAssignor.assignPartitions`, reading member data as `StickyAssignor` does
+/// (`cooperative == false`) or as `CooperativeStickyAssignor` does. Topics nobody subscribes to
+/// are ignored, as in [`ClientAssignor::assign`](super::ClientAssignor::assign).
+pub fn assign_partitions(
     partitions_per_topic: &BTreeMap<String, i32>,
     subscriptions: &BTreeMap<String, Subscription>,
     cooperative: bool,
-) -> Result<Assignment, AssignorError> {
+) -> Result<StickyAssignment, AssignorError> {
     if subscriptions.is_empty() {
         return Err(AssignorError::NoMembers);
     }
-    let group = Group::new(partitions_per_topic, subscriptions, cooperative);
+    let partitions_per_topic =
+        super::subscribed_partitions_per_topic(partitions_per_topic, subscriptions);
+    let group = Group::new(&partitions_per_topic, subscriptions, cooperative);
     let (equal, owned) = all_subscriptions_equal(&group, subscriptions);
-    let (mut assignment, transferring) = if equal {
+    let (assignment, transferring) = if equal {
         let (assignment, transferring) = constrained::assign(&group, &owned)?;
         (assignment, Some(transferring))
     } else {
         (general::assign(&group, owned), None)
     };
+    let named = |tp: Tp, m: usize| (group.tp(tp), group.members[m].clone());
+    Ok(StickyAssignment {
+        assignment: group
+            .members
+            .iter()
+            .zip(assignment)
+            .map(|(m, list)| (m.clone(), list.into_iter().map(|tp| group.tp(tp)).collect()))
+            .collect(),
+        partitions_transferring_ownership: transferring
+            .map(|t| t.into_iter().map(|(tp, m)| named(tp, m)).collect()),
+    })
+}
+
+/// `StickyAssignor.assign`, or `CooperativeStickyAssignor.assign`: the sticky assignment, minus
+/// (cooperative) every partition changing owner (`adjustAssignment`): its new owner waits for
+/// the follow-up rebalance.
+pub(crate) fn assign(
+    partitions_per_topic: &BTreeMap<String, i32>,
+    subscriptions: &BTreeMap<String, Subscription>,
+    cooperative: bool,
+) -> Result<Assignment, AssignorError> {
+    let result = assign_partitions(partitions_per_topic, subscriptions, cooperative)?;
+    let mut assignment = result.assignment;
     if cooperative {
-        let transferring = match transferring {
+        let transferring = match result.partitions_transferring_ownership {
             Some(t) => t,
-            None => partitions_transferring_ownership(&group, subscriptions, &assignment),
+            None => partitions_transferring_ownership(subscriptions, &assignment),
         };
-        // `adjustAssignment`: the new owner waits for the follow-up rebalance.
         for (tp, member) in transferring {
-            remove_first(&mut assignment[member], tp);
+            if let Some(list) = assignment.get_mut(&member) {
+                if let Some(i) = list.iter().position(|x| *x == tp) {
+                    list.remove(i);
+                }
+            }
         }
     }
-    Ok(group
-        .members
-        .iter()
-        .zip(assignment)
-        .map(|(m, list)| (m.clone(), list.into_iter().map(|tp| group.tp(tp)).collect()))
-        .collect())
+    Ok(assignment)
 }
 
 /// `CooperativeStickyAssignor.computePartitionsTransferringOwnership` (general path): partitions
 /// assigned to a member that did not own them, and that some other member owned and loses.
 fn partitions_transferring_ownership(
-    group: &Group,
     subscriptions: &BTreeMap<String, Subscription>,
-    assignment: &[Vec<Tp>],
-) -> BTreeMap<Tp, usize> {
-    let topic_index: BTreeMap<&str, u32> = group
-        .topics
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_str(), i as u32))
-        .collect();
-    let mut added: BTreeMap<Tp, usize> = BTreeMap::new();
-    let mut revoked: BTreeSet<Tp> = BTreeSet::new();
-    for (m, member) in group.members.iter().enumerate() {
-        let owned: BTreeSet<Tp> = subscriptions[member]
-            .owned_partitions
-            .iter()
-            .filter_map(|tp| Some((*topic_index.get(tp.topic.as_str())?, tp.partition)))
-            .collect();
-        let assigned: BTreeSet<Tp> = assignment[m].iter().copied().collect();
-        added.extend(assigned.difference(&owned).map(|&tp| (tp, m)));
+    assignment: &Assignment,
+) -> BTreeMap<TopicPartition, String> {
+    let mut added: BTreeMap<TopicPartition, String> = BTreeMap::new();
+    let mut revoked: BTreeSet<&TopicPartition> = BTreeSet::new();
+    for (member, assigned) in assignment {
+        let owned: BTreeSet<&TopicPartition> = subscriptions
+            .get(member)
+            .map(|s| s.owned_partitions.iter().collect())
+            .unwrap_or_default();
+        let assigned: BTreeSet<&TopicPartition> = assigned.iter().collect();
+        added.extend(
+            assigned
+                .difference(&owned)
+                .map(|&tp| (tp.clone(), member.clone())),
+        );
         revoked.extend(owned.difference(&assigned).copied());
     }
     added.retain(|tp, _| revoked.contains(tp));
