@@ -535,3 +535,34 @@ fn cooperative_general_path_computes_transfers_from_owned_partitions() {
     assert!(round_one["consumer2"].is_empty(), "{round_one:?}");
     assert_eq!(round_one["consumer1"].len(), 4 - moved.len());
 }
+
+#[test]
+fn member_data_from_every_subscription_version() {
+    // AbstractStickyAssignorTest.testMemberData: StickyAssignor reads its user data whatever the
+    // ConsumerProtocolSubscription version; cooperative-sticky reads ownedPartitions (v1+) and
+    // the generation from the v2+ field, else from its own user data (v1).
+    use kafka_playground::engine::group::assignor::sticky::{
+        cooperative_member_data, encode_cooperative_user_data, sticky_member_data,
+    };
+    let owned = tps(&[("topic1", 0), ("topic2", 1)]);
+    let v0 = Subscription::new(["topic1", "topic2"]).with_user_data(
+        kafka_playground::engine::group::assignor::sticky::encode_sticky_user_data(&owned, 3),
+    );
+    let sticky = sticky_member_data(&v0);
+    assert_eq!(
+        (sticky.partitions, sticky.generation),
+        (owned.clone(), Some(3))
+    );
+    let v1 = Subscription::new(["topic1", "topic2"])
+        .with_owned(owned.clone())
+        .with_user_data(encode_cooperative_user_data(3));
+    let v2 = v2(&["topic1", "topic2"], owned.clone(), 3);
+    for s in [v1, v2] {
+        let data = cooperative_member_data(&s);
+        assert_eq!((data.partitions, data.generation), (owned.clone(), Some(3)));
+    }
+    // No user data and no generation: the owned partitions count, at no generation.
+    let bare = Subscription::new(["topic1"]).with_owned(owned.clone());
+    assert_eq!(cooperative_member_data(&bare).generation, None);
+    assert!(sticky_member_data(&bare).partitions.is_empty());
+}

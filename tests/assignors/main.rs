@@ -127,3 +127,57 @@ pub fn as_sets(assignment: &Assignment) -> BTreeMap<String, BTreeSet<TopicPartit
         .map(|(m, ps)| (m.clone(), ps.iter().cloned().collect()))
         .collect()
 }
+
+/// The checkers must be able to fail: a partition given twice, to a member not subscribed to
+/// it, or to nobody, and an unbalanced sticky result, each trip them.
+#[test]
+fn the_checkers_fire_on_broken_assignments() {
+    use std::panic::catch_unwind;
+    let parts = topics(&[("t", 3), ("u", 1)]);
+    let subs = group(vec![
+        ("a", Subscription::new(["t"])),
+        ("b", Subscription::new(["t", "u"])),
+    ]);
+    let broken: [Assignment; 4] = [
+        [
+            ("a".to_owned(), tps(&[("t", 0), ("t", 1)])),
+            ("b".to_owned(), tps(&[("t", 1), ("t", 2), ("u", 0)])),
+        ]
+        .into(),
+        [
+            ("a".to_owned(), tps(&[("t", 0), ("u", 0)])),
+            ("b".to_owned(), tps(&[("t", 1), ("t", 2)])),
+        ]
+        .into(),
+        [
+            ("a".to_owned(), tps(&[("t", 0)])),
+            ("b".to_owned(), tps(&[("t", 1), ("u", 0)])),
+        ]
+        .into(),
+        [
+            ("a".to_owned(), vec![]),
+            (
+                "b".to_owned(),
+                tps(&[("t", 0), ("t", 1), ("t", 2), ("u", 0)]),
+            ),
+        ]
+        .into(),
+    ];
+    for assignment in broken {
+        let caught = catch_unwind(|| verify_validity_and_balance(&subs, &assignment, &parts));
+        assert!(caught.is_err(), "not caught: {assignment:?}");
+    }
+    let fine: Assignment = [
+        ("a".to_owned(), tps(&[("t", 0), ("t", 1)])),
+        ("b".to_owned(), tps(&[("t", 2), ("u", 0)])),
+    ]
+    .into();
+    verify_validity_and_balance(&subs, &fine, &parts);
+    assert!(!is_fully_balanced(
+        &[
+            ("a".to_owned(), vec![]),
+            ("b".to_owned(), tps(&[("t", 0), ("t", 1)]))
+        ]
+        .into()
+    ));
+}
