@@ -274,3 +274,22 @@ fn unknown_names_and_empty_groups_are_errors() {
         Err(AssignorError::NoMembers)
     );
 }
+
+#[test]
+fn members_are_walked_in_java_hash_map_order() {
+    // The coordinator's GroupSpec holds members in a HashMap: "consumer3" (bucket 10 of 16)
+    // comes before "consumer2" (11) and "consumer1" (12), so it takes the extra partition.
+    let t = ["topic1"];
+    let g = spec(vec![
+        ("consumer1", member(&t)),
+        ("consumer2", member(&t)),
+        ("consumer3", member(&t)),
+    ]);
+    let a = uniform(&g, &topics(&[("topic1", 4)]));
+    assert_eq!(a["consumer3"], assignment(&[("topic1", &[0, 1])]));
+    assert_eq!(a["consumer2"], assignment(&[("topic1", &[2])]));
+    assert_eq!(a["consumer1"], assignment(&[("topic1", &[3])]));
+    let a = range(&g, &topics(&[("topic1", 4)]));
+    assert_eq!(a["consumer3"], assignment(&[("topic1", &[0, 1])]));
+    assert_eq!(a["consumer1"], assignment(&[("topic1", &[3])]));
+}

@@ -152,6 +152,17 @@ pub fn subscription_type(group: &GroupSpec) -> SubscriptionType {
     }
 }
 
+/// The order Java walks `GroupSpec.memberIds()`: the coordinator's `TargetAssignmentBuilder`
+/// puts the members in a `HashMap`, so which members get the extra partitions follows
+/// [`java_hash_map_order`](super::java_hash_map_order) of their ids.
+pub(crate) fn member_order(group: &GroupSpec) -> Vec<&str> {
+    let ids: Vec<&str> = group.keys().map(String::as_str).collect();
+    super::java_hash_map_order(&ids)
+        .into_iter()
+        .map(|i| ids[i])
+        .collect()
+}
+
 /// `GroupSpec.isPartitionAssigned`: in anyone's current target assignment.
 pub(crate) fn assigned_partitions(group: &GroupSpec) -> BTreeSet<(&str, i32)> {
     group

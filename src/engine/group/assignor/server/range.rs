@@ -3,10 +3,10 @@
 //! `partitions % members` one more, in ranges so that co-partitioned topics line up; members keep
 //! (the lowest of) the partitions they already have, up to their quota.
 //!
-//! Java iterates members and topics in `HashMap` order; here members are in member-id order and
-//! topics in name order.
+//! Java iterates members in `HashMap` order (reproduced by [`member_order`]) and topic `Uuid`s in
+//! hash order; here topics are in name order.
 
-use super::{GroupSpec, MemberAssignment};
+use super::{member_order, GroupSpec, MemberAssignment};
 use crate::engine::group::assignor::AssignorError;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -86,9 +86,9 @@ fn keep(target: &mut BTreeMap<String, MemberAssignment>, member: &str, topic: &s
 /// topic, which is the same thing).
 fn members_per_topic(group: &GroupSpec) -> BTreeMap<&str, Vec<&str>> {
     let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (member, spec) in group {
-        for topic in &spec.subscribed_topics {
-            out.entry(topic.as_str()).or_default().push(member.as_str());
+    for member in member_order(group) {
+        for topic in &group[member].subscribed_topics {
+            out.entry(topic.as_str()).or_default().push(member);
         }
     }
     out

@@ -7,13 +7,14 @@
 //!    and partitions nobody holds, are unassigned.
 //! 3. The unassigned partitions fill the members below quota, in order.
 //!
-//! Java iterates members, topics and partitions in `HashMap`/`HashSet` order; here they are in
-//! sorted order. The heterogeneous builder (`UniformHeterogeneousAssignmentBuilder`) is not
+//! Java iterates members in `HashMap` order (reproduced), topic `Uuid`s and partitions in
+//! `HashSet` order; here topics are in name order and partitions ascending. The heterogeneous builder (`UniformHeterogeneousAssignmentBuilder`) is not
 //! ported yet: a group whose members subscribe to different topics gets
 //! [`AssignorError::NotModelled`].
 
 use super::{
-    assigned_partitions, subscription_type, GroupSpec, MemberAssignment, SubscriptionType,
+    assigned_partitions, member_order, subscription_type, GroupSpec, MemberAssignment,
+    SubscriptionType,
 };
 use crate::engine::group::assignor::AssignorError;
 use std::collections::BTreeMap;
@@ -62,8 +63,9 @@ fn homogeneous(
     let mut extra = total % group.len();
     let mut target: BTreeMap<String, MemberAssignment> = BTreeMap::new();
     let mut unfilled: Vec<(&str, usize)> = Vec::new();
-    // `maybeRevokePartitions`.
-    for (member, spec) in group {
+    // `maybeRevokePartitions`, members in Java's `HashMap` order.
+    for member in member_order(group) {
+        let spec = &group[member];
         let mut quota = min_quota;
         if extra > 0 {
             quota += 1;
@@ -93,7 +95,7 @@ fn homogeneous(
         if quota > 0 {
             unfilled.push((member, quota));
         }
-        target.insert(member.clone(), kept);
+        target.insert(member.to_owned(), kept);
     }
     // `assignRemainingPartitions`.
     let mut next = 0;
