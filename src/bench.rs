@@ -220,6 +220,25 @@ pub fn assignor_rebalances(
             assignor.assign(&leave, &topics).map_or(0, |a| a.len())
         });
     }
+    let unequal: GroupSpec = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            (
+                m.clone(),
+                MemberSpec::new(names.iter().skip(i % 3).cloned()),
+            )
+        })
+        .collect();
+    time(
+        "uniform (KIP-848)",
+        "fresh group, unequal subscriptions",
+        &mut || {
+            ServerAssignor::Uniform
+                .assign(&unequal, &topics)
+                .map_or(0, |a| a.len())
+        },
+    );
     rows
 }
 

@@ -293,3 +293,41 @@ fn members_are_walked_in_java_hash_map_order() {
     assert_eq!(a["consumer3"], assignment(&[("topic1", &[0, 1])]));
     assert_eq!(a["consumer1"], assignment(&[("topic1", &[3])]));
 }
+
+#[test]
+fn uniform_heterogeneous_subscriptions() {
+    // UniformHeterogeneousAssignmentBuilderTest's scenarios, expectations from the builder's
+    // steps: without overlap each member takes its own topic.
+    let parts = topics(&[("topic1", 3), ("topic2", 3)]);
+    let g = spec(vec![("A", member(&["topic1"])), ("B", member(&["topic2"]))]);
+    let a = uniform(&g, &parts);
+    assert_eq!(a["A"], assignment(&[("topic1", &[0, 1, 2])]));
+    assert_eq!(a["B"], assignment(&[("topic2", &[0, 1, 2])]));
+    // With overlap, the topic with the most partitions per subscriber goes first: topic2 (6 for
+    // its one subscriber) fills B, then topic1 (3 per subscriber) goes to the less loaded A.
+    let parts = topics(&[("topic1", 6), ("topic2", 6)]);
+    let g = spec(vec![
+        ("A", member(&["topic1"])),
+        ("B", member(&["topic1", "topic2"])),
+    ]);
+    let a = uniform(&g, &parts);
+    assert_eq!(a["A"], assignment(&[("topic1", &[0, 1, 2, 3, 4, 5])]));
+    assert_eq!(a["B"], assignment(&[("topic2", &[0, 1, 2, 3, 4, 5])]));
+    // C joins on topic2: balancing topic2 moves B's last three partitions to C, then the next
+    // pass over topic1 moves one of A's to B (6/3 became 5/4), and topic2 is balanced (4/3).
+    let g = spec(vec![
+        ("A", member(&["topic1"]).with_assignment("topic1", 0..6)),
+        (
+            "B",
+            member(&["topic1", "topic2"]).with_assignment("topic2", 0..6),
+        ),
+        ("C", member(&["topic2"])),
+    ]);
+    let a = uniform(&g, &parts);
+    assert_eq!(a["A"], assignment(&[("topic1", &[0, 1, 2, 3, 4])]));
+    assert_eq!(
+        a["B"],
+        assignment(&[("topic1", &[5]), ("topic2", &[0, 1, 2])])
+    );
+    assert_eq!(a["C"], assignment(&[("topic2", &[3, 4, 5])]));
+}

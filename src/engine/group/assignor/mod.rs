@@ -116,9 +116,6 @@ pub enum AssignorError {
     /// The group has no members.
     #[error("cannot assign partitions to a group without members")]
     NoMembers,
-    /// A part of Kafka's algorithm the playground does not have yet.
-    #[error("not modelled in the playground yet: {0}")]
-    NotModelled(&'static str),
     /// An assignor name that is not one of Kafka's.
     #[error("unknown assignor {0:?}")]
     UnknownAssignor(String),

@@ -8,6 +8,7 @@
 
 pub mod range;
 pub mod uniform;
+pub mod uniform_heterogeneous;
 
 use super::AssignorError;
 use std::collections::{BTreeMap, BTreeSet};

@@ -8,9 +8,9 @@
 //! 3. The unassigned partitions fill the members below quota, in order.
 //!
 //! Java iterates members in `HashMap` order (reproduced), topic `Uuid`s and partitions in
-//! `HashSet` order; here topics are in name order and partitions ascending. The heterogeneous builder (`UniformHeterogeneousAssignmentBuilder`) is not
-//! ported yet: a group whose members subscribe to different topics gets
-//! [`AssignorError::NotModelled`].
+//! `HashSet` order; here topics are in name order and partitions ascending. Groups whose members
+//! subscribe to different topics go to `UniformHeterogeneousAssignmentBuilder`
+//! (`uniform_heterogeneous`).
 
 use super::{
     assigned_partitions, member_order, subscription_type, GroupSpec, MemberAssignment,
@@ -23,12 +23,13 @@ pub(crate) fn assign(
     group: &GroupSpec,
     partitions_per_topic: &BTreeMap<String, i32>,
 ) -> Result<BTreeMap<String, MemberAssignment>, AssignorError> {
-    if subscription_type(group) == SubscriptionType::Heterogeneous {
-        return Err(AssignorError::NotModelled(
-            "UniformAssignor with heterogeneous subscriptions (UniformHeterogeneousAssignmentBuilder)",
-        ));
+    match subscription_type(group) {
+        SubscriptionType::Homogeneous => homogeneous(group, partitions_per_topic),
+        SubscriptionType::Heterogeneous => Ok(super::uniform_heterogeneous::assign(
+            group,
+            partitions_per_topic,
+        )),
     }
-    homogeneous(group, partitions_per_topic)
 }
 
 /// `UniformHomogeneousAssignmentBuilder.build()`.
