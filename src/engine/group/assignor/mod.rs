@@ -13,7 +13,7 @@
 //!   `org.apache.kafka.coordinator.group.assignor`.
 //!
 //! Where the outcome depends on the order Java iterates the members' `HashMap` (the sticky
-//! assignors), [`java_hash_map_order`] reproduces it; other `HashMap`/`HashSet` walks (topic ids,
+//! assignors and the server-side ones), [`java_hash_map_order`] reproduces it; other `HashMap`/`HashSet` walks (topic ids,
 //! partition sets) are in sorted order, and docs/DEPARTURES.md lists where that can change which
 //! of two equally good answers is chosen. Rack-aware assignment (KIP-881) is not modelled:
 //! the playground has no racks, and without racks Kafka takes the same non-rack paths ported here.
