@@ -5,6 +5,7 @@
 use kafka_playground::bench::{
     append, compaction, load_after_clean_stop, recovery_of_torn_tail, sequential_read, TABLE_HEADER,
 };
+use kafka_playground::bench::{assignor_rebalances, assignor_row, ASSIGNOR_TABLE_HEADER};
 
 // The engine bans wall clocks; a benchmark's whole point is one.
 #[allow(clippy::disallowed_methods)]
@@ -30,4 +31,13 @@ fn main() {
         "\ncompaction: {} records over 10000 keys, {} bytes before, {} bytes after, {} records after",
         records, compacted.bytes_before, compacted.bytes_after, compacted.records_after
     );
+    assignors(&mut now);
+}
+
+/// Partition assignors (issues #7/#8): one rebalance of 100 members over 1 000 partitions.
+fn assignors(now: &mut dyn FnMut() -> f64) {
+    println!("\nnative, partition assignors (mean of 20 runs)\n{ASSIGNOR_TABLE_HEADER}");
+    for (assignor, case, ms) in assignor_rebalances(20, now) {
+        println!("{}", assignor_row(&assignor, &case, ms));
+    }
 }

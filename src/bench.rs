@@ -4,8 +4,11 @@
 //! reported, never asserted.
 
 use crate::engine::cluster::NewTopic;
+use crate::engine::group::assignor::server::{GroupSpec, MemberSpec, ServerAssignor};
+use crate::engine::group::assignor::{Assignment, ClientAssignor, Subscription};
 use crate::engine::record::RecordBatchBuilder;
 use crate::engine::{Cluster, ClusterOptions};
+use std::collections::BTreeMap;
 
 /// One measured line of a benchmark table.
 #[derive(Debug, Clone, PartialEq)]
@@ -256,4 +259,153 @@ fn restore_timed(cluster: &Cluster, clean: bool, now: &mut dyn FnMut() -> f64) -
         bytes,
         millis,
     }
+}
+
+// ---- Partition assignors (issues #7 and #8) ----------------------------------------------
+
+/// The assignor table's header.
+pub const ASSIGNOR_TABLE_HEADER: &str =
+    "| assignor | rebalance of 100 members over 1 000 partitions | ms |\n|---|---|---|";
+
+/// `| assignor | case | ms |`: the mean time of one assignment.
+pub fn assignor_row(assignor: &str, case: &str, millis: f64) -> String {
+    format!("| {assignor} | {case} | {millis:.2} |")
+}
+
+/// Each assignor on 100 members and 10 topics of 100 partitions: a fresh group, then (for the
+/// sticky and server-side ones) a member leaving with everyone else reporting what they own,
+/// and for sticky a group whose members subscribe to different topics (the general path).
+/// Returns (assignor, case, mean ms over `rounds` runs).
+pub fn assignor_rebalances(
+    rounds: u32,
+    now: &mut dyn FnMut() -> f64,
+) -> Vec<(String, String, f64)> {
+    let topics: BTreeMap<String, i32> = (0..10).map(|t| (format!("topic{t}"), 100)).collect();
+    let names: Vec<String> = topics.keys().cloned().collect();
+    let members: Vec<String> = (0..100)
+        .map(|i| format!("consumer-{i}-{:08x}", i * 2_654_435_761u32))
+        .collect();
+    let fresh: BTreeMap<String, Subscription> = members
+        .iter()
+        .map(|m| (m.clone(), Subscription::new(names.clone())))
+        .collect();
+    let mut rows = Vec::new();
+    let mut time = |name: &str, case: &str, f: &mut dyn FnMut() -> usize| {
+        let start = now();
+        let mut sink = 0;
+        for _ in 0..rounds.max(1) {
+            sink += f();
+        }
+        std::hint::black_box(sink);
+        rows.push((
+            name.to_owned(),
+            case.to_owned(),
+            (now() - start) / f64::from(rounds.max(1)),
+        ));
+    };
+    for assignor in ClientAssignor::ALL {
+        let first = assignor.assign(&topics, &fresh).unwrap_or_default();
+        time(assignor.name(), "fresh group", &mut || {
+            count(&assignor.assign(&topics, &fresh))
+        });
+        if matches!(
+            assignor,
+            ClientAssignor::Sticky | ClientAssignor::CooperativeSticky
+        ) {
+            let leave = owning_subscriptions(&first, &fresh, &members[1..]);
+            time(assignor.name(), "one member leaves", &mut || {
+                count(&assignor.assign(&topics, &leave))
+            });
+        }
+    }
+    let unequal: BTreeMap<String, Subscription> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            (
+                m.clone(),
+                Subscription::new(names.iter().skip(i % 3).cloned()),
+            )
+        })
+        .collect();
+    let sticky = ClientAssignor::Sticky;
+    let first = sticky.assign(&topics, &unequal).unwrap_or_default();
+    let leave = owning_subscriptions(&first, &unequal, &members[1..]);
+    time("sticky", "fresh group, unequal subscriptions", &mut || {
+        count(&sticky.assign(&topics, &unequal))
+    });
+    time(
+        "sticky",
+        "one member leaves, unequal subscriptions",
+        &mut || count(&sticky.assign(&topics, &leave)),
+    );
+    for assignor in [ServerAssignor::Uniform, ServerAssignor::Range] {
+        let spec: GroupSpec = members
+            .iter()
+            .map(|m| (m.clone(), MemberSpec::new(names.clone())))
+            .collect();
+        let name = format!("{} (KIP-848)", assignor.name());
+        let first = assignor.assign(&spec, &topics).unwrap_or_default();
+        time(&name, "fresh group", &mut || {
+            assignor.assign(&spec, &topics).map_or(0, |a| a.len())
+        });
+        let leave: GroupSpec = members[1..]
+            .iter()
+            .map(|m| {
+                let mut s = MemberSpec::new(names.clone());
+                s.assignment = first.get(m).cloned().unwrap_or_default();
+                (m.clone(), s)
+            })
+            .collect();
+        time(&name, "one member leaves", &mut || {
+            assignor.assign(&leave, &topics).map_or(0, |a| a.len())
+        });
+    }
+    let unequal: GroupSpec = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            (
+                m.clone(),
+                MemberSpec::new(names.iter().skip(i % 3).cloned()),
+            )
+        })
+        .collect();
+    time(
+        "uniform (KIP-848)",
+        "fresh group, unequal subscriptions",
+        &mut || {
+            ServerAssignor::Uniform
+                .assign(&unequal, &topics)
+                .map_or(0, |a| a.len())
+        },
+    );
+    rows
+}
+
+fn count<E>(assignment: &Result<Assignment, E>) -> usize {
+    assignment
+        .as_ref()
+        .map_or(0, |a| a.values().map(Vec::len).sum())
+}
+
+/// `members` resubscribing with what they own in `assignment` (generation 1).
+fn owning_subscriptions(
+    assignment: &Assignment,
+    subscriptions: &BTreeMap<String, Subscription>,
+    members: &[String],
+) -> BTreeMap<String, Subscription> {
+    members
+        .iter()
+        .map(|m| {
+            let owned = assignment.get(m).cloned().unwrap_or_default();
+            let data = crate::engine::group::assignor::sticky::encode_sticky_user_data(&owned, 1);
+            let s = subscriptions[m]
+                .clone()
+                .with_owned(owned)
+                .with_generation(1)
+                .with_user_data(data);
+            (m.clone(), s)
+        })
+        .collect()
 }

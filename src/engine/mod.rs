@@ -15,6 +15,7 @@ pub mod error;
 pub mod event;
 pub mod fetch;
 pub mod flush;
+pub mod group;
 pub mod ids;
 pub mod java_random;
 pub mod log;

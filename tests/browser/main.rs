@@ -171,3 +171,21 @@ fn benchmark_compaction() {
         compacted.records_after
     );
 }
+
+/// The partition assignor benchmark of `benches/log_bench.rs` (issues #7/#8) in the browser:
+/// one rebalance of 100 members over 1 000 partitions per assignor. Reported, never asserted.
+#[wasm_bindgen_test]
+fn benchmark_assignors() {
+    use kafka_playground::bench::{assignor_rebalances, assignor_row, ASSIGNOR_TABLE_HEADER};
+    let rounds = if cfg!(debug_assertions) { 1 } else { 20 };
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let mut now = || performance.now();
+    console_log!(
+        "wasm32 in Chromium, partition assignors (mean of {rounds} runs)\n{ASSIGNOR_TABLE_HEADER}"
+    );
+    for (assignor, case, ms) in assignor_rebalances(rounds, &mut now) {
+        console_log!("{}", assignor_row(&assignor, &case, ms));
+    }
+}
