@@ -257,8 +257,8 @@ fn corrupt_or_newer_metadata_is_a_clear_error() {
             "playground-metadata.properties line 7: PartitionRecord leader: 'x' is not a number",
         ),
         (
-            good.replace("version=1", "version=7"),
-            "playground-metadata.properties has version 7, from a newer Kafka Playground; this one reads version 1 and older",
+            good.replace("version=2", "version=7"),
+            "playground-metadata.properties has version 7, from a newer Kafka Playground; this one reads version 2 and older",
         ),
         (
             "\u{0}\u{1}binary".to_string(),

@@ -168,6 +168,8 @@ fn deleted_files_stay_until_file_delete_delay_ms_has_passed() {
             "t-0/00000000000000000003.index",
             "t-0/00000000000000000003.log",
             "t-0/00000000000000000003.timeindex",
+            // Written with the first append (LeaderEpochFileCache.assign).
+            "t-0/leader-epoch-checkpoint",
             "t-0/partition.metadata",
         ]
     );

@@ -421,12 +421,7 @@ impl Cluster {
 
 /// A new partition: every replica in sync, the first one leading (`buildPartitionRegistration`).
 fn new_partition(partition: i32, replicas: Vec<i32>) -> PartitionInfo {
-    PartitionInfo {
-        partition,
-        leader: replicas.first().copied(),
-        isr: replicas.clone(),
-        replicas,
-    }
+    PartitionInfo::new(partition, replicas)
 }
 
 /// A request that would write more than `MAX_RECORDS_PER_USER_OP` records is refused, as the

@@ -7,6 +7,7 @@
 use super::flush::FlushQueue;
 use super::ids::Uuid;
 use super::log::{partition_dir, LogConfig, PartitionLog};
+use super::replication::{BrokerState, ReplicaManager};
 use crate::storage::FileStore;
 use std::collections::BTreeMap;
 
@@ -28,6 +29,10 @@ pub struct Broker {
     logs: BTreeMap<TopicPartition, PartitionLog>,
     /// What the engine made durable and a back-end has yet to write (`engine::flush`).
     pub(crate) flush_queue: FlushQueue,
+    /// Whether the process runs.
+    pub state: BrokerState,
+    /// Its replication state: followers of what it leads, fetchers of what it follows.
+    pub replica: ReplicaManager,
 }
 
 impl Broker {
@@ -38,7 +43,24 @@ impl Broker {
             store: FileStore::default(),
             logs: BTreeMap::new(),
             flush_queue: FlushQueue::default(),
+            state: BrokerState::Running,
+            replica: ReplicaManager::default(),
         }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.state == BrokerState::Running
+    }
+
+    /// The process stopped: its logs are closed (the files stay).
+    pub(crate) fn close_logs(&mut self) {
+        self.logs.clear();
+    }
+
+    /// Takes the logs a restart loaded from this broker's log dir (`engine::replication`).
+    pub(crate) fn take_loaded(&mut self, loaded: Broker) {
+        self.store = loaded.store;
+        self.logs = loaded.logs;
     }
 
     pub fn logs(&self) -> impl Iterator<Item = &PartitionLog> {
@@ -112,6 +134,8 @@ impl Broker {
             store,
             logs,
             flush_queue: FlushQueue::default(),
+            state: BrokerState::Running,
+            replica: ReplicaManager::default(),
         }
     }
 

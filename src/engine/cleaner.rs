@@ -301,10 +301,11 @@ mod tests {
     fn the_cleaner_wakes_every_backoff_and_cleans_compacted_logs_only() {
         let mut cluster = dirty_cluster("compact,delete", &[("log.cleaner.backoff.ms", "5000")]);
         // The first wake was scheduled at start-up, before this test set the back-off.
-        assert_eq!(
-            cluster.scheduler().next_due(),
-            Some(cluster.now().as_millis() + 15_000)
-        );
+        assert!(cluster
+            .scheduler()
+            .pending()
+            .any(|(due, task)| *task == Task::LogCleaner
+                && due == cluster.now().as_millis() + 15_000));
         cluster.advance_time(15_000);
         assert_eq!(cleans(&mut cluster), 1);
         assert!(cluster.scheduler().pending().any(

@@ -10,6 +10,9 @@ use super::config::{validate_topic_configs, BrokerConfigStore, Strictness, Topic
 use super::error::{ApiError, ErrorCode};
 use super::event::{Event, EventKind};
 use super::ids::Uuid;
+use super::network::Network;
+use super::replication::controller::ControllerState;
+use super::replication::messages::Message;
 use super::rng::Rng;
 use super::scheduler::{Scheduler, Task};
 use super::topic;
@@ -43,6 +46,25 @@ pub struct PartitionInfo {
     /// The replica list; its first entry is the preferred leader.
     pub replicas: Vec<i32>,
     pub isr: Vec<i32>,
+    /// Bumped by the controller on every leader change (`PartitionRegistration.leaderEpoch`).
+    pub leader_epoch: i32,
+    /// Bumped on every change of leader or ISR (`PartitionRegistration.partitionEpoch`).
+    pub partition_epoch: i32,
+}
+
+impl PartitionInfo {
+    /// A new partition: every replica in sync, the first one leading, epochs 0
+    /// (`ReplicationControlManager.buildPartitionRegistration`).
+    pub fn new(partition: i32, replicas: Vec<i32>) -> Self {
+        PartitionInfo {
+            partition,
+            leader: replicas.first().copied(),
+            isr: replicas.clone(),
+            replicas,
+            leader_epoch: 0,
+            partition_epoch: 0,
+        }
+    }
 }
 
 /// A topic: its id, partitions and the configs set on it (only overrides; defaults live elsewhere).
@@ -90,6 +112,12 @@ pub struct Cluster {
     scheduler: Scheduler,
     /// What happened since the last [`Cluster::drain_events`].
     events: Vec<Event>,
+    /// Messages between brokers (`engine::network`).
+    network: Network<Message>,
+    /// What the controller knows of brokers (`engine::replication::controller`).
+    controller: ControllerState,
+    /// The last request id handed out.
+    request_counter: u64,
 }
 
 /// A topic that was created, and the warnings its configs earned.
@@ -118,6 +146,9 @@ impl Cluster {
             next_producer_id: 0,
             scheduler: Scheduler::new(),
             events: Vec::new(),
+            network: Network::new(),
+            controller: ControllerState::default(),
+            request_counter: 0,
         };
         cluster.schedule_startup_jobs();
         cluster
@@ -129,6 +160,7 @@ impl Cluster {
         self.schedule_retention_jobs();
         self.schedule_log_cleaner();
         self.schedule_flush_jobs();
+        self.schedule_replication_jobs();
     }
 
     pub fn broker_configs(&self) -> &BrokerConfigStore {
@@ -190,11 +222,41 @@ impl Cluster {
     /// due on the way at its own time (`engine::scheduler`).
     pub fn advance_time(&mut self, ms: i64) {
         let to = self.clock.now().plus_millis(ms.max(0));
-        while let Some((due, task)) = self.scheduler.pop_due(to.as_millis()) {
-            self.clock.advance_to(SimTime(due));
-            self.run_task(task);
-        }
+        while self.step(to.as_millis()) {}
         self.clock.advance_to(to);
+    }
+
+    /// Runs the next thing due at or before `limit_ms` — a message arriving or a background
+    /// job — at its own time. False when nothing is due by then. Messages go first on a tie.
+    pub fn step(&mut self, limit_ms: i64) -> bool {
+        let message_due = self.network.next_delivery().filter(|&t| t <= limit_ms);
+        let task_due = self.scheduler.next_due().filter(|&t| t <= limit_ms);
+        match (message_due, task_due) {
+            (Some(m), t) if t.is_none_or(|t| m <= t) => {
+                if let Some(envelope) = self.network.pop_due(m) {
+                    self.clock.advance_to(SimTime(m));
+                    self.deliver(envelope);
+                }
+                true
+            }
+            (_, Some(_)) => match self.scheduler.pop_due(limit_ms) {
+                Some((due, task)) => {
+                    self.clock.advance_to(SimTime(due));
+                    self.run_task(task);
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// When the next message or job is due, if anything is.
+    pub fn next_due(&self) -> Option<i64> {
+        match (self.network.next_delivery(), self.scheduler.next_due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Runs one background job at the current time.
@@ -207,6 +269,7 @@ impl Cluster {
             Task::LogStartOffsetCheckpoint => self.run_log_start_offset_checkpoint(),
             Task::LogCleaner => self.run_log_cleaner(),
             Task::Flush(task) => self.run_flush_task(task),
+            task => self.run_replication_task(task),
         }
     }
 
@@ -214,6 +277,42 @@ impl Cluster {
     pub fn schedule_in(&mut self, delay_ms: i64, task: Task) {
         let due = self.clock.now().plus_millis(delay_ms.max(0)).as_millis();
         self.scheduler.schedule(due, task);
+    }
+
+    /// The simulated network between brokers.
+    pub fn network(&self) -> &Network<Message> {
+        &self.network
+    }
+
+    pub(crate) fn network_mut(&mut self) -> &mut Network<Message> {
+        &mut self.network
+    }
+
+    /// The network and the generator, borrowed together (a lossy link draws).
+    pub(crate) fn network_and_rng(&mut self) -> (&mut Network<Message>, &mut Rng) {
+        (&mut self.network, &mut self.rng)
+    }
+
+    /// What the controller knows of brokers.
+    pub fn controller(&self) -> &ControllerState {
+        &self.controller
+    }
+
+    pub(crate) fn controller_mut(&mut self) -> &mut ControllerState {
+        &mut self.controller
+    }
+
+    pub(crate) fn request_counter(&mut self) -> &mut u64 {
+        &mut self.request_counter
+    }
+
+    /// One partition of a topic, as the controller has it.
+    pub fn partition_info(&self, topic: &str, partition: i32) -> Option<&PartitionInfo> {
+        self.topics
+            .get(topic)?
+            .partitions
+            .iter()
+            .find(|p| p.partition == partition)
     }
 
     /// The background jobs waiting to run.
@@ -283,12 +382,7 @@ impl Cluster {
         let partitions = placement
             .into_iter()
             .zip(0..)
-            .map(|(replicas, partition)| PartitionInfo {
-                partition,
-                leader: replicas.first().copied(),
-                isr: replicas.clone(),
-                replicas,
-            })
+            .map(|(replicas, partition)| PartitionInfo::new(partition, replicas))
             .collect();
         let info = TopicInfo {
             name: name.clone(),
@@ -298,6 +392,7 @@ impl Cluster {
         };
         self.create_logs(&info, &log_config);
         self.topics.insert(name, info.clone());
+        self.sync_replication();
         Ok(Created {
             topic: info,
             warnings,
@@ -379,6 +474,9 @@ impl Cluster {
             next_producer_id: parts.next_producer_id,
             scheduler: Scheduler::new(),
             events: Vec::new(),
+            network: Network::new(),
+            controller: ControllerState::default(),
+            request_counter: 0,
         };
         cluster.schedule_startup_jobs();
         cluster

@@ -31,6 +31,10 @@ pub enum ErrorCode {
     InvalidRecord,
     PolicyViolation,
     UnknownTopicId,
+    OutOfOrderSequenceNumber,
+    NetworkException,
+    FencedLeaderEpoch,
+    UnknownLeaderEpoch,
 }
 
 impl ErrorCode {
@@ -58,6 +62,10 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => 42,
             ErrorCode::PolicyViolation => 44,
             ErrorCode::UnknownTopicId => 100,
+            ErrorCode::OutOfOrderSequenceNumber => 45,
+            ErrorCode::NetworkException => 13,
+            ErrorCode::FencedLeaderEpoch => 74,
+            ErrorCode::UnknownLeaderEpoch => 75,
         }
     }
 
@@ -85,6 +93,10 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => "INVALID_REQUEST",
             ErrorCode::PolicyViolation => "POLICY_VIOLATION",
             ErrorCode::UnknownTopicId => "UNKNOWN_TOPIC_ID",
+            ErrorCode::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
+            ErrorCode::NetworkException => "NETWORK_EXCEPTION",
+            ErrorCode::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
+            ErrorCode::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
         }
     }
 
@@ -136,6 +148,16 @@ impl ErrorCode {
             }
             ErrorCode::PolicyViolation => "org.apache.kafka.common.errors.PolicyViolationException",
             ErrorCode::UnknownTopicId => "org.apache.kafka.common.errors.UnknownTopicIdException",
+            ErrorCode::OutOfOrderSequenceNumber => {
+                "org.apache.kafka.common.errors.OutOfOrderSequenceException"
+            }
+            ErrorCode::NetworkException => "org.apache.kafka.common.errors.NetworkException",
+            ErrorCode::FencedLeaderEpoch => {
+                "org.apache.kafka.common.errors.FencedLeaderEpochException"
+            }
+            ErrorCode::UnknownLeaderEpoch => {
+                "org.apache.kafka.common.errors.UnknownLeaderEpochException"
+            }
         }
     }
 
@@ -189,6 +211,18 @@ impl ErrorCode {
             }
             ErrorCode::PolicyViolation => "Request parameters do not satisfy the configured policy.",
             ErrorCode::UnknownTopicId => "This server does not host this topic ID.",
+            ErrorCode::OutOfOrderSequenceNumber => {
+                "The broker received an out of order sequence number."
+            }
+            ErrorCode::NetworkException => {
+                "The server disconnected before a response was received."
+            }
+            ErrorCode::FencedLeaderEpoch => {
+                "The leader epoch in the request is older than the epoch on the broker."
+            }
+            ErrorCode::UnknownLeaderEpoch => {
+                "The leader epoch in the request is newer than the epoch on the broker."
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 //! place them; [`crate::engine::Cluster::drain_events`] hands them out once.
 
 use super::log::retention::{DeletedSegment, DeletionReason, LogStartOffsetIncrementReason};
+use super::replication::BrokerState;
 
 /// Something that happened at `at_ms` on a broker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,5 +63,54 @@ pub enum EventKind {
         topic: String,
         partition: i32,
         recovery_point: i64,
+    },
+    /// A broker's process started, stopped cleanly or crashed; `messages_lost` were in flight
+    /// to or from it.
+    BrokerStateChanged {
+        broker: i32,
+        state: BrokerState,
+        messages_lost: usize,
+    },
+    /// The controller fenced a broker (its session timed out, or it shut down).
+    BrokerFenced { broker: i32, reason: &'static str },
+    /// The controller unfenced a (re)registered broker.
+    BrokerUnfenced { broker: i32 },
+    /// Another node became the active controller, or none could.
+    ControllerChanged { old: Option<i32>, new: Option<i32> },
+    /// A partition got a new leader (or lost it: `new_leader: None`) in a new leader epoch.
+    LeaderChanged {
+        topic: String,
+        partition: i32,
+        old_leader: Option<i32>,
+        new_leader: Option<i32>,
+        leader_epoch: i32,
+        /// Elected from outside the ISR: records only the old ISR had are lost.
+        unclean: bool,
+    },
+    /// A partition's ISR changed.
+    IsrChanged {
+        topic: String,
+        partition: i32,
+        old_isr: Vec<i32>,
+        new_isr: Vec<i32>,
+        reason: &'static str,
+    },
+    /// A leader's high watermark moved: records below it are committed and readable.
+    HighWatermarkAdvanced {
+        broker: i32,
+        topic: String,
+        partition: i32,
+        old_high_watermark: i64,
+        new_high_watermark: i64,
+    },
+    /// A replica's log lost its tail: a follower's truncation to its new leader's log, or a
+    /// crash losing what was never flushed. The records in between are gone from this replica.
+    ReplicaTruncated {
+        broker: i32,
+        topic: String,
+        partition: i32,
+        old_log_end_offset: i64,
+        new_log_end_offset: i64,
+        reason: &'static str,
     },
 }

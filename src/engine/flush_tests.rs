@@ -68,6 +68,8 @@ fn flush_messages_flushes_when_enough_offsets_are_unflushed() {
         queued(&cluster),
         [
             "t-0/partition.metadata",
+            // LeaderEpochFileCache.assign writes and flushes it on the first append.
+            "t-0/leader-epoch-checkpoint",
             "t-0/00000000000000000000.log",
             "t-0/00000000000000000000.index",
             "t-0/00000000000000000000.timeindex",

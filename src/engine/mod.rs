@@ -25,6 +25,7 @@ pub mod persist;
 pub mod placement;
 pub mod produce;
 pub mod record;
+pub mod replication;
 pub mod retention;
 pub mod rng;
 pub mod scheduler;

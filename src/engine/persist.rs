@@ -210,7 +210,9 @@ impl Cluster {
             configs.insert(topic.name.clone(), resolved);
         }
         let mut restore = Restore {
-            meta: &meta,
+            cluster_id: meta.cluster_id,
+            topics: &meta.topics,
+            now: meta.now_ms,
             configs: &configs,
             rng: Rng::from_state(meta.rng_state),
             warnings: Vec::new(),
@@ -250,7 +252,13 @@ impl Cluster {
 
 /// One broker's part of [`Cluster::checkpoint_log_dirs`] (`close`) and
 /// [`Cluster::write_checkpoints`].
-fn checkpoint_broker(broker: &mut Broker, cluster_id: &str, seed: u64, now: i64, close: bool) {
+pub(crate) fn checkpoint_broker(
+    broker: &mut Broker,
+    cluster_id: &str,
+    seed: u64,
+    now: i64,
+    close: bool,
+) {
     let keys: Vec<(String, i32)> = broker
         .logs()
         .map(|log| (log.topic().to_string(), log.partition()))
@@ -275,14 +283,7 @@ fn checkpoint_broker(broker: &mut Broker, cluster_id: &str, seed: u64, now: i64,
             log_starts.insert(key.clone(), log.log_start_offset());
         }
         high_watermarks.insert(key, log.high_watermark());
-        // Every batch is stamped with leader epoch 0 (replication, issue #5, brings elections).
-        let epochs = if log.log_end_offset() > 0 {
-            vec![(0, log.log_start_offset())]
-        } else {
-            Vec::new()
-        };
-        let path = format!("{}/{}", log.dir(), checkpoint::LEADER_EPOCH_CHECKPOINT);
-        replace_if_changed(store, &path, &checkpoint::encode_leader_epochs(&epochs));
+        log.write_leader_epoch_checkpoint(store);
     }
     let store = &mut broker.store;
     for (name, offsets) in [
@@ -309,7 +310,7 @@ fn replace_if_changed(store: &mut FileStore, path: &str, text: &str) {
 
 /// `meta.properties` as `kafka-storage.sh format` writes it, dated by the simulated clock; an
 /// existing file of this node and cluster is left as it is (Kafka writes it once).
-fn ensure_meta_properties(
+pub(crate) fn ensure_meta_properties(
     store: &mut FileStore,
     node_id: i32,
     cluster_id: &str,
@@ -343,17 +344,19 @@ fn directory_id(seed: u64, node_id: i32) -> Uuid {
 }
 
 /// The state shared while the brokers are restored one after the other.
-struct Restore<'a> {
-    meta: &'a Metadata,
-    configs: &'a BTreeMap<String, TopicConfigs>,
-    rng: Rng,
-    warnings: Vec<String>,
-    recovery: Vec<LogDirRecovery>,
+pub(crate) struct Restore<'a> {
+    pub(crate) cluster_id: Uuid,
+    pub(crate) topics: &'a BTreeMap<String, TopicInfo>,
+    pub(crate) now: i64,
+    pub(crate) configs: &'a BTreeMap<String, TopicConfigs>,
+    pub(crate) rng: Rng,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) recovery: Vec<LogDirRecovery>,
 }
 
 impl Restore<'_> {
     /// One broker: its identity checked, its checkpoints read, each hosted partition loaded.
-    fn broker(
+    pub(crate) fn broker(
         &mut self,
         node_id: i32,
         log_dir: String,
@@ -373,9 +376,9 @@ impl Restore<'_> {
             had_clean_shutdown,
             logs: Vec::new(),
         };
-        let now = self.meta.now_ms;
+        let now = self.now;
         let mut logs = BTreeMap::new();
-        for topic in self.meta.topics.values() {
+        for topic in self.topics.values() {
             let Some(config) = self.configs.get(&topic.name) else {
                 continue;
             };
@@ -405,6 +408,15 @@ impl Restore<'_> {
                     &mut jitter,
                     &mut self.warnings,
                 );
+                let epochs_path = log.leader_epoch_checkpoint_path();
+                if let Some(bytes) = store.contents(&epochs_path) {
+                    match checkpoint::parse_leader_epochs(&epochs_path, bytes) {
+                        Ok(entries) => log.set_loaded_leader_epochs(entries),
+                        Err(error) => self.warnings.push(format!(
+                            "WARNING: {log_dir}/{epochs_path} cannot be read ({error}); the leader epoch cache starts empty."
+                        )),
+                    }
+                }
                 // Partition.makeLeader: a leader alone in its ISR has every offset it holds
                 // replicated, so its high watermark is its log end offset (a checkpoint from
                 // before a crash may be behind).
@@ -450,7 +462,7 @@ impl Restore<'_> {
             return Ok(());
         };
         let meta = MetaProperties::parse(bytes).map_err(|e| fail(e.to_string()))?;
-        let cluster_id = self.meta.cluster_id.to_string();
+        let cluster_id = self.cluster_id.to_string();
         if meta.cluster_id != cluster_id {
             return Err(fail(format!(
                 "Invalid cluster.id in: {log_dir}. Expected {cluster_id}, but read {}",

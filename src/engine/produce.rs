@@ -2,12 +2,16 @@
 //!
 //! The leader validates the batch as `LogValidator` does (timestamps against
 //! `message.timestamp.before/after.max.ms`, `LogAppendTime` stamping), assigns offsets from its
-//! log end offset and its leader epoch, and appends. With one replica the high watermark follows
-//! the log end offset at once; replication (issue #5) moves it through follower fetches.
+//! log end offset and its leader epoch, and appends. The high watermark moves when every ISR
+//! member has the records (at once with one replica in the ISR; through follower fetches
+//! otherwise, `engine::replication`). With `acks=all` the leader first checks the ISR against
+//! `min.insync.replicas`, and the answer waits for the high watermark ([`Cluster::produce_outcome`],
+//! `DelayedProduce`).
 
 use super::cluster::Cluster;
 use super::config::TopicConfigs;
 use super::error::{ApiError, ErrorCode, RecordError};
+use super::log::producer_state::{BatchMetadata, SequenceCheck};
 use super::log::segment::BatchSummary;
 use super::log::AppendInfo;
 use super::record::{RecordBatch, TimestampType};
@@ -19,10 +23,31 @@ impl Cluster {
         &mut self,
         topic: &str,
         partition: i32,
-        mut batch: RecordBatch,
+        batch: RecordBatch,
     ) -> Result<AppendInfo, ApiError> {
+        self.produce(topic, partition, batch, RequiredAcks::Leader)
+            .map(|p| p.info)
+    }
+
+    /// A Produce of one batch (`ReplicaManager.appendRecords`, `Partition.appendRecordsToLeader`):
+    /// refused when the leader's process is down (the connection fails), or — with
+    /// `acks=all` — when the ISR is smaller than `min.insync.replicas`.
+    pub fn produce(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        mut batch: RecordBatch,
+        acks: RequiredAcks,
+    ) -> Result<Produced, ApiError> {
         let now = self.now().as_millis();
         let leader = self.leader_of(topic, partition)?;
+        if !self.broker(leader).is_some_and(|b| b.is_running()) {
+            return Err(ApiError::bare(ErrorCode::NetworkException));
+        }
+        let (isr, leader_epoch) = self
+            .partition_info(topic, partition)
+            .map(|p| (p.isr.clone(), p.leader_epoch))
+            .unwrap_or_default();
         // A new segment's share of `segment.jitter.ms` is drawn only when there is one, so the
         // generator's sequence does not depend on appends to topics without jitter.
         let jitter_bound = self
@@ -39,6 +64,17 @@ impl Cluster {
         // The log's configs are the topic's, resolved when they last changed: resolving them from
         // the config layers on every append would cost more than the append.
         let config = log.config();
+        let min_isr = usize::try_from(config.min_insync_replicas).unwrap_or(usize::MAX);
+        if acks == RequiredAcks::All && isr.len() < min_isr {
+            let isr: Vec<String> = isr.iter().map(i32::to_string).collect();
+            return Err(ApiError::new(
+                ErrorCode::NotEnoughReplicas,
+                format!(
+                    "The size of the current ISR Set({}) is insufficient to satisfy the min.isr requirement of {min_isr} for partition {topic}-{partition}",
+                    isr.join(", ")
+                ),
+            ));
+        }
         validate_timestamps(&batch, config, now, topic, partition)?;
         if config.cleanup_policy.compact {
             validate_keys(&batch, topic, partition)?;
@@ -49,15 +85,63 @@ impl Cluster {
         let jitter = jitter_draw.map_or(0, |draw| {
             super::cluster::jitter_from_draw(draw, jitter_bound)
         });
+        let producer_id = batch.producer_id();
+        match log
+            .producer_state()
+            .check(producer_id, batch.base_sequence(), batch.last_sequence())
+        {
+            SequenceCheck::Append => {}
+            SequenceCheck::Duplicate(written) => {
+                // A retry of a batch already written: its original offsets, nothing appended.
+                let info = AppendInfo {
+                    first_offset: written.first_offset,
+                    last_offset: written.last_offset,
+                    rolled: None,
+                };
+                return Ok(Produced {
+                    info,
+                    leader,
+                    leader_epoch,
+                });
+            }
+            SequenceCheck::OutOfOrder { expected } => {
+                return Err(ApiError::new(
+                    ErrorCode::OutOfOrderSequenceNumber,
+                    format!(
+                        "Out of order sequence number for producer {producer_id} at offset {} in partition {topic}-{partition}: {} (incoming seq. number), {} (current end sequence number)",
+                        log.log_end_offset(),
+                        batch.base_sequence(),
+                        expected.wrapping_sub(1)
+                    ),
+                ))
+            }
+        }
         batch.set_base_offset(log.log_end_offset());
-        batch.set_partition_leader_epoch(0);
+        batch.set_partition_leader_epoch(leader_epoch);
         let summary = summarize(&batch);
         let bytes = batch.encode();
         let info = log.append(store, &summary, &bytes, jitter, now)?;
-        let end = log.log_end_offset();
-        log.set_high_watermark(end);
+        log.producer_state_mut().record(
+            producer_id,
+            BatchMetadata {
+                first_sequence: batch.base_sequence(),
+                last_sequence: batch.last_sequence(),
+                first_offset: info.first_offset,
+                last_offset: info.last_offset,
+            },
+        );
+        // UnifiedLog.append assigns the epoch's start once the batch is valid.
+        if log.assign_leader_epoch(store, leader_epoch, summary.base_offset) {
+            let path = log.leader_epoch_checkpoint_path();
+            if let Some(broker) = self.broker_mut(leader) {
+                broker.request_flush(&path);
+            }
+        }
+        let key = (topic.to_string(), partition);
+        self.maybe_increment_high_watermark(leader, &key);
         let rolled_to = info.rolled.map(|r| r.new_base_offset);
         self.flush_after_append(leader, topic, partition, rolled_to);
+        self.wake_parked_fetches(leader, topic, partition);
         if let Some(rolled) = info.rolled {
             self.emit(super::event::EventKind::SegmentRolled {
                 broker: leader,
@@ -67,7 +151,39 @@ impl Cluster {
                 new_base_offset: rolled.new_base_offset,
             });
         }
-        Ok(info)
+        Ok(Produced {
+            info,
+            leader,
+            leader_epoch,
+        })
+    }
+
+    /// What became of an appended batch, as `DelayedProduce` decides it: `None` while the high
+    /// watermark has not passed it; `NOT_LEADER_OR_FOLLOWER` once the leader changed; with
+    /// `acks=all`, `NOT_ENOUGH_REPLICAS_AFTER_APPEND` when the ISR shrank below
+    /// `min.insync.replicas` on the way (`Partition.checkEnoughReplicasReachOffset`).
+    pub fn produce_outcome(
+        &self,
+        topic: &str,
+        partition: i32,
+        produced: &Produced,
+    ) -> Option<Result<(), ApiError>> {
+        let info = self.partition_info(topic, partition)?;
+        if info.leader != Some(produced.leader) || info.leader_epoch != produced.leader_epoch {
+            return Some(Err(ApiError::bare(ErrorCode::NotLeaderOrFollower)));
+        }
+        if !self.broker(produced.leader).is_some_and(|b| b.is_running()) {
+            return None;
+        }
+        let log = self.broker(produced.leader)?.log(topic, partition)?;
+        if log.high_watermark() <= produced.info.last_offset {
+            return None;
+        }
+        let min_isr = usize::try_from(log.config().min_insync_replicas).unwrap_or(usize::MAX);
+        if info.isr.len() < min_isr {
+            return Some(Err(ApiError::bare(ErrorCode::NotEnoughReplicasAfterAppend)));
+        }
+        Some(Ok(()))
     }
 
     /// The partition's leader, or Kafka's error for a missing topic or partition.
@@ -78,6 +194,32 @@ impl Cluster {
             .ok_or_else(|| ApiError::bare(ErrorCode::UnknownTopicOrPartition))?;
         info.leader
             .ok_or_else(|| ApiError::bare(ErrorCode::LeaderNotAvailable))
+    }
+}
+
+/// How many replicas must have a batch before the producer hears back (`acks`; 0 never asks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequiredAcks {
+    Leader,
+    All,
+}
+
+/// A batch the leader appended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Produced {
+    pub info: AppendInfo,
+    pub leader: i32,
+    pub leader_epoch: i32,
+}
+
+/// What the log keeps about a batch, from its header alone (a follower's append).
+pub fn summarize_header(header: &crate::engine::record::BatchHeader) -> BatchSummary {
+    BatchSummary {
+        base_offset: header.base_offset,
+        last_offset: header.last_offset(),
+        max_timestamp: header.max_timestamp,
+        size_in_bytes: i32::try_from(header.size_in_bytes()).unwrap_or(i32::MAX),
+        record_count: header.records_count,
     }
 }
 

@@ -23,6 +23,20 @@ pub enum Task {
     LogCleaner,
     /// The log manager's flush jobs (`engine::flush`).
     Flush(crate::engine::flush::FlushTask),
+    /// A follower's fetcher sends its next fetch to `leader` (`engine::replication::follower`).
+    ReplicaFetch { broker: i32, leader: i32 },
+    /// A follower's fetch got no answer within `replica.socket.timeout.ms`.
+    ReplicaFetchTimeout {
+        broker: i32,
+        leader: i32,
+        request_id: u64,
+    },
+    /// A fetch a leader held (`DelayedFetch`) reaches `replica.fetch.wait.max.ms`.
+    ParkedFetchExpiry { broker: i32, request_id: u64 },
+    /// `ReplicaManager`'s "isr-expiration" job, every `replica.lag.time.max.ms / 2`.
+    IsrExpiration { broker: i32 },
+    /// The controller's heartbeat round (`engine::replication::controller`).
+    ControllerTick,
 }
 
 /// Tasks ordered by due time, then by the order they were scheduled.

@@ -14,8 +14,10 @@ use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::partitioner::{
     choose_partition, BuiltInPartitioner, PartitionChoice, TopicPartitions,
 };
+use crate::engine::produce::{Produced, RequiredAcks};
 use crate::engine::record::{
-    record_size_in_bytes, BatchOptions, Header, RecordBatchBuilder, RECORD_BATCH_OVERHEAD,
+    record_size_in_bytes, BatchOptions, Header, RecordBatch, RecordBatchBuilder,
+    RECORD_BATCH_OVERHEAD,
 };
 use std::collections::BTreeMap;
 
@@ -37,6 +39,13 @@ pub struct ProducerConfig {
     pub enable_idempotence: bool,
     pub max_request_size: i32,
     pub partitioner_ignore_keys: bool,
+    /// `request.timeout.ms`: how long a Produce may wait for its answer.
+    pub request_timeout_ms: i64,
+    /// `delivery.timeout.ms`: how long a record may take in all, retries included.
+    pub delivery_timeout_ms: i64,
+    /// `retry.backoff.ms` and `retry.backoff.max.ms` (KIP-580's exponential backoff).
+    pub retry_backoff_ms: i64,
+    pub retry_backoff_max_ms: i64,
 }
 
 impl Default for ProducerConfig {
@@ -49,6 +58,10 @@ impl Default for ProducerConfig {
             enable_idempotence: true,
             max_request_size: 1024 * 1024,
             partitioner_ignore_keys: false,
+            request_timeout_ms: 30_000,
+            delivery_timeout_ms: 120_000,
+            retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1_000,
         }
     }
 }
@@ -97,6 +110,10 @@ impl ProducerConfig {
                     self.partitioner_ignore_keys = parse_bool(name, value)?
                 }
                 "client.id" => self.client_id = value.clone(),
+                "request.timeout.ms" => self.request_timeout_ms = number(name, value)?.max(0),
+                "delivery.timeout.ms" => self.delivery_timeout_ms = number(name, value)?.max(0),
+                "retry.backoff.ms" => self.retry_backoff_ms = number(name, value)?.max(0),
+                "retry.backoff.max.ms" => self.retry_backoff_max_ms = number(name, value)?.max(0),
                 _ => {}
             }
         }
@@ -159,6 +176,8 @@ pub struct Producer {
     sequences: BTreeMap<(String, i32), i32>,
     partitioners: BTreeMap<String, BuiltInPartitioner>,
     open: BTreeMap<(String, i32), OpenBatch>,
+    /// Batches handed to the sender, oldest first.
+    in_flight: Vec<SenderBatch>,
     results: Vec<Option<SendResult>>,
     /// Client log lines (metadata warnings), in order.
     pub log: Vec<String>,
@@ -179,6 +198,7 @@ impl Producer {
             sequences: BTreeMap::new(),
             partitioners: BTreeMap::new(),
             open: BTreeMap::new(),
+            in_flight: Vec::new(),
             results: Vec::new(),
             log: Vec::new(),
             metadata_requests: 0,
@@ -320,38 +340,185 @@ impl Producer {
         Ok(metadata.partition_count)
     }
 
-    /// Sends one partition's open batch and records each of its sends' results.
+    /// Moves one partition's open batch to the sender, which tries it at once.
     fn send_batch(&mut self, cluster: &mut Cluster, key: &(String, i32)) {
         let Some(open) = self.open.remove(key) else {
             return;
         };
-        let result = self.append(cluster, key, &open);
-        match result {
-            Err(error) if error.code == ErrorCode::MessageTooLarge && open.sends.len() > 1 => {
-                // Sender splits a too-large batch and retries (RecordAccumulator.splitAndReenqueue).
-                for (send, record) in open.sends.iter().zip(open.builder.build().into_records()) {
-                    let mut single = RecordBatchBuilder::with_base_offset(0);
-                    let _ =
-                        single.append(record.timestamp, record.key, record.value, record.headers);
-                    let single = OpenBatch {
-                        builder: single,
-                        sends: vec![*send],
-                    };
-                    let outcome = self.append(cluster, key, &single);
-                    self.record_results(key.1, &single, outcome);
+        let now = cluster.now().as_millis();
+        self.in_flight
+            .push(SenderBatch::new(key.clone(), open, now));
+        self.pump(cluster);
+    }
+
+    /// `Sender.runOnce` without waiting: tries every batch that is due, in order, and settles
+    /// the ones whose answer is known.
+    fn pump(&mut self, cluster: &mut Cluster) {
+        let now = cluster.now().as_millis();
+        let mut i = 0;
+        while i < self.in_flight.len() {
+            let outcome = if let Some((produced, deadline)) = self.in_flight[i].waiting {
+                let key = &self.in_flight[i].key;
+                match cluster.produce_outcome(&key.0, key.1, &produced) {
+                    Some(Ok(())) => Some(Ok(produced.info.first_offset)),
+                    Some(Err(error)) => Some(Err(error)),
+                    None if now >= deadline => {
+                        Some(Err(ApiError::bare(ErrorCode::RequestTimedOut)))
+                    }
+                    None => None,
+                }
+            } else if self.in_flight[i].next_try_ms <= now {
+                let before = self.in_flight.len();
+                let outcome = self.attempt(cluster, i);
+                if outcome.is_none() && self.in_flight.len() > before {
+                    continue; // split into single-record batches: try the first of them now
+                }
+                outcome
+            } else {
+                None
+            };
+            match outcome {
+                None => i += 1,
+                Some(Ok(base)) => {
+                    let batch = self.in_flight.remove(i);
+                    self.record_results(batch.key.1, &batch.open, Ok(base));
+                }
+                Some(Err(error)) => {
+                    if self.retry_or_fail(i, error, now) {
+                        i += 1;
+                    }
                 }
             }
-            outcome => self.record_results(key.1, &open, outcome),
         }
     }
 
-    fn append(
-        &mut self,
-        cluster: &mut Cluster,
-        key: &(String, i32),
-        open: &OpenBatch,
-    ) -> Result<i64, ApiError> {
-        let sequence = self.sequences.get(key).copied().unwrap_or(0);
+    /// Sends batch `i` once. `Some` when its result is known now.
+    fn attempt(&mut self, cluster: &mut Cluster, i: usize) -> Option<Result<i64, ApiError>> {
+        let batch = &mut self.in_flight[i];
+        batch.attempts += 1;
+        if batch.expiring {
+            let (topic, partition) = &batch.key;
+            let error = ApiError::new(
+                ErrorCode::RequestTimedOut,
+                format!(
+                    "Expiring {} record(s) for {topic}-{partition}:{} ms has passed since batch creation",
+                    batch.open.sends.len(),
+                    self.config.delivery_timeout_ms
+                ),
+            );
+            return Some(Err(error));
+        }
+        let key = batch.key.clone();
+        let count = i32::try_from(batch.open.sends.len()).unwrap_or(i32::MAX);
+        let sequence = *batch.sequence.get_or_insert_with(|| {
+            let next = self.sequences.get(&key).copied().unwrap_or(0);
+            self.sequences.insert(
+                key.clone(),
+                crate::engine::record::increment_sequence(next, count),
+            );
+            next
+        });
+        let record_batch = match self.build(&self.in_flight[i].open, sequence) {
+            Ok(batch) => batch,
+            Err(error) => return Some(Err(error)),
+        };
+        let required = match self.config.acks {
+            Acks::All => RequiredAcks::All,
+            Acks::One | Acks::Zero => RequiredAcks::Leader,
+        };
+        match cluster.produce(&key.0, key.1, record_batch, required) {
+            // acks=0: the producer never hears back, so it knows no offset.
+            Ok(_) | Err(_) if self.config.acks == Acks::Zero => Some(Ok(-1)),
+            Ok(produced) if self.config.acks == Acks::One => Some(Ok(produced.info.first_offset)),
+            Ok(produced) => match cluster.produce_outcome(&key.0, key.1, &produced) {
+                Some(Ok(())) => Some(Ok(produced.info.first_offset)),
+                Some(Err(error)) => Some(Err(error)),
+                None => {
+                    let deadline = cluster.now().as_millis() + self.config.request_timeout_ms;
+                    self.in_flight[i].waiting = Some((produced, deadline));
+                    None
+                }
+            },
+            Err(error) if error.code == ErrorCode::MessageTooLarge && count > 1 => {
+                // Sender splits a too-large batch and retries (RecordAccumulator.splitAndReenqueue).
+                let batch = self.in_flight.remove(i);
+                self.release_sequence(&batch);
+                let now = cluster.now().as_millis();
+                let singles = batch
+                    .open
+                    .sends
+                    .iter()
+                    .zip(batch.open.builder.build().into_records())
+                    .map(|(send, record)| {
+                        let mut single = RecordBatchBuilder::with_base_offset(0);
+                        let _ = single.append(
+                            record.timestamp,
+                            record.key,
+                            record.value,
+                            record.headers,
+                        );
+                        let open = OpenBatch {
+                            builder: single,
+                            sends: vec![*send],
+                        };
+                        SenderBatch::new(key.clone(), open, now)
+                    });
+                let tail = self.in_flight.split_off(i);
+                self.in_flight.extend(singles);
+                self.in_flight.extend(tail);
+                None
+            }
+            Err(error) => Some(Err(error)),
+        }
+    }
+
+    /// A failed try of batch `i`: retried after the backoff when the error is retriable and
+    /// time is left (`Sender.canRetry`), else failed for good. True when it stays.
+    fn retry_or_fail(&mut self, i: usize, error: ApiError, now: i64) -> bool {
+        let batch = &mut self.in_flight[i];
+        batch.waiting = None;
+        if is_retriable(error.code) && !batch.expiring {
+            // KIP-580: retry.backoff.ms doubling up to retry.backoff.max.ms (without the jitter).
+            let exponent = batch.attempts.saturating_sub(1).min(20);
+            let backoff = self
+                .config
+                .retry_backoff_ms
+                .saturating_mul(1_i64 << exponent)
+                .min(
+                    self.config
+                        .retry_backoff_max_ms
+                        .max(self.config.retry_backoff_ms),
+                );
+            let expires = batch.created_ms + self.config.delivery_timeout_ms;
+            batch.next_try_ms = now + backoff;
+            if batch.next_try_ms >= expires {
+                // RecordAccumulator.expiredBatches: it expires waiting for its retry.
+                batch.next_try_ms = expires.max(now);
+                batch.expiring = true;
+            }
+            return true;
+        }
+        let batch = self.in_flight.remove(i);
+        self.release_sequence(&batch);
+        self.record_results(batch.key.1, &batch.open, Err(error));
+        false
+    }
+
+    /// A batch that failed for good gives its sequence numbers back when no later batch took
+    /// any (the broker never saw them, so the next batch must start there).
+    fn release_sequence(&mut self, batch: &SenderBatch) {
+        let Some(sequence) = batch.sequence else {
+            return;
+        };
+        let count = i32::try_from(batch.open.sends.len()).unwrap_or(i32::MAX);
+        let next = crate::engine::record::increment_sequence(sequence, count);
+        if self.sequences.get(&batch.key) == Some(&next) {
+            self.sequences.insert(batch.key.clone(), sequence);
+        }
+    }
+
+    /// The batch as it goes on the wire, with the producer id and sequence when idempotent.
+    fn build(&self, open: &OpenBatch, sequence: i32) -> Result<RecordBatch, ApiError> {
         let options = if self.config.enable_idempotence {
             BatchOptions {
                 producer_id: self.producer_id,
@@ -369,18 +536,17 @@ impl Producer {
                 .append(record.timestamp, record.key, record.value, record.headers)
                 .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
         }
-        let info = cluster.append_batch(&key.0, key.1, builder.build())?;
-        let count = i32::try_from(open.sends.len()).unwrap_or(i32::MAX);
-        self.sequences.insert(
-            key.clone(),
-            crate::engine::record::increment_sequence(sequence, count),
-        );
-        Ok(info.first_offset)
+        Ok(builder.build())
     }
 
     fn record_results(&mut self, partition: i32, open: &OpenBatch, outcome: Result<i64, ApiError>) {
         for (position, (send, timestamp)) in open.sends.iter().enumerate() {
             let result = match &outcome {
+                Ok(-1) => Ok(RecordMetadata {
+                    partition,
+                    offset: -1,
+                    timestamp: *timestamp,
+                }),
                 Ok(base) => Ok(RecordMetadata {
                     partition,
                     offset: base + i64::try_from(position).unwrap_or(0),
@@ -394,17 +560,101 @@ impl Producer {
         }
     }
 
-    /// `KafkaProducer.close`: sends every open batch and returns each send's result, in order.
-    pub fn close(mut self, cluster: &mut Cluster) -> Vec<SendResult> {
+    /// `KafkaProducer.flush`: sends every open batch and runs the cluster in simulated time
+    /// until each has its answer — acknowledged, or failed after its retries.
+    pub fn flush(&mut self, cluster: &mut Cluster) {
         let keys: Vec<(String, i32)> = self.open.keys().cloned().collect();
         for key in keys {
             self.send_batch(cluster, &key);
         }
+        // A bound on steps, so a cluster that never settles cannot hang a script.
+        let mut budget: u64 = 50_000_000;
+        while !self.in_flight.is_empty() && budget > 0 {
+            let wake = self
+                .in_flight
+                .iter()
+                .map(|b| b.waiting.map_or(b.next_try_ms, |(_, deadline)| deadline))
+                .min()
+                .unwrap_or(0)
+                .max(cluster.now().as_millis());
+            loop {
+                budget = budget.saturating_sub(1);
+                if budget == 0 || !cluster.step(wake) {
+                    let now = cluster.now().as_millis();
+                    cluster.advance_time(wake - now);
+                    break;
+                }
+                if self.any_answered(cluster) {
+                    break;
+                }
+            }
+            self.pump(cluster);
+        }
+    }
+
+    fn any_answered(&self, cluster: &Cluster) -> bool {
+        self.in_flight.iter().any(|b| {
+            b.waiting.is_some_and(|(produced, _)| {
+                cluster
+                    .produce_outcome(&b.key.0, b.key.1, &produced)
+                    .is_some()
+            })
+        })
+    }
+
+    /// `KafkaProducer.close`: flushes and returns each send's result, in order.
+    pub fn close(mut self, cluster: &mut Cluster) -> Vec<SendResult> {
+        self.flush(cluster);
         self.results
             .into_iter()
             .map(|r| r.unwrap_or_else(|| Err(ApiError::bare(ErrorCode::RequestTimedOut))))
             .collect()
     }
+}
+
+/// A batch the sender holds: tried, waiting for its answer, or waiting to be retried.
+struct SenderBatch {
+    key: (String, i32),
+    open: OpenBatch,
+    /// Its first sequence number, taken at its first try (idempotent producers).
+    sequence: Option<i32>,
+    created_ms: i64,
+    attempts: u32,
+    next_try_ms: i64,
+    /// Appended and waiting for `acks=all`, until the deadline (`request.timeout.ms`).
+    waiting: Option<(Produced, i64)>,
+    /// `delivery.timeout.ms` runs out at `next_try_ms`.
+    expiring: bool,
+}
+
+impl SenderBatch {
+    fn new(key: (String, i32), open: OpenBatch, now: i64) -> Self {
+        SenderBatch {
+            key,
+            open,
+            sequence: None,
+            created_ms: now,
+            attempts: 0,
+            next_try_ms: now,
+            waiting: None,
+            expiring: false,
+        }
+    }
+}
+
+/// The errors the Java client retries (`RetriableException` subclasses a Produce can get).
+fn is_retriable(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::NotLeaderOrFollower
+            | ErrorCode::LeaderNotAvailable
+            | ErrorCode::NotEnoughReplicas
+            | ErrorCode::NotEnoughReplicasAfterAppend
+            | ErrorCode::RequestTimedOut
+            | ErrorCode::NetworkException
+            | ErrorCode::FencedLeaderEpoch
+            | ErrorCode::UnknownLeaderEpoch
+    )
 }
 
 /// The exception one record of a failed batch gets (`Sender.failBatch`): with per-record errors,

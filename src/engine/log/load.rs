@@ -17,7 +17,7 @@
 
 use super::index::{OffsetIndex, TimeIndex};
 use super::recovery::{self, RecoveryReport};
-use super::segment::Segment;
+use super::segment::{file_name, Segment};
 use super::{partition_dir, LogConfig, PartitionLog};
 use crate::engine::record::BatchHeader;
 use crate::storage::FileStore;
@@ -455,3 +455,30 @@ use load_segment::Loader;
 #[cfg(test)]
 #[path = "load_tests.rs"]
 mod tests;
+
+/// A segment re-read from its `.log` after the file was cut short at a batch boundary (a
+/// follower's truncation, `LogSegment.truncateTo`): indexes rebuilt and rewritten to match.
+pub(super) fn reopen_truncated_segment(
+    store: &mut FileStore,
+    dir: &str,
+    base_offset: i64,
+    config: &LogConfig,
+    roll_jitter_ms: i64,
+    now: i64,
+) -> Segment {
+    let log_path = format!("{dir}/{}", file_name(base_offset, ".log"));
+    let bytes = store.contents(&log_path).unwrap_or_default();
+    let scan = scan_batches(bytes, base_offset, base_offset, false);
+    let (offset_index, time_index) = rebuild_indexes(
+        base_offset,
+        config.segment_index_bytes,
+        config.index_interval_bytes,
+        &scan.batches,
+    );
+    let index_path = format!("{dir}/{}", file_name(base_offset, ".index"));
+    let time_index_path = format!("{dir}/{}", file_name(base_offset, ".timeindex"));
+    store.replace(&index_path, &offset_index.to_bytes());
+    store.replace(&time_index_path, &time_index.to_bytes());
+    let parts = segment_parts(base_offset, &scan, offset_index, time_index);
+    Segment::from_parts(dir, parts, roll_jitter_ms, now)
+}

@@ -6,7 +6,9 @@
 //! and high watermark bound what exists and what consumers may read. Reads go through the
 //! segment's sparse offset index and then scan batch headers, as `LogSegment.read` does.
 
+use super::epoch_cache::LeaderEpochCache;
 use super::index::TimestampOffset;
+use super::producer_state::ProducerState;
 use super::segment::{BatchSummary, RollParams, RollReason, Segment};
 use super::LogConfig;
 use crate::engine::error::{ApiError, ErrorCode};
@@ -50,6 +52,10 @@ pub struct PartitionLog {
     pub(super) recovery_point: i64,
     /// When the log was last flushed (`LocalLog.lastFlushedTime`), for `flush.ms`.
     pub(super) last_flush_ms: i64,
+    /// Which leader epoch began where (`leader-epoch-checkpoint`).
+    pub(super) leader_epochs: LeaderEpochCache,
+    /// Idempotent producers' last batches (`ProducerStateManager`).
+    pub(super) producer_state: ProducerState,
 }
 
 /// `topic-partition`, the directory name Kafka gives a partition's log.
@@ -86,6 +92,8 @@ impl PartitionLog {
             high_watermark: 0,
             recovery_point: 0,
             last_flush_ms: now,
+            leader_epochs: LeaderEpochCache::default(),
+            producer_state: ProducerState::default(),
         }
     }
 
@@ -165,6 +173,63 @@ impl PartitionLog {
 
     pub fn active_segment(&self) -> &Segment {
         &self.active
+    }
+
+    /// The leader epoch cache (`UnifiedLog.leaderEpochCache`).
+    pub fn leader_epochs(&self) -> &LeaderEpochCache {
+        &self.leader_epochs
+    }
+
+    /// What the log remembers of idempotent producers.
+    pub fn producer_state(&self) -> &ProducerState {
+        &self.producer_state
+    }
+
+    pub fn producer_state_mut(&mut self) -> &mut ProducerState {
+        &mut self.producer_state
+    }
+
+    /// The path of this log's `leader-epoch-checkpoint`.
+    pub fn leader_epoch_checkpoint_path(&self) -> String {
+        format!(
+            "{}/{}",
+            self.dir(),
+            super::checkpoint::LEADER_EPOCH_CHECKPOINT
+        )
+    }
+
+    /// Records that `epoch` began at `start_offset` (`LeaderEpochFileCache.assign`) and, when that
+    /// changed the cache, rewrites `leader-epoch-checkpoint`. Returns whether it did.
+    pub fn assign_leader_epoch(
+        &mut self,
+        store: &mut FileStore,
+        epoch: i32,
+        start_offset: i64,
+    ) -> bool {
+        if !self.leader_epochs.assign(epoch, start_offset) {
+            return false;
+        }
+        self.write_leader_epoch_checkpoint(store);
+        true
+    }
+
+    /// Writes the cache to `leader-epoch-checkpoint` (`LeaderEpochCheckpointFile.write`).
+    pub fn write_leader_epoch_checkpoint(&self, store: &mut FileStore) {
+        let text = super::checkpoint::encode_leader_epochs(self.leader_epochs.entries());
+        let path = self.leader_epoch_checkpoint_path();
+        if store.contents(&path) != Some(text.as_bytes()) {
+            store.replace(&path, text.as_bytes());
+        }
+    }
+
+    /// Replaces the cache with what a loaded `leader-epoch-checkpoint` said, keeping only epochs
+    /// that start inside the log (`LogLoader`: `truncateFromEnd(logEndOffset)`, then
+    /// `truncateFromStart(logStartOffset)`).
+    pub(crate) fn set_loaded_leader_epochs(&mut self, entries: Vec<(i32, i64)>) {
+        self.leader_epochs = LeaderEpochCache::from_entries(entries);
+        let (start, end) = (self.log_start_offset, self.log_end_offset());
+        self.leader_epochs.truncate_from_end(end);
+        self.leader_epochs.truncate_from_start(start);
     }
 
     /// Bytes in all segments' `.log` files.
@@ -434,6 +499,8 @@ impl PartitionLog {
             high_watermark: 0,
             recovery_point: 0,
             last_flush_ms: 0,
+            leader_epochs: LeaderEpochCache::default(),
+            producer_state: ProducerState::default(),
         };
         // max then min, not clamp: clamp panics on bounds out of order.
         log.log_start_offset = log_start_offset

@@ -205,6 +205,7 @@ impl PartitionLog {
         // maybeIncrementLogStartOffset cannot fail here: the segments were below the high watermark.
         let log_start_offset = (next_base_offset > old_start).then(|| {
             self.log_start_offset = next_base_offset;
+            self.leader_epochs.truncate_from_start(next_base_offset);
             (old_start, next_base_offset)
         });
         let mut deleted_files = Vec::new();
@@ -266,6 +267,7 @@ impl PartitionLog {
         }
         if new_log_start_offset > self.log_start_offset {
             self.log_start_offset = new_log_start_offset;
+            self.leader_epochs.truncate_from_start(new_log_start_offset);
             return Ok(true);
         }
         Ok(false)
@@ -284,7 +286,7 @@ fn largest_timestamp(segment: &Segment, now: i64) -> i64 {
 
 /// `LogSegment.changeFileSuffixes("", ".deleted")`: the `.log`, `.index` and `.timeindex` files
 /// that exist get the suffix. Returns the new names.
-fn change_file_suffixes(store: &mut FileStore, segment: &Segment) -> Vec<String> {
+pub(super) fn change_file_suffixes(store: &mut FileStore, segment: &Segment) -> Vec<String> {
     [
         segment.log_path(),
         segment.index_path(),

@@ -2,13 +2,13 @@
 //!
 //! ```text
 //! # comments and blank lines are skipped
-//! version=1
+//! version=2
 //! ClusterState clusterId=… brokers=1 seed=0 startTimeMs=1735689600000 nowMs=… rngState=h,h,h,h
 //! ProducerIdsRecord nextProducerId=0
 //! BrokerConfig layer=static|dynamic-default|dynamic-broker name=log.segment.bytes value=1048576
 //! ConfigRecord resourceType=BROKER resourceName=1 name=log.cleaner.threads value=2
 //! TopicRecord name=orders topicId=Gl-EnUkzRuCqpZTxJi0tLA
-//! PartitionRecord topicId=Gl-EnUkzRuCqpZTxJi0tLA partitionId=0 replicas=1 isr=1 leader=1
+//! PartitionRecord topicId=Gl-EnUkzRuCqpZTxJi0tLA partitionId=0 replicas=1 isr=1 leader=1 leaderEpoch=0 partitionEpoch=0
 //! ConfigRecord resourceType=TOPIC resourceName=orders name=retention.ms value=1000
 //! ```
 //!
@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// The version this build writes and the newest it reads.
-pub const METADATA_VERSION: u32 = 1;
+pub const METADATA_VERSION: u32 = 2;
 
 /// Everything the metadata file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,12 +158,14 @@ fn write_topic(text: &mut String, topic: &TopicInfo) {
     for p in &topic.partitions {
         let _ = writeln!(
             text,
-            "PartitionRecord topicId={} partitionId={} replicas={} isr={} leader={}",
+            "PartitionRecord topicId={} partitionId={} replicas={} isr={} leader={} leaderEpoch={} partitionEpoch={}",
             topic.id,
             p.partition,
             list(&p.replicas),
             list(&p.isr),
-            p.leader.unwrap_or(-1)
+            p.leader.unwrap_or(-1),
+            p.leader_epoch,
+            p.partition_epoch
         );
     }
     for (key, value) in &topic.configs {
@@ -253,6 +255,13 @@ impl<'a> Fields<'a> {
         let text = self.text(key)?;
         text.parse()
             .map_err(|_| format!("{} {key}: '{text}' is not a number", self.record))
+    }
+
+    fn optional_number<T: std::str::FromStr>(&mut self, key: &str) -> Result<Option<T>, String> {
+        if !self.fields.contains_key(key) {
+            return Ok(None);
+        }
+        self.number(key).map(Some)
     }
 
     fn uuid(&mut self, key: &str) -> Result<Uuid, String> {
@@ -379,6 +388,9 @@ impl Reader {
         let replicas = fields.ids("replicas")?;
         let isr = fields.ids("isr")?;
         let leader: i32 = fields.number("leader")?;
+        // Files from before replication (metadata version 1) have no epochs: 0.
+        let leader_epoch: i32 = fields.optional_number("leaderEpoch")?.unwrap_or(0);
+        let partition_epoch: i32 = fields.optional_number("partitionEpoch")?.unwrap_or(0);
         let topic = self.topic_of("PartitionRecord", &id)?;
         if usize::try_from(partition).ok() != Some(topic.partitions.len()) {
             return Err(format!(
@@ -405,6 +417,8 @@ impl Reader {
             leader: (leader != -1).then_some(leader),
             replicas,
             isr,
+            leader_epoch,
+            partition_epoch,
         });
         Ok(())
     }
@@ -498,6 +512,8 @@ mod tests {
                 leader: None,
                 replicas: vec![1],
                 isr: vec![],
+                leader_epoch: 3,
+                partition_epoch: 5,
             }],
             configs,
         };
@@ -531,7 +547,7 @@ mod tests {
         assert!(text.contains(
             "ConfigRecord resourceType=BROKER resourceName=1 name=log.cleaner.threads value=2\n"
         ));
-        assert!(text.contains("PartitionRecord topicId=QAAAAAAAAAGAAAAAAAAAAg partitionId=0 replicas=1 isr= leader=-1\n"));
+        assert!(text.contains("PartitionRecord topicId=QAAAAAAAAAGAAAAAAAAAAg partitionId=0 replicas=1 isr= leader=-1 leaderEpoch=3 partitionEpoch=5\n"));
         assert_eq!(Metadata::parse(&text), Ok(metadata));
         assert_eq!(Metadata::parse(&text.replace('\n', "\r\n")), Ok(sample()));
     }
@@ -539,12 +555,12 @@ mod tests {
     #[test]
     fn versions_and_corruption_are_errors_not_panics() {
         let text = sample().to_text();
-        let newer = text.replace("version=1", "version=2\nSomethingNew x=y");
+        let newer = text.replace("version=2", "version=3\nSomethingNew x=y");
         assert_eq!(
             Metadata::parse(&newer),
             Err(PersistError::NewerVersion {
-                found: 2,
-                supported: 1
+                found: 3,
+                supported: 2
             })
         );
         assert_eq!(Metadata::parse(""), Err(PersistError::MissingVersion));

@@ -1,0 +1,416 @@
+//! The controller's decisions about brokers and partitions (KRaft's `ReplicationControlManager`,
+//! `PartitionChangeBuilder`, `BrokerHeartbeatManager`), as one deterministic component until
+//! issue #6 makes it a Raft quorum:
+//!
+//! - **Liveness**: a running broker that can reach the active controller heartbeats every
+//!   `broker.heartbeat.interval.ms`; one silent for `broker.session.timeout.ms` is fenced. A
+//!   (re)started broker registers and is unfenced.
+//! - **The active controller** is the lowest-id running voter (nodes `1..=voters`) that reaches
+//!   a majority of the voters; with none, nothing is decided (no fencing, no ISR change).
+//! - **Leader election** when a leader is fenced or shuts down: the first replica, in replica
+//!   order, that is in the ISR and unfenced; with `unclean.leader.election.enable`, else the first
+//!   unfenced replica (an unclean election: the ISR becomes that replica alone). A leader change
+//!   bumps the leader epoch; any change bumps the partition epoch.
+//! - **The ISR** never becomes empty: the last member stays when it is fenced, and the partition
+//!   has no leader (`Leader: none`) until it returns.
+
+use crate::engine::cluster::{Cluster, PartitionInfo};
+use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::event::EventKind;
+use crate::engine::replication::BrokerState;
+use crate::engine::scheduler::Task;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the controller keeps about brokers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ControllerState {
+    pub fenced: BTreeSet<i32>,
+    pub last_heartbeat_ms: BTreeMap<i32, i64>,
+    pub active: Option<i32>,
+}
+
+/// Why a partition's leader or ISR changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ElectionKind {
+    Clean,
+    Unclean,
+}
+
+impl Cluster {
+    /// The number of controller voters: the largest odd number ≤ min(3, brokers).
+    pub fn voter_count(&self) -> i32 {
+        let n = self.options().brokers.clamp(1, 3);
+        if n % 2 == 0 {
+            n - 1
+        } else {
+            n
+        }
+    }
+
+    /// Whether `a` and `b` are running and can talk.
+    pub fn reachable(&self, a: i32, b: i32) -> bool {
+        let running = |id| self.broker(id).is_some_and(|b| b.is_running());
+        running(a) && running(b) && (a == b || !self.network().is_partitioned(a, b))
+    }
+
+    /// The active controller now, if a voter can reach a majority.
+    pub fn active_controller(&self) -> Option<i32> {
+        self.controller().active
+    }
+
+    fn choose_controller(&self) -> Option<i32> {
+        let voters = self.voter_count();
+        let majority = voters / 2 + 1;
+        let can_lead =
+            |v: i32| (1..=voters).filter(|&o| self.reachable(v, o)).count() as i32 >= majority;
+        if let Some(current) = self.controller().active {
+            if can_lead(current) {
+                return Some(current);
+            }
+        }
+        (1..=voters).find(|&v| can_lead(v))
+    }
+
+    /// Whether the controller counts `broker` as alive (registered and not fenced).
+    pub fn is_unfenced(&self, broker: i32) -> bool {
+        !self.controller().fenced.contains(&broker)
+    }
+
+    /// The controller's periodic work: heartbeats in, sessions expired, restarted brokers in.
+    pub(crate) fn run_controller_tick(&mut self) {
+        let settings = self.replication_settings();
+        self.schedule_in(settings.broker_heartbeat_interval_ms, Task::ControllerTick);
+        self.update_active_controller();
+        let Some(active) = self.controller().active else {
+            return;
+        };
+        let now = self.now().as_millis();
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            if self.reachable(id, active) {
+                self.controller_mut().last_heartbeat_ms.insert(id, now);
+                if !self.is_unfenced(id)
+                    && self
+                        .broker(id)
+                        .is_some_and(|b| b.state == BrokerState::Running)
+                {
+                    self.unfence(id);
+                }
+            } else if self.is_unfenced(id) {
+                let last = self
+                    .controller()
+                    .last_heartbeat_ms
+                    .get(&id)
+                    .copied()
+                    .unwrap_or(now);
+                if now - last > settings.broker_session_timeout_ms {
+                    self.fence(id, "session timed out");
+                }
+            }
+        }
+    }
+
+    fn update_active_controller(&mut self) {
+        let chosen = self.choose_controller();
+        if chosen != self.controller().active {
+            let old = self.controller().active;
+            self.controller_mut().active = chosen;
+            self.emit(EventKind::ControllerChanged { old, new: chosen });
+        }
+    }
+
+    /// `BrokerHeartbeatManager.fence` and `ReplicationControlManager.handleBrokerFenced`: the
+    /// broker leaves every ISR (but never empties one) and loses every leadership.
+    pub(crate) fn fence(&mut self, broker: i32, reason: &'static str) {
+        self.controller_mut().fenced.insert(broker);
+        self.emit(EventKind::BrokerFenced { broker, reason });
+        self.remove_from_partitions(broker);
+    }
+
+    fn unfence(&mut self, broker: i32) {
+        self.controller_mut().fenced.remove(&broker);
+        let now = self.now().as_millis();
+        self.controller_mut().last_heartbeat_ms.insert(broker, now);
+        self.emit(EventKind::BrokerUnfenced { broker });
+        self.elect_leaderless();
+        self.sync_replication();
+    }
+
+    /// Every partition of `broker`: leadership moved away, membership of the ISR ended.
+    fn remove_from_partitions(&mut self, broker: i32) {
+        for (topic, info) in self.partitions_of(broker) {
+            let isr: Vec<i32> = if info.isr == [broker] {
+                info.isr.clone()
+            } else {
+                info.isr.iter().copied().filter(|&m| m != broker).collect()
+            };
+            let election = if info.leader == Some(broker) || info.leader.is_none() {
+                self.elect(&topic, &info, &isr, Some(broker))
+            } else {
+                None
+            };
+            let (leader, isr, kind) = match election {
+                Some((leader, ElectionKind::Unclean)) => {
+                    (Some(leader), vec![leader], ElectionKind::Unclean)
+                }
+                Some((leader, kind)) => (Some(leader), isr, kind),
+                None if info.leader == Some(broker) => (None, isr, ElectionKind::Clean),
+                None => (info.leader, isr, ElectionKind::Clean),
+            };
+            self.change_partition(&topic, info.partition, leader, isr, kind, "broker fenced");
+        }
+        self.sync_replication();
+    }
+
+    /// Elects a leader for every partition without one, when a replica can lead.
+    pub(crate) fn elect_leaderless(&mut self) {
+        let leaderless: Vec<(String, PartitionInfo)> = self
+            .topics()
+            .flat_map(|t| {
+                t.partitions
+                    .iter()
+                    .filter(|p| p.leader.is_none())
+                    .map(|p| (t.name.clone(), p.clone()))
+            })
+            .collect();
+        for (topic, info) in leaderless {
+            match self.elect(&topic, &info, &info.isr, None) {
+                Some((leader, ElectionKind::Unclean)) => {
+                    self.change_partition(
+                        &topic,
+                        info.partition,
+                        Some(leader),
+                        vec![leader],
+                        ElectionKind::Unclean,
+                        "unclean election",
+                    );
+                }
+                Some((leader, kind)) => {
+                    self.change_partition(
+                        &topic,
+                        info.partition,
+                        Some(leader),
+                        info.isr.clone(),
+                        kind,
+                        "election",
+                    );
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// `PartitionChangeBuilder.electLeader`: the first ISR member in replica order that is
+    /// unfenced; else, when the topic allows it, the first unfenced replica (unclean).
+    fn elect(
+        &self,
+        topic: &str,
+        info: &PartitionInfo,
+        isr: &[i32],
+        excluded: Option<i32>,
+    ) -> Option<(i32, ElectionKind)> {
+        let candidate = |r: &&i32| {
+            Some(**r) != excluded
+                && self.is_unfenced(**r)
+                && self
+                    .broker(**r)
+                    .is_some_and(|b| b.state != BrokerState::Stopped)
+        };
+        if let Some(&leader) = info
+            .replicas
+            .iter()
+            .filter(|r| isr.contains(r))
+            .find(candidate)
+        {
+            return Some((leader, ElectionKind::Clean));
+        }
+        let unclean = self
+            .topic_configs(topic)
+            .is_some_and(|c| c.unclean_leader_election_enable);
+        if unclean {
+            if let Some(&leader) = info.replicas.iter().find(candidate) {
+                return Some((leader, ElectionKind::Unclean));
+            }
+        }
+        None
+    }
+
+    /// A leader's AlterPartition: accepted when the controller is reachable and the leader
+    /// still leads. Returns whether the ISR changed.
+    pub(crate) fn alter_partition(
+        &mut self,
+        leader: i32,
+        topic: &str,
+        partition: i32,
+        isr: Vec<i32>,
+        reason: &'static str,
+    ) -> bool {
+        let Some(active) = self.controller().active else {
+            return false;
+        };
+        if !self.reachable(leader, active) {
+            return false;
+        }
+        let Some(info) = self.partition_info(topic, partition) else {
+            return false;
+        };
+        if info.leader != Some(leader) || info.isr == isr || isr.is_empty() {
+            return false;
+        }
+        let mut isr = isr;
+        // The ISR is kept in replica order, as the controller's PartitionRegistration keeps it.
+        let replicas = info.replicas.clone();
+        isr.sort_by_key(|m| replicas.iter().position(|r| r == m));
+        self.change_partition(
+            topic,
+            partition,
+            Some(leader),
+            isr,
+            ElectionKind::Clean,
+            reason,
+        );
+        true
+    }
+
+    /// Applies a change of leader and ISR to the table, with its events.
+    fn change_partition(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        leader: Option<i32>,
+        isr: Vec<i32>,
+        kind: ElectionKind,
+        reason: &'static str,
+    ) {
+        let Some(info) = self
+            .topics_mut()
+            .get_mut(topic)
+            .and_then(|t| t.partitions.iter_mut().find(|p| p.partition == partition))
+        else {
+            return;
+        };
+        if info.leader == leader && info.isr == isr {
+            return;
+        }
+        let leader_changed = info.leader != leader;
+        let old_isr = std::mem::replace(&mut info.isr, isr.clone());
+        let old_leader = info.leader;
+        info.leader = leader;
+        if leader_changed {
+            info.leader_epoch += 1;
+        }
+        info.partition_epoch += 1;
+        let leader_epoch = info.leader_epoch;
+        if leader_changed {
+            self.emit(EventKind::LeaderChanged {
+                topic: topic.to_string(),
+                partition,
+                old_leader,
+                new_leader: leader,
+                leader_epoch,
+                unclean: kind == ElectionKind::Unclean,
+            });
+        }
+        if old_isr != isr {
+            self.emit(EventKind::IsrChanged {
+                topic: topic.to_string(),
+                partition,
+                old_isr,
+                new_isr: isr,
+                reason,
+            });
+        }
+    }
+
+    fn partitions_of(&self, broker: i32) -> Vec<(String, PartitionInfo)> {
+        self.topics()
+            .flat_map(|t| {
+                t.partitions
+                    .iter()
+                    .filter(|p| p.replicas.contains(&broker))
+                    .map(|p| (t.name.clone(), p.clone()))
+            })
+            .collect()
+    }
+
+    /// `broker stop`: a controlled shutdown (`BrokerLifecycleManager`, KIP-631): the
+    /// controller moves every leadership away and takes the broker out of every ISR, then the
+    /// broker flushes everything and writes its clean-shutdown file.
+    pub fn stop_broker(&mut self, broker: i32) -> Result<(), ApiError> {
+        self.require_running(broker)?;
+        self.fence(broker, "controlled shutdown");
+        self.shut_down_broker(broker, BrokerState::Stopped);
+        self.update_active_controller();
+        Ok(())
+    }
+
+    /// `broker kill`: the process dies (and, as with a power loss, what it never flushed is
+    /// gone). The controller notices only when its session times out.
+    pub fn kill_broker(&mut self, broker: i32) -> Result<(), ApiError> {
+        self.require_running(broker)?;
+        self.shut_down_broker(broker, BrokerState::Crashed);
+        self.update_active_controller();
+        Ok(())
+    }
+
+    /// `broker start`: the broker loads its logs (recovering them after a crash), registers,
+    /// and is unfenced; partitions waiting for it get their leader back.
+    pub fn start_broker(&mut self, broker: i32) -> Result<super::runtime::BrokerStart, ApiError> {
+        let state = self
+            .broker(broker)
+            .map(|b| b.state)
+            .ok_or_else(|| unknown_broker(broker))?;
+        if state == BrokerState::Running {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("Broker {broker} is already running."),
+            ));
+        }
+        let start = self.reload_broker(broker);
+        self.update_active_controller();
+        if self.controller().active.is_some() {
+            self.unfence(broker);
+        }
+        // Elections may wait for a controller that came back with this broker.
+        self.run_controller_membership();
+        Ok(start)
+    }
+
+    /// Heartbeats of every reachable broker, at once (after a start or a heal).
+    pub(crate) fn run_controller_membership(&mut self) {
+        self.update_active_controller();
+        let Some(active) = self.controller().active else {
+            return;
+        };
+        let now = self.now().as_millis();
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            if self.reachable(id, active) {
+                self.controller_mut().last_heartbeat_ms.insert(id, now);
+                if !self.is_unfenced(id) {
+                    self.unfence(id);
+                }
+            }
+        }
+        self.elect_leaderless();
+        self.sync_replication();
+    }
+
+    fn require_running(&self, broker: i32) -> Result<(), ApiError> {
+        match self.broker(broker).map(|b| b.state) {
+            None => Err(unknown_broker(broker)),
+            Some(BrokerState::Running) => Ok(()),
+            Some(state) => Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("Broker {broker} is {}.", state.name()),
+            )),
+        }
+    }
+}
+
+fn unknown_broker(broker: i32) -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidRequest,
+        format!("There is no broker {broker} in this cluster."),
+    )
+}

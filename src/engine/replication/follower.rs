@@ -1,0 +1,410 @@
+//! A follower's fetcher (`ReplicaFetcherThread`, `AbstractFetcherThread`): one per leader broker,
+//! fetching every partition it copies from that leader in one request, appending what comes
+//! back with the leader's offsets and epochs, and truncating by epoch when its log diverged
+//! (KIP-101, KIP-279, and the `DivergingEpoch` of KIP-320).
+
+use super::messages::{FetchPartition, FetchRequest, FetchResponse, FetchedPartition, Message};
+use crate::engine::cluster::Cluster;
+use crate::engine::error::ErrorCode;
+use crate::engine::event::EventKind;
+use crate::engine::log::epoch_cache::{UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET};
+use crate::engine::log::producer_state::BatchMetadata;
+use crate::engine::network::Sent;
+use crate::engine::produce::summarize_header;
+use crate::engine::record::BatchHeader;
+use crate::engine::scheduler::Task;
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Cluster {
+    /// Sends `broker`'s fetch to `leader` for every partition its fetcher holds.
+    pub(crate) fn send_replica_fetch(&mut self, broker: i32, leader: i32) {
+        let Some(node) = self.broker_mut(broker) else {
+            return;
+        };
+        let running = node.is_running();
+        let Some(fetcher) = node.replica.fetchers.get_mut(&leader) else {
+            return;
+        };
+        fetcher.scheduled = false;
+        if !running || fetcher.in_flight.is_some() || fetcher.partitions.is_empty() {
+            return;
+        }
+        let keys: Vec<(String, i32)> = fetcher.partitions.iter().cloned().collect();
+        let mut partitions = Vec::with_capacity(keys.len());
+        for (topic, partition) in keys {
+            let epoch = self
+                .partition_info(&topic, partition)
+                .map_or(-1, |p| p.leader_epoch);
+            let Some(log) = self.broker(broker).and_then(|b| b.log(&topic, partition)) else {
+                continue;
+            };
+            partitions.push(FetchPartition {
+                current_leader_epoch: epoch,
+                fetch_offset: log.log_end_offset(),
+                last_fetched_epoch: log.leader_epochs().latest_epoch(),
+                log_start_offset: log.log_start_offset(),
+                topic,
+                partition,
+            });
+        }
+        let request_id = self.next_request_id();
+        let request = FetchRequest {
+            request_id,
+            replica_id: broker,
+            partitions,
+        };
+        let settings = self.replication_settings();
+        match self.send(broker, leader, Message::Fetch(request)) {
+            Sent::Unreachable => {
+                // The connection fails at once; the fetcher backs off and tries again.
+                self.schedule_replica_fetch(broker, leader, settings.replica_fetch_backoff_ms);
+            }
+            Sent::Delivering { .. } | Sent::Dropped => {
+                if let Some(fetcher) = self
+                    .broker_mut(broker)
+                    .and_then(|b| b.replica.fetchers.get_mut(&leader))
+                {
+                    fetcher.in_flight = Some(request_id);
+                }
+                self.schedule_in(
+                    settings.replica_socket_timeout_ms,
+                    Task::ReplicaFetchTimeout {
+                        broker,
+                        leader,
+                        request_id,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Schedules `broker`'s next fetch from `leader` after `delay_ms`, unless one is scheduled.
+    pub(crate) fn schedule_replica_fetch(&mut self, broker: i32, leader: i32, delay_ms: i64) {
+        let Some(fetcher) = self
+            .broker_mut(broker)
+            .and_then(|b| b.replica.fetchers.get_mut(&leader))
+        else {
+            return;
+        };
+        if fetcher.scheduled {
+            return;
+        }
+        fetcher.scheduled = true;
+        self.schedule_in(delay_ms, Task::ReplicaFetch { broker, leader });
+    }
+
+    /// A fetch that got no answer within `replica.socket.timeout.ms`: given up, retried after
+    /// the backoff.
+    pub(crate) fn replica_fetch_timed_out(&mut self, broker: i32, leader: i32, request_id: u64) {
+        let Some(fetcher) = self
+            .broker_mut(broker)
+            .and_then(|b| b.replica.fetchers.get_mut(&leader))
+        else {
+            return;
+        };
+        if fetcher.in_flight != Some(request_id) {
+            return;
+        }
+        fetcher.in_flight = None;
+        let backoff = self.replication_settings().replica_fetch_backoff_ms;
+        self.schedule_replica_fetch(broker, leader, backoff);
+    }
+
+    /// The leader's answer arrives at `broker` (`AbstractFetcherThread.processFetchRequest`).
+    pub(crate) fn handle_fetch_response(
+        &mut self,
+        broker: i32,
+        leader: i32,
+        response: FetchResponse,
+    ) {
+        let Some(fetcher) = self
+            .broker_mut(broker)
+            .and_then(|b| b.replica.fetchers.get_mut(&leader))
+        else {
+            return;
+        };
+        if fetcher.in_flight != Some(response.request_id) {
+            return;
+        }
+        fetcher.in_flight = None;
+        let mut had_error = false;
+        for fetched in response.partitions {
+            let current = self
+                .partition_info(&fetched.topic, fetched.partition)
+                .is_some_and(|p| p.leader == Some(leader) && p.replicas.contains(&broker));
+            if !current {
+                continue;
+            }
+            if fetched.error != ErrorCode::None {
+                had_error = true;
+                continue;
+            }
+            self.process_fetched_partition(broker, fetched);
+        }
+        let delay = if had_error {
+            self.replication_settings().replica_fetch_backoff_ms
+        } else {
+            0
+        };
+        self.schedule_replica_fetch(broker, leader, delay);
+    }
+
+    /// One partition of the answer: truncate if the log diverged, else append and take the
+    /// leader's high watermark and log start offset.
+    fn process_fetched_partition(&mut self, broker: i32, fetched: FetchedPartition) {
+        let (topic, partition) = (fetched.topic.as_str(), fetched.partition);
+        if let Some((epoch, end_offset)) = fetched.diverging_epoch {
+            self.truncate_on_divergence(broker, topic, partition, epoch, end_offset);
+            return;
+        }
+        let now = self.now().as_millis();
+        let mut appended_to = None;
+        let mut rolls = Vec::new();
+        let jitter = self.next_roll_jitter(broker, topic, partition);
+        let Some((log, store)) = self
+            .broker_mut(broker)
+            .and_then(|b| b.log_mut(topic, partition))
+        else {
+            return;
+        };
+        let mut position = 0;
+        while let Ok(header) = BatchHeader::parse(&fetched.records[position..]) {
+            let Ok(size) = usize::try_from(header.size_in_bytes()) else {
+                break;
+            };
+            if size == 0 || position + size > fetched.records.len() {
+                break;
+            }
+            if header.base_offset != log.log_end_offset() {
+                // Kafka's follower append checks offsets too: a gap is a broken fetch.
+                break;
+            }
+            let bytes = &fetched.records[position..position + size];
+            log.assign_leader_epoch(store, header.partition_leader_epoch, header.base_offset);
+            let summary = summarize_header(&header);
+            match log.append(store, &summary, bytes, jitter, now) {
+                Ok(info) => {
+                    log.producer_state_mut().record(
+                        header.producer_id,
+                        BatchMetadata {
+                            first_sequence: header.base_sequence,
+                            last_sequence: header.last_sequence(),
+                            first_offset: info.first_offset,
+                            last_offset: info.last_offset,
+                        },
+                    );
+                    appended_to = Some(info.last_offset + 1);
+                    if let Some(rolled) = info.rolled {
+                        rolls.push(rolled);
+                    }
+                }
+                Err(_) => break,
+            }
+            position += size;
+        }
+        let end = log.log_end_offset();
+        // ReplicaFetcherThread.processPartitionData: the follower's high watermark is the
+        // leader's, capped at what it has; the log start offset follows the leader's.
+        let new_high_watermark = fetched.high_watermark.min(end);
+        if new_high_watermark > log.high_watermark() {
+            log.set_high_watermark(new_high_watermark);
+        }
+        let old_start = log.log_start_offset();
+        if fetched.log_start_offset > old_start {
+            let _ = log.maybe_increment_log_start_offset(
+                fetched.log_start_offset.min(log.high_watermark()),
+            );
+        }
+        if appended_to.is_some() {
+            let checkpoint = log.leader_epoch_checkpoint_path();
+            if let Some(node) = self.broker_mut(broker) {
+                node.request_flush(&checkpoint);
+            }
+            let rolled_to = rolls.last().map(|r| r.new_base_offset);
+            self.flush_after_append(broker, topic, partition, rolled_to);
+        }
+        for rolled in rolls {
+            self.emit(EventKind::SegmentRolled {
+                broker,
+                topic: topic.to_string(),
+                partition,
+                old_base_offset: rolled.old_base_offset,
+                new_base_offset: rolled.new_base_offset,
+            });
+        }
+    }
+
+    /// `AbstractFetcherThread.truncateOnFetchResponse` with `getOffsetTruncationState`: where
+    /// the leader says the follower's last epoch ends, the follower cuts its log.
+    fn truncate_on_divergence(
+        &mut self,
+        broker: i32,
+        topic: &str,
+        partition: i32,
+        leader_epoch: i32,
+        leader_end_offset: i64,
+    ) {
+        let Some(log) = self.broker(broker).and_then(|b| b.log(topic, partition)) else {
+            return;
+        };
+        let replica_end = log.log_end_offset();
+        let target = if leader_end_offset == UNDEFINED_EPOCH_OFFSET {
+            log.high_watermark()
+        } else if leader_epoch == UNDEFINED_EPOCH {
+            leader_end_offset.min(replica_end)
+        } else {
+            match log
+                .leader_epochs()
+                .end_offset_for(leader_epoch, replica_end)
+            {
+                (UNDEFINED_EPOCH, _) => log.high_watermark(),
+                (epoch, end) if epoch != leader_epoch => end.min(replica_end),
+                (_, end) => end.min(leader_end_offset).min(replica_end),
+            }
+        };
+        self.truncate_replica(broker, topic, partition, target, "diverging epoch");
+    }
+
+    /// Cuts `broker`'s log of `topic`-`partition` at `target`, reporting the records removed.
+    pub(crate) fn truncate_replica(
+        &mut self,
+        broker: i32,
+        topic: &str,
+        partition: i32,
+        target: i64,
+        reason: &'static str,
+    ) {
+        let now = self.now().as_millis();
+        let jitter = self.next_roll_jitter(broker, topic, partition);
+        let Some((log, store)) = self
+            .broker_mut(broker)
+            .and_then(|b| b.log_mut(topic, partition))
+        else {
+            return;
+        };
+        let delete_delay = log.config().file_delete_delay_ms;
+        let Some(truncation) = log.truncate_to(store, target, jitter, now) else {
+            return;
+        };
+        log.write_leader_epoch_checkpoint(store);
+        if !truncation.deleted_files.is_empty() {
+            self.schedule_in(
+                delete_delay,
+                Task::DeleteSegmentFiles {
+                    broker,
+                    files: truncation.deleted_files.clone(),
+                },
+            );
+        }
+        self.emit(EventKind::ReplicaTruncated {
+            broker,
+            topic: topic.to_string(),
+            partition,
+            old_log_end_offset: truncation.old_log_end_offset,
+            new_log_end_offset: truncation.new_log_end_offset,
+            reason,
+        });
+    }
+
+    /// Makes every running broker's fetchers match the controller's table: a fetcher per leader
+    /// it copies from, holding exactly the partitions it follows (`ReplicaManager.makeFollowers`,
+    /// `ReplicaFetcherManager.addFetcherForPartitions`); and its led partitions' state
+    /// (`Partition.makeLeader`).
+    pub(crate) fn sync_replication(&mut self) {
+        let now = self.now().as_millis();
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            let running = self.broker(id).is_some_and(|b| b.is_running());
+            let mut wanted: BTreeMap<i32, BTreeSet<(String, i32)>> = BTreeMap::new();
+            let mut led = Vec::new();
+            if running {
+                for topic in self.topics() {
+                    for p in &topic.partitions {
+                        if !p.replicas.contains(&id) {
+                            continue;
+                        }
+                        match p.leader {
+                            Some(leader) if leader == id => led.push((
+                                (topic.name.clone(), p.partition),
+                                p.leader_epoch,
+                                p.isr.clone(),
+                                p.replicas.clone(),
+                            )),
+                            Some(leader) => {
+                                wanted
+                                    .entry(leader)
+                                    .or_default()
+                                    .insert((topic.name.clone(), p.partition));
+                            }
+                            None => {}
+                        }
+                    }
+                }
+            }
+            let Some(broker) = self.broker_mut(id) else {
+                continue;
+            };
+            let replica = &mut broker.replica;
+            replica
+                .fetchers
+                .retain(|leader, _| wanted.contains_key(leader));
+            let mut to_start = Vec::new();
+            for (leader, partitions) in wanted {
+                let fetcher = replica.fetchers.entry(leader).or_default();
+                fetcher.partitions = partitions;
+                if fetcher.in_flight.is_none() && !fetcher.scheduled {
+                    to_start.push(leader);
+                }
+            }
+            let led_keys: BTreeSet<(String, i32)> = led.iter().map(|(k, ..)| k.clone()).collect();
+            broker.replica.led.retain(|key, _| led_keys.contains(key));
+            let ends: Vec<i64> = led
+                .iter()
+                .map(|(key, ..)| broker.log(&key.0, key.1).map_or(0, |l| l.log_end_offset()))
+                .collect();
+            let mut newly_led = Vec::new();
+            for ((key, epoch, isr, replicas), epoch_start_offset) in led.into_iter().zip(ends) {
+                let replica = &mut broker.replica;
+                if replica
+                    .led
+                    .get(&key)
+                    .is_some_and(|l| l.leader_epoch == epoch)
+                {
+                    continue;
+                }
+                let followers = replicas
+                    .iter()
+                    .filter(|&&r| r != id)
+                    .map(|&r| {
+                        let caught_up = if isr.contains(&r) { now } else { 0 };
+                        (
+                            r,
+                            super::FollowerState {
+                                log_end_offset: -1,
+                                last_caught_up_ms: caught_up,
+                                last_fetch_ms: 0,
+                                last_fetch_leader_log_end_offset: -1,
+                            },
+                        )
+                    })
+                    .collect();
+                replica.led.insert(
+                    key.clone(),
+                    super::LedPartition {
+                        leader_epoch: epoch,
+                        epoch_start_offset,
+                        followers,
+                    },
+                );
+                newly_led.push(key);
+            }
+            // Partition.makeLeader: a leader alone in its ISR commits what it has at once.
+            for key in newly_led {
+                self.maybe_increment_high_watermark(id, &key);
+            }
+            for leader in to_start {
+                self.schedule_replica_fetch(id, leader, 0);
+            }
+        }
+    }
+}

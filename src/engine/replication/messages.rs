@@ -1,0 +1,64 @@
+//! What brokers send each other on the simulated network: a follower's `Fetch` (version 12+,
+//! with `LastFetchedEpoch` and the `DivergingEpoch` answer of KIP-320/KIP-595) and its response.
+
+use crate::engine::error::ErrorCode;
+
+/// Everything that travels between nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Fetch(FetchRequest),
+    FetchResponse(FetchResponse),
+}
+
+/// A follower's fetch of every partition it copies from one leader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchRequest {
+    pub request_id: u64,
+    pub replica_id: i32,
+    pub partitions: Vec<FetchPartition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchPartition {
+    pub topic: String,
+    pub partition: i32,
+    /// The leader epoch the follower believes current (`CurrentLeaderEpoch`).
+    pub current_leader_epoch: i32,
+    pub fetch_offset: i64,
+    /// The epoch of the follower's last batch (`LastFetchedEpoch`), if it has one.
+    pub last_fetched_epoch: Option<i32>,
+    pub log_start_offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchResponse {
+    pub request_id: u64,
+    pub partitions: Vec<FetchedPartition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedPartition {
+    pub topic: String,
+    pub partition: i32,
+    pub error: ErrorCode,
+    pub high_watermark: i64,
+    pub log_start_offset: i64,
+    /// Where the follower's last epoch ends on the leader, when the follower's log diverged.
+    pub diverging_epoch: Option<(i32, i64)>,
+    /// Whole batches, as stored in the leader's log.
+    pub records: Vec<u8>,
+}
+
+impl FetchedPartition {
+    pub fn error(topic: &str, partition: i32, error: ErrorCode) -> Self {
+        FetchedPartition {
+            topic: topic.to_string(),
+            partition,
+            error,
+            high_watermark: -1,
+            log_start_offset: -1,
+            diverging_epoch: None,
+            records: Vec::new(),
+        }
+    }
+}
