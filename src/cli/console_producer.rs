@@ -145,6 +145,8 @@ pub(super) fn run(
         ));
     }
     let results = producer.close(cluster);
+    // The callback logs when the batch finally failed, after its retries.
+    let now = cluster.now().as_millis();
     for ((key_len, value_len), result) in sent.iter().zip(results) {
         if let Err(error) = result {
             let key = key_len.map_or("null".to_string(), |n| format!("{n} bytes"));

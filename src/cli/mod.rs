@@ -19,6 +19,7 @@ pub mod line_reader;
 pub mod log4j;
 mod log_dirs;
 pub mod options;
+mod playground;
 pub mod shell;
 pub mod topic_filter;
 mod topics;
@@ -101,6 +102,8 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
         }
         "kafka-log-dirs" => log_dirs::run(cluster, args, &mut output),
         "time" => run_time(cluster, args, &mut output),
+        "broker" => playground::run_broker(cluster, args, &mut output),
+        "network" => playground::run_network(cluster, args, &mut output),
         _ => output.fail(format!("{program}: command not found")),
     }
     output

@@ -422,7 +422,12 @@ fn describe(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) -> Res
     ensure_topic_exists(&topics, opts)?;
     let reporting = REPORTS.iter().any(|r| opts.has(r));
     let overrides_only = opts.has("topics-with-overrides");
-    let live: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
+    // The live brokers of DescribeCluster: registered and not fenced.
+    let live: Vec<i32> = cluster
+        .brokers()
+        .map(|b| b.node_id)
+        .filter(|&id| cluster.is_unfenced(id))
+        .collect();
     for topic in topics {
         let entries = describe_topic_configs(&store, &topic.configs)
             .map_err(|e| Failure::Command(e.to_string()))?;

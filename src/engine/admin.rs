@@ -102,6 +102,7 @@ impl Cluster {
                 }
             }
         }
+        self.sync_replication();
         Ok(topic)
     }
 
@@ -166,6 +167,7 @@ impl Cluster {
         info.partitions.extend(new_partitions.iter().cloned());
         self.create_partition_logs(&info, &new_partitions);
         self.topics_mut().insert(name.to_string(), info);
+        self.sync_replication();
         Ok(new_partitions)
     }
 
@@ -208,6 +210,7 @@ impl Cluster {
         };
         self.create_partition_logs(&info, &partitions);
         self.topics_mut().insert(name.to_string(), info.clone());
+        self.sync_replication();
         Ok(Created {
             topic: info,
             warnings,

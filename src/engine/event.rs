@@ -64,6 +64,8 @@ pub enum EventKind {
         partition: i32,
         recovery_point: i64,
     },
+    /// A user changed the network (`network partition|heal|delay|drop`).
+    NetworkChanged { description: String },
     /// A broker's process started, stopped cleanly or crashed; `messages_lost` were in flight
     /// to or from it.
     BrokerStateChanged {

@@ -51,9 +51,7 @@ impl PartitionLog {
         for removed in segments.drain(keep..) {
             deleted_files.extend(change_file_suffixes(store, &removed));
         }
-        let Some(last) = segments.pop() else {
-            return None;
-        };
+        let last = segments.pop()?;
         let cut = cut_position(store, &last, target);
         store.truncate(&last.log_path(), cut);
         self.active = reopen_truncated_segment(

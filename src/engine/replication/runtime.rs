@@ -232,3 +232,44 @@ impl Cluster {
         *id
     }
 }
+
+/// The `network` verbs: faults on links between brokers.
+impl Cluster {
+    /// Cuts `a` off from `b` both ways; what was in flight between them is lost. Returns how
+    /// many messages were.
+    pub fn partition_network(&mut self, a: i32, b: i32) -> usize {
+        let lost = self.network_mut().partition(a, b).len();
+        self.emit(EventKind::NetworkChanged {
+            description: format!("partition {a} {b}"),
+        });
+        lost
+    }
+
+    pub fn heal_link(&mut self, a: i32, b: i32) {
+        self.network_mut().heal(a, b);
+        self.emit(EventKind::NetworkChanged {
+            description: format!("heal {a} {b}"),
+        });
+    }
+
+    pub fn heal_network(&mut self) {
+        self.network_mut().heal_all();
+        self.emit(EventKind::NetworkChanged {
+            description: "heal".to_string(),
+        });
+    }
+
+    pub fn set_link_delay(&mut self, a: i32, b: i32, delay_ms: i64) {
+        self.network_mut().set_delay(a, b, delay_ms);
+        self.emit(EventKind::NetworkChanged {
+            description: format!("delay {a} {b} {delay_ms}ms"),
+        });
+    }
+
+    pub fn set_link_drop(&mut self, a: i32, b: i32, drop_ppm: u32) {
+        self.network_mut().set_drop(a, b, drop_ppm);
+        self.emit(EventKind::NetworkChanged {
+            description: format!("drop {a} {b} {drop_ppm}ppm"),
+        });
+    }
+}

@@ -1,0 +1,358 @@
+//! The scenarios of issue #5 as a user runs them, with `kplay`'s command language.
+
+use super::*;
+
+/// Kafka docs, "Replication": followers consume from the leader like consumers and apply the
+/// records to their own logs; a record is committed when every ISR member has it.
+#[test]
+fn followers_copy_the_leader_and_the_high_watermark_follows() {
+    let mut cluster = cluster_of(3);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --replication-factor 3\n",
+    );
+    let (leader, isr) = leader_and_isr(&cluster, "t", 0);
+    assert_eq!(isr.len(), 3);
+    let leader = leader.expect("a leader");
+    ok(
+        &mut cluster,
+        "kafka-console-producer.sh --topic t <<EOF\na\nb\nc\nEOF\n",
+    );
+    // acks=all (the default) returned only once every ISR member had the records.
+    assert_eq!(offsets(&cluster, leader, "t", 0), (3, 3));
+    ok(&mut cluster, "time advance 1s\n");
+    for broker in 1..=3 {
+        assert_eq!(offsets(&cluster, broker, "t", 0), (3, 3), "broker {broker}");
+    }
+    assert_eq!(consume(&mut cluster, "t"), ["a", "b", "c"]);
+    // Every replica's batches carry leader epoch 0, and its checkpoint says so.
+    for broker in 1..=3 {
+        let log = cluster
+            .broker(broker)
+            .and_then(|b| b.log("t", 0))
+            .expect("log");
+        assert_eq!(log.leader_epochs().entries(), &[(0, 0)]);
+    }
+}
+
+/// KIP-631/`ReplicationControlManager`: a stopped broker leaves every ISR and its leaderships
+/// move to the next in-sync replica in replica order, in a new leader epoch.
+#[test]
+fn controlled_shutdown_moves_leadership_and_shrinks_the_isr() {
+    let mut cluster = cluster_of(3);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --replication-factor 3\n",
+    );
+    let info = cluster.partition_info("t", 0).expect("p").clone();
+    let old_leader = info.leader.expect("leader");
+    let out = ok(&mut cluster, &format!("broker stop {old_leader}\n"));
+    assert_eq!(
+        out.stdout(),
+        format!("Broker {old_leader} stopped (controlled shutdown).\n")
+    );
+    let after = cluster.partition_info("t", 0).expect("p").clone();
+    let expected: Vec<i32> = info
+        .replicas
+        .iter()
+        .copied()
+        .filter(|&r| r != old_leader)
+        .collect();
+    assert_eq!(after.leader, Some(expected[0]));
+    assert_eq!(after.isr, expected);
+    assert_eq!(after.leader_epoch, 1);
+    // The producer goes on with the new leader; the stopped broker comes back and catches up.
+    ok(
+        &mut cluster,
+        "kafka-console-producer.sh --topic t <<EOF\nx\nEOF\n",
+    );
+    ok(
+        &mut cluster,
+        &format!("broker start {old_leader}\ntime advance 5s\n"),
+    );
+    let back = cluster.partition_info("t", 0).expect("p").clone();
+    assert_eq!(back.isr.len(), 3, "{back:?}");
+    assert_eq!(offsets(&cluster, old_leader, "t", 0), (1, 1));
+}
+
+/// `broker.session.timeout.ms` (9 s): a killed leader is noticed only when its session
+/// expires; then a follower from the ISR leads.
+#[test]
+fn a_killed_leader_is_replaced_after_the_session_timeout() {
+    let mut cluster = cluster_of(3);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --replication-factor 3\n",
+    );
+    ok(
+        &mut cluster,
+        "kafka-console-producer.sh --topic t <<EOF\na\nEOF\n",
+    );
+    let leader = cluster
+        .partition_info("t", 0)
+        .and_then(|p| p.leader)
+        .expect("leader");
+    ok(&mut cluster, &format!("broker kill {leader}\n"));
+    ok(&mut cluster, "time advance 8s\n");
+    assert_eq!(
+        cluster.partition_info("t", 0).and_then(|p| p.leader),
+        Some(leader)
+    );
+    ok(&mut cluster, "time advance 4s\n");
+    let info = cluster.partition_info("t", 0).expect("p").clone();
+    assert_ne!(info.leader, Some(leader));
+    assert!(!info.isr.contains(&leader));
+    assert_eq!(consume(&mut cluster, "t"), ["a"]);
+}
+
+/// KIP-101/KIP-279 and the seed notes' acks=1 story: the leader acknowledges alone, dies before
+/// its followers copied the record, a follower takes over, and when the old leader returns it
+/// truncates the record away — acknowledged and lost.
+#[test]
+fn acks_1_loses_a_record_when_the_leader_dies_before_followers_copy_it() {
+    let mut cluster = cluster_of(3);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --replication-factor 3 --config flush.messages=1\n",
+    );
+    ok(
+        &mut cluster,
+        "kafka-console-producer.sh --topic t <<EOF\nkept\nEOF\ntime advance 1s\n",
+    );
+    let leader = cluster
+        .partition_info("t", 0)
+        .and_then(|p| p.leader)
+        .expect("leader");
+    // Cut the leader off so the followers cannot fetch the next record.
+    let others: Vec<i32> = (1..=3).filter(|&b| b != leader).collect();
+    for &other in &others {
+        ok(
+            &mut cluster,
+            &format!("network partition {leader} {other}\n"),
+        );
+    }
+    let out = produce(&mut cluster, "t", "--producer-property acks=1 ", &["lost"]);
+    assert!(!out.failed, "{}", out.stderr());
+    assert_eq!(offsets(&cluster, leader, "t", 0).0, 2, "the leader has it");
+    ok(
+        &mut cluster,
+        &format!("broker kill {leader}\nnetwork heal\ntime advance 10s\n"),
+    );
+    let new_leader = cluster
+        .partition_info("t", 0)
+        .and_then(|p| p.leader)
+        .expect("new leader");
+    assert_ne!(new_leader, leader);
+    ok(
+        &mut cluster,
+        &format!("broker start {leader}\ntime advance 5s\n"),
+    );
+    assert_eq!(
+        offsets(&cluster, leader, "t", 0).0,
+        1,
+        "truncated to the new leader's log"
+    );
+    assert_eq!(consume(&mut cluster, "t"), ["kept"]);
+    let truncated = cluster.drain_events().into_iter().any(|e| {
+        matches!(e.kind, kafka_playground::engine::event::EventKind::ReplicaTruncated {
+            broker, old_log_end_offset: 2, new_log_end_offset: 1, .. } if broker == leader)
+    });
+    assert!(truncated);
+}
+
+/// Kafka docs, `min.insync.replicas`: with RF=3, `min.insync.replicas=2` and acks=all, one
+/// broker down is survived; with two down the producer gets NOT_ENOUGH_REPLICAS.
+#[test]
+fn min_insync_replicas_refuses_when_the_isr_is_too_small() {
+    let mut cluster = cluster_of(3);
+    ok(&mut cluster, "kafka-topics.sh --create --topic t --replication-factor 3 --config min.insync.replicas=2\n");
+    let replicas = cluster.partition_info("t", 0).expect("p").replicas.clone();
+    ok(&mut cluster, &format!("broker stop {}\n", replicas[2]));
+    let out = produce(&mut cluster, "t", "", &["one-down"]);
+    assert!(!out.failed, "{}", out.stderr());
+    ok(&mut cluster, &format!("broker stop {}\n", replicas[1]));
+    let out = produce(
+        &mut cluster,
+        "t",
+        "--producer-property delivery.timeout.ms=5000 --producer-property request.timeout.ms=3000 ",
+        &["two-down"],
+    );
+    // The console producer logs the failed send and exits 0, as Kafka's does.
+    assert!(
+        out.stderr()
+            .contains("ERROR Error when sending message to topic t"),
+        "{}",
+        out.stderr()
+    );
+    assert!(
+        out.stderr()
+            .contains("Expiring 1 record(s) for t-0:5000 ms has passed since batch creation"),
+        "{}",
+        out.stderr()
+    );
+    // acks=1 still works: only the leader must have it.
+    let out = produce(
+        &mut cluster,
+        "t",
+        "--producer-property acks=1 ",
+        &["acks-1"],
+    );
+    assert!(!out.failed, "{}", out.stderr());
+    let describe = ok(
+        &mut cluster,
+        "kafka-topics.sh --describe --topic t --under-min-isr-partitions\n",
+    );
+    assert_eq!(describe.stdout().lines().count(), 1);
+}
+
+/// `unclean.leader.election.enable=false` (the default): with the only ISR member gone the
+/// partition has no leader until it returns; `true` elects an out-of-sync replica and what only
+/// the old leader had is lost.
+#[test]
+fn unclean_leader_election_off_and_on() {
+    for unclean in [false, true] {
+        // Three nodes with the replicas on 2 and 3: node 1, the controller, stays up. Every
+        // append is flushed, so the killed leader keeps its records on disk.
+        let mut cluster = cluster_of(3);
+        ok(
+            &mut cluster,
+            &format!("kafka-topics.sh --create --topic t --replica-assignment 2:3 --config unclean.leader.election.enable={unclean} --config flush.messages=1\n"),
+        );
+        let replicas = cluster.partition_info("t", 0).expect("p").replicas.clone();
+        let (leader, follower) = (replicas[0], replicas[1]);
+        ok(
+            &mut cluster,
+            "kafka-console-producer.sh --topic t <<EOF\nboth\nEOF\n",
+        );
+        ok(&mut cluster, &format!("broker stop {follower}\n"));
+        ok(
+            &mut cluster,
+            "kafka-console-producer.sh --topic t <<EOF\nleader-only\nEOF\n",
+        );
+        ok(
+            &mut cluster,
+            &format!("broker kill {leader}\nbroker start {follower}\ntime advance 12s\n"),
+        );
+        let info = cluster.partition_info("t", 0).expect("p").clone();
+        if unclean {
+            assert_eq!(info.leader, Some(follower), "{info:?}");
+            assert_eq!(info.isr, vec![follower]);
+            assert_eq!(
+                offsets(&cluster, follower, "t", 0),
+                (1, 1),
+                "{:?}",
+                cluster.drain_events()
+            );
+        } else {
+            assert_eq!(info.leader, None, "{info:?}");
+            assert_eq!(info.isr, vec![leader]);
+            let describe = ok(
+                &mut cluster,
+                "kafka-topics.sh --describe --topic t --unavailable-partitions\n",
+            );
+            assert!(
+                describe.stdout().contains("Leader: none"),
+                "{}",
+                describe.stdout()
+            );
+            ok(
+                &mut cluster,
+                &format!("broker start {leader}\ntime advance 3s\n"),
+            );
+            assert_eq!(
+                cluster.partition_info("t", 0).and_then(|p| p.leader),
+                Some(leader)
+            );
+            assert_eq!(consume(&mut cluster, "t"), ["both", "leader-only"]);
+        }
+    }
+}
+
+/// `replica.lag.time.max.ms`: a follower cut off from its leader leaves the ISR after 30 s and
+/// rejoins once it has caught up again.
+#[test]
+fn isr_shrinks_on_lag_and_expands_on_catch_up() {
+    let mut cluster = cluster_of(3);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --replication-factor 3\n",
+    );
+    let replicas = cluster.partition_info("t", 0).expect("p").replicas.clone();
+    let (leader, lagging) = (replicas[0], replicas[2]);
+    // A slow link, not a cut one: the follower still heartbeats to the controller, but its
+    // fetches take longer than replica.socket.timeout.ms, so it never catches up.
+    ok(
+        &mut cluster,
+        &format!("network delay {leader} {lagging} 40s\n"),
+    );
+    ok(
+        &mut cluster,
+        "kafka-console-producer.sh --topic t --producer-property acks=1 <<EOF\na\nEOF\n",
+    );
+    ok(&mut cluster, "time advance 20s\n");
+    assert!(cluster
+        .partition_info("t", 0)
+        .expect("p")
+        .isr
+        .contains(&lagging));
+    ok(&mut cluster, "time advance 30s\n");
+    let isr = cluster.partition_info("t", 0).expect("p").isr.clone();
+    assert!(!isr.contains(&lagging), "{isr:?}");
+    let describe = ok(
+        &mut cluster,
+        "kafka-topics.sh --describe --topic t --under-replicated-partitions\n",
+    );
+    assert_eq!(describe.stdout().lines().count(), 1);
+    ok(
+        &mut cluster,
+        &format!("network delay {leader} {lagging} 0ms\ntime advance 35s\n"),
+    );
+    assert_eq!(cluster.partition_info("t", 0).expect("p").isr, replicas);
+    assert_eq!(offsets(&cluster, lagging, "t", 0).0, 1);
+}
+
+/// KIP-98 and a network partition isolating the leader: node 1 leads but is cut off from 2 and
+/// 3, which keep the controller quorum. Each try is appended by node 1 and times out
+/// (`request.timeout.ms`); the producer retries against it until the controller fences it
+/// (`broker.session.timeout.ms`) and a follower leads. An idempotent producer's retries are
+/// answered as duplicates, so node 1 holds the record once; without idempotence every retry
+/// appended it again. After the heal node 1 truncates its divergent tail (KIP-279) and the
+/// partition holds the record exactly once.
+#[test]
+fn idempotent_retries_write_once() {
+    for idempotent in [true, false] {
+        let mut cluster = cluster_of(3);
+        ok(
+            &mut cluster,
+            "kafka-topics.sh --create --topic t --replica-assignment 1:2:3\n",
+        );
+        ok(
+            &mut cluster,
+            "network partition 1 2\nnetwork partition 1 3\n",
+        );
+        let acks = if idempotent { "all" } else { "-1" };
+        let out = produce(
+            &mut cluster,
+            "t",
+            &format!(
+                "--producer-property acks={acks} --producer-property enable.idempotence={idempotent} --producer-property request.timeout.ms=2000 "
+            ),
+            &["once"],
+        );
+        assert!(!out.stderr().contains("ERROR"), "{}", out.stderr());
+        let written = offsets(&cluster, 1, "t", 0).0;
+        if idempotent {
+            assert_eq!(written, 1, "written once despite the retries");
+            assert_eq!(consume(&mut cluster, "t"), ["once"]);
+        } else {
+            assert!(written > 1, "each retry appended it again: {written}");
+        }
+        ok(&mut cluster, "network heal\ntime advance 10s\n");
+        assert_eq!(
+            offsets(&cluster, 1, "t", 0),
+            (1, 1),
+            "node 1 truncated and caught up"
+        );
+        assert_eq!(consume(&mut cluster, "t"), ["once"]);
+    }
+}
