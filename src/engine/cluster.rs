@@ -10,6 +10,7 @@ use super::config::{validate_topic_configs, BrokerConfigStore, Strictness, Topic
 use super::error::{ApiError, ErrorCode};
 use super::event::{Event, EventKind};
 use super::ids::Uuid;
+use super::invariants::{InvariantHistory, Violation};
 use super::network::Network;
 use super::replication::controller::ControllerState;
 use super::replication::messages::Message;
@@ -118,6 +119,8 @@ pub struct Cluster {
     controller: ControllerState,
     /// The last request id handed out.
     request_counter: u64,
+    /// Invariant checking after every step (tests and seed sweeps), with what it found.
+    invariants: Option<Box<(InvariantHistory, Vec<Violation>)>>,
 }
 
 /// A topic that was created, and the warnings its configs earned.
@@ -149,6 +152,7 @@ impl Cluster {
             network: Network::new(),
             controller: ControllerState::default(),
             request_counter: 0,
+            invariants: None,
         };
         cluster.schedule_startup_jobs();
         cluster
@@ -236,6 +240,7 @@ impl Cluster {
                 if let Some(envelope) = self.network.pop_due(m) {
                     self.clock.advance_to(SimTime(m));
                     self.deliver(envelope);
+                    self.check_invariants();
                 }
                 true
             }
@@ -243,12 +248,33 @@ impl Cluster {
                 Some((due, task)) => {
                     self.clock.advance_to(SimTime(due));
                     self.run_task(task);
+                    self.check_invariants();
                     true
                 }
                 None => false,
             },
             _ => false,
         }
+    }
+
+    /// Turns on the replication invariant checks after every step (`engine::invariants`).
+    pub fn enable_invariant_checks(&mut self) {
+        self.invariants = Some(Box::default());
+        self.check_invariants();
+    }
+
+    /// Checks the invariants now, if checking is on.
+    pub fn check_invariants(&mut self) {
+        if let Some(mut state) = self.invariants.take() {
+            let found = super::invariants::check(self, &mut state.0);
+            state.1.extend(found);
+            self.invariants = Some(state);
+        }
+    }
+
+    /// What the invariant checks found so far.
+    pub fn violations(&self) -> &[Violation] {
+        self.invariants.as_ref().map_or(&[], |state| &state.1)
     }
 
     /// When the next message or job is due, if anything is.
@@ -477,6 +503,7 @@ impl Cluster {
             network: Network::new(),
             controller: ControllerState::default(),
             request_counter: 0,
+            invariants: None,
         };
         cluster.schedule_startup_jobs();
         cluster

@@ -17,6 +17,7 @@ pub mod fetch;
 pub mod flush;
 pub mod group;
 pub mod ids;
+pub mod invariants;
 pub mod java_random;
 pub mod log;
 pub mod network;

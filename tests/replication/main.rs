@@ -8,6 +8,7 @@
 mod support;
 
 mod scenarios;
+mod sweep;
 
 use kafka_playground::cli::{run_script, Output};
 use kafka_playground::engine::{Cluster, ClusterOptions};

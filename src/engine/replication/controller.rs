@@ -123,6 +123,23 @@ impl Cluster {
     /// broker leaves every ISR (but never empties one) and loses every leadership.
     pub(crate) fn fence(&mut self, broker: i32, reason: &'static str) {
         self.controller_mut().fenced.insert(broker);
+        // Leaders forget what they knew of its log: a new registration starts from nothing, so
+        // a fetch of its old incarnation cannot bring it back into an ISR (KIP-903).
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            if let Some(leader) = self.broker_mut(id) {
+                for led in leader.replica.led.values_mut() {
+                    if let Some(state) = led.followers.get_mut(&broker) {
+                        *state = super::FollowerState {
+                            log_end_offset: -1,
+                            last_caught_up_ms: 0,
+                            last_fetch_ms: 0,
+                            last_fetch_leader_log_end_offset: -1,
+                        };
+                    }
+                }
+            }
+        }
         self.emit(EventKind::BrokerFenced { broker, reason });
         self.remove_from_partitions(broker);
     }
@@ -368,6 +385,15 @@ impl Cluster {
         }
         let start = self.reload_broker(broker);
         self.update_active_controller();
+        // ReplicationControlManager.handleBrokerUncleanShutdown (KIP-966): a broker that comes
+        // back from a crash before its session expired re-registers with a new epoch and is
+        // first taken out of every ISR — its log may have lost what the ISR promised.
+        if state == BrokerState::Crashed
+            && self.is_unfenced(broker)
+            && self.controller().active.is_some()
+        {
+            self.fence(broker, "unclean shutdown");
+        }
         if self.controller().active.is_some() {
             self.unfence(broker);
         }

@@ -95,6 +95,13 @@ impl Cluster {
             self.lose_unflushed(broker);
         }
         let dropped = self.network_mut().drop_node(broker);
+        // Its connections close: fetches the others hold for it are dropped, not answered.
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            if let Some(other) = self.broker_mut(id) {
+                other.replica.parked.retain(|_, p| p.follower != broker);
+            }
+        }
         let Some(node) = self.broker_mut(broker) else {
             return;
         };
