@@ -18,6 +18,9 @@ use kafka_playground::engine::{Cluster, ClusterOptions};
 const T0: i64 = 1_735_689_600_000;
 const TOPIC: &str = "offsets_copy";
 
+/// A record's raw key and value.
+type RawRecord = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 fn record(key: RecordKey, value: Option<(i16, RecordValue)>) -> CoordinatorRecord {
     CoordinatorRecord {
         key,
@@ -26,10 +29,7 @@ fn record(key: RecordKey, value: Option<(i16, RecordValue)>) -> CoordinatorRecor
 }
 
 /// A cluster whose `offsets_copy-0` holds `records` (and `extra` raw ones) in one batch.
-fn segment_of(
-    records: &[CoordinatorRecord],
-    extra: Vec<(Option<Vec<u8>>, Option<Vec<u8>>)>,
-) -> Cluster {
+fn segment_of(records: &[CoordinatorRecord], extra: Vec<RawRecord>) -> Cluster {
     let options = ClusterOptions {
         start_time: SimTime(T0),
         ..ClusterOptions::default()
@@ -40,7 +40,7 @@ fn segment_of(
         ..NewTopic::default()
     };
     cluster.create_topic(request).expect("topic created");
-    let mut pairs: Vec<(Option<Vec<u8>>, Option<Vec<u8>>)> = records
+    let mut pairs: Vec<RawRecord> = records
         .iter()
         .map(|r| {
             let key = r.serialize_key().expect("key");
