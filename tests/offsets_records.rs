@@ -11,11 +11,12 @@ use kafka_playground::engine::group::records::{
     deserialize, partition_for, ClassicMemberMetadata, ClassicProtocol,
     ConsumerGroupCurrentMemberAssignmentValue, ConsumerGroupMemberMetadataValue,
     ConsumerGroupMetadataValue, ConsumerGroupPartitionMetadataValue,
-    ConsumerGroupTargetAssignmentMemberValue, ConsumerGroupTargetAssignmentMetadataValue,
-    ConsumerProtocolAssignment, ConsumerProtocolSubscription, CoordinatorRecord, GroupMetadataKey,
-    GroupMetadataValue, LegacyOffsetCommitValue, MemberMetadata, OffsetCommitKey,
-    OffsetCommitValue, PartitionMetadata, RawTaggedField, RecordError, RecordKey, RecordValue,
-    TopicMetadata, TopicPartitionList, TopicPartitions, VersionedValue,
+    ConsumerGroupRegularExpressionValue, ConsumerGroupTargetAssignmentMemberValue,
+    ConsumerGroupTargetAssignmentMetadataValue, ConsumerProtocolAssignment,
+    ConsumerProtocolSubscription, CoordinatorRecord, GroupMetadataKey, GroupMetadataValue,
+    LegacyOffsetCommitValue, MemberMetadata, OffsetCommitKey, OffsetCommitValue, PartitionMetadata,
+    RawTaggedField, RecordError, RecordKey, RecordValue, TopicMetadata, TopicPartitionList,
+    TopicPartitions, VersionedValue,
 };
 use kafka_playground::engine::ids::Uuid;
 use proptest::collection::vec;
@@ -539,9 +540,13 @@ fn key_of(record_type: i16, group: String, member: String, topic: String, p: i32
             group_id: group,
             member_id: member,
         },
-        _ => RecordKey::ConsumerGroupCurrentMemberAssignment {
+        8 => RecordKey::ConsumerGroupCurrentMemberAssignment {
             group_id: group,
             member_id: member,
+        },
+        _ => RecordKey::ConsumerGroupRegularExpression {
+            group_id: group,
+            regular_expression: member,
         },
     }
 }
@@ -558,6 +563,8 @@ pub fn any_record() -> impl Strategy<Value = CoordinatorRecord> {
         any::<bool>(),
     )
         .prop_flat_map(|(t, v, group, member, topic, p, tombstone)| {
+            // 9 stands for type 16, the regular expression record.
+            let t = if t == 9 { 16 } else { t };
             let key = key_of(t, group, member, topic, p);
             let (version, value): (i16, BoxedStrategy<RecordValue>) = match t {
                 0 => (
@@ -632,7 +639,7 @@ proptest! {
     fn hostile_bytes_never_panic(
         key in vec(any::<u8>(), 0..40),
         value in proptest::option::of(vec(any::<u8>(), 0..80)),
-        record_type in 0i16..=9,
+        record_type in 0i16..=17,
         version in -1i16..=5,
     ) {
         let _ = deserialize(&key, value.as_deref());
@@ -670,6 +677,7 @@ fn kind(value: &RecordValue) -> Option<&'static str> {
         RecordValue::ConsumerGroupCurrentMemberAssignment(_) => {
             "ConsumerGroupCurrentMemberAssignmentValue"
         }
+        RecordValue::ConsumerGroupRegularExpression(_) => "ConsumerGroupRegularExpressionValue",
     })
 }
 

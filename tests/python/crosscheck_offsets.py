@@ -95,6 +95,12 @@ SCHEMAS = {
       "flexibleVersions": "0+", "fields": [
       {"name": "TopicPartitions", "versions": "0+", "type": "[]TopicPartition", "fields": [%s]}]}'''
     % TP,
+    "ConsumerGroupRegularExpressionValue": '''{"type": "data",
+      "name": "ConsumerGroupRegularExpressionValue", "validVersions": "0",
+      "flexibleVersions": "0+", "fields": [
+      {"name": "Topics", "versions": "0+", "type": "[]string"},
+      {"name": "Version", "versions": "0+", "type": "int64"},
+      {"name": "Timestamp", "versions": "0+", "type": "int64"}]}''',
     "ConsumerGroupCurrentMemberAssignmentValue": '''{"type": "data",
       "name": "ConsumerGroupCurrentMemberAssignmentValue", "validVersions": "0",
       "flexibleVersions": "0+", "fields": [

@@ -82,6 +82,13 @@ fn key_text(record: &CoordinatorRecord) -> String {
             group_id,
             member_id,
         } => obj(vec![("groupId", s(group_id)), ("memberId", s(member_id))]),
+        RecordKey::ConsumerGroupRegularExpression {
+            group_id,
+            regular_expression,
+        } => obj(vec![
+            ("groupId", s(group_id)),
+            ("regularExpression", s(regular_expression)),
+        ]),
     };
     obj(vec![
         ("type", s(&key.record_type().to_string())),
@@ -182,6 +189,11 @@ fn value_text(record: &CoordinatorRecord) -> String {
                 "partitionsPendingRevocation",
                 topic_partitions(&c.partitions_pending_revocation),
             ),
+        ]),
+        RecordValue::ConsumerGroupRegularExpression(x) => obj(vec![
+            ("topics", strings(&x.topics)),
+            ("version", n(x.version)),
+            ("timestamp", n(x.timestamp)),
         ]),
     };
     obj(vec![("version", s(&version.to_string())), ("data", data)]).to_text()

@@ -235,3 +235,128 @@ fn base64_is_jacksons() {
     assert_eq!(base64(b"foo"), "Zm9v");
     assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
 }
+
+#[test]
+fn kip_848_records_print_every_field_in_schema_order() {
+    use crate::engine::group::records::{
+        ClassicProtocol, ConsumerGroupCurrentMemberAssignmentValue,
+        ConsumerGroupRegularExpressionValue, ConsumerGroupTargetAssignmentMemberValue,
+    };
+    let member = |group: &str| RecordKey::ConsumerGroupMemberMetadata {
+        group_id: group.into(),
+        member_id: "m".into(),
+    };
+    let metadata = ConsumerGroupMemberMetadataValue {
+        instance_id: None,
+        rack_id: None,
+        client_id: "c".into(),
+        client_host: "/h".into(),
+        subscribed_topic_names: vec!["foo".into()],
+        subscribed_topic_regex: None,
+        rebalance_timeout_ms: 300_000,
+        server_assignor: Some("uniform".into()),
+        classic_member_metadata: Some(ClassicMemberMetadata {
+            session_timeout_ms: 45_000,
+            supported_protocols: vec![ClassicProtocol {
+                name: "range".into(),
+                metadata: vec![0, 3],
+                unknown_tagged_fields: vec![],
+            }],
+            unknown_tagged_fields: vec![],
+        }),
+        unknown_tagged_fields: vec![],
+    };
+    let r = record(
+        member("g"),
+        Some((0, RecordValue::ConsumerGroupMemberMetadata(metadata))),
+    );
+    assert_eq!(
+        parsed(&r),
+        (
+            Some(r#"{"type":"5","data":{"groupId":"g","memberId":"m"}}"#.into()),
+            Some(r#"{"version":"0","data":{"instanceId":null,"rackId":null,"clientId":"c","clientHost":"/h","subscribedTopicNames":["foo"],"subscribedTopicRegex":null,"rebalanceTimeoutMs":300000,"serverAssignor":"uniform","classicMemberMetadata":{"sessionTimeoutMs":45000,"supportedProtocols":[{"name":"range","metadata":"AAM="}]}}}"#.into())
+        )
+    );
+    let foo = TopicPartitions {
+        topic_id: Uuid::new(0, 1),
+        partitions: vec![0, 2],
+        unknown_tagged_fields: vec![],
+    };
+    let current = ConsumerGroupCurrentMemberAssignmentValue {
+        member_epoch: 5,
+        previous_member_epoch: 4,
+        state: 1,
+        assigned_partitions: vec![foo.clone()],
+        partitions_pending_revocation: vec![],
+        unknown_tagged_fields: vec![],
+    };
+    let key = RecordKey::ConsumerGroupCurrentMemberAssignment {
+        group_id: "g".into(),
+        member_id: "m".into(),
+    };
+    let r = record(
+        key,
+        Some((
+            0,
+            RecordValue::ConsumerGroupCurrentMemberAssignment(current),
+        )),
+    );
+    assert_eq!(
+        parsed(&r).1,
+        Some(r#"{"version":"0","data":{"memberEpoch":5,"previousMemberEpoch":4,"state":1,"assignedPartitions":[{"topicId":"AAAAAAAAAAAAAAAAAAAAAQ","partitions":[0,2]}],"partitionsPendingRevocation":[]}}"#.into())
+    );
+    let target = ConsumerGroupTargetAssignmentMemberValue {
+        topic_partitions: vec![foo],
+        unknown_tagged_fields: vec![],
+    };
+    let key = RecordKey::ConsumerGroupTargetAssignmentMember {
+        group_id: "g".into(),
+        member_id: "m".into(),
+    };
+    let r = record(
+        key,
+        Some((0, RecordValue::ConsumerGroupTargetAssignmentMember(target))),
+    );
+    assert_eq!(
+        parsed(&r),
+        (
+            Some(r#"{"type":"7","data":{"groupId":"g","memberId":"m"}}"#.into()),
+            Some(r#"{"version":"0","data":{"topicPartitions":[{"topicId":"AAAAAAAAAAAAAAAAAAAAAQ","partitions":[0,2]}]}}"#.into())
+        )
+    );
+    let regex = ConsumerGroupRegularExpressionValue {
+        topics: vec!["orders-eu".into()],
+        version: 12,
+        timestamp: 1_735_689_600_000,
+        unknown_tagged_fields: vec![],
+    };
+    let key = RecordKey::ConsumerGroupRegularExpression {
+        group_id: "g".into(),
+        regular_expression: "orders-.*".into(),
+    };
+    let r = record(
+        key,
+        Some((0, RecordValue::ConsumerGroupRegularExpression(regex))),
+    );
+    assert_eq!(
+        parsed(&r),
+        (
+            Some(r#"{"type":"16","data":{"groupId":"g","regularExpression":"orders-.*"}}"#.into()),
+            Some(r#"{"version":"0","data":{"topics":["orders-eu"],"version":12,"timestamp":1735689600000}}"#.into())
+        )
+    );
+    // MetadataHash is a tagged field: printed only when it is not 0.
+    let hashed = ConsumerGroupMetadataValue {
+        epoch: 3,
+        metadata_hash: -7,
+        unknown_tagged_fields: vec![],
+    };
+    let r = record(
+        group_key(),
+        Some((0, RecordValue::ConsumerGroupMetadata(hashed))),
+    );
+    assert_eq!(
+        parsed(&r).1,
+        Some(r#"{"version":"0","data":{"epoch":3,"metadataHash":-7}}"#.into())
+    );
+}

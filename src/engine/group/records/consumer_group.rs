@@ -10,6 +10,7 @@
 //! | 6 | `ConsumerGroupTargetAssignmentMetadataValue` | `AssignmentEpoch` |
 //! | 7 | `ConsumerGroupTargetAssignmentMemberValue` | `TopicPartitions[TopicId, Partitions]` |
 //! | 8 | `ConsumerGroupCurrentMemberAssignmentValue` | `MemberEpoch`, `PreviousMemberEpoch`, `State`, `AssignedPartitions`, `PartitionsPendingRevocation` (`[TopicId, Partitions]`) |
+//! | 16 | `ConsumerGroupRegularExpressionValue` | `Topics`, `Version`, `Timestamp` (a subscribed regex's resolution; its key adds `RegularExpression`) |
 //!
 //! Defaults follow the generated Java classes: a string without `"default": "null"` defaults
 //! to `""` even where it may be null, so `Default` here gives `Some("")` for those.
@@ -356,6 +357,35 @@ impl ConsumerGroupCurrentMemberAssignmentValue {
         w.i8(self.state);
         TopicPartitions::write_array(w, &self.assigned_partitions)?;
         TopicPartitions::write_array(w, &self.partitions_pending_revocation)?;
+        w.tagged_fields(Vec::new(), &self.unknown_tagged_fields);
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConsumerGroupRegularExpressionValue {
+    /// The topics the expression matched.
+    pub topics: Vec<String>,
+    /// The metadata image version the expression was resolved against.
+    pub version: i64,
+    pub timestamp: i64,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl ConsumerGroupRegularExpressionValue {
+    pub(super) fn read(r: &mut Reader<'_>) -> WireResult<Self> {
+        Ok(ConsumerGroupRegularExpressionValue {
+            topics: r.string_array("Topics", FLEX)?,
+            version: r.i64()?,
+            timestamp: r.i64()?,
+            unknown_tagged_fields: no_tags(r)?,
+        })
+    }
+
+    pub(super) fn write(&self, w: &mut Writer) -> WireResult<()> {
+        w.string_array("Topics", &self.topics, FLEX)?;
+        w.i64(self.version);
+        w.i64(self.timestamp);
         w.tagged_fields(Vec::new(), &self.unknown_tagged_fields);
         Ok(())
     }

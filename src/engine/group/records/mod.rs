@@ -13,11 +13,11 @@
 //! | 0 | `LegacyOffsetCommitKey` | `LegacyOffsetCommitValue` | [`offsets`] |
 //! | 1 | `OffsetCommitKey` | `OffsetCommitValue` v0-4 | [`offsets`] |
 //! | 2 | `GroupMetadataKey` | `GroupMetadataValue` v0-4 | [`group_metadata`] |
-//! | 3-8 | `ConsumerGroup*Key` (`GroupId`, and `MemberId` for 5, 7, 8) | KIP-848 values | [`consumer_group`] |
+//! | 3-8, 16 | `ConsumerGroup*Key` (`GroupId`; `MemberId` for 5, 7, 8; `RegularExpression` for 16) | KIP-848 values | [`consumer_group`] |
 //!
-//! The share-group and streams-group records of 4.1 (types 9-24) are not modelled: the
-//! playground has neither, so it never writes them and [`deserialize`] reports their type as
-//! unknown. [`consumer_protocol`] holds the payloads inside `GroupMetadataValue`'s members.
+//! The share-group and streams-group records of 4.1 (types 9-15 and 17-24) are not modelled:
+//! the playground has neither, so it never writes them and [`deserialize`] reports their type
+//! as unknown. [`consumer_protocol`] holds the payloads inside `GroupMetadataValue`'s members.
 //!
 //! [`partition_for`] says which `__consumer_offsets` partition (and so which coordinator) owns
 //! a group.
@@ -61,6 +61,11 @@ pub enum RecordKey {
     ConsumerGroupTargetAssignmentMember { group_id: String, member_id: String },
     /// Type 8: `ConsumerGroupCurrentMemberAssignmentKey`.
     ConsumerGroupCurrentMemberAssignment { group_id: String, member_id: String },
+    /// Type 16: `ConsumerGroupRegularExpressionKey`.
+    ConsumerGroupRegularExpression {
+        group_id: String,
+        regular_expression: String,
+    },
 }
 
 /// A value message; which one a record holds is decided by its key's type.
@@ -75,6 +80,7 @@ pub enum RecordValue {
     ConsumerGroupTargetAssignmentMetadata(ConsumerGroupTargetAssignmentMetadataValue),
     ConsumerGroupTargetAssignmentMember(ConsumerGroupTargetAssignmentMemberValue),
     ConsumerGroupCurrentMemberAssignment(ConsumerGroupCurrentMemberAssignmentValue),
+    ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionValue),
 }
 
 /// A value with the version it is (or was) written at.
@@ -163,6 +169,7 @@ impl RecordKey {
             RecordKey::ConsumerGroupTargetAssignmentMetadata { .. } => 6,
             RecordKey::ConsumerGroupTargetAssignmentMember { .. } => 7,
             RecordKey::ConsumerGroupCurrentMemberAssignment { .. } => 8,
+            RecordKey::ConsumerGroupRegularExpression { .. } => 16,
         }
     }
 
@@ -176,7 +183,8 @@ impl RecordKey {
             | RecordKey::ConsumerGroupMemberMetadata { group_id, .. }
             | RecordKey::ConsumerGroupTargetAssignmentMetadata { group_id }
             | RecordKey::ConsumerGroupTargetAssignmentMember { group_id, .. }
-            | RecordKey::ConsumerGroupCurrentMemberAssignment { group_id, .. } => group_id,
+            | RecordKey::ConsumerGroupCurrentMemberAssignment { group_id, .. }
+            | RecordKey::ConsumerGroupRegularExpression { group_id, .. } => group_id,
         }
     }
 
@@ -185,6 +193,12 @@ impl RecordKey {
         let group = |r: &mut Reader<'_>| r.string("GroupId", false);
         let member = |r: &mut Reader<'_>| -> WireResult<(String, String)> {
             Ok((r.string("GroupId", false)?, r.string("MemberId", false)?))
+        };
+        let regex = |r: &mut Reader<'_>| -> WireResult<Self> {
+            Ok(RecordKey::ConsumerGroupRegularExpression {
+                group_id: r.string("GroupId", false)?,
+                regular_expression: r.string("RegularExpression", false)?,
+            })
         };
         Ok(match record_type {
             0 => OffsetCommitKey::read(r).map(RecordKey::LegacyOffsetCommit),
@@ -212,6 +226,7 @@ impl RecordKey {
                     member_id,
                 }
             }),
+            16 => regex(r),
             other => return Err(RecordError::UnknownRecordType(other)),
         })
     }
@@ -240,6 +255,13 @@ impl RecordKey {
                 w.string("GroupId", group_id, false)?;
                 w.string("MemberId", member_id, false)
             }
+            RecordKey::ConsumerGroupRegularExpression {
+                group_id,
+                regular_expression,
+            } => {
+                w.string("GroupId", group_id, false)?;
+                w.string("RegularExpression", regular_expression, false)
+            }
         }
     }
 }
@@ -265,6 +287,9 @@ impl RecordValue {
             7 => RecordValue::ConsumerGroupTargetAssignmentMember(
                 ConsumerGroupTargetAssignmentMemberValue::read(r)?,
             ),
+            16 => RecordValue::ConsumerGroupRegularExpression(
+                ConsumerGroupRegularExpressionValue::read(r)?,
+            ),
             // `RecordKey::read` has refused every other type before a value is read.
             _ => RecordValue::ConsumerGroupCurrentMemberAssignment(
                 ConsumerGroupCurrentMemberAssignmentValue::read(r)?,
@@ -283,6 +308,7 @@ impl RecordValue {
             RecordValue::ConsumerGroupTargetAssignmentMetadata(v) => v.write(w),
             RecordValue::ConsumerGroupTargetAssignmentMember(v) => v.write(w),
             RecordValue::ConsumerGroupCurrentMemberAssignment(v) => v.write(w),
+            RecordValue::ConsumerGroupRegularExpression(v) => v.write(w),
         }
     }
 }
