@@ -95,11 +95,13 @@ SCHEMAS = {
       "flexibleVersions": "0+", "fields": [
       {"name": "TopicPartitions", "versions": "0+", "type": "[]TopicPartition", "fields": [%s]}]}'''
     % TP,
+    # Kafka names the second field "Version"; kafka-python's messages use `version` for the
+    # message version, so it is renamed here (names are not on the wire).
     "ConsumerGroupRegularExpressionValue": '''{"type": "data",
       "name": "ConsumerGroupRegularExpressionValue", "validVersions": "0",
       "flexibleVersions": "0+", "fields": [
       {"name": "Topics", "versions": "0+", "type": "[]string"},
-      {"name": "Version", "versions": "0+", "type": "int64"},
+      {"name": "ImageVersion", "versions": "0+", "type": "int64"},
       {"name": "Timestamp", "versions": "0+", "type": "int64"}]}''',
     "ConsumerGroupCurrentMemberAssignmentValue": '''{"type": "data",
       "name": "ConsumerGroupCurrentMemberAssignmentValue", "validVersions": "0",

@@ -159,3 +159,36 @@ impl LegacyOffsetCommitValue {
         Ok(())
     }
 }
+
+impl From<LegacyOffsetCommitValue> for OffsetCommitValue {
+    /// What `GroupCoordinatorShard.replay` hands on for a type 0 record: the legacy fields, and
+    /// the defaults of the rest (no leader epoch, no expire timestamp, no topic id).
+    fn from(legacy: LegacyOffsetCommitValue) -> Self {
+        OffsetCommitValue {
+            offset: legacy.offset,
+            metadata: legacy.metadata,
+            commit_timestamp: legacy.commit_timestamp,
+            ..OffsetCommitValue::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_legacy_commit_replays_as_an_offset_commit_value() {
+        // GroupCoordinatorShardTest.testReplayOffsetCommit: the legacy value becomes
+        // `new OffsetCommitValue().setOffset(100L).setCommitTimestamp(12345L).setMetadata(…)`.
+        let legacy = LegacyOffsetCommitValue {
+            offset: 100,
+            metadata: "Metadata".into(),
+            commit_timestamp: 12345,
+        };
+        let value = OffsetCommitValue::from(legacy);
+        assert_eq!((value.leader_epoch, value.expire_timestamp), (-1, -1));
+        assert_eq!((value.offset, value.commit_timestamp), (100, 12345));
+        assert_eq!(value.topic_id, Uuid::ZERO);
+    }
+}
