@@ -19,12 +19,14 @@
 //! the playground has neither, so it never writes them and [`deserialize`] reports their type
 //! as unknown. [`consumer_protocol`] holds the payloads inside `GroupMetadataValue`'s members.
 //!
+//! [`helpers`] builds the records the coordinator writes, with Kafka's versions.
 //! [`partition_for`] says which `__consumer_offsets` partition (and so which coordinator) owns
 //! a group.
 
 pub mod consumer_group;
 pub mod consumer_protocol;
 pub mod group_metadata;
+pub mod helpers;
 pub mod offsets;
 pub mod wire;
 

@@ -55,6 +55,15 @@ fn invalid<T>(message: String) -> WireResult<T> {
     Err(WireError::Invalid(message))
 }
 
+/// A field's name as the generated code says it in messages (`FieldSpec.camelCaseName`): the
+/// schema's name with a lower-case first letter (`GroupId` → `groupId`).
+fn camel(field: &str) -> String {
+    let mut chars = field.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
+
 /// A tagged field the schema does not know: its tag and raw bytes, kept so a rewrite keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawTaggedField {
@@ -170,14 +179,22 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         if length > 0x7fff {
-            return invalid(format!("string field {field} had invalid length {length}"));
+            return invalid(format!(
+                "string field {} had invalid length {length}",
+                camel(field)
+            ));
         }
         self.string_of(length).map(Some)
     }
 
     pub fn string(&mut self, field: &str, flexible: bool) -> WireResult<String> {
         self.nullable_string(field, flexible)?.map_or_else(
-            || invalid(format!("non-nullable field {field} was serialized as null")),
+            || {
+                invalid(format!(
+                    "non-nullable field {} was serialized as null",
+                    camel(field)
+                ))
+            },
             Ok,
         )
     }
@@ -203,7 +220,12 @@ impl<'a> Reader<'a> {
 
     pub fn bytes(&mut self, field: &str, flexible: bool) -> WireResult<Vec<u8>> {
         self.nullable_bytes(flexible)?.map_or_else(
-            || invalid(format!("non-nullable field {field} was serialized as null")),
+            || {
+                invalid(format!(
+                    "non-nullable field {} was serialized as null",
+                    camel(field)
+                ))
+            },
             Ok,
         )
     }
@@ -227,7 +249,12 @@ impl<'a> Reader<'a> {
 
     pub fn array_len(&mut self, field: &str, flexible: bool) -> WireResult<usize> {
         self.nullable_array_len(flexible)?.map_or_else(
-            || invalid(format!("non-nullable field {field} was serialized as null")),
+            || {
+                invalid(format!(
+                    "non-nullable field {} was serialized as null",
+                    camel(field)
+                ))
+            },
             Ok,
         )
     }
@@ -424,6 +451,19 @@ mod tests {
         );
         assert_eq!(r.nullable_bytes(false), Ok(None));
         assert_eq!(r.remaining(), 0);
+        // Messages name fields in camel case, as the generated classes do.
+        assert_eq!(
+            Reader::new(&[0xff, 0xff]).string("GroupId", false),
+            Err(WireError::Invalid(
+                "non-nullable field groupId was serialized as null".into()
+            ))
+        );
+        assert_eq!(
+            Reader::new(&[0, 0, 0, 1, 0xff, 0xff]).string_array("Topics", false),
+            Err(WireError::Invalid(
+                "non-nullable field topics element was serialized as null".into()
+            ))
+        );
     }
 
     #[test]
