@@ -1,8 +1,11 @@
 import java.io.*;
 import java.nio.charset.StandardCharsets;
 
-// Golden values for the playground: String.hashCode / Utils.abs partitioning, and record bytes
-// written by hand from Kafka 4.1's JSON schemas with DataOutputStream (big-endian).
+// Golden values for tests/offsets_records (golden.rs): String.hashCode with Utils.abs
+// partitioning (GroupCoordinatorService.partitionFor), and __consumer_offsets record bytes
+// written by hand from Kafka 4.1's JSON schemas (group-coordinator/src/main/resources/common/
+// message/*.json, clients/.../ConsumerProtocol*.json) with DataOutputStream, which is big-endian
+// as Kafka's ByteBuffers are. Uses only the JDK: `java tests/java/OffsetsGolden.java` (JDK 11+).
 public class OffsetsGolden {
     static int abs(int n) { return (n == Integer.MIN_VALUE) ? 0 : Math.abs(n); } // Utils.abs
     static void uvarint(DataOutputStream o, int v) throws IOException {
