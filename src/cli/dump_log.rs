@@ -15,6 +15,7 @@
 //! | [`java`] | `java.io.File` naming, uncaught exceptions, `Long.parseLong`, `print`/`println` |
 //! | [`batches`] | `FileRecords`, `FileLogInputStream`, `FileChannelRecordBatch`, `printBatchLevel` |
 //! | [`records`] | `DefaultRecord.readFrom`, the record line, control records, decoders |
+//! | [`offsets`] | `OffsetsMessageParser` (`--offsets-decoder`): `__consumer_offsets` records as JSON |
 //! | [`legacy`] | message formats v0/v1 (`LegacyRecord`), which a flipped magic byte produces |
 //! | [`log_file`] | `dumpLog` |
 //! | [`indexes`] | `dumpIndex`, `dumpTimeIndex`, `dumpTxnIndex`, the closing report |
@@ -24,6 +25,7 @@ mod indexes;
 mod java;
 mod legacy;
 mod log_file;
+mod offsets;
 mod records;
 
 use super::options::{self, flag, with_value, OptionError, OptionSpec, ParsedOptions};
@@ -44,9 +46,10 @@ const KAFKA_VERSION: &str = "4.1.0";
 const KEY_DECODER: &str = "key-decoder-class";
 const VALUE_DECODER: &str = "value-decoder-class";
 const STRING_DECODER: &str = "org.apache.kafka.tools.api.StringDecoder";
-/// Decoders of Kafka's internal topics, which the playground does not read yet.
-const TOPIC_DECODERS: [&str; 5] = [
-    "offsets-decoder",
+/// The `__consumer_offsets` decoder, which takes precedence over every other parser.
+const OFFSETS_DECODER: &str = "offsets-decoder";
+/// Decoders of Kafka's other internal topics, which the playground does not read yet.
+const TOPIC_DECODERS: [&str; 4] = [
     "transaction-log-decoder",
     "cluster-metadata-decoder",
     "remote-log-metadata-decoder",
@@ -65,7 +68,7 @@ const SPECS: &[OptionSpec] = &[
     flag("deep-iteration"),
     flag(VALUE_DECODER),
     flag(KEY_DECODER),
-    flag("offsets-decoder"),
+    flag(OFFSETS_DECODER),
     flag("transaction-log-decoder"),
     flag("cluster-metadata-decoder"),
     flag("remote-log-metadata-decoder"),
@@ -166,24 +169,36 @@ fn dump_producer_snapshot(disk: &ClusterDisk<'_>, file: &JavaFile) -> Outcome {
 }
 
 /// The arguments `dumpLog` gets, evaluated as Scala evaluates them: the message parser (which
-/// loads the decoder classes), then `--max-bytes`.
+/// loads the decoder classes unless an internal topic's parser is chosen, `--offsets-decoder`
+/// first), then `--max-bytes`.
 fn log_settings(command: &Command) -> Outcome<LogSettings> {
     let opts = &command.opts;
-    if let Some(name) = TOPIC_DECODERS.iter().find(|name| opts.has(name)) {
+    let offsets_decoder = opts.has(OFFSETS_DECODER);
+    let topic_decoder = TOPIC_DECODERS.iter().find(|name| opts.has(name));
+    if let (false, Some(name)) = (offsets_decoder, topic_decoder) {
         return Err(Failure::Playground(format!(
             "--{name} is not available in the playground yet (use --print-data-log)"
         )));
     }
-    let value_decoder = decoder(&command.value_decoder)?;
-    let key_decoder = decoder(&command.key_decoder)?;
-    let print_contents =
-        opts.has("print-data-log") || opts.has(KEY_DECODER) || opts.has(VALUE_DECODER);
+    let (key_decoder, value_decoder) = if offsets_decoder {
+        (Decoder::String, Decoder::String)
+    } else {
+        let value_decoder = decoder(&command.value_decoder)?;
+        (decoder(&command.key_decoder)?, value_decoder)
+    };
+    // `shouldPrintDataLog`: any decoder option prints the contents.
+    let print_contents = opts.has("print-data-log")
+        || offsets_decoder
+        || topic_decoder.is_some()
+        || opts.has(KEY_DECODER)
+        || opts.has(VALUE_DECODER);
     Ok(LogSettings {
         print_contents,
         deep: opts.has("deep-iteration") || print_contents,
         skip_record_metadata: opts.has("skip-record-metadata"),
         key_decoder,
         value_decoder,
+        offsets_decoder,
         max_bytes: int_option(opts, "max-bytes", i32::MAX)?,
     })
 }

@@ -84,6 +84,9 @@ fn write_string(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            // Jackson's short escapes for backspace and form feed (`CharTypes.sOutputEscapes128`).
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04X}", u32::from(c))),
             c => out.push(c),
         }
@@ -296,6 +299,12 @@ mod tests {
             Json::parse("{\"a\":1,\"a\":2}").expect("JSON").to_text(),
             "{\"a\":2}"
         );
+    }
+
+    #[test]
+    fn escapes_as_jackson_does() {
+        let text = Json::String("q\"b\\\u{8}\u{c}\n\r\t\u{1}\u{1f}/é".into()).to_text();
+        assert_eq!(text, "\"q\\\"b\\\\\\b\\f\\n\\r\\t\\u0001\\u001F/é\"");
     }
 
     #[test]

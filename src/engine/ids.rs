@@ -9,8 +9,8 @@
 use super::rng::Rng;
 use std::fmt;
 
-/// A Kafka `Uuid`: topic ids, cluster ids, directory ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A Kafka `Uuid`: topic ids, cluster ids, directory ids. The default is `Uuid.ZERO_UUID`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Uuid {
     pub most_significant_bits: u64,
     pub least_significant_bits: u64,

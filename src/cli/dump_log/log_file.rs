@@ -5,6 +5,7 @@ use super::batches::FileRecords;
 use super::java::STRING_INDEX;
 use super::java::{parse_int, parse_long, Console, Failure, JavaFile, Outcome, NO_SUCH_FILE};
 use super::legacy::LegacyRecord;
+use super::offsets;
 use super::records::{AnyRecord, Decoder, V2Records};
 
 /// What `dumpLog` is asked to do.
@@ -17,6 +18,8 @@ pub(super) struct LogSettings {
     pub(super) skip_record_metadata: bool,
     pub(super) key_decoder: Decoder,
     pub(super) value_decoder: Decoder,
+    /// `--offsets-decoder`: keys and payloads as `__consumer_offsets` records.
+    pub(super) offsets_decoder: bool,
     /// `--max-bytes`: only the batches within this many bytes.
     pub(super) max_bytes: i32,
 }
@@ -124,14 +127,7 @@ impl RecordPrinter<'_, '_> {
             }
         }
         if self.settings.print_contents && !control {
-            let key = match record.key()? {
-                Some(bytes) => Some(self.settings.key_decoder.decode(bytes)?),
-                None => None,
-            };
-            let payload = match record.value()? {
-                Some(bytes) => Some(self.settings.value_decoder.decode(bytes)?),
-                None => None,
-            };
+            let (key, payload) = self.parse(record, offset)?;
             if let Some(key) = key {
                 self.console.print(&format!("{prefix}key: {key}"));
             }
@@ -141,6 +137,27 @@ impl RecordPrinter<'_, '_> {
         }
         self.console.println("");
         Ok(())
+    }
+
+    /// `MessageParser.parse`: the offsets parser, or the key and value decoders.
+    fn parse(
+        &self,
+        record: &AnyRecord<'_>,
+        offset: i64,
+    ) -> Outcome<(Option<String>, Option<String>)> {
+        let (key, value) = (record.key()?, record.value()?);
+        if self.settings.offsets_decoder {
+            return offsets::parse(offset, key, value);
+        }
+        let key = match key {
+            Some(bytes) => Some(self.settings.key_decoder.decode(bytes)?),
+            None => None,
+        };
+        let payload = match value {
+            Some(bytes) => Some(self.settings.value_decoder.decode(bytes)?),
+            None => None,
+        };
+        Ok((key, payload))
     }
 }
 
@@ -175,6 +192,7 @@ mod tests {
             skip_record_metadata: false,
             key_decoder: Decoder::String,
             value_decoder: Decoder::String,
+            offsets_decoder: false,
             max_bytes: i32::MAX,
         };
         let (mut output, mut pairs) = (Output::default(), Vec::new());
