@@ -526,3 +526,30 @@ fn the_library_refuses_log_dirs_that_do_not_match() {
         "{error}"
     );
 }
+
+/// Without `--brokers`, a saved cluster keeps the brokers it has (kplay's default became 3 with
+/// issue #5, and a data dir made with one broker must still open); a different count is refused.
+#[test]
+fn a_data_dir_keeps_its_broker_count() {
+    let dir = TempDir::new("broker-count");
+    run_ok(&dir, "kafka-topics.sh --create --topic t\n");
+    let output = kplay(&["--data-dir", dir.arg()], "kafka-log-dirs.sh --describe\n");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("from brokers 1\n"),
+        "{}",
+        stdout(&output)
+    );
+    let output = kplay(
+        &["--brokers", "3", "--data-dir", dir.arg()],
+        "kafka-topics.sh --list\n",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "kplay: cannot use --data-dir {}: the data dir holds a cluster of 1 broker(s), but --brokers is 3\n",
+            dir.arg()
+        )
+    );
+}
