@@ -291,7 +291,7 @@ pub fn assignor_rebalances(
     let topics: BTreeMap<String, i32> = (0..10).map(|t| (format!("topic{t}"), 100)).collect();
     let names: Vec<String> = topics.keys().cloned().collect();
     let members: Vec<String> = (0..100)
-        .map(|i| format!("consumer-{i}-{:08x}", i * 2_654_435_761u32))
+        .map(|i: u32| format!("consumer-{i}-{:08x}", i.wrapping_mul(2_654_435_761)))
         .collect();
     let fresh: BTreeMap<String, Subscription> = members
         .iter()
