@@ -224,7 +224,7 @@ fn the_cleaner_checkpoint_survives_a_restart() {
     let data_dir = dir.to_str().expect("utf-8");
     let lines: String = (0..30).map(|i| format!("k{}:v{i}\n", i % 3)).collect();
     let first = support::kplay(
-        &["--data-dir", data_dir],
+        &["--brokers", "1", "--data-dir", data_dir],
         &format!(
             "kafka-topics.sh --create --topic t --config cleanup.policy=compact \
              --config segment.bytes=120\n\
@@ -254,7 +254,7 @@ fn the_cleaner_checkpoint_survives_a_restart() {
         "{names:?}"
     );
     let second = support::kplay(
-        &["--data-dir", data_dir],
+        &["--brokers", "1", "--data-dir", data_dir],
         "time advance 15s\n\
          kafka-console-consumer.sh --topic t --from-beginning --property print.key=true\n",
     );

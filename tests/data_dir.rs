@@ -54,9 +54,10 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Runs kplay on `dir` and expects exit status 0.
+/// Runs kplay with one broker on `dir` and expects exit status 0 (these tests are about one
+/// broker's log dir; a later run without `--brokers` keeps the saved count).
 fn run_ok(dir: &TempDir, script: &str) -> Output {
-    let output = kplay(&["--data-dir", dir.arg()], script);
+    let output = kplay(&["--brokers", "1", "--data-dir", dir.arg()], script);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -286,7 +287,10 @@ fn corrupt_or_newer_metadata_is_a_clear_error() {
 fn log_dirs_of_another_cluster_shape_are_refused() {
     let dir = TempDir::new("brokers");
     std::fs::create_dir_all(dir.join("broker-2")).expect("made");
-    let output = kplay(&["--data-dir", dir.arg()], "kafka-topics.sh --list\n");
+    let output = kplay(
+        &["--brokers", "1", "--data-dir", dir.arg()],
+        "kafka-topics.sh --list\n",
+    );
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr(&output),
@@ -296,6 +300,16 @@ fn log_dirs_of_another_cluster_shape_are_refused() {
         )
     );
     std::fs::remove_dir(dir.join("broker-2")).expect("removed");
+    std::fs::create_dir_all(dir.join("broker-4")).expect("made");
+    let output = kplay(&["--data-dir", dir.arg()], "kafka-topics.sh --list\n");
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "kplay: cannot use --data-dir {}: the data dir holds log dirs of brokers 4, but --brokers is 3\n",
+            dir.arg()
+        )
+    );
+    std::fs::remove_dir(dir.join("broker-4")).expect("removed");
     std::fs::create_dir_all(dir.join("broker-1")).expect("made");
     std::fs::write(dir.join("broker-1/meta.properties"), "version=1\n").expect("written");
     let output = kplay(&["--data-dir", dir.arg()], "kafka-topics.sh --list\n");
@@ -403,8 +417,16 @@ fn segments(cluster: &Cluster) -> Vec<String> {
     shown
 }
 
+/// The library tests restore one broker's log dir.
+fn one_broker() -> ClusterOptions {
+    ClusterOptions {
+        brokers: 1,
+        ..ClusterOptions::default()
+    }
+}
+
 fn cluster_with_records() -> Cluster {
-    let mut cluster = Cluster::new(ClusterOptions::default());
+    let mut cluster = Cluster::new(one_broker());
     let configs = [("segment.bytes", "300"), ("index.interval.bytes", "80")];
     let request = NewTopic {
         name: "t".to_string(),
@@ -433,7 +455,7 @@ fn the_library_restores_segments_offsets_and_indexes() {
         before.iter().any(|s| s.contains("index [OffsetPosition")),
         "{before:#?}"
     );
-    let options = ClusterOptions::default();
+    let options = one_broker();
     let restored = Cluster::restore(&options, &metadata, stores(&disks), None).expect("restored");
     assert_eq!(restored.warnings, Vec::<String>::new());
     let mut again = restored.cluster;
@@ -480,7 +502,7 @@ fn the_library_refuses_log_dirs_that_do_not_match() {
             expected: 3
         }
     );
-    let options = ClusterOptions::default();
+    let options = one_broker();
     let mut other = stores(&disks);
     let store = other.get_mut(&1).expect("broker 1");
     store.replace(
@@ -495,12 +517,39 @@ fn the_library_refuses_log_dirs_that_do_not_match() {
     );
     let foreign = Cluster::new(ClusterOptions {
         seed: 9,
-        ..ClusterOptions::default()
+        ..one_broker()
     });
     let error = Cluster::restore(&options, &foreign.to_metadata_file(), stores(&disks), None)
         .expect_err("refused");
     assert!(
         error.to_string().starts_with("/tmp/kraft-combined-logs/broker-1/meta.properties: Invalid cluster.id in: /tmp/kraft-combined-logs/broker-1. Expected "),
         "{error}"
+    );
+}
+
+/// Without `--brokers`, a saved cluster keeps the brokers it has (kplay's default became 3 with
+/// issue #5, and a data dir made with one broker must still open); a different count is refused.
+#[test]
+fn a_data_dir_keeps_its_broker_count() {
+    let dir = TempDir::new("broker-count");
+    run_ok(&dir, "kafka-topics.sh --create --topic t\n");
+    let output = kplay(&["--data-dir", dir.arg()], "kafka-log-dirs.sh --describe\n");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("from brokers 1\n"),
+        "{}",
+        stdout(&output)
+    );
+    let output = kplay(
+        &["--brokers", "3", "--data-dir", dir.arg()],
+        "kafka-topics.sh --list\n",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "kplay: cannot use --data-dir {}: the data dir holds a cluster of 1 broker(s), but --brokers is 3\n",
+            dir.arg()
+        )
     );
 }

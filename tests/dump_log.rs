@@ -20,6 +20,7 @@ type Rec<'a> = (i64, Option<&'a str>, Option<&'a str>);
 /// A one-broker cluster whose clock starts at `start_ms`, with `topic` created.
 fn cluster_with(topic: &str, configs: &[(&str, &str)], start_ms: i64) -> Cluster {
     let options = ClusterOptions {
+        brokers: 1,
         start_time: SimTime(start_ms),
         ..ClusterOptions::default()
     };

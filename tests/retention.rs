@@ -491,7 +491,7 @@ fn the_log_start_offset_checkpoint_is_written_every_60_s_from_30_s() {
 fn a_data_dir_keeps_the_log_start_offset_and_drops_leftover_deleted_files() {
     let dir = support::TempDir::new("retention");
     let first = support::kplay(
-        &["--data-dir", dir.arg()],
+        &["--brokers", "1", "--data-dir", dir.arg()],
         &format!(
             "kafka-topics.sh --create --topic t --config segment.bytes=100 --config retention.ms=60000\n\
              kafka-console-producer.sh --topic t <<EOF\na\nEOF\n\
@@ -509,7 +509,7 @@ fn a_data_dir_keeps_the_log_start_offset_and_drops_leftover_deleted_files() {
         .expect("the checkpoint");
     assert_eq!(checkpoint, "0\n1\nt 0 3\n");
     let second = support::kplay(
-        &["--data-dir", dir.arg()],
+        &["--brokers", "1", "--data-dir", dir.arg()],
         "kafka-get-offsets.sh --topic t --time -2\n\
          kafka-console-consumer.sh --topic t --from-beginning --property print.offset=true\n\
          time advance 30s\n",
@@ -540,7 +540,7 @@ fn a_data_dir_keeps_the_log_start_offset_and_drops_leftover_deleted_files() {
     assert_eq!(deleted.len(), 6, "{deleted:?}");
     // A third run removes them at start-up, as LogLoader does.
     let third = support::kplay(
-        &["--data-dir", dir.arg()],
+        &["--brokers", "1", "--data-dir", dir.arg()],
         "kafka-get-offsets.sh --topic t --time -2\n",
     );
     assert_eq!(String::from_utf8_lossy(&third.stdout), "t:0:3\n");

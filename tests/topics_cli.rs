@@ -7,6 +7,7 @@ mod support;
 use kafka_playground::cli::run_script;
 use kafka_playground::engine::{Cluster, ClusterOptions};
 
+/// `kplay`'s default cluster: three brokers, seed 0.
 fn run(script: &str) -> (kafka_playground::cli::Output, Cluster) {
     let mut cluster = Cluster::new(ClusterOptions::default());
     let output = run_script(&mut cluster, script);
@@ -25,8 +26,8 @@ fn create_then_describe_prints_kafkas_lines() {
         "Created topic orders.\n\
          Topic: orders\tTopicId: {ORDERS_ID}\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: \n\
          \tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 1\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 2\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n"
+         \tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2\tIsr: 2\tElr: \tLastKnownElr: \n\
+         \tTopic: orders\tPartition: 2\tLeader: 3\tReplicas: 3\tIsr: 3\tElr: \tLastKnownElr: \n"
     );
     assert_eq!(output.stdout(), expected);
     assert_eq!(output.stderr(), "");
@@ -83,8 +84,8 @@ fn every_refusal_has_kafkas_message_and_changes_nothing() {
             "The replication factor must be between 1 and 32767 inclusive",
         ),
         (
-            "--create --topic t --replication-factor 3",
-            "Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.",
+            "--create --topic t --replication-factor 4",
+            "Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.",
         ),
         ("--describe --topic nope", "Topic 'Optional[nope]' does not exist as expected"),
     ];

@@ -4,13 +4,16 @@
 //! ```text
 //! kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR [--crash-at-exit]]
 //! ```
-//! The script comes from the file SCRIPT, or standard input when it is `-` or absent. The exit
+//! The cluster has `--brokers` brokers (node ids 1..N; 3 by default, as issue #5 and
+//! docs/CLI.md say). The script comes from the file SCRIPT, or standard input when it is `-` or
+//! absent. The exit
 //! status is 1 if any command failed, 0 otherwise, and 2 if kplay could not run it (bad options,
 //! a script it cannot read, a data dir it cannot load or save).
 //!
 //! With `--data-dir DIR`, broker N's log dir is `DIR/broker-N`: a run continues the cluster a
 //! previous run left in DIR (see `engine::persist`), and on exit every broker's files are flushed
-//! there and the cluster's metadata is written to `DIR/playground-metadata.properties`. While it
+//! there and the cluster's metadata is written to `DIR/playground-metadata.properties`. Without
+//! `--brokers`, a saved cluster keeps its own broker count. While it
 //! runs, what the flush settings make durable is written after each command (`engine::flush`).
 //! A clean exit flushes everything and writes Kafka's `.kafka_cleanshutdown` in each log dir;
 //! `--crash-at-exit` stops without either, so DIR keeps only what was flushed, and the next run
@@ -34,6 +37,9 @@ mod native {
     use std::io::{Read, Write};
     use std::process::ExitCode;
 
+    /// The most brokers a cluster may have (the metadata file reads no more).
+    const MAX_BROKERS: i32 = 1000;
+
     const USAGE: &str = "usage: kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR [--crash-at-exit]]";
 
     struct Args {
@@ -44,6 +50,8 @@ mod native {
         crash_at_exit: bool,
         /// Whether `--seed` / `--start-time` were given (a data dir's own ones win).
         seed_given: bool,
+        /// Whether `--brokers` was given: without it a data dir keeps its own broker count.
+        brokers_given: bool,
         start_time_given: bool,
     }
 
@@ -54,6 +62,7 @@ mod native {
             data_dir: None,
             crash_at_exit: false,
             seed_given: false,
+            brokers_given: false,
             start_time_given: false,
         };
         let mut iter = args.iter();
@@ -63,7 +72,10 @@ mod native {
                     .ok_or_else(|| format!("kplay: {name} needs a value\n{USAGE}"))
             };
             match arg.as_str() {
-                "--brokers" => parsed.options.brokers = number(arg, value(arg)?)?,
+                "--brokers" => {
+                    parsed.options.brokers = number(arg, value(arg)?)?;
+                    parsed.brokers_given = true;
+                }
                 "--seed" => {
                     parsed.options.seed = number(arg, value(arg)?)?;
                     parsed.seed_given = true;
@@ -86,11 +98,11 @@ mod native {
         if parsed.crash_at_exit && parsed.data_dir.is_none() {
             return Err(format!("kplay: --crash-at-exit needs --data-dir\n{USAGE}"));
         }
-        if parsed.options.brokers != 1 {
-            return Err(
-                "kplay: only --brokers 1 is available until replication lands (issue #5)"
-                    .to_string(),
-            );
+        if !(1..=MAX_BROKERS).contains(&parsed.options.brokers) {
+            return Err(format!(
+                "kplay: --brokers needs a number from 1 to {MAX_BROKERS}, not {}\n{USAGE}",
+                parsed.options.brokers
+            ));
         }
         Ok(parsed)
     }
@@ -187,7 +199,9 @@ mod native {
         use super::Args;
         use kafka_playground::cli::log4j;
         use kafka_playground::engine::log::recovery::{Level, CLEAN_SHUTDOWN_FILE};
-        use kafka_playground::engine::persist::{check_broker_dirs, PersistError, METADATA_FILE};
+        use kafka_playground::engine::persist::{
+            check_broker_dirs, saved_broker_count, PersistError, METADATA_FILE,
+        };
         use kafka_playground::engine::Cluster;
         use kafka_playground::storage::{DirDisk, FileStore, Scope};
         use std::collections::BTreeMap;
@@ -201,27 +215,35 @@ mod native {
             let root = Path::new(dir);
             let found = broker_dirs(root).map_err(fail)?;
             let ids: Vec<i32> = found.keys().copied().collect();
-            check_broker_dirs(&ids, args.options.brokers).map_err(|e| fail(e.to_string()))?;
             let metadata = match fs::read(root.join(METADATA_FILE)) {
-                Ok(bytes) => String::from_utf8(bytes)
-                    .map_err(|_| fail(format!("{METADATA_FILE} is not UTF-8 text")))?,
-                Err(e) if e.kind() == ErrorKind::NotFound => {
-                    if found.values().any(|has_files| *has_files) {
-                        return Err(fail(PersistError::NoMetadata.to_string()));
-                    }
-                    let mut cluster = Cluster::new(args.options.clone());
-                    cluster.set_data_dir(dir);
-                    started(dir, &mut cluster).map_err(fail)?;
-                    return Ok(cluster);
-                }
+                Ok(bytes) => Some(
+                    String::from_utf8(bytes)
+                        .map_err(|_| fail(format!("{METADATA_FILE} is not UTF-8 text")))?,
+                ),
+                Err(e) if e.kind() == ErrorKind::NotFound => None,
                 Err(e) => return Err(fail(format!("cannot read {METADATA_FILE}: {e}"))),
             };
+            // Without --brokers, a saved cluster keeps the brokers it has.
+            let mut options = args.options.clone();
+            if let (Some(text), false) = (&metadata, args.brokers_given) {
+                options.brokers = saved_broker_count(text).map_err(|e| fail(e.to_string()))?;
+            }
+            check_broker_dirs(&ids, options.brokers).map_err(|e| fail(e.to_string()))?;
+            let Some(metadata) = metadata else {
+                if found.values().any(|has_files| *has_files) {
+                    return Err(fail(PersistError::NoMetadata.to_string()));
+                }
+                let mut cluster = Cluster::new(options);
+                cluster.set_data_dir(dir);
+                started(dir, &mut cluster).map_err(fail)?;
+                return Ok(cluster);
+            };
             let mut stores = BTreeMap::new();
-            for id in 1..=args.options.brokers {
+            for id in 1..=options.brokers {
                 let disk = DirDisk::new(root.join(format!("broker-{id}")));
                 stores.insert(id, FileStore::open(&disk).map_err(|e| fail(e.to_string()))?);
             }
-            let restored = Cluster::restore(&args.options, &metadata, stores, Some(dir))
+            let restored = Cluster::restore(&options, &metadata, stores, Some(dir))
                 .map_err(|e| fail(e.to_string()))?;
             for warning in &restored.warnings {
                 eprintln!("{warning}");

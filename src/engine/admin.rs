@@ -108,7 +108,7 @@ impl Cluster {
 
     /// `CreatePartitions` (`ReplicationControlManager.createPartitions`): grows `name` to `count`
     /// partitions, placed by `assignment` (one replica list per new partition) or by the
-    /// cluster's placement rule. Returns the new partitions.
+    /// controller's `StripedReplicaPlacer`. Returns the new partitions.
     pub fn create_partitions(
         &mut self,
         name: &str,
@@ -152,11 +152,11 @@ impl Cluster {
             }
             None => {
                 check_batch_size(i64::from(additional))?;
+                // `place(PlacementSpec(startPartition, additional, …))`: Kafka 4.1's striped
+                // placer ignores the start and places the new partitions afresh, drawing a new
+                // starting offset. Its refusal is not wrapped here, unlike `createTopic`'s.
                 let factor = i16::try_from(replication_factor).unwrap_or(i16::MAX);
-                let all = self.placement(count, factor)?;
-                all.into_iter()
-                    .skip(usize::try_from(current).unwrap_or(0))
-                    .collect()
+                self.place_replicas(additional, factor)?
             }
         };
         let new_partitions: Vec<PartitionInfo> = placements
@@ -428,8 +428,10 @@ fn new_partition(partition: i32, replicas: Vec<i32>) -> PartitionInfo {
 }
 
 /// A request that would write more than `MAX_RECORDS_PER_USER_OP` records is refused, as the
-/// controller turns `BoundedListTooLongException` into a `PolicyViolationException`.
-fn check_batch_size(partitions: i64) -> Result<(), ApiError> {
+/// controller turns `BoundedListTooLongException` into a `PolicyViolationException`. Kafka finds
+/// out while adding the records, after placing the partitions; here it is checked before, so a
+/// huge request never builds its placement (the placer's generator is then not drawn from).
+pub(crate) fn check_batch_size(partitions: i64) -> Result<(), ApiError> {
     if partitions > MAX_RECORDS_PER_USER_OP {
         return Err(ApiError::new(
             ErrorCode::PolicyViolation,

@@ -260,7 +260,10 @@ mod tests {
 
     /// Topic `t` with `policy` and 100-byte segments, and twenty updates of two keys.
     fn dirty_cluster(policy: &str, server_properties: &[(&str, &str)]) -> Cluster {
-        let mut cluster = Cluster::new(ClusterOptions::default());
+        let mut cluster = Cluster::new(ClusterOptions {
+            brokers: 1,
+            ..ClusterOptions::default()
+        });
         let props = server_properties
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

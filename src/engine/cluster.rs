@@ -11,7 +11,9 @@ use super::error::{ApiError, ErrorCode};
 use super::event::{Event, EventKind};
 use super::ids::Uuid;
 use super::invariants::{InvariantHistory, Violation};
+use super::java_random::JavaRandom;
 use super::network::Network;
+use super::placement::{ControllerPlacer, UsableBroker};
 use super::replication::controller::ControllerState;
 use super::replication::messages::Message;
 use super::rng::Rng;
@@ -22,7 +24,7 @@ use std::collections::BTreeMap;
 /// How to build a cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterOptions {
-    /// Node ids are `1..=brokers`, as in Kafka 4's sample configs.
+    /// Node ids are `1..=brokers`, as in Kafka 4's sample configs (3 by default, as `kplay`).
     pub brokers: i32,
     pub seed: u64,
     pub start_time: SimTime,
@@ -31,7 +33,7 @@ pub struct ClusterOptions {
 impl Default for ClusterOptions {
     fn default() -> Self {
         ClusterOptions {
-            brokers: 1,
+            brokers: 3,
             seed: 0,
             start_time: SimTime::DEFAULT_START,
         }
@@ -99,6 +101,8 @@ pub struct Cluster {
     options: ClusterOptions,
     clock: SimClock,
     rng: Rng,
+    /// The controller's replica placer, on its own generator (`engine::placement`).
+    placer: ControllerPlacer,
     cluster_id: Uuid,
     brokers: BTreeMap<i32, Broker>,
     topics: BTreeMap<String, TopicInfo>,
@@ -139,6 +143,7 @@ impl Cluster {
             .collect();
         let mut cluster = Cluster {
             clock: SimClock::starting_at(options.start_time),
+            placer: ControllerPlacer::for_cluster_seed(options.seed),
             options,
             rng,
             cluster_id,
@@ -403,7 +408,19 @@ impl Cluster {
                 "Replication factor must be larger than 0, or -1 to use the default value.",
             ));
         }
-        let placement = self.place_replicas(partitions, replication_factor)?;
+        super::admin::check_batch_size(i64::from(partitions))?;
+        let placement = self
+            .place_replicas(partitions, replication_factor)
+            .map_err(|e| {
+                // ReplicationControlManager.createTopic wraps the placer's refusal.
+                ApiError::new(
+                    e.code,
+                    format!(
+                        "Unable to replicate the partition {replication_factor} time(s): {}",
+                        e.message()
+                    ),
+                )
+            })?;
         let id = Uuid::random(&mut self.rng);
         let partitions = placement
             .into_iter()
@@ -453,37 +470,27 @@ impl Cluster {
             .map(String::as_str)
     }
 
-    /// Rack-unaware placement: partition `p`'s replicas start at broker `p mod N` and continue
-    /// round the ring, so the preferred leaders are spread evenly. (Kafka's `StripedReplicaPlacer`
-    /// with its random start and shuffles arrives with replication, issue #5.)
-    fn place_replicas(
-        &self,
+    /// Replicas for `partitions` new partitions, the preferred leader first: the controller's
+    /// `StripedReplicaPlacer.place(PlacementSpec(…, partitions, replication_factor))` over the
+    /// usable brokers. A refusal is the placer's own `InvalidReplicationFactorException`.
+    pub(crate) fn place_replicas(
+        &mut self,
         partitions: i32,
         replication_factor: i16,
     ) -> Result<Vec<Vec<i32>>, ApiError> {
-        let node_ids: Vec<i32> = self.brokers.keys().copied().collect();
-        let broker_count = node_ids.len();
-        let factor = usize::try_from(replication_factor).unwrap_or(0);
-        if factor > broker_count {
-            // StripedReplicaPlacer's message, wrapped as ReplicationControlManager wraps it.
-            return Err(ApiError::new(
-                ErrorCode::InvalidReplicationFactor,
-                format!(
-                    "Unable to replicate the partition {replication_factor} time(s): The target \
-                     replication factor of {replication_factor} cannot be reached because only \
-                     {broker_count} broker(s) are registered."
-                ),
-            ));
-        }
-        let placement = (0..partitions)
-            .map(|p| {
-                let start = usize::try_from(p).unwrap_or(0) % broker_count;
-                (0..factor)
-                    .map(|r| node_ids[(start + r) % broker_count])
-                    .collect()
+        // ClusterDescriber.usableBrokers: every registered broker, the fenced ones marked (the
+        // placer counts them but puts no replica on them).
+        let usable: Vec<UsableBroker> = self
+            .brokers
+            .keys()
+            .map(|&id| UsableBroker {
+                id,
+                rack: None,
+                fenced: self.controller.fenced.contains(&id),
             })
             .collect();
-        Ok(placement)
+        self.placer
+            .place(partitions, i32::from(replication_factor), &usable)
     }
 
     /// A cluster put back together from its saved state (`engine::persist`).
@@ -492,6 +499,7 @@ impl Cluster {
             options: parts.options,
             clock: SimClock::starting_at(parts.now),
             rng: parts.rng,
+            placer: ControllerPlacer::new(parts.placer_random),
             cluster_id: parts.cluster_id,
             brokers: parts.brokers,
             topics: parts.topics,
@@ -512,6 +520,11 @@ impl Cluster {
     /// The generator's position, to save it (`engine::persist`).
     pub(crate) fn rng_state(&self) -> [u64; 4] {
         self.rng.state()
+    }
+
+    /// The placer's generator, to save its position (`engine::persist`).
+    pub(crate) fn placer_random(&self) -> &JavaRandom {
+        self.placer.random()
     }
 
     /// The id the next `InitProducerId` hands out, to save it (`engine::persist`).
@@ -539,16 +552,6 @@ impl Cluster {
         &mut self,
     ) -> &mut BTreeMap<i32, BTreeMap<String, String>> {
         &mut self.broker_dynamic_configs
-    }
-
-    /// The placement rule of `create_topic`, for `admin.rs` (new partitions take the entries past
-    /// the existing ones, as `PlacementSpec(startPartition, …)` does).
-    pub(crate) fn placement(
-        &self,
-        partitions: i32,
-        replication_factor: i16,
-    ) -> Result<Vec<Vec<i32>>, ApiError> {
-        self.place_replicas(partitions, replication_factor)
     }
 }
 
@@ -591,8 +594,9 @@ mod tests {
             .expect("created")
             .topic;
         assert_eq!(created.partitions.len(), 1);
-        assert_eq!(created.partitions[0].leader, Some(1));
-        let broker = cluster.broker(1).expect("broker 1");
+        let leader = created.partitions[0].leader.expect("a leader");
+        assert_eq!(created.partitions[0].replicas, vec![leader]);
+        let broker = cluster.broker(leader).expect("the leader");
         assert!(broker.log("a.b", 0).is_some());
         assert!(broker.store.exists("a.b-0/00000000000000000000.log"));
         let exists = cluster.create_topic(new_topic("a.b")).unwrap_err();
@@ -612,10 +616,15 @@ mod tests {
     fn too_many_replicas() {
         let mut cluster = Cluster::new(ClusterOptions::default());
         let mut request = new_topic("t");
-        request.replication_factor = Some(3);
+        request.replication_factor = Some(4);
         let error = cluster.create_topic(request).unwrap_err();
         assert_eq!(error.code, ErrorCode::InvalidReplicationFactor);
-        assert!(error.message().contains("only 1 broker(s) are registered"));
+        // ReplicationControlManager.createTopic's wrapping of StripedReplicaPlacer's message.
+        assert_eq!(
+            error.message(),
+            "Unable to replicate the partition 4 time(s): The target replication factor of 4 \
+             cannot be reached because only 3 broker(s) are registered."
+        );
     }
 
     #[test]

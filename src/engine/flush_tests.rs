@@ -6,8 +6,12 @@ use crate::engine::scheduler::Task;
 use crate::engine::ClusterOptions;
 use crate::storage::MemoryDisk;
 
+/// One broker: the flush policy is a broker's own business.
 fn cluster_with(configs: &str) -> Cluster {
-    let mut cluster = Cluster::new(ClusterOptions::default());
+    let mut cluster = Cluster::new(ClusterOptions {
+        brokers: 1,
+        ..ClusterOptions::default()
+    });
     let output = run_script(
         &mut cluster,
         &format!("kafka-topics.sh --create --topic t {configs}\n"),

@@ -9,8 +9,9 @@
 //!   [`Cluster::checkpoint_log_dirs`] writes the ones that are not written on append, as a broker's
 //!   clean shutdown does (`LogManager.shutdown`, `ReplicaManager.checkpointHighWatermarks`).
 //! - **What the controller knows** — topics, ids, assignments, leaders, configs, the seed's
-//!   generator, the clock, the next producer id — is one text file, [`METADATA_FILE`] in `DIR`
-//!   (format in [`metadata_file`]), until the KRaft metadata log replaces it (issue #6).
+//!   generator, the replica placer's generator, the clock, the next producer id — is one text
+//!   file, [`METADATA_FILE`] in `DIR` (format in [`metadata_file`]), until the KRaft metadata log
+//!   replaces it (issue #6).
 //!
 //! [`Cluster::restore`] reads both back: it checks each log dir's identity (`meta.properties`,
 //! `partition.metadata`) as Kafka does at startup and rebuilds every partition log with
@@ -28,11 +29,13 @@ use super::clock::SimTime;
 use super::cluster::{roll_jitter, Cluster, ClusterOptions, TopicInfo};
 use super::config::{BrokerConfigStore, TopicConfigs};
 use super::ids::Uuid;
+use super::java_random::JavaRandom;
 use super::log::checkpoint::{self, OffsetCheckpoint};
 use super::log::load::LoadRequest;
 use super::log::meta_properties::{MetaProperties, META_PROPERTIES};
 use super::log::recovery::{LogDirRecovery, CLEAN_SHUTDOWN_FILE};
 use super::log::{partition_dir, PartitionLog};
+use super::placement::placer_seed;
 use super::rng::Rng;
 use crate::storage::FileStore;
 use metadata_file::Metadata;
@@ -70,6 +73,8 @@ pub(crate) struct ClusterParts {
     pub options: ClusterOptions,
     pub now: SimTime,
     pub rng: Rng,
+    /// The replica placer's `java.util.Random` (`engine::placement`).
+    pub placer_random: JavaRandom,
     pub cluster_id: Uuid,
     pub brokers: BTreeMap<i32, Broker>,
     pub topics: BTreeMap<String, TopicInfo>,
@@ -90,6 +95,12 @@ pub struct Restored {
 /// Broker N's log dir under a data dir: `DIR/broker-N`.
 pub fn data_dir_log_dir(data_dir: &str, node_id: i32) -> String {
     format!("{}/broker-{node_id}", data_dir.trim_end_matches('/'))
+}
+
+/// How many brokers the cluster saved in a metadata file's text has: a data dir or workspace
+/// keeps the broker count it was created with.
+pub fn saved_broker_count(metadata: &str) -> Result<i32, PersistError> {
+    Ok(Metadata::parse(metadata)?.brokers)
 }
 
 /// Checks the node ids of the `broker-N` log dirs found in a data dir against `--brokers`.
@@ -130,6 +141,7 @@ impl Cluster {
             start_time_ms: self.options().start_time.as_millis(),
             now_ms: self.now().as_millis(),
             rng_state: self.rng_state(),
+            placer_random_state: Some(self.placer_random().state()),
             next_producer_id: self.next_producer_id(),
             broker_configs: self.broker_configs().clone(),
             broker_dynamic_configs: self.broker_dynamic_configs().clone(),
@@ -235,6 +247,11 @@ impl Cluster {
             },
             now: SimTime(meta.now_ms),
             rng: restore.rng,
+            // A file from before the placer was saved starts it as a new cluster would.
+            placer_random: meta.placer_random_state.map_or_else(
+                || JavaRandom::new(placer_seed(meta.seed)),
+                JavaRandom::from_state,
+            ),
             cluster_id: meta.cluster_id,
             brokers,
             topics: meta.topics.clone(),

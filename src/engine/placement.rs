@@ -14,7 +14,8 @@
 //! `StripedReplicaPlacerTest` with its `MockRandom`.
 
 use super::error::{ApiError, ErrorCode};
-use super::java_random::RandomBits;
+use super::java_random::{JavaRandom, RandomBits};
+use super::rng::derive_seed;
 
 /// A broker the placer may use (`UsableBroker`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,30 +225,85 @@ impl<R: RandomBits> StripedReplicaPlacer<R> {
         brokers: &[UsableBroker],
     ) -> Result<Vec<Vec<i32>>, ApiError> {
         let mut racks = RackList::new(&mut self.random, brokers);
-        check(
-            replication_factor,
-            racks.total_brokers,
-            racks.unfenced_brokers,
-        )?;
+        // `place` checks "all fenced" before "too few brokers"; `RackList.place` the other way.
+        positive(replication_factor)?;
+        any_unfenced(racks.unfenced_brokers)?;
+        enough_brokers(replication_factor, racks.total_brokers)?;
         (0..partitions)
             .map(|_| racks.place(&mut self.random, replication_factor))
             .collect()
     }
 }
 
-/// The placer's three refusals, in `place`'s order.
+/// The controller's placer as the playground builds it: on a [`JavaRandom`] seeded from the
+/// cluster's seed. Kafka's `QuorumController.Builder` uses `new StripedReplicaPlacer(new
+/// Random())`, seeded from the clock (docs/DEPARTURES.md).
+pub type ControllerPlacer = StripedReplicaPlacer<JavaRandom>;
+
+/// Tells the placer's seed apart from the other seeds derived from the cluster's ("placer").
+const PLACER_SEED_STREAM: u64 = 0x0000_706c_6163_6572;
+
+/// The `new Random(seed)` argument of a cluster's placer: one SplitMix64 step of the cluster's
+/// seed on its own stream. Never drawn from the cluster's `Rng`, so topic ids, jitters and the
+/// rest draw exactly what they drew before the placer existed.
+pub fn placer_seed(cluster_seed: u64) -> i64 {
+    derive_seed(cluster_seed, PLACER_SEED_STREAM) as i64
+}
+
+impl ControllerPlacer {
+    /// A new cluster's placer.
+    pub fn for_cluster_seed(cluster_seed: u64) -> Self {
+        StripedReplicaPlacer::new(JavaRandom::new(placer_seed(cluster_seed)))
+    }
+}
+
+/// Every broker as `ClusterDescriber.usableBrokers` lists it for a cluster without racks, in
+/// node id order. Every broker is unfenced until brokers can stop (issue #5's failures): then a
+/// fenced broker is listed with `fenced: true` and one in controlled shutdown is left out.
+pub fn unfenced_brokers(node_ids: impl IntoIterator<Item = i32>) -> Vec<UsableBroker> {
+    node_ids
+        .into_iter()
+        .map(|id| UsableBroker {
+            id,
+            rack: None,
+            fenced: false,
+        })
+        .collect()
+}
+
+/// The placer's three refusals, in `RackList.place`'s order.
 fn check(replication_factor: i32, total: usize, unfenced: usize) -> Result<(), ApiError> {
-    let refuse = |message: String| Err(ApiError::new(ErrorCode::InvalidReplicationFactor, message));
+    positive(replication_factor)?;
+    enough_brokers(replication_factor, total)?;
+    any_unfenced(unfenced)
+}
+
+fn refuse(message: String) -> Result<(), ApiError> {
+    Err(ApiError::new(ErrorCode::InvalidReplicationFactor, message))
+}
+
+/// `throwInvalidReplicationFactorIfNonPositive`.
+fn positive(replication_factor: i32) -> Result<(), ApiError> {
     if replication_factor <= 0 {
         return refuse(format!(
             "Invalid replication factor {replication_factor}: the replication factor must be positive."
         ));
     }
+    Ok(())
+}
+
+/// `throwInvalidReplicationFactorIfTooFewBrokers`.
+fn enough_brokers(replication_factor: i32, total: usize) -> Result<(), ApiError> {
     if to_index(replication_factor) > total {
         return refuse(format!(
             "The target replication factor of {replication_factor} cannot be reached because only {total} broker(s) are registered."
         ));
     }
+    Ok(())
+}
+
+/// `throwInvalidReplicationFactorIfZero` (of the unfenced brokers).
+fn any_unfenced(unfenced: usize) -> Result<(), ApiError> {
     if unfenced == 0 {
         return refuse("All brokers are currently fenced.".to_string());
     }

@@ -18,6 +18,13 @@ fn splitmix64(x: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A seed for a side stream of randomness, independent of the cluster's generator: one SplitMix64
+/// step of `seed` with `stream` mixed in. Drawing it never moves an [`Rng`].
+pub fn derive_seed(seed: u64, stream: u64) -> u64 {
+    let mut x = seed ^ stream;
+    splitmix64(&mut x)
+}
+
 impl Rng {
     pub fn from_seed(seed: u64) -> Self {
         let mut x = seed;

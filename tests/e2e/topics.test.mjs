@@ -33,6 +33,10 @@ test('the page renders the cluster with no console errors or failed requests', a
   await page.getByTestId('broker-1').waitFor();
   assert.match(await page.title(), /Kafka Playground/);
   assert.match(await page.getByTestId('broker-1').innerText(), /Broker 1/);
+  // A new workspace starts with three brokers, as kplay does (issue #5); one is the controller.
+  assert.equal(await page.locator('[data-testid^=broker-]').count(), 3);
+  assert.match(await page.getByTestId('broker-3').innerText(), /Broker 3/);
+  assert.equal(await page.locator('.badge.controller').count(), 1);
   assert.equal(await page.getByTestId('no-topics').isVisible(), true);
   await screenshot(page, '01-empty-cluster');
   assert.deepEqual(problems, []);
@@ -48,7 +52,11 @@ test('creating a topic lists it with its partitions', async () => {
   assert.deepEqual(await listedTopics(page), ['orders']);
   const partitions = page.locator('[data-topic=orders] .partition');
   assert.equal(await partitions.count(), 3);
-  assert.match(await page.getByTestId('broker-1').innerText(), /leader of 3 partition/);
+  // Seed 0's StripedReplicaPlacer spreads the three leaders over brokers 1, 2 and 3
+  // (tests/topics_cli.rs prints the same placement natively).
+  for (const id of [1, 2, 3]) {
+    assert.match(await page.getByTestId(`broker-${id}`).innerText(), /leader of 1 partition/);
+  }
 
   await createTopic(page, 'my.events', 1);
   const outcome = await page.getByTestId('topic-outcome').innerText();

@@ -57,9 +57,10 @@ pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Runs kplay on `dir`, cleanly or with `--crash-at-exit`, and checks that every line worked.
+/// Runs kplay on `dir` with one broker (recovery is one broker's log dir), cleanly or with
+/// `--crash-at-exit`, and checks that every line worked.
 pub(crate) fn run(dir: &TempDir, crash: bool, script: &str) -> Output {
-    let mut args = vec!["--data-dir", dir.arg()];
+    let mut args = vec!["--brokers", "1", "--data-dir", dir.arg()];
     if crash {
         args.push("--crash-at-exit");
     }

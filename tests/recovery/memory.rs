@@ -34,8 +34,11 @@ fn memory_crash() -> (String, MemoryDisk) {
 
 fn restore(metadata: &str, disk: &MemoryDisk) -> (Restored, RecoveryReport) {
     let stores = BTreeMap::from([(1, FileStore::open(disk).expect("opened"))]);
-    let restored =
-        Cluster::restore(&ClusterOptions::default(), metadata, stores, None).expect("restored");
+    let options = ClusterOptions {
+        brokers: 1,
+        ..ClusterOptions::default()
+    };
+    let restored = Cluster::restore(&options, metadata, stores, None).expect("restored");
     let report = restored.recovery[0]
         .logs
         .iter()

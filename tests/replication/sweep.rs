@@ -3,8 +3,9 @@
 //! durability promise: with acks=all, `min.insync.replicas=2`, unclean election off and at most
 //! one fault at a time, no acknowledged record is lost.
 //!
-//! `SWEEP_SEEDS=n` runs n seeds (default 500); the sweep also stops after `SWEEP_SECONDS`
-//! (default 180) of wall time, the CI budget. A failure names the seed and how to replay it.
+//! `SWEEP_SEEDS=n` runs n seeds (default 500 in release builds, 20 in debug ones); the sweep
+//! also stops after `SWEEP_SECONDS` (default 180) of wall time, the CI budget. A failure names
+//! the seed and how to replay it (`SEED=n`).
 
 use super::*;
 use kafka_playground::engine::client::producer::{Producer, ProducerConfig, ProducerRecord};
@@ -181,10 +182,13 @@ fn fully_replicated(cluster: &Cluster) -> bool {
 
 #[test]
 fn replication_invariants_hold_over_random_faults() {
+    // A debug build runs a few seeds (`cargo test`); the release stage of scripts/test.sh
+    // runs the CI sweep of 500.
+    let default_seeds = if cfg!(debug_assertions) { 20 } else { 500 };
     let seeds: u64 = std::env::var("SWEEP_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(500);
+        .unwrap_or(default_seeds);
     let budget: u64 = std::env::var("SWEEP_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())

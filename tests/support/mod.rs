@@ -9,9 +9,14 @@ use kafka_playground::cli::{run_script, Output};
 use kafka_playground::engine::log::PartitionLog;
 use kafka_playground::engine::{Cluster, ClusterOptions};
 
-/// A fresh one-broker cluster with seed 0 and the default start time.
+/// A fresh one-broker cluster with seed 0 and the default start time: the scenario tests of one
+/// log (retention, compaction, the console tools) are about a single broker, so they say so
+/// rather than take `kplay`'s default of three.
 pub fn cluster() -> Cluster {
-    Cluster::new(ClusterOptions::default())
+    Cluster::new(ClusterOptions {
+        brokers: 1,
+        ..ClusterOptions::default()
+    })
 }
 
 /// Runs `script` on a fresh cluster and returns what it printed and the cluster after it.

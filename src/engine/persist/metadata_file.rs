@@ -3,7 +3,7 @@
 //! ```text
 //! # comments and blank lines are skipped
 //! version=2
-//! ClusterState clusterId=… brokers=1 seed=0 startTimeMs=1735689600000 nowMs=… rngState=h,h,h,h
+//! ClusterState clusterId=… brokers=3 seed=0 startTimeMs=1735689600000 nowMs=… rngState=h,h,h,h placerRandom=h
 //! ProducerIdsRecord nextProducerId=0
 //! BrokerConfig layer=static|dynamic-default|dynamic-broker name=log.segment.bytes value=1048576
 //! ConfigRecord resourceType=BROKER resourceName=1 name=log.cleaner.threads value=2
@@ -21,7 +21,9 @@
 //! broker's own dynamic layer (`--entity-type brokers --entity-name N`). Fields are `key=value`,
 //! separated by one space; in a value, `\` escapes a space (`\s`), tab (`\t`), line feed (`\n`),
 //! carriage return (`\r`) and itself (`\\`). `rngState` is the four 64-bit words of the
-//! generator in hex; `leader=-1` means no leader. Every check on reading gives a
+//! generator in hex; `placerRandom` is the 48-bit state of the replica placer's
+//! `java.util.Random` in hex (version 2; a version 1 file has none, and the placer starts as a
+//! new cluster's would); `leader=-1` means no leader. Every check on reading gives a
 //! [`PersistError`] naming the line: the file is small and written by the playground, so any
 //! surprise in it is corruption.
 
@@ -33,6 +35,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// The version this build writes and the newest it reads.
+/// Version 2 added `placerRandom` and the partitions' `leaderEpoch` and `partitionEpoch`;
+/// version 1 files are still read.
 pub const METADATA_VERSION: u32 = 2;
 
 /// Everything the metadata file holds.
@@ -44,6 +48,8 @@ pub struct Metadata {
     pub start_time_ms: i64,
     pub now_ms: i64,
     pub rng_state: [u64; 4],
+    /// The replica placer's `java.util.Random` state; `None` in a version 1 file.
+    pub placer_random_state: Option<i64>,
     pub next_producer_id: i64,
     pub broker_configs: BrokerConfigStore,
     /// Each broker's own dynamic layer, by node id.
@@ -83,9 +89,12 @@ impl Metadata {
         );
         let _ = writeln!(text, "version={METADATA_VERSION}");
         let rng = self.rng_state.map(|w| format!("{w:016x}")).join(",");
+        let placer = self
+            .placer_random_state
+            .map_or(String::new(), |state| format!(" placerRandom={state:012x}"));
         let _ = writeln!(
             text,
-            "ClusterState clusterId={} brokers={} seed={} startTimeMs={} nowMs={} rngState={rng}",
+            "ClusterState clusterId={} brokers={} seed={} startTimeMs={} nowMs={} rngState={rng}{placer}",
             self.cluster_id, self.brokers, self.seed, self.start_time_ms, self.now_ms
         );
         let _ = writeln!(
@@ -251,6 +260,11 @@ impl<'a> Fields<'a> {
             .ok_or_else(|| format!("{} has no {key}", self.record))
     }
 
+    /// A field that older versions of the file do not have.
+    fn optional_text(&mut self, key: &str) -> Option<String> {
+        self.fields.remove(key)
+    }
+
     fn number<T: std::str::FromStr>(&mut self, key: &str) -> Result<T, String> {
         let text = self.text(key)?;
         text.parse()
@@ -292,10 +306,13 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The `ClusterState` record: id, brokers, seed, start and current time, the generators.
+type ClusterState = (Uuid, i32, u64, i64, i64, [u64; 4], Option<i64>);
+
 /// What the records so far have said.
 #[derive(Default)]
 struct Reader {
-    cluster: Option<(Uuid, i32, u64, i64, i64, [u64; 4])>,
+    cluster: Option<ClusterState>,
     next_producer_id: Option<i64>,
     broker_configs: BrokerConfigStore,
     broker_dynamic_configs: BTreeMap<i32, BTreeMap<String, String>>,
@@ -353,7 +370,18 @@ impl Reader {
                 "ClusterState rngState: an all-zero state generates only zeros".to_string(),
             );
         }
-        self.cluster = Some((cluster_id, brokers, seed, start, now, rng));
+        let placer = match fields.optional_text("placerRandom") {
+            None => None,
+            Some(text) => Some(
+                i64::from_str_radix(&text, 16)
+                    .ok()
+                    .filter(|state| (0..1 << 48).contains(state))
+                    .ok_or_else(|| {
+                        format!("ClusterState placerRandom: '{text}' is not a 48-bit hex state")
+                    })?,
+            ),
+        };
+        self.cluster = Some((cluster_id, brokers, seed, start, now, rng, placer));
         Ok(())
     }
 
@@ -450,9 +478,9 @@ impl Reader {
 
     fn finish(self) -> Result<Metadata, PersistError> {
         let incomplete = |message: String| PersistError::Incomplete(message);
-        let (cluster_id, brokers, seed, start_time_ms, now_ms, rng_state) = self
-            .cluster
-            .ok_or_else(|| incomplete("there is no ClusterState record".to_string()))?;
+        let (cluster_id, brokers, seed, start_time_ms, now_ms, rng_state, placer_random_state) =
+            self.cluster
+                .ok_or_else(|| incomplete("there is no ClusterState record".to_string()))?;
         if let Some(node) = self
             .broker_dynamic_configs
             .keys()
@@ -484,6 +512,7 @@ impl Reader {
             start_time_ms,
             now_ms,
             rng_state,
+            placer_random_state,
             next_producer_id: self.next_producer_id.unwrap_or(0),
             broker_configs: self.broker_configs,
             broker_dynamic_configs: self.broker_dynamic_configs,
@@ -531,6 +560,7 @@ mod tests {
             start_time_ms: 1_735_689_600_000,
             now_ms: 1_735_693_200_000,
             rng_state: [1, u64::MAX, 3, 4],
+            placer_random_state: Some(0xFFFF_FFFF_FFFF),
             next_producer_id: 7,
             broker_configs,
             broker_dynamic_configs: [(1, configs_of("log.cleaner.threads", "2"))].into(),
@@ -550,6 +580,18 @@ mod tests {
         assert!(text.contains("PartitionRecord topicId=QAAAAAAAAAGAAAAAAAAAAg partitionId=0 replicas=1 isr= leader=-1 leaderEpoch=3 partitionEpoch=5\n"));
         assert_eq!(Metadata::parse(&text), Ok(metadata));
         assert_eq!(Metadata::parse(&text.replace('\n', "\r\n")), Ok(sample()));
+    }
+
+    #[test]
+    fn a_version_1_file_has_no_placer_state() {
+        let text = sample().to_text();
+        assert!(text.contains(" placerRandom=ffffffffffff\n"));
+        let old = text
+            .replace("version=2", "version=1")
+            .replace(" placerRandom=ffffffffffff", "");
+        let mut expected = sample();
+        expected.placer_random_state = None;
+        assert_eq!(Metadata::parse(&old), Ok(expected));
     }
 
     #[test]
@@ -576,6 +618,9 @@ mod tests {
             ("value=5", "value=5 extra=1"),
             ("value=5", "value=\\q"),
             ("rngState=", "rngState=zz,"),
+            ("placerRandom=", "placerRandom=1"),
+            ("placerRandom=ffffffffffff", "placerRandom=x"),
+            ("placerRandom=ffffffffffff", "placerRandom=1000000000000"),
         ];
         for (from, to) in cases {
             let broken = text.replacen(from, to, 1);

@@ -4,7 +4,7 @@
 //! these paths, and loading is [`Cluster::restore`] from them — the same restart from files as
 //! a `kplay --data-dir` run.
 
-use super::{check_broker_dirs, PersistError, Restored, METADATA_FILE};
+use super::{check_broker_dirs, saved_broker_count, PersistError, Restored, METADATA_FILE};
 use crate::engine::{Cluster, ClusterOptions};
 use crate::storage::{Change, FileStore, Scope};
 use std::collections::BTreeMap;
@@ -62,7 +62,8 @@ pub fn workspace_snapshot(cluster: &mut Cluster) -> Vec<Change> {
 }
 
 /// The cluster a workspace holds, or `None` for an empty workspace. Files outside `broker-N/`
-/// and the metadata file are left alone.
+/// and the metadata file are left alone. A saved workspace keeps its own broker count (one saved
+/// before the page's default became 3 brokers keeps its one); `options` only supplies the rest.
 pub fn restore_workspace(
     options: &ClusterOptions,
     mut files: BTreeMap<String, Vec<u8>>,
@@ -90,17 +91,21 @@ pub fn restore_workspace(
             Err(PersistError::NoMetadata)
         };
     };
-    let ids: Vec<i32> = by_broker.keys().copied().collect();
-    check_broker_dirs(&ids, options.brokers)?;
     let metadata = String::from_utf8(metadata).map_err(|_| PersistError::LogDir {
         path: METADATA_FILE.to_string(),
         message: "not UTF-8 text".to_string(),
     })?;
+    let options = ClusterOptions {
+        brokers: saved_broker_count(&metadata)?,
+        ..options.clone()
+    };
+    let ids: Vec<i32> = by_broker.keys().copied().collect();
+    check_broker_dirs(&ids, options.brokers)?;
     let stores = by_broker
         .into_iter()
         .map(|(id, files)| (id, FileStore::from_disk_files(files)))
         .collect();
-    Cluster::restore(options, &metadata, stores, None).map(Some)
+    Cluster::restore(&options, &metadata, stores, None).map(Some)
 }
 
 fn prefixed(change: Change, prefix: &str) -> Change {
@@ -170,9 +175,12 @@ mod tests {
             "only what changed: {second:?}"
         );
         disk.apply(&second).unwrap();
-        assert!(disk
-            .files()
-            .contains_key("broker-1/orders-0/00000000000000000000.log"));
+        let leader = cluster.topic("orders").unwrap().partitions[0]
+            .leader
+            .unwrap();
+        assert!(disk.files().contains_key(&format!(
+            "broker-{leader}/orders-0/00000000000000000000.log"
+        )));
         assert!(disk.files().contains_key(METADATA_FILE));
 
         let restored = restore_workspace(&ClusterOptions::default(), disk.files().clone())
@@ -181,6 +189,28 @@ mod tests {
         let mut back = restored.cluster;
         assert_eq!(describe(&mut back), describe(&mut cluster));
         assert!(back.topics().any(|t| t.name == "audit"));
+    }
+
+    #[test]
+    fn a_saved_workspace_keeps_its_broker_count() {
+        // A workspace saved when the page started clusters with one broker stays one broker.
+        let mut cluster = Cluster::new(ClusterOptions {
+            brokers: 1,
+            ..ClusterOptions::default()
+        });
+        run_script(&mut cluster, "kafka-topics.sh --create --topic t\n");
+        let mut disk = MemoryDisk::new();
+        disk.apply(&workspace_snapshot(&mut cluster)).unwrap();
+        let restored = restore_workspace(&ClusterOptions::default(), disk.files().clone())
+            .unwrap()
+            .expect("a cluster");
+        assert_eq!(restored.cluster.brokers().count(), 1);
+        assert_eq!(restored.cluster.options().brokers, 1);
+        assert_eq!(
+            Cluster::new(ClusterOptions::default()).brokers().count(),
+            3,
+            "a new workspace starts with three brokers"
+        );
     }
 
     #[test]

@@ -252,3 +252,34 @@ fn java_string_hash_matches_the_jdk() {
     assert_eq!(java_string_hash("hello"), 99_162_322);
     assert_eq!(java_string_hash(""), 0);
 }
+
+#[test]
+fn place_checks_fenced_before_too_few_brokers_as_kafka_does() {
+    // `StripedReplicaPlacer.place` refuses "all fenced" before "too few brokers";
+    // `RackList.place` checks them the other way round.
+    let fenced = [broker(1, None, true), broker(2, None, true)];
+    let mut placer = StripedReplicaPlacer::new(MockRandom::new());
+    assert_eq!(
+        placer.place(1, 3, &fenced).expect_err("fenced").message(),
+        "All brokers are currently fenced."
+    );
+    let mut random = MockRandom::new();
+    let mut list = RackList::new(&mut random, &fenced);
+    assert_eq!(
+        list.place(&mut random, 3).expect_err("too few").message(),
+        "The target replication factor of 3 cannot be reached because only 2 broker(s) are registered."
+    );
+}
+
+#[test]
+fn the_controller_placer_is_seeded_from_its_own_stream() {
+    // Deterministic, and not the cluster seed itself: a different stream than `Rng::from_seed`.
+    assert_eq!(placer_seed(0), placer_seed(0));
+    assert_ne!(placer_seed(0), placer_seed(1));
+    assert_ne!(placer_seed(0), 0);
+    let brokers = unfenced_brokers(1..=3);
+    let mut a = ControllerPlacer::for_cluster_seed(9);
+    let mut b = ControllerPlacer::for_cluster_seed(9);
+    assert_eq!(a.place(5, 2, &brokers), b.place(5, 2, &brokers));
+    assert_eq!(a.random(), b.random());
+}

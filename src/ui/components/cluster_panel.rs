@@ -9,6 +9,8 @@ pub fn ClusterPanel() -> Html {
         return html! {};
     };
     let cluster = &store.cluster;
+    // Until the KRaft quorum exists (issue #6) the controller is simply the lowest node id.
+    let controller = cluster.brokers().map(|b| b.node_id).min();
     let brokers = cluster.brokers().map(|broker| {
         let led = cluster
             .topics()
@@ -23,7 +25,9 @@ pub fn ClusterPanel() -> Html {
                 <div>
                     <strong>{format!("Broker {}", broker.node_id)}</strong>
                     <span class="badge">{"running"}</span>
-                    <span class="badge controller">{"active controller"}</span>
+                    if controller == Some(broker.node_id) {
+                        <span class="badge controller">{"active controller"}</span>
+                    }
                     <div class="muted">{format!("leader of {led} partition(s)")}</div>
                 </div>
             </li>
