@@ -152,22 +152,6 @@ fn parse_percent_ppm(text: &str) -> Option<u32> {
     (ppm <= 1_000_000).then_some(ppm)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages() {
-        assert_eq!(parse_percent_ppm("5"), Some(50_000));
-        assert_eq!(parse_percent_ppm("0.5"), Some(5_000));
-        assert_eq!(parse_percent_ppm("100"), Some(1_000_000));
-        assert_eq!(parse_percent_ppm("0.0001"), Some(1));
-        for bad in ["", ".", "101", "-1", "1e3", "0.00001", "x"] {
-            assert_eq!(parse_percent_ppm(bad), None, "{bad}");
-        }
-    }
-}
-
 const PRODUCER_USAGE: &str = "usage: producer start NAME --topic T [--rate N/s] [--keys PATTERN] [--acks 0|1|all] [--linger-ms N] [--batch-size N] [--idempotence true|false] | producer stop NAME | producer list";
 
 /// `producer start|stop|list`: producers that run while simulated time passes.
@@ -281,4 +265,20 @@ fn producer_spec(name: &str, args: &[String]) -> Result<BackgroundProducerSpec, 
         keys,
         config,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages() {
+        assert_eq!(parse_percent_ppm("5"), Some(50_000));
+        assert_eq!(parse_percent_ppm("0.5"), Some(5_000));
+        assert_eq!(parse_percent_ppm("100"), Some(1_000_000));
+        assert_eq!(parse_percent_ppm("0.0001"), Some(1));
+        for bad in ["", ".", "101", "-1", "1e3", "0.00001", "x"] {
+            assert_eq!(parse_percent_ppm(bad), None, "{bad}");
+        }
+    }
 }
