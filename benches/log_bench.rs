@@ -1,5 +1,6 @@
 //! Native benchmarks of the partition log's hot paths; prints a markdown table for
-//! docs/PERFORMANCE.md. `cargo bench --bench log_bench [-- RECORDS]` (default 1,000,000).
+//! docs/PERFORMANCE.md. `cargo bench --bench log_bench [-- RECORDS] [replication]` (default 1,000,000;
+//! `replication` runs only the replication tables).
 //! The browser runs the same functions (tests/browser, `benchmark_*`).
 
 use kafka_playground::bench::{
@@ -16,6 +17,11 @@ fn main() {
         .unwrap_or(1_000_000);
     let origin = std::time::Instant::now();
     let mut now = || origin.elapsed().as_secs_f64() * 1000.0;
+    // `-- replication` runs only the replication tables (for profiling).
+    if std::env::args().any(|a| a == "replication") {
+        replication(records, &mut now);
+        return;
+    }
     println!("native, {records} records\n{TABLE_HEADER}");
     let (appended, cluster) = append(records, 100, &mut now);
     println!("{}", appended.row());
@@ -32,6 +38,22 @@ fn main() {
         records, compacted.bytes_before, compacted.bytes_after, compacted.records_after
     );
     assignors(&mut now);
+    replication(records, &mut now);
+}
+
+/// Replication (issue #5): simulated seconds per wall second under load, and acks=all produce.
+fn replication(records: u64, now: &mut dyn FnMut() -> f64) {
+    use kafka_playground::bench::replication::{
+        replicated_produce, simulated_time, SIM_SPEED_HEADER,
+    };
+    println!("\nnative, 3 brokers, 12 partitions, RF=3, acks=all producer\n{SIM_SPEED_HEADER}");
+    for (rate, seconds) in [(1_000, 60), (10_000, 20), (100_000, 5)] {
+        println!("{}", simulated_time(rate, seconds, now).row());
+    }
+    println!(
+        "\n{TABLE_HEADER}\n{}",
+        replicated_produce(records / 10, now).row()
+    );
 }
 
 /// Partition assignors (issues #7/#8): one rebalance of 100 members over 1 000 partitions.

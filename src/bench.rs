@@ -3,6 +3,8 @@
 //! (milliseconds as `f64`): `Instant` natively, `performance.now()` in the browser. Timings are
 //! reported, never asserted.
 
+pub mod replication;
+
 use crate::engine::cluster::NewTopic;
 use crate::engine::group::assignor::server::{GroupSpec, MemberSpec, ServerAssignor};
 use crate::engine::group::assignor::{Assignment, ClientAssignor, Subscription};

@@ -323,6 +323,7 @@ impl Cluster {
         for name in names {
             self.apply_topic_configs(&name);
         }
+        self.refresh_replication_settings();
         Ok(warnings)
     }
 

@@ -26,7 +26,8 @@ pub struct Broker {
     /// Where the log dir is, as shown to people and accepted by `kafka-dump-log.sh --files`.
     pub log_dir: String,
     pub store: FileStore,
-    logs: BTreeMap<TopicPartition, PartitionLog>,
+    /// By topic, then partition: looked up by `&str` without building a key.
+    logs: BTreeMap<String, BTreeMap<i32, PartitionLog>>,
     /// What the engine made durable and a back-end has yet to write (`engine::flush`).
     pub(crate) flush_queue: FlushQueue,
     /// Whether the process runs.
@@ -64,11 +65,11 @@ impl Broker {
     }
 
     pub fn logs(&self) -> impl Iterator<Item = &PartitionLog> {
-        self.logs.values()
+        self.logs.values().flat_map(BTreeMap::values)
     }
 
     pub fn log(&self, topic: &str, partition: i32) -> Option<&PartitionLog> {
-        self.logs.get(&(topic.to_string(), partition))
+        self.logs.get(topic)?.get(&partition)
     }
 
     /// The log and the store it writes to, borrowed together.
@@ -77,7 +78,7 @@ impl Broker {
         topic: &str,
         partition: i32,
     ) -> Option<(&mut PartitionLog, &mut FileStore)> {
-        let log = self.logs.get_mut(&(topic.to_string(), partition))?;
+        let log = self.logs.get_mut(topic)?.get_mut(&partition)?;
         Some((log, &mut self.store))
     }
 
@@ -108,15 +109,21 @@ impl Broker {
             format!("version: 0\ntopic_id: {topic_id}\n").as_bytes(),
         );
         self.request_flush(&metadata);
-        self.logs.insert((topic.to_string(), partition), log);
+        self.logs
+            .entry(topic.to_string())
+            .or_default()
+            .insert(partition, log);
     }
 
     /// Applies a topic's changed configs to every log of it this broker hosts.
     pub fn set_topic_config(&mut self, topic: &str, config: &LogConfig) {
-        for ((t, _), log) in self.logs.iter_mut() {
-            if t == topic {
-                log.set_config(config.clone());
-            }
+        for log in self
+            .logs
+            .get_mut(topic)
+            .into_iter()
+            .flat_map(|p| p.values_mut())
+        {
+            log.set_config(config.clone());
         }
     }
 
@@ -128,11 +135,15 @@ impl Broker {
         store: FileStore,
         logs: BTreeMap<TopicPartition, PartitionLog>,
     ) -> Self {
+        let mut nested: BTreeMap<String, BTreeMap<i32, PartitionLog>> = BTreeMap::new();
+        for ((topic, partition), log) in logs {
+            nested.entry(topic).or_default().insert(partition, log);
+        }
         Broker {
             node_id,
             log_dir,
             store,
-            logs,
+            logs: nested,
             flush_queue: FlushQueue::default(),
             state: BrokerState::Running,
             replica: ReplicaManager::default(),
@@ -142,6 +153,11 @@ impl Broker {
     /// Drops this broker's log of a partition (topic deletion, `admin.rs`); its files stay in
     /// the store for the caller to remove.
     pub fn remove_log(&mut self, topic: &str, partition: i32) -> Option<PartitionLog> {
-        self.logs.remove(&(topic.to_string(), partition))
+        let partitions = self.logs.get_mut(topic)?;
+        let removed = partitions.remove(&partition);
+        if partitions.is_empty() {
+            self.logs.remove(topic);
+        }
+        removed
     }
 }

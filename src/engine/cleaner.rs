@@ -270,6 +270,7 @@ mod tests {
             .collect();
         let (store, _) = BrokerConfigStore::with_static(Strictness::Playground, props).unwrap();
         *cluster.broker_configs_mut() = store;
+        cluster.refresh_replication_settings();
         let configs: BTreeMap<String, String> =
             [("cleanup.policy", policy), ("segment.bytes", "100")]
                 .iter()

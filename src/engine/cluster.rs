@@ -17,6 +17,7 @@ use super::network::Network;
 use super::placement::{ControllerPlacer, UsableBroker};
 use super::replication::controller::ControllerState;
 use super::replication::messages::Message;
+use super::replication::ReplicationSettings;
 use super::rng::Rng;
 use super::scheduler::{Scheduler, Task};
 use super::topic;
@@ -124,6 +125,9 @@ pub struct Cluster {
     controller: ControllerState,
     /// The last request id handed out.
     request_counter: u64,
+    /// The brokers' replication settings, resolved when the broker configs change (resolving
+    /// them on every fetch would cost more than the fetch).
+    replication_settings: ReplicationSettings,
     /// Producers running on their own (`producer start`), by name.
     background_producers: BTreeMap<String, BackgroundProducer>,
     /// Invariant checking after every step (tests and seed sweeps), with what it found.
@@ -162,7 +166,9 @@ impl Cluster {
             request_counter: 0,
             invariants: None,
             background_producers: BTreeMap::new(),
+            replication_settings: ReplicationSettings::default(),
         };
+        cluster.refresh_replication_settings();
         cluster.schedule_startup_jobs();
         cluster
     }
@@ -527,7 +533,9 @@ impl Cluster {
             request_counter: 0,
             invariants: None,
             background_producers: BTreeMap::new(),
+            replication_settings: ReplicationSettings::default(),
         };
+        cluster.refresh_replication_settings();
         cluster.schedule_startup_jobs();
         cluster
     }
@@ -557,9 +565,24 @@ impl Cluster {
         &mut self.topics
     }
 
-    /// The cluster-wide config layers, for `admin.rs`'s broker config alters.
+    /// The cluster-wide config layers, for `admin.rs`'s broker config alters; call
+    /// [`Self::refresh_replication_settings`] after changing them.
     pub(crate) fn broker_configs_mut(&mut self) -> &mut BrokerConfigStore {
         &mut self.broker_configs
+    }
+
+    /// Resolves the replication settings again from the broker configs.
+    pub(crate) fn refresh_replication_settings(&mut self) {
+        self.replication_settings = self
+            .broker_configs
+            .resolve()
+            .map(|c| ReplicationSettings::from_configs(&c))
+            .unwrap_or_default();
+    }
+
+    /// The replication settings brokers run with now.
+    pub fn replication_settings(&self) -> ReplicationSettings {
+        self.replication_settings
     }
 
     /// The per-broker dynamic layers, for `admin.rs`'s broker config alters.

@@ -154,7 +154,7 @@ fn batches_below(
     };
     let mut out = Vec::new();
     for segment in log.segments() {
-        let Some(bytes) = node.store.contents(&segment.log_path()) else {
+        let Some(bytes) = node.store.contents(segment.log_path_str()) else {
             continue;
         };
         let mut position = 0;

@@ -380,7 +380,7 @@ impl PartitionLog {
         max_offset: i64,
         out: &mut Vec<u8>,
     ) -> bool {
-        let Some(file) = store.contents(&segment.log_path()) else {
+        let Some(file) = store.contents(segment.log_path_str()) else {
             return true;
         };
         let start = segment.offset_index().lookup(fetch_offset).position;
@@ -447,7 +447,7 @@ impl PartitionLog {
         if max_timestamp < 0 {
             return None;
         }
-        let file = store.contents(&segment.log_path())?;
+        let file = store.contents(segment.log_path_str())?;
         let start = segment
             .offset_index()
             .lookup(segment.offset_of_max_timestamp_so_far())

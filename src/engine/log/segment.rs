@@ -49,6 +49,8 @@ pub enum RollReason {
 pub struct Segment {
     /// The partition directory, e.g. `orders-0`.
     dir: String,
+    /// `dir/<base offset>.log`, kept because reads and appends name it every time.
+    log_path: String,
     pub base_offset: i64,
     size: i32,
     next_offset: i64,
@@ -76,6 +78,7 @@ impl Segment {
         now: i64,
     ) -> Self {
         let segment = Segment {
+            log_path: format!("{dir}/{}", file_name(base_offset, ".log")),
             dir: dir.to_string(),
             base_offset,
             size: 0,
@@ -101,7 +104,12 @@ impl Segment {
     }
 
     pub fn log_path(&self) -> String {
-        format!("{}/{}", self.dir, file_name(self.base_offset, ".log"))
+        self.log_path.clone()
+    }
+
+    /// [`Self::log_path`] without a copy, for the hot paths.
+    pub fn log_path_str(&self) -> &str {
+        &self.log_path
     }
 
     pub fn index_path(&self) -> String {
@@ -160,7 +168,7 @@ impl Segment {
         index_interval_bytes: i32,
     ) {
         let position = self.size;
-        store.append(&self.log_path(), bytes);
+        store.append(&self.log_path, bytes);
         if self.rolling_based_timestamp.is_none() {
             self.rolling_based_timestamp = Some(batch.max_timestamp);
         }
@@ -241,6 +249,7 @@ impl Segment {
         now: i64,
     ) -> Self {
         Segment {
+            log_path: format!("{dir}/{}", file_name(parts.base_offset, ".log")),
             dir: dir.to_string(),
             base_offset: parts.base_offset,
             size: parts.size,

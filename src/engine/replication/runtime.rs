@@ -2,7 +2,7 @@
 //! simulated-time order, and a broker's process stopped, killed and started again.
 
 use super::messages::Message;
-use super::{BrokerState, ReplicaManager, ReplicationSettings};
+use super::{BrokerState, ReplicaManager};
 use crate::engine::cluster::Cluster;
 use crate::engine::config::TopicConfigs;
 use crate::engine::event::EventKind;
@@ -23,14 +23,6 @@ pub struct BrokerStart {
 }
 
 impl Cluster {
-    /// The replication settings brokers run with now.
-    pub fn replication_settings(&self) -> ReplicationSettings {
-        self.broker_configs()
-            .resolve()
-            .map(|c| ReplicationSettings::from_configs(&c))
-            .unwrap_or_default()
-    }
-
     /// Hands `message` to the network from `from` to `to`.
     pub(crate) fn send(&mut self, from: i32, to: i32, message: Message) -> Sent {
         let now = self.now().as_millis();
