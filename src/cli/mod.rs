@@ -104,6 +104,7 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
         "time" => run_time(cluster, args, &mut output),
         "broker" => playground::run_broker(cluster, args, &mut output),
         "network" => playground::run_network(cluster, args, &mut output),
+        "producer" => playground::run_producer(cluster, args, &mut output),
         _ => output.fail(format!("{program}: command not found")),
     }
     output

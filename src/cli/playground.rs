@@ -1,8 +1,11 @@
-//! The playground's own verbs for faults (not Kafka tools; docs/CLI.md): `broker stop|kill|start
-//! ID` and `network partition|heal|delay|drop`. Each says in one line what it did; a broker's
+//! The playground's own verbs (not Kafka tools; docs/CLI.md): faults — `broker stop|kill|start
+//! ID` and `network partition|heal|delay|drop` — and producers that run while time passes
+//! (`producer start|stop|list`). Each says in one line what it did; a broker's
 //! start prints its log loading as the broker logs it (after a crash, the recovery).
 
 use super::{log4j, Output};
+use crate::engine::client::background::{BackgroundProducerSpec, KeyPattern, ProducerStats};
+use crate::engine::client::producer::{Acks, ProducerConfig};
 use crate::engine::log::recovery::Level;
 use crate::engine::{ApiError, Cluster};
 
@@ -147,6 +150,121 @@ fn parse_percent_ppm(text: &str) -> Option<u32> {
     let fraction: u32 = format!("{fraction:0<4}").parse().ok()?;
     let ppm = whole.checked_mul(10_000)?.checked_add(fraction)?;
     (ppm <= 1_000_000).then_some(ppm)
+}
+
+const PRODUCER_USAGE: &str = "usage: producer start NAME --topic T [--rate N/s] [--keys PATTERN] [--acks 0|1|all] [--linger-ms N] [--batch-size N] [--idempotence true|false] | producer stop NAME | producer list";
+
+/// `producer start|stop|list`: producers that run while simulated time passes.
+pub(super) fn run_producer(cluster: &mut Cluster, args: &[String], output: &mut Output) {
+    match args {
+        [verb, name, rest @ ..] if verb == "start" => match producer_spec(name, rest) {
+            Ok(spec) => {
+                let line = format!(
+                    "Producer {name} started: {} records/s to {} (acks={}, linger.ms={}, batch.size={}, enable.idempotence={}).",
+                    spec.rate_per_sec,
+                    spec.topic,
+                    acks_name(spec.config.acks),
+                    spec.config.linger_ms,
+                    spec.config.batch_size,
+                    spec.config.enable_idempotence
+                );
+                report(cluster.start_producer(spec).map(|()| line), output);
+            }
+            Err(message) => output.fail(message),
+        },
+        [verb, name] if verb == "stop" => {
+            let result = cluster
+                .stop_producer(name)
+                .map(|p| format!("Producer {name} stopped: {}.", stats_text(&p.stats)));
+            report(result, output);
+        }
+        [verb] if verb == "list" => {
+            for (name, producer) in cluster.background_producers() {
+                output.out(format!(
+                    "{name}\t{}\t{}/s\t{}",
+                    producer.spec.topic,
+                    producer.spec.rate_per_sec,
+                    stats_text(&producer.stats)
+                ));
+            }
+        }
+        _ => output.fail(PRODUCER_USAGE),
+    }
+}
+
+fn stats_text(stats: &ProducerStats) -> String {
+    format!(
+        "{} sent, {} acknowledged, {} failed",
+        stats.sent, stats.acknowledged, stats.failed
+    )
+}
+
+fn acks_name(acks: Acks) -> &'static str {
+    match acks {
+        Acks::Zero => "0",
+        Acks::One => "1",
+        Acks::All => "all",
+    }
+}
+
+/// The options of `producer start NAME …`, as producer configs with Kafka's names.
+fn producer_spec(name: &str, args: &[String]) -> Result<BackgroundProducerSpec, String> {
+    let mut topic = None;
+    let mut rate = 10;
+    let mut keys = KeyPattern::None;
+    let mut props = std::collections::BTreeMap::new();
+    let mut words = args.iter();
+    while let Some(flag) = words.next() {
+        let value = words
+            .next()
+            .ok_or_else(|| format!("producer: {flag} needs a value\n{PRODUCER_USAGE}"))?;
+        match flag.as_str() {
+            "--topic" => topic = Some(value.clone()),
+            "--rate" => {
+                let number = value.strip_suffix("/s").unwrap_or(value);
+                rate = number
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|&r| r <= 10_000_000)
+                    .ok_or_else(|| {
+                        format!(
+                            "producer: invalid --rate '{value}' (records per second, e.g. 100/s)"
+                        )
+                    })?;
+            }
+            "--keys" => keys = KeyPattern::parse(value).map_err(|e| format!("producer: {e}"))?,
+            "--acks" => {
+                props.insert("acks".to_string(), value.clone());
+            }
+            "--linger-ms" => {
+                props.insert("linger.ms".to_string(), value.clone());
+            }
+            "--batch-size" => {
+                props.insert("batch.size".to_string(), value.clone());
+            }
+            "--idempotence" => {
+                props.insert("enable.idempotence".to_string(), value.clone());
+            }
+            other => {
+                return Err(format!(
+                    "producer: unknown option {other}\n{PRODUCER_USAGE}"
+                ))
+            }
+        }
+    }
+    let topic = topic.ok_or_else(|| format!("producer: --topic is required\n{PRODUCER_USAGE}"))?;
+    let mut config = ProducerConfig {
+        client_id: name.to_string(),
+        ..ProducerConfig::default()
+    };
+    config.apply(&props).map_err(|e| format!("producer: {e}"))?;
+    Ok(BackgroundProducerSpec {
+        name: name.to_string(),
+        topic,
+        rate_per_sec: rate,
+        keys,
+        config,
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! brokers' own state machines arrive with replication and KRaft (issues #5 and #6).
 
 use super::broker::{default_log_dir, Broker};
+use super::client::background::BackgroundProducer;
 use super::clock::{SimClock, SimTime};
 use super::config::{validate_topic_configs, BrokerConfigStore, Strictness, TopicConfigs, Warning};
 use super::error::{ApiError, ErrorCode};
@@ -123,6 +124,8 @@ pub struct Cluster {
     controller: ControllerState,
     /// The last request id handed out.
     request_counter: u64,
+    /// Producers running on their own (`producer start`), by name.
+    background_producers: BTreeMap<String, BackgroundProducer>,
     /// Invariant checking after every step (tests and seed sweeps), with what it found.
     invariants: Option<Box<(InvariantHistory, Vec<Violation>)>>,
 }
@@ -158,6 +161,7 @@ impl Cluster {
             controller: ControllerState::default(),
             request_counter: 0,
             invariants: None,
+            background_producers: BTreeMap::new(),
         };
         cluster.schedule_startup_jobs();
         cluster
@@ -277,6 +281,15 @@ impl Cluster {
         }
     }
 
+    /// The producers running on their own (`producer start`).
+    pub fn background_producers(&self) -> &BTreeMap<String, BackgroundProducer> {
+        &self.background_producers
+    }
+
+    pub(crate) fn background_producers_mut(&mut self) -> &mut BTreeMap<String, BackgroundProducer> {
+        &mut self.background_producers
+    }
+
     /// What the invariant checks found so far.
     pub fn violations(&self) -> &[Violation] {
         self.invariants.as_ref().map_or(&[], |state| &state.1)
@@ -300,6 +313,7 @@ impl Cluster {
             Task::LogStartOffsetCheckpoint => self.run_log_start_offset_checkpoint(),
             Task::LogCleaner => self.run_log_cleaner(),
             Task::Flush(task) => self.run_flush_task(task),
+            Task::ProducerTick { name } => self.run_producer_tick(&name),
             task => self.run_replication_task(task),
         }
     }
@@ -512,6 +526,7 @@ impl Cluster {
             controller: ControllerState::default(),
             request_counter: 0,
             invariants: None,
+            background_producers: BTreeMap::new(),
         };
         cluster.schedule_startup_jobs();
         cluster

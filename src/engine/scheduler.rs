@@ -37,6 +37,8 @@ pub enum Task {
     IsrExpiration { broker: i32 },
     /// The controller's heartbeat round (`engine::replication::controller`).
     ControllerTick,
+    /// A background producer's `linger.ms` ran out (`engine::client::background`).
+    ProducerTick { name: String },
 }
 
 /// Tasks ordered by due time, then by the order they were scheduled.

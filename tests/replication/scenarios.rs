@@ -356,3 +356,45 @@ fn idempotent_retries_write_once() {
         assert_eq!(consume(&mut cluster, "t"), ["once"]);
     }
 }
+
+/// The seed notes' "a service company or a financial institution": background producers at
+/// 200 records/s, the leader killed without a flush. With acks=1 records the leader had
+/// acknowledged alone are gone after the failover; with acks=all none are.
+#[test]
+fn background_producers_lose_acks_1_records_in_a_failover_and_no_acks_all_ones() {
+    for acks in ["1", "all"] {
+        let mut cluster = cluster_of(3);
+        ok(
+            &mut cluster,
+            "kafka-topics.sh --create --topic t --replica-assignment 2:1:3 --config min.insync.replicas=2\n",
+        );
+        let started = ok(
+            &mut cluster,
+            &format!("producer start p --topic t --rate 200/s --acks {acks} --keys k{{n%5}}\n"),
+        );
+        assert!(
+            started
+                .stdout()
+                .starts_with("Producer p started: 200 records/s to t"),
+            "{}",
+            started.stdout()
+        );
+        // Slow the followers' link so the leader is always ahead of them.
+        ok(&mut cluster, "network delay 2 1 20ms\nnetwork delay 2 3 20ms\ntime advance 3s\nbroker kill 2\ntime advance 12s\nbroker start 2\ntime advance 5s\n");
+        let lost = cluster.background_producers()["p"].lost_records(&cluster);
+        let stopped = ok(&mut cluster, "producer stop p\n");
+        assert!(
+            stopped.stdout().starts_with("Producer p stopped: "),
+            "{}",
+            stopped.stdout()
+        );
+        if acks == "1" {
+            assert!(
+                !lost.is_empty(),
+                "acks=1 must lose what only the dead leader had"
+            );
+        } else {
+            assert!(lost.is_empty(), "acks=all lost {lost:?}");
+        }
+    }
+}

@@ -164,12 +164,14 @@ pub struct RecordMetadata {
 /// What happened to one `send`, in send order.
 pub type SendResult = Result<RecordMetadata, ApiError>;
 
+#[derive(Debug, Clone)]
 struct OpenBatch {
     builder: RecordBatchBuilder,
     /// The send indexes of the records in the batch, with their timestamps.
     sends: Vec<(usize, i64)>,
 }
 
+#[derive(Debug, Clone)]
 pub struct Producer {
     config: ProducerConfig,
     producer_id: i64,
@@ -178,6 +180,8 @@ pub struct Producer {
     open: BTreeMap<(String, i32), OpenBatch>,
     /// Batches handed to the sender, oldest first.
     in_flight: Vec<SenderBatch>,
+    /// How many results [`Producer::take_results`] handed out.
+    results_taken: usize,
     results: Vec<Option<SendResult>>,
     /// Client log lines (metadata warnings), in order.
     pub log: Vec<String>,
@@ -199,6 +203,7 @@ impl Producer {
             partitioners: BTreeMap::new(),
             open: BTreeMap::new(),
             in_flight: Vec::new(),
+            results_taken: 0,
             results: Vec::new(),
             log: Vec::new(),
             metadata_requests: 0,
@@ -353,7 +358,7 @@ impl Producer {
 
     /// `Sender.runOnce` without waiting: tries every batch that is due, in order, and settles
     /// the ones whose answer is known.
-    fn pump(&mut self, cluster: &mut Cluster) {
+    pub fn pump(&mut self, cluster: &mut Cluster) {
         let now = cluster.now().as_millis();
         let mut i = 0;
         while i < self.in_flight.len() {
@@ -602,6 +607,32 @@ impl Producer {
         })
     }
 
+    /// Sends every open batch now (a background producer's `linger.ms` ran out).
+    pub fn send_open_batches(&mut self, cluster: &mut Cluster) {
+        let keys: Vec<(String, i32)> = self.open.keys().cloned().collect();
+        for key in keys {
+            self.send_batch(cluster, &key);
+        }
+    }
+
+    /// The results known so far, each once: `(send index, result)`.
+    pub fn take_results(&mut self) -> Vec<(usize, SendResult)> {
+        let mut out = Vec::new();
+        for (index, slot) in self.results.iter_mut().enumerate().skip(self.results_taken) {
+            match slot.take() {
+                Some(result) => out.push((index, result)),
+                None => break,
+            }
+        }
+        self.results_taken += out.len();
+        out
+    }
+
+    /// Sends still waiting for their result.
+    pub fn pending(&self) -> usize {
+        self.results.len() - self.results_taken
+    }
+
     /// `KafkaProducer.close`: flushes and returns each send's result, in order.
     pub fn close(mut self, cluster: &mut Cluster) -> Vec<SendResult> {
         self.flush(cluster);
@@ -613,6 +644,7 @@ impl Producer {
 }
 
 /// A batch the sender holds: tried, waiting for its answer, or waiting to be retried.
+#[derive(Debug, Clone)]
 struct SenderBatch {
     key: (String, i32),
     open: OpenBatch,

@@ -1,0 +1,267 @@
+//! Producers that run on their own while simulated time passes (`producer start NAME …`): a
+//! record source at a steady rate feeding the producer model, its batches sent when
+//! `batch.size` fills or `linger.ms` runs out, its answers counted — what `kafka-producer-perf-test`
+//! does to a real cluster, in simulated time.
+
+use super::producer::{Acks, Producer, ProducerConfig, ProducerRecord, SendResult};
+use crate::engine::cluster::Cluster;
+use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::scheduler::Task;
+use std::collections::BTreeMap;
+
+/// How a background producer's records are keyed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyPattern {
+    /// No key: the sticky partitioner spreads batches.
+    None,
+    /// A text where `{n}` is the record's number and `{n%K}` its number modulo K.
+    Pattern(String),
+}
+
+impl KeyPattern {
+    /// Parses `--keys`: `none`, or a pattern with `{n}` or `{n%K}` (K ≥ 1).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text == "none" {
+            return Ok(KeyPattern::None);
+        }
+        let pattern = KeyPattern::Pattern(text.to_string());
+        pattern.render(0)?;
+        Ok(pattern)
+    }
+
+    fn render(&self, n: u64) -> Result<Option<String>, String> {
+        let KeyPattern::Pattern(text) = self else {
+            return Ok(None);
+        };
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find('{') {
+            out.push_str(&rest[..start]);
+            let end = rest[start..]
+                .find('}')
+                .ok_or_else(|| format!("--keys '{text}': '{{' without '}}'"))?;
+            let inner = &rest[start + 1..start + end];
+            let value = match inner.strip_prefix("n%") {
+                Some(k) => match k.parse::<u64>() {
+                    Ok(k) if k > 0 => n % k,
+                    _ => {
+                        return Err(format!(
+                            "--keys '{text}': '{{{inner}}}' needs a number above 0 after %"
+                        ))
+                    }
+                },
+                None if inner == "n" => n,
+                None => {
+                    return Err(format!(
+                        "--keys '{text}': unknown placeholder '{{{inner}}}' (use {{n}} or {{n%K}})"
+                    ))
+                }
+            };
+            out.push_str(&value.to_string());
+            rest = &rest[start + end + 1..];
+        }
+        out.push_str(rest);
+        Ok(Some(out))
+    }
+}
+
+/// What `producer start` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackgroundProducerSpec {
+    pub name: String,
+    pub topic: String,
+    /// Records per simulated second.
+    pub rate_per_sec: u32,
+    pub keys: KeyPattern,
+    pub config: ProducerConfig,
+}
+
+/// What a background producer has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProducerStats {
+    pub sent: u64,
+    pub acknowledged: u64,
+    pub failed: u64,
+}
+
+/// A running background producer.
+#[derive(Debug, Clone)]
+pub struct BackgroundProducer {
+    pub spec: BackgroundProducerSpec,
+    producer: Producer,
+    pub stats: ProducerStats,
+    /// Acknowledged records: (partition, offset) → record number, to find lost ones later.
+    pub acknowledged: BTreeMap<(i32, i64), u64>,
+    pub last_error: Option<ApiError>,
+    /// Records owed by the rate, in thousandths (the rate does not divide every tick).
+    owed_millis: u64,
+    last_tick_ms: i64,
+}
+
+impl BackgroundProducer {
+    fn tick_ms(&self) -> i64 {
+        self.spec.config.linger_ms.max(1)
+    }
+
+    /// Acknowledged records that the partition's leader no longer holds below its high
+    /// watermark — acknowledged and lost, as `acks=1` records are when a leader dies before
+    /// its followers copied them.
+    pub fn lost_records(&self, cluster: &Cluster) -> Vec<(i32, i64)> {
+        let mut held: BTreeMap<(i32, i64), Vec<u8>> = BTreeMap::new();
+        let partitions: std::collections::BTreeSet<i32> =
+            self.acknowledged.keys().map(|&(p, _)| p).collect();
+        for partition in partitions {
+            let Ok(fetched) = cluster.fetch(&self.spec.topic, partition, 0, i32::MAX) else {
+                continue;
+            };
+            for batch in &fetched.batches {
+                for record in batch.records() {
+                    held.insert(
+                        (partition, record.offset),
+                        record.value.clone().unwrap_or_default(),
+                    );
+                }
+            }
+        }
+        self.acknowledged
+            .iter()
+            .filter(|&(at, &n)| {
+                held.get(at).map(Vec::as_slice)
+                    != Some(format!("{}-{n}", self.spec.name).as_bytes())
+            })
+            .map(|(&at, _)| at)
+            .collect()
+    }
+}
+
+impl Cluster {
+    /// `producer start`: a producer sending `rate_per_sec` records a second to its topic from now
+    /// on, every `linger.ms` (at least 1 ms).
+    pub fn start_producer(&mut self, spec: BackgroundProducerSpec) -> Result<(), ApiError> {
+        if self.background_producers().contains_key(&spec.name) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("A producer named {} is already running.", spec.name),
+            ));
+        }
+        if self.topic(&spec.topic).is_none() && self.auto_create_disabled() {
+            return Err(ApiError::bare(ErrorCode::UnknownTopicOrPartition));
+        }
+        let producer = Producer::new(self, spec.config.clone());
+        let now = self.now().as_millis();
+        let background = BackgroundProducer {
+            producer,
+            stats: ProducerStats::default(),
+            acknowledged: BTreeMap::new(),
+            last_error: None,
+            owed_millis: 0,
+            last_tick_ms: now,
+            spec,
+        };
+        let (name, tick) = (background.spec.name.clone(), background.tick_ms());
+        self.background_producers_mut()
+            .insert(name.clone(), background);
+        self.schedule_in(tick, Task::ProducerTick { name });
+        Ok(())
+    }
+
+    /// `producer stop`: sends what it holds, waits for the answers (in simulated time) and
+    /// returns its final counts.
+    pub fn stop_producer(&mut self, name: &str) -> Result<BackgroundProducer, ApiError> {
+        let Some(mut background) = self.background_producers_mut().remove(name) else {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("No producer named {name} is running."),
+            ));
+        };
+        background.producer.flush(self);
+        collect(&mut background);
+        Ok(background)
+    }
+
+    /// One tick of a background producer: the records its rate owes since the last tick,
+    /// then every open batch sent (its `linger.ms` ran out) and the answers counted.
+    pub(crate) fn run_producer_tick(&mut self, name: &str) {
+        let Some(mut background) = self.background_producers_mut().remove(name) else {
+            return;
+        };
+        let now = self.now().as_millis();
+        let elapsed = u64::try_from(now - background.last_tick_ms).unwrap_or(0);
+        background.last_tick_ms = now;
+        background.owed_millis += elapsed * u64::from(background.spec.rate_per_sec);
+        let due = background.owed_millis / 1000;
+        background.owed_millis %= 1000;
+        for _ in 0..due {
+            let n = background.stats.sent;
+            let key = background.spec.keys.render(n).ok().flatten();
+            let record = ProducerRecord {
+                topic: background.spec.topic.clone(),
+                key: key.map(String::into_bytes),
+                value: Some(format!("{}-{n}", background.spec.name).into_bytes()),
+                ..ProducerRecord::default()
+            };
+            background.producer.send(self, record);
+            background.stats.sent += 1;
+        }
+        background.producer.send_open_batches(self);
+        background.producer.pump(self);
+        collect(&mut background);
+        let tick = background.tick_ms();
+        self.background_producers_mut()
+            .insert(name.to_string(), background);
+        self.schedule_in(
+            tick,
+            Task::ProducerTick {
+                name: name.to_string(),
+            },
+        );
+    }
+
+    fn auto_create_disabled(&self) -> bool {
+        self.broker_configs()
+            .resolve()
+            .is_ok_and(|c| !c.auto_create_topics_enable)
+    }
+}
+
+/// Counts the answers that came in.
+fn collect(background: &mut BackgroundProducer) {
+    let acks_zero = background.spec.config.acks == Acks::Zero;
+    for (index, result) in background.producer.take_results() {
+        count(background, index, result, acks_zero);
+    }
+}
+
+fn count(background: &mut BackgroundProducer, index: usize, result: SendResult, acks_zero: bool) {
+    match result {
+        Ok(meta) => {
+            background.stats.acknowledged += 1;
+            if !acks_zero {
+                background
+                    .acknowledged
+                    .insert((meta.partition, meta.offset), index as u64);
+            }
+        }
+        Err(error) => {
+            background.stats.failed += 1;
+            background.last_error = Some(error);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_patterns() {
+        assert_eq!(KeyPattern::parse("none"), Ok(KeyPattern::None));
+        let p = KeyPattern::parse("user-{n%3}").expect("pattern");
+        assert_eq!(p.render(7), Ok(Some("user-1".to_string())));
+        let p = KeyPattern::parse("k{n}").expect("pattern");
+        assert_eq!(p.render(42), Ok(Some("k42".to_string())));
+        assert!(KeyPattern::parse("k{n%0}").is_err());
+        assert!(KeyPattern::parse("k{x}").is_err());
+        assert!(KeyPattern::parse("k{n").is_err());
+    }
+}
