@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR [--crash-at-exit]]
+//!       [--trace FILE|-]
 //! ```
 //! The cluster has `--brokers` brokers (node ids 1..N; 3 by default, as issue #5 and
 //! docs/CLI.md say). The script comes from the file SCRIPT, or standard input when it is `-` or
@@ -19,6 +20,11 @@
 //! `--crash-at-exit` stops without either, so DIR keeps only what was flushed, and the next run
 //! recovers the logs as a broker does after a crash (docs/cli/recovery.md). After an unclean stop
 //! kplay prints the broker's log lines about the recovery on stderr.
+//!
+//! With `--trace FILE` (`-` for standard error) kplay writes the trace line of every event the
+//! cluster emits (`engine::trace`, docs/TRACE.md) as the script runs: after each command, the
+//! events that happened while it ran, before the command's own output. The other output does not
+//! change.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -40,7 +46,7 @@ mod native {
     /// The most brokers a cluster may have (the metadata file reads no more).
     const MAX_BROKERS: i32 = 1000;
 
-    const USAGE: &str = "usage: kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR [--crash-at-exit]]";
+    const USAGE: &str = "usage: kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR [--crash-at-exit]] [--trace FILE|-]";
 
     struct Args {
         script: Option<String>,
@@ -53,6 +59,8 @@ mod native {
         /// Whether `--brokers` was given: without it a data dir keeps its own broker count.
         brokers_given: bool,
         start_time_given: bool,
+        /// `--trace FILE`: where the events' trace lines go (`-` is standard error).
+        trace: Option<String>,
     }
 
     fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -64,6 +72,7 @@ mod native {
             seed_given: false,
             brokers_given: false,
             start_time_given: false,
+            trace: None,
         };
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
@@ -86,6 +95,7 @@ mod native {
                 }
                 "--data-dir" => parsed.data_dir = Some(value(arg)?.to_string()),
                 "--crash-at-exit" => parsed.crash_at_exit = true,
+                "--trace" => parsed.trace = Some(value(arg)?.to_string()),
                 "-h" | "--help" => return Err(USAGE.to_string()),
                 "-" => parsed.script = None,
                 flag if flag.starts_with("--") => {
@@ -146,6 +156,13 @@ mod native {
                 return ExitCode::from(2);
             }
         };
+        let mut trace = match trace::Trace::open(args.trace.as_deref()) {
+            Ok(trace) => trace,
+            Err(message) => {
+                eprintln!("{message}");
+                return ExitCode::from(2);
+            }
+        };
         let mut cluster = match &args.data_dir {
             None => Cluster::new(args.options.clone()),
             Some(dir) => match data_dir::open(dir, &args) {
@@ -159,6 +176,11 @@ mod native {
         let mut failed = false;
         let stdout = std::io::stdout();
         let stderr = std::io::stderr();
+        // What happened while the cluster started (a resumed one recovers its logs).
+        if let Err(message) = trace.write(&mut cluster) {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
         for command in &commands {
             let output = cli::run_command(&mut cluster, command);
             failed |= output.failed;
@@ -167,6 +189,10 @@ mod native {
                     eprintln!("{message}");
                     return ExitCode::from(2);
                 }
+            }
+            if let Err(message) = trace.write(&mut cluster) {
+                eprintln!("{message}");
+                return ExitCode::from(2);
             }
             for (stream, line) in &output.lines {
                 // A closed pipe (kplay … | head) is not an error worth a panic.
@@ -182,7 +208,7 @@ mod native {
             } else {
                 data_dir::save(dir, &mut cluster)
             };
-            if let Err(message) = saved {
+            if let Err(message) = saved.and_then(|()| trace.write(&mut cluster)) {
                 eprintln!("{message}");
                 return ExitCode::from(2);
             }
@@ -191,6 +217,65 @@ mod native {
             ExitCode::FAILURE
         } else {
             ExitCode::SUCCESS
+        }
+    }
+
+    /// `--trace FILE|-`: the events' trace lines, written as the script runs.
+    mod trace {
+        use kafka_playground::engine::Cluster;
+        use std::fs::File;
+        use std::io::{BufWriter, Write};
+
+        enum Sink {
+            /// No `--trace`: the events are drained and dropped, so they do not pile up.
+            None,
+            Stderr,
+            File {
+                path: String,
+                file: BufWriter<File>,
+            },
+        }
+
+        pub struct Trace(Sink);
+
+        impl Trace {
+            /// Creates (or truncates) FILE; `-` is standard error.
+            pub fn open(path: Option<&str>) -> Result<Trace, String> {
+                let sink = match path {
+                    None => Sink::None,
+                    Some("-") => Sink::Stderr,
+                    Some(path) => Sink::File {
+                        path: path.to_string(),
+                        file: BufWriter::new(
+                            File::create(path)
+                                .map_err(|e| format!("kplay: cannot write --trace {path}: {e}"))?,
+                        ),
+                    },
+                };
+                Ok(Trace(sink))
+            }
+
+            /// Writes the trace line of every event since the last call, oldest first.
+            pub fn write(&mut self, cluster: &mut Cluster) -> Result<(), String> {
+                let events = cluster.drain_events();
+                match &mut self.0 {
+                    Sink::None => Ok(()),
+                    Sink::Stderr => {
+                        let mut stderr = std::io::stderr().lock();
+                        for event in &events {
+                            // A closed pipe is not worth a failure, as for the tools' output.
+                            let _ = writeln!(stderr, "{event}");
+                        }
+                        Ok(())
+                    }
+                    Sink::File { path, file } => events
+                        .iter()
+                        .try_for_each(|event| writeln!(file, "{event}"))
+                        // Flushed after each command, so `tail -f FILE` follows the script.
+                        .and_then(|()| file.flush())
+                        .map_err(|e| format!("kplay: cannot write --trace {path}: {e}")),
+                }
+            }
         }
     }
 

@@ -31,6 +31,7 @@ pub mod retention;
 pub mod rng;
 pub mod scheduler;
 pub mod topic;
+pub mod trace;
 
 pub use cluster::{Cluster, ClusterOptions, PartitionInfo, TopicInfo};
 pub use error::{ApiError, ErrorCode};

@@ -9,6 +9,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod storage;
+mod trace;
+#[path = "../support/trace_fixture.rs"]
+mod trace_fixture;
 
 /// The same script gives byte-identical output in wasm and natively: the topic id below is
 /// the one `tests/topics_cli.rs` expects for seed 0 as well.
