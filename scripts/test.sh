@@ -30,8 +30,9 @@ stage() {  # stage NAME COMMAND... : run, time, and remember the test count it p
 }
 
 stage "native (cargo test)" cargo test --no-fail-fast
-# The replication seed sweep in release mode: 500 seeds or 3 minutes (SWEEP_SEEDS=n for more).
-stage "replication sweep (release)" cargo test --release --test replication sweep -- --nocapture
+# The replication seed sweep, optimised (the bench profile, so the benchmark stage reuses its
+# build): 500 seeds or 3 minutes (SWEEP_SEEDS=n for more).
+stage "replication sweep (optimised)" cargo test --profile bench --test replication sweep -- --nocapture
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   stage "wasm in Chromium" cargo test --target wasm32-unknown-unknown --test browser
 stage "web build (trunk)" trunk build --release --offline

@@ -7,7 +7,10 @@ use super::producer::{Acks, Producer, ProducerConfig, ProducerRecord, SendResult
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::scheduler::Task;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+
+/// How many acknowledged records a background producer remembers for [`BackgroundProducer::lost_records`].
+const ACKNOWLEDGED_KEPT: usize = 100_000;
 
 /// How a background producer's records are keyed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,8 +93,9 @@ pub struct BackgroundProducer {
     pub spec: BackgroundProducerSpec,
     producer: Producer,
     pub stats: ProducerStats,
-    /// Acknowledged records: (partition, offset) → record number, to find lost ones later.
-    pub acknowledged: BTreeMap<(i32, i64), u64>,
+    /// The last acknowledged records, oldest first: (partition, offset, record number), to find
+    /// lost ones later. Bounded, so a producer running for days stays small.
+    pub acknowledged: VecDeque<(i32, i64, u64)>,
     pub last_error: Option<ApiError>,
     /// Records owed by the rate, in thousandths (the rate does not divide every tick).
     owed_millis: u64,
@@ -109,7 +113,7 @@ impl BackgroundProducer {
     pub fn lost_records(&self, cluster: &Cluster) -> Vec<(i32, i64)> {
         let mut held: BTreeMap<(i32, i64), Vec<u8>> = BTreeMap::new();
         let partitions: std::collections::BTreeSet<i32> =
-            self.acknowledged.keys().map(|&(p, _)| p).collect();
+            self.acknowledged.iter().map(|&(p, _, _)| p).collect();
         for partition in partitions {
             let Ok(fetched) = cluster.fetch(&self.spec.topic, partition, 0, i32::MAX) else {
                 continue;
@@ -125,11 +129,11 @@ impl BackgroundProducer {
         }
         self.acknowledged
             .iter()
-            .filter(|&(at, &n)| {
-                held.get(at).map(Vec::as_slice)
+            .filter(|&&(partition, offset, n)| {
+                held.get(&(partition, offset)).map(Vec::as_slice)
                     != Some(format!("{}-{n}", self.spec.name).as_bytes())
             })
-            .map(|(&at, _)| at)
+            .map(|&(partition, offset, _)| (partition, offset))
             .collect()
     }
 }
@@ -152,7 +156,7 @@ impl Cluster {
         let background = BackgroundProducer {
             producer,
             stats: ProducerStats::default(),
-            acknowledged: BTreeMap::new(),
+            acknowledged: VecDeque::new(),
             last_error: None,
             owed_millis: 0,
             last_tick_ms: now,
@@ -237,9 +241,12 @@ fn count(background: &mut BackgroundProducer, index: usize, result: SendResult, 
         Ok(meta) => {
             background.stats.acknowledged += 1;
             if !acks_zero {
+                if background.acknowledged.len() == ACKNOWLEDGED_KEPT {
+                    background.acknowledged.pop_front();
+                }
                 background
                     .acknowledged
-                    .insert((meta.partition, meta.offset), index as u64);
+                    .push_back((meta.partition, meta.offset, index as u64));
             }
         }
         Err(error) => {

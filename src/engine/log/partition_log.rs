@@ -346,7 +346,12 @@ impl PartitionLog {
             ));
         }
         let mut bytes = Vec::new();
-        let mut segment = self.segment_for(fetch_offset);
+        // A reader caught up with the end (a follower's usual fetch) gets nothing, at once.
+        let mut segment = if fetch_offset < self.log_end_offset().min(max_offset) {
+            self.segment_for(fetch_offset)
+        } else {
+            None
+        };
         while let Some(current) = segment {
             if self.read_segment(
                 store,
@@ -383,7 +388,7 @@ impl PartitionLog {
         let Some(file) = store.contents(segment.log_path_str()) else {
             return true;
         };
-        let start = segment.offset_index().lookup(fetch_offset).position;
+        let start = segment.start_position(fetch_offset);
         let mut position = usize::try_from(start).unwrap_or(0);
         let limit = usize::try_from(max_bytes.max(0)).unwrap_or(0);
         while let Ok(header) = BatchHeader::parse(&file[position.min(file.len())..]) {

@@ -64,6 +64,10 @@ pub struct Segment {
     bytes_since_last_index_entry: i32,
     /// This segment's share of `segment.jitter.ms`, drawn when it was created.
     roll_jitter_ms: i64,
+    /// (base offset, position) of the last batches appended since it was opened: followers
+    /// fetch right behind the log end, so a read can start there instead of scanning from the
+    /// last index entry (an in-memory shortcut; the files are unchanged).
+    recent: std::collections::VecDeque<(i64, i32)>,
     created_ms: i64,
 }
 
@@ -90,6 +94,7 @@ impl Segment {
             offset_of_max_timestamp_so_far: -1,
             rolling_based_timestamp: None,
             bytes_since_last_index_entry: 0,
+            recent: std::collections::VecDeque::new(),
             roll_jitter_ms,
             created_ms: now,
         };
@@ -151,6 +156,23 @@ impl Segment {
         self.rolling_based_timestamp
     }
 
+    /// Where a read of `fetch_offset` starts scanning: a recent batch at or below it when the
+    /// recent ones reach back that far, else the offset index's entry.
+    pub fn start_position(&self, fetch_offset: i64) -> i32 {
+        if self
+            .recent
+            .front()
+            .is_some_and(|&(base, _)| base <= fetch_offset)
+        {
+            if let Some(&(_, position)) =
+                self.recent.iter().rev().find(|&&(b, _)| b <= fetch_offset)
+            {
+                return position;
+            }
+        }
+        self.offset_index.lookup(fetch_offset).position
+    }
+
     pub fn offset_index(&self) -> &OffsetIndex {
         &self.offset_index
     }
@@ -169,6 +191,11 @@ impl Segment {
     ) {
         let position = self.size;
         store.append(&self.log_path, bytes);
+        const RECENT_BATCHES: usize = 64;
+        if self.recent.len() == RECENT_BATCHES {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((batch.base_offset, position));
         if self.rolling_based_timestamp.is_none() {
             self.rolling_based_timestamp = Some(batch.max_timestamp);
         }
@@ -261,6 +288,7 @@ impl Segment {
             offset_of_max_timestamp_so_far: parts.offset_of_max_timestamp_so_far,
             rolling_based_timestamp: parts.rolling_based_timestamp,
             bytes_since_last_index_entry: 0,
+            recent: std::collections::VecDeque::new(),
             roll_jitter_ms,
             created_ms: now,
         }
