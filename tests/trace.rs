@@ -62,7 +62,7 @@ fn kplay_writes_the_trace_to_a_file() {
         " ctl s-0 isr [1,2,3]->[1,3] (broker fenced)",
         " b2 process running lost=0",
         " ctl b2 unfenced",
-        " ctl s-0 isr [1,3]->[1,2,3]",
+        " ctl s-0 isr [1,3]->[1,3,2]",
     ] {
         assert_eq!(
             lines_with(&trace, expected).len(),
@@ -79,7 +79,7 @@ fn kplay_writes_the_trace_to_a_file() {
     assert!(position(" fenced ") < position("isr [1,2,3]->[1,3]"));
     assert!(position("isr [1,2,3]->[1,3]") < position(" process running"));
     assert!(position(" process running") < position(" unfenced"));
-    assert!(position(" unfenced") < position("isr [1,3]->[1,2,3]"));
+    assert!(position(" unfenced") < position("isr [1,3]->[1,3,2]"));
 
     // The trace changes nothing else kplay prints.
     let plain = kplay(&["--brokers", "3"], FAILOVER);

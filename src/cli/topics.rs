@@ -488,12 +488,14 @@ pub fn describe_partition_lines(topic: &TopicInfo) -> Vec<String> {
         .map(|p| {
             let leader = p.leader.map_or("none".to_string(), |id| id.to_string());
             format!(
-                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: \tLastKnownElr: ",
+                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: {}\tLastKnownElr: {}",
                 topic.name,
                 p.partition,
                 leader,
                 join(&p.replicas),
-                join(&p.isr)
+                join(&p.isr),
+                join(&p.elr),
+                join(&p.last_known_elr)
             )
         })
         .collect()

@@ -258,6 +258,10 @@ impl Cluster {
         };
         topic.configs = next;
         self.apply_topic_configs(name);
+        // A changed unclean.leader.election.enable or min.insync.replicas may let a leaderless
+        // partition elect now (the controller re-runs elections on config changes).
+        self.elect_leaderless();
+        self.sync_replication();
         Ok(warnings
             .into_iter()
             .filter(|w| set.contains_key(&w.config))

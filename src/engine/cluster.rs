@@ -51,6 +51,11 @@ pub struct PartitionInfo {
     /// The replica list; its first entry is the preferred leader.
     pub replicas: Vec<i32>,
     pub isr: Vec<i32>,
+    /// Eligible Leader Replicas (KIP-966): out of the ISR while it is under min ISR, but holding
+    /// every committed record, so they may lead when the ISR is empty.
+    pub elr: Vec<i32>,
+    /// ELR members that came back from an unclean shutdown (they may have lost records).
+    pub last_known_elr: Vec<i32>,
     /// Bumped by the controller on every leader change (`PartitionRegistration.leaderEpoch`).
     pub leader_epoch: i32,
     /// Bumped on every change of leader or ISR (`PartitionRegistration.partitionEpoch`).
@@ -66,6 +71,8 @@ impl PartitionInfo {
             leader: replicas.first().copied(),
             isr: replicas.clone(),
             replicas,
+            elr: Vec::new(),
+            last_known_elr: Vec::new(),
             leader_epoch: 0,
             partition_epoch: 0,
         }

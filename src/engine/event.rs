@@ -97,6 +97,14 @@ pub enum EventKind {
         new_isr: Vec<i32>,
         reason: &'static str,
     },
+    /// A partition's Eligible Leader Replicas changed (KIP-966).
+    ElrChanged {
+        topic: String,
+        partition: i32,
+        old_elr: Vec<i32>,
+        new_elr: Vec<i32>,
+        last_known_elr: Vec<i32>,
+    },
     /// A leader's high watermark moved: records below it are committed and readable.
     HighWatermarkAdvanced {
         broker: i32,

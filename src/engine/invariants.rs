@@ -4,10 +4,10 @@
 //! - **One leader per epoch**: no two brokers act as leader of a partition in one leader epoch,
 //!   and a broker acting in the controller's current epoch is the controller's leader.
 //! - **The high watermark is replicated**: a leader's high watermark never passes the log end
-//!   offset of a running ISR member.
+//!   offset of a running ISR or ELR member.
 //! - **The high watermark never goes back** on a leader within its epoch.
-//! - **Replicas agree below the high watermark**: every running ISR member holds the leader's
-//!   very batches (offsets, leader epoch, CRC) below the leader's high watermark.
+//! - **Replicas agree below the high watermark**: every running ISR or ELR member holds the
+//!   leader's very batches (offsets, leader epoch, CRC) below the leader's high watermark.
 //!
 //! No acknowledged record being lost is a property of a whole run; the seed sweep checks it
 //! (tests/replication/sweep.rs).
@@ -65,7 +65,8 @@ pub fn check(cluster: &Cluster, history: &mut InvariantHistory) -> Vec<Violation
                 }
             }
             let leader_batches = batches_below(cluster, leader, &key, high_watermark);
-            for &member in info.isr.iter().filter(|&&m| m != leader) {
+            // ISR members, and ELR members too: they hold every committed record (KIP-966).
+            for &member in info.isr.iter().chain(&info.elr).filter(|&&m| m != leader) {
                 let Some(log) = cluster
                     .broker(member)
                     .filter(|b| b.is_running())
@@ -75,7 +76,7 @@ pub fn check(cluster: &Cluster, history: &mut InvariantHistory) -> Vec<Violation
                 };
                 if log.log_end_offset() < high_watermark {
                     fail(format!(
-                        "{tp}: the high watermark {high_watermark} of leader {leader} is past the log end offset {} of ISR member {member}",
+                        "{tp}: the high watermark {high_watermark} of leader {leader} is past the log end offset {} of ISR/ELR member {member}",
                         log.log_end_offset()
                     ));
                     continue;
@@ -92,7 +93,7 @@ pub fn check(cluster: &Cluster, history: &mut InvariantHistory) -> Vec<Violation
                         .find(|(a, b)| a != b)
                         .map_or(from, |(a, _)| a.0);
                     fail(format!(
-                        "{tp}: ISR member {member} differs from leader {leader} below the high watermark {high_watermark} (first at offset {first})"
+                        "{tp}: ISR/ELR member {member} differs from leader {leader} below the high watermark {high_watermark} (first at offset {first})"
                     ));
                 }
             }
@@ -238,7 +239,7 @@ mod tests {
         assert!(
             found
                 .iter()
-                .any(|m| m.contains("past the log end offset 0 of ISR member 3")),
+                .any(|m| m.contains("past the log end offset 0 of ISR/ELR member 3")),
             "{found:?}"
         );
     }
@@ -280,7 +281,7 @@ mod tests {
         assert!(
             found
                 .iter()
-                .any(|m| m.contains("ISR member 2 differs from leader 1")),
+                .any(|m| m.contains("ISR/ELR member 2 differs from leader 1")),
             "{found:?}"
         );
     }

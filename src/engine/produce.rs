@@ -44,9 +44,9 @@ impl Cluster {
         if !self.broker(leader).is_some_and(|b| b.is_running()) {
             return Err(ApiError::bare(ErrorCode::NetworkException));
         }
-        let (isr, leader_epoch) = self
+        let (isr, leader_epoch, replication_factor) = self
             .partition_info(topic, partition)
-            .map(|p| (p.isr.clone(), p.leader_epoch))
+            .map(|p| (p.isr.clone(), p.leader_epoch, p.replicas.len()))
             .unwrap_or_default();
         // A new segment's share of `segment.jitter.ms` is drawn only when there is one, so the
         // generator's sequence does not depend on appends to topics without jitter.
@@ -64,7 +64,10 @@ impl Cluster {
         // The log's configs are the topic's, resolved when they last changed: resolving them from
         // the config layers on every append would cost more than the append.
         let config = log.config();
-        let min_isr = usize::try_from(config.min_insync_replicas).unwrap_or(usize::MAX);
+        // Partition.effectiveMinIsr: min.insync.replicas, capped at the replication factor.
+        let min_isr = usize::try_from(config.min_insync_replicas)
+            .unwrap_or(usize::MAX)
+            .min(replication_factor);
         if acks == RequiredAcks::All && isr.len() < min_isr {
             let isr: Vec<String> = isr.iter().map(i32::to_string).collect();
             return Err(ApiError::new(
@@ -179,7 +182,9 @@ impl Cluster {
         if log.high_watermark() <= produced.info.last_offset {
             return None;
         }
-        let min_isr = usize::try_from(log.config().min_insync_replicas).unwrap_or(usize::MAX);
+        let min_isr = usize::try_from(log.config().min_insync_replicas)
+            .unwrap_or(usize::MAX)
+            .min(info.replicas.len());
         if info.isr.len() < min_isr {
             return Some(Err(ApiError::bare(ErrorCode::NotEnoughReplicasAfterAppend)));
         }

@@ -59,6 +59,7 @@ fn write_kind(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Result {
         | EventKind::ControllerChanged { .. }
         | EventKind::LeaderChanged { .. }
         | EventKind::IsrChanged { .. }
+        | EventKind::ElrChanged { .. }
         | EventKind::HighWatermarkAdvanced { .. }
         | EventKind::ReplicaTruncated { .. } => write_replication(f, kind),
     }
@@ -173,6 +174,19 @@ fn write_replication(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Resul
             }
             Ok(())
         }
+        EventKind::ElrChanged {
+            topic,
+            partition,
+            old_elr,
+            new_elr,
+            last_known_elr,
+        } => write!(
+            f,
+            "ctl {topic}-{partition} elr {}->{} lastKnownElr={}",
+            List(old_elr),
+            List(new_elr),
+            List(last_known_elr)
+        ),
         EventKind::IsrChanged {
             topic,
             partition,

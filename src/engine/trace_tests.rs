@@ -220,6 +220,16 @@ fn partition_replication_events() {
         "1735689630146 ctl s-0 isr [2]->[2,1]"
     );
     assert_eq!(
+        line(EventKind::ElrChanged {
+            topic: "s".into(),
+            partition: 0,
+            old_elr: vec![],
+            new_elr: vec![2, 3],
+            last_known_elr: vec![4],
+        }),
+        "1735689630146 ctl s-0 elr []->[2,3] lastKnownElr=[4]"
+    );
+    assert_eq!(
         line(EventKind::HighWatermarkAdvanced {
             broker: 2,
             topic: "s".into(),

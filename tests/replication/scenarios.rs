@@ -205,67 +205,103 @@ fn min_insync_replicas_refuses_when_the_isr_is_too_small() {
     assert_eq!(describe.stdout().lines().count(), 1);
 }
 
-/// `unclean.leader.election.enable=false` (the default): with the only ISR member gone the
-/// partition has no leader until it returns; `true` elects an out-of-sync replica and what only
-/// the old leader had is lost.
+/// Kafka 4.1's elections with Eligible Leader Replicas (KIP-966) and
+/// `unclean.leader.election.enable`. With the only ISR member gone the ISR is empty and the ELR
+/// remembers it: the partition has no leader (`Leader: none`) until that replica returns —
+/// durability over availability. With unclean election on, an out-of-sync replica leads at
+/// once and what only the old leader had is lost — availability over durability.
 #[test]
 fn unclean_leader_election_off_and_on() {
     for unclean in [false, true] {
         // Three nodes with the replicas on 2 and 3: node 1, the controller, stays up. Every
-        // append is flushed, so the killed leader keeps its records on disk.
+        // append is flushed, so a killed leader keeps its records on disk.
         let mut cluster = cluster_of(3);
         ok(
             &mut cluster,
             &format!("kafka-topics.sh --create --topic t --replica-assignment 2:3 --config unclean.leader.election.enable={unclean} --config flush.messages=1\n"),
         );
-        let replicas = cluster.partition_info("t", 0).expect("p").replicas.clone();
-        let (leader, follower) = (replicas[0], replicas[1]);
         ok(
             &mut cluster,
             "kafka-console-producer.sh --topic t <<EOF\nboth\nEOF\n",
         );
-        ok(&mut cluster, &format!("broker stop {follower}\n"));
+        ok(&mut cluster, "broker stop 3\n");
         ok(
             &mut cluster,
             "kafka-console-producer.sh --topic t <<EOF\nleader-only\nEOF\n",
         );
         ok(
             &mut cluster,
-            &format!("broker kill {leader}\nbroker start {follower}\ntime advance 12s\n"),
+            "broker stop 2\nbroker start 3\ntime advance 3s\n",
         );
         let info = cluster.partition_info("t", 0).expect("p").clone();
         if unclean {
-            assert_eq!(info.leader, Some(follower), "{info:?}");
-            assert_eq!(info.isr, vec![follower]);
-            assert_eq!(
-                offsets(&cluster, follower, "t", 0),
-                (1, 1),
-                "{:?}",
-                cluster.drain_events()
-            );
+            assert_eq!(info.leader, Some(3), "{info:?}");
+            assert_eq!(info.isr, vec![3]);
+            assert_eq!(consume(&mut cluster, "t"), ["both"], "leader-only is lost");
         } else {
-            assert_eq!(info.leader, None, "{info:?}");
-            assert_eq!(info.isr, vec![leader]);
+            assert_eq!(
+                (info.leader, info.isr.clone(), info.elr.clone()),
+                (None, vec![], vec![2]),
+                "{info:?}"
+            );
             let describe = ok(
                 &mut cluster,
                 "kafka-topics.sh --describe --topic t --unavailable-partitions\n",
             );
             assert!(
-                describe.stdout().contains("Leader: none"),
+                describe
+                    .stdout()
+                    .contains("Leader: none\tReplicas: 2,3\tIsr: \tElr: 2\tLastKnownElr: "),
                 "{}",
                 describe.stdout()
             );
-            ok(
-                &mut cluster,
-                &format!("broker start {leader}\ntime advance 3s\n"),
-            );
+            // The ELR member returns and leads: nothing committed was lost.
+            ok(&mut cluster, "broker start 2\ntime advance 3s\n");
             assert_eq!(
                 cluster.partition_info("t", 0).and_then(|p| p.leader),
-                Some(leader)
+                Some(2)
             );
             assert_eq!(consume(&mut cluster, "t"), ["both", "leader-only"]);
         }
     }
+}
+
+/// KIP-966: a replica that comes back from an unclean shutdown leaves the ELR (it may have lost
+/// records), so with unclean election off the partition stays offline even when it returns;
+/// turning `unclean.leader.election.enable` on elects it.
+#[test]
+fn an_unclean_shutdown_leaves_the_elr_and_only_an_unclean_election_recovers() {
+    // Five nodes, the replicas on 4 and 5: the controller quorum (1, 2, 3) stays whole.
+    let mut cluster = cluster_of(5);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --replica-assignment 4:5 --config flush.messages=1\n",
+    );
+    ok(
+        &mut cluster,
+        "kafka-console-producer.sh --topic t <<EOF\na\nEOF\nbroker stop 5\n",
+    );
+    ok(&mut cluster, "broker kill 4\ntime advance 10s\n");
+    let info = cluster.partition_info("t", 0).expect("p").clone();
+    assert_eq!(
+        (info.leader, info.isr.clone(), info.elr.clone()),
+        (None, vec![], vec![4]),
+        "{info:?}"
+    );
+    ok(
+        &mut cluster,
+        "broker start 4\nbroker start 5\ntime advance 5s\n",
+    );
+    let info = cluster.partition_info("t", 0).expect("p").clone();
+    assert_eq!(
+        (info.leader, info.elr.clone(), info.last_known_elr.clone()),
+        (None, vec![], vec![4]),
+        "{info:?}"
+    );
+    ok(&mut cluster, "kafka-configs.sh --alter --entity-type topics --entity-name t --add-config unclean.leader.election.enable=true\ntime advance 1s\n");
+    let info = cluster.partition_info("t", 0).expect("p").clone();
+    assert_eq!(info.leader, Some(4), "{info:?}");
+    assert_eq!(consume(&mut cluster, "t"), ["a"]);
 }
 
 /// `replica.lag.time.max.ms`: a follower cut off from its leader leaves the ISR after 30 s and

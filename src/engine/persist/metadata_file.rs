@@ -8,7 +8,7 @@
 //! BrokerConfig layer=static|dynamic-default|dynamic-broker name=log.segment.bytes value=1048576
 //! ConfigRecord resourceType=BROKER resourceName=1 name=log.cleaner.threads value=2
 //! TopicRecord name=orders topicId=Gl-EnUkzRuCqpZTxJi0tLA
-//! PartitionRecord topicId=Gl-EnUkzRuCqpZTxJi0tLA partitionId=0 replicas=1 isr=1 leader=1 leaderEpoch=0 partitionEpoch=0
+//! PartitionRecord topicId=Gl-EnUkzRuCqpZTxJi0tLA partitionId=0 replicas=1 isr=1 leader=1 leaderEpoch=0 partitionEpoch=0 elr= lastKnownElr=
 //! ConfigRecord resourceType=TOPIC resourceName=orders name=retention.ms value=1000
 //! ```
 //!
@@ -167,14 +167,16 @@ fn write_topic(text: &mut String, topic: &TopicInfo) {
     for p in &topic.partitions {
         let _ = writeln!(
             text,
-            "PartitionRecord topicId={} partitionId={} replicas={} isr={} leader={} leaderEpoch={} partitionEpoch={}",
+            "PartitionRecord topicId={} partitionId={} replicas={} isr={} leader={} leaderEpoch={} partitionEpoch={} elr={} lastKnownElr={}",
             topic.id,
             p.partition,
             list(&p.replicas),
             list(&p.isr),
             p.leader.unwrap_or(-1),
             p.leader_epoch,
-            p.partition_epoch
+            p.partition_epoch,
+            list(&p.elr),
+            list(&p.last_known_elr)
         );
     }
     for (key, value) in &topic.configs {
@@ -282,6 +284,13 @@ impl<'a> Fields<'a> {
         let text = self.text(key)?;
         Uuid::parse(&text)
             .ok_or_else(|| format!("{} {key}: '{text}' is not a Kafka Uuid", self.record))
+    }
+
+    fn optional_ids(&mut self, key: &str) -> Result<Vec<i32>, String> {
+        if !self.fields.contains_key(key) {
+            return Ok(Vec::new());
+        }
+        self.ids(key)
     }
 
     fn ids(&mut self, key: &str) -> Result<Vec<i32>, String> {
@@ -419,6 +428,8 @@ impl Reader {
         // Files from before replication (metadata version 1) have no epochs: 0.
         let leader_epoch: i32 = fields.optional_number("leaderEpoch")?.unwrap_or(0);
         let partition_epoch: i32 = fields.optional_number("partitionEpoch")?.unwrap_or(0);
+        let elr = fields.optional_ids("elr")?;
+        let last_known_elr = fields.optional_ids("lastKnownElr")?;
         let topic = self.topic_of("PartitionRecord", &id)?;
         if usize::try_from(partition).ok() != Some(topic.partitions.len()) {
             return Err(format!(
@@ -445,6 +456,8 @@ impl Reader {
             leader: (leader != -1).then_some(leader),
             replicas,
             isr,
+            elr,
+            last_known_elr,
             leader_epoch,
             partition_epoch,
         });
@@ -541,6 +554,8 @@ mod tests {
                 leader: None,
                 replicas: vec![1],
                 isr: vec![],
+                elr: vec![],
+                last_known_elr: vec![],
                 leader_epoch: 3,
                 partition_epoch: 5,
             }],
@@ -577,7 +592,7 @@ mod tests {
         assert!(text.contains(
             "ConfigRecord resourceType=BROKER resourceName=1 name=log.cleaner.threads value=2\n"
         ));
-        assert!(text.contains("PartitionRecord topicId=QAAAAAAAAAGAAAAAAAAAAg partitionId=0 replicas=1 isr= leader=-1 leaderEpoch=3 partitionEpoch=5\n"));
+        assert!(text.contains("PartitionRecord topicId=QAAAAAAAAAGAAAAAAAAAAg partitionId=0 replicas=1 isr= leader=-1 leaderEpoch=3 partitionEpoch=5 elr= lastKnownElr=\n"));
         assert_eq!(Metadata::parse(&text), Ok(metadata));
         assert_eq!(Metadata::parse(&text.replace('\n', "\r\n")), Ok(sample()));
     }

@@ -7,16 +7,16 @@
 //!   (re)started broker registers and is unfenced.
 //! - **The active controller** is the lowest-id running voter (nodes `1..=voters`) that reaches
 //!   a majority of the voters; with none, nothing is decided (no fencing, no ISR change).
-//! - **Leader election** when a leader is fenced or shuts down: the first replica, in replica
-//!   order, that is in the ISR and unfenced; with `unclean.leader.election.enable`, else the first
-//!   unfenced replica (an unclean election: the ISR becomes that replica alone). A leader change
-//!   bumps the leader epoch; any change bumps the partition epoch.
-//! - **The ISR** never becomes empty: the last member stays when it is fenced, and the partition
-//!   has no leader (`Leader: none`) until it returns.
+//! - **Leader and ISR changes** follow Kafka 4.1's `PartitionChangeBuilder` with Eligible Leader
+//!   Replicas (`engine::replication::partition_change`): the ISR may become empty, the ELR keeps
+//!   who may still lead, and a partition with no acceptable ISR or ELR member has no leader
+//!   (`Leader: none`) unless `unclean.leader.election.enable` allows an unclean election. A
+//!   leader change bumps the leader epoch; any change bumps the partition epoch.
 
 use crate::engine::cluster::{Cluster, PartitionInfo};
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::event::EventKind;
+use crate::engine::replication::partition_change::{self, Change, ChangeRequest, Election};
 use crate::engine::replication::BrokerState;
 use crate::engine::scheduler::Task;
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,13 +27,6 @@ pub struct ControllerState {
     pub fenced: BTreeSet<i32>,
     pub last_heartbeat_ms: BTreeMap<i32, i64>,
     pub active: Option<i32>,
-}
-
-/// Why a partition's leader or ISR changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ElectionKind {
-    Clean,
-    Unclean,
 }
 
 impl Cluster {
@@ -141,7 +134,7 @@ impl Cluster {
             }
         }
         self.emit(EventKind::BrokerFenced { broker, reason });
-        self.remove_from_partitions(broker);
+        self.remove_from_partitions(broker, reason == "unclean shutdown");
     }
 
     fn unfence(&mut self, broker: i32) {
@@ -153,28 +146,19 @@ impl Cluster {
         self.sync_replication();
     }
 
-    /// Every partition of `broker`: leadership moved away, membership of the ISR ended.
-    fn remove_from_partitions(&mut self, broker: i32) {
+    /// Every partition of `broker`: it leaves the ISR (and, after an unclean shutdown, the ELR),
+    /// and where it led, another replica is elected.
+    fn remove_from_partitions(&mut self, broker: i32, unclean_shutdown: bool) {
+        let shutdown = [broker];
+        let unclean: &[i32] = if unclean_shutdown { &shutdown } else { &[] };
+        let reason = if unclean_shutdown {
+            "unclean shutdown"
+        } else {
+            "broker fenced"
+        };
         for (topic, info) in self.partitions_of(broker) {
-            let isr: Vec<i32> = if info.isr == [broker] {
-                info.isr.clone()
-            } else {
-                info.isr.iter().copied().filter(|&m| m != broker).collect()
-            };
-            let election = if info.leader == Some(broker) || info.leader.is_none() {
-                self.elect(&topic, &info, &isr, Some(broker))
-            } else {
-                None
-            };
-            let (leader, isr, kind) = match election {
-                Some((leader, ElectionKind::Unclean)) => {
-                    (Some(leader), vec![leader], ElectionKind::Unclean)
-                }
-                Some((leader, kind)) => (Some(leader), isr, kind),
-                None if info.leader == Some(broker) => (None, isr, ElectionKind::Clean),
-                None => (info.leader, isr, ElectionKind::Clean),
-            };
-            self.change_partition(&topic, info.partition, leader, isr, kind, "broker fenced");
+            let target_isr = info.isr.iter().copied().filter(|&m| m != broker).collect();
+            self.apply_change(&topic, &info, target_isr, unclean, reason);
         }
         self.sync_replication();
     }
@@ -191,69 +175,53 @@ impl Cluster {
             })
             .collect();
         for (topic, info) in leaderless {
-            match self.elect(&topic, &info, &info.isr, None) {
-                Some((leader, ElectionKind::Unclean)) => {
-                    self.change_partition(
-                        &topic,
-                        info.partition,
-                        Some(leader),
-                        vec![leader],
-                        ElectionKind::Unclean,
-                        "unclean election",
-                    );
-                }
-                Some((leader, kind)) => {
-                    self.change_partition(
-                        &topic,
-                        info.partition,
-                        Some(leader),
-                        info.isr.clone(),
-                        kind,
-                        "election",
-                    );
-                }
-                None => {}
-            }
+            self.apply_change(&topic, &info, info.isr.clone(), &[], "election");
         }
     }
 
-    /// `PartitionChangeBuilder.electLeader`: the first ISR member in replica order that is
-    /// unfenced; else, when the topic allows it, the first unfenced replica (unclean).
-    fn elect(
-        &self,
+    /// The topic's `min.insync.replicas`, capped at its replication factor
+    /// (`getTopicEffectiveMinIsr`, `Partition.effectiveMinIsr`).
+    pub fn effective_min_isr(&self, topic: &str, replication_factor: usize) -> usize {
+        let configured = self
+            .topic_configs(topic)
+            .map_or(1, |c| usize::try_from(c.min_insync_replicas).unwrap_or(1));
+        configured.min(replication_factor)
+    }
+
+    /// Runs the controller's change rule (`engine::replication::partition_change`) for one
+    /// partition and applies the result. Returns whether anything changed.
+    fn apply_change(
+        &mut self,
         topic: &str,
         info: &PartitionInfo,
-        isr: &[i32],
-        excluded: Option<i32>,
-    ) -> Option<(i32, ElectionKind)> {
-        let candidate = |r: &&i32| {
-            Some(**r) != excluded
-                && self.is_unfenced(**r)
-                && self
-                    .broker(**r)
-                    .is_some_and(|b| b.state != BrokerState::Stopped)
+        target_isr: Vec<i32>,
+        unclean_shutdown: &[i32],
+        reason: &'static str,
+    ) -> bool {
+        let request = ChangeRequest {
+            info,
+            target_isr,
+            min_isr: self.effective_min_isr(topic, info.replicas.len()),
+            unclean_shutdown,
+            unclean_allowed: self
+                .topic_configs(topic)
+                .is_some_and(|c| c.unclean_leader_election_enable),
         };
-        if let Some(&leader) = info
-            .replicas
-            .iter()
-            .filter(|r| isr.contains(r))
-            .find(candidate)
-        {
-            return Some((leader, ElectionKind::Clean));
-        }
-        let unclean = self
-            .topic_configs(topic)
-            .is_some_and(|c| c.unclean_leader_election_enable);
-        if unclean {
-            if let Some(&leader) = info.replicas.iter().find(candidate) {
-                return Some((leader, ElectionKind::Unclean));
-            }
-        }
-        None
+        let change = partition_change::build(&request, |r| self.is_acceptable_leader(r));
+        self.change_partition(topic, info.partition, change, reason)
+    }
+
+    /// `ClusterControlManager.isActive`: registered, unfenced, and not shutting down.
+    fn is_acceptable_leader(&self, broker: i32) -> bool {
+        self.is_unfenced(broker)
+            && self
+                .broker(broker)
+                .is_some_and(|b| b.state != BrokerState::Stopped)
     }
 
     /// A leader's AlterPartition: accepted when the controller is reachable and the leader
-    /// still leads. Returns whether the ISR changed.
+    /// still leads; a fenced or stopped broker cannot join (KIP-841). Returns whether the ISR
+    /// changed.
     pub(crate) fn alter_partition(
         &mut self,
         leader: i32,
@@ -268,51 +236,48 @@ impl Cluster {
         if !self.reachable(leader, active) {
             return false;
         }
-        let Some(info) = self.partition_info(topic, partition) else {
+        let Some(info) = self.partition_info(topic, partition).cloned() else {
             return false;
         };
-        if info.leader != Some(leader) || info.isr == isr || isr.is_empty() {
+        if info.leader != Some(leader) || isr.is_empty() {
             return false;
         }
-        let mut isr = isr;
-        // The ISR is kept in replica order, as the controller's PartitionRegistration keeps it.
-        let replicas = info.replicas.clone();
-        isr.sort_by_key(|m| replicas.iter().position(|r| r == m));
-        self.change_partition(
-            topic,
-            partition,
-            Some(leader),
-            isr,
-            ElectionKind::Clean,
-            reason,
-        );
-        true
+        let joining_unacceptable = isr
+            .iter()
+            .any(|&m| !info.isr.contains(&m) && !self.is_acceptable_leader(m));
+        if joining_unacceptable {
+            return false;
+        }
+        self.apply_change(topic, &info, isr, &[], reason);
+        self.partition_info(topic, partition)
+            .is_some_and(|p| p.isr != info.isr)
     }
 
-    /// Applies a change of leader and ISR to the table, with its events.
+    /// Applies a change of leader, ISR and ELR to the table, with its events.
     fn change_partition(
         &mut self,
         topic: &str,
         partition: i32,
-        leader: Option<i32>,
-        isr: Vec<i32>,
-        kind: ElectionKind,
+        change: Change,
         reason: &'static str,
-    ) {
+    ) -> bool {
         let Some(info) = self
             .topics_mut()
             .get_mut(topic)
             .and_then(|t| t.partitions.iter_mut().find(|p| p.partition == partition))
         else {
-            return;
+            return false;
         };
-        if info.leader == leader && info.isr == isr {
-            return;
+        let leader_changed = info.leader != change.leader;
+        let isr_changed = info.isr != change.isr;
+        let elr_changed = info.elr != change.elr || info.last_known_elr != change.last_known_elr;
+        if !leader_changed && !isr_changed && !elr_changed {
+            return false;
         }
-        let leader_changed = info.leader != leader;
-        let old_isr = std::mem::replace(&mut info.isr, isr.clone());
-        let old_leader = info.leader;
-        info.leader = leader;
+        let old_isr = std::mem::replace(&mut info.isr, change.isr.clone());
+        let old_leader = std::mem::replace(&mut info.leader, change.leader);
+        let old_elr = std::mem::replace(&mut info.elr, change.elr.clone());
+        info.last_known_elr = change.last_known_elr.clone();
         if leader_changed {
             info.leader_epoch += 1;
         }
@@ -323,20 +288,30 @@ impl Cluster {
                 topic: topic.to_string(),
                 partition,
                 old_leader,
-                new_leader: leader,
+                new_leader: change.leader,
                 leader_epoch,
-                unclean: kind == ElectionKind::Unclean,
+                unclean: change.election == Election::Unclean,
             });
         }
-        if old_isr != isr {
+        if isr_changed {
             self.emit(EventKind::IsrChanged {
                 topic: topic.to_string(),
                 partition,
                 old_isr,
-                new_isr: isr,
+                new_isr: change.isr,
                 reason,
             });
         }
+        if elr_changed {
+            self.emit(EventKind::ElrChanged {
+                topic: topic.to_string(),
+                partition,
+                old_elr,
+                new_elr: change.elr,
+                last_known_elr: change.last_known_elr,
+            });
+        }
+        true
     }
 
     fn partitions_of(&self, broker: i32) -> Vec<(String, PartitionInfo)> {
@@ -388,10 +363,7 @@ impl Cluster {
         // ReplicationControlManager.handleBrokerUncleanShutdown (KIP-966): a broker that comes
         // back from a crash before its session expired re-registers with a new epoch and is
         // first taken out of every ISR — its log may have lost what the ISR promised.
-        if state == BrokerState::Crashed
-            && self.is_unfenced(broker)
-            && self.controller().active.is_some()
-        {
+        if state == BrokerState::Crashed && self.controller().active.is_some() {
             self.fence(broker, "unclean shutdown");
         }
         if self.controller().active.is_some() {

@@ -236,7 +236,7 @@ impl Cluster {
         let Some(info) = self.partition_info(&key.0, key.1) else {
             return false;
         };
-        let isr = info.isr.clone();
+        let (isr, replication_factor) = (info.isr.clone(), info.replicas.len());
         let Some(broker) = self.broker_mut(leader) else {
             return false;
         };
@@ -244,6 +244,14 @@ impl Cluster {
         let Some((log, _)) = broker.log_mut(&key.0, key.1) else {
             return false;
         };
+        // KIP-966's strict min ISR: nothing is committed while the ISR is under the effective
+        // min.insync.replicas, so every ELR member holds every committed record.
+        let min_isr = usize::try_from(log.config().min_insync_replicas)
+            .unwrap_or(usize::MAX)
+            .min(replication_factor);
+        if isr.len() < min_isr {
+            return false;
+        }
         let mut new_high_watermark = log.log_end_offset();
         for member in isr.iter().filter(|&&m| m != leader) {
             let end = led.followers.get(member).map_or(-1, |f| f.log_end_offset);

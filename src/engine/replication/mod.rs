@@ -7,6 +7,7 @@
 //! | [`follower`] | a follower's fetcher (`ReplicaFetcherThread`): fetch, append, truncate by epoch |
 //! | [`leader`] | a leader's side (`Partition`): follower fetch state, ISR expand and shrink, the high watermark, parked fetches (`DelayedFetch`) |
 //! | [`runtime`] | messages and jobs run in time order; a broker stopped, killed and started |
+//! | [`partition_change`] | the controller's rule for leader, ISR and ELR changes (`PartitionChangeBuilder`, KIP-966) |
 //! | [`controller`] | the controller's decisions: fencing, leader election (clean and unclean), controlled shutdown, broker start |
 //!
 //! Brokers talk only through [`crate::engine::network`]; what a broker knows of leaders and
@@ -17,6 +18,7 @@ pub mod controller;
 pub mod follower;
 pub mod leader;
 pub mod messages;
+pub mod partition_change;
 pub mod runtime;
 
 use super::broker::TopicPartition;
