@@ -222,3 +222,34 @@ fn benchmark_assignors() {
         console_log!("{}", assignor_row(&assignor, &case, ms));
     }
 }
+
+/// The replication benchmark of `benches/log_bench.rs` (issue #5) in the browser: simulated
+/// seconds per wall second with 3 brokers, 12 partitions, RF=3 and a background producer, and
+/// replicated produce. Full size only in an optimised build. Reported, never asserted.
+#[wasm_bindgen_test]
+fn benchmark_replication() {
+    use kafka_playground::bench::replication::{
+        replicated_produce, simulated_time, SIM_SPEED_HEADER,
+    };
+    use kafka_playground::bench::TABLE_HEADER;
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let mut now = || performance.now();
+    let loads: &[(u32, u64)] = if cfg!(debug_assertions) {
+        &[(1_000, 1)]
+    } else {
+        &[(1_000, 60), (10_000, 20), (100_000, 5)]
+    };
+    console_log!(
+        "wasm32 in Chromium, 3 brokers, 12 partitions, RF=3, acks=all producer\n{SIM_SPEED_HEADER}"
+    );
+    for &(rate, seconds) in loads {
+        console_log!("{}", simulated_time(rate, seconds, &mut now).row());
+    }
+    let records = if cfg!(debug_assertions) { 200 } else { 20_000 };
+    console_log!(
+        "{TABLE_HEADER}\n{}",
+        replicated_produce(records, &mut now).row()
+    );
+}
