@@ -210,7 +210,7 @@ impl Cluster {
     pub fn checkpoint_recovery_points(&mut self) {
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
-            if let Some(broker) = self.broker_mut(id) {
+            if let Some(broker) = self.broker_mut(id).filter(|b| b.is_running()) {
                 let mut points = OffsetCheckpoint::new();
                 for log in broker.logs() {
                     let key = (log.topic().to_string(), log.partition());
@@ -228,12 +228,13 @@ impl Cluster {
 
     /// The first half of a clean shutdown (`LogManager.shutdown`): every log flushed, its last
     /// segment closed, every checkpoint written. Flush each broker's store with `Scope::All`
-    /// afterwards, then call [`Cluster::write_clean_shutdown_files`].
+    /// afterwards, then call [`Cluster::write_clean_shutdown_files`]. Only running brokers shut
+    /// down: a crashed one stays crashed (the next start recovers it).
     pub fn prepare_clean_shutdown(&mut self) {
         let now = self.now().as_millis();
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
-            if let Some(broker) = self.broker_mut(id) {
+            if let Some(broker) = self.broker_mut(id).filter(|b| b.is_running()) {
                 let keys: Vec<(String, i32)> = broker
                     .logs()
                     .map(|log| (log.topic().to_string(), log.partition()))
@@ -256,7 +257,7 @@ impl Cluster {
     pub fn write_clean_shutdown_files(&mut self) {
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
-            if let Some(broker) = self.broker_mut(id) {
+            if let Some(broker) = self.broker_mut(id).filter(|b| b.is_running()) {
                 let contents = clean_shutdown_file_contents(-1);
                 broker
                     .store

@@ -153,14 +153,15 @@ impl Cluster {
     /// Writes what a broker's clean shutdown leaves in its log dir, into every broker's
     /// [`FileStore`]: each active segment's final time-index entry (`LogSegment.close`), each
     /// partition's `leader-epoch-checkpoint`, the four checkpoints at the top, and
-    /// `meta.properties` if it is missing. Flushing the stores afterwards puts it all on disk.
+    /// `meta.properties` if it is missing. Flushing the stores afterwards puts it all on disk. A
+    /// stopped or crashed broker writes nothing: its files stay as it left them.
     pub fn checkpoint_log_dirs(&mut self) {
         let now = self.now().as_millis();
         let cluster_id = self.cluster_id().to_string();
         let seed = self.options().seed;
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
-            if let Some(broker) = self.broker_mut(id) {
+            if let Some(broker) = self.broker_mut(id).filter(|b| b.is_running()) {
                 checkpoint_broker(broker, &cluster_id, seed, now, true);
             }
         }
@@ -176,7 +177,7 @@ impl Cluster {
         let seed = self.options().seed;
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
-            if let Some(broker) = self.broker_mut(id) {
+            if let Some(broker) = self.broker_mut(id).filter(|b| b.is_running()) {
                 checkpoint_broker(broker, &cluster_id, seed, now, false);
             }
         }

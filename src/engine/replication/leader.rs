@@ -236,12 +236,12 @@ impl Cluster {
         let Some(info) = self.partition_info(&key.0, key.1) else {
             return false;
         };
-        let (isr, replication_factor) = (info.isr.clone(), info.replicas.len());
-        let Some(broker) = self.broker_mut(leader) else {
+        let replication_factor = info.replicas.len();
+        let isr_len = info.isr.len();
+        let Some(broker) = self.broker(leader) else {
             return false;
         };
-        let led = broker.replica.led.get(key).cloned().unwrap_or_default();
-        let Some((log, _)) = broker.log_mut(&key.0, key.1) else {
+        let Some(log) = broker.log(&key.0, key.1) else {
             return false;
         };
         // KIP-966's strict min ISR: nothing is committed while the ISR is under the effective
@@ -249,14 +249,26 @@ impl Cluster {
         let min_isr = usize::try_from(log.config().min_insync_replicas)
             .unwrap_or(usize::MAX)
             .min(replication_factor);
-        if isr.len() < min_isr {
+        if isr_len < min_isr {
             return false;
         }
+        let led = broker.replica.led.get(key);
         let mut new_high_watermark = log.log_end_offset();
-        for member in isr.iter().filter(|&&m| m != leader) {
-            let end = led.followers.get(member).map_or(-1, |f| f.log_end_offset);
+        for member in info.isr.iter().filter(|&&m| m != leader) {
+            let end = led
+                .and_then(|l| l.followers.get(member))
+                .map_or(-1, |f| f.log_end_offset);
             new_high_watermark = new_high_watermark.min(end);
         }
+        if new_high_watermark <= log.high_watermark() {
+            return false;
+        }
+        let Some((log, _)) = self
+            .broker_mut(leader)
+            .and_then(|b| b.log_mut(&key.0, key.1))
+        else {
+            return false;
+        };
         let old = log.high_watermark();
         if new_high_watermark <= old {
             return false;
