@@ -434,3 +434,52 @@ fn background_producers_lose_acks_1_records_in_a_failover_and_no_acks_all_ones()
         }
     }
 }
+
+/// A week of idle time on a replicated cluster (skipped in jumps, `replication::quiescence`)
+/// leaves every follower in sync, and a crash during a long advance is still noticed within
+/// `broker.session.timeout.ms`.
+#[test]
+fn long_idle_advances_keep_replicas_in_sync_and_notice_crashes() {
+    let mut cluster = cluster_of(3);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --partitions 3 --replication-factor 3\nkafka-console-producer.sh --topic t <<EOF\na\nEOF\ntime advance 7d\n",
+    );
+    for p in 0..3 {
+        let info = cluster.partition_info("t", p).expect("p").clone();
+        assert_eq!(info.isr.len(), 3, "{info:?}");
+        for broker in 1..=3 {
+            let (end, hw) = offsets(&cluster, broker, "t", p);
+            assert_eq!(end, hw, "broker {broker} t-{p}");
+        }
+    }
+    let before = cluster.now().as_millis();
+    ok(&mut cluster, "broker kill 3\ntime advance 1d\n");
+    let fenced_at = cluster
+        .drain_events()
+        .into_iter()
+        .find_map(|e| match e.kind {
+            kafka_playground::engine::event::EventKind::BrokerFenced { broker: 3, .. } => {
+                Some(e.at_ms)
+            }
+            _ => None,
+        })
+        .expect("broker 3 fenced");
+    assert!(
+        fenced_at - before <= 11_000,
+        "fenced {} ms after the kill",
+        fenced_at - before
+    );
+    // Eight days on, retention (7 days) has deleted the record on every replica still running.
+    for broker in 1..=2 {
+        let log = cluster
+            .broker(broker)
+            .and_then(|b| b.log("t", 0))
+            .expect("log");
+        assert_eq!(
+            (log.log_start_offset(), log.log_end_offset()),
+            (1, 1),
+            "broker {broker}"
+        );
+    }
+}

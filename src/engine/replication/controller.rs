@@ -51,7 +51,7 @@ impl Cluster {
         self.controller().active
     }
 
-    fn choose_controller(&self) -> Option<i32> {
+    pub(crate) fn choose_active_controller(&self) -> Option<i32> {
         let voters = self.voter_count();
         let majority = voters / 2 + 1;
         let can_lead =
@@ -104,7 +104,7 @@ impl Cluster {
     }
 
     fn update_active_controller(&mut self) {
-        let chosen = self.choose_controller();
+        let chosen = self.choose_active_controller();
         if chosen != self.controller().active {
             let old = self.controller().active;
             self.controller_mut().active = chosen;

@@ -8,6 +8,7 @@
 //! | [`leader`] | a leader's side (`Partition`): follower fetch state, ISR expand and shrink, the high watermark, parked fetches (`DelayedFetch`) |
 //! | [`runtime`] | messages and jobs run in time order; a broker stopped, killed and started |
 //! | [`partition_change`] | the controller's rule for leader, ISR and ELR changes (`PartitionChangeBuilder`, KIP-966) |
+//! | [`quiescence`] | skipping idle fetch, heartbeat and ISR rounds in a long `time advance` |
 //! | [`controller`] | the controller's decisions: fencing, leader election (clean and unclean), controlled shutdown, broker start |
 //!
 //! Brokers talk only through [`crate::engine::network`]; what a broker knows of leaders and
@@ -19,6 +20,7 @@ pub mod follower;
 pub mod leader;
 pub mod messages;
 pub mod partition_change;
+pub mod quiescence;
 pub mod runtime;
 
 use super::broker::TopicPartition;
