@@ -155,9 +155,9 @@ impl Cluster {
         let brokers = (1..=options.brokers.max(1))
             .map(|node_id| (node_id, Broker::new(node_id, default_log_dir(node_id))))
             .collect();
-        let mut cluster = Cluster {
-            clock: SimClock::starting_at(options.start_time),
-            placer: ControllerPlacer::for_cluster_seed(options.seed),
+        Self::from_parts(super::persist::ClusterParts {
+            now: options.start_time,
+            placer_random: JavaRandom::new(super::placement::placer_seed(options.seed)),
             options,
             rng,
             cluster_id,
@@ -166,18 +166,7 @@ impl Cluster {
             broker_configs: BrokerConfigStore::new(),
             broker_dynamic_configs: BTreeMap::new(),
             next_producer_id: 0,
-            scheduler: Scheduler::new(),
-            events: Vec::new(),
-            network: Network::new(),
-            controller: ControllerState::default(),
-            request_counter: 0,
-            invariants: None,
-            background_producers: BTreeMap::new(),
-            replication_settings: ReplicationSettings::default(),
-        };
-        cluster.refresh_replication_settings();
-        cluster.schedule_startup_jobs();
-        cluster
+        })
     }
 
     /// The background jobs a broker schedules when it starts (`KafkaServer.startup`,
@@ -536,7 +525,8 @@ impl Cluster {
             .place(partitions, i32::from(replication_factor), &usable)
     }
 
-    /// A cluster put back together from its saved state (`engine::persist`).
+    /// A cluster from its parts: a new one ([`Self::new`]) or one put back together from its
+    /// saved state (`engine::persist`); the running state (jobs, network, controller) starts fresh.
     pub(crate) fn from_parts(parts: super::persist::ClusterParts) -> Self {
         let mut cluster = Cluster {
             options: parts.options,

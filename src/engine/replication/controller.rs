@@ -78,18 +78,10 @@ impl Cluster {
             return;
         };
         let now = self.now().as_millis();
+        self.count_heartbeats(active);
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
-            if self.reachable(id, active) {
-                self.controller_mut().last_heartbeat_ms.insert(id, now);
-                if !self.is_unfenced(id)
-                    && self
-                        .broker(id)
-                        .is_some_and(|b| b.state == BrokerState::Running)
-                {
-                    self.unfence(id);
-                }
-            } else if self.is_unfenced(id) {
+            if !self.reachable(id, active) && self.is_unfenced(id) {
                 let last = self
                     .controller()
                     .last_heartbeat_ms
@@ -98,6 +90,21 @@ impl Cluster {
                     .unwrap_or(now);
                 if now - last > settings.broker_session_timeout_ms {
                     self.fence(id, "session timed out");
+                }
+            }
+        }
+    }
+
+    /// Every running broker that reaches the controller heartbeats now; a fenced one among
+    /// them (back from a stop, a crash or a partition) is unfenced.
+    fn count_heartbeats(&mut self, active: i32) {
+        let now = self.now().as_millis();
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in ids {
+            if self.reachable(id, active) {
+                self.controller_mut().last_heartbeat_ms.insert(id, now);
+                if !self.is_unfenced(id) {
+                    self.unfence(id);
                 }
             }
         }
@@ -380,16 +387,7 @@ impl Cluster {
         let Some(active) = self.controller().active else {
             return;
         };
-        let now = self.now().as_millis();
-        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
-        for id in ids {
-            if self.reachable(id, active) {
-                self.controller_mut().last_heartbeat_ms.insert(id, now);
-                if !self.is_unfenced(id) {
-                    self.unfence(id);
-                }
-            }
-        }
+        self.count_heartbeats(active);
         self.elect_leaderless();
         self.sync_replication();
     }

@@ -60,10 +60,7 @@ impl Cluster {
                 self.schedule_replica_fetch(broker, leader, settings.replica_fetch_backoff_ms);
             }
             Sent::Delivering { .. } | Sent::Dropped => {
-                if let Some(fetcher) = self
-                    .broker_mut(broker)
-                    .and_then(|b| b.replica.fetchers.get_mut(&leader))
-                {
+                if let Some(fetcher) = self.fetcher_mut(broker, leader) {
                     fetcher.in_flight = Some(request_id);
                 }
                 self.schedule_in(
@@ -78,12 +75,14 @@ impl Cluster {
         }
     }
 
+    /// `broker`'s fetcher of what `leader` leads.
+    fn fetcher_mut(&mut self, broker: i32, leader: i32) -> Option<&mut super::Fetcher> {
+        self.broker_mut(broker)?.replica.fetchers.get_mut(&leader)
+    }
+
     /// Schedules `broker`'s next fetch from `leader` after `delay_ms`, unless one is scheduled.
     pub(crate) fn schedule_replica_fetch(&mut self, broker: i32, leader: i32, delay_ms: i64) {
-        let Some(fetcher) = self
-            .broker_mut(broker)
-            .and_then(|b| b.replica.fetchers.get_mut(&leader))
-        else {
+        let Some(fetcher) = self.fetcher_mut(broker, leader) else {
             return;
         };
         if fetcher.scheduled {
@@ -96,10 +95,7 @@ impl Cluster {
     /// A fetch that got no answer within `replica.socket.timeout.ms`: given up, retried after
     /// the backoff.
     pub(crate) fn replica_fetch_timed_out(&mut self, broker: i32, leader: i32, request_id: u64) {
-        let Some(fetcher) = self
-            .broker_mut(broker)
-            .and_then(|b| b.replica.fetchers.get_mut(&leader))
-        else {
+        let Some(fetcher) = self.fetcher_mut(broker, leader) else {
             return;
         };
         if fetcher.in_flight != Some(request_id) {
@@ -117,10 +113,7 @@ impl Cluster {
         leader: i32,
         response: FetchResponse,
     ) {
-        let Some(fetcher) = self
-            .broker_mut(broker)
-            .and_then(|b| b.replica.fetchers.get_mut(&leader))
-        else {
+        let Some(fetcher) = self.fetcher_mut(broker, leader) else {
             return;
         };
         if fetcher.in_flight != Some(response.request_id) {
