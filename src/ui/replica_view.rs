@@ -53,14 +53,17 @@ pub fn replicas_on(cluster: &Cluster, node_id: i32) -> Vec<ReplicaRow> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PartitionHealth {
     /// No leader (`OfflinePartitionsCount`: the KRaft controller counts a partition whose
-    /// registration has no leader, `ControllerMetricsChanges`).
+    /// registration has no leader, `!PartitionRegistration.hasLeader()` in
+    /// `ControllerMetricsChanges.handlePartitionChange`).
     pub offline: Vec<String>,
     /// A leader with fewer in-sync replicas than replicas (`UnderReplicatedPartitions`: Kafka's
     /// `Partition.isUnderReplicated` counts it on the leader, so an offline partition is not
     /// also under-replicated).
     pub under_replicated: Vec<String>,
     /// A leader other than the preferred one (`kafka-leader-election.sh --election-type
-    /// preferred` would move it back).
+    /// preferred` would move it back). Kafka's `PreferredReplicaImbalanceCount`
+    /// (`!hasPreferredLeader()`) also counts the offline partitions; this list leaves them to
+    /// `offline`.
     pub not_preferred: Vec<String>,
 }
 

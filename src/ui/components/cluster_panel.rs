@@ -57,7 +57,8 @@ fn health_view(health: &PartitionHealth) -> Html {
                 <div data-testid="under-replicated-partitions">{"Under-replicated: "}{list(&health.under_replicated)}</div>
             }
             if !health.not_preferred.is_empty() {
-                <div class="muted" data-testid="not-preferred-partitions">
+                <div class="muted" data-testid="not-preferred-partitions"
+                    title="PreferredReplicaImbalanceCount (kafka.controller:type=KafkaController) counts these, and the offline partitions">
                     {"Led by a broker other than the preferred leader: "}{list(&health.not_preferred)}
                 </div>
             }
