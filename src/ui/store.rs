@@ -200,7 +200,7 @@ impl Store {
     }
 
     /// Moves the cluster's events since the last drain into the event log, as trace lines.
-    pub(super) fn drain_events(&mut self) {
+    fn drain_events(&mut self) {
         let events = Rc::make_mut(&mut self.cluster).drain_events();
         if !events.is_empty() {
             Rc::make_mut(&mut self.events).extend(events.iter().map(|e| e.to_string()));
