@@ -6,7 +6,10 @@
 //! [`hooks::persistence`], which loads the cluster at start and writes it behind.
 
 pub mod components;
+pub mod event_log;
+pub mod faults;
 pub mod hooks;
+pub mod replica_view;
 pub mod saving;
 pub mod store;
 mod web_lock;

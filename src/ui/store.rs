@@ -5,7 +5,13 @@
 //! takes the files that changed (the page cache's dirty set) into the [`Store::outbox`]; the
 //! persistence hook (`ui::hooks::persistence`) writes the outbox to IndexedDB and reports back.
 //! The store never holds a browser handle.
+//!
+//! Fault and time actions (`ui::faults`) run the engine call the command language's `broker
+//! stop|kill|start` and `time advance` run; after every action that touches the cluster its
+//! events are drained into a bounded [`EventLog`] of trace lines.
 
+use super::event_log::EventLog;
+use super::faults::BrokerVerb;
 use super::saving::{SaveBatch, StorageStatus};
 use crate::engine::cluster::NewTopic;
 use crate::engine::persist::workspace::{take_workspace_changes, workspace_snapshot};
@@ -20,7 +26,13 @@ pub enum Action {
     CreateTopic {
         name: String,
         partitions: i32,
+        /// `None`: the broker's `default.replication.factor`.
+        replication_factor: Option<i16>,
     },
+    /// `broker stop|kill|start ID`.
+    Broker { verb: BrokerVerb, node_id: i32 },
+    /// `time advance`: simulated time moves on by this many milliseconds.
+    AdvanceTime(i64),
     /// Starts over with a new cluster; the workspace is emptied by the next save.
     Reset,
     /// The workspace was read: the cluster it held (if any), this tab's storage status and the
@@ -51,6 +63,12 @@ pub enum Outcome {
         code: &'static str,
         message: String,
     },
+    /// A fault or a start went through: what the command language prints for it, and the
+    /// `WARNING:`/log lines a start printed.
+    Done {
+        message: String,
+        notes: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -58,7 +76,12 @@ pub struct Store {
     /// Shared between states until an action changes it, so the storage edge's many small
     /// actions (sent, saved) do not copy every broker's files.
     pub cluster: Rc<Cluster>,
+    /// The outcome of the last topic action (the topic form shows it).
     pub last_outcome: Option<Outcome>,
+    /// The outcome of the last broker action (the cluster panel shows it).
+    pub cluster_outcome: Option<Outcome>,
+    /// The last trace lines, newest last.
+    pub events: Rc<EventLog>,
     /// Bumped by every action, so components can tell one outcome from the next.
     pub version: u64,
     /// Bumped by every change to the cluster: the write-behind waits for it to settle.
@@ -83,6 +106,8 @@ impl Default for Store {
         Store {
             cluster: Rc::new(Cluster::new(ClusterOptions::default())),
             last_outcome: None,
+            cluster_outcome: None,
+            events: Rc::new(EventLog::default()),
             version: 0,
             cluster_version: 0,
             storage: StorageStatus::Loading,
@@ -100,17 +125,28 @@ impl Reducible for Store {
         let mut next = (*self).clone();
         next.version += 1;
         match action {
-            Action::CreateTopic { name, partitions } => {
-                next.create_topic(name, partitions);
-                next.cluster_version += 1;
-                // Unsaved until the write-behind has run.
-                if next.storage == StorageStatus::Saved {
-                    next.storage = StorageStatus::Saving;
-                }
+            Action::CreateTopic {
+                name,
+                partitions,
+                replication_factor,
+            } => {
+                next.create_topic(name, partitions, replication_factor);
+                next.cluster_changed();
+            }
+            Action::Broker { verb, node_id } => {
+                next.broker_fault(verb, node_id);
+                next.cluster_changed();
+            }
+            Action::AdvanceTime(ms) => {
+                next.advance_time(ms);
+                next.cluster_changed();
             }
             Action::Reset => {
                 next.cluster = Rc::new(Cluster::new(ClusterOptions::default()));
                 next.last_outcome = None;
+                next.cluster_outcome = None;
+                next.events = Rc::new(EventLog::default());
+                next.drain_events();
                 next.restore_notes.clear();
                 next.outbox = Rc::new(Vec::new());
                 next.rewrite_all = true;
@@ -129,6 +165,7 @@ impl Reducible for Store {
                 }
                 next.storage = status;
                 next.restore_notes = notes;
+                next.drain_events();
                 next.cluster_version += 1;
             }
             Action::Persist => next.persist(),
@@ -152,10 +189,29 @@ impl Reducible for Store {
 }
 
 impl Store {
-    fn create_topic(&mut self, name: String, partitions: i32) {
+    /// After a change to the cluster: its events go to the log, and it is unsaved until the
+    /// write-behind has run.
+    fn cluster_changed(&mut self) {
+        self.drain_events();
+        self.cluster_version += 1;
+        if self.storage == StorageStatus::Saved {
+            self.storage = StorageStatus::Saving;
+        }
+    }
+
+    /// Moves the cluster's events since the last drain into the event log, as trace lines.
+    fn drain_events(&mut self) {
+        let events = Rc::make_mut(&mut self.cluster).drain_events();
+        if !events.is_empty() {
+            Rc::make_mut(&mut self.events).extend(events.iter().map(|e| e.to_string()));
+        }
+    }
+
+    fn create_topic(&mut self, name: String, partitions: i32, replication_factor: Option<i16>) {
         let request = NewTopic {
             name: name.clone(),
             partitions: Some(partitions),
+            replication_factor,
             ..NewTopic::default()
         };
         let cluster = Rc::make_mut(&mut self.cluster);

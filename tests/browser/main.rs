@@ -12,6 +12,7 @@ mod storage;
 mod trace;
 #[path = "../support/trace_fixture.rs"]
 mod trace_fixture;
+mod ui_store;
 
 /// The same script gives byte-identical output in wasm and natively: the topic id below is
 /// the one `tests/topics_cli.rs` expects for seed 0 as well.

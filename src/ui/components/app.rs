@@ -1,7 +1,8 @@
-//! The page: a header, the storage bar, the cluster panel and the topics panel, around the
-//! store's context. Until the saved cluster is loaded the page says "Loading…".
+//! The page: a header, the storage bar, the cluster panel, the topics panel and the event log,
+//! around the store's context. Until the saved cluster is loaded the page says "Loading…".
 
 use super::cluster_panel::ClusterPanel;
+use super::event_panel::EventPanel;
 use super::storage_bar::StorageBar;
 use super::topic_form::TopicForm;
 use super::topic_list::TopicList;
@@ -54,6 +55,7 @@ pub fn App(props: &AppProps) -> Html {
                         <TopicForm />
                         <TopicList />
                     </section>
+                    <EventPanel />
                 </main>
             }
         </ContextProvider<StoreHandle>>

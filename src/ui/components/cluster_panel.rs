@@ -1,6 +1,10 @@
-//! The cluster panel: the cluster id and each broker with the partitions it leads.
+//! The cluster view: the simulated clock with its time buttons, the partitions a person must
+//! not miss (offline, under-replicated), one card per broker, and how the last broker action went.
 
-use crate::ui::store::StoreHandle;
+use super::broker_card::BrokerCard;
+use super::time_controls::TimeControls;
+use crate::ui::replica_view::{partition_health, PartitionHealth};
+use crate::ui::store::{Outcome, StoreHandle};
 use yew::prelude::*;
 
 #[component]
@@ -9,35 +13,79 @@ pub fn ClusterPanel() -> Html {
         return html! {};
     };
     let cluster = &store.cluster;
-    // Until the KRaft quorum exists (issue #6) the controller is simply the lowest node id.
-    let controller = cluster.brokers().map(|b| b.node_id).min();
-    let brokers = cluster.brokers().map(|broker| {
-        let led = cluster
-            .topics()
-            .flat_map(|t| t.partitions.iter().map(move |p| (t, p)))
-            .filter(|(_, p)| p.leader == Some(broker.node_id))
-            .count();
-        html! {
-            <li class="broker running" data-testid={format!("broker-{}", broker.node_id)}>
-                <svg class="broker-icon" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
-                    <rect x="3" y="3" width="18" height="18" rx="3" />
-                </svg>
-                <div>
-                    <strong>{format!("Broker {}", broker.node_id)}</strong>
-                    <span class="badge">{"running"}</span>
-                    if controller == Some(broker.node_id) {
-                        <span class="badge controller">{"active controller"}</span>
-                    }
-                    <div class="muted">{format!("leader of {led} partition(s)")}</div>
-                </div>
-            </li>
-        }
-    });
+    let cards = cluster
+        .brokers()
+        .map(|broker| html! { <BrokerCard key={broker.node_id} node_id={broker.node_id} /> });
     html! {
-        <section class="panel" aria-labelledby="cluster-heading">
-            <h2 id="cluster-heading">{"Cluster"}</h2>
-            <p class="muted">{"Cluster id "}<code>{cluster.cluster_id().to_string()}</code></p>
-            <ul class="brokers">{ for brokers }</ul>
+        <section class="panel cluster-panel" aria-labelledby="cluster-heading">
+            <div class="cluster-head">
+                <h2 id="cluster-heading">{"Cluster"}</h2>
+                <p class="muted">{"Cluster id "}<code>{cluster.cluster_id().to_string()}</code></p>
+            </div>
+            <TimeControls />
+            { health_view(&partition_health(cluster)) }
+            <ul class="brokers">{ for cards }</ul>
+            { outcome_view(store.cluster_outcome.as_ref()) }
         </section>
+    }
+}
+
+/// "N offline, M under-replicated", named after Kafka's metrics, with the partitions listed.
+fn health_view(health: &PartitionHealth) -> Html {
+    let (offline, under) = (health.offline.len(), health.under_replicated.len());
+    let trouble = offline + under > 0;
+    let list = |names: &[String]| names.join(", ");
+    html! {
+        <div class={classes!("health", trouble.then_some("trouble"))} data-testid="partition-health"
+            data-offline={offline.to_string()} data-under-replicated={under.to_string()}
+            role={if trouble { "alert" } else { "status" }}>
+            <strong>
+                <span class={classes!((offline > 0).then_some("bad"))}
+                    title="OfflinePartitionsCount (kafka.controller:type=KafkaController): partitions with no leader">
+                    {format!("{offline} offline")}
+                </span>
+                {", "}
+                <span class={classes!((under > 0).then_some("warn"))}
+                    title="UnderReplicatedPartitions (kafka.server:type=ReplicaManager): partitions whose ISR is smaller than their replica list">
+                    {format!("{under} under-replicated")}
+                </span>
+            </strong>
+            if offline > 0 {
+                <div data-testid="offline-partitions">{"Offline (Leader: none): "}{list(&health.offline)}</div>
+            }
+            if under > 0 {
+                <div data-testid="under-replicated-partitions">{"Under-replicated: "}{list(&health.under_replicated)}</div>
+            }
+            if !health.not_preferred.is_empty() {
+                <div class="muted" data-testid="not-preferred-partitions"
+                    title="PreferredReplicaImbalanceCount (kafka.controller:type=KafkaController) counts these, and the offline partitions">
+                    {"Led by a broker other than the preferred leader: "}{list(&health.not_preferred)}
+                </div>
+            }
+        </div>
+    }
+}
+
+fn outcome_view(outcome: Option<&Outcome>) -> Html {
+    match outcome {
+        None => html! {},
+        Some(Outcome::Refused { code, message }) => html! {
+            <div class="outcome error" role="alert" data-testid="broker-error">
+                <code>{*code}</code>{" "}{message.clone()}
+            </div>
+        },
+        Some(Outcome::Created { message, .. }) => html! {
+            <div class="outcome ok" role="status" data-testid="broker-outcome">{message.clone()}</div>
+        },
+        Some(Outcome::Done { message, notes }) => {
+            html! {
+                <div class="outcome ok" role="status" data-testid="broker-outcome">
+                    <div>{message.clone()}</div>
+                    if !notes.is_empty() {
+                        <ul class="notes">{ for notes.iter().map(|n| html! { <li><code>{n.clone()}</code></li> }) }</ul>
+                    }
+                </div>
+            }
+        }
     }
 }

@@ -10,6 +10,9 @@ pub fn TopicForm() -> Html {
     let store = use_context::<StoreHandle>();
     let name = use_state(String::new);
     let partitions = use_state(|| 1_i32);
+    // Empty: the broker's `default.replication.factor` (1), as `kafka-topics.sh` without
+    // `--replication-factor`.
+    let replication_factor = use_state(String::new);
 
     let on_name = {
         let name = name.clone();
@@ -24,14 +27,22 @@ pub fn TopicForm() -> Html {
             partitions.set(text.parse().unwrap_or(0));
         })
     };
+    let on_replication_factor = {
+        let replication_factor = replication_factor.clone();
+        Callback::from(move |e: InputEvent| {
+            replication_factor.set(e.target_unchecked_into::<HtmlInputElement>().value());
+        })
+    };
     let on_submit = {
         let (store, name, partitions) = (store.clone(), name.clone(), partitions.clone());
+        let replication_factor = replication_factor.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(store) = &store {
                 store.dispatch(Action::CreateTopic {
                     name: (*name).clone(),
                     partitions: *partitions,
+                    replication_factor: parse_replication_factor(&replication_factor),
                 });
             }
         })
@@ -48,10 +59,22 @@ pub fn TopicForm() -> Html {
                 <input data-testid="topic-partitions" type="number" min="1"
                     value={partitions.to_string()} oninput={on_partitions} />
             </label>
+            <label>{"Replication factor"}
+                <input data-testid="topic-replication-factor" type="number" min="1"
+                    value={(*replication_factor).clone()} oninput={on_replication_factor}
+                    placeholder="1" title="Empty: the broker default (default.replication.factor=1)" />
+            </label>
             <button type="submit" data-testid="create-topic">{"Create topic"}</button>
             { outcome_view(outcome) }
         </form>
     }
+}
+
+/// Empty is the broker default; anything that is not a replication factor becomes 0, which the
+/// controller refuses with Kafka's own message.
+fn parse_replication_factor(text: &str) -> Option<i16> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.parse().unwrap_or(0))
 }
 
 fn outcome_view(outcome: Option<Outcome>) -> Html {
@@ -68,5 +91,7 @@ fn outcome_view(outcome: Option<Outcome>) -> Html {
                 <code>{code}</code>{" "}{message}
             </div>
         },
+        // Broker actions report in the cluster panel.
+        Some(Outcome::Done { .. }) => html! {},
     }
 }

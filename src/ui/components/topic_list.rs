@@ -14,9 +14,26 @@ pub fn TopicList() -> Html {
         .map(|topic| {
             let partitions = topic.partitions.iter().map(|p| {
                 let leader = p.leader.map_or("none".to_string(), |l| l.to_string());
+                let preferred = p.replicas.first().copied();
+                let moved = p.leader.is_some() && p.leader != preferred;
+                let join = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+                let title = format!(
+                    "{}-{}: Leader: {leader}\tReplicas: {}\tIsr: {}{}",
+                    topic.name,
+                    p.partition,
+                    join(&p.replicas),
+                    join(&p.isr),
+                    if moved { " (not the preferred leader)" } else { "" }
+                );
                 html! {
-                    <li class="partition" title={format!("{}-{}: leader {leader}", topic.name, p.partition)}>
-                        {format!("P{}", p.partition)}
+                    <li class={classes!("partition", p.leader.is_none().then_some("offline"),
+                            (p.isr.len() < p.replicas.len()).then_some("under-replicated"))}
+                        {title} data-partition={p.partition.to_string()} data-leader={leader.clone()}>
+                        {format!("P{} ", p.partition)}
+                        <span class="leader">
+                            { p.leader.map_or("offline".to_string(), |l| format!("L{l}")) }
+                        </span>
+                        if moved { <span aria-label="not the preferred leader">{"*"}</span> }
                     </li>
                 }
             });

@@ -1,0 +1,139 @@
+//! One broker's card: its state (running, stopped, crashed; fenced when the controller fenced
+//! it), its controller role, its fault buttons, and every partition replica it hosts.
+
+use crate::engine::replication::BrokerState;
+use crate::ui::faults::BrokerVerb;
+use crate::ui::replica_view::{replicas_on, ReplicaRow};
+use crate::ui::store::{Action, StoreHandle};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct BrokerCardProps {
+    pub node_id: i32,
+}
+
+#[component]
+pub fn BrokerCard(props: &BrokerCardProps) -> Html {
+    let Some(store) = use_context::<StoreHandle>() else {
+        return html! {};
+    };
+    let cluster = &store.cluster;
+    let id = props.node_id;
+    let Some(broker) = cluster.broker(id) else {
+        return html! {};
+    };
+    let state = broker.state.name();
+    let fenced = !cluster.is_unfenced(id);
+    let active = cluster.active_controller() == Some(id);
+    let voter = (1..=cluster.voter_count()).contains(&id);
+    let replicas = replicas_on(cluster, id);
+    let led = replicas.iter().filter(|r| r.is_leader).count();
+    let running = broker.state == BrokerState::Running;
+    let button = |verb: BrokerVerb, label: &'static str, title: &'static str, enabled: bool| {
+        let store = store.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            store.dispatch(Action::Broker { verb, node_id: id })
+        });
+        html! {
+            <button class={classes!("fault", verb.name())} {onclick} disabled={!enabled} {title}
+                data-testid={format!("{}-broker-{id}", verb.name())}
+                aria-label={format!("{label} broker {id}")}>{label}</button>
+        }
+    };
+    html! {
+        <li class={classes!("broker", state, fenced.then_some("fenced"))}
+            data-testid={format!("broker-{id}")} data-state={state} data-fenced={fenced.to_string()}>
+            <div class="broker-head">
+                <svg class="broker-icon" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
+                    <rect x="3" y="3" width="18" height="18" rx="3" />
+                    if !running { <path d="M7 7 L17 17 M17 7 L7 17" /> }
+                </svg>
+                <strong>{format!("Broker {id}")}</strong>
+                <span class={classes!("badge", "state", state)}>{state}</span>
+                if fenced {
+                    <span class="badge fenced" title="The controller fenced this broker: it leads no partition and is in no ISR until it registers again">{"fenced"}</span>
+                }
+                if active {
+                    <span class="badge controller" title="The active KRaft controller">{"active controller"}</span>
+                }
+                if voter {
+                    <span class="badge voter" title="A KRaft controller voter (controller.quorum.voters)">{"voter"}</span>
+                }
+            </div>
+            <div class="muted">{format!("leader of {led} partition(s)")}</div>
+            <div class="fault-buttons" role="group" aria-label={format!("Faults for broker {id}")}>
+                { button(BrokerVerb::Stop, "Stop", "Controlled shutdown: leadership moves away first, everything is flushed", running) }
+                { button(BrokerVerb::Kill, "Kill", "The process dies; the controller fences it when broker.session.timeout.ms (9 s) runs out", running) }
+                { button(BrokerVerb::Start, "Start", "Start the broker: it loads (after a crash, recovers) its logs and registers", !running) }
+            </div>
+            { replica_table(id, &replicas) }
+        </li>
+    }
+}
+
+fn replica_table(id: i32, replicas: &[ReplicaRow]) -> Html {
+    if replicas.is_empty() {
+        return html! { <p class="muted">{"No partition replicas."}</p> };
+    }
+    html! {
+        <table class="replicas" aria-label={format!("Replicas on broker {id}")}>
+            <thead><tr>
+                <th scope="col">{"Partition"}</th>
+                <th scope="col">{"Role"}</th>
+                <th scope="col">{"In sync"}</th>
+                <th scope="col"><abbr title="log end offset: the offset the next record gets">{"LEO"}</abbr></th>
+                <th scope="col"><abbr title="high watermark: records below it are committed and readable">{"HW"}</abbr></th>
+            </tr></thead>
+            <tbody>{ for replicas.iter().map(replica_row) }</tbody>
+        </table>
+    }
+}
+
+fn replica_row(r: &ReplicaRow) -> Html {
+    let role = match (r.leader, r.is_leader) {
+        (None, _) => "offline",
+        (Some(_), true) => "leader",
+        (Some(_), false) => "follower",
+    };
+    let sync = if r.in_isr {
+        "ISR"
+    } else if r.in_elr {
+        "ELR (may still lead)"
+    } else {
+        "out of sync"
+    };
+    let (leo, hw) = r
+        .offsets
+        .map_or(("—".to_string(), "—".to_string()), |(leo, hw)| {
+            (leo.to_string(), hw.to_string())
+        });
+    let leader_note = match (r.leader, r.preferred_leader) {
+        (None, _) => "no leader (Leader: none)".to_string(),
+        (Some(l), Some(p)) if l != p => format!("leader {l}, preferred leader {p}"),
+        (Some(l), _) => format!("leader {l} (the preferred leader)"),
+    };
+    html! {
+        <tr class={classes!("replica", role, (!r.in_isr).then_some("out-of-isr"), r.in_elr.then_some("in-elr"))}
+            data-testid="replica"
+            data-tp={format!("{}-{}", r.topic, r.partition)} data-role={role}
+            data-isr={r.in_isr.to_string()} data-elr={r.in_elr.to_string()}
+            data-preferred={r.is_preferred.to_string()} data-leo={leo.clone()} data-hw={hw.clone()}
+            title={leader_note}>
+            <th scope="row"><code>{format!("{}-{}", r.topic, r.partition)}</code></th>
+            <td>
+                <span class="role">{role}</span>
+                if r.is_preferred {
+                    <span class="preferred" title="The preferred leader: first in the replica list">{"★ preferred"}</span>
+                }
+            </td>
+            <td class="sync">
+                {sync}
+                if r.in_last_known_elr {
+                    <span title="LastKnownElr: back from an unclean shutdown, it may have lost records">{" · last known ELR"}</span>
+                }
+            </td>
+            <td class="num">{leo}</td>
+            <td class="num">{hw}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,32 @@
+//! The event log: the cluster's last trace lines (docs/TRACE.md), newest first — leader
+//! changes, ISR changes, fencing, high watermarks — as `kplay --trace` writes them.
+
+use crate::ui::event_log::EVENT_LOG_CAPACITY;
+use crate::ui::store::StoreHandle;
+use yew::prelude::*;
+
+#[component]
+pub fn EventPanel() -> Html {
+    let Some(store) = use_context::<StoreHandle>() else {
+        return html! {};
+    };
+    let log = &store.events;
+    let lines = log
+        .lines()
+        .rev()
+        .map(|line| html! { <li><code>{line.clone()}</code></li> });
+    html! {
+        <section class="panel events-panel" aria-labelledby="events-heading">
+            <h2 id="events-heading">{"Events"}</h2>
+            <p class="muted">
+                {format!("The last {EVENT_LOG_CAPACITY} trace lines, newest first ({} in all): ", log.total())}
+                <code>{"AT_MS NODE SUBJECT WHAT [DETAIL] [(REASON)]"}</code>
+            </p>
+            if log.total() == 0 {
+                <p class="muted" data-testid="no-events">{"Nothing has happened yet."}</p>
+            } else {
+                <ol class="event-log" data-testid="event-log" aria-live="polite">{ for lines }</ol>
+            }
+        </section>
+    }
+}
