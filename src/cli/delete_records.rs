@@ -15,6 +15,7 @@
 //! exceptions do: `Exception in thread "main" <class>: <message>` on stderr, exit status 1.
 
 use super::java_order::{hash_map_order, topic_partition_hash};
+use super::json::decode::{field, int, long, mapping, object, string, Uncaught};
 use super::json::Json;
 use super::options::{self, flag, with_value, OptionSpec};
 use super::Output;
@@ -42,11 +43,7 @@ const RETRIED: [ErrorCode; 3] = [
 ];
 
 const ADMIN_OPERATION: &str = "org.apache.kafka.server.common.AdminOperationException";
-const JSON_MAPPING: &str = "com.fasterxml.jackson.databind.JsonMappingException";
 const ADMIN_COMMAND_FAILED: &str = "org.apache.kafka.server.common.AdminCommandFailedException";
-
-/// An exception that escapes `main`: its class and message.
-type Uncaught = (&'static str, String);
 
 pub(super) fn run(
     cluster: &mut Cluster,
@@ -184,58 +181,4 @@ fn refuse_duplicates(offsets: Offsets) -> Result<Deduplicated, Uncaught> {
         .into_iter()
         .map(|(key, list)| (key, list[0]))
         .collect())
-}
-
-fn mapping(message: String) -> Uncaught {
-    (JSON_MAPPING, message)
-}
-
-fn object(js: &Json) -> Result<(), Uncaught> {
-    match js {
-        Json::Object(_) => Ok(()),
-        other => Err(mapping(format!(
-            "Expected JSON object, received {}",
-            other.to_text()
-        ))),
-    }
-}
-
-/// `JsonObject.apply`.
-fn field<'a>(js: &'a Json, name: &str) -> Result<&'a Json, Uncaught> {
-    js.get(name)
-        .ok_or_else(|| mapping(format!("No such field exists: `{name}`")))
-}
-
-/// `DecodeJson.DecodeInteger`: an integral JSON number that fits an `int`.
-fn int(js: &Json) -> Result<i32, Uncaught> {
-    match js {
-        Json::Number(n) => n.parse().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| mapping(format!("Expected `int` value, received {}", js.to_text())))
-}
-
-/// `DecodeJson.DecodeLong`: a number Jackson can convert to a `long` (a fraction is cut off).
-fn long(js: &Json) -> Result<i64, Uncaught> {
-    let converted = match js {
-        Json::Number(n) => n.parse::<i64>().ok().or_else(|| {
-            n.parse::<f64>()
-                .ok()
-                .filter(|f| (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(f))
-                .map(|f| f as i64)
-        }),
-        _ => None,
-    };
-    converted.ok_or_else(|| mapping(format!("Expected `long` value, received {}", js.to_text())))
-}
-
-/// `DecodeJson.DecodeString`: a JSON string.
-fn string(js: &Json) -> Result<String, Uncaught> {
-    match js {
-        Json::String(s) => Ok(s.clone()),
-        other => Err(mapping(format!(
-            "Expected `String` value, received {}",
-            other.to_text()
-        ))),
-    }
 }

@@ -280,6 +280,72 @@ impl Reader<'_> {
     }
 }
 
+/// Kafka's `DecodeJson` readers for the tools' JSON files, failing as Jackson and Kafka's
+/// `JsonValue` do: an uncaught exception's class and message.
+pub mod decode {
+    use super::Json;
+
+    /// An exception that escapes a tool's `main`: its class and message.
+    pub type Uncaught = (&'static str, String);
+
+    const JSON_MAPPING: &str = "com.fasterxml.jackson.databind.JsonMappingException";
+
+    pub fn mapping(message: String) -> Uncaught {
+        (JSON_MAPPING, message)
+    }
+
+    pub fn object(js: &Json) -> Result<(), Uncaught> {
+        match js {
+            Json::Object(_) => Ok(()),
+            other => Err(mapping(format!(
+                "Expected JSON object, received {}",
+                other.to_text()
+            ))),
+        }
+    }
+
+    /// `JsonObject.apply`.
+    pub fn field<'a>(js: &'a Json, name: &str) -> Result<&'a Json, Uncaught> {
+        js.get(name)
+            .ok_or_else(|| mapping(format!("No such field exists: `{name}`")))
+    }
+
+    /// `DecodeJson.DecodeInteger`: an integral JSON number that fits an `int`.
+    pub fn int(js: &Json) -> Result<i32, Uncaught> {
+        match js {
+            Json::Number(n) => n.parse().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| mapping(format!("Expected `int` value, received {}", js.to_text())))
+    }
+
+    /// `DecodeJson.DecodeLong`: a number Jackson can convert to a `long` (a fraction is cut off).
+    pub fn long(js: &Json) -> Result<i64, Uncaught> {
+        let converted = match js {
+            Json::Number(n) => n.parse::<i64>().ok().or_else(|| {
+                n.parse::<f64>()
+                    .ok()
+                    .filter(|f| (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(f))
+                    .map(|f| f as i64)
+            }),
+            _ => None,
+        };
+        converted
+            .ok_or_else(|| mapping(format!("Expected `long` value, received {}", js.to_text())))
+    }
+
+    /// `DecodeJson.DecodeString`: a JSON string.
+    pub fn string(js: &Json) -> Result<String, Uncaught> {
+        match js {
+            Json::String(s) => Ok(s.clone()),
+            other => Err(mapping(format!(
+                "Expected `String` value, received {}",
+                other.to_text()
+            ))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

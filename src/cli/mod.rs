@@ -15,6 +15,7 @@ pub mod formatter;
 mod get_offsets;
 mod java_order;
 pub mod json;
+mod leader_election;
 pub mod line_reader;
 pub mod log4j;
 mod log_dirs;
@@ -101,6 +102,9 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
             delete_records::run(cluster, args, command.input.as_deref(), &mut output)
         }
         "kafka-log-dirs" => log_dirs::run(cluster, args, &mut output),
+        "kafka-leader-election" => {
+            leader_election::run(cluster, args, command.input.as_deref(), &mut output)
+        }
         "time" => run_time(cluster, args, &mut output),
         "broker" => playground::run_broker(cluster, args, &mut output),
         "network" => playground::run_network(cluster, args, &mut output),

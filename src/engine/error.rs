@@ -33,6 +33,9 @@ pub enum ErrorCode {
     UnknownTopicId,
     OutOfOrderSequenceNumber,
     NetworkException,
+    PreferredLeaderNotAvailable,
+    EligibleLeadersNotAvailable,
+    ElectionNotNeeded,
     FencedLeaderEpoch,
     UnknownLeaderEpoch,
 }
@@ -64,6 +67,9 @@ impl ErrorCode {
             ErrorCode::UnknownTopicId => 100,
             ErrorCode::OutOfOrderSequenceNumber => 45,
             ErrorCode::NetworkException => 13,
+            ErrorCode::PreferredLeaderNotAvailable => 80,
+            ErrorCode::EligibleLeadersNotAvailable => 83,
+            ErrorCode::ElectionNotNeeded => 84,
             ErrorCode::FencedLeaderEpoch => 74,
             ErrorCode::UnknownLeaderEpoch => 75,
         }
@@ -95,6 +101,9 @@ impl ErrorCode {
             ErrorCode::UnknownTopicId => "UNKNOWN_TOPIC_ID",
             ErrorCode::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
             ErrorCode::NetworkException => "NETWORK_EXCEPTION",
+            ErrorCode::PreferredLeaderNotAvailable => "PREFERRED_LEADER_NOT_AVAILABLE",
+            ErrorCode::EligibleLeadersNotAvailable => "ELIGIBLE_LEADERS_NOT_AVAILABLE",
+            ErrorCode::ElectionNotNeeded => "ELECTION_NOT_NEEDED",
             ErrorCode::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
             ErrorCode::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
         }
@@ -152,6 +161,15 @@ impl ErrorCode {
                 "org.apache.kafka.common.errors.OutOfOrderSequenceException"
             }
             ErrorCode::NetworkException => "org.apache.kafka.common.errors.NetworkException",
+            ErrorCode::PreferredLeaderNotAvailable => {
+                "org.apache.kafka.common.errors.PreferredLeaderNotAvailableException"
+            }
+            ErrorCode::EligibleLeadersNotAvailable => {
+                "org.apache.kafka.common.errors.EligibleLeadersNotAvailableException"
+            }
+            ErrorCode::ElectionNotNeeded => {
+                "org.apache.kafka.common.errors.ElectionNotNeededException"
+            }
             ErrorCode::FencedLeaderEpoch => {
                 "org.apache.kafka.common.errors.FencedLeaderEpochException"
             }
@@ -217,6 +235,11 @@ impl ErrorCode {
             ErrorCode::NetworkException => {
                 "The server disconnected before a response was received."
             }
+            ErrorCode::PreferredLeaderNotAvailable => "The preferred leader was not available.",
+            ErrorCode::EligibleLeadersNotAvailable => {
+                "Eligible topic partition leaders are not available."
+            }
+            ErrorCode::ElectionNotNeeded => "Leader election not needed for topic partition.",
             ErrorCode::FencedLeaderEpoch => {
                 "The leader epoch in the request is older than the epoch on the broker."
             }

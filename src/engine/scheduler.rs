@@ -37,6 +37,8 @@ pub enum Task {
     IsrExpiration { broker: i32 },
     /// The controller's heartbeat round (`engine::replication::controller`).
     ControllerTick,
+    /// The controller's preferred-leader balance (`engine::replication::election`).
+    LeaderBalance,
     /// A background producer's `linger.ms` ran out (`engine::client::background`).
     ProducerTick { name: String },
 }

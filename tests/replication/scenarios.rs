@@ -483,3 +483,87 @@ fn long_idle_advances_keep_replicas_in_sync_and_notice_crashes() {
         );
     }
 }
+
+/// `kafka-leader-election.sh` (`LeaderElectionCommand`) and the controller's automatic balance
+/// (`auto.leader.rebalance.enable`, every `leader.imbalance.check.interval.seconds` = 300 s): after
+/// a failover the preferred replica leads again once it is back in the ISR.
+#[test]
+fn preferred_leader_election_by_command_and_by_the_controller() {
+    let mut cluster = cluster_of(3);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --replica-assignment 2:3:1,2:1:3\nbroker stop 2\nbroker start 2\ntime advance 5s\n",
+    );
+    for p in 0..2 {
+        let info = cluster.partition_info("t", p).expect("p").clone();
+        assert_ne!(info.leader, Some(2), "{info:?}");
+        assert_eq!(info.isr.len(), 3, "{info:?}");
+    }
+    let elect =
+        "kafka-leader-election.sh --bootstrap-server localhost:9092 --election-type preferred";
+    let out = ok(&mut cluster, &format!("{elect} --topic t --partition 0\n"));
+    assert_eq!(
+        out.stdout(),
+        "Successfully completed leader election (PREFERRED) for partitions t-0\n"
+    );
+    let out = ok(&mut cluster, &format!("{elect} --topic t --partition 0\n"));
+    assert_eq!(
+        out.stdout(),
+        "Valid replica already elected for partitions t-0\n"
+    );
+    let out = run(
+        &mut cluster,
+        &format!("{elect} --topic nope --partition 0\n"),
+    );
+    assert!(out.failed);
+    assert_eq!(
+        out.stdout(),
+        "Error completing leader election (PREFERRED) for partition: nope-0: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: No such topic as nope\n"
+    );
+    assert_eq!(out.stderr(), "1 replica(s) could not be elected\n");
+    let out = run(
+        &mut cluster,
+        "kafka-leader-election.sh --bootstrap-server x:9092 --election-type preferred\n",
+    );
+    assert_eq!(
+        out.stderr(),
+        "One and only one of the following options is required: topic, all-topic-partitions, path-to-json-file\n"
+    );
+    // Partition 1 is still led by another broker: the controller's balance moves it back.
+    assert_ne!(
+        cluster.partition_info("t", 1).and_then(|p| p.leader),
+        Some(2)
+    );
+    ok(&mut cluster, "time advance 300s\n");
+    assert_eq!(
+        cluster.partition_info("t", 1).and_then(|p| p.leader),
+        Some(2)
+    );
+    // Nothing left to elect: --all-topic-partitions leaves out what needs no election.
+    let out = ok(&mut cluster, &format!("{elect} --all-topic-partitions\n"));
+    assert_eq!(out.stdout(), "");
+}
+
+/// `--election-type unclean` elects a replica outside the ISR and ELR for a partition without a
+/// leader (and only for one without).
+#[test]
+fn unclean_leader_election_by_command() {
+    let mut cluster = cluster_of(5);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --replica-assignment 4:5\nbroker stop 5\nbroker kill 4\ntime advance 10s\nbroker start 5\ntime advance 5s\n",
+    );
+    assert_eq!(cluster.partition_info("t", 0).and_then(|p| p.leader), None);
+    let out = ok(
+        &mut cluster,
+        "kafka-leader-election.sh --bootstrap-server localhost:9092 --election-type UNCLEAN --path-to-json-file /dev/stdin <<EOF\n{\"partitions\": [{\"topic\": \"t\", \"partition\": 0}]}\nEOF\n",
+    );
+    assert_eq!(
+        out.stdout(),
+        "Successfully completed leader election (UNCLEAN) for partitions t-0\n"
+    );
+    assert_eq!(
+        cluster.partition_info("t", 0).and_then(|p| p.leader),
+        Some(5)
+    );
+}

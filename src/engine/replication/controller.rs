@@ -205,17 +205,49 @@ impl Cluster {
         unclean_shutdown: &[i32],
         reason: &'static str,
     ) -> bool {
+        let unclean_allowed = self
+            .topic_configs(topic)
+            .is_some_and(|c| c.unclean_leader_election_enable);
         let request = ChangeRequest {
             info,
             target_isr,
             min_isr: self.effective_min_isr(topic, info.replicas.len()),
             unclean_shutdown,
-            unclean_allowed: self
-                .topic_configs(topic)
-                .is_some_and(|c| c.unclean_leader_election_enable),
+            unclean_allowed,
+            preferred: false,
         };
-        let change = partition_change::build(&request, |r| self.is_acceptable_leader(r));
-        self.change_partition(topic, info.partition, change, reason)
+        self.build_and_apply(topic, &request, reason)
+    }
+
+    /// An election an operator or the leader balance asked for (`electLeader`): the preferred
+    /// replica, or — `unclean` — any replica when no clean leader exists. Returns whether the
+    /// partition changed.
+    pub(crate) fn apply_election(
+        &mut self,
+        topic: &str,
+        info: &PartitionInfo,
+        unclean: bool,
+        reason: &'static str,
+    ) -> bool {
+        let request = ChangeRequest {
+            info,
+            target_isr: info.isr.clone(),
+            min_isr: self.effective_min_isr(topic, info.replicas.len()),
+            unclean_shutdown: &[],
+            unclean_allowed: unclean,
+            preferred: !unclean,
+        };
+        self.build_and_apply(topic, &request, reason)
+    }
+
+    fn build_and_apply(
+        &mut self,
+        topic: &str,
+        request: &ChangeRequest<'_>,
+        reason: &'static str,
+    ) -> bool {
+        let change = partition_change::build(request, |r| self.is_acceptable_leader(r));
+        self.change_partition(topic, request.info.partition, change, reason)
     }
 
     /// `ClusterControlManager.isActive`: registered, unfenced, and not shutting down.

@@ -9,6 +9,7 @@
 //! | [`runtime`] | messages and jobs run in time order; a broker stopped, killed and started |
 //! | [`partition_change`] | the controller's rule for leader, ISR and ELR changes (`PartitionChangeBuilder`, KIP-966) |
 //! | [`quiescence`] | skipping idle fetch, heartbeat and ISR rounds in a long `time advance` |
+//! | [`election`] | elections on request (`kafka-leader-election.sh`) and the automatic preferred-leader balance |
 //! | [`controller`] | the controller's decisions: fencing, leader election (clean and unclean), controlled shutdown, broker start |
 //!
 //! Brokers talk only through [`crate::engine::network`]; what a broker knows of leaders and
@@ -16,6 +17,7 @@
 //! once until the KRaft metadata log of issue #6 carries it).
 
 pub mod controller;
+pub mod election;
 pub mod follower;
 pub mod leader;
 pub mod messages;
@@ -44,6 +46,10 @@ pub struct ReplicationSettings {
     pub broker_heartbeat_interval_ms: i64,
     /// `broker.session.timeout.ms`: a broker silent this long is fenced.
     pub broker_session_timeout_ms: i64,
+    /// `auto.leader.rebalance.enable`: the controller moves leadership back to preferred replicas.
+    pub auto_leader_rebalance_enable: bool,
+    /// `leader.imbalance.check.interval.seconds` (300), in ms.
+    pub leader_imbalance_check_interval_ms: i64,
 }
 
 impl ReplicationSettings {
@@ -66,6 +72,8 @@ impl Default for ReplicationSettings {
             replica_socket_timeout_ms: 30_000,
             broker_heartbeat_interval_ms: 2_000,
             broker_session_timeout_ms: 9_000,
+            auto_leader_rebalance_enable: true,
+            leader_imbalance_check_interval_ms: 300_000,
         }
     }
 }

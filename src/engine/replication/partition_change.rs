@@ -27,6 +27,9 @@ pub struct ChangeRequest<'a> {
     /// Replicas that re-registered after an unclean shutdown: they leave the ELR.
     pub unclean_shutdown: &'a [i32],
     pub unclean_allowed: bool,
+    /// `Election.PREFERRED` (`kafka-leader-election.sh`, the automatic balance): the first
+    /// replica leads if it may, else the current leader stays.
+    pub preferred: bool,
 }
 
 /// How the leader was chosen.
@@ -90,8 +93,17 @@ pub fn build(request: &ChangeRequest<'_>, acceptable: impl Fn(i32) -> bool) -> C
     let valid = |r: i32, isr: &[i32], elr: &[i32]| {
         (isr.contains(&r) || (isr.is_empty() && elr.contains(&r))) && acceptable(r)
     };
-    let mut leader = info.leader.filter(|&l| valid(l, &isr, &elr));
-    let mut election = Election::None;
+    let preferred = info
+        .replicas
+        .first()
+        .copied()
+        .filter(|&r| request.preferred && valid(r, &isr, &elr));
+    let mut leader = preferred.or_else(|| info.leader.filter(|&l| valid(l, &isr, &elr)));
+    let mut election = if preferred.is_some() {
+        Election::Clean
+    } else {
+        Election::None
+    };
     if leader.is_none() {
         if let Some(&r) = info.replicas.iter().find(|&&r| valid(r, &isr, &elr)) {
             leader = Some(r);
@@ -151,6 +163,7 @@ mod tests {
             min_isr: 3,
             unclean_shutdown,
             unclean_allowed: unclean,
+            preferred: false,
         };
         build(&request, |r| alive.contains(&r))
     }

@@ -58,6 +58,7 @@ impl Cluster {
             }
             Task::IsrExpiration { broker } => self.run_isr_expiration(broker),
             Task::ControllerTick => self.run_controller_tick(),
+            Task::LeaderBalance => self.run_leader_balance(),
             _ => {}
         }
     }
@@ -66,6 +67,10 @@ impl Cluster {
     pub(crate) fn schedule_replication_jobs(&mut self) {
         let settings = self.replication_settings();
         self.schedule_in(settings.broker_heartbeat_interval_ms, Task::ControllerTick);
+        self.schedule_in(
+            settings.leader_imbalance_check_interval_ms,
+            Task::LeaderBalance,
+        );
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for broker in ids {
             self.schedule_in(
