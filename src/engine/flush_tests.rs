@@ -63,7 +63,11 @@ fn the_queue_keeps_data_in_place_and_checkpoints_last() {
 fn flush_messages_flushes_when_enough_offsets_are_unflushed() {
     // UnifiedLog.append: unflushedMessages >= flushInterval.
     let mut cluster = cluster_with("--config flush.messages=2");
-    assert_eq!(queued(&cluster), ["t-0/partition.metadata"]);
+    // The leader's epoch 0 starts at offset 0 when it becomes leader (`Partition.makeLeader`).
+    assert_eq!(
+        queued(&cluster),
+        ["t-0/partition.metadata", "t-0/leader-epoch-checkpoint"]
+    );
     produce(&mut cluster, "a");
     assert_eq!(recovery_point(&cluster), 0);
     produce(&mut cluster, "b");
@@ -72,7 +76,7 @@ fn flush_messages_flushes_when_enough_offsets_are_unflushed() {
         queued(&cluster),
         [
             "t-0/partition.metadata",
-            // LeaderEpochFileCache.assign writes and flushes it on the first append.
+            // LeaderEpochFileCache.assign writes and flushes it when the leader is elected.
             "t-0/leader-epoch-checkpoint",
             "t-0/00000000000000000000.log",
             "t-0/00000000000000000000.index",

@@ -26,11 +26,7 @@ pub enum Task {
     /// A follower's fetcher sends its next fetch to `leader` (`engine::replication::follower`).
     ReplicaFetch { broker: i32, leader: i32 },
     /// A follower's fetch got no answer within `replica.socket.timeout.ms`.
-    ReplicaFetchTimeout {
-        broker: i32,
-        leader: i32,
-        request_id: u64,
-    },
+    ReplicaFetchTimeout { broker: i32, leader: i32 },
     /// A fetch a leader held (`DelayedFetch`) reaches `replica.fetch.wait.max.ms`.
     ParkedFetchExpiry { broker: i32, request_id: u64 },
     /// `ReplicaManager`'s "isr-expiration" job, every `replica.lag.time.max.ms / 2`.

@@ -81,11 +81,13 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                 let command = match fault {
                     Fault::None => {
                         let a = 1 + i32::try_from(rng.below(3)).unwrap_or(0);
-                        match rng.below(3) {
+                        match rng.below(4) {
                             0 => {
                                 fault = Fault::Down(a);
                                 format!("broker kill {a}")
                             }
+                            // Not a fault: leadership back to the preferred replicas.
+                            3 => "kafka-leader-election.sh --bootstrap-server localhost:9092 --election-type preferred --all-topic-partitions".to_string(),
                             1 => {
                                 fault = Fault::Down(a);
                                 format!("broker stop {a}")

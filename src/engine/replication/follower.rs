@@ -60,17 +60,19 @@ impl Cluster {
                 self.schedule_replica_fetch(broker, leader, settings.replica_fetch_backoff_ms);
             }
             Sent::Delivering { .. } | Sent::Dropped => {
-                if let Some(fetcher) = self.fetcher_mut(broker, leader) {
-                    fetcher.in_flight = Some(request_id);
+                let now = self.now().as_millis();
+                let Some(fetcher) = self.fetcher_mut(broker, leader) else {
+                    return;
+                };
+                fetcher.in_flight = Some(request_id);
+                fetcher.sent_ms = now;
+                if !fetcher.timeout_scheduled {
+                    fetcher.timeout_scheduled = true;
+                    self.schedule_in(
+                        settings.replica_socket_timeout_ms,
+                        Task::ReplicaFetchTimeout { broker, leader },
+                    );
                 }
-                self.schedule_in(
-                    settings.replica_socket_timeout_ms,
-                    Task::ReplicaFetchTimeout {
-                        broker,
-                        leader,
-                        request_id,
-                    },
-                );
             }
         }
     }
@@ -92,18 +94,27 @@ impl Cluster {
         self.schedule_in(delay_ms, Task::ReplicaFetch { broker, leader });
     }
 
-    /// A fetch that got no answer within `replica.socket.timeout.ms`: given up, retried after
-    /// the backoff.
-    pub(crate) fn replica_fetch_timed_out(&mut self, broker: i32, leader: i32, request_id: u64) {
+    /// The fetcher's timeout check: a request with no answer within `replica.socket.timeout.ms`
+    /// is given up and retried after the backoff; a younger one is checked again when it would
+    /// be that old.
+    pub(crate) fn replica_fetch_timed_out(&mut self, broker: i32, leader: i32) {
+        let now = self.now().as_millis();
+        let settings = self.replication_settings();
         let Some(fetcher) = self.fetcher_mut(broker, leader) else {
             return;
         };
-        if fetcher.in_flight != Some(request_id) {
+        fetcher.timeout_scheduled = false;
+        if fetcher.in_flight.is_none() {
+            return;
+        }
+        let due = fetcher.sent_ms + settings.replica_socket_timeout_ms;
+        if now < due {
+            fetcher.timeout_scheduled = true;
+            self.schedule_in(due - now, Task::ReplicaFetchTimeout { broker, leader });
             return;
         }
         fetcher.in_flight = None;
-        let backoff = self.replication_settings().replica_fetch_backoff_ms;
-        self.schedule_replica_fetch(broker, leader, backoff);
+        self.schedule_replica_fetch(broker, leader, settings.replica_fetch_backoff_ms);
     }
 
     /// The leader's answer arrives at `broker` (`AbstractFetcherThread.processFetchRequest`).
@@ -389,10 +400,24 @@ impl Cluster {
                         followers,
                     },
                 );
-                newly_led.push(key);
+                newly_led.push((key, epoch));
             }
-            // Partition.makeLeader: a leader alone in its ISR commits what it has at once.
-            for key in newly_led {
+            for (key, epoch) in newly_led {
+                // Partition.makeLeader: the new epoch starts at the log end offset in the cache at
+                // once (`maybeAssignEpochStartOffset`), so a follower of an older epoch learns
+                // where its epoch ended even before this leader appends anything (KIP-279).
+                if let Some((log, store)) =
+                    self.broker_mut(id).and_then(|b| b.log_mut(&key.0, key.1))
+                {
+                    let end = log.log_end_offset();
+                    if log.assign_leader_epoch(store, epoch, end) {
+                        let path = log.leader_epoch_checkpoint_path();
+                        if let Some(node) = self.broker_mut(id) {
+                            node.request_flush(&path);
+                        }
+                    }
+                }
+                // A leader alone in its ISR commits what it has at once.
                 self.maybe_increment_high_watermark(id, &key);
             }
             for leader in to_start {

@@ -123,6 +123,10 @@ pub struct Fetcher {
     pub partitions: BTreeSet<TopicPartition>,
     /// The request waiting for its answer.
     pub in_flight: Option<u64>,
+    /// When it was sent, for `replica.socket.timeout.ms`.
+    pub sent_ms: i64,
+    /// A timeout check is scheduled (one per fetcher, not one per request).
+    pub timeout_scheduled: bool,
     /// A fetch is scheduled (so a second wake-up does not send a second request).
     pub scheduled: bool,
 }

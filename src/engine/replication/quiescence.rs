@@ -140,6 +140,14 @@ impl Cluster {
             .map(|(due, task)| (due, task.clone()))
             .collect();
         self.scheduler_mut().retain(|task| !is_idle(task));
+        let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
+        for id in &ids {
+            if let Some(node) = self.broker_mut(*id) {
+                for fetcher in node.replica.fetchers.values_mut() {
+                    fetcher.timeout_scheduled = false;
+                }
+            }
+        }
         let mut last_tick = None;
         for (due, task) in idle {
             let period = match task {
@@ -195,12 +203,18 @@ impl Cluster {
                         request_id,
                     },
                 );
+                if let Some(fetcher) = self
+                    .broker_mut(follower)
+                    .and_then(|b| b.replica.fetchers.get_mut(&leader))
+                {
+                    fetcher.sent_ms = to;
+                    fetcher.timeout_scheduled = true;
+                }
                 self.schedule_in(
                     settings.replica_socket_timeout_ms,
                     Task::ReplicaFetchTimeout {
                         broker: follower,
                         leader,
-                        request_id,
                     },
                 );
             }

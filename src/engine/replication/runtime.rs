@@ -48,11 +48,9 @@ impl Cluster {
     pub(crate) fn run_replication_task(&mut self, task: Task) {
         match task {
             Task::ReplicaFetch { broker, leader } => self.send_replica_fetch(broker, leader),
-            Task::ReplicaFetchTimeout {
-                broker,
-                leader,
-                request_id,
-            } => self.replica_fetch_timed_out(broker, leader, request_id),
+            Task::ReplicaFetchTimeout { broker, leader } => {
+                self.replica_fetch_timed_out(broker, leader)
+            }
             Task::ParkedFetchExpiry { broker, request_id } => {
                 self.complete_parked_fetch(broker, request_id)
             }
