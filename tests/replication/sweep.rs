@@ -5,7 +5,8 @@
 //!
 //! `SWEEP_SEEDS=n` runs n seeds (default 500 in release builds, 20 in debug ones); the sweep
 //! also stops after `SWEEP_SECONDS` (default 180) of wall time, the CI budget. A failure names
-//! the seed and how to replay it (`SEED=n`).
+//! the seed and how to replay it (`SEED=n`); `SWEEP_EVENTS=1` also prints the cluster's
+//! events up to the failure.
 
 use super::*;
 use kafka_playground::engine::client::producer::{Producer, ProducerConfig, ProducerRecord};
@@ -205,7 +206,7 @@ fn replication_invariants_hold_over_random_faults() {
         match run_seed(seed) {
             Ok(n) => acked += n,
             Err(error) => panic!(
-                "seed {seed}: {error}\nreproduce with SEED={seed} cargo test --release --test replication sweep"
+                "seed {seed}: {error}\nreproduce with SEED={seed} cargo test --profile bench --test replication sweep"
             ),
         }
         ran += 1;
