@@ -51,19 +51,9 @@ pub(super) fn run(
     input: Option<&str>,
     output: &mut Output,
 ) {
-    if args.is_empty() {
-        return output.fail(DESCRIPTION);
-    }
-    let opts = match options::parse(args, SPECS) {
-        Ok(opts) => opts,
-        Err(error) => return output.fail(error.to_string()),
+    let Some(opts) = options::parse_tool_args(args, SPECS, DESCRIPTION, output) else {
+        return;
     };
-    if opts.has("help") {
-        return output.out(DESCRIPTION);
-    }
-    if opts.has("version") {
-        return output.out("4.1.0");
-    }
     let Some(path) = opts.value("offset-json-file") else {
         return output.fail("Missing required argument \"[offset-json-file]\"");
     };

@@ -30,19 +30,9 @@ const SPECS: &[OptionSpec] = &[
 const DESCRIPTION: &str = "This tool helps to query log directory usage on the specified brokers.";
 
 pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
-    if args.is_empty() {
-        return output.fail(DESCRIPTION);
-    }
-    let opts = match options::parse(args, SPECS) {
-        Ok(opts) => opts,
-        Err(error) => return output.fail(error.to_string()),
+    let Some(opts) = options::parse_tool_args(args, SPECS, DESCRIPTION, output) else {
+        return;
     };
-    if opts.has("help") {
-        return output.out(DESCRIPTION);
-    }
-    if opts.has("version") {
-        return output.out("4.1.0");
-    }
     if !opts.has("describe") {
         return output.fail("Missing required argument \"[describe]\"");
     }

@@ -80,6 +80,38 @@ impl ParsedOptions {
     }
 }
 
+/// The start every `CommandDefaultOptions` tool shares: no arguments print the tool's
+/// description and fail; a bad command line fails with jopt-simple's message; `--help` prints
+/// the description and `--version` Kafka's version, each ending the tool. `None` when the tool
+/// has nothing more to do (`output` says why); `specs` must include `help` and `version`.
+pub fn parse_tool_args(
+    args: &[String],
+    specs: &[OptionSpec],
+    description: &str,
+    output: &mut super::Output,
+) -> Option<ParsedOptions> {
+    if args.is_empty() {
+        output.fail(description);
+        return None;
+    }
+    let opts = match parse(args, specs) {
+        Ok(opts) => opts,
+        Err(error) => {
+            output.fail(error.to_string());
+            return None;
+        }
+    };
+    if opts.has("help") {
+        output.out(description);
+        return None;
+    }
+    if opts.has("version") {
+        output.out("4.1.0");
+        return None;
+    }
+    Some(opts)
+}
+
 /// Parses `args` (without the program name) against `specs`.
 pub fn parse(args: &[String], specs: &[OptionSpec]) -> Result<ParsedOptions, OptionError> {
     let mut parsed = ParsedOptions::default();
