@@ -29,6 +29,28 @@ pub struct ControllerState {
     pub active: Option<i32>,
 }
 
+/// Why the controller fences a broker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FenceReason {
+    /// No heartbeat for `broker.session.timeout.ms`.
+    SessionTimedOut,
+    /// `broker stop`.
+    ControlledShutdown,
+    /// It re-registered after a crash (`handleBrokerUncleanShutdown`): it also leaves the ELR.
+    UncleanShutdown,
+}
+
+impl FenceReason {
+    /// As the trace prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FenceReason::SessionTimedOut => "session timed out",
+            FenceReason::ControlledShutdown => "controlled shutdown",
+            FenceReason::UncleanShutdown => "unclean shutdown",
+        }
+    }
+}
+
 impl Cluster {
     /// The number of controller voters: the largest odd number ≤ min(3, brokers).
     pub fn voter_count(&self) -> i32 {
@@ -89,7 +111,7 @@ impl Cluster {
                     .copied()
                     .unwrap_or(now);
                 if now - last > settings.broker_session_timeout_ms {
-                    self.fence(id, "session timed out");
+                    self.fence(id, FenceReason::SessionTimedOut);
                 }
             }
         }
@@ -121,7 +143,7 @@ impl Cluster {
 
     /// `BrokerHeartbeatManager.fence` and `ReplicationControlManager.handleBrokerFenced`: the
     /// broker leaves every ISR (but never empties one) and loses every leadership.
-    pub(crate) fn fence(&mut self, broker: i32, reason: &'static str) {
+    pub(crate) fn fence(&mut self, broker: i32, reason: FenceReason) {
         self.controller_mut().fenced.insert(broker);
         // Leaders forget what they knew of its log: a new registration starts from nothing, so
         // a fetch of its old incarnation cannot bring it back into an ISR (KIP-903).
@@ -140,8 +162,11 @@ impl Cluster {
                 }
             }
         }
-        self.emit(EventKind::BrokerFenced { broker, reason });
-        self.remove_from_partitions(broker, reason == "unclean shutdown");
+        self.emit(EventKind::BrokerFenced {
+            broker,
+            reason: reason.as_str(),
+        });
+        self.remove_from_partitions(broker, reason == FenceReason::UncleanShutdown);
     }
 
     fn unfence(&mut self, broker: i32) {
@@ -369,7 +394,7 @@ impl Cluster {
     /// broker flushes everything and writes its clean-shutdown file.
     pub fn stop_broker(&mut self, broker: i32) -> Result<(), ApiError> {
         self.require_running(broker)?;
-        self.fence(broker, "controlled shutdown");
+        self.fence(broker, FenceReason::ControlledShutdown);
         self.shut_down_broker(broker, BrokerState::Stopped);
         self.update_active_controller();
         Ok(())
@@ -403,7 +428,7 @@ impl Cluster {
         // back from a crash before its session expired re-registers with a new epoch and is
         // first taken out of every ISR — its log may have lost what the ISR promised.
         if state == BrokerState::Crashed && self.controller().active.is_some() {
-            self.fence(broker, "unclean shutdown");
+            self.fence(broker, FenceReason::UncleanShutdown);
         }
         if self.controller().active.is_some() {
             self.unfence(broker);
