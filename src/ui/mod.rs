@@ -9,6 +9,7 @@ pub mod components;
 pub mod event_log;
 pub mod faults;
 pub mod hooks;
+pub mod produce;
 pub mod replica_view;
 pub mod saving;
 pub mod store;

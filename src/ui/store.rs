@@ -6,12 +6,14 @@
 //! persistence hook (`ui::hooks::persistence`) writes the outbox to IndexedDB and reports back.
 //! The store never holds a browser handle.
 //!
-//! Fault and time actions (`ui::faults`) run the engine call the command language's `broker
+//! The produce action (`ui::produce`) runs `kafka-console-producer.sh` through the command
+//! language. Fault and time actions (`ui::faults`) run the engine call the command language's `broker
 //! stop|kill|start` and `time advance` run; after every action that touches the cluster its
 //! events are drained into a bounded [`EventLog`] of trace lines.
 
 use super::event_log::EventLog;
 use super::faults::BrokerVerb;
+use super::produce::ProduceOutcome;
 use super::saving::{SaveBatch, StorageStatus};
 use crate::engine::cluster::NewTopic;
 use crate::engine::persist::workspace::{take_workspace_changes, workspace_snapshot};
@@ -33,6 +35,8 @@ pub enum Action {
     Broker { verb: BrokerVerb, node_id: i32 },
     /// `time advance`: simulated time moves on by this many milliseconds.
     AdvanceTime(i64),
+    /// `kafka-console-producer.sh` with ten keyed records to this topic.
+    Produce { topic: String },
     /// Starts over with a new cluster; the workspace is emptied by the next save.
     Reset,
     /// The workspace was read: the cluster it held (if any), this tab's storage status and the
@@ -80,6 +84,8 @@ pub struct Store {
     pub last_outcome: Option<Outcome>,
     /// The outcome of the last broker action (the cluster panel shows it).
     pub cluster_outcome: Option<Outcome>,
+    /// How the last produce went (the topic list shows it under its topic).
+    pub produce_outcome: Option<ProduceOutcome>,
     /// The last trace lines, newest last.
     pub events: Rc<EventLog>,
     /// Bumped by every action, so components can tell one outcome from the next.
@@ -107,6 +113,7 @@ impl Default for Store {
             cluster: Rc::new(Cluster::new(ClusterOptions::default())),
             last_outcome: None,
             cluster_outcome: None,
+            produce_outcome: None,
             events: Rc::new(EventLog::default()),
             version: 0,
             cluster_version: 0,
@@ -141,10 +148,15 @@ impl Reducible for Store {
                 next.advance_time(ms);
                 next.cluster_changed();
             }
+            Action::Produce { topic } => {
+                next.produce(&topic);
+                next.cluster_changed();
+            }
             Action::Reset => {
                 next.cluster = Rc::new(Cluster::new(ClusterOptions::default()));
                 next.last_outcome = None;
                 next.cluster_outcome = None;
+                next.produce_outcome = None;
                 next.events = Rc::new(EventLog::default());
                 next.drain_events();
                 next.restore_notes.clear();

@@ -154,3 +154,98 @@ fn the_event_log_keeps_the_last_lines_only() {
     let store = reduce(store, Action::Reset);
     assert_eq!(store.events.lines().len() as u64, store.events.total());
 }
+
+/// `(log end offset, high watermark)` of every replica of `orders-<partition>`, by broker id
+/// (`None`: its broker is down).
+fn offsets(store: &Store, partition: i32) -> Vec<(i32, Option<(i64, i64)>)> {
+    (1..=3)
+        .map(|id| {
+            let row = replicas_on(&store.cluster, id)
+                .into_iter()
+                .find(|r| r.partition == partition);
+            (id, row.and_then(|r| r.offsets))
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn produce_moves_every_replica_and_failover_keeps_the_records() {
+    let store = replicated_topic();
+    let version = store.cluster_version;
+    let store = reduce(
+        store,
+        Action::Produce {
+            topic: "orders".into(),
+        },
+    );
+    assert!(
+        store.cluster_version > version,
+        "a produce is a change to save"
+    );
+    let outcome = store.produce_outcome.clone().expect("an outcome");
+    assert!(outcome.ok, "{outcome:?}");
+    assert_eq!(outcome.message, "Produced 10 records to orders (acks=all).");
+    // acks=all: every record is on every in-sync replica, and keyed records spread over the
+    // partitions.
+    let mut total = 0;
+    for partition in 0..3 {
+        let rows = offsets(&store, partition);
+        let leo = rows[0].1.expect("running").0;
+        assert!(
+            rows.iter().all(|(_, o)| o.map(|(l, _)| l) == Some(leo)),
+            "{rows:?}"
+        );
+        total += leo;
+    }
+    assert_eq!(total, 10);
+    let partition = (0..3)
+        .find(|&p| offsets(&store, p)[0].1.expect("running").0 > 0)
+        .expect("a partition with records");
+    let old = leader(&store, partition).expect("a leader");
+    let before = offsets(&store, partition)[0].1.expect("running").0;
+
+    let store = reduce(store, broker(BrokerVerb::Kill, old));
+    let store = reduce(store, Action::AdvanceTime(10_000));
+    let new = leader(&store, partition).expect("a new leader");
+    assert_ne!(new, old);
+    let store = reduce(
+        store,
+        Action::Produce {
+            topic: "orders".into(),
+        },
+    );
+    let outcome = store.produce_outcome.clone().expect("an outcome");
+    assert!(outcome.ok, "{outcome:?}");
+    let rows = offsets(&store, partition);
+    let (_, Some((leo, hw))) = rows[(new - 1) as usize] else {
+        panic!("{rows:?}")
+    };
+    assert!(
+        leo >= before && hw >= before,
+        "{rows:?}: the new leader kept the records"
+    );
+    // The second click numbers its records on from the first ten.
+    let total: i64 = (0..3)
+        .filter_map(|p| offsets(&store, p)[(new - 1) as usize].1)
+        .map(|(leo, _)| leo)
+        .sum();
+    assert_eq!(total, 20);
+    assert!(matches!(store.last_outcome, Some(Outcome::Created { .. })));
+}
+
+#[wasm_bindgen_test]
+fn a_name_that_is_not_a_topic_name_is_not_run() {
+    // Topic names are [a-zA-Z0-9._-]: anything else would be split into words by the shell.
+    let store = reduce(
+        replicated_topic(),
+        Action::Produce {
+            topic: "orders; time advance 1d".into(),
+        },
+    );
+    assert_eq!(store.produce_outcome, None);
+    assert_eq!(
+        store.cluster.now().as_millis(),
+        replicated_topic().cluster.now().as_millis()
+    );
+    assert!((0..3).all(|p| offsets(&store, p).iter().all(|(_, o)| *o == Some((0, 0)))));
+}

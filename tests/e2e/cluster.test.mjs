@@ -148,6 +148,63 @@ test('a killed leader is fenced after the session timeout, a new leader is elect
   await context.close();
 });
 
+test('produced records move every replica\'s LEO and HW, and survive the leader\'s failover', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.getByTestId('broker-1').waitFor();
+  await createTopic(page, 'clicks', 3, 3);
+  await page.getByTestId('topic-outcome').waitFor();
+  const produce = page.getByTestId('produce-clicks');
+  assert.equal(await produce.innerText(), 'Produce 10 records');
+  await produce.click();
+  await page.locator('[data-testid=produce-outcome][data-ok=true]').waitFor();
+  assert.equal(await page.getByTestId('produce-outcome').innerText(), 'Produced 10 records to clicks (acks=all).');
+  // acks=all: a partition that got records has them on every replica, committed everywhere.
+  let partition;
+  let rows;
+  for (const p of [0, 1, 2]) {
+    rows = await replicas(page, 'clicks', p);
+    if (Number(rows['1'].leo) > 0) {
+      partition = p;
+      break;
+    }
+  }
+  assert.ok(partition !== undefined, 'the keyed records reached some partition');
+  const leo = rows['1'].leo;
+  for (const id of ['1', '2', '3']) {
+    assert.equal(rows[id].leo, leo, `broker ${id}'s LEO of clicks-${partition}`);
+    assert.equal(rows[id].hw, leo, `broker ${id}'s HW of clicks-${partition}`);
+  }
+  await screenshot(page, '15-produced-records');
+
+  // Kill that partition's leader, let the controller fence it and elect another, produce again.
+  const leader = leaderOf(rows);
+  await page.getByTestId(`kill-broker-${leader}`).click();
+  await page.locator(`[data-testid=broker-${leader}][data-state=crashed]`).waitFor();
+  await advance(page, 'advance-10s', 10_000);
+  await page.locator(`[data-testid=broker-${leader}][data-fenced=true]`).waitFor();
+  const newLeader = leaderOf(await replicas(page, 'clicks', partition));
+  assert.ok(newLeader && newLeader !== leader, `a new leader (${newLeader}) replaced ${leader}`);
+  assert.equal((await replicas(page, 'clicks', partition))[newLeader].leo, leo, 'the new leader has every committed record');
+  const totalOnNewLeader = async () => {
+    let total = 0;
+    for (const p of [0, 1, 2]) total += Number((await replicas(page, 'clicks', p))[newLeader].leo);
+    return total;
+  };
+  assert.equal(await totalOnNewLeader(), 10);
+  await produce.click();
+  await page.locator('[data-testid=produce-outcome][data-ok=true]').waitFor();
+  assert.equal(await totalOnNewLeader(), 20, 'the second ten records are on the new leader too');
+  const after = await replicas(page, 'clicks', partition);
+  // Keys key-10..key-19 hash to every partition (murmur2, BuiltInPartitioner.partitionForKey).
+  assert.ok(Number(after[newLeader].leo) > Number(leo), `the new leader's LEO grew from ${leo} to ${after[newLeader].leo}`);
+  assert.equal(after[newLeader].hw, after[newLeader].leo, 'and every record on it is committed');
+  assert.equal(after[leader].leo, '—', "the killed broker's logs stay closed");
+  await page.locator('[data-testid=storage-status][data-status=saved]').waitFor({ timeout: 10_000 });
+  await screenshot(page, '16-produced-after-failover');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("stopping a partition's only replica leaves it offline, and the page says so", async () => {
   const { page, context, problems } = await openPage(browser, server.url);
   await page.getByTestId('broker-1').waitFor();

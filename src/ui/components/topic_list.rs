@@ -1,6 +1,8 @@
-//! The list of topics with their ids and partitions.
+//! The list of topics with their ids and partitions, a button that produces ten records to each,
+//! and how the last produce went under its topic.
 
-use crate::ui::store::StoreHandle;
+use crate::ui::produce::{ProduceOutcome, PRODUCE_BATCH};
+use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
 
 #[component]
@@ -37,13 +39,29 @@ pub fn TopicList() -> Html {
                     </li>
                 }
             });
+            let onclick = {
+                let store = store.clone();
+                let topic = topic.name.clone();
+                Callback::from(move |_: MouseEvent| {
+                    store.dispatch(Action::Produce { topic: topic.clone() })
+                })
+            };
+            let outcome = store
+                .produce_outcome
+                .as_ref()
+                .filter(|o| o.topic == topic.name);
             html! {
                 <li class="topic" data-testid="topic-row" data-topic={topic.name.clone()}>
                     <div class="topic-head">
                         <strong class="topic-name">{topic.name.clone()}</strong>
                         <code class="muted">{topic.id.to_string()}</code>
+                        <button class="produce" {onclick} data-testid={format!("produce-{}", topic.name)}
+                            title="kafka-console-producer.sh --property parse.key=true (acks=all): key-N:record-N, spread over the partitions by key">
+                            {format!("Produce {PRODUCE_BATCH} records")}
+                        </button>
                     </div>
                     <ul class="partitions">{ for partitions }</ul>
+                    { outcome.map(outcome_view) }
                 </li>
             }
         })
@@ -54,6 +72,19 @@ pub fn TopicList() -> Html {
                 <p class="muted" data-testid="no-topics">{"No topics yet. Create one above."}</p>
             } else {
                 <ul class="topics" data-testid="topic-list">{ topics }</ul>
+            }
+        </div>
+    }
+}
+
+fn outcome_view(outcome: &ProduceOutcome) -> Html {
+    html! {
+        <div class={classes!("outcome", if outcome.ok { "ok" } else { "error" })}
+            role={if outcome.ok { "status" } else { "alert" }} data-testid="produce-outcome"
+            data-ok={outcome.ok.to_string()}>
+            <div>{outcome.message.clone()}</div>
+            if !outcome.lines.is_empty() {
+                <ul class="notes">{ for outcome.lines.iter().map(|l| html! { <li><code>{l.clone()}</code></li> }) }</ul>
             }
         </div>
     }

@@ -1,0 +1,88 @@
+//! The topic list's "Produce 10 records" button as a store action: it runs
+//! `kafka-console-producer.sh` through the command language (`cli::run_script`), so the records
+//! go through the same producer (acks=all, retries, waits in simulated time) a learner's script
+//! would use, and the page shows what the tool printed.
+
+use super::store::Store;
+use crate::cli::run_script;
+use crate::engine::Cluster;
+use std::rc::Rc;
+
+/// The records in `topic`'s partitions, as their leaders' log end offsets count them (0 for an
+/// offline partition), so a click numbers its records on from what is there.
+fn records_in(cluster: &Cluster, topic: &str) -> u64 {
+    let Some(topic) = cluster.topic(topic) else {
+        return 0;
+    };
+    topic
+        .partitions
+        .iter()
+        .filter_map(|p| {
+            let log = cluster.broker(p.leader?)?.log(&topic.name, p.partition)?;
+            u64::try_from(log.log_end_offset()).ok()
+        })
+        .sum()
+}
+
+/// How many records one click produces.
+pub const PRODUCE_BATCH: usize = 10;
+
+/// How a produce went: the topic, a one-line summary and the tool's own output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProduceOutcome {
+    pub topic: String,
+    /// Nothing failed: every record was acknowledged.
+    pub ok: bool,
+    pub message: String,
+    /// What `kafka-console-producer.sh` printed (its WARN/ERROR log lines), in order.
+    pub lines: Vec<String>,
+}
+
+/// The script a click runs: `key-N:record-N` lines with `parse.key=true`, so the default
+/// partitioner (murmur2 of the key, `BuiltInPartitioner.partitionForKey`) spreads them over the
+/// partitions; numbered on from `first` so every click's records are new.
+pub fn produce_script(topic: &str, first: u64) -> String {
+    let lines: String = (first..first + PRODUCE_BATCH as u64)
+        .map(|n| format!("key-{n}:record-{n}\n"))
+        .collect();
+    format!(
+        "kafka-console-producer.sh --bootstrap-server localhost:9092 --topic {topic} \
+         --property parse.key=true --property key.separator=: <<EOF\n{lines}EOF\n"
+    )
+}
+
+impl Store {
+    pub(super) fn produce(&mut self, topic: &str) {
+        // Topic names are [a-zA-Z0-9._-] (`Topic.validate`); anything else is not a topic this
+        // button can show, and must not reach the shell as words.
+        if topic.is_empty()
+            || !topic
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
+            return;
+        }
+        let first = records_in(&self.cluster, topic);
+        let cluster = Rc::make_mut(&mut self.cluster);
+        let output = run_script(cluster, &produce_script(topic, first));
+        let failures = output
+            .lines
+            .iter()
+            .filter(|(_, l)| l.contains("Error when sending message"))
+            .count();
+        let ok = !output.failed && failures == 0;
+        let message = if output.failed {
+            format!("kafka-console-producer.sh failed on {topic}.")
+        } else if failures > 0 {
+            format!("{failures} of {PRODUCE_BATCH} records to {topic} failed.")
+        } else {
+            format!("Produced {PRODUCE_BATCH} records to {topic} (acks=all).")
+        };
+        self.produce_outcome = Some(ProduceOutcome {
+            topic: topic.to_string(),
+            ok,
+            message,
+            lines: output.lines.into_iter().map(|(_, line)| line).collect(),
+        });
+    }
+}
