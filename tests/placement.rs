@@ -5,6 +5,8 @@
 //! (docs/DEPARTURES.md), saved with the cluster and continued by a `kplay --data-dir` restart.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/placement_fixture.rs"]
+mod placement_fixture;
 mod support;
 
 use kafka_playground::cli::run_script;
@@ -259,32 +261,10 @@ fn kplay_has_three_brokers_by_default() {
         .starts_with("kplay: --brokers needs a number from 1 to 1000, not 0"));
 }
 
-/// The same script in wasm gives the same text (`tests/browser/main.rs`); the placements are the
-/// ones Kafka's placer code gives on the JDK's `Random` from seed 0's placer seed.
+/// The golden shared with the browser test (`tests/support/placement_fixture.rs`).
 #[test]
 fn placement_golden_shared_with_the_browser_test() {
-    let mut cluster = Cluster::new(ClusterOptions::default());
-    let output = run_script(
-        &mut cluster,
-        "kafka-topics.sh --create --topic orders --partitions 2\n\
-         kafka-topics.sh --alter --topic orders --partitions 5\n\
-         kafka-topics.sh --create --topic audit --partitions 3 --replication-factor 2\n\
-         kafka-topics.sh --describe\n",
-    );
+    let output = placement_fixture::run();
     assert!(!output.failed);
-    assert_eq!(
-        output.stdout(),
-        "Created topic orders.\n\
-         Created topic audit.\n\
-         Topic: audit\tTopicId: u6WtSh-ETlm_74N12evKyg\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: \n\
-         \tTopic: audit\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: \n\
-         \tTopic: audit\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2,3\tElr: \tLastKnownElr: \n\
-         \tTopic: audit\tPartition: 2\tLeader: 3\tReplicas: 3,1\tIsr: 3,1\tElr: \tLastKnownElr: \n\
-         Topic: orders\tTopicId: Gl-EnUkzRuCqpZTxJi0tLA\tPartitionCount: 5\tReplicationFactor: 1\tConfigs: \n\
-         \tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2\tIsr: 2\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 2\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 3\tLeader: 2\tReplicas: 2\tIsr: 2\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 4\tLeader: 3\tReplicas: 3\tIsr: 3\tElr: \tLastKnownElr: \n"
-    );
+    assert_eq!(output.stdout(), placement_fixture::EXPECTED);
 }

@@ -8,6 +8,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "../support/placement_fixture.rs"]
+mod placement_fixture;
 mod storage;
 mod trace;
 #[path = "../support/trace_fixture.rs"]
@@ -34,33 +36,13 @@ fn describe_matches_native_golden() {
 }
 
 /// Replica placement (`StripedReplicaPlacer` on a `java.util.Random`) gives the same replicas in
-/// wasm as natively: `tests/placement.rs` expects the same text.
+/// wasm as natively: the golden of `tests/support/placement_fixture.rs`, which
+/// `tests/placement.rs` checks too.
 #[wasm_bindgen_test]
 fn placement_matches_native_golden() {
-    let mut cluster = Cluster::new(ClusterOptions::default());
-    let output = run_script(
-        &mut cluster,
-        "kafka-topics.sh --create --topic orders --partitions 2\n\
-         kafka-topics.sh --alter --topic orders --partitions 5\n\
-         kafka-topics.sh --create --topic audit --partitions 3 --replication-factor 2\n\
-         kafka-topics.sh --describe\n",
-    );
+    let output = placement_fixture::run();
     assert!(!output.failed);
-    assert_eq!(
-        output.stdout(),
-        "Created topic orders.\n\
-         Created topic audit.\n\
-         Topic: audit\tTopicId: u6WtSh-ETlm_74N12evKyg\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: \n\
-         \tTopic: audit\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: \n\
-         \tTopic: audit\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2,3\tElr: \tLastKnownElr: \n\
-         \tTopic: audit\tPartition: 2\tLeader: 3\tReplicas: 3,1\tIsr: 3,1\tElr: \tLastKnownElr: \n\
-         Topic: orders\tTopicId: Gl-EnUkzRuCqpZTxJi0tLA\tPartitionCount: 5\tReplicationFactor: 1\tConfigs: \n\
-         \tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2\tIsr: 2\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 2\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 3\tLeader: 2\tReplicas: 2\tIsr: 2\tElr: \tLastKnownElr: \n\
-         \tTopic: orders\tPartition: 4\tLeader: 3\tReplicas: 3\tIsr: 3\tElr: \tLastKnownElr: \n"
-    );
+    assert_eq!(output.stdout(), placement_fixture::EXPECTED);
 }
 
 #[wasm_bindgen_test]
