@@ -3,23 +3,12 @@
 // (broker.session.timeout.ms = 9 s) and elects a new leader from the ISR, then the broker
 // started again and the ISR whole once it has caught up. Every main-thread task is watched with
 // the Long Tasks API: none may take 50 ms or more (DESIGN.md principle 8).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, screenshot, screenshotDir } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function createTopic(page, name, partitions, replicationFactor) {
   await page.getByTestId('topic-name').fill(name);
@@ -67,7 +56,7 @@ async function watchLongTasks(page) {
 }
 
 test('a killed leader is fenced after the session timeout, a new leader is elected, and a restart makes the ISR whole', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.getByTestId('broker-1').waitFor();
   await watchLongTasks(page);
   const start = await clockMs(page);
@@ -149,7 +138,7 @@ test('a killed leader is fenced after the session timeout, a new leader is elect
 });
 
 test('produced records move every replica\'s LEO and HW, and survive the leader\'s failover', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.getByTestId('broker-1').waitFor();
   await createTopic(page, 'clicks', 3, 3);
   await page.getByTestId('topic-outcome').waitFor();
@@ -210,7 +199,7 @@ test('produced records move every replica\'s LEO and HW, and survive the leader\
 });
 
 test("stopping a partition's only replica leaves it offline, and the page says so", async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.getByTestId('broker-1').waitFor();
   await createTopic(page, 'payments', 2, 1);
   await page.getByTestId('topic-outcome').waitFor();
@@ -237,7 +226,7 @@ test("stopping a partition's only replica leaves it offline, and the page says s
 });
 
 test('faults and time are saved like any action; a reload restarts every broker', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.locator('[data-testid=storage-status][data-status=saved]').waitFor();
   await createTopic(page, 'orders', 3, 3);
   await page.getByTestId('topic-outcome').waitFor();

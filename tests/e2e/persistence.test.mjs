@@ -1,22 +1,11 @@
 // The cluster is kept in IndexedDB (issue #9): topics survive a reload with the same ids,
 // "Reset cluster" empties the workspace, and a second tab on the same workspace says so and
 // writes nothing. Each test uses its own browser context, so its own empty storage.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function createTopic(page, name, partitions = 1) {
   await page.getByTestId('topic-name').fill(name);
@@ -37,7 +26,7 @@ async function listedTopics(page) {
 }
 
 test('topics and their ids survive a reload', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await storageStatus(page, 'saved');
   await createTopic(page, 'orders', 3);
   await page.getByTestId('topic-outcome').waitFor();
@@ -71,7 +60,7 @@ test('topics and their ids survive a reload', async () => {
 });
 
 test('Reset cluster empties the workspace', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await storageStatus(page, 'saved');
   await createTopic(page, 'orders', 1);
   await page.locator('[data-topic=orders]').waitFor();
@@ -97,7 +86,7 @@ test('Reset cluster empties the workspace', async () => {
 });
 
 test('a second tab on the same workspace says so and does not write', async () => {
-  const first = await openPage(browser, server.url);
+  const first = await openPage(env.browser, env.server.url);
   await storageStatus(first.page, 'saved');
   await createTopic(first.page, 'orders', 2);
   await first.page.locator('[data-topic=orders]').waitFor();
@@ -107,7 +96,7 @@ test('a second tab on the same workspace says so and does not write', async () =
   const problems = [];
   second.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
   second.on('pageerror', (error) => problems.push(error.message));
-  await second.goto(server.url);
+  await second.goto(env.server.url);
   const message = await storageStatus(second, 'other-tab');
   assert.match(message, /This workspace is open in another tab/);
   assert.equal(await second.getByTestId('reset-cluster').isDisabled(), true);
@@ -128,7 +117,7 @@ test('a second tab on the same workspace says so and does not write', async () =
 });
 
 test('a reload right after an action keeps it (flushed on pagehide)', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await storageStatus(page, 'saved');
   await createTopic(page, 'quick', 1);
   await page.locator('[data-topic=quick]').waitFor();

@@ -2,32 +2,21 @@
 // page says so; a flush that fails (here: QuotaExceededError from every put, as a full disk gives)
 // says why, keeps the cluster in the tab, and the next save after "Retry saving" rewrites the
 // workspace whole.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, screenshot } from './support.mjs';
+import { useServerAndBrowser, screenshot } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 /** A page whose context runs `init` before the app; records console errors and page errors. */
 async function openWith(init) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(init);
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   return { page, context, problems };
 }
 

@@ -1,22 +1,11 @@
 // The first page: a person creates topics through the form, sees them listed, and tries every
 // kind of name Kafka refuses (org.apache.kafka.common.internals.Topic and the KRaft controller's
 // collision check), seeing Kafka's message each time while nothing else changes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function createTopic(page, name, partitions = 1) {
   await page.getByTestId('topic-name').fill(name);
@@ -29,7 +18,7 @@ async function listedTopics(page) {
 }
 
 test('the page renders the cluster with no console errors or failed requests', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.getByTestId('broker-1').waitFor();
   assert.match(await page.title(), /Kafka Playground/);
   assert.match(await page.getByTestId('broker-1').innerText(), /Broker 1/);
@@ -44,7 +33,7 @@ test('the page renders the cluster with no console errors or failed requests', a
 });
 
 test('creating a topic lists it with its partitions', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.getByTestId('broker-1').waitFor();
   await createTopic(page, 'orders', 3);
   await page.getByTestId('topic-outcome').waitFor();
@@ -69,7 +58,7 @@ test('creating a topic lists it with its partitions', async () => {
 });
 
 test('each name Kafka refuses shows Kafka\'s message and changes nothing', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.getByTestId('broker-1').waitFor();
   await createTopic(page, 'my.events', 2);
   await page.getByTestId('topic-outcome').waitFor();
@@ -102,7 +91,7 @@ test('each name Kafka refuses shows Kafka\'s message and changes nothing', async
 });
 
 test('time to first render (reported, not asserted)', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.getByTestId('broker-1').waitFor();
   // The app marks its first render (App's effect); navigation starts at 0 on this clock.
   const ms = await page.evaluate(() => performance.getEntriesByName('kplay-first-render')[0]?.startTime);
