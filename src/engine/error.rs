@@ -38,6 +38,24 @@ pub enum ErrorCode {
     ElectionNotNeeded,
     FencedLeaderEpoch,
     UnknownLeaderEpoch,
+    CoordinatorLoadInProgress,
+    CoordinatorNotAvailable,
+    NotCoordinator,
+    IllegalGeneration,
+    InconsistentGroupProtocol,
+    InvalidGroupId,
+    UnknownMemberId,
+    InvalidSessionTimeout,
+    RebalanceInProgress,
+    NonEmptyGroup,
+    GroupIdNotFound,
+    MemberIdRequired,
+    GroupMaxSizeReached,
+    FencedInstanceId,
+    GroupSubscribedToTopic,
+    FencedMemberEpoch,
+    UnreleasedInstanceId,
+    UnsupportedAssignor,
 }
 
 impl ErrorCode {
@@ -72,6 +90,24 @@ impl ErrorCode {
             ErrorCode::ElectionNotNeeded => 84,
             ErrorCode::FencedLeaderEpoch => 74,
             ErrorCode::UnknownLeaderEpoch => 75,
+            ErrorCode::CoordinatorLoadInProgress => 14,
+            ErrorCode::CoordinatorNotAvailable => 15,
+            ErrorCode::NotCoordinator => 16,
+            ErrorCode::IllegalGeneration => 22,
+            ErrorCode::InconsistentGroupProtocol => 23,
+            ErrorCode::InvalidGroupId => 24,
+            ErrorCode::UnknownMemberId => 25,
+            ErrorCode::InvalidSessionTimeout => 26,
+            ErrorCode::RebalanceInProgress => 27,
+            ErrorCode::NonEmptyGroup => 68,
+            ErrorCode::GroupIdNotFound => 69,
+            ErrorCode::MemberIdRequired => 79,
+            ErrorCode::GroupMaxSizeReached => 81,
+            ErrorCode::FencedInstanceId => 82,
+            ErrorCode::GroupSubscribedToTopic => 86,
+            ErrorCode::FencedMemberEpoch => 110,
+            ErrorCode::UnreleasedInstanceId => 111,
+            ErrorCode::UnsupportedAssignor => 112,
         }
     }
 
@@ -106,6 +142,24 @@ impl ErrorCode {
             ErrorCode::ElectionNotNeeded => "ELECTION_NOT_NEEDED",
             ErrorCode::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
             ErrorCode::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
+            ErrorCode::CoordinatorLoadInProgress => "COORDINATOR_LOAD_IN_PROGRESS",
+            ErrorCode::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            ErrorCode::NotCoordinator => "NOT_COORDINATOR",
+            ErrorCode::IllegalGeneration => "ILLEGAL_GENERATION",
+            ErrorCode::InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
+            ErrorCode::InvalidGroupId => "INVALID_GROUP_ID",
+            ErrorCode::UnknownMemberId => "UNKNOWN_MEMBER_ID",
+            ErrorCode::InvalidSessionTimeout => "INVALID_SESSION_TIMEOUT",
+            ErrorCode::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+            ErrorCode::NonEmptyGroup => "NON_EMPTY_GROUP",
+            ErrorCode::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
+            ErrorCode::MemberIdRequired => "MEMBER_ID_REQUIRED",
+            ErrorCode::GroupMaxSizeReached => "GROUP_MAX_SIZE_REACHED",
+            ErrorCode::FencedInstanceId => "FENCED_INSTANCE_ID",
+            ErrorCode::GroupSubscribedToTopic => "GROUP_SUBSCRIBED_TO_TOPIC",
+            ErrorCode::FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
+            ErrorCode::UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
+            ErrorCode::UnsupportedAssignor => "UNSUPPORTED_ASSIGNOR",
         }
     }
 
@@ -176,6 +230,24 @@ impl ErrorCode {
             ErrorCode::UnknownLeaderEpoch => {
                 "org.apache.kafka.common.errors.UnknownLeaderEpochException"
             }
+            ErrorCode::CoordinatorLoadInProgress => "org.apache.kafka.common.errors.CoordinatorLoadInProgressException",
+            ErrorCode::CoordinatorNotAvailable => "org.apache.kafka.common.errors.CoordinatorNotAvailableException",
+            ErrorCode::NotCoordinator => "org.apache.kafka.common.errors.NotCoordinatorException",
+            ErrorCode::IllegalGeneration => "org.apache.kafka.common.errors.IllegalGenerationException",
+            ErrorCode::InconsistentGroupProtocol => "org.apache.kafka.common.errors.InconsistentGroupProtocolException",
+            ErrorCode::InvalidGroupId => "org.apache.kafka.common.errors.InvalidGroupIdException",
+            ErrorCode::UnknownMemberId => "org.apache.kafka.common.errors.UnknownMemberIdException",
+            ErrorCode::InvalidSessionTimeout => "org.apache.kafka.common.errors.InvalidSessionTimeoutException",
+            ErrorCode::RebalanceInProgress => "org.apache.kafka.common.errors.RebalanceInProgressException",
+            ErrorCode::NonEmptyGroup => "org.apache.kafka.common.errors.GroupNotEmptyException",
+            ErrorCode::GroupIdNotFound => "org.apache.kafka.common.errors.GroupIdNotFoundException",
+            ErrorCode::MemberIdRequired => "org.apache.kafka.common.errors.MemberIdRequiredException",
+            ErrorCode::GroupMaxSizeReached => "org.apache.kafka.common.errors.GroupMaxSizeReachedException",
+            ErrorCode::FencedInstanceId => "org.apache.kafka.common.errors.FencedInstanceIdException",
+            ErrorCode::GroupSubscribedToTopic => "org.apache.kafka.common.errors.GroupSubscribedToTopicException",
+            ErrorCode::FencedMemberEpoch => "org.apache.kafka.common.errors.FencedMemberEpochException",
+            ErrorCode::UnreleasedInstanceId => "org.apache.kafka.common.errors.UnreleasedInstanceIdException",
+            ErrorCode::UnsupportedAssignor => "org.apache.kafka.common.errors.UnsupportedAssignorException",
         }
     }
 
@@ -246,6 +318,24 @@ impl ErrorCode {
             ErrorCode::UnknownLeaderEpoch => {
                 "The leader epoch in the request is newer than the epoch on the broker."
             }
+            ErrorCode::CoordinatorLoadInProgress => "The coordinator is loading and hence can't process requests.",
+            ErrorCode::CoordinatorNotAvailable => "The coordinator is not available.",
+            ErrorCode::NotCoordinator => "This is not the correct coordinator.",
+            ErrorCode::IllegalGeneration => "Specified group generation id is not valid.",
+            ErrorCode::InconsistentGroupProtocol => "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list.",
+            ErrorCode::InvalidGroupId => "The configured groupId is invalid.",
+            ErrorCode::UnknownMemberId => "The coordinator is not aware of this member.",
+            ErrorCode::InvalidSessionTimeout => "The session timeout is not within the range allowed by the broker (as configured by group.min.session.timeout.ms and group.max.session.timeout.ms).",
+            ErrorCode::RebalanceInProgress => "The group is rebalancing, so a rejoin is needed.",
+            ErrorCode::NonEmptyGroup => "The group is not empty.",
+            ErrorCode::GroupIdNotFound => "The group id does not exist.",
+            ErrorCode::MemberIdRequired => "The group member needs to have a valid member id before actually entering a consumer group.",
+            ErrorCode::GroupMaxSizeReached => "The consumer group has reached its max size.",
+            ErrorCode::FencedInstanceId => "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.",
+            ErrorCode::GroupSubscribedToTopic => "Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.",
+            ErrorCode::FencedMemberEpoch => "The member epoch is fenced by the group coordinator. The member must abandon all its partitions and rejoin.",
+            ErrorCode::UnreleasedInstanceId => "The instance ID is still used by another member in the consumer group. That member must leave first.",
+            ErrorCode::UnsupportedAssignor => "The assignor or its version range is not supported by the consumer group.",
         }
     }
 }
