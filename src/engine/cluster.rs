@@ -6,10 +6,12 @@
 
 use super::broker::{default_log_dir, Broker};
 use super::client::background::BackgroundProducer;
+use super::client::background_consumer::BackgroundConsumer;
 use super::clock::{SimClock, SimTime};
 use super::config::{validate_topic_configs, BrokerConfigStore, Strictness, TopicConfigs, Warning};
 use super::error::{ApiError, ErrorCode};
 use super::event::{Event, EventKind};
+use super::group::runtime::GroupRuntime;
 use super::ids::Uuid;
 use super::invariants::{InvariantHistory, Violation};
 use super::java_random::JavaRandom;
@@ -137,6 +139,10 @@ pub struct Cluster {
     replication_settings: ReplicationSettings,
     /// Producers running on their own (`producer start`), by name.
     background_producers: BTreeMap<String, BackgroundProducer>,
+    /// The group coordinators and their requests in flight (`engine::group::runtime`).
+    pub(crate) groups: GroupRuntime,
+    /// Consumers running on their own (`consumer start`), by name.
+    pub(crate) background_consumers: BTreeMap<String, BackgroundConsumer>,
     /// Invariant checking after every step (tests and seed sweeps), with what it found.
     invariants: Option<Box<(InvariantHistory, Vec<Violation>)>>,
 }
@@ -201,6 +207,12 @@ impl Cluster {
         let id = self.next_producer_id;
         self.next_producer_id += 1;
         id
+    }
+
+    /// The group runtime and the generator at once (new member ids are drawn while a
+    /// coordinator handles a request).
+    pub(crate) fn groups_and_rng(&mut self) -> (&mut GroupRuntime, &mut Rng) {
+        (&mut self.groups, &mut self.rng)
     }
 
     /// The seeded generator, for models that draw (the sticky partitioner, jitter).
@@ -324,6 +336,8 @@ impl Cluster {
             Task::LogCleaner => self.run_log_cleaner(),
             Task::Flush(task) => self.run_flush_task(task),
             Task::ProducerTick { name } => self.run_producer_tick(&name),
+            Task::GroupTimer { broker, group_id } => self.run_group_timer(broker, &group_id),
+            Task::ConsumerTick { name } => self.run_consumer_tick(&name),
             task => self.run_replication_task(task),
         }
     }
@@ -546,6 +560,8 @@ impl Cluster {
             request_counter: 0,
             invariants: None,
             background_producers: BTreeMap::new(),
+            groups: GroupRuntime::default(),
+            background_consumers: BTreeMap::new(),
             replication_settings: ReplicationSettings::default(),
         };
         cluster.refresh_replication_settings();

@@ -230,24 +230,50 @@ impl ErrorCode {
             ErrorCode::UnknownLeaderEpoch => {
                 "org.apache.kafka.common.errors.UnknownLeaderEpochException"
             }
-            ErrorCode::CoordinatorLoadInProgress => "org.apache.kafka.common.errors.CoordinatorLoadInProgressException",
-            ErrorCode::CoordinatorNotAvailable => "org.apache.kafka.common.errors.CoordinatorNotAvailableException",
+            ErrorCode::CoordinatorLoadInProgress => {
+                "org.apache.kafka.common.errors.CoordinatorLoadInProgressException"
+            }
+            ErrorCode::CoordinatorNotAvailable => {
+                "org.apache.kafka.common.errors.CoordinatorNotAvailableException"
+            }
             ErrorCode::NotCoordinator => "org.apache.kafka.common.errors.NotCoordinatorException",
-            ErrorCode::IllegalGeneration => "org.apache.kafka.common.errors.IllegalGenerationException",
-            ErrorCode::InconsistentGroupProtocol => "org.apache.kafka.common.errors.InconsistentGroupProtocolException",
+            ErrorCode::IllegalGeneration => {
+                "org.apache.kafka.common.errors.IllegalGenerationException"
+            }
+            ErrorCode::InconsistentGroupProtocol => {
+                "org.apache.kafka.common.errors.InconsistentGroupProtocolException"
+            }
             ErrorCode::InvalidGroupId => "org.apache.kafka.common.errors.InvalidGroupIdException",
             ErrorCode::UnknownMemberId => "org.apache.kafka.common.errors.UnknownMemberIdException",
-            ErrorCode::InvalidSessionTimeout => "org.apache.kafka.common.errors.InvalidSessionTimeoutException",
-            ErrorCode::RebalanceInProgress => "org.apache.kafka.common.errors.RebalanceInProgressException",
+            ErrorCode::InvalidSessionTimeout => {
+                "org.apache.kafka.common.errors.InvalidSessionTimeoutException"
+            }
+            ErrorCode::RebalanceInProgress => {
+                "org.apache.kafka.common.errors.RebalanceInProgressException"
+            }
             ErrorCode::NonEmptyGroup => "org.apache.kafka.common.errors.GroupNotEmptyException",
             ErrorCode::GroupIdNotFound => "org.apache.kafka.common.errors.GroupIdNotFoundException",
-            ErrorCode::MemberIdRequired => "org.apache.kafka.common.errors.MemberIdRequiredException",
-            ErrorCode::GroupMaxSizeReached => "org.apache.kafka.common.errors.GroupMaxSizeReachedException",
-            ErrorCode::FencedInstanceId => "org.apache.kafka.common.errors.FencedInstanceIdException",
-            ErrorCode::GroupSubscribedToTopic => "org.apache.kafka.common.errors.GroupSubscribedToTopicException",
-            ErrorCode::FencedMemberEpoch => "org.apache.kafka.common.errors.FencedMemberEpochException",
-            ErrorCode::UnreleasedInstanceId => "org.apache.kafka.common.errors.UnreleasedInstanceIdException",
-            ErrorCode::UnsupportedAssignor => "org.apache.kafka.common.errors.UnsupportedAssignorException",
+            ErrorCode::MemberIdRequired => {
+                "org.apache.kafka.common.errors.MemberIdRequiredException"
+            }
+            ErrorCode::GroupMaxSizeReached => {
+                "org.apache.kafka.common.errors.GroupMaxSizeReachedException"
+            }
+            ErrorCode::FencedInstanceId => {
+                "org.apache.kafka.common.errors.FencedInstanceIdException"
+            }
+            ErrorCode::GroupSubscribedToTopic => {
+                "org.apache.kafka.common.errors.GroupSubscribedToTopicException"
+            }
+            ErrorCode::FencedMemberEpoch => {
+                "org.apache.kafka.common.errors.FencedMemberEpochException"
+            }
+            ErrorCode::UnreleasedInstanceId => {
+                "org.apache.kafka.common.errors.UnreleasedInstanceIdException"
+            }
+            ErrorCode::UnsupportedAssignor => {
+                "org.apache.kafka.common.errors.UnsupportedAssignorException"
+            }
         }
     }
 
@@ -396,6 +422,12 @@ impl ApiError {
             record_errors: Vec::new(),
             client_exception: None,
         }
+    }
+
+    /// The same error, raised by the client as `class` instead of the code's own exception.
+    pub fn with_client_exception(mut self, class: &'static str) -> Self {
+        self.client_exception = Some(class);
+        self
     }
 
     /// What the client's exception would say: the server's message, or the code's default.

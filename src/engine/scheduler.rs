@@ -37,6 +37,11 @@ pub enum Task {
     LeaderBalance,
     /// A background producer's `linger.ms` ran out (`engine::client::background`).
     ProducerTick { name: String },
+    /// A group's next deadline at its coordinator: a session, the join or sync phase
+    /// (`engine::group::runtime`).
+    GroupTimer { broker: i32, group_id: String },
+    /// A background consumer's next wake (`engine::client::background_consumer`).
+    ConsumerTick { name: String },
 }
 
 /// Tasks ordered by due time, then by the order they were scheduled.

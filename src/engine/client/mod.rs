@@ -1,6 +1,9 @@
-//! Client models: the producer (partitioner, batching, idempotent sequences) and, with consumer
-//! groups (issue #7), the consumer. They talk to the cluster only through its request methods.
+//! Client models: the producer (partitioner, batching, idempotent sequences) and the consumer
+//! (poll, positions, commits, group membership). They talk to the cluster only through its
+//! request methods.
 
 pub mod background;
+pub mod background_consumer;
+pub mod consumer;
 pub mod metadata;
 pub mod producer;

@@ -1,9 +1,13 @@
 //! The admin side of groups, as `Admin` reaches it: ListGroups, DescribeGroups, OffsetFetch,
 //! OffsetCommit from outside the group (AlterConsumerGroupOffsets), OffsetDelete and
-//! DeleteGroups — what `kafka-consumer-groups.sh` calls.
+//! DeleteGroups — what `kafka-consumer-groups.sh` calls. Each call runs to its answer in
+//! simulated time, as the tool waits for it.
 
 use super::assignor::TopicPartition;
 use super::describe::{CommittedOffset, GroupDescription, GroupListing};
+use super::effects::Effects;
+use super::protocol::{GroupRequest, GroupResponse, OffsetCommitRequest, OffsetFetchRequest};
+use super::records::CoordinatorRecord;
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
 use std::collections::BTreeMap;
@@ -11,23 +15,82 @@ use std::collections::BTreeMap;
 /// Per-partition outcomes of an offsets request.
 pub type PartitionResults = BTreeMap<TopicPartition, Result<(), ApiError>>;
 
+/// `default.api.timeout.ms` of the admin client.
+const ADMIN_TIMEOUT_MS: i64 = 60_000;
+
+fn code_result(code: ErrorCode) -> Result<(), ApiError> {
+    match code {
+        ErrorCode::None => Ok(()),
+        code => Err(ApiError::bare(code)),
+    }
+}
+
 impl Cluster {
-    /// FindCoordinator (key type GROUP): the node that coordinates `group_id`.
-    pub fn find_coordinator(&mut self, group_id: &str) -> Result<i32, ApiError> {
-        let _ = group_id;
-        Err(ApiError::bare(ErrorCode::CoordinatorNotAvailable))
+    /// Waits in simulated time (at most `timeout_ms`) for the answer to `request_id`.
+    pub fn await_group_response(
+        &mut self,
+        request_id: u64,
+        timeout_ms: i64,
+    ) -> Option<GroupResponse> {
+        let deadline = self.now().as_millis() + timeout_ms;
+        loop {
+            if let Some(response) = self.take_group_response(request_id) {
+                return Some(response);
+            }
+            if self.now().as_millis() >= deadline {
+                return None;
+            }
+            if !self.step(deadline) {
+                self.clock_advance_to(deadline);
+            }
+        }
+    }
+
+    /// Sends `request` to the group's coordinator and waits for the answer.
+    fn admin_group_request(&mut self, request: GroupRequest) -> Result<GroupResponse, ApiError> {
+        let broker = self.find_coordinator(request.group_id())?;
+        let request_id = self.send_group_request(broker, request);
+        self.await_group_response(request_id, ADMIN_TIMEOUT_MS)
+            .ok_or_else(|| ApiError::bare(ErrorCode::RequestTimedOut))
+    }
+
+    /// Writes `records` for `group_id` at its coordinator and waits until they are replicated.
+    fn admin_group_write(
+        &mut self,
+        broker: i32,
+        records: Vec<CoordinatorRecord>,
+    ) -> Result<(), ApiError> {
+        let marker = self.next_request_id();
+        let mut effects = Effects::default();
+        effects.write(
+            records,
+            vec![(marker, GroupResponse::Heartbeat(ErrorCode::None))],
+        );
+        self.apply_group_effects(broker, effects);
+        match self.await_group_response(marker, ADMIN_TIMEOUT_MS) {
+            Some(GroupResponse::Heartbeat(code)) => code_result(code),
+            _ => Err(ApiError::bare(ErrorCode::RequestTimedOut)),
+        }
     }
 
     /// ListGroups on every broker: each group once, in group id order.
     pub fn list_groups(&mut self) -> Result<Vec<GroupListing>, ApiError> {
-        Ok(Vec::new())
+        let mut all: Vec<GroupListing> = self
+            .groups
+            .coordinators
+            .values()
+            .flat_map(|c| c.list())
+            .collect();
+        all.sort_by(|a, b| a.group_id.cmp(&b.group_id));
+        all.dedup_by(|a, b| a.group_id == b.group_id);
+        Ok(all)
     }
 
     /// DescribeGroups: a group that does not exist is described as `Dead` with no members,
     /// as the coordinator answers.
     pub fn describe_group(&mut self, group_id: &str) -> Result<GroupDescription, ApiError> {
-        let _ = group_id;
-        Err(ApiError::bare(ErrorCode::CoordinatorNotAvailable))
+        let (broker, coordinator) = self.group_coordinator(group_id)?;
+        Ok(coordinator.describe(group_id, broker))
     }
 
     /// OffsetFetch of every partition the group committed.
@@ -35,19 +98,47 @@ impl Cluster {
         &mut self,
         group_id: &str,
     ) -> Result<BTreeMap<TopicPartition, CommittedOffset>, ApiError> {
-        let _ = group_id;
-        Err(ApiError::bare(ErrorCode::CoordinatorNotAvailable))
+        let request = GroupRequest::OffsetFetch(OffsetFetchRequest {
+            group_id: group_id.to_string(),
+            partitions: None,
+        });
+        match self.admin_group_request(request)? {
+            GroupResponse::OffsetFetch { error, offsets } => code_result(error).map(|()| offsets),
+            _ => Err(ApiError::bare(ErrorCode::InvalidRequest)),
+        }
     }
 
     /// AlterConsumerGroupOffsets: an OffsetCommit from outside the group (generation -1),
-    /// refused per partition while the group has members.
+    /// refused (`UNKNOWN_MEMBER_ID`) while the group has members.
     pub fn alter_group_offsets(
         &mut self,
         group_id: &str,
         offsets: &BTreeMap<TopicPartition, i64>,
     ) -> Result<PartitionResults, ApiError> {
-        let _ = (group_id, offsets);
-        Err(ApiError::bare(ErrorCode::CoordinatorNotAvailable))
+        let request = GroupRequest::OffsetCommit(OffsetCommitRequest {
+            group_id: group_id.to_string(),
+            generation_id: -1,
+            member_id: String::new(),
+            group_instance_id: None,
+            offsets: offsets
+                .iter()
+                .map(|(tp, &offset)| {
+                    let committed = CommittedOffset {
+                        offset,
+                        leader_epoch: None,
+                        metadata: String::new(),
+                    };
+                    (tp.clone(), committed)
+                })
+                .collect(),
+        });
+        match self.admin_group_request(request)? {
+            GroupResponse::OffsetCommit(results) => Ok(results
+                .into_iter()
+                .map(|(tp, code)| (tp, code_result(code)))
+                .collect()),
+            _ => Err(ApiError::bare(ErrorCode::InvalidRequest)),
+        }
     }
 
     /// OffsetDelete: `GROUP_SUBSCRIBED_TO_TOPIC` for a topic the group's members subscribe to.
@@ -56,16 +147,35 @@ impl Cluster {
         group_id: &str,
         partitions: &[TopicPartition],
     ) -> Result<PartitionResults, ApiError> {
-        let _ = (group_id, partitions);
-        Err(ApiError::bare(ErrorCode::CoordinatorNotAvailable))
+        let (broker, coordinator) = self.group_coordinator(group_id)?;
+        let (results, records) = coordinator
+            .delete_offsets(group_id, partitions)
+            .map_err(ApiError::bare)?;
+        self.admin_group_write(broker, records)?;
+        Ok(results
+            .into_iter()
+            .map(|(tp, code)| (tp, code_result(code)))
+            .collect())
     }
 
     /// DeleteGroups: `NON_EMPTY_GROUP` while a group has members, `GROUP_ID_NOT_FOUND` for one
     /// that does not exist.
-    pub fn delete_groups(&mut self, group_ids: &[String]) -> BTreeMap<String, Result<(), ApiError>> {
-        group_ids
-            .iter()
-            .map(|g| (g.clone(), Err(ApiError::bare(ErrorCode::GroupIdNotFound))))
-            .collect()
+    pub fn delete_groups(
+        &mut self,
+        group_ids: &[String],
+    ) -> BTreeMap<String, Result<(), ApiError>> {
+        let mut results = BTreeMap::new();
+        for group_id in group_ids {
+            let result = self
+                .group_coordinator(group_id)
+                .and_then(|(broker, coordinator)| {
+                    let records = coordinator.delete_group(group_id).map_err(ApiError::bare)?;
+                    Ok((broker, records))
+                });
+            let result =
+                result.and_then(|(broker, records)| self.admin_group_write(broker, records));
+            results.insert(group_id.clone(), result);
+        }
+        results
     }
 }

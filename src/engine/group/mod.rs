@@ -6,5 +6,10 @@
 
 pub mod admin;
 pub mod assignor;
+pub mod classic;
+pub mod coordinator;
 pub mod describe;
+pub mod effects;
+pub mod protocol;
 pub mod records;
+pub mod runtime;

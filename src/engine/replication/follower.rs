@@ -424,5 +424,6 @@ impl Cluster {
                 self.schedule_replica_fetch(id, leader, 0);
             }
         }
+        self.sync_group_coordinators();
     }
 }

@@ -1,0 +1,465 @@
+//! The consumer model: `KafkaConsumer` with the classic group protocol, as far as a script or
+//! the page can see it.
+//!
+//! A consumer pulls: each [`Consumer::poll`] fetches from the partitions it owns, from its
+//! position, at most `max.poll.records` records, never past the high watermark. With a
+//! `group.id` it is a member of a consumer group ([`membership`]): it finds the coordinator,
+//! joins, syncs, heartbeats every `heartbeat.interval.ms`, rejoins when told a rebalance is in
+//! progress (eagerly: everything it owns is revoked first), and leaves when it is closed or when
+//! it did not poll for `max.poll.interval.ms`. Positions start from the committed offsets, or
+//! from `auto.offset.reset`; offsets are committed every `auto.commit.interval.ms`
+//! (`enable.auto.commit`), before a rebalance and on close.
+//!
+//! Nothing here waits: a request's answer is collected on a later call. [`Consumer::next_wakeup`]
+//! says when the consumer next has something to do, so a driver (a console consumer line, a
+//! background consumer) moves simulated time to it.
+
+pub mod config;
+mod membership;
+
+pub use config::{AutoOffsetReset, ConsumerConfig};
+pub use membership::{MemberState, Membership};
+
+use crate::engine::cluster::Cluster;
+use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::fetch::OffsetSpec;
+use crate::engine::group::assignor::TopicPartition;
+use crate::engine::group::describe::CommittedOffset;
+use crate::engine::group::protocol::{GroupRequest, GroupResponse, OffsetCommitRequest};
+use crate::engine::record::{Header, TimestampType};
+use std::collections::BTreeMap;
+
+/// One record a poll returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerRecord {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub timestamp: i64,
+    pub timestamp_type: TimestampType,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<Header>,
+}
+
+/// Something that happened to a consumer, for the page and the tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsumerEvent {
+    /// JoinGroup answered: the new generation, and whether this member leads it.
+    Joined {
+        generation_id: i32,
+        member_id: String,
+        leader: bool,
+        protocol: String,
+    },
+    /// `onPartitionsAssigned`.
+    Assigned(Vec<TopicPartition>),
+    /// `onPartitionsRevoked` (eager: everything, before rejoining).
+    Revoked(Vec<TopicPartition>),
+    /// `onPartitionsLost`: the member was dropped from the group without committing.
+    Lost(Vec<TopicPartition>),
+    Committed(BTreeMap<TopicPartition, i64>),
+    CommitFailed(ErrorCode),
+    /// The member left the group, and why.
+    Left(String),
+    /// A position was reset by `auto.offset.reset`.
+    Reset {
+        partition: TopicPartition,
+        offset: i64,
+    },
+}
+
+/// A consumer.
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    pub config: ConsumerConfig,
+    /// The subscribed topics.
+    pub topics: Vec<String>,
+    /// Group membership, when `group.id` is set.
+    pub membership: Option<Membership>,
+    /// The partitions this consumer owns now.
+    pub assignment: Vec<TopicPartition>,
+    /// The next offset to read, per owned partition that has one.
+    pub positions: BTreeMap<TopicPartition, i64>,
+    /// The last offsets the coordinator acknowledged.
+    pub committed: BTreeMap<TopicPartition, i64>,
+    commits_in_flight: Vec<(u64, BTreeMap<TopicPartition, i64>)>,
+    /// An OffsetFetch for owned partitions without a position.
+    offset_fetch: Option<u64>,
+    pub last_poll_ms: i64,
+    next_auto_commit_ms: i64,
+    /// Where the next poll starts among the owned partitions (each poll starts one further).
+    fetch_cursor: usize,
+    pub events: Vec<(i64, ConsumerEvent)>,
+}
+
+impl Consumer {
+    /// A consumer subscribed to `topics` (a group member when `config.group_id` is set, else it
+    /// reads every partition of the topics).
+    pub fn new(cluster: &Cluster, config: ConsumerConfig, topics: Vec<String>) -> Self {
+        let now = cluster.now().as_millis();
+        let membership = config.group_id.clone().map(Membership::new);
+        let mut consumer = Consumer {
+            next_auto_commit_ms: now + config.auto_commit_interval_ms,
+            config,
+            topics,
+            membership,
+            assignment: Vec::new(),
+            positions: BTreeMap::new(),
+            committed: BTreeMap::new(),
+            commits_in_flight: Vec::new(),
+            offset_fetch: None,
+            last_poll_ms: now,
+            fetch_cursor: 0,
+            events: Vec::new(),
+        };
+        if consumer.membership.is_none() {
+            consumer.assignment = consumer
+                .topics
+                .iter()
+                .flat_map(|t| {
+                    let count = cluster.topic(t).map_or(0, |i| i.partitions.len() as i32);
+                    (0..count).map(move |p| TopicPartition::new(t.clone(), p))
+                })
+                .collect();
+        }
+        consumer
+    }
+
+    pub(crate) fn event(&mut self, now: i64, event: ConsumerEvent) {
+        self.events.push((now, event));
+    }
+
+    /// `poll`: moves the group membership on, commits when auto-commit is due, and returns the
+    /// records fetched (empty while the consumer has no partitions or nothing is new).
+    pub fn poll(&mut self, cluster: &mut Cluster) -> Result<Vec<ConsumerRecord>, ApiError> {
+        let now = cluster.now().as_millis();
+        self.last_poll_ms = now;
+        self.background(cluster);
+        if self.membership.is_some() && !self.ensure_active_group(cluster)? {
+            return Ok(Vec::new());
+        }
+        self.maybe_auto_commit(cluster);
+        if !self.update_positions(cluster)? {
+            return Ok(Vec::new());
+        }
+        Ok(self.fetch(cluster))
+    }
+
+    /// What the heartbeat thread does between polls: heartbeats, the poll-interval check, and
+    /// collecting commit answers.
+    pub fn background(&mut self, cluster: &mut Cluster) {
+        self.collect_commits(cluster);
+        self.heartbeat_tick(cluster);
+    }
+
+    /// When the consumer next has something to do on its own (a heartbeat, a commit, the
+    /// poll-interval deadline), at the earliest.
+    pub fn next_wakeup(&self) -> Option<i64> {
+        let membership = self.membership.as_ref()?;
+        let mut next = membership.next_heartbeat_ms();
+        if self.config.enable_auto_commit && !self.assignment.is_empty() {
+            next = next.min(self.next_auto_commit_ms);
+        }
+        next = next.min(self.last_poll_ms + i64::from(self.config.max_poll_interval_ms) + 1);
+        Some(next)
+    }
+
+    /// Whether a poll now could make progress in the group (an answer is awaited or a step is
+    /// ready), so a driver should not sleep long.
+    pub fn is_settling(&self) -> bool {
+        self.offset_fetch.is_some()
+            || self
+                .membership
+                .as_ref()
+                .is_some_and(|m| m.state != MemberState::Stable || m.rejoin_needed)
+    }
+
+    /// Collects the answers to commits in flight.
+    fn collect_commits(&mut self, cluster: &mut Cluster) {
+        let now = cluster.now().as_millis();
+        let mut still = Vec::new();
+        for (request_id, offsets) in std::mem::take(&mut self.commits_in_flight) {
+            match cluster.take_group_response(request_id) {
+                None => still.push((request_id, offsets)),
+                Some(GroupResponse::OffsetCommit(results)) => {
+                    match results.values().find(|&&code| code != ErrorCode::None) {
+                        None => {
+                            self.committed
+                                .extend(offsets.iter().map(|(tp, &o)| (tp.clone(), o)));
+                            self.event(now, ConsumerEvent::Committed(offsets));
+                        }
+                        Some(&code) => {
+                            self.event(now, ConsumerEvent::CommitFailed(code));
+                            self.on_group_error(code, now);
+                        }
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        self.commits_in_flight = still;
+    }
+
+    /// `commitAsync(offsets)`: sent to the coordinator with this member's generation.
+    pub fn commit_async(
+        &mut self,
+        cluster: &mut Cluster,
+        offsets: BTreeMap<TopicPartition, i64>,
+    ) -> Option<u64> {
+        if offsets.is_empty() {
+            return None;
+        }
+        let membership = self.membership.as_ref()?;
+        let coordinator = membership.coordinator?;
+        let request = GroupRequest::OffsetCommit(OffsetCommitRequest {
+            group_id: membership.group_id.clone(),
+            generation_id: membership.generation_id,
+            member_id: membership.member_id.clone(),
+            group_instance_id: self.config.group_instance_id.clone(),
+            offsets: offsets
+                .iter()
+                .map(|(tp, &offset)| {
+                    let committed = CommittedOffset {
+                        offset,
+                        leader_epoch: None,
+                        metadata: String::new(),
+                    };
+                    (tp.clone(), committed)
+                })
+                .collect(),
+        });
+        let request_id = cluster.send_group_request(coordinator, request);
+        self.commits_in_flight.push((request_id, offsets));
+        self.collect_commits(cluster);
+        Some(request_id)
+    }
+
+    /// `commitSync(offsets)`: commits and waits (in simulated time) for the answer.
+    pub fn commit_sync(
+        &mut self,
+        cluster: &mut Cluster,
+        offsets: BTreeMap<TopicPartition, i64>,
+    ) -> Result<(), ApiError> {
+        let Some(request_id) = self.commit_async(cluster, offsets) else {
+            return Ok(());
+        };
+        let timeout = 60_000;
+        let deadline = cluster.now().as_millis() + timeout;
+        while self
+            .commits_in_flight
+            .iter()
+            .any(|(id, _)| *id == request_id)
+        {
+            if cluster.now().as_millis() >= deadline {
+                return Err(ApiError::bare(ErrorCode::RequestTimedOut));
+            }
+            if !cluster.step(deadline) {
+                cluster.clock_advance_to(deadline);
+            }
+            self.collect_commits(cluster);
+        }
+        match self.events.iter().rev().find_map(|(_, e)| match e {
+            ConsumerEvent::CommitFailed(code) => Some(*code),
+            ConsumerEvent::Committed(_) => Some(ErrorCode::None),
+            _ => None,
+        }) {
+            Some(ErrorCode::None) | None => Ok(()),
+            Some(code) => Err(ApiError::bare(code)),
+        }
+    }
+
+    /// The positions of the owned partitions, to commit.
+    pub fn consumed_offsets(&self) -> BTreeMap<TopicPartition, i64> {
+        self.assignment
+            .iter()
+            .filter_map(|tp| self.positions.get(tp).map(|&o| (tp.clone(), o)))
+            .collect()
+    }
+
+    fn maybe_auto_commit(&mut self, cluster: &mut Cluster) {
+        let now = cluster.now().as_millis();
+        if !self.config.enable_auto_commit || now < self.next_auto_commit_ms {
+            return;
+        }
+        self.next_auto_commit_ms = now + self.config.auto_commit_interval_ms;
+        let offsets: BTreeMap<TopicPartition, i64> = self
+            .consumed_offsets()
+            .into_iter()
+            .filter(|(tp, o)| self.committed.get(tp) != Some(o))
+            .collect();
+        self.commit_async(cluster, offsets);
+    }
+
+    /// Gives every owned partition without a position one: its committed offset, else
+    /// `auto.offset.reset`. False while the committed offsets are being fetched.
+    fn update_positions(&mut self, cluster: &mut Cluster) -> Result<bool, ApiError> {
+        let missing: Vec<TopicPartition> = self
+            .assignment
+            .iter()
+            .filter(|tp| !self.positions.contains_key(*tp))
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            return Ok(true);
+        }
+        let mut committed = BTreeMap::new();
+        if let Some(membership) = &self.membership {
+            let Some(coordinator) = membership.coordinator else {
+                return Ok(false);
+            };
+            let request_id = match self.offset_fetch {
+                Some(id) => id,
+                None => {
+                    let request = GroupRequest::OffsetFetch(
+                        crate::engine::group::protocol::OffsetFetchRequest {
+                            group_id: membership.group_id.clone(),
+                            partitions: Some(missing.clone()),
+                        },
+                    );
+                    let id = cluster.send_group_request(coordinator, request);
+                    self.offset_fetch = Some(id);
+                    id
+                }
+            };
+            match cluster.take_group_response(request_id) {
+                None => return Ok(false),
+                Some(GroupResponse::OffsetFetch {
+                    error: ErrorCode::None,
+                    offsets,
+                }) => {
+                    self.offset_fetch = None;
+                    committed = offsets;
+                }
+                Some(_) => {
+                    self.offset_fetch = None;
+                    let now = cluster.now().as_millis();
+                    self.on_group_error(ErrorCode::CoordinatorNotAvailable, now);
+                    return Ok(false);
+                }
+            }
+        }
+        let mut undefined = Vec::new();
+        for tp in missing {
+            match committed.get(&tp).filter(|c| c.offset >= 0) {
+                Some(c) => {
+                    self.positions.insert(tp, c.offset);
+                }
+                None => match self.reset_position(cluster, &tp) {
+                    Some(offset) => {
+                        let now = cluster.now().as_millis();
+                        self.positions.insert(tp.clone(), offset);
+                        self.event(
+                            now,
+                            ConsumerEvent::Reset {
+                                partition: tp,
+                                offset,
+                            },
+                        );
+                    }
+                    None => undefined.push(tp.to_string()),
+                },
+            }
+        }
+        if !undefined.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::OffsetOutOfRange,
+                format!(
+                    "Undefined offset with no reset policy for partitions: [{}]",
+                    undefined.join(", ")
+                ),
+            )
+            .with_client_exception(
+                "org.apache.kafka.clients.consumer.NoOffsetForPartitionException",
+            ));
+        }
+        Ok(true)
+    }
+
+    /// The offset `auto.offset.reset` gives `tp`, or `None` for `none` (or no leader now).
+    fn reset_position(&self, cluster: &Cluster, tp: &TopicPartition) -> Option<i64> {
+        let spec = match self.config.auto_offset_reset {
+            AutoOffsetReset::Earliest => OffsetSpec::Earliest,
+            AutoOffsetReset::Latest => OffsetSpec::Latest,
+            AutoOffsetReset::None => return None,
+        };
+        cluster
+            .list_offset(&tp.topic, tp.partition, spec)
+            .ok()
+            .flatten()
+            .map(|o| o.offset)
+    }
+
+    /// One round of fetches: from each owned partition's position (starting one partition
+    /// further each poll), up to `max.poll.records` in all and `max.partition.fetch.bytes` per
+    /// partition.
+    fn fetch(&mut self, cluster: &mut Cluster) -> Vec<ConsumerRecord> {
+        let mut records = Vec::new();
+        let count = self.assignment.len();
+        if count == 0 {
+            return records;
+        }
+        let start = self.fetch_cursor % count;
+        self.fetch_cursor = self.fetch_cursor.wrapping_add(1);
+        let mut budget = self.config.fetch_max_bytes;
+        for i in 0..count {
+            let tp = self.assignment[(start + i) % count].clone();
+            if records.len() >= self.config.max_poll_records || budget <= 0 {
+                break;
+            }
+            let Some(&position) = self.positions.get(&tp) else {
+                continue;
+            };
+            let fetched = match cluster.fetch(
+                &tp.topic,
+                tp.partition,
+                position,
+                self.config.max_partition_fetch_bytes.min(budget),
+            ) {
+                Ok(fetched) => fetched,
+                Err(error) if error.code == ErrorCode::OffsetOutOfRange => {
+                    // Reset by policy (`Fetcher.handleOffsetOutOfRange`).
+                    self.positions.remove(&tp);
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            for batch in &fetched.batches {
+                budget -= batch.size_in_bytes() as i32;
+                for record in batch.records().iter().filter(|r| r.offset >= position) {
+                    if records.len() >= self.config.max_poll_records {
+                        break;
+                    }
+                    self.positions.insert(tp.clone(), record.offset + 1);
+                    records.push(ConsumerRecord {
+                        topic: tp.topic.clone(),
+                        partition: tp.partition,
+                        offset: record.offset,
+                        timestamp: batch.timestamp_of(record),
+                        timestamp_type: batch.timestamp_type(),
+                        key: record.key.clone(),
+                        value: record.value.clone(),
+                        headers: record.headers.clone(),
+                    });
+                }
+            }
+        }
+        records
+    }
+
+    /// `close()`: commits what was consumed (with auto-commit), then leaves the group.
+    pub fn close(&mut self, cluster: &mut Cluster) {
+        if self.config.enable_auto_commit && self.is_member() {
+            let offsets = self.consumed_offsets();
+            let _ = self.commit_sync(cluster, offsets);
+        }
+        self.leave_group(cluster, "the consumer is being closed");
+    }
+
+    /// Whether the consumer belongs to a generation of its group.
+    pub fn is_member(&self) -> bool {
+        self.membership
+            .as_ref()
+            .is_some_and(|m| m.generation_id >= 0 && !m.member_id.is_empty())
+    }
+}

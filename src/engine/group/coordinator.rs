@@ -1,0 +1,413 @@
+//! One broker's group coordinator: the groups of the `__consumer_offsets` partitions it leads,
+//! loaded by replaying those partitions (`GroupCoordinatorShard.replay`), and the handling of
+//! every group request addressed to it. Committed offsets live here too
+//! (`OffsetMetadataManager`). Pure: the cluster (`group::runtime`) hands it requests, the time
+//! and a generator for member ids, and carries out the [`Effects`] it returns.
+
+use super::assignor::TopicPartition;
+use super::classic::{ClassicGroup, ClassicGroupConfig, ClassicState};
+use super::describe::{CommittedOffset, GroupDescription, GroupListing, GroupState, GroupType};
+use super::effects::Effects;
+use super::protocol::{GroupRequest, GroupResponse, JoinGroupResponse, OffsetCommitRequest};
+use super::records::{CoordinatorRecord, OffsetCommitValue, RecordKey, RecordValue};
+use crate::engine::error::ErrorCode;
+use std::collections::BTreeMap;
+
+/// A group this coordinator owns: its classic state and its committed offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupEntry {
+    /// The `__consumer_offsets` partition the group lives in.
+    pub partition: i32,
+    pub group: ClassicGroup,
+    pub offsets: BTreeMap<TopicPartition, CommittedOffset>,
+    /// When the group's timer task is scheduled, if it is.
+    pub timer_due: Option<i64>,
+}
+
+/// A broker's coordinator state (lost when the broker stops; rebuilt from the log).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupCoordinator {
+    /// The `__consumer_offsets` partitions loaded here, with the leader epoch they were loaded at.
+    pub loaded: BTreeMap<i32, i32>,
+    pub groups: BTreeMap<String, GroupEntry>,
+    pub config: ClassicGroupConfig,
+}
+
+impl GroupCoordinator {
+    /// Forgets the groups of `partition` (`onResignation`).
+    pub fn unload(&mut self, partition: i32) {
+        self.loaded.remove(&partition);
+        self.groups.retain(|_, entry| entry.partition != partition);
+    }
+
+    /// Applies one record read back from `partition` (`replay`).
+    pub fn replay(&mut self, partition: i32, record: &CoordinatorRecord, now: i64) {
+        let config = self.config;
+        match (&record.key, &record.value) {
+            (RecordKey::OffsetCommit(key) | RecordKey::LegacyOffsetCommit(key), value) => {
+                let tp = TopicPartition::new(key.topic.clone(), key.partition);
+                let offset = value.as_ref().and_then(|v| match &v.value {
+                    RecordValue::OffsetCommit(o) => Some(CommittedOffset {
+                        offset: o.offset,
+                        leader_epoch: (o.leader_epoch >= 0).then_some(o.leader_epoch),
+                        metadata: o.metadata.clone(),
+                    }),
+                    RecordValue::LegacyOffsetCommit(o) => Some(CommittedOffset {
+                        offset: o.offset,
+                        leader_epoch: None,
+                        metadata: o.metadata.clone(),
+                    }),
+                    _ => None,
+                });
+                match offset {
+                    Some(offset) => {
+                        self.entry(&key.group, partition, now)
+                            .offsets
+                            .insert(tp, offset);
+                    }
+                    None => {
+                        if let Some(entry) = self.groups.get_mut(&key.group) {
+                            entry.offsets.remove(&tp);
+                        }
+                    }
+                }
+            }
+            (RecordKey::GroupMetadata(key), Some(value)) => {
+                if let RecordValue::GroupMetadata(value) = &value.value {
+                    let group = ClassicGroup::from_record(&key.group, value, now, config);
+                    self.entry(&key.group, partition, now).group = group;
+                }
+            }
+            (RecordKey::GroupMetadata(key), None) => {
+                self.groups.remove(&key.group);
+            }
+            // KIP-848 groups arrive with issue #8.
+            _ => {}
+        }
+    }
+
+    fn entry(&mut self, group_id: &str, partition: i32, now: i64) -> &mut GroupEntry {
+        let config = self.config;
+        self.groups
+            .entry(group_id.to_string())
+            .or_insert_with(|| GroupEntry {
+                partition,
+                group: ClassicGroup::new(group_id, now, config),
+                offsets: BTreeMap::new(),
+                timer_due: None,
+            })
+    }
+
+    /// Handles a request for a group of `partition`. `new_member_id` makes the id a new member
+    /// gets (`clientId-UUID`).
+    pub fn handle(
+        &mut self,
+        request_id: u64,
+        request: &GroupRequest,
+        partition: i32,
+        now: i64,
+        new_member_id: &mut dyn FnMut(&str) -> String,
+    ) -> Effects {
+        let mut effects = Effects::default();
+        let group_id = request.group_id();
+        if group_id.is_empty() && !matches!(request, GroupRequest::OffsetFetch(_)) {
+            effects.respond(
+                request_id,
+                request.error_response(ErrorCode::InvalidGroupId),
+            );
+            return effects;
+        }
+        match request {
+            GroupRequest::JoinGroup(join) => {
+                let config = self.config;
+                if join.session_timeout_ms < config.min_session_timeout_ms
+                    || join.session_timeout_ms > config.max_session_timeout_ms
+                {
+                    effects.respond(
+                        request_id,
+                        request.error_response(ErrorCode::InvalidSessionTimeout),
+                    );
+                    return effects;
+                }
+                if join.member_id.is_empty() {
+                    let group = &mut self.entry(group_id, partition, now).group;
+                    if !group.supports_protocols(&join.protocol_type, &join.protocols) {
+                        effects.respond(
+                            request_id,
+                            request.error_response(ErrorCode::InconsistentGroupProtocol),
+                        );
+                        return effects;
+                    }
+                    if group.members.len() >= config.max_size {
+                        effects.respond(
+                            request_id,
+                            request.error_response(ErrorCode::GroupMaxSizeReached),
+                        );
+                        return effects;
+                    }
+                    let member_id = new_member_id(&join.client_id);
+                    return group.join_new_member(
+                        request_id,
+                        member_id,
+                        join.session_timeout_ms,
+                        now,
+                    );
+                }
+                match self.groups.get_mut(group_id) {
+                    Some(entry) => entry.group.join_existing(request_id, join, now),
+                    None => {
+                        effects.respond(
+                            request_id,
+                            GroupResponse::JoinGroup(JoinGroupResponse::error(
+                                ErrorCode::UnknownMemberId,
+                                &join.member_id,
+                            )),
+                        );
+                        effects
+                    }
+                }
+            }
+            GroupRequest::SyncGroup(sync) => match self.groups.get_mut(group_id) {
+                Some(entry) => entry.group.sync(request_id, sync, now),
+                None => {
+                    effects.respond(
+                        request_id,
+                        request.error_response(ErrorCode::UnknownMemberId),
+                    );
+                    effects
+                }
+            },
+            GroupRequest::Heartbeat(heartbeat) => {
+                let error = match self.groups.get_mut(group_id) {
+                    Some(entry) => entry.group.heartbeat(heartbeat, now),
+                    None => ErrorCode::UnknownMemberId,
+                };
+                effects.respond(request_id, GroupResponse::Heartbeat(error));
+                effects
+            }
+            GroupRequest::LeaveGroup(leave) => match self.groups.get_mut(group_id) {
+                Some(entry) => {
+                    let (members, mut effects) = entry.group.leave(leave, now);
+                    effects.respond(
+                        request_id,
+                        GroupResponse::LeaveGroup {
+                            error: ErrorCode::None,
+                            members,
+                        },
+                    );
+                    effects
+                }
+                None => {
+                    effects.respond(
+                        request_id,
+                        request.error_response(ErrorCode::UnknownMemberId),
+                    );
+                    effects
+                }
+            },
+            GroupRequest::OffsetCommit(commit) => {
+                self.commit_offsets(request_id, commit, partition, now)
+            }
+            GroupRequest::OffsetFetch(fetch) => {
+                let offsets = self
+                    .groups
+                    .get(group_id)
+                    .map(|entry| match &fetch.partitions {
+                        None => entry.offsets.clone(),
+                        Some(wanted) => wanted
+                            .iter()
+                            .map(|tp| {
+                                let offset =
+                                    entry.offsets.get(tp).cloned().unwrap_or(CommittedOffset {
+                                        offset: -1,
+                                        leader_epoch: None,
+                                        metadata: String::new(),
+                                    });
+                                (tp.clone(), offset)
+                            })
+                            .collect(),
+                    })
+                    .unwrap_or_default();
+                effects.respond(
+                    request_id,
+                    GroupResponse::OffsetFetch {
+                        error: ErrorCode::None,
+                        offsets,
+                    },
+                );
+                effects
+            }
+        }
+    }
+
+    /// OffsetCommit (`OffsetMetadataManager.commitOffset`): checked against the group, then one
+    /// `OffsetCommit` record per partition; the answer waits for the write.
+    fn commit_offsets(
+        &mut self,
+        request_id: u64,
+        commit: &OffsetCommitRequest,
+        partition: i32,
+        now: i64,
+    ) -> Effects {
+        let mut effects = Effects::default();
+        let error = match self.groups.get(&commit.group_id) {
+            Some(entry) => entry
+                .group
+                .validate_offset_commit(
+                    &commit.member_id,
+                    commit.group_instance_id.as_deref(),
+                    commit.generation_id,
+                )
+                .err(),
+            // A commit from outside any group makes a simple group; a member's commit to a
+            // group that does not exist is refused.
+            None if commit.generation_id < 0 => None,
+            None => Some(ErrorCode::IllegalGeneration),
+        };
+        if let Some(error) = error {
+            effects.respond(
+                request_id,
+                GroupResponse::OffsetCommit(
+                    commit
+                        .offsets
+                        .iter()
+                        .map(|(tp, _)| (tp.clone(), error))
+                        .collect(),
+                ),
+            );
+            return effects;
+        }
+        let entry = self.entry(&commit.group_id, partition, now);
+        let mut records = Vec::new();
+        let mut results = BTreeMap::new();
+        for (tp, offset) in &commit.offsets {
+            let value = OffsetCommitValue {
+                offset: offset.offset,
+                leader_epoch: offset.leader_epoch.unwrap_or(-1),
+                metadata: offset.metadata.clone(),
+                commit_timestamp: now,
+                ..OffsetCommitValue::default()
+            };
+            records.push(CoordinatorRecord::offset_commit(
+                &commit.group_id,
+                &tp.topic,
+                tp.partition,
+                value,
+            ));
+            entry.offsets.insert(tp.clone(), offset.clone());
+            results.insert(tp.clone(), ErrorCode::None);
+        }
+        effects.write(
+            records,
+            vec![(request_id, GroupResponse::OffsetCommit(results))],
+        );
+        effects
+    }
+
+    /// OffsetDelete: the offsets go (tombstones), except those of topics a member subscribes to.
+    pub fn delete_offsets(
+        &mut self,
+        group_id: &str,
+        partitions: &[TopicPartition],
+    ) -> Result<(BTreeMap<TopicPartition, ErrorCode>, Vec<CoordinatorRecord>), ErrorCode> {
+        let entry = self
+            .groups
+            .get_mut(group_id)
+            .ok_or(ErrorCode::GroupIdNotFound)?;
+        let group = &entry.group;
+        if group.is(ClassicState::Dead) {
+            return Err(ErrorCode::GroupIdNotFound);
+        }
+        let uses_consumer_protocol = group.protocol_type.as_deref() == Some("consumer");
+        if !group.is(ClassicState::Empty) && !uses_consumer_protocol {
+            return Err(ErrorCode::NonEmptyGroup);
+        }
+        let subscribed = if group.is(ClassicState::Empty) {
+            Default::default()
+        } else {
+            group.subscribed_topics()
+        };
+        let mut results = BTreeMap::new();
+        let mut records = Vec::new();
+        for tp in partitions {
+            if subscribed.contains(&tp.topic) {
+                results.insert(tp.clone(), ErrorCode::GroupSubscribedToTopic);
+                continue;
+            }
+            if entry.offsets.remove(tp).is_some() {
+                records.push(CoordinatorRecord::offset_commit_tombstone(
+                    group_id,
+                    &tp.topic,
+                    tp.partition,
+                ));
+            }
+            results.insert(tp.clone(), ErrorCode::None);
+        }
+        Ok((results, records))
+    }
+
+    /// DeleteGroups for one group: only an empty one; its offsets and metadata are tombstoned.
+    pub fn delete_group(&mut self, group_id: &str) -> Result<Vec<CoordinatorRecord>, ErrorCode> {
+        let entry = self
+            .groups
+            .get(group_id)
+            .ok_or(ErrorCode::GroupIdNotFound)?;
+        match entry.group.state {
+            ClassicState::Dead => return Err(ErrorCode::GroupIdNotFound),
+            ClassicState::Empty => {}
+            _ => return Err(ErrorCode::NonEmptyGroup),
+        }
+        let mut records: Vec<CoordinatorRecord> = entry
+            .offsets
+            .keys()
+            .map(|tp| CoordinatorRecord::offset_commit_tombstone(group_id, &tp.topic, tp.partition))
+            .collect();
+        records.push(CoordinatorRecord::group_metadata_tombstone(group_id));
+        self.groups.remove(group_id);
+        Ok(records)
+    }
+
+    /// ListGroups: every group here.
+    pub fn list(&self) -> Vec<GroupListing> {
+        self.groups
+            .values()
+            .map(|entry| GroupListing {
+                group_id: entry.group.group_id.clone(),
+                group_type: GroupType::Classic,
+                protocol_type: entry.group.protocol_type.clone().unwrap_or_default(),
+                state: entry.group.state.as_group_state(),
+            })
+            .collect()
+    }
+
+    /// DescribeGroups for one group (`Dead` when unknown), coordinated by `node_id`.
+    pub fn describe(&self, group_id: &str, node_id: i32) -> GroupDescription {
+        match self.groups.get(group_id) {
+            Some(entry) => {
+                let group = &entry.group;
+                GroupDescription {
+                    group_id: group_id.to_string(),
+                    is_simple: group.protocol_type.is_none(),
+                    members: group.describe_members(),
+                    partition_assignor: group.protocol_name.clone().unwrap_or_default(),
+                    group_type: GroupType::Classic,
+                    state: group.state.as_group_state(),
+                    coordinator: node_id,
+                    group_epoch: None,
+                    target_assignment_epoch: None,
+                }
+            }
+            None => GroupDescription {
+                group_id: group_id.to_string(),
+                is_simple: false,
+                members: Vec::new(),
+                partition_assignor: String::new(),
+                group_type: GroupType::Classic,
+                state: GroupState::Dead,
+                coordinator: node_id,
+                group_epoch: None,
+                target_assignment_epoch: None,
+            },
+        }
+    }
+}
