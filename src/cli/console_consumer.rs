@@ -4,16 +4,25 @@
 //! In a script the tool stops at `--max-messages`, or when it has caught up with the high
 //! watermark of every partition it reads (the real tool would wait for more; docs/DEPARTURES.md).
 //! Each poll fetches every assigned partition in partition order, up to
-//! `max.partition.fetch.bytes` each. Consumer groups (`--group`, committed offsets) arrive with
-//! issue #7; until then the tool reads without a group.
+//! `max.partition.fetch.bytes` each.
+//!
+//! With `--group` (or `group.id` in `--consumer-property`) the tool is a member of that consumer
+//! group ([`consume_in_group`]): it joins, reads the partitions it is assigned from the group's
+//! committed offsets (else from `auto.offset.reset`: `--from-beginning` is `earliest`), and on
+//! exit commits exactly what it printed and leaves the group. Without a group it reads every
+//! partition directly; Kafka's tool would join a random group `console-consumer-NNNNN` with
+//! auto-commit off (docs/DEPARTURES.md).
 
 use super::console_producer::properties;
 use super::formatter::{ConsumedRecord, Formatter};
 use super::options::{self, flag, with_value, OptionSpec, ParsedOptions};
 use super::Output;
+use crate::engine::client::consumer::{Consumer, ConsumerConfig};
 use crate::engine::client::metadata::fetch_topic_metadata;
 use crate::engine::fetch::OffsetSpec;
+use crate::engine::group::assignor::TopicPartition;
 use crate::engine::Cluster;
+use std::collections::BTreeMap;
 
 const SPECS: &[OptionSpec] = &[
     with_value("bootstrap-server"),
@@ -61,12 +70,6 @@ fn start_position(opts: &ParsedOptions) -> Result<(Start, Option<i32>), String> 
     if opts.has("include") {
         return Err("--include (a regular expression of topics) is not available in the playground yet; use --topic".to_string());
     }
-    if opts.has("group") {
-        return Err(
-            "--group: consumer groups arrive with issue #7; read without a group for now"
-                .to_string(),
-        );
-    }
     if opts.has("offset") && !opts.has("partition") {
         return Err("The partition is required when offset is specified.".to_string());
     }
@@ -112,6 +115,26 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
         Err(message) => return output.fail(message),
     };
     let topic = opts.value("topic").unwrap_or_default().to_string();
+    let consumer_props = match consumer_properties(&opts) {
+        Ok(props) => props,
+        Err(message) => return output.fail(message),
+    };
+    if let Some(group) = consumer_props.get("group.id").cloned() {
+        if partition.is_some() {
+            return output.fail("Options group and partition cannot be specified together.");
+        }
+        let printed = consume_in_group(
+            cluster,
+            &topic,
+            &group,
+            consumer_props,
+            &opts,
+            max_messages,
+            &formatter,
+            output,
+        );
+        return output.err(format!("Processed a total of {printed} messages"));
+    }
     let metadata = match fetch_topic_metadata(cluster, &topic, true) {
         Ok(metadata) => metadata,
         Err(error) => return output.fail(error.as_exception()),
@@ -216,4 +239,151 @@ fn consume(
             return printed;
         }
     }
+}
+
+/// The consumer properties (`--consumer-property`, alias `--command-property`) with `--group`
+/// as `group.id`, refused when they name different groups (`checkConsumerGroup`).
+fn consumer_properties(opts: &ParsedOptions) -> Result<BTreeMap<String, String>, String> {
+    let mut props = properties(opts.values("consumer-property"))?;
+    props.extend(properties(opts.values("command-property"))?);
+    if let Some(group) = opts.value("group") {
+        match props.get("group.id") {
+            Some(other) if other != group => {
+                return Err(format!(
+                    "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: '{group}', '{other}'"
+                ))
+            }
+            _ => {
+                props.insert("group.id".to_string(), group.to_string());
+            }
+        }
+    }
+    Ok(props)
+}
+
+/// Reads as a member of `group` until `--max-messages`, `--timeout-ms` without a record, or —
+/// once the group is stable — caught up with no playground producer running. Commits what it
+/// printed, then leaves. Returns how many records it printed.
+#[allow(clippy::too_many_arguments)]
+fn consume_in_group(
+    cluster: &mut Cluster,
+    topic: &str,
+    group: &str,
+    mut props: BTreeMap<String, String>,
+    opts: &ParsedOptions,
+    max_messages: Option<i64>,
+    formatter: &Formatter,
+    output: &mut Output,
+) -> i64 {
+    // ConsoleConsumerOptions.setAutoOffsetResetValue: --from-beginning is earliest.
+    if !props.contains_key("auto.offset.reset") {
+        let reset = if opts.has("from-beginning") {
+            "earliest"
+        } else {
+            "latest"
+        };
+        props.insert("auto.offset.reset".to_string(), reset.to_string());
+    } else if opts.has("from-beginning") && props["auto.offset.reset"] != "earliest" {
+        output.fail(format!(
+            "Can't simultaneously specify --from-beginning and 'auto.offset.reset={}', please remove one option",
+            props["auto.offset.reset"]
+        ));
+        return 0;
+    }
+    let mut config = ConsumerConfig {
+        client_id: "console-consumer".to_string(),
+        group_id: Some(group.to_string()),
+        ..ConsumerConfig::default()
+    };
+    if let Err(message) = config.apply(&props) {
+        output.fail(message);
+        return 0;
+    }
+    let timeout_ms = opts
+        .int::<i64>("timeout-ms")
+        .ok()
+        .flatten()
+        .filter(|&t| t >= 0);
+    let mut consumer = Consumer::new(cluster, config, vec![topic.to_string()]);
+    let mut printed = 0;
+    let mut printed_to: BTreeMap<TopicPartition, i64> = BTreeMap::new();
+    let mut last_record_ms = cluster.now().as_millis();
+    'poll: loop {
+        let records = match consumer.poll(cluster) {
+            Ok(records) => records,
+            Err(error) => {
+                let now = cluster.now().as_millis();
+                output.fail(super::log4j::line(
+                    now,
+                    "ERROR",
+                    "Unknown error when running consumer: ",
+                    "org.apache.kafka.tools.consumer.ConsoleConsumer",
+                ));
+                output.err(error.as_exception());
+                break;
+            }
+        };
+        let now = cluster.now().as_millis();
+        for record in &records {
+            if max_messages.is_some_and(|max| printed >= max) {
+                break 'poll;
+            }
+            let line = formatter.format(&ConsumedRecord {
+                timestamp_type: record.timestamp_type.name(),
+                timestamp: record.timestamp,
+                partition: record.partition,
+                offset: record.offset,
+                headers: &record.headers,
+                key: record.key.as_deref(),
+                value: record.value.as_deref(),
+            });
+            output.out(line.strip_suffix('\n').unwrap_or(&line).to_string());
+            printed += 1;
+            printed_to.insert(
+                TopicPartition::new(topic, record.partition),
+                record.offset + 1,
+            );
+            last_record_ms = now;
+        }
+        if max_messages.is_some_and(|max| printed >= max) {
+            break;
+        }
+        if records.is_empty() {
+            let timed_out = timeout_ms.is_some_and(|t| now - last_record_ms >= t);
+            if timed_out || (timeout_ms.is_none() && caught_up(cluster, &consumer)) {
+                break;
+            }
+            // Wait as the consumer would: a fetch held up to fetch.max.wait.ms, or less while
+            // the group is settling.
+            let mut wake = now + consumer.config.fetch_max_wait_ms;
+            if consumer.is_settling() {
+                wake = wake.min(now + 10);
+            }
+            if let Some(next) = consumer.next_wakeup() {
+                wake = wake.min(next.max(now + 1));
+            }
+            cluster.advance_time(wake - now);
+        }
+    }
+    // ConsoleConsumer commits what it printed (DESIGN: exactly that), then closes.
+    let _ = consumer.commit_sync(cluster, printed_to);
+    consumer.leave_group(cluster, "the consumer is being closed");
+    printed
+}
+
+/// In the group, with every owned partition read up to its high watermark, and no playground
+/// producer running that could bring more.
+fn caught_up(cluster: &Cluster, consumer: &Consumer) -> bool {
+    if consumer.is_settling() || !consumer.is_member() || !cluster.background_producers().is_empty()
+    {
+        return false;
+    }
+    consumer.assignment.iter().all(|tp| {
+        let end = cluster
+            .list_offset(&tp.topic, tp.partition, OffsetSpec::Latest)
+            .ok()
+            .flatten()
+            .map_or(0, |o| o.offset);
+        consumer.positions.get(tp).is_some_and(|&p| p >= end)
+    })
 }

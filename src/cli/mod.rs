@@ -9,6 +9,7 @@
 mod configs;
 mod console_consumer;
 mod console_producer;
+mod consumer_verbs;
 mod delete_records;
 mod dump_log;
 pub mod formatter;
@@ -109,6 +110,7 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
         "broker" => playground::run_broker(cluster, args, &mut output),
         "network" => playground::run_network(cluster, args, &mut output),
         "producer" => playground::run_producer(cluster, args, &mut output),
+        "consumer" => consumer_verbs::run(cluster, args, &mut output),
         _ => output.fail(format!("{program}: command not found")),
     }
     output

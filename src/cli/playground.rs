@@ -109,7 +109,7 @@ pub(super) fn run_network(cluster: &mut Cluster, args: &[String], output: &mut O
     }
 }
 
-fn report(result: Result<String, ApiError>, output: &mut Output) {
+pub(super) fn report(result: Result<String, ApiError>, output: &mut Output) {
     match result {
         Ok(line) => output.out(line),
         Err(error) => output.fail(error.message().to_string()),

@@ -1,0 +1,156 @@
+//! The playground verbs for consumers that run while time passes (docs/CLI.md):
+//! `consumer start NAME --group G --topic T[,T…] …`, `consumer stop NAME` (close: commit, then
+//! LeaveGroup), `consumer kill NAME` (a crash: the group finds out from the session timeout)
+//! and `consumer list`.
+
+use super::playground::report;
+use super::Output;
+use crate::engine::client::background_consumer::{BackgroundConsumer, BackgroundConsumerSpec};
+use crate::engine::client::consumer::ConsumerConfig;
+use crate::engine::group::assignor::ClientAssignor;
+use crate::engine::Cluster;
+use std::collections::BTreeMap;
+
+const USAGE: &str = "usage: consumer start NAME --group G --topic T[,T...] [--assignor range|roundrobin|sticky] [--protocol classic] [--rate N/s] [--from-beginning] [--consumer-property KEY=VALUE] | consumer stop NAME | consumer kill NAME | consumer list";
+
+/// `consumer start|stop|kill|list`.
+pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
+    match args {
+        [verb, name, rest @ ..] if verb == "start" => match spec(name, rest) {
+            Ok(spec) => {
+                let line = format!(
+                    "Consumer {name} started: group {}, topics {} (partition.assignment.strategy={}, group.protocol=classic, auto.offset.reset={}).",
+                    spec.config.group_id.clone().unwrap_or_default(),
+                    spec.topics.join(","),
+                    spec.config.assignors.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
+                    reset_name(&spec.config),
+                );
+                report(cluster.start_consumer(spec).map(|()| line), output);
+            }
+            Err(message) => output.fail(message),
+        },
+        [verb, name] if verb == "stop" => {
+            let result = cluster.stop_consumer(name).map(|c| {
+                format!(
+                    "Consumer {name} stopped: {} records consumed; it committed its position and left group {}.",
+                    c.consumed,
+                    group_of(&c)
+                )
+            });
+            report(result, output);
+        }
+        [verb, name] if verb == "kill" => {
+            let result = cluster.kill_consumer(name).map(|c| {
+                format!(
+                    "Consumer {name} killed: {} records consumed; group {} finds out when session.timeout.ms ({} ms) passes without a heartbeat.",
+                    c.consumed,
+                    group_of(&c),
+                    c.spec.config.session_timeout_ms
+                )
+            });
+            report(result, output);
+        }
+        [verb] if verb == "list" => {
+            for (name, c) in cluster.background_consumers() {
+                let owned: Vec<String> = c
+                    .consumer
+                    .assignment
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                output.out(format!(
+                    "{name}\t{}\t{}\t[{}]\t{} consumed",
+                    group_of(c),
+                    c.spec.topics.join(","),
+                    owned.join(", "),
+                    c.consumed
+                ));
+            }
+        }
+        _ => output.fail(USAGE),
+    }
+}
+
+fn group_of(c: &BackgroundConsumer) -> String {
+    c.spec.config.group_id.clone().unwrap_or_default()
+}
+
+fn reset_name(config: &ConsumerConfig) -> &'static str {
+    match config.auto_offset_reset {
+        crate::engine::client::consumer::AutoOffsetReset::Earliest => "earliest",
+        crate::engine::client::consumer::AutoOffsetReset::Latest => "latest",
+        crate::engine::client::consumer::AutoOffsetReset::None => "none",
+    }
+}
+
+/// The options of `consumer start NAME …`, as consumer configs with Kafka's names.
+fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
+    let mut topics = None;
+    let mut rate = 0;
+    let mut props = BTreeMap::new();
+    let mut words = args.iter();
+    while let Some(flag) = words.next() {
+        if flag == "--from-beginning" {
+            props.insert("auto.offset.reset".to_string(), "earliest".to_string());
+            continue;
+        }
+        let value = words
+            .next()
+            .ok_or_else(|| format!("consumer: {flag} needs a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--group" => {
+                props.insert("group.id".to_string(), value.clone());
+            }
+            "--topic" => {
+                topics = Some(value.split(',').map(str::to_string).filter(|t| !t.is_empty()).collect::<Vec<_>>())
+            }
+            "--rate" => {
+                let number = value.strip_suffix("/s").unwrap_or(value);
+                rate = number.parse::<u32>().ok().filter(|&r| r <= 10_000_000).ok_or_else(|| {
+                    format!("consumer: invalid --rate '{value}' (records processed per second, e.g. 100/s)")
+                })?;
+            }
+            "--assignor" => {
+                let assignor = ClientAssignor::from_name(value).map_err(|_| {
+                    format!("consumer: unknown --assignor '{value}' (range, roundrobin, sticky)")
+                })?;
+                if assignor == ClientAssignor::CooperativeSticky {
+                    return Err("consumer: cooperative rebalancing (cooperative-sticky) arrives with issue #8; use range, roundrobin or sticky".to_string());
+                }
+                props.insert("partition.assignment.strategy".to_string(), assignor.name().to_string());
+            }
+            "--protocol" => match value.as_str() {
+                "classic" => {}
+                "consumer" => return Err("consumer: the KIP-848 consumer protocol (--protocol consumer) arrives with issue #8; use --protocol classic".to_string()),
+                other => return Err(format!("consumer: unknown --protocol '{other}' (classic or consumer)")),
+            },
+            "--instance-id" => {
+                return Err("consumer: static membership (--instance-id) arrives with issue #8".to_string())
+            }
+            "--consumer-property" => {
+                let (key, val) = value
+                    .split_once('=')
+                    .ok_or_else(|| format!("consumer: --consumer-property '{value}' is not KEY=VALUE"))?;
+                props.insert(key.to_string(), val.to_string());
+            }
+            other => return Err(format!("consumer: unknown option {other}\n{USAGE}")),
+        }
+    }
+    let topics = topics
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| format!("consumer: --topic is required\n{USAGE}"))?;
+    if !props.contains_key("group.id") {
+        return Err(format!("consumer: --group is required\n{USAGE}"));
+    }
+    let mut config = ConsumerConfig {
+        client_id: name.to_string(),
+        ..ConsumerConfig::default()
+    };
+    config.apply(&props).map_err(|e| format!("consumer: {e}"))?;
+    Ok(BackgroundConsumerSpec {
+        name: name.to_string(),
+        topics,
+        rate_per_sec: rate,
+        config,
+    })
+}
