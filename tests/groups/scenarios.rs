@@ -1,5 +1,6 @@
 use super::support::{produce_n, run_ok};
 use super::*;
+use kafka_playground::engine::client::consumer::ConsumerEvent;
 
 /// "Each partition is consumed by exactly one consumer in the group" (Kafka docs, Consumers):
 /// a first member gets every partition after `group.initial.rebalance.delay.ms`; a second one
@@ -99,4 +100,80 @@ fn consumers_beyond_the_partition_count_sit_idle() {
         .collect();
     assert_eq!(counts.iter().sum::<usize>(), 3);
     assert_eq!(counts.iter().filter(|&&c| c == 0).count(), 1, "{counts:?}");
+}
+
+/// A member that does not poll within `max.poll.interval.ms` is considered failed: its heartbeat
+/// thread leaves the group ("consumer poll timeout has expired.", KIP-62) and the others take
+/// its partitions; at its next poll it rejoins.
+#[test]
+fn a_slow_member_leaves_after_max_poll_interval() {
+    let mut cluster = cluster_of(3);
+    run_ok(&mut cluster, "kafka-topics.sh --create --topic orders --partitions 2 --replication-factor 3\n");
+    produce_n(&mut cluster, "orders", 40, true);
+    run_ok(
+        &mut cluster,
+        "consumer start slow --group g --topic orders --from-beginning --rate 1/s --consumer-property max.poll.interval.ms=10000\n\
+         consumer start fast --group g --topic orders --from-beginning\n\
+         time advance 7s\n",
+    );
+    assert_eq!(owned(&cluster, "slow").len(), 1);
+    // The slow member took a poll's worth of records that need ~20 s to process: after 10 s
+    // without a poll it leaves, and the fast one owns both partitions.
+    cluster.advance_time(12_000);
+    let slow = &cluster.background_consumers()["slow"].consumer;
+    assert!(slow.events.iter().any(|(_, e)| matches!(e, ConsumerEvent::Left(reason) if reason == "consumer poll timeout has expired.")), "{:?}", slow.events);
+    assert_eq!(owned(&cluster, "fast"), ["orders-0", "orders-1"]);
+}
+
+/// Auto-commit gives at-least-once delivery: records consumed after the last auto-commit
+/// (every `auto.commit.interval.ms`, 5 s) are read again by the member that takes the
+/// partition over after a crash.
+#[test]
+fn auto_commit_redelivers_after_a_crash() {
+    let mut cluster = cluster_of(3);
+    run_ok(&mut cluster, "kafka-topics.sh --create --topic orders --partitions 1 --replication-factor 3\n");
+    run_ok(&mut cluster, "consumer start c1 --group g --topic orders --from-beginning\ntime advance 4s\n");
+    produce_n(&mut cluster, "orders", 10, true);
+    cluster.advance_time(500);
+    assert_eq!(cluster.background_consumers()["c1"].consumed, 10);
+    let committed_before_crash = cluster.fetch_committed_offsets("g").expect("offsets");
+    assert!(committed_before_crash.is_empty(), "no auto-commit yet: {committed_before_crash:?}");
+    cluster.kill_consumer("c1").expect("kill");
+    run_ok(&mut cluster, "consumer start c2 --group g --topic orders --from-beginning\n");
+    cluster.advance_time(60_000);
+    // c2 joins at once but the group waits for c1 until its session times out (45 s); then c2
+    // starts from the last commit — none — so all 10 records come again.
+    assert_eq!(cluster.background_consumers()["c2"].consumed, 10);
+}
+
+/// The coordinator is the leader of the group's `__consumer_offsets` partition; when its broker
+/// stops, leadership moves, the new leader loads the group from the log, and the members find
+/// it through `NOT_COORDINATOR` and FindCoordinator — offsets and membership intact.
+#[test]
+fn the_coordinator_fails_over_with_the_group_intact() {
+    let mut cluster = cluster_of(3);
+    run_ok(&mut cluster, "kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3\n");
+    produce_n(&mut cluster, "orders", 30, true);
+    start(&mut cluster, "c1", "g", "orders");
+    start(&mut cluster, "c2", "g", "orders");
+    cluster.advance_time(15_000);
+    let committed = cluster.fetch_committed_offsets("g").expect("offsets");
+    assert_eq!(committed.values().map(|c| c.offset).sum::<i64>(), 30);
+    let coordinator = cluster.find_coordinator("g").expect("coordinator");
+    let owners = (owned(&cluster, "c1"), owned(&cluster, "c2"));
+    run_ok(&mut cluster, &format!("broker stop {coordinator}\n"));
+    let moved_to = cluster.find_coordinator("g").expect("new coordinator");
+    assert_ne!(moved_to, coordinator);
+    cluster.advance_time(10_000);
+    let description = cluster.describe_group("g").expect("describe");
+    assert_eq!(description.coordinator, moved_to);
+    assert_eq!(description.state.to_string(), "Stable");
+    assert_eq!(description.members.len(), 2);
+    assert_eq!((owned(&cluster, "c1"), owned(&cluster, "c2")), owners);
+    let after = cluster.fetch_committed_offsets("g").expect("offsets");
+    assert_eq!(after, committed);
+    produce_n(&mut cluster, "orders", 6, true);
+    cluster.advance_time(6_000);
+    let consumed: u64 = ["c1", "c2"].iter().map(|n| cluster.background_consumers()[*n].consumed).sum();
+    assert_eq!(consumed, 36);
 }
