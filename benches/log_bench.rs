@@ -17,7 +17,11 @@ fn main() {
         .unwrap_or(1_000_000);
     let origin = std::time::Instant::now();
     let mut now = || origin.elapsed().as_secs_f64() * 1000.0;
-    // `-- replication` runs only the replication tables (for profiling).
+    // `-- replication` / `-- groups` run only those tables (for profiling).
+    if std::env::args().any(|a| a == "groups") {
+        groups(records, &mut now);
+        return;
+    }
     if std::env::args().any(|a| a == "replication") {
         replication(records, &mut now);
         return;
@@ -38,7 +42,20 @@ fn main() {
         records, compacted.bytes_before, compacted.bytes_after, compacted.records_after
     );
     assignors(&mut now);
+    groups(records, &mut now);
     replication(records, &mut now);
+}
+
+/// Consumer groups (issue #7): consuming through the group path, and whole rebalances.
+fn groups(records: u64, now: &mut dyn FnMut() -> f64) {
+    use kafka_playground::bench::groups::{group_consume, group_rebalance, REBALANCE_HEADER};
+    use kafka_playground::engine::group::assignor::ClientAssignor;
+    println!("\nnative, consumer groups\n{TABLE_HEADER}");
+    println!("{}", group_consume(records / 10, now).row());
+    println!("\n{REBALANCE_HEADER}");
+    for assignor in [ClientAssignor::Range, ClientAssignor::RoundRobin, ClientAssignor::Sticky] {
+        println!("{}", group_rebalance(assignor, now).row());
+    }
 }
 
 /// Replication (issue #5): simulated seconds per wall second under load, and acks=all produce.

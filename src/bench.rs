@@ -3,6 +3,7 @@
 //! (milliseconds as `f64`): `Instant` natively, `performance.now()` in the browser. Timings are
 //! reported, never asserted.
 
+pub mod groups;
 pub mod replication;
 
 use crate::engine::cluster::NewTopic;

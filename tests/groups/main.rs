@@ -7,6 +7,7 @@
 mod support;
 
 mod scenarios;
+mod sweep;
 
 use kafka_playground::engine::client::background_consumer::BackgroundConsumerSpec;
 use kafka_playground::engine::client::consumer::ConsumerConfig;

@@ -177,3 +177,31 @@ fn the_coordinator_fails_over_with_the_group_intact() {
     let consumed: u64 = ["c1", "c2"].iter().map(|n| cluster.background_consumers()[*n].consumed).sum();
     assert_eq!(consumed, 36);
 }
+
+/// The group's life in `__consumer_offsets`, read back with `kafka-dump-log.sh
+/// --offsets-decoder` (Kafka's `GroupMetadataValue` v3 and `OffsetCommitValue` v4 as JSON): the
+/// group stabilising with its member and assignment, the commit of what the console consumer
+/// printed, and the group left empty (a new generation without members).
+#[test]
+fn the_group_lives_in_consumer_offsets() {
+    let mut cluster = cluster_of(3);
+    run_ok(&mut cluster, "kafka-topics.sh --create --topic orders --partitions 1 --replication-factor 3\n");
+    produce_n(&mut cluster, "orders", 2, false);
+    run_ok(&mut cluster, "kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic orders --group g --from-beginning\n");
+    let description = cluster.describe_group("g").expect("describe");
+    assert_eq!(description.state.to_string(), "Empty");
+    // abs("g".hashCode()) % 50 = 103 % 50 = 3.
+    let coordinator = cluster.find_coordinator("g").expect("coordinator");
+    assert_eq!(cluster.partition_info("__consumer_offsets", 3).and_then(|p| p.leader), Some(coordinator));
+    let dump = run_ok(
+        &mut cluster,
+        &format!("kafka-dump-log.sh --files /tmp/kraft-combined-logs/broker-{coordinator}/__consumer_offsets-3/00000000000000000000.log --offsets-decoder\n"),
+    )
+    .stdout();
+    let payloads: Vec<&str> = dump.lines().filter(|l| l.starts_with("| offset:")).collect();
+    assert_eq!(payloads.len(), 3, "{dump}");
+    assert!(payloads[0].contains(r#"key: {"type":"2","data":{"group":"g"}} payload: {"version":"3","data":{"protocolType":"consumer","generation":1,"protocol":"range","#), "{}", payloads[0]);
+    assert!(payloads[0].contains(r#""assignment":{"assignedPartitions":[{"topic":"orders","partitions":[0]}],"userData":null}"#));
+    assert!(payloads[1].contains(r#"key: {"type":"1","data":{"group":"g","topic":"orders","partition":0}} payload: {"version":"4","data":{"offset":2,"leaderEpoch":-1,"metadata":"","#), "{}", payloads[1]);
+    assert!(payloads[2].contains(r#""generation":2,"protocol":null,"leader":null,"#) && payloads[2].contains(r#""members":[]"#), "{}", payloads[2]);
+}
