@@ -53,7 +53,11 @@ fn groups(records: u64, now: &mut dyn FnMut() -> f64) {
     println!("\nnative, consumer groups\n{TABLE_HEADER}");
     println!("{}", group_consume(records / 10, now).row());
     println!("\n{REBALANCE_HEADER}");
-    for assignor in [ClientAssignor::Range, ClientAssignor::RoundRobin, ClientAssignor::Sticky] {
+    for assignor in [
+        ClientAssignor::Range,
+        ClientAssignor::RoundRobin,
+        ClientAssignor::Sticky,
+    ] {
         println!("{}", group_rebalance(assignor, now).row());
     }
 }

@@ -56,8 +56,9 @@ fn consume_all(cluster: &mut Cluster, consumer: &mut Consumer, records: u64) -> 
 
 /// One consumer of group `bench` reading `records` 100-byte records from 12 partitions.
 pub fn group_consume(records: u64, now: &mut dyn FnMut() -> f64) -> Measurement {
-    let mut cluster =
-        cluster_with("kafka-topics.sh --create --topic load --partitions 12 --replication-factor 3\n");
+    let mut cluster = cluster_with(
+        "kafka-topics.sh --create --topic load --partitions 12 --replication-factor 3\n",
+    );
     let mut producer = Producer::new(&mut cluster, ProducerConfig::default());
     for i in 0..records {
         producer.send(
@@ -131,11 +132,21 @@ pub fn group_rebalance(assignor: ClientAssignor, now: &mut dyn FnMut() -> f64) -
     let topics: Vec<String> = (0..10).map(|t| format!("topic{t}")).collect();
     let script: String = topics
         .iter()
-        .map(|t| format!("kafka-topics.sh --create --topic {t} --partitions 100 --replication-factor 1\n"))
+        .map(|t| {
+            format!(
+                "kafka-topics.sh --create --topic {t} --partitions 100 --replication-factor 1\n"
+            )
+        })
         .collect();
     let mut cluster = cluster_with(&script);
     let mut consumers: Vec<Consumer> = (0..100)
-        .map(|i| Consumer::new(&cluster, group_config(format!("c{i}"), assignor), topics.clone()))
+        .map(|i| {
+            Consumer::new(
+                &cluster,
+                group_config(format!("c{i}"), assignor),
+                topics.clone(),
+            )
+        })
         .collect();
     settle(&mut cluster, &mut consumers, 600_000);
     let mut leaving = consumers.remove(0);
@@ -152,8 +163,11 @@ pub fn group_rebalance(assignor: ClientAssignor, now: &mut dyn FnMut() -> f64) -
             .iter()
             .filter_map(|c| c.membership.as_ref().map(|m| m.generation_id))
             .collect();
-        let moved_on = generations.len() == 1 && !generations.contains(&1) && !generations.contains(&-1);
-        if poll_all(&mut cluster, &mut consumers) && moved_on || cluster.now().as_millis() >= deadline {
+        let moved_on =
+            generations.len() == 1 && !generations.contains(&1) && !generations.contains(&-1);
+        if poll_all(&mut cluster, &mut consumers) && moved_on
+            || cluster.now().as_millis() >= deadline
+        {
             break;
         }
         cluster.advance_time(10);

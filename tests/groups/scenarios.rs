@@ -108,7 +108,10 @@ fn consumers_beyond_the_partition_count_sit_idle() {
 #[test]
 fn a_slow_member_leaves_after_max_poll_interval() {
     let mut cluster = cluster_of(3);
-    run_ok(&mut cluster, "kafka-topics.sh --create --topic orders --partitions 2 --replication-factor 3\n");
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 2 --replication-factor 3\n",
+    );
     produce_n(&mut cluster, "orders", 40, true);
     run_ok(
         &mut cluster,
@@ -131,15 +134,27 @@ fn a_slow_member_leaves_after_max_poll_interval() {
 #[test]
 fn auto_commit_redelivers_after_a_crash() {
     let mut cluster = cluster_of(3);
-    run_ok(&mut cluster, "kafka-topics.sh --create --topic orders --partitions 1 --replication-factor 3\n");
-    run_ok(&mut cluster, "consumer start c1 --group g --topic orders --from-beginning\ntime advance 4s\n");
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 1 --replication-factor 3\n",
+    );
+    run_ok(
+        &mut cluster,
+        "consumer start c1 --group g --topic orders --from-beginning\ntime advance 4s\n",
+    );
     produce_n(&mut cluster, "orders", 10, true);
     cluster.advance_time(500);
     assert_eq!(cluster.background_consumers()["c1"].consumed, 10);
     let committed_before_crash = cluster.fetch_committed_offsets("g").expect("offsets");
-    assert!(committed_before_crash.is_empty(), "no auto-commit yet: {committed_before_crash:?}");
+    assert!(
+        committed_before_crash.is_empty(),
+        "no auto-commit yet: {committed_before_crash:?}"
+    );
     cluster.kill_consumer("c1").expect("kill");
-    run_ok(&mut cluster, "consumer start c2 --group g --topic orders --from-beginning\n");
+    run_ok(
+        &mut cluster,
+        "consumer start c2 --group g --topic orders --from-beginning\n",
+    );
     cluster.advance_time(60_000);
     // c2 joins at once but the group waits for c1 until its session times out (45 s); then c2
     // starts from the last commit — none — so all 10 records come again.
@@ -152,7 +167,10 @@ fn auto_commit_redelivers_after_a_crash() {
 #[test]
 fn the_coordinator_fails_over_with_the_group_intact() {
     let mut cluster = cluster_of(3);
-    run_ok(&mut cluster, "kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3\n");
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3\n",
+    );
     produce_n(&mut cluster, "orders", 30, true);
     start(&mut cluster, "c1", "g", "orders");
     start(&mut cluster, "c2", "g", "orders");
@@ -174,7 +192,10 @@ fn the_coordinator_fails_over_with_the_group_intact() {
     assert_eq!(after, committed);
     produce_n(&mut cluster, "orders", 6, true);
     cluster.advance_time(6_000);
-    let consumed: u64 = ["c1", "c2"].iter().map(|n| cluster.background_consumers()[*n].consumed).sum();
+    let consumed: u64 = ["c1", "c2"]
+        .iter()
+        .map(|n| cluster.background_consumers()[*n].consumed)
+        .sum();
     assert_eq!(consumed, 36);
 }
 
@@ -185,23 +206,119 @@ fn the_coordinator_fails_over_with_the_group_intact() {
 #[test]
 fn the_group_lives_in_consumer_offsets() {
     let mut cluster = cluster_of(3);
-    run_ok(&mut cluster, "kafka-topics.sh --create --topic orders --partitions 1 --replication-factor 3\n");
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 1 --replication-factor 3\n",
+    );
     produce_n(&mut cluster, "orders", 2, false);
     run_ok(&mut cluster, "kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic orders --group g --from-beginning\n");
     let description = cluster.describe_group("g").expect("describe");
     assert_eq!(description.state.to_string(), "Empty");
     // abs("g".hashCode()) % 50 = 103 % 50 = 3.
     let coordinator = cluster.find_coordinator("g").expect("coordinator");
-    assert_eq!(cluster.partition_info("__consumer_offsets", 3).and_then(|p| p.leader), Some(coordinator));
+    assert_eq!(
+        cluster
+            .partition_info("__consumer_offsets", 3)
+            .and_then(|p| p.leader),
+        Some(coordinator)
+    );
     let dump = run_ok(
         &mut cluster,
         &format!("kafka-dump-log.sh --files /tmp/kraft-combined-logs/broker-{coordinator}/__consumer_offsets-3/00000000000000000000.log --offsets-decoder\n"),
     )
     .stdout();
-    let payloads: Vec<&str> = dump.lines().filter(|l| l.starts_with("| offset:")).collect();
+    let payloads: Vec<&str> = dump
+        .lines()
+        .filter(|l| l.starts_with("| offset:"))
+        .collect();
     assert_eq!(payloads.len(), 3, "{dump}");
     assert!(payloads[0].contains(r#"key: {"type":"2","data":{"group":"g"}} payload: {"version":"3","data":{"protocolType":"consumer","generation":1,"protocol":"range","#), "{}", payloads[0]);
     assert!(payloads[0].contains(r#""assignment":{"assignedPartitions":[{"topic":"orders","partitions":[0]}],"userData":null}"#));
     assert!(payloads[1].contains(r#"key: {"type":"1","data":{"group":"g","topic":"orders","partition":0}} payload: {"version":"4","data":{"offset":2,"leaderEpoch":-1,"metadata":"","#), "{}", payloads[1]);
-    assert!(payloads[2].contains(r#""generation":2,"protocol":null,"leader":null,"#) && payloads[2].contains(r#""members":[]"#), "{}", payloads[2]);
+    assert!(
+        payloads[2].contains(r#""generation":2,"protocol":null,"leader":null,"#)
+            && payloads[2].contains(r#""members":[]"#),
+        "{}",
+        payloads[2]
+    );
+}
+
+/// A consumer slower than its producer builds lag ("consumers pull, so each takes only what it
+/// can handle"): the records it has not read pile up, and the next unread record gets older.
+#[test]
+fn a_slow_consumer_builds_lag() {
+    let mut cluster = cluster_of(3);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 1 --replication-factor 3\n\
+         consumer start slow --group g --topic orders --rate 2/s --consumer-property max.poll.records=10\n\
+         time advance 4s\n\
+         producer start p --topic orders --rate 10/s\n\
+         time advance 30s\n",
+    );
+    let lag = cluster.group_lag("g").expect("lag");
+    assert_eq!(lag.len(), 1);
+    let first = lag[0].clone();
+    // ~300 produced, ~60 processed, committed every 5 s.
+    assert!(first.lag.is_some_and(|l| l > 200), "{first:?}");
+    assert!(first.time_lag_ms.is_some_and(|t| t > 10_000), "{first:?}");
+    cluster.advance_time(30_000);
+    let later = cluster.group_lag("g").expect("lag")[0].clone();
+    assert!(
+        later.lag > first.lag && later.time_lag_ms > first.time_lag_ms,
+        "{first:?} then {later:?}"
+    );
+}
+
+/// `pause` stops fetching from a partition the member keeps; `resume` picks up where it was;
+/// `seek` moves the position (`KafkaConsumer.pause/resume/seek`).
+#[test]
+fn pause_resume_and_seek() {
+    use kafka_playground::engine::client::consumer::{AutoOffsetReset, Consumer, ConsumerConfig};
+    let mut cluster = cluster_of(1);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --partitions 2\n",
+    );
+    produce_n(&mut cluster, "t", 20, true);
+    let config = ConsumerConfig {
+        group_id: Some("g".to_string()),
+        auto_offset_reset: AutoOffsetReset::Earliest,
+        ..ConsumerConfig::default()
+    };
+    let mut consumer = Consumer::new(&cluster, config, vec!["t".to_string()]);
+    let mut poll = |cluster: &mut Cluster, consumer: &mut Consumer| {
+        let mut read = Vec::new();
+        for _ in 0..500 {
+            read.extend(consumer.poll(cluster).expect("poll"));
+            cluster.advance_time(10);
+        }
+        read
+    };
+    let p0 = TopicPartition::new("t", 0);
+    let p1 = TopicPartition::new("t", 1);
+    while consumer.assignment.is_empty() {
+        consumer.poll(&mut cluster).expect("poll");
+        cluster.advance_time(10);
+    }
+    consumer.seek(p0.clone(), 0);
+    consumer.seek(p1, 0);
+    consumer.pause(std::slice::from_ref(&p0));
+    let read = poll(&mut cluster, &mut consumer);
+    assert!(
+        !read.is_empty() && read.iter().all(|r| r.partition == 1),
+        "{:?}",
+        consumer.events
+    );
+    assert_eq!(
+        consumer.assignment.len(),
+        2,
+        "a paused partition stays owned"
+    );
+    consumer.resume(std::slice::from_ref(&p0));
+    let read = poll(&mut cluster, &mut consumer);
+    assert!(!read.is_empty() && read.iter().all(|r| r.partition == 0) && read[0].offset == 0);
+    consumer.seek(p0.clone(), 1);
+    let again = poll(&mut cluster, &mut consumer);
+    assert_eq!(again.first().map(|r| (r.partition, r.offset)), Some((0, 1)));
 }

@@ -67,9 +67,15 @@ impl Sweep {
             .map(|entry| entry.offsets.clone())
             .unwrap_or_default();
         for (tp, committed) in offsets {
-            let before = self.committed.insert(tp.clone(), committed.offset).unwrap_or(-1);
+            let before = self
+                .committed
+                .insert(tp.clone(), committed.offset)
+                .unwrap_or(-1);
             if committed.offset < before {
-                return Err(self.fail(format!("committed offset of {tp} went back from {before} to {}", committed.offset)));
+                return Err(self.fail(format!(
+                    "committed offset of {tp} went back from {before} to {}",
+                    committed.offset
+                )));
             }
         }
         Ok(())
@@ -83,13 +89,19 @@ impl Sweep {
 
 fn run_seed(seed: u64) -> Result<usize, String> {
     let mut sweep = Sweep {
-        cluster: Cluster::new(ClusterOptions { brokers: 3, seed, ..ClusterOptions::default() }),
+        cluster: Cluster::new(ClusterOptions {
+            brokers: 3,
+            seed,
+            ..ClusterOptions::default()
+        }),
         log: Vec::new(),
         finished: Vec::new(),
         committed: BTreeMap::new(),
     };
     let mut rng = Rng::from_seed(seed ^ 0x9e0f);
-    sweep.run(format!("kafka-topics.sh --create --topic s --partitions {PARTITIONS} --replication-factor 3"));
+    sweep.run(format!(
+        "kafka-topics.sh --create --topic s --partitions {PARTITIONS} --replication-factor 3"
+    ));
     let mut down: Option<i32> = None;
     let mut next_value = 0;
     for _ in 0..40 {
@@ -114,16 +126,26 @@ fn run_seed(seed: u64) -> Result<usize, String> {
             }
             3..=4 if !running => {
                 let assignor = ["range", "roundrobin", "sticky"][rng.below(3) as usize];
-                let rate = if rng.below(4) == 0 { " --rate 5/s --consumer-property max.poll.interval.ms=20000" } else { "" };
+                let rate = if rng.below(4) == 0 {
+                    " --rate 5/s --consumer-property max.poll.interval.ms=20000"
+                } else {
+                    ""
+                };
                 sweep.run(format!("consumer start {name} --group g --topic s --from-beginning --assignor {assignor}{rate}"));
             }
             5 if running => {
-                let stopped = sweep.cluster.stop_consumer(name).map_err(|e| e.to_string())?;
+                let stopped = sweep
+                    .cluster
+                    .stop_consumer(name)
+                    .map_err(|e| e.to_string())?;
                 sweep.finished.push(stopped);
                 sweep.log.push(format!("consumer stop {name}"));
             }
             6 if running => {
-                let killed = sweep.cluster.kill_consumer(name).map_err(|e| e.to_string())?;
+                let killed = sweep
+                    .cluster
+                    .kill_consumer(name)
+                    .map_err(|e| e.to_string())?;
                 sweep.finished.push(killed);
                 sweep.log.push(format!("consumer kill {name}"));
             }
@@ -152,21 +174,39 @@ fn run_seed(seed: u64) -> Result<usize, String> {
         sweep.run("consumer start last --group g --topic s --from-beginning".to_string());
     }
     sweep.advance(120_000)?;
-    let names: Vec<String> = sweep.cluster.background_consumers().keys().cloned().collect();
+    let names: Vec<String> = sweep
+        .cluster
+        .background_consumers()
+        .keys()
+        .cloned()
+        .collect();
     for name in names {
-        let stopped = sweep.cluster.kill_consumer(&name).map_err(|e| e.to_string())?;
+        let stopped = sweep
+            .cluster
+            .kill_consumer(&name)
+            .map_err(|e| e.to_string())?;
         sweep.finished.push(stopped);
     }
     let mut checked = 0;
     for partition in 0..PARTITIONS {
         let tp = TopicPartition::new("s", partition);
-        let end = sweep.cluster.partition_info("s", partition).and_then(|p| p.leader).and_then(|l| sweep.cluster.broker(l)).and_then(|b| b.log("s", partition)).map_or(0, |log| log.high_watermark());
+        let end = sweep
+            .cluster
+            .partition_info("s", partition)
+            .and_then(|p| p.leader)
+            .and_then(|l| sweep.cluster.broker(l))
+            .and_then(|b| b.log("s", partition))
+            .map_or(0, |log| log.high_watermark());
         for offset in 0..end {
             let delivered = sweep.finished.iter().any(|c| {
-                c.delivered.get(&tp).is_some_and(|ranges| ranges.iter().any(|&(a, b)| a <= offset && offset < b))
+                c.delivered
+                    .get(&tp)
+                    .is_some_and(|ranges| ranges.iter().any(|&(a, b)| a <= offset && offset < b))
             });
             if !delivered {
-                return Err(sweep.fail(format!("{tp} offset {offset} (below the high watermark {end}) never reached the group")));
+                return Err(sweep.fail(format!(
+                    "{tp} offset {offset} (below the high watermark {end}) never reached the group"
+                )));
             }
             checked += 1;
         }
@@ -177,8 +217,14 @@ fn run_seed(seed: u64) -> Result<usize, String> {
 #[test]
 fn group_invariants_hold_over_random_members_and_faults() {
     let default_seeds = if cfg!(debug_assertions) { 3 } else { 200 };
-    let seeds: u64 = std::env::var("SWEEP_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(default_seeds);
-    let budget: u64 = std::env::var("SWEEP_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(90);
+    let seeds: u64 = std::env::var("SWEEP_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default_seeds);
+    let budget: u64 = std::env::var("SWEEP_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(90);
     let only: Option<u64> = std::env::var("SEED").ok().and_then(|s| s.parse().ok());
     // The sweep's own wall-clock budget (never the engine's clock).
     #[allow(clippy::disallowed_methods)]

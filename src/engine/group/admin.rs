@@ -179,3 +179,70 @@ impl Cluster {
         results
     }
 }
+
+/// One partition's lag for a group: how far its committed offset is behind the log end, and how
+/// old the next record it has not read is (time lag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionLag {
+    pub partition: TopicPartition,
+    /// `None` when the group committed nothing for it.
+    pub committed: Option<i64>,
+    pub log_end_offset: i64,
+    /// `log_end_offset - committed`; `None` without a commit.
+    pub lag: Option<i64>,
+    /// Milliseconds between now and the timestamp of the record at the committed offset (0
+    /// when caught up); `None` without a commit or when that record is gone.
+    pub time_lag_ms: Option<i64>,
+}
+
+impl Cluster {
+    /// The lag of `group_id` on every partition it committed for, and on every partition of
+    /// the topics its members subscribe to.
+    pub fn group_lag(&mut self, group_id: &str) -> Result<Vec<PartitionLag>, ApiError> {
+        let committed = self.fetch_committed_offsets(group_id)?;
+        let (_, coordinator) = self.group_coordinator(group_id)?;
+        let subscribed = coordinator
+            .groups
+            .get(group_id)
+            .map(|e| e.group.subscribed_topics())
+            .unwrap_or_default();
+        let mut partitions: std::collections::BTreeSet<TopicPartition> =
+            committed.keys().cloned().collect();
+        for topic in subscribed {
+            let count = self.topic(&topic).map_or(0, |t| t.partitions.len() as i32);
+            partitions.extend((0..count).map(|p| TopicPartition::new(topic.clone(), p)));
+        }
+        let now = self.now().as_millis();
+        Ok(partitions
+            .into_iter()
+            .map(|tp| {
+                let end = self
+                    .list_offset(
+                        &tp.topic,
+                        tp.partition,
+                        crate::engine::fetch::OffsetSpec::Latest,
+                    )
+                    .ok()
+                    .flatten()
+                    .map_or(0, |o| o.offset);
+                let at = committed.get(&tp).map(|c| c.offset);
+                let time_lag_ms = at.and_then(|offset| {
+                    if offset >= end {
+                        return Some(0);
+                    }
+                    let fetched = self.fetch(&tp.topic, tp.partition, offset, 1).ok()?;
+                    let batch = fetched.batches.first()?;
+                    let record = batch.records().iter().find(|r| r.offset >= offset)?;
+                    Some((now - batch.timestamp_of(record)).max(0))
+                });
+                PartitionLag {
+                    committed: at,
+                    log_end_offset: end,
+                    lag: at.map(|c| (end - c).max(0)),
+                    time_lag_ms,
+                    partition: tp,
+                }
+            })
+            .collect())
+    }
+}

@@ -129,6 +129,7 @@ impl Consumer {
         }
         let lost = std::mem::take(&mut self.assignment);
         self.positions.clear();
+        self.paused.clear();
         self.event(now, ConsumerEvent::Lost(lost));
     }
 
@@ -235,6 +236,7 @@ impl Consumer {
                     if !self.assignment.is_empty() {
                         let revoked = std::mem::take(&mut self.assignment);
                         self.positions.clear();
+                        self.paused.clear();
                         self.event(now, ConsumerEvent::Revoked(revoked));
                     }
                     self.send_join(cluster);

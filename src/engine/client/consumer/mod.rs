@@ -27,7 +27,7 @@ use crate::engine::group::assignor::TopicPartition;
 use crate::engine::group::describe::CommittedOffset;
 use crate::engine::group::protocol::{GroupRequest, GroupResponse, OffsetCommitRequest};
 use crate::engine::record::{Header, TimestampType};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One record a poll returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +83,8 @@ pub struct Consumer {
     pub positions: BTreeMap<TopicPartition, i64>,
     /// The last offsets the coordinator acknowledged.
     pub committed: BTreeMap<TopicPartition, i64>,
+    /// Owned partitions a poll skips (`pause`).
+    pub paused: BTreeSet<TopicPartition>,
     commits_in_flight: Vec<(u64, BTreeMap<TopicPartition, i64>)>,
     /// An OffsetFetch for owned partitions without a position.
     offset_fetch: Option<u64>,
@@ -107,6 +109,7 @@ impl Consumer {
             assignment: Vec::new(),
             positions: BTreeMap::new(),
             committed: BTreeMap::new(),
+            paused: BTreeSet::new(),
             commits_in_flight: Vec::new(),
             offset_fetch: None,
             last_poll_ms: now,
@@ -291,6 +294,23 @@ impl Consumer {
         self.commit_async(cluster, offsets);
     }
 
+    /// `seek(partition, offset)`: the next poll reads `partition` from `offset`.
+    pub fn seek(&mut self, partition: TopicPartition, offset: i64) {
+        self.positions.insert(partition, offset.max(0));
+    }
+
+    /// `pause(partitions)`: polls fetch nothing from them until resumed; the member keeps them.
+    pub fn pause(&mut self, partitions: &[TopicPartition]) {
+        self.paused.extend(partitions.iter().cloned());
+    }
+
+    /// `resume(partitions)`.
+    pub fn resume(&mut self, partitions: &[TopicPartition]) {
+        for tp in partitions {
+            self.paused.remove(tp);
+        }
+    }
+
     /// Gives every owned partition without a position one: its committed offset, else
     /// `auto.offset.reset`. False while the committed offsets are being fetched.
     fn update_positions(&mut self, cluster: &mut Cluster) -> Result<bool, ApiError> {
@@ -406,6 +426,9 @@ impl Consumer {
             let tp = self.assignment[(start + i) % count].clone();
             if records.len() >= self.config.max_poll_records || budget <= 0 {
                 break;
+            }
+            if self.paused.contains(&tp) {
+                continue;
             }
             let Some(&position) = self.positions.get(&tp) else {
                 continue;
