@@ -376,27 +376,46 @@ pub(super) fn validate_regex(opts: &Opts, output: &mut Output) {
 /// RE2's `ErrorCode` description for a `regex-lite` error.
 fn re2_description(error: &str) -> &'static str {
     let table = [
-        ("unclosed group", "missing closing )"),
-        ("unopened group", "unexpected )"),
+        ("open group without closing", "missing closing )"),
+        ("expected closing ')'", "missing closing )"),
+        ("closing ')' without matching", "unexpected )"),
+        ("no closing bracket", "missing closing ]"),
         ("unclosed character class", "missing closing ]"),
         (
-            "repetition operator missing expression",
+            "repetition operator must be applied",
             "missing argument to repetition operator",
         ),
-        ("nested repetition", "invalid nested repetition operator"),
+        ("counted repetition", "invalid repeat count"),
+        ("range in character class", "invalid character class range"),
+        ("ranges must start", "invalid character class range"),
         (
-            "invalid character class range",
-            "invalid character class range",
-        ),
-        (
-            "incomplete escape",
+            "end of pattern before it finished",
             "trailing backslash at end of expression",
         ),
         ("escape", "invalid escape sequence"),
-        ("repetition", "invalid repeat count"),
+        ("group name", "invalid named capture"),
     ];
     table
         .iter()
         .find(|(needle, _)| error.contains(needle))
         .map_or("invalid or unsupported Perl syntax", |(_, d)| d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::re2_description;
+
+    #[test]
+    fn regex_errors_read_as_re2_describes_them() {
+        let describe =
+            |p: &str| re2_description(&regex_lite::Regex::new(p).unwrap_err().to_string());
+        assert_eq!(describe("a(b"), "missing closing )");
+        assert_eq!(describe("a)b"), "unexpected )");
+        assert_eq!(describe("[ab"), "missing closing ]");
+        assert_eq!(describe("*a"), "missing argument to repetition operator");
+        assert_eq!(describe("a{2,1}"), "invalid repeat count");
+        assert_eq!(describe("[b-a]"), "invalid character class range");
+        assert_eq!(describe("ab\\"), "trailing backslash at end of expression");
+        assert_eq!(describe("(?=a)"), "invalid or unsupported Perl syntax");
+    }
 }
