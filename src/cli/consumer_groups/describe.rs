@@ -326,3 +326,70 @@ pub(super) fn lag(offset: Option<i64>, log_end_offset: Option<i64>) -> Option<i6
     let offset = offset.filter(|o| *o != -1)?;
     log_end_offset.map(|end| end - offset)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(state: GroupState, rows: usize) -> (Result<bool, String>, Vec<(Stream, String)>) {
+        let mut output = Output::default();
+        let shown = member_state("g", state, rows, &mut output).map_err(|f| match f {
+            Failure::Command(m) | Failure::Usage(m) | Failure::Uncaught(m) => m,
+        });
+        (shown, output.lines)
+    }
+
+    #[test]
+    fn should_print_member_state() {
+        let out = |s: &str| (Stream::Stdout, s.to_string());
+        let err = |s: &str| (Stream::Stderr, s.to_string());
+        assert_eq!(
+            said(GroupState::Dead, 0),
+            (
+                Ok(false),
+                vec![out(""), out("Error: Consumer group 'g' does not exist.")]
+            )
+        );
+        assert_eq!(
+            said(GroupState::Empty, 2),
+            (
+                Ok(true),
+                vec![err(""), err("Consumer group 'g' has no active members.")]
+            )
+        );
+        assert_eq!(said(GroupState::Empty, 0).0, Ok(false));
+        assert_eq!(
+            said(GroupState::PreparingRebalance, 1),
+            (
+                Ok(true),
+                vec![err(""), err("Warning: Consumer group 'g' is rebalancing.")]
+            )
+        );
+        assert_eq!(said(GroupState::Stable, 1), (Ok(true), vec![]));
+        assert_eq!(
+            said(GroupState::Unknown, 1).0,
+            Err("Expected a valid consumer group state, but found 'Unknown'.".to_string())
+        );
+    }
+
+    #[test]
+    fn states_and_types_parse_in_any_case() {
+        let states = parse_states(" stable ,EMPTY").ok().unwrap();
+        assert_eq!(
+            states.into_iter().collect::<Vec<_>>(),
+            [GroupState::Stable, GroupState::Empty]
+        );
+        assert!(parse_states("Unknown").is_err());
+        let types = parse_types("Consumer,classic").ok().unwrap();
+        assert_eq!(types.len(), 2);
+    }
+
+    #[test]
+    fn lag_needs_both_offsets() {
+        assert_eq!(lag(Some(3), Some(5)), Some(2));
+        assert_eq!(lag(Some(-1), Some(5)), None);
+        assert_eq!(lag(None, Some(5)), None);
+        assert_eq!(lag(Some(3), None), None);
+        assert_eq!(coordinator(2), "localhost:9093  (2)");
+    }
+}

@@ -117,7 +117,7 @@ fn by_timestamp_falls_back_to_the_end_of_an_empty_partition() {
 #[test]
 fn unknown_log_offsets_are_usage_errors() {
     let missing = TopicPartition::new("x", 0);
-    let err = |s| plan(s, &[missing.clone()], &BTreeMap::new(), &logs()).unwrap_err();
+    let err = |s| plan(s, std::slice::from_ref(&missing), &BTreeMap::new(), &logs()).unwrap_err();
     assert_eq!(
         err(Scenario::ToEarliest),
         "Error getting starting offset of topic partition: x-0"
