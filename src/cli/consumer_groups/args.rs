@@ -147,9 +147,16 @@ pub fn parse(args: &[String]) -> Result<Opts, Failure> {
             None => (body, None),
         };
         let Some(&(name, kind)) = SPECS.iter().find(|(n, _)| *n == name) else {
+            // `-xyz` that is no option's name is read as a cluster of one-letter options, and
+            // this tool has none.
+            let unknown = if arg.starts_with("--") {
+                name.to_string()
+            } else {
+                name.chars().next().map(String::from).unwrap_or_default()
+            };
             return Err(uncaught(
                 "UnrecognizedOptionException",
-                format!("{name} is not a recognized option"),
+                format!("{unknown} is not a recognized option"),
             ));
         };
         let value = match (kind, inline) {
@@ -357,6 +364,11 @@ mod tests {
             error("--desc"),
             "joptsimple.UnrecognizedOptionException: desc is not a recognized option"
         );
+        assert_eq!(
+            error("-desc"),
+            "joptsimple.UnrecognizedOptionException: d is not a recognized option"
+        );
+        assert!(checked("-bootstrap-server x -list").is_ok());
         assert_eq!(
             error(&format!("{B} --describe --group")),
             "joptsimple.OptionMissingRequiredArgumentException: Option group requires an argument"
