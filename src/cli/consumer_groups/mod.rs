@@ -12,7 +12,7 @@
 //!   is left out, as in the playground's other tools), exit status 1;
 //! - a failure while the command runs: `Error: Executing consumer group command failed due to
 //!   <message>` on stdout after an empty line — with exit status 0, as the real tool (its
-//!   `main` does not set one);
+//!   `main` does not set one); the stack trace Kafka then prints on stderr is left out;
 //! - messages about single groups (`Error: Consumer group 'g' does not exist.`, `Error:
 //!   Assignments can only be reset …`, the failures of `--delete`) are on stdout, exit status 0.
 //!
