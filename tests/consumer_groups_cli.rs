@@ -289,7 +289,10 @@ fn reset_offsets_dry_run_by_default_then_execute() {
     ));
     // Nothing was committed by the dry run.
     let describe = cg(&mut cluster, "--describe --group g");
-    assert!(lines(&describe.stdout())[2].contains(" 3               5               2 "));
+    assert_eq!(
+        lines(&describe.stdout())[2],
+        "g               orders          0          3               5               2               -               -               -"
+    );
 
     let output = cg(
         &mut cluster,
@@ -318,7 +321,7 @@ fn reset_offsets_clamps_to_the_log_with_a_warning() {
     );
     assert_lines(
         &output.stderr(),
-        &["[<any> <any>] WARN New offset (100) is higher than latest offset for topic partition orders-0. Value will be set to 5 (org.apache.kafka.tools.consumer.group.ConsumerGroupCommand)"],
+        &["<any> <any> WARN New offset (100) is higher than latest offset for topic partition orders-0. Value will be set to 5 (org.apache.kafka.tools.consumer.group.ConsumerGroupCommand)"],
     );
     let output = cg(
         &mut cluster,
