@@ -120,6 +120,23 @@ fn a_bad_number_fails_the_command_on_stdout_with_status_0() {
 }
 
 #[test]
+fn delete_offsets_takes_one_group() {
+    let mut cluster = support::cluster();
+    let output = cg(
+        &mut cluster,
+        "--delete-offsets --group a --group b --topic t",
+    );
+    assert!(!output.failed);
+    assert_eq!(
+        lines(&output.stdout()),
+        [
+            "",
+            "Error: Executing consumer group command failed due to Found multiple arguments for option group, but you asked for only one"
+        ]
+    );
+}
+
+#[test]
 fn validate_regex_checks_re2_syntax() {
     let mut cluster = support::cluster();
     let output = cg(&mut cluster, "--validate-regex 'orders-.*'");

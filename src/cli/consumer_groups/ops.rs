@@ -302,6 +302,12 @@ pub(super) fn delete_offsets(
     opts: &Opts,
     output: &mut Output,
 ) -> Result<(), Failure> {
+    // `valueOf(groupOpt)`: jopt-simple refuses to pick one of several.
+    if opts.values("group").len() > 1 {
+        return Err(Failure::Command(
+            "Found multiple arguments for option group, but you asked for only one".to_string(),
+        ));
+    }
     let id = opts.value("group").unwrap_or_default().to_string();
     let mut results: Vec<(TopicPartition, Option<String>)> = Vec::new();
     let mut partitions: Vec<TopicPartition> = Vec::new();
