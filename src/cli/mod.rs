@@ -9,6 +9,7 @@
 mod configs;
 mod console_consumer;
 mod console_producer;
+mod consumer_groups;
 mod consumer_verbs;
 mod delete_records;
 mod dump_log;
@@ -97,6 +98,7 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
             console_producer::run(cluster, args, command.input.as_deref(), &mut output)
         }
         "kafka-console-consumer" => console_consumer::run(cluster, args, &mut output),
+        "kafka-consumer-groups" => consumer_groups::run(cluster, args, &mut output),
         "kafka-get-offsets" => get_offsets::run(cluster, args, &mut output),
         "kafka-dump-log" => dump_log::run(cluster, args, &mut output),
         "kafka-delete-records" => {
