@@ -33,6 +33,8 @@ stage "native (cargo test)" cargo test --no-fail-fast
 # The replication seed sweep, optimised (the bench profile, so the benchmark stage reuses its
 # build): 500 seeds or 3 minutes (SWEEP_SEEDS=n for more).
 stage "replication sweep (optimised)" cargo test --profile bench --test replication sweep -- --nocapture
+# The consumer-group seed sweep: 200 seeds or 90 s (SWEEP_SEEDS / SWEEP_SECONDS for more).
+stage "group sweep (optimised)" cargo test --profile bench --test groups sweep -- --nocapture
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   stage "wasm in Chromium" cargo test --target wasm32-unknown-unknown --test browser
 stage "web build (trunk)" trunk build --release --offline

@@ -236,3 +236,27 @@ fn benchmark_replication() {
         replicated_produce(records, &mut now).row()
     );
 }
+
+/// The consumer-group benchmark of `benches/log_bench.rs` (issue #7) in the browser: consuming
+/// through the group path, and a whole rebalance of 100 members over 1 000 partitions per
+/// assignor. Full size only in an optimised build. Reported, never asserted.
+#[wasm_bindgen_test]
+fn benchmark_groups() {
+    use kafka_playground::bench::groups::{group_consume, group_rebalance, REBALANCE_HEADER};
+    use kafka_playground::bench::TABLE_HEADER;
+    use kafka_playground::engine::group::assignor::ClientAssignor;
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let mut now = || performance.now();
+    let records = if cfg!(debug_assertions) { 2_000 } else { 20_000 };
+    console_log!("wasm32 in Chromium, consumer groups\n{TABLE_HEADER}");
+    console_log!("{}", group_consume(records, &mut now).row());
+    if cfg!(debug_assertions) {
+        return;
+    }
+    console_log!("\n{REBALANCE_HEADER}");
+    for assignor in [ClientAssignor::Range, ClientAssignor::RoundRobin, ClientAssignor::Sticky] {
+        console_log!("{}", group_rebalance(assignor, &mut now).row());
+    }
+}

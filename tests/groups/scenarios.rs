@@ -287,7 +287,7 @@ fn pause_resume_and_seek() {
         ..ConsumerConfig::default()
     };
     let mut consumer = Consumer::new(&cluster, config, vec!["t".to_string()]);
-    let mut poll = |cluster: &mut Cluster, consumer: &mut Consumer| {
+    let poll = |cluster: &mut Cluster, consumer: &mut Consumer| {
         let mut read = Vec::new();
         for _ in 0..500 {
             read.extend(consumer.poll(cluster).expect("poll"));

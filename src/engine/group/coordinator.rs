@@ -34,10 +34,25 @@ pub struct GroupCoordinator {
 }
 
 impl GroupCoordinator {
-    /// Forgets the groups of `partition` (`onResignation`).
-    pub fn unload(&mut self, partition: i32) {
+    /// Forgets the groups of `partition` (`onResignation`), answering what they kept waiting
+    /// with `NOT_COORDINATOR` so the members look for the new coordinator.
+    pub fn unload(&mut self, partition: i32) -> Effects {
         self.loaded.remove(&partition);
+        let mut effects = Effects::default();
+        for entry in self.groups.values_mut().filter(|e| e.partition == partition) {
+            effects.extend(entry.group.abandon_waiting(ErrorCode::NotCoordinator));
+        }
         self.groups.retain(|_, entry| entry.partition != partition);
+        effects
+    }
+
+    /// Every waiting JoinGroup and SyncGroup answered with `error` (the broker is going down).
+    pub fn abandon_all(&mut self, error: ErrorCode) -> Effects {
+        let mut effects = Effects::default();
+        for entry in self.groups.values_mut() {
+            effects.extend(entry.group.abandon_waiting(error));
+        }
+        effects
     }
 
     /// Applies one record read back from `partition` (`replay`).

@@ -38,6 +38,13 @@ pub struct GroupRuntime {
     writes: Vec<PendingWrite>,
 }
 
+impl GroupRuntime {
+    /// Whether the answer to `request_id` is waiting to be collected.
+    pub fn has_response(&self, request_id: u64) -> bool {
+        self.responses.contains_key(&request_id)
+    }
+}
+
 /// How a failed coordinator write is reported to the client
 /// (`CoordinatorRuntime`'s `appendGroupMetadataErrorToResponseError`).
 fn write_error(code: ErrorCode) -> ErrorCode {
@@ -273,7 +280,10 @@ impl Cluster {
     /// a stopped broker's coordinator is gone with its process.
     pub(crate) fn sync_group_coordinators(&mut self) {
         let Some(topic) = self.topic(CONSUMER_OFFSETS) else {
-            self.groups.coordinators.clear();
+            let ids: Vec<i32> = self.groups.coordinators.keys().copied().collect();
+            for id in ids {
+                self.drop_coordinator(id);
+            }
             return;
         };
         let leaders: Vec<(i32, Option<i32>, i32)> = topic
@@ -284,7 +294,7 @@ impl Cluster {
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
             if !self.broker(id).is_some_and(|b| b.is_running()) {
-                self.groups.coordinators.remove(&id);
+                self.drop_coordinator(id);
                 continue;
             }
             for &(partition, leader, epoch) in &leaders {
@@ -298,10 +308,20 @@ impl Cluster {
                     self.load_group_partition(id, partition, epoch);
                 } else if leader != Some(id) && loaded.is_some() {
                     if let Some(coordinator) = self.groups.coordinators.get_mut(&id) {
-                        coordinator.unload(partition);
+                        let effects = coordinator.unload(partition);
+                        self.groups.responses.extend(effects.responses);
                     }
                 }
             }
+        }
+    }
+
+    /// A broker's coordinator dies with its process: what it kept waiting fails as a
+    /// connection does (`NETWORK_EXCEPTION`).
+    fn drop_coordinator(&mut self, broker: i32) {
+        if let Some(mut coordinator) = self.groups.coordinators.remove(&broker) {
+            let effects = coordinator.abandon_all(ErrorCode::NetworkException);
+            self.groups.responses.extend(effects.responses);
         }
     }
 
@@ -330,7 +350,8 @@ impl Cluster {
             }
         }
         let coordinator = self.groups.coordinators.entry(broker).or_default();
-        coordinator.unload(partition);
+        let abandoned = coordinator.unload(partition);
+        self.groups.responses.extend(abandoned.responses);
         for record in &records {
             coordinator.replay(partition, record, now);
         }

@@ -51,6 +51,9 @@ pub struct Membership {
     pub rejoin_needed: bool,
     heartbeat_in_flight: Option<u64>,
     next_heartbeat_ms: i64,
+    /// When the JoinGroup or SyncGroup in flight is given up (`request.timeout.ms`; for a
+    /// JoinGroup at least the rebalance timeout plus 5 s, `joinGroupTimeoutMs`).
+    request_deadline_ms: i64,
 }
 
 impl Membership {
@@ -67,6 +70,7 @@ impl Membership {
             rejoin_needed: true,
             heartbeat_in_flight: None,
             next_heartbeat_ms: i64::MAX,
+            request_deadline_ms: i64::MAX,
         }
     }
 
@@ -95,8 +99,12 @@ fn is_coordinator_error(code: ErrorCode) -> bool {
             | ErrorCode::CoordinatorNotAvailable
             | ErrorCode::CoordinatorLoadInProgress
             | ErrorCode::NetworkException
+        | ErrorCode::RequestTimedOut
     )
 }
+
+/// `request.timeout.ms`.
+const REQUEST_TIMEOUT_MS: i64 = 30_000;
 
 impl Consumer {
     /// Reacts to an error a group request got: coordinator errors send the member looking for
@@ -241,6 +249,15 @@ impl Consumer {
                     }
                     self.send_join(cluster);
                 }
+                MemberState::Joining(id) | MemberState::Syncing(id)
+                    if self.request_timed_out(now) && !cluster_has_answer(cluster, id) =>
+                {
+                    // The request timed out: the client drops the connection and looks for the
+                    // coordinator again (`markCoordinatorUnknown`).
+                    self.set_state(MemberState::Unjoined);
+                    self.on_group_error(ErrorCode::RequestTimedOut, now);
+                    return Ok(false);
+                }
                 MemberState::Joining(id) => match cluster.take_group_response(id) {
                     None => return Ok(false),
                     Some(GroupResponse::JoinGroup(response)) => {
@@ -263,6 +280,10 @@ impl Consumer {
             }
         }
         Ok(false)
+    }
+
+    fn request_timed_out(&self, now: i64) -> bool {
+        self.membership.as_ref().is_some_and(|m| now >= m.request_deadline_ms)
     }
 
     fn set_state(&mut self, state: MemberState) {
@@ -314,6 +335,9 @@ impl Consumer {
             reason: None,
         });
         membership.rejoin_needed = false;
+        let now = cluster.now().as_millis();
+        let timeout = REQUEST_TIMEOUT_MS.max(i64::from(self.config.max_poll_interval_ms) + 5_000);
+        membership.request_deadline_ms = now + timeout;
         membership.state = MemberState::Joining(cluster.send_group_request(coordinator, request));
     }
 
@@ -390,6 +414,7 @@ impl Consumer {
             protocol_name: response.protocol_name,
             assignments,
         });
+        membership.request_deadline_ms = cluster.now().as_millis() + REQUEST_TIMEOUT_MS;
         membership.state = MemberState::Syncing(cluster.send_group_request(coordinator, request));
         Ok(())
     }
@@ -484,4 +509,9 @@ impl Consumer {
         self.lose_partitions(now);
         self.event(now, ConsumerEvent::Left(reason.to_string()));
     }
+}
+
+/// Whether the answer to `request_id` has arrived (it is taken on the next step).
+fn cluster_has_answer(cluster: &Cluster, request_id: u64) -> bool {
+    cluster.group_runtime().has_response(request_id)
 }

@@ -83,6 +83,8 @@ pub struct Consumer {
     pub positions: BTreeMap<TopicPartition, i64>,
     /// The last offsets the coordinator acknowledged.
     pub committed: BTreeMap<TopicPartition, i64>,
+    /// The leader epoch of the last record read per partition, committed with its position.
+    pub epochs: BTreeMap<TopicPartition, i32>,
     /// Owned partitions a poll skips (`pause`).
     pub paused: BTreeSet<TopicPartition>,
     commits_in_flight: Vec<(u64, BTreeMap<TopicPartition, i64>)>,
@@ -110,6 +112,7 @@ impl Consumer {
             positions: BTreeMap::new(),
             committed: BTreeMap::new(),
             paused: BTreeSet::new(),
+            epochs: BTreeMap::new(),
             commits_in_flight: Vec::new(),
             offset_fetch: None,
             last_poll_ms: now,
@@ -225,7 +228,9 @@ impl Consumer {
                 .map(|(tp, &offset)| {
                     let committed = CommittedOffset {
                         offset,
-                        leader_epoch: None,
+                        // The epoch of the last record read (`ConsumerCoordinator` commits the
+                        // position's `offsetEpoch`).
+                        leader_epoch: self.epochs.get(tp).copied(),
                         metadata: String::new(),
                     };
                     (tp.clone(), committed)
@@ -454,6 +459,9 @@ impl Consumer {
                         break;
                     }
                     self.positions.insert(tp.clone(), record.offset + 1);
+                    if batch.partition_leader_epoch() >= 0 {
+                        self.epochs.insert(tp.clone(), batch.partition_leader_epoch());
+                    }
                     records.push(ConsumerRecord {
                         topic: tp.topic.clone(),
                         partition: tp.partition,

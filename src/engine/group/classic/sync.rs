@@ -178,6 +178,28 @@ impl ClassicGroup {
         effects
     }
 
+    /// The coordinator is going away (it lost the partition, or its broker stopped): every
+    /// JoinGroup and SyncGroup still waiting is answered with `error` (`NOT_COORDINATOR`, as
+    /// the runtime fails a resigning shard's pending operations).
+    pub fn abandon_waiting(&mut self, error: ErrorCode) -> Effects {
+        let mut effects = Effects::default();
+        for member in self.members.values_mut() {
+            if let Some(request_id) = member.awaiting_join.take() {
+                effects.respond(
+                    request_id,
+                    GroupResponse::JoinGroup(crate::engine::group::protocol::JoinGroupResponse::error(
+                        error,
+                        &member.member_id,
+                    )),
+                );
+            }
+            if let Some(request_id) = member.awaiting_sync.take() {
+                effects.respond(request_id, GroupResponse::SyncGroup(SyncGroupResponse::error(error)));
+            }
+        }
+        effects
+    }
+
     /// Heartbeat: keeps the session alive; `REBALANCE_IN_PROGRESS` tells the member to rejoin.
     pub fn heartbeat(&mut self, request: &HeartbeatRequest, now: i64) -> ErrorCode {
         if let Err(error) = self.validate_member(
