@@ -51,9 +51,6 @@ const SPECS: &[OptionSpec] = &[
     flag("version"),
 ];
 
-/// `max.partition.fetch.bytes`' default.
-const MAX_PARTITION_FETCH_BYTES: i32 = 1024 * 1024;
-
 /// Where reading starts in each partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Start {
@@ -119,21 +116,8 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
         Ok(props) => props,
         Err(message) => return output.fail(message),
     };
-    if let Some(group) = consumer_props.get("group.id").cloned() {
-        if partition.is_some() {
-            return output.fail("Options group and partition cannot be specified together.");
-        }
-        let printed = consume_in_group(
-            cluster,
-            &topic,
-            &group,
-            consumer_props,
-            &opts,
-            max_messages,
-            &formatter,
-            output,
-        );
-        return output.err(format!("Processed a total of {printed} messages"));
+    if consumer_props.contains_key("group.id") && partition.is_some() {
+        return output.fail("Options group and partition cannot be specified together.");
     }
     let metadata = match fetch_topic_metadata(cluster, &topic, true) {
         Ok(metadata) => metadata,
@@ -161,84 +145,20 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
         }
         None => (0..metadata.partition_count).collect(),
     };
-    let printed = consume(
-        cluster,
-        &topic,
-        &partitions,
-        start,
+    let consumer = match new_consumer(cluster, &topic, &partitions, start, consumer_props, &opts) {
+        Ok(consumer) => consumer,
+        Err(message) => return output.fail(message),
+    };
+    let limits = Limits {
         max_messages,
-        &formatter,
-        output,
-    );
+        timeout_ms: opts
+            .int::<i64>("timeout-ms")
+            .ok()
+            .flatten()
+            .filter(|&t| t >= 0),
+    };
+    let printed = consume(cluster, consumer, limits, &formatter, output);
     output.err(format!("Processed a total of {printed} messages"));
-}
-
-/// Polls until caught up or `max_messages` were printed; returns how many were.
-fn consume(
-    cluster: &Cluster,
-    topic: &str,
-    partitions: &[i32],
-    start: Start,
-    max_messages: Option<i64>,
-    formatter: &Formatter,
-    output: &mut Output,
-) -> i64 {
-    let mut positions: Vec<(i32, i64)> = partitions
-        .iter()
-        .map(|&p| {
-            let spec = match start {
-                Start::Earliest => OffsetSpec::Earliest,
-                Start::Latest | Start::At(_) => OffsetSpec::Latest,
-            };
-            let bound = cluster
-                .list_offset(topic, p, spec)
-                .ok()
-                .flatten()
-                .map_or(0, |o| o.offset);
-            // An explicit offset past the end waits at the end; one before the start resets to it
-            // (auto.offset.reset), as the console consumer's seek does.
-            let position = match start {
-                Start::At(offset) => offset.min(bound),
-                _ => bound,
-            };
-            (p, position)
-        })
-        .collect();
-    let mut printed = 0;
-    loop {
-        let mut progressed = false;
-        for (partition, position) in positions.iter_mut() {
-            let Ok(fetched) =
-                cluster.fetch(topic, *partition, *position, MAX_PARTITION_FETCH_BYTES)
-            else {
-                continue;
-            };
-            let from = *position;
-            for batch in &fetched.batches {
-                for record in batch.records().iter().filter(|r| r.offset >= from) {
-                    if max_messages.is_some_and(|max| printed >= max) {
-                        return printed;
-                    }
-                    let line = formatter.format(&ConsumedRecord {
-                        timestamp_type: batch.timestamp_type().name(),
-                        timestamp: batch.timestamp_of(record),
-                        partition: *partition,
-                        offset: record.offset,
-                        headers: &record.headers,
-                        key: record.key.as_deref(),
-                        value: record.value.as_deref(),
-                    });
-                    output.out(line.strip_suffix('\n').unwrap_or(&line).to_string());
-                    printed += 1;
-                    *position = record.offset + 1;
-                    progressed = true;
-                }
-            }
-        }
-        if !progressed || max_messages.is_some_and(|max| printed >= max) {
-            return printed;
-        }
-    }
 }
 
 /// The consumer properties (`--consumer-property`, alias `--command-property`) with `--group`
@@ -261,60 +181,92 @@ fn consumer_properties(opts: &ParsedOptions) -> Result<BTreeMap<String, String>,
     Ok(props)
 }
 
-/// Reads as a member of `group` until `--max-messages`, `--timeout-ms` without a record, or —
-/// once the group is stable — caught up with no playground producer running. Commits what it
-/// printed, then leaves. Returns how many records it printed.
-#[allow(clippy::too_many_arguments)]
-fn consume_in_group(
+/// The tool's consumer: a member of the group when one is given (it subscribes), otherwise
+/// reading `partitions` directly from `start` (the departure of docs/DEPARTURES.md).
+fn new_consumer(
     cluster: &mut Cluster,
     topic: &str,
-    group: &str,
+    partitions: &[i32],
+    start: Start,
     mut props: BTreeMap<String, String>,
     opts: &ParsedOptions,
-    max_messages: Option<i64>,
-    formatter: &Formatter,
-    output: &mut Output,
-) -> i64 {
+) -> Result<Consumer, String> {
     // ConsoleConsumerOptions.setAutoOffsetResetValue: --from-beginning is earliest.
-    if !props.contains_key("auto.offset.reset") {
-        let reset = if opts.has("from-beginning") {
-            "earliest"
-        } else {
-            "latest"
-        };
-        props.insert("auto.offset.reset".to_string(), reset.to_string());
-    } else if opts.has("from-beginning") && props["auto.offset.reset"] != "earliest" {
-        output.fail(format!(
-            "Can't simultaneously specify --from-beginning and 'auto.offset.reset={}', please remove one option",
-            props["auto.offset.reset"]
-        ));
-        return 0;
+    match props.get("auto.offset.reset") {
+        None => {
+            let reset = if opts.has("from-beginning") { "earliest" } else { "latest" };
+            props.insert("auto.offset.reset".to_string(), reset.to_string());
+        }
+        Some(reset) if opts.has("from-beginning") && reset != "earliest" => {
+            return Err(format!(
+                "Can't simultaneously specify --from-beginning and 'auto.offset.reset={reset}', please remove one option"
+            ))
+        }
+        Some(_) => {}
     }
     let mut config = ConsumerConfig {
         client_id: "console-consumer".to_string(),
-        group_id: Some(group.to_string()),
         ..ConsumerConfig::default()
     };
-    if let Err(message) = config.apply(&props) {
-        output.fail(message);
-        return 0;
-    }
-    let timeout_ms = opts
-        .int::<i64>("timeout-ms")
-        .ok()
-        .flatten()
-        .filter(|&t| t >= 0);
+    config.apply(&props)?;
+    let in_group = config.group_id.is_some();
     let mut consumer = Consumer::new(cluster, config, vec![topic.to_string()]);
+    if !in_group {
+        consumer.assignment = partitions
+            .iter()
+            .map(|&p| TopicPartition::new(topic, p))
+            .collect();
+        for tp in consumer.assignment.clone() {
+            let spec = match start {
+                Start::Earliest => OffsetSpec::Earliest,
+                Start::Latest | Start::At(_) => OffsetSpec::Latest,
+            };
+            let bound = cluster
+                .list_offset(topic, tp.partition, spec)
+                .ok()
+                .flatten()
+                .map_or(0, |o| o.offset);
+            // An explicit offset past the end waits at the end, as the console consumer's seek.
+            let position = match start {
+                Start::At(offset) => offset.min(bound),
+                _ => bound,
+            };
+            consumer.seek(tp, position);
+        }
+    }
+    Ok(consumer)
+}
+
+/// When the tool stops besides being caught up.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    max_messages: Option<i64>,
+    timeout_ms: Option<i64>,
+}
+
+/// Without `--timeout-ms`, a line never waits longer than this without a record.
+const IDLE_LIMIT_MS: i64 = 600_000;
+
+/// Polls and prints until `--max-messages`, `--timeout-ms` without a record, or caught up
+/// (below); a group member then commits exactly what it printed and leaves. Returns how many
+/// records were printed.
+fn consume(
+    cluster: &mut Cluster,
+    mut consumer: Consumer,
+    limits: Limits,
+    formatter: &Formatter,
+    output: &mut Output,
+) -> i64 {
     let mut printed = 0;
     let mut printed_to: BTreeMap<TopicPartition, i64> = BTreeMap::new();
     let mut last_record_ms = cluster.now().as_millis();
-    'poll: loop {
+    let reached_max = |printed: i64| limits.max_messages.is_some_and(|max| printed >= max);
+    while !reached_max(printed) {
         let records = match consumer.poll(cluster) {
             Ok(records) => records,
             Err(error) => {
-                let now = cluster.now().as_millis();
                 output.fail(super::log4j::line(
-                    now,
+                    cluster.now().as_millis(),
                     "ERROR",
                     "Unknown error when running consumer: ",
                     "org.apache.kafka.tools.consumer.ConsoleConsumer",
@@ -325,8 +277,8 @@ fn consume_in_group(
         };
         let now = cluster.now().as_millis();
         for record in &records {
-            if max_messages.is_some_and(|max| printed >= max) {
-                break 'poll;
+            if reached_max(printed) {
+                break;
             }
             let line = formatter.format(&ConsumedRecord {
                 timestamp_type: record.timestamp_type.name(),
@@ -340,42 +292,52 @@ fn consume_in_group(
             output.out(line.strip_suffix('\n').unwrap_or(&line).to_string());
             printed += 1;
             printed_to.insert(
-                TopicPartition::new(topic, record.partition),
+                TopicPartition::new(record.topic.clone(), record.partition),
                 record.offset + 1,
             );
             last_record_ms = now;
         }
-        if max_messages.is_some_and(|max| printed >= max) {
+        if !records.is_empty() {
+            continue;
+        }
+        let idle = now - last_record_ms;
+        // Caught up: the departure of DESIGN.md — with --max-messages it waits while a
+        // playground producer can still bring more.
+        let waits_for_more =
+            limits.max_messages.is_some() && !cluster.background_producers().is_empty();
+        let done = match limits.timeout_ms {
+            Some(timeout) => idle >= timeout,
+            None => (caught_up(cluster, &consumer) && !waits_for_more) || idle >= IDLE_LIMIT_MS,
+        };
+        if done {
             break;
         }
-        if records.is_empty() {
-            let timed_out = timeout_ms.is_some_and(|t| now - last_record_ms >= t);
-            if timed_out || (timeout_ms.is_none() && caught_up(cluster, &consumer)) {
-                break;
-            }
-            // Wait as the consumer would: a fetch held up to fetch.max.wait.ms, or less while
-            // the group is settling.
-            let mut wake = now + consumer.config.fetch_max_wait_ms;
-            if consumer.is_settling() {
-                wake = wake.min(now + 10);
-            }
-            if let Some(next) = consumer.next_wakeup() {
-                wake = wake.min(next.max(now + 1));
-            }
-            cluster.advance_time(wake - now);
+        // Wait as the consumer would: a fetch held up to fetch.max.wait.ms, or less while
+        // the group is settling.
+        let mut wake = now + consumer.config.fetch_max_wait_ms;
+        if consumer.is_settling() {
+            wake = wake.min(now + 10);
         }
+        if let Some(next) = consumer.next_wakeup() {
+            wake = wake.min(next.max(now + 1));
+        }
+        if let Some(timeout) = limits.timeout_ms {
+            wake = wake.min(last_record_ms + timeout).max(now + 1);
+        }
+        cluster.advance_time(wake - now);
     }
-    // ConsoleConsumer commits what it printed (DESIGN: exactly that), then closes.
-    let _ = consumer.commit_sync(cluster, printed_to);
-    consumer.leave_group(cluster, "the consumer is being closed");
+    if consumer.membership.is_some() {
+        // ConsoleConsumer commits what it printed (DESIGN.md: exactly that), then closes.
+        let _ = consumer.commit_sync(cluster, printed_to);
+        consumer.leave_group(cluster, "the consumer is being closed");
+    }
     printed
 }
 
-/// In the group, with every owned partition read up to its high watermark, and no playground
-/// producer running that could bring more.
+/// Every partition it reads read up to its high watermark — for a group member, once it is in
+/// a stable generation.
 fn caught_up(cluster: &Cluster, consumer: &Consumer) -> bool {
-    if consumer.is_settling() || !consumer.is_member() || !cluster.background_producers().is_empty()
-    {
+    if consumer.membership.is_some() && (consumer.is_settling() || !consumer.is_member()) {
         return false;
     }
     consumer.assignment.iter().all(|tp| {

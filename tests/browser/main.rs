@@ -249,14 +249,22 @@ fn benchmark_groups() {
         return;
     };
     let mut now = || performance.now();
-    let records = if cfg!(debug_assertions) { 2_000 } else { 20_000 };
+    let records = if cfg!(debug_assertions) {
+        2_000
+    } else {
+        20_000
+    };
     console_log!("wasm32 in Chromium, consumer groups\n{TABLE_HEADER}");
     console_log!("{}", group_consume(records, &mut now).row());
     if cfg!(debug_assertions) {
         return;
     }
     console_log!("\n{REBALANCE_HEADER}");
-    for assignor in [ClientAssignor::Range, ClientAssignor::RoundRobin, ClientAssignor::Sticky] {
+    for assignor in [
+        ClientAssignor::Range,
+        ClientAssignor::RoundRobin,
+        ClientAssignor::Sticky,
+    ] {
         console_log!("{}", group_rebalance(assignor, &mut now).row());
     }
 }

@@ -234,7 +234,7 @@ fn the_group_lives_in_consumer_offsets() {
     assert_eq!(payloads.len(), 3, "{dump}");
     assert!(payloads[0].contains(r#"key: {"type":"2","data":{"group":"g"}} payload: {"version":"3","data":{"protocolType":"consumer","generation":1,"protocol":"range","#), "{}", payloads[0]);
     assert!(payloads[0].contains(r#""assignment":{"assignedPartitions":[{"topic":"orders","partitions":[0]}],"userData":null}"#));
-    assert!(payloads[1].contains(r#"key: {"type":"1","data":{"group":"g","topic":"orders","partition":0}} payload: {"version":"4","data":{"offset":2,"leaderEpoch":-1,"metadata":"","#), "{}", payloads[1]);
+    assert!(payloads[1].contains(r#"key: {"type":"1","data":{"group":"g","topic":"orders","partition":0}} payload: {"version":"4","data":{"offset":2,"leaderEpoch":0,"metadata":"","#), "{}", payloads[1]);
     assert!(
         payloads[2].contains(r#""generation":2,"protocol":null,"leader":null,"#)
             && payloads[2].contains(r#""members":[]"#),

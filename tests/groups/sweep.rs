@@ -212,9 +212,14 @@ fn run_seed(seed: u64) -> Result<usize, String> {
             if !delivered {
                 let mut story = String::new();
                 if std::env::var("SWEEP_EVENTS").is_ok() {
-                    story += &format!("now {} group {:?}\n", sweep.cluster.now().as_millis(), sweep.cluster.describe_group("g"));
+                    story += &format!(
+                        "now {} group {:?}\n",
+                        sweep.cluster.now().as_millis(),
+                        sweep.cluster.describe_group("g")
+                    );
                     for c in &sweep.finished {
-                        story += &format!("{}: delivered {:?}\n", c.spec.name, c.delivered.get(&tp));
+                        story +=
+                            &format!("{}: delivered {:?}\n", c.spec.name, c.delivered.get(&tp));
                         for (at, event) in &c.consumer.events {
                             story += &format!("  {at} {event:?}\n");
                         }
@@ -232,7 +237,10 @@ fn run_seed(seed: u64) -> Result<usize, String> {
 
 /// Every partition has all its replicas in its ISR.
 fn fully_replicated(cluster: &Cluster) -> bool {
-    cluster.topics().flat_map(|t| &t.partitions).all(|p| p.isr.len() == p.replicas.len())
+    cluster
+        .topics()
+        .flat_map(|t| &t.partitions)
+        .all(|p| p.isr.len() == p.replicas.len())
 }
 
 #[test]

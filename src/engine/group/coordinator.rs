@@ -39,7 +39,11 @@ impl GroupCoordinator {
     pub fn unload(&mut self, partition: i32) -> Effects {
         self.loaded.remove(&partition);
         let mut effects = Effects::default();
-        for entry in self.groups.values_mut().filter(|e| e.partition == partition) {
+        for entry in self
+            .groups
+            .values_mut()
+            .filter(|e| e.partition == partition)
+        {
             effects.extend(entry.group.abandon_waiting(ErrorCode::NotCoordinator));
         }
         self.groups.retain(|_, entry| entry.partition != partition);

@@ -39,6 +39,15 @@ pub struct GroupRuntime {
 }
 
 impl GroupRuntime {
+    /// `group_id` at `broker`'s coordinator, if it is there.
+    fn entry_mut(
+        &mut self,
+        broker: i32,
+        group_id: &str,
+    ) -> Option<&mut super::coordinator::GroupEntry> {
+        self.coordinators.get_mut(&broker)?.groups.get_mut(group_id)
+    }
+
     /// Whether the answer to `request_id` is waiting to be collected.
     pub fn has_response(&self, request_id: u64) -> bool {
         self.responses.contains_key(&request_id)
@@ -236,12 +245,7 @@ impl Cluster {
 
     /// Schedules the group's timer task at its next deadline, unless one is already due earlier.
     fn schedule_group_timer(&mut self, broker: i32, group_id: &str) {
-        let Some(entry) = self
-            .groups
-            .coordinators
-            .get_mut(&broker)
-            .and_then(|c| c.groups.get_mut(group_id))
-        else {
+        let Some(entry) = self.groups.entry_mut(broker, group_id) else {
             return;
         };
         let Some(next) = entry.group.next_deadline() else {
@@ -259,12 +263,7 @@ impl Cluster {
     /// A group's timer: sessions, the join and sync phases (`engine::group::classic`).
     pub(crate) fn run_group_timer(&mut self, broker: i32, group_id: &str) {
         let now = self.now().as_millis();
-        let Some(entry) = self
-            .groups
-            .coordinators
-            .get_mut(&broker)
-            .and_then(|c| c.groups.get_mut(group_id))
-        else {
+        let Some(entry) = self.groups.entry_mut(broker, group_id) else {
             return;
         };
         if entry.timer_due.is_some_and(|due| due > now) {

@@ -99,7 +99,7 @@ fn is_coordinator_error(code: ErrorCode) -> bool {
             | ErrorCode::CoordinatorNotAvailable
             | ErrorCode::CoordinatorLoadInProgress
             | ErrorCode::NetworkException
-        | ErrorCode::RequestTimedOut
+            | ErrorCode::RequestTimedOut
     )
 }
 
@@ -283,7 +283,9 @@ impl Consumer {
     }
 
     fn request_timed_out(&self, now: i64) -> bool {
-        self.membership.as_ref().is_some_and(|m| now >= m.request_deadline_ms)
+        self.membership
+            .as_ref()
+            .is_some_and(|m| now >= m.request_deadline_ms)
     }
 
     fn set_state(&mut self, state: MemberState) {

@@ -460,7 +460,8 @@ impl Consumer {
                     }
                     self.positions.insert(tp.clone(), record.offset + 1);
                     if batch.partition_leader_epoch() >= 0 {
-                        self.epochs.insert(tp.clone(), batch.partition_leader_epoch());
+                        self.epochs
+                            .insert(tp.clone(), batch.partition_leader_epoch());
                     }
                     records.push(ConsumerRecord {
                         topic: tp.topic.clone(),

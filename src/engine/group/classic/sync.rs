@@ -187,14 +187,19 @@ impl ClassicGroup {
             if let Some(request_id) = member.awaiting_join.take() {
                 effects.respond(
                     request_id,
-                    GroupResponse::JoinGroup(crate::engine::group::protocol::JoinGroupResponse::error(
-                        error,
-                        &member.member_id,
-                    )),
+                    GroupResponse::JoinGroup(
+                        crate::engine::group::protocol::JoinGroupResponse::error(
+                            error,
+                            &member.member_id,
+                        ),
+                    ),
                 );
             }
             if let Some(request_id) = member.awaiting_sync.take() {
-                effects.respond(request_id, GroupResponse::SyncGroup(SyncGroupResponse::error(error)));
+                effects.respond(
+                    request_id,
+                    GroupResponse::SyncGroup(SyncGroupResponse::error(error)),
+                );
             }
         }
         effects
