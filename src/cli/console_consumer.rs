@@ -16,12 +16,14 @@
 use super::console_producer::properties;
 use super::formatter::{ConsumedRecord, Formatter};
 use super::options::{self, flag, with_value, OptionSpec, ParsedOptions};
+use super::topic_filter::IncludeList;
 use super::Output;
 use crate::engine::client::consumer::{Consumer, ConsumerConfig};
 use crate::engine::client::metadata::fetch_topic_metadata;
 use crate::engine::fetch::OffsetSpec;
 use crate::engine::group::assignor::TopicPartition;
 use crate::engine::Cluster;
+use regex_lite::Regex;
 use std::collections::BTreeMap;
 
 const SPECS: &[OptionSpec] = &[
@@ -63,9 +65,6 @@ enum Start {
 fn start_position(opts: &ParsedOptions) -> Result<(Start, Option<i32>), String> {
     if opts.has("topic") == opts.has("include") {
         return Err("Exactly one of include/topic is required.".to_string());
-    }
-    if opts.has("include") {
-        return Err("--include (a regular expression of topics) is not available in the playground yet; use --topic".to_string());
     }
     if opts.has("offset") && !opts.has("partition") {
         return Err("The partition is required when offset is specified.".to_string());
@@ -111,7 +110,6 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
         Ok(setup) => setup,
         Err(message) => return output.fail(message),
     };
-    let topic = opts.value("topic").unwrap_or_default().to_string();
     let consumer_props = match consumer_properties(&opts) {
         Ok(props) => props,
         Err(message) => return output.fail(message),
@@ -119,9 +117,58 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
     if consumer_props.contains_key("group.id") && partition.is_some() {
         return output.fail("Options group and partition cannot be specified together.");
     }
-    let metadata = match fetch_topic_metadata(cluster, &topic, true) {
+    let source = match opts.value("include") {
+        Some(raw) => match IncludeList::new(raw).and_then(|list| {
+            Regex::new(&format!("^(?:{})$", list.regex())).map_err(|e| e.to_string())
+        }) {
+            Ok(pattern) => Source::Pattern(pattern),
+            Err(message) => return output.fail(message),
+        },
+        None => {
+            let topic = opts.value("topic").unwrap_or_default();
+            match topic_source(cluster, topic, partition, output) {
+                Some(source) => source,
+                None => return,
+            }
+        }
+    };
+    let consumer = match new_consumer(cluster, source, start, consumer_props, &opts) {
+        Ok(consumer) => consumer,
+        Err(message) => return output.fail(message),
+    };
+    let limits = Limits {
+        max_messages,
+        timeout_ms: opts
+            .int::<i64>("timeout-ms")
+            .ok()
+            .flatten()
+            .filter(|&t| t >= 0),
+    };
+    let printed = consume(cluster, consumer, limits, &formatter, output);
+    output.err(format!("Processed a total of {printed} messages"));
+}
+
+/// What the tool reads: a topic (one partition of it with `--partition`), or the topics
+/// matching `--include`.
+enum Source {
+    Topic { topic: String, partitions: Vec<i32> },
+    Pattern(Regex),
+}
+
+/// `--topic`: its metadata (auto-creating it, with the client's warning while it has no
+/// leader) and the partitions to read.
+fn topic_source(
+    cluster: &mut Cluster,
+    topic: &str,
+    partition: Option<i32>,
+    output: &mut Output,
+) -> Option<Source> {
+    let metadata = match fetch_topic_metadata(cluster, topic, true) {
         Ok(metadata) => metadata,
-        Err(error) => return output.fail(error.as_exception()),
+        Err(error) => {
+            output.fail(error.as_exception());
+            return None;
+        }
     };
     if let Some(error) = metadata.first_error {
         let message = format!(
@@ -138,27 +185,18 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
     let partitions: Vec<i32> = match partition {
         Some(p) if (0..metadata.partition_count).contains(&p) => vec![p],
         Some(p) => {
-            return output.fail(format!(
+            output.fail(format!(
                 "Partition {p} of topic {topic} does not exist: it has partitions 0 to {}",
                 metadata.partition_count - 1
-            ))
+            ));
+            return None;
         }
         None => (0..metadata.partition_count).collect(),
     };
-    let consumer = match new_consumer(cluster, &topic, &partitions, start, consumer_props, &opts) {
-        Ok(consumer) => consumer,
-        Err(message) => return output.fail(message),
-    };
-    let limits = Limits {
-        max_messages,
-        timeout_ms: opts
-            .int::<i64>("timeout-ms")
-            .ok()
-            .flatten()
-            .filter(|&t| t >= 0),
-    };
-    let printed = consume(cluster, consumer, limits, &formatter, output);
-    output.err(format!("Processed a total of {printed} messages"));
+    Some(Source::Topic {
+        topic: topic.to_string(),
+        partitions,
+    })
 }
 
 /// The consumer properties (`--consumer-property`, alias `--command-property`) with `--group`
@@ -185,8 +223,7 @@ fn consumer_properties(opts: &ParsedOptions) -> Result<BTreeMap<String, String>,
 /// reading `partitions` directly from `start` (the departure of docs/DEPARTURES.md).
 fn new_consumer(
     cluster: &mut Cluster,
-    topic: &str,
-    partitions: &[i32],
+    source: Source,
     start: Start,
     mut props: BTreeMap<String, String>,
     opts: &ParsedOptions,
@@ -210,19 +247,27 @@ fn new_consumer(
     };
     config.apply(&props)?;
     let in_group = config.group_id.is_some();
-    let mut consumer = Consumer::new(cluster, config, vec![topic.to_string()]);
+    let mut consumer = match source {
+        Source::Pattern(pattern) => Consumer::with_pattern(cluster, config, pattern),
+        Source::Topic { topic, partitions } => {
+            let mut consumer = Consumer::new(cluster, config, vec![topic.clone()]);
+            if !in_group {
+                consumer.assignment = partitions
+                    .iter()
+                    .map(|&p| TopicPartition::new(topic.clone(), p))
+                    .collect();
+            }
+            consumer
+        }
+    };
     if !in_group {
-        consumer.assignment = partitions
-            .iter()
-            .map(|&p| TopicPartition::new(topic, p))
-            .collect();
         for tp in consumer.assignment.clone() {
             let spec = match start {
                 Start::Earliest => OffsetSpec::Earliest,
                 Start::Latest | Start::At(_) => OffsetSpec::Latest,
             };
             let bound = cluster
-                .list_offset(topic, tp.partition, spec)
+                .list_offset(&tp.topic, tp.partition, spec)
                 .ok()
                 .flatten()
                 .map_or(0, |o| o.offset);

@@ -4,6 +4,7 @@
 //! and `consumer list`.
 
 use super::playground::report;
+use super::topic_filter::IncludeList;
 use super::Output;
 use crate::engine::client::background_consumer::{BackgroundConsumer, BackgroundConsumerSpec};
 use crate::engine::client::consumer::ConsumerConfig;
@@ -11,7 +12,7 @@ use crate::engine::group::assignor::ClientAssignor;
 use crate::engine::Cluster;
 use std::collections::BTreeMap;
 
-const USAGE: &str = "usage: consumer start NAME --group G --topic T[,T...] [--assignor range|roundrobin|sticky] [--protocol classic] [--rate N/s] [--from-beginning] [--consumer-property KEY=VALUE] | consumer stop NAME | consumer kill NAME | consumer list";
+const USAGE: &str = "usage: consumer start NAME --group G (--topic T[,T...] | --include REGEX) [--assignor range|roundrobin|sticky] [--protocol classic] [--rate N/s] [--from-beginning] [--consumer-property KEY=VALUE] | consumer stop NAME | consumer kill NAME | consumer list";
 
 /// `consumer start|stop|kill|list`.
 pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
@@ -19,9 +20,12 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
         [verb, name, rest @ ..] if verb == "start" => match spec(name, rest) {
             Ok(spec) => {
                 let line = format!(
-                    "Consumer {name} started: group {}, topics {} (partition.assignment.strategy={}, group.protocol=classic, auto.offset.reset={}).",
+                    "Consumer {name} started: group {}, {} (partition.assignment.strategy={}, group.protocol=classic, auto.offset.reset={}).",
                     spec.config.group_id.clone().unwrap_or_default(),
-                    spec.topics.join(","),
+                    match &spec.pattern {
+                        Some(pattern) => format!("topics matching {}", pattern.as_str().trim_start_matches("^(?:").trim_end_matches(")$")),
+                        None => format!("topics {}", spec.topics.join(",")),
+                    },
                     spec.config.assignors.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
                     reset_name(&spec.config),
                 );
@@ -61,7 +65,7 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
                 output.out(format!(
                     "{name}\t{}\t{}\t[{}]\t{} consumed",
                     group_of(c),
-                    c.spec.topics.join(","),
+                    c.consumer.topics.join(","),
                     owned.join(", "),
                     c.consumed
                 ));
@@ -86,6 +90,7 @@ fn reset_name(config: &ConsumerConfig) -> &'static str {
 /// The options of `consumer start NAME …`, as consumer configs with Kafka's names.
 fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
     let mut topics = None;
+    let mut pattern = None;
     let mut rate = 0;
     let mut props = BTreeMap::new();
     let mut words = args.iter();
@@ -103,6 +108,12 @@ fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
             }
             "--topic" => {
                 topics = Some(value.split(',').map(str::to_string).filter(|t| !t.is_empty()).collect::<Vec<_>>())
+            }
+            "--include" => {
+                let list = IncludeList::new(value).map_err(|e| format!("consumer: {e}"))?;
+                let regex = regex_lite::Regex::new(&format!("^(?:{})$", list.regex()))
+                    .map_err(|_| format!("consumer: {value} is an invalid regex."))?;
+                pattern = Some(regex);
             }
             "--rate" => {
                 let number = value.strip_suffix("/s").unwrap_or(value);
@@ -136,9 +147,13 @@ fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
             other => return Err(format!("consumer: unknown option {other}\n{USAGE}")),
         }
     }
-    let topics = topics
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| format!("consumer: --topic is required\n{USAGE}"))?;
+    let topics = topics.filter(|t| !t.is_empty());
+    if topics.is_some() == pattern.is_some() {
+        return Err(format!(
+            "consumer: exactly one of --topic and --include is required\n{USAGE}"
+        ));
+    }
+    let topics = topics.unwrap_or_default();
     if !props.contains_key("group.id") {
         return Err(format!("consumer: --group is required\n{USAGE}"));
     }
@@ -150,6 +165,7 @@ fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
     Ok(BackgroundConsumerSpec {
         name: name.to_string(),
         topics,
+        pattern,
         rate_per_sec: rate,
         config,
     })

@@ -34,6 +34,7 @@ pub fn start(cluster: &mut Cluster, name: &str, group: &str, topic: &str) {
         .start_consumer(BackgroundConsumerSpec {
             name: name.to_string(),
             topics: vec![topic.to_string()],
+            pattern: None,
             rate_per_sec: 0,
             config,
         })

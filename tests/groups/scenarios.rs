@@ -322,3 +322,38 @@ fn pause_resume_and_seek() {
     let again = poll(&mut cluster, &mut consumer);
     assert_eq!(again.first().map(|r| (r.partition, r.offset)), Some((0, 1)));
 }
+
+/// `subscribe(Pattern)`: a member subscribed by regular expression reads every matching topic,
+/// and a topic created later joins the subscription at the next metadata refresh
+/// (`metadata.max.age.ms`, 5 minutes by default), after a rebalance.
+#[test]
+fn a_pattern_subscription_picks_up_new_topics() {
+    let mut cluster = cluster_of(3);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders-eu --partitions 1 --replication-factor 3\n\
+         kafka-topics.sh --create --topic payments --partitions 1 --replication-factor 3\n\
+         consumer start c1 --group g --include 'orders-.*' --from-beginning\n\
+         time advance 5s\n",
+    );
+    assert_eq!(owned(&cluster, "c1"), ["orders-eu-0"]);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders-us --partitions 1 --replication-factor 3\n",
+    );
+    produce_n(&mut cluster, "orders-us", 3, false);
+    cluster.advance_time(60_000);
+    assert_eq!(
+        owned(&cluster, "c1"),
+        ["orders-eu-0"],
+        "not before the metadata refresh"
+    );
+    cluster.advance_time(250_000);
+    assert_eq!(owned(&cluster, "c1"), ["orders-eu-0", "orders-us-0"]);
+    assert_eq!(cluster.background_consumers()["c1"].consumed, 3);
+    let out = run_ok(
+        &mut cluster,
+        "kafka-console-consumer.sh --bootstrap-server x --include 'orders-.*' --group other --from-beginning\n",
+    );
+    assert_eq!(out.stdout(), "value-0\nvalue-1\nvalue-2\n");
+}

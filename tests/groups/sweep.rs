@@ -245,30 +245,12 @@ fn fully_replicated(cluster: &Cluster) -> bool {
 
 #[test]
 fn group_invariants_hold_over_random_members_and_faults() {
-    let default_seeds = if cfg!(debug_assertions) { 3 } else { 200 };
-    let seeds: u64 = std::env::var("SWEEP_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default_seeds);
-    let budget: u64 = std::env::var("SWEEP_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(90);
-    let only: Option<u64> = std::env::var("SEED").ok().and_then(|s| s.parse().ok());
-    // The sweep's own wall-clock budget (never the engine's clock).
-    #[allow(clippy::disallowed_methods)]
-    let started = std::time::Instant::now();
-    let (mut ran, mut checked) = (0, 0);
-    for seed in only.map_or(0..seeds, |s| s..s + 1) {
-        match run_seed(seed) {
-            Ok(n) => checked += n,
-            Err(error) => panic!("seed {seed}: {error}\nreproduce with SEED={seed} cargo test --profile bench --test groups sweep"),
-        }
-        ran += 1;
-        if started.elapsed().as_secs() >= budget {
-            break;
-        }
-    }
-    println!("group sweep: {ran} seed(s), {checked} records checked for delivery");
-    assert!(ran > 0);
+    use super::support::sweep::{sweep, SweepDefaults};
+    let defaults = SweepDefaults {
+        name: "groups",
+        release_seeds: 200,
+        debug_seeds: 3,
+        seconds: 90,
+    };
+    sweep(defaults, run_seed);
 }

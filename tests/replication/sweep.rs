@@ -185,35 +185,12 @@ fn fully_replicated(cluster: &Cluster) -> bool {
 
 #[test]
 fn replication_invariants_hold_over_random_faults() {
-    // A debug build runs a few seeds (`cargo test`); the release stage of scripts/test.sh
-    // runs the CI sweep of 500.
-    let default_seeds = if cfg!(debug_assertions) { 20 } else { 500 };
-    let seeds: u64 = std::env::var("SWEEP_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default_seeds);
-    let budget: u64 = std::env::var("SWEEP_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(180);
-    let only: Option<u64> = std::env::var("SEED").ok().and_then(|s| s.parse().ok());
-    // The sweep's own wall-clock budget (never the engine's clock).
-    #[allow(clippy::disallowed_methods)]
-    let started = std::time::Instant::now();
-    let mut ran = 0;
-    let mut acked = 0;
-    for seed in only.map_or(0..seeds, |s| s..s + 1) {
-        match run_seed(seed) {
-            Ok(n) => acked += n,
-            Err(error) => panic!(
-                "seed {seed}: {error}\nreproduce with SEED={seed} cargo test --profile bench --test replication sweep"
-            ),
-        }
-        ran += 1;
-        if started.elapsed().as_secs() >= budget {
-            break;
-        }
-    }
-    println!("replication sweep: {ran} seed(s), {acked} acknowledged records checked");
-    assert!(ran > 0);
+    use super::support::sweep::{sweep, SweepDefaults};
+    let defaults = SweepDefaults {
+        name: "replication",
+        release_seeds: 500,
+        debug_seeds: 20,
+        seconds: 180,
+    };
+    sweep(defaults, run_seed);
 }

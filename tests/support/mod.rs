@@ -4,6 +4,8 @@
 
 /// Log compaction helpers (tests/compaction*.rs).
 pub mod compaction;
+/// The seed-sweep driver (tests/*/sweep.rs).
+pub mod sweep;
 
 use kafka_playground::cli::{run_script, Output};
 use kafka_playground::engine::log::PartitionLog;

@@ -15,10 +15,12 @@ use std::collections::BTreeMap;
 const SETTLING_POLL_MS: i64 = 10;
 
 /// What `consumer start` asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct BackgroundConsumerSpec {
     pub name: String,
     pub topics: Vec<String>,
+    /// `--include REGEX`: subscribe to the topics matching it instead (`subscribe(Pattern)`).
+    pub pattern: Option<regex_lite::Regex>,
     /// Records processed per simulated second; 0 for as fast as they come.
     pub rate_per_sec: u32,
     pub config: ConsumerConfig,
@@ -57,7 +59,10 @@ impl Cluster {
                 format!("A consumer named {} is already running.", spec.name),
             ));
         }
-        let consumer = Consumer::new(self, spec.config.clone(), spec.topics.clone());
+        let consumer = match &spec.pattern {
+            Some(pattern) => Consumer::with_pattern(self, spec.config.clone(), pattern.clone()),
+            None => Consumer::new(self, spec.config.clone(), spec.topics.clone()),
+        };
         let name = spec.name.clone();
         let background = BackgroundConsumer {
             spec,

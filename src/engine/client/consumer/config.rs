@@ -30,6 +30,8 @@ pub struct ConsumerConfig {
     pub max_partition_fetch_bytes: i32,
     pub fetch_max_wait_ms: i64,
     pub retry_backoff_ms: i64,
+    /// `metadata.max.age.ms`: how often a pattern subscription looks for new topics.
+    pub metadata_max_age_ms: i64,
     /// `partition.assignment.strategy`, preferred first.
     pub assignors: Vec<ClientAssignor>,
 }
@@ -51,6 +53,7 @@ impl Default for ConsumerConfig {
             max_partition_fetch_bytes: 1_048_576,
             fetch_max_wait_ms: 500,
             retry_backoff_ms: 100,
+            metadata_max_age_ms: 300_000,
             // Kafka 4's default: [RangeAssignor, CooperativeStickyAssignor].
             assignors: vec![ClientAssignor::Range, ClientAssignor::CooperativeSticky],
         }
@@ -124,6 +127,7 @@ impl ConsumerConfig {
                 }
                 "fetch.max.wait.ms" => self.fetch_max_wait_ms = long(name, value)?.max(0),
                 "retry.backoff.ms" => self.retry_backoff_ms = long(name, value)?.max(0),
+                "metadata.max.age.ms" => self.metadata_max_age_ms = long(name, value)?.max(0),
                 "partition.assignment.strategy" => {
                     self.assignors = value
                         .split(',')

@@ -73,8 +73,13 @@ pub enum ConsumerEvent {
 #[derive(Debug, Clone)]
 pub struct Consumer {
     pub config: ConsumerConfig,
-    /// The subscribed topics.
+    /// The subscribed topics (for a pattern subscription, the ones it matched at the last
+    /// metadata refresh).
     pub topics: Vec<String>,
+    /// `subscribe(Pattern)`: topics whose whole name matches, internal ones left out
+    /// (`exclude.internal.topics`), looked up again every `metadata.max.age.ms`.
+    pattern: Option<regex_lite::Regex>,
+    next_metadata_refresh_ms: i64,
     /// Group membership, when `group.id` is set.
     pub membership: Option<Membership>,
     /// The partitions this consumer owns now.
@@ -107,6 +112,8 @@ impl Consumer {
             next_auto_commit_ms: now + config.auto_commit_interval_ms,
             config,
             topics,
+            pattern: None,
+            next_metadata_refresh_ms: i64::MAX,
             membership,
             assignment: Vec::new(),
             positions: BTreeMap::new(),
@@ -132,6 +139,56 @@ impl Consumer {
         consumer
     }
 
+    /// A consumer subscribed to the topics matching `pattern` (`subscribe(Pattern)`); a group
+    /// member rejoins when the set changes, as the Java client does after a metadata refresh.
+    pub fn with_pattern(
+        cluster: &Cluster,
+        config: ConsumerConfig,
+        pattern: regex_lite::Regex,
+    ) -> Self {
+        let mut consumer = Consumer::new(cluster, config, Vec::new());
+        consumer.pattern = Some(pattern);
+        consumer.next_metadata_refresh_ms = cluster.now().as_millis();
+        consumer.refresh_pattern(cluster);
+        consumer
+    }
+
+    /// Matches the pattern against the topics (at most every `metadata.max.age.ms`).
+    fn refresh_pattern(&mut self, cluster: &Cluster) {
+        let now = cluster.now().as_millis();
+        let Some(pattern) = &self.pattern else {
+            return;
+        };
+        if now < self.next_metadata_refresh_ms {
+            return;
+        }
+        self.next_metadata_refresh_ms = now + self.config.metadata_max_age_ms;
+        let matched: Vec<String> = cluster
+            .topics()
+            .map(|t| t.name.clone())
+            .filter(|name| !crate::engine::topic::is_internal(name) && pattern.is_match(name))
+            .collect();
+        if matched == self.topics {
+            return;
+        }
+        self.topics = matched;
+        match self.membership.as_mut() {
+            Some(membership) => membership.rejoin_needed = true,
+            None => {
+                let owned: Vec<TopicPartition> = self
+                    .topics
+                    .iter()
+                    .flat_map(|t| {
+                        let count = cluster.topic(t).map_or(0, |i| i.partitions.len() as i32);
+                        (0..count).map(move |p| TopicPartition::new(t.clone(), p))
+                    })
+                    .collect();
+                self.positions.retain(|tp, _| owned.contains(tp));
+                self.assignment = owned;
+            }
+        }
+    }
+
     pub(crate) fn event(&mut self, now: i64, event: ConsumerEvent) {
         self.events.push((now, event));
     }
@@ -141,6 +198,7 @@ impl Consumer {
     pub fn poll(&mut self, cluster: &mut Cluster) -> Result<Vec<ConsumerRecord>, ApiError> {
         let now = cluster.now().as_millis();
         self.last_poll_ms = now;
+        self.refresh_pattern(cluster);
         self.background(cluster);
         if self.membership.is_some() && !self.ensure_active_group(cluster)? {
             return Ok(Vec::new());
