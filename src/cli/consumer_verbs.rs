@@ -12,7 +12,7 @@ use crate::engine::group::assignor::ClientAssignor;
 use crate::engine::Cluster;
 use std::collections::BTreeMap;
 
-const USAGE: &str = "usage: consumer start NAME --group G (--topic T[,T...] | --include REGEX) [--assignor range|roundrobin|sticky] [--protocol classic] [--rate N/s] [--from-beginning] [--consumer-property KEY=VALUE] | consumer stop NAME | consumer kill NAME | consumer list";
+const USAGE: &str = "usage: consumer start NAME --group G (--topic T[,T...] | --include REGEX) [--assignor range|roundrobin|sticky|cooperative-sticky] [--protocol classic] [--rate N/s] [--from-beginning] [--consumer-property KEY=VALUE] | consumer stop NAME | consumer kill NAME | consumer list";
 
 /// `consumer start|stop|kill|list`.
 pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
@@ -123,11 +123,8 @@ fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
             }
             "--assignor" => {
                 let assignor = ClientAssignor::from_name(value).map_err(|_| {
-                    format!("consumer: unknown --assignor '{value}' (range, roundrobin, sticky)")
+                    format!("consumer: unknown --assignor '{value}' (range, roundrobin, sticky, cooperative-sticky)")
                 })?;
-                if assignor == ClientAssignor::CooperativeSticky {
-                    return Err("consumer: cooperative rebalancing (cooperative-sticky) arrives with issue #8; use range, roundrobin or sticky".to_string());
-                }
                 props.insert("partition.assignment.strategy".to_string(), assignor.name().to_string());
             }
             "--protocol" => match value.as_str() {

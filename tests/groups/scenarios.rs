@@ -1,6 +1,7 @@
 use super::support::{produce_n, run_ok};
 use super::*;
 use kafka_playground::engine::client::consumer::ConsumerEvent;
+use std::collections::BTreeMap;
 
 /// "Each partition is consumed by exactly one consumer in the group" (Kafka docs, Consumers):
 /// a first member gets every partition after `group.initial.rebalance.delay.ms`; a second one
@@ -356,4 +357,117 @@ fn a_pattern_subscription_picks_up_new_topics() {
         "kafka-console-consumer.sh --bootstrap-server x --include 'orders-.*' --group other --from-beginning\n",
     );
     assert_eq!(out.stdout(), "value-0\nvalue-1\nvalue-2\n");
+}
+
+/// Starts `name` in group `g` on `topic` with `assignor`.
+fn start_with(cluster: &mut Cluster, name: &str, topic: &str, assignor: &str) {
+    run_ok(
+        cluster,
+        &format!("consumer start {name} --group g --topic {topic} --from-beginning --assignor {assignor}\n"),
+    );
+}
+
+/// How long each partition of `orders` had no owner in the group from `from` to `to`, from the
+/// members' `Assigned` / `Revoked` / `Lost` events (exact, not sampled).
+fn unowned_ms(cluster: &Cluster, from: i64, to: i64) -> BTreeMap<i32, i64> {
+    let mut owned_ms: BTreeMap<i32, i64> = BTreeMap::new();
+    for c in cluster.background_consumers().values() {
+        let mut since: BTreeMap<i32, i64> = BTreeMap::new();
+        for (at, event) in &c.consumer.events {
+            match event {
+                ConsumerEvent::Assigned(ps) => {
+                    for p in ps {
+                        since.insert(p.partition, *at);
+                    }
+                }
+                ConsumerEvent::Revoked(ps) | ConsumerEvent::Lost(ps) => {
+                    for p in ps {
+                        if let Some(start) = since.remove(&p.partition) {
+                            *owned_ms.entry(p.partition).or_default() +=
+                                (*at).min(to) - start.max(from).min(to);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (p, start) in since {
+            *owned_ms.entry(p).or_default() += to - start.max(from);
+        }
+    }
+    (0..6)
+        .map(|p| {
+            (
+                p,
+                (to - from) - owned_ms.get(&p).copied().unwrap_or(0).max(0),
+            )
+        })
+        .collect()
+}
+
+/// `c2` joins `c1`'s group on a 6-partition topic; returns each partition's time without an
+/// owner over the next 15 s, and the cluster.
+fn scale_out(assignor: &str) -> (BTreeMap<i32, i64>, Cluster) {
+    let mut cluster = cluster_of(3);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 6 --replication-factor 3\n",
+    );
+    start_with(&mut cluster, "c1", "orders", assignor);
+    cluster.advance_time(5_000);
+    assert_eq!(owned(&cluster, "c1").len(), 6);
+    let from = cluster.now().as_millis();
+    start_with(&mut cluster, "c2", "orders", assignor);
+    cluster.advance_time(15_000);
+    let to = cluster.now().as_millis();
+    (unowned_ms(&cluster, from, to), cluster)
+}
+
+/// KIP-429: with `cooperative-sticky` a member keeps the partitions that do not move while the
+/// group rebalances; the ones that move are revoked by their owner first and handed to their
+/// new owner in a second rebalance. Eager rebalancing (range) leaves every partition without an
+/// owner until the new generation is assigned.
+#[test]
+fn cooperative_rebalancing_keeps_unmoved_partitions_owned() {
+    let (eager, eager_cluster) = scale_out("range");
+    let eager_kept: Vec<i32> = eager_cluster.background_consumers()["c1"]
+        .consumer
+        .assignment
+        .iter()
+        .map(|tp| tp.partition)
+        .collect();
+    let (cooperative, cluster) = scale_out("cooperative-sticky");
+    let c1 = &cluster.background_consumers()["c1"].consumer;
+    let c2 = &cluster.background_consumers()["c2"].consumer;
+    assert_eq!(c1.assignment.len() + c2.assignment.len(), 6);
+    assert_eq!(c2.assignment.len(), 3, "{:?}", c2.events);
+    // c1 revoked exactly what moved to c2, nothing else, and never everything.
+    let revoked: Vec<_> = c1
+        .events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            ConsumerEvent::Revoked(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(revoked, vec![c2.assignment.clone()], "{:?}", c1.events);
+    // Two rounds: c2 joins generation 2 with nothing, gets its partitions in generation 3.
+    let joined: Vec<i32> = c2
+        .events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            ConsumerEvent::Joined { generation_id, .. } => Some(*generation_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(joined, [2, 3], "{:?}", c2.events);
+    // Eager: even the partitions c1 kept went without an owner (revoked, then assigned back
+    // to it: the stop-the-world). Cooperative: only the three that moved; the others were owned
+    // (and read) throughout.
+    assert!(eager_kept.iter().all(|p| eager[p] > 0), "eager {eager:?}");
+    for (p, ms) in &cooperative {
+        let moved = c2.assignment.iter().any(|tp| tp.partition == *p);
+        assert_eq!(*ms > 0, moved, "partition {p}: cooperative {cooperative:?}");
+    }
+    println!("unowned ms per partition while a second member joins: eager {eager:?}, cooperative {cooperative:?}");
 }

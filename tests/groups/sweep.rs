@@ -125,7 +125,7 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                 sweep.log.push("# produce".to_string());
             }
             3..=4 if !running => {
-                let assignor = ["range", "roundrobin", "sticky"][rng.below(3) as usize];
+                let assignor = ["range", "roundrobin", "sticky", "cooperative-sticky"][rng.below(4) as usize];
                 let rate = if rng.below(4) == 0 {
                     " --rate 5/s --consumer-property max.poll.interval.ms=20000"
                 } else {

@@ -8,7 +8,12 @@
 use super::{Consumer, ConsumerEvent};
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
-use crate::engine::group::assignor::{Subscription, TopicPartition};
+use crate::engine::group::assignor::sticky::{
+    encode_cooperative_user_data, encode_sticky_user_data,
+};
+use crate::engine::group::assignor::{
+    ClientAssignor, RebalanceProtocol, Subscription, TopicPartition,
+};
 use crate::engine::group::protocol::{
     GroupRequest, GroupResponse, HeartbeatRequest, JoinGroupRequest, JoinGroupResponse,
     LeaveGroupRequest, SyncGroupRequest,
@@ -241,7 +246,11 @@ impl Consumer {
                             }
                         }
                     }
-                    if !self.assignment.is_empty() {
+                    // An eager member revokes everything; a cooperative one keeps what it owns
+                    // (KIP-429) and gives up only what the new assignment moves.
+                    if self.rebalance_protocol() == RebalanceProtocol::Eager
+                        && !self.assignment.is_empty()
+                    {
                         let revoked = std::mem::take(&mut self.assignment);
                         self.positions.clear();
                         self.paused.clear();
@@ -305,18 +314,55 @@ impl Consumer {
     }
 
     /// JoinGroup with every assignor of `partition.assignment.strategy` and the subscription.
+    /// The rebalance protocol every configured assignor supports (`ConsumerCoordinator`):
+    /// cooperative only when all of them are cooperative (`cooperative-sticky`), else eager.
+    pub fn rebalance_protocol(&self) -> RebalanceProtocol {
+        if self
+            .config
+            .assignors
+            .iter()
+            .all(|a| a.protocol() == RebalanceProtocol::Cooperative)
+        {
+            RebalanceProtocol::Cooperative
+        } else {
+            RebalanceProtocol::Eager
+        }
+    }
+
+    /// The JoinGroup metadata for `assignor` (`ConsumerCoordinator.metadata`): the topics, the
+    /// partitions still owned (none for an eager member, which revoked them), the generation,
+    /// and the assignor's own user data — the sticky assignor's last assignment, the
+    /// cooperative-sticky assignor's generation.
+    fn subscription_for(&self, assignor: ClientAssignor) -> Vec<u8> {
+        let generation = self.membership.as_ref().map_or(-1, |m| m.generation_id);
+        let mut subscription = Subscription::new(self.topics.clone())
+            .with_owned(self.assignment.clone())
+            .with_generation(generation);
+        match assignor {
+            ClientAssignor::Sticky => {
+                if let Some((partitions, generation)) = &self.last_assignment {
+                    subscription = subscription
+                        .with_user_data(encode_sticky_user_data(partitions, *generation));
+                }
+            }
+            ClientAssignor::CooperativeSticky => {
+                subscription =
+                    subscription.with_user_data(encode_cooperative_user_data(generation));
+            }
+            ClientAssignor::Range | ClientAssignor::RoundRobin => {}
+        }
+        ConsumerProtocolSubscription::from_subscription(&subscription, None)
+            .serialize(CONSUMER_PROTOCOL_VERSION)
+            .unwrap_or_default()
+    }
+
+    /// JoinGroup with every assignor of `partition.assignment.strategy` and its subscription.
     fn send_join(&mut self, cluster: &mut Cluster) {
-        let subscription = ConsumerProtocolSubscription::from_subscription(
-            &Subscription::new(self.topics.clone()),
-            None,
-        )
-        .serialize(CONSUMER_PROTOCOL_VERSION)
-        .unwrap_or_default();
         let protocols = self
             .config
             .assignors
             .iter()
-            .map(|a| (a.name().to_string(), subscription.clone()))
+            .map(|&a| (a.name().to_string(), self.subscription_for(a)))
             .collect();
         let Some(membership) = self.membership.as_mut() else {
             return;
@@ -471,19 +517,39 @@ impl Consumer {
             .collect())
     }
 
-    /// SyncGroup answered: the member owns its new partitions (`onPartitionsAssigned`).
+    /// SyncGroup answered (`onJoinComplete`): an eager member owns its new partitions; a
+    /// cooperative one revokes those that moved away and, if it revoked any, rejoins at once so
+    /// they can be handed out in a second rebalance (KIP-429).
     fn on_assignment(&mut self, now: i64, bytes: &[u8]) {
         let partitions: Vec<TopicPartition> = ConsumerProtocolAssignment::deserialize(bytes)
             .map(|(_, a)| a.partitions())
             .unwrap_or_default();
         let interval = self.config.heartbeat_interval_ms;
+        let revoked: Vec<TopicPartition> = self
+            .assignment
+            .iter()
+            .filter(|tp| !partitions.contains(tp))
+            .cloned()
+            .collect();
+        let added: Vec<TopicPartition> = partitions
+            .iter()
+            .filter(|tp| !self.assignment.contains(tp))
+            .cloned()
+            .collect();
+        let generation = self.membership.as_ref().map_or(-1, |m| m.generation_id);
         if let Some(m) = self.membership.as_mut() {
             m.state = MemberState::Stable;
             m.next_heartbeat_ms = now + interval;
+            m.rejoin_needed = !revoked.is_empty();
+        }
+        if !revoked.is_empty() {
+            self.event(now, ConsumerEvent::Revoked(revoked));
         }
         self.assignment = partitions.clone();
         self.positions.retain(|tp, _| partitions.contains(tp));
-        self.event(now, ConsumerEvent::Assigned(partitions));
+        self.paused.retain(|tp| partitions.contains(tp));
+        self.last_assignment = Some((partitions, generation));
+        self.event(now, ConsumerEvent::Assigned(added));
     }
 
     /// LeaveGroup (`maybeLeaveGroup`): sent without waiting; the member is out of the group.

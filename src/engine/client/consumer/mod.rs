@@ -52,9 +52,9 @@ pub enum ConsumerEvent {
         leader: bool,
         protocol: String,
     },
-    /// `onPartitionsAssigned`.
+    /// `onPartitionsAssigned`: the partitions added (eager: all of them).
     Assigned(Vec<TopicPartition>),
-    /// `onPartitionsRevoked` (eager: everything, before rejoining).
+    /// `onPartitionsRevoked` (eager: everything, before rejoining; cooperative: what moved).
     Revoked(Vec<TopicPartition>),
     /// `onPartitionsLost`: the member was dropped from the group without committing.
     Lost(Vec<TopicPartition>),
@@ -88,6 +88,9 @@ pub struct Consumer {
     pub positions: BTreeMap<TopicPartition, i64>,
     /// The last offsets the coordinator acknowledged.
     pub committed: BTreeMap<TopicPartition, i64>,
+    /// The last assignment and its generation, which the sticky assignor's user data carries
+    /// into the next rebalance (`StickyAssignor.subscriptionUserData`).
+    pub last_assignment: Option<(Vec<TopicPartition>, i32)>,
     /// The leader epoch of the last record read per partition, committed with its position.
     pub epochs: BTreeMap<TopicPartition, i32>,
     /// Owned partitions a poll skips (`pause`).
@@ -120,6 +123,7 @@ impl Consumer {
             committed: BTreeMap::new(),
             paused: BTreeSet::new(),
             epochs: BTreeMap::new(),
+            last_assignment: None,
             commits_in_flight: Vec::new(),
             offset_fetch: None,
             last_poll_ms: now,
