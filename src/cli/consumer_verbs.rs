@@ -12,7 +12,7 @@ use crate::engine::group::assignor::ClientAssignor;
 use crate::engine::Cluster;
 use std::collections::BTreeMap;
 
-const USAGE: &str = "usage: consumer start NAME --group G (--topic T[,T...] | --include REGEX) [--assignor range|roundrobin|sticky|cooperative-sticky] [--protocol classic] [--rate N/s] [--from-beginning] [--consumer-property KEY=VALUE] | consumer stop NAME | consumer kill NAME | consumer list";
+const USAGE: &str = "usage: consumer start NAME --group G (--topic T[,T...] | --include REGEX) [--assignor range|roundrobin|sticky|cooperative-sticky] [--protocol classic] [--instance-id ID] [--rate N/s] [--from-beginning] [--consumer-property KEY=VALUE] | consumer stop NAME | consumer kill NAME | consumer list";
 
 /// `consumer start|stop|kill|list`.
 pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
@@ -35,10 +35,18 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
         },
         [verb, name] if verb == "stop" => {
             let result = cluster.stop_consumer(name).map(|c| {
+                let how = match &c.spec.config.group_instance_id {
+                    // KIP-345: a static member sends no LeaveGroup.
+                    Some(instance) => format!(
+                        "as static member {instance} it sent no LeaveGroup: group {} keeps its partitions for it until session.timeout.ms ({} ms) passes",
+                        group_of(&c),
+                        c.spec.config.session_timeout_ms
+                    ),
+                    None => format!("and left group {}", group_of(&c)),
+                };
                 format!(
-                    "Consumer {name} stopped: {} records consumed; it committed its position and left group {}.",
-                    c.consumed,
-                    group_of(&c)
+                    "Consumer {name} stopped: {} records consumed; it committed its position {how}.",
+                    c.consumed
                 )
             });
             report(result, output);
@@ -133,7 +141,7 @@ fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
                 other => return Err(format!("consumer: unknown --protocol '{other}' (classic or consumer)")),
             },
             "--instance-id" => {
-                return Err("consumer: static membership (--instance-id) arrives with issue #8".to_string())
+                props.insert("group.instance.id".to_string(), value.clone());
             }
             "--consumer-property" => {
                 let (key, val) = value

@@ -471,3 +471,82 @@ fn cooperative_rebalancing_keeps_unmoved_partitions_owned() {
     }
     println!("unowned ms per partition while a second member joins: eager {eager:?}, cooperative {cooperative:?}");
 }
+
+/// The generations `name` joined, in order.
+fn generations(cluster: &Cluster, name: &str) -> Vec<i32> {
+    cluster.background_consumers()[name]
+        .consumer
+        .events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            ConsumerEvent::Joined { generation_id, .. } => Some(*generation_id),
+            _ => None,
+        })
+        .collect()
+}
+
+/// KIP-345 static membership: a member with `group.instance.id` that restarts within
+/// `session.timeout.ms` gets its old partitions back without a rebalance; a second consumer
+/// with the same instance id fences the first (`FENCED_INSTANCE_ID`); a static member gone for
+/// longer than its session timeout is removed and the group rebalances.
+#[test]
+fn a_static_member_restarts_without_a_rebalance() {
+    let mut cluster = cluster_of(3);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 4 --replication-factor 3\n\
+         consumer start c1 --group g --topic orders --instance-id i1\n\
+         consumer start c2 --group g --topic orders --instance-id i2\n\
+         time advance 10s\n",
+    );
+    let before = (owned(&cluster, "c1"), owned(&cluster, "c2"));
+    assert_eq!(before.0.len() + before.1.len(), 4);
+    let generation = cluster.background_consumers()["c2"]
+        .consumer
+        .membership
+        .as_ref()
+        .map(|m| m.generation_id);
+    run_ok(&mut cluster, "consumer stop c1\ntime advance 10s\nconsumer start c1 --group g --topic orders --instance-id i1\ntime advance 5s\n");
+    assert_eq!(owned(&cluster, "c1"), before.0, "the same partitions back");
+    assert_eq!(owned(&cluster, "c2"), before.1);
+    assert_eq!(generations(&cluster, "c2").len(), 1, "c2 never rejoined");
+    assert_eq!(
+        cluster.background_consumers()["c1"]
+            .consumer
+            .membership
+            .as_ref()
+            .map(|m| m.generation_id),
+        generation,
+        "no new generation"
+    );
+    let description = cluster.describe_group("g").expect("describe");
+    assert_eq!(description.state.to_string(), "Stable");
+    let instances: Vec<_> = description
+        .members
+        .iter()
+        .map(|m| m.group_instance_id.clone())
+        .collect();
+    assert_eq!(instances, [Some("i1".to_string()), Some("i2".to_string())]);
+
+    // A duplicate instance id takes over; the old holder is fenced at its next heartbeat.
+    run_ok(
+        &mut cluster,
+        "consumer start c3 --group g --topic orders --instance-id i2\ntime advance 5s\n",
+    );
+    let c2 = &cluster.background_consumers()["c2"];
+    assert_eq!(
+        c2.consumer.fatal.as_ref().map(|e| e.code),
+        Some(kafka_playground::engine::ErrorCode::FencedInstanceId)
+    );
+    assert!(c2.consumer.assignment.is_empty());
+    assert_eq!(
+        owned(&cluster, "c3"),
+        before.1,
+        "{:?}",
+        cluster.background_consumers()["c3"].consumer.events
+    );
+
+    // Gone for longer than the session timeout: removed, and the group rebalances.
+    run_ok(&mut cluster, "consumer kill c1\ntime advance 50s\n");
+    assert_eq!(owned(&cluster, "c3").len(), 4);
+}

@@ -125,13 +125,19 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                 sweep.log.push("# produce".to_string());
             }
             3..=4 if !running => {
-                let assignor = ["range", "roundrobin", "sticky", "cooperative-sticky"][rng.below(4) as usize];
+                let assignor =
+                    ["range", "roundrobin", "sticky", "cooperative-sticky"][rng.below(4) as usize];
                 let rate = if rng.below(4) == 0 {
                     " --rate 5/s --consumer-property max.poll.interval.ms=20000"
                 } else {
                     ""
                 };
-                sweep.run(format!("consumer start {name} --group g --topic s --from-beginning --assignor {assignor}{rate}"));
+                let instance = if rng.below(3) == 0 {
+                    format!(" --instance-id {name}")
+                } else {
+                    String::new()
+                };
+                sweep.run(format!("consumer start {name} --group g --topic s --from-beginning --assignor {assignor}{rate}{instance}"));
             }
             5 if running => {
                 let stopped = sweep

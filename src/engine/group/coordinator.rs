@@ -165,6 +165,9 @@ impl GroupCoordinator {
                         return effects;
                     }
                     let member_id = new_member_id(&join.client_id);
+                    if join.group_instance_id.is_some() {
+                        return group.join_new_static_member(request_id, join, member_id, now);
+                    }
                     return group.join_new_member(
                         request_id,
                         member_id,

@@ -46,6 +46,9 @@ pub struct JoinGroupResponse {
     pub member_id: String,
     /// Every member with its metadata for the chosen protocol — for the leader only.
     pub members: Vec<JoinedMember>,
+    /// KIP-814: the leader of an unchanged generation (a static leader that restarted) must
+    /// not compute a new assignment.
+    pub skip_assignment: bool,
 }
 
 impl JoinGroupResponse {
@@ -58,6 +61,7 @@ impl JoinGroupResponse {
             leader: String::new(),
             member_id: member_id.to_string(),
             members: Vec::new(),
+            skip_assignment: false,
         }
     }
 }

@@ -124,9 +124,16 @@ impl Consumer {
             membership.coordinator = None;
             membership.retry_at_ms = now + backoff;
             membership.heartbeat_in_flight = None;
+        } else if code == ErrorCode::FencedInstanceId {
+            // Another consumer took this group.instance.id: this one is done
+            // (`FencedInstanceIdException` is fatal to the Java consumer).
+            membership.reset_generation();
+            membership.rejoin_needed = false;
+            self.fatal = Some(ApiError::bare(code));
+            self.lose_partitions(now);
         } else if matches!(
             code,
-            ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration | ErrorCode::FencedInstanceId
+            ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration
         ) {
             membership.reset_generation();
             self.lose_partitions(now);
@@ -425,6 +432,7 @@ impl Consumer {
             }
         }
         let leader = response.leader == response.member_id;
+        let assigns = leader && !response.skip_assignment;
         let protocol = response.protocol_name.clone().unwrap_or_default();
         if let Some(m) = self.membership.as_mut() {
             m.member_id = response.member_id.clone();
@@ -441,7 +449,7 @@ impl Consumer {
                 protocol: protocol.clone(),
             },
         );
-        let assignments = if leader {
+        let assignments = if assigns {
             self.perform_assignment(cluster, &protocol, &response)?
         } else {
             Vec::new()
@@ -558,9 +566,14 @@ impl Consumer {
         let Some(membership) = self.membership.as_mut() else {
             return;
         };
-        if let (Some(coordinator), false) =
-            (membership.coordinator, membership.member_id.is_empty())
-        {
+        // A static member sends no LeaveGroup: its session timeout (or an admin) removes it,
+        // so a restart within the timeout causes no rebalance (KIP-345).
+        let is_static = self.config.group_instance_id.is_some();
+        if let (Some(coordinator), false, false) = (
+            membership.coordinator,
+            membership.member_id.is_empty(),
+            is_static,
+        ) {
             let request = GroupRequest::LeaveGroup(LeaveGroupRequest {
                 group_id: membership.group_id.clone(),
                 members: vec![(

@@ -88,6 +88,8 @@ pub struct Consumer {
     pub positions: BTreeMap<TopicPartition, i64>,
     /// The last offsets the coordinator acknowledged.
     pub committed: BTreeMap<TopicPartition, i64>,
+    /// An error that ended this consumer (`FENCED_INSTANCE_ID`): every poll returns it.
+    pub fatal: Option<ApiError>,
     /// The last assignment and its generation, which the sticky assignor's user data carries
     /// into the next rebalance (`StickyAssignor.subscriptionUserData`).
     pub last_assignment: Option<(Vec<TopicPartition>, i32)>,
@@ -124,6 +126,7 @@ impl Consumer {
             paused: BTreeSet::new(),
             epochs: BTreeMap::new(),
             last_assignment: None,
+            fatal: None,
             commits_in_flight: Vec::new(),
             offset_fetch: None,
             last_poll_ms: now,
@@ -204,6 +207,9 @@ impl Consumer {
         self.last_poll_ms = now;
         self.refresh_pattern(cluster);
         self.background(cluster);
+        if let Some(fatal) = &self.fatal {
+            return Err(fatal.clone());
+        }
         if self.membership.is_some() && !self.ensure_active_group(cluster)? {
             return Ok(Vec::new());
         }
@@ -217,6 +223,9 @@ impl Consumer {
     /// What the heartbeat thread does between polls: heartbeats, the poll-interval check, and
     /// collecting commit answers.
     pub fn background(&mut self, cluster: &mut Cluster) {
+        if self.fatal.is_some() {
+            return;
+        }
         self.collect_commits(cluster);
         self.heartbeat_tick(cluster);
     }

@@ -54,6 +54,16 @@ impl ClassicGroup {
             reject(&mut effects, ErrorCode::InconsistentGroupProtocol);
             return effects;
         }
+        if let Some(instance) = &request.group_instance_id {
+            if self
+                .static_members
+                .get(instance)
+                .is_some_and(|known| known != member_id)
+            {
+                reject(&mut effects, ErrorCode::FencedInstanceId);
+                return effects;
+            }
+        }
         if self.pending_members.remove(member_id).is_some() {
             let mut member = ClassicMember::from_join(request, member_id);
             member.awaiting_join = Some(request_id);
@@ -109,7 +119,11 @@ impl ClassicGroup {
         effects
     }
 
-    fn add_member_and_rebalance(&mut self, mut member: ClassicMember, now: i64) -> Effects {
+    pub(super) fn add_member_and_rebalance(
+        &mut self,
+        mut member: ClassicMember,
+        now: i64,
+    ) -> Effects {
         if let Some((_, added)) = self.initial_delay.as_mut() {
             *added = true;
         }
@@ -120,6 +134,10 @@ impl ClassicGroup {
         }
         if self.protocol_type.is_none() {
             self.protocol_type = Some(member.protocol_type.clone());
+        }
+        if let Some(instance) = &member.group_instance_id {
+            self.static_members
+                .insert(instance.clone(), member.member_id.clone());
         }
         self.members.insert(member.member_id.clone(), member);
         self.maybe_prepare_rebalance_or_complete_join(now)
@@ -244,7 +262,9 @@ impl ClassicGroup {
         let not_rejoined: Vec<String> = self
             .members
             .values()
-            .filter(|m| m.awaiting_join.is_none())
+            // Static members stay in the new generation with their assignment; their session
+            // decides (`notYetRejoinedMembers` leaves them out of the removal).
+            .filter(|m| m.awaiting_join.is_none() && m.group_instance_id.is_none())
             .map(|m| m.member_id.clone())
             .collect();
         for id in not_rejoined {
@@ -276,7 +296,7 @@ impl ClassicGroup {
     }
 
     /// The JoinGroup answer of the current generation for `member_id`.
-    fn join_response(&self, member_id: &str) -> GroupResponse {
+    pub(super) fn join_response(&self, member_id: &str) -> GroupResponse {
         let protocol = self.protocol_name.clone().unwrap_or_default();
         let is_leader = self.leader_id.as_deref() == Some(member_id);
         let members = if is_leader {
@@ -299,6 +319,7 @@ impl ClassicGroup {
             leader: self.leader_id.clone().unwrap_or_default(),
             member_id: member_id.to_string(),
             members,
+            skip_assignment: false,
         })
     }
 
@@ -313,7 +334,7 @@ impl ClassicGroup {
 
     /// `ClassicGroup.selectProtocol`: among the protocols every member supports, each member
     /// votes for its most preferred; the most votes win (the first in map order on a tie).
-    fn select_protocol(&self) -> Option<String> {
+    pub(super) fn select_protocol(&self) -> Option<String> {
         let first = self.members.values().next()?;
         let candidates: Vec<&str> = first
             .protocols
@@ -347,6 +368,11 @@ impl ClassicGroup {
     pub(super) fn remove_member(&mut self, member_id: &str) -> Option<ClassicMember> {
         let member = self.members.remove(member_id)?;
         self.pending_sync.remove(member_id);
+        if let Some(instance) = &member.group_instance_id {
+            if self.static_members.get(instance).map(String::as_str) == Some(member_id) {
+                self.static_members.remove(instance);
+            }
+        }
         if self.leader_id.as_deref() == Some(member_id) {
             self.leader_id = self
                 .members_in_hash_order()

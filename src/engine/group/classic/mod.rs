@@ -12,6 +12,7 @@
 //! Every handler returns [`Effects`]: answers, and records for `__consumer_offsets`.
 
 mod join;
+mod static_member;
 mod sync;
 
 use super::describe::{GroupState, MemberDescription};
@@ -99,7 +100,7 @@ pub struct ClassicMember {
 }
 
 impl ClassicMember {
-    fn from_join(request: &JoinGroupRequest, member_id: &str) -> Self {
+    pub(super) fn from_join(request: &JoinGroupRequest, member_id: &str) -> Self {
         ClassicMember {
             member_id: member_id.to_string(),
             group_instance_id: request.group_instance_id.clone(),
@@ -159,6 +160,8 @@ pub struct ClassicGroup {
     pub members: BTreeMap<String, ClassicMember>,
     /// Member ids handed out with `MEMBER_ID_REQUIRED`, each with the time it must rejoin by.
     pub pending_members: BTreeMap<String, i64>,
+    /// Static members (KIP-345): `group.instance.id` to the member id that holds it now.
+    pub static_members: BTreeMap<String, String>,
     /// Members of the new generation that have not sent their SyncGroup yet.
     pending_sync: BTreeSet<String>,
     /// When the join phase ends at the latest (rebalance timeout or initial delay).
@@ -183,6 +186,7 @@ impl ClassicGroup {
             leader_id: None,
             members: BTreeMap::new(),
             pending_members: BTreeMap::new(),
+            static_members: BTreeMap::new(),
             pending_sync: BTreeSet::new(),
             join_deadline_ms: None,
             initial_delay: None,
@@ -224,6 +228,11 @@ impl ClassicGroup {
                 is_new: false,
                 session_deadline_ms: now + i64::from(m.session_timeout),
             };
+            if let Some(instance) = &member.group_instance_id {
+                group
+                    .static_members
+                    .insert(instance.clone(), member.member_id.clone());
+            }
             group.members.insert(member.member_id.clone(), member);
         }
         group.state = if group.members.is_empty() {

@@ -20,12 +20,16 @@ impl ClassicGroup {
         if self.is(ClassicState::Dead) {
             return Err(ErrorCode::CoordinatorNotAvailable);
         }
-        let member = self
-            .members
-            .get(member_id)
-            .ok_or(ErrorCode::UnknownMemberId)?;
-        if instance_id.is_some() && member.group_instance_id.as_deref() != instance_id {
-            return Err(ErrorCode::FencedInstanceId);
+        // `validateStaticMember`: the instance id must map to this member id.
+        if let Some(instance) = instance_id {
+            match self.static_members.get(instance) {
+                None => return Err(ErrorCode::UnknownMemberId),
+                Some(known) if known != member_id => return Err(ErrorCode::FencedInstanceId),
+                Some(_) => {}
+            }
+        }
+        if !self.members.contains_key(member_id) {
+            return Err(ErrorCode::UnknownMemberId);
         }
         if generation_id != self.generation_id {
             return Err(ErrorCode::IllegalGeneration);
