@@ -7,12 +7,13 @@ use super::playground::report;
 use super::topic_filter::IncludeList;
 use super::Output;
 use crate::engine::client::background_consumer::{BackgroundConsumer, BackgroundConsumerSpec};
-use crate::engine::client::consumer::ConsumerConfig;
+use crate::engine::client::consumer::{ConsumerConfig, GroupProtocol};
+use crate::engine::group::assignor::server::ServerAssignor;
 use crate::engine::group::assignor::ClientAssignor;
 use crate::engine::Cluster;
 use std::collections::BTreeMap;
 
-const USAGE: &str = "usage: consumer start NAME --group G (--topic T[,T...] | --include REGEX) [--assignor range|roundrobin|sticky|cooperative-sticky] [--protocol classic] [--instance-id ID] [--rate N/s] [--from-beginning] [--consumer-property KEY=VALUE] | consumer stop NAME | consumer kill NAME | consumer list";
+const USAGE: &str = "usage: consumer start NAME --group G (--topic T[,T...] | --include REGEX) [--protocol classic|consumer] [--assignor range|roundrobin|sticky|cooperative-sticky (classic) | uniform|range (consumer)] [--instance-id ID] [--rate N/s] [--from-beginning] [--consumer-property KEY=VALUE] | consumer stop NAME | consumer kill NAME | consumer list";
 
 /// `consumer start|stop|kill|list`.
 pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
@@ -20,13 +21,19 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
         [verb, name, rest @ ..] if verb == "start" => match spec(name, rest) {
             Ok(spec) => {
                 let line = format!(
-                    "Consumer {name} started: group {}, {} (partition.assignment.strategy={}, group.protocol=classic, auto.offset.reset={}).",
+                    "Consumer {name} started: group {}, {} ({}, auto.offset.reset={}).",
                     spec.config.group_id.clone().unwrap_or_default(),
                     match &spec.pattern {
-                        Some(pattern) => format!("topics matching {}", pattern.as_str().trim_start_matches("^(?:").trim_end_matches(")$")),
+                        Some(pattern) => format!(
+                            "topics matching {}",
+                            pattern
+                                .as_str()
+                                .trim_start_matches("^(?:")
+                                .trim_end_matches(")$")
+                        ),
                         None => format!("topics {}", spec.topics.join(",")),
                     },
-                    spec.config.assignors.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
+                    protocol_text(&spec.config),
                     reset_name(&spec.config),
                 );
                 report(cluster.start_consumer(spec).map(|()| line), output);
@@ -83,6 +90,25 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
     }
 }
 
+/// The protocol and assignor a consumer starts with, by their config names.
+fn protocol_text(config: &ConsumerConfig) -> String {
+    match config.group_protocol {
+        GroupProtocol::Classic => format!(
+            "group.protocol=classic, partition.assignment.strategy={}",
+            config
+                .assignors
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        GroupProtocol::Consumer => format!(
+            "group.protocol=consumer, group.remote.assignor={}",
+            config.remote_assignor.as_deref().unwrap_or("uniform")
+        ),
+    }
+}
+
 fn group_of(c: &BackgroundConsumer) -> String {
     c.spec.config.group_id.clone().unwrap_or_default()
 }
@@ -99,6 +125,7 @@ fn reset_name(config: &ConsumerConfig) -> &'static str {
 fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
     let mut topics = None;
     let mut pattern = None;
+    let mut assignor: Option<String> = None;
     let mut rate = 0;
     let mut props = BTreeMap::new();
     let mut words = args.iter();
@@ -115,7 +142,13 @@ fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
                 props.insert("group.id".to_string(), value.clone());
             }
             "--topic" => {
-                topics = Some(value.split(',').map(str::to_string).filter(|t| !t.is_empty()).collect::<Vec<_>>())
+                topics = Some(
+                    value
+                        .split(',')
+                        .map(str::to_string)
+                        .filter(|t| !t.is_empty())
+                        .collect::<Vec<_>>(),
+                )
             }
             "--include" => {
                 let list = IncludeList::new(value).map_err(|e| format!("consumer: {e}"))?;
@@ -129,24 +162,24 @@ fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
                     format!("consumer: invalid --rate '{value}' (records processed per second, e.g. 100/s)")
                 })?;
             }
-            "--assignor" => {
-                let assignor = ClientAssignor::from_name(value).map_err(|_| {
-                    format!("consumer: unknown --assignor '{value}' (range, roundrobin, sticky, cooperative-sticky)")
-                })?;
-                props.insert("partition.assignment.strategy".to_string(), assignor.name().to_string());
-            }
+            "--assignor" => assignor = Some(value.clone()),
             "--protocol" => match value.as_str() {
-                "classic" => {}
-                "consumer" => return Err("consumer: the KIP-848 consumer protocol (--protocol consumer) arrives with issue #8; use --protocol classic".to_string()),
-                other => return Err(format!("consumer: unknown --protocol '{other}' (classic or consumer)")),
+                "classic" | "consumer" => {
+                    props.insert("group.protocol".to_string(), value.clone());
+                }
+                other => {
+                    return Err(format!(
+                        "consumer: unknown --protocol '{other}' (classic or consumer)"
+                    ))
+                }
             },
             "--instance-id" => {
                 props.insert("group.instance.id".to_string(), value.clone());
             }
             "--consumer-property" => {
-                let (key, val) = value
-                    .split_once('=')
-                    .ok_or_else(|| format!("consumer: --consumer-property '{value}' is not KEY=VALUE"))?;
+                let (key, val) = value.split_once('=').ok_or_else(|| {
+                    format!("consumer: --consumer-property '{value}' is not KEY=VALUE")
+                })?;
                 props.insert(key.to_string(), val.to_string());
             }
             other => return Err(format!("consumer: unknown option {other}\n{USAGE}")),
@@ -161,6 +194,23 @@ fn spec(name: &str, args: &[String]) -> Result<BackgroundConsumerSpec, String> {
     let topics = topics.unwrap_or_default();
     if !props.contains_key("group.id") {
         return Err(format!("consumer: --group is required\n{USAGE}"));
+    }
+    if let Some(name) = assignor {
+        // The classic protocol's client-side assignors; KIP-848's server-side ones.
+        if props.get("group.protocol").map(String::as_str) == Some("consumer") {
+            ServerAssignor::from_name(&name).map_err(|_| {
+                format!("consumer: unknown --assignor '{name}' for --protocol consumer (uniform, range)")
+            })?;
+            props.insert("group.remote.assignor".to_string(), name);
+        } else {
+            let assignor = ClientAssignor::from_name(&name).map_err(|_| {
+                format!("consumer: unknown --assignor '{name}' (range, roundrobin, sticky, cooperative-sticky)")
+            })?;
+            props.insert(
+                "partition.assignment.strategy".to_string(),
+                assignor.name().to_string(),
+            );
+        }
     }
     let mut config = ConsumerConfig {
         client_id: name.to_string(),

@@ -56,6 +56,7 @@ pub enum ErrorCode {
     FencedMemberEpoch,
     UnreleasedInstanceId,
     UnsupportedAssignor,
+    StaleMemberEpoch,
 }
 
 impl ErrorCode {
@@ -108,6 +109,7 @@ impl ErrorCode {
             ErrorCode::FencedMemberEpoch => 110,
             ErrorCode::UnreleasedInstanceId => 111,
             ErrorCode::UnsupportedAssignor => 112,
+            ErrorCode::StaleMemberEpoch => 113,
         }
     }
 
@@ -160,6 +162,7 @@ impl ErrorCode {
             ErrorCode::FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
             ErrorCode::UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
             ErrorCode::UnsupportedAssignor => "UNSUPPORTED_ASSIGNOR",
+            ErrorCode::StaleMemberEpoch => "STALE_MEMBER_EPOCH",
         }
     }
 
@@ -274,6 +277,9 @@ impl ErrorCode {
             ErrorCode::UnsupportedAssignor => {
                 "org.apache.kafka.common.errors.UnsupportedAssignorException"
             }
+            ErrorCode::StaleMemberEpoch => {
+                "org.apache.kafka.common.errors.StaleMemberEpochException"
+            }
         }
     }
 
@@ -362,6 +368,7 @@ impl ErrorCode {
             ErrorCode::FencedMemberEpoch => "The member epoch is fenced by the group coordinator. The member must abandon all its partitions and rejoin.",
             ErrorCode::UnreleasedInstanceId => "The instance ID is still used by another member in the consumer group. That member must leave first.",
             ErrorCode::UnsupportedAssignor => "The assignor or its version range is not supported by the consumer group.",
+            ErrorCode::StaleMemberEpoch => "The member epoch is stale. The member must retry after receiving its updated member epoch via the ConsumerGroupHeartbeat API.",
         }
     }
 }

@@ -550,3 +550,120 @@ fn a_static_member_restarts_without_a_rebalance() {
     run_ok(&mut cluster, "consumer kill c1\ntime advance 50s\n");
     assert_eq!(owned(&cluster, "c3").len(), 4);
 }
+
+/// KIP-848 (`group.protocol=consumer`): the broker assigns. A group scales from one member to
+/// five and back, and a member crashes; at every step the group epoch, the target assignment
+/// epoch and each member's epoch are checked, and no partition ever has two owners.
+#[test]
+fn a_consumer_protocol_group_scales_out_and_in() {
+    let mut cluster = cluster_of(3);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 10 --replication-factor 3\n",
+    );
+    let names = ["m1", "m2", "m3", "m4", "m5"];
+    let check_owners = |cluster: &Cluster| {
+        let mut seen = std::collections::BTreeSet::new();
+        for name in names {
+            if let Some(c) = cluster.background_consumers().get(name) {
+                for tp in &c.consumer.assignment {
+                    assert!(seen.insert(tp.clone()), "{tp} owned twice");
+                }
+            }
+        }
+        seen.len()
+    };
+    let settle = |cluster: &mut Cluster| {
+        for _ in 0..300 {
+            cluster.advance_time(100);
+            check_owners(cluster);
+        }
+    };
+    for (i, name) in names.iter().enumerate() {
+        run_ok(
+            &mut cluster,
+            &format!("consumer start {name} --group g --topic orders --protocol consumer\n"),
+        );
+        settle(&mut cluster);
+        let description = cluster.describe_group("g").expect("describe");
+        assert_eq!(description.group_type.to_string(), "Consumer");
+        assert_eq!(description.state.to_string(), "Stable", "{description:?}");
+        // Each join bumps the group epoch; the target follows it; every member catches up.
+        assert_eq!(description.group_epoch, Some(i as i32 + 1));
+        assert_eq!(description.target_assignment_epoch, Some(i as i32 + 1));
+        assert!(
+            description
+                .members
+                .iter()
+                .all(|m| m.member_epoch == Some(i as i32 + 1)),
+            "{description:?}"
+        );
+        assert_eq!(check_owners(&cluster), 10);
+        let sizes: Vec<usize> = names[..=i]
+            .iter()
+            .map(|n| owned(&cluster, n).len())
+            .collect();
+        assert!(
+            sizes.iter().max().unwrap_or(&0) - sizes.iter().min().unwrap_or(&0) <= 1,
+            "{sizes:?}"
+        );
+    }
+    // Scale in: members leave (epoch -1 heartbeats), the rest take their partitions.
+    for name in ["m5", "m4", "m3"] {
+        run_ok(&mut cluster, &format!("consumer stop {name}\n"));
+        settle(&mut cluster);
+        assert_eq!(check_owners(&cluster), 10);
+    }
+    let description = cluster.describe_group("g").expect("describe");
+    assert_eq!(description.group_epoch, Some(8));
+    assert_eq!(description.state.to_string(), "Stable");
+    // A crash: the session timeout (45 s) removes the member and bumps the epoch.
+    run_ok(&mut cluster, "consumer kill m2\n");
+    cluster.advance_time(40_000);
+    assert_eq!(
+        cluster.describe_group("g").expect("describe").members.len(),
+        2
+    );
+    settle(&mut cluster);
+    let description = cluster.describe_group("g").expect("describe");
+    assert_eq!(description.members.len(), 1);
+    assert_eq!(description.group_epoch, Some(9));
+    assert_eq!(owned(&cluster, "m1").len(), 10);
+}
+
+/// A KIP-848 group lives in `__consumer_offsets` as `ConsumerGroup*` records (group epoch,
+/// member subscriptions, target assignment, current assignments): when its coordinator's broker
+/// stops, the new coordinator loads it and the members go on at their epochs, owning what they
+/// owned.
+#[test]
+fn a_consumer_protocol_group_survives_coordinator_failover() {
+    let mut cluster = cluster_of(3);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 4 --replication-factor 3\n\
+         consumer start a --group g --topic orders --protocol consumer\n\
+         consumer start b --group g --topic orders --protocol consumer\n\
+         time advance 20s\n",
+    );
+    let before = cluster.describe_group("g").expect("describe");
+    assert_eq!(before.state.to_string(), "Stable");
+    let owners = (owned(&cluster, "a"), owned(&cluster, "b"));
+    let coordinator = cluster.find_coordinator("g").expect("coordinator");
+    let dump = run_ok(
+        &mut cluster,
+        &format!(
+            "kafka-dump-log.sh --offsets-decoder --files /tmp/kraft-combined-logs/broker-{coordinator}/__consumer_offsets-{}/00000000000000000000.log\n",
+            kafka_playground::engine::group::records::partition_for("g", 50)
+        ),
+    )
+    .stdout();
+    for record_type in ["\"type\":\"3\"", "\"type\":\"5\"", "\"type\":\"6\"", "\"type\":\"7\"", "\"type\":\"8\""] {
+        assert!(dump.contains(record_type), "{record_type} missing in\n{dump}");
+    }
+    run_ok(&mut cluster, &format!("broker stop {coordinator}\ntime advance 20s\n"));
+    let after = cluster.describe_group("g").expect("describe");
+    assert_ne!(after.coordinator, coordinator);
+    assert_eq!(after.state.to_string(), "Stable");
+    assert_eq!(after.group_epoch, before.group_epoch);
+    assert_eq!((owned(&cluster, "a"), owned(&cluster, "b")), owners);
+}

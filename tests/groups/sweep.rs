@@ -1,4 +1,4 @@
-//! The seed sweep of issue #7: random consumers joining, leaving, crashing and slowing down,
+//! The seed sweep of issues #7 and #8 (eager, cooperative and KIP-848 groups): random consumers joining, leaving, crashing and slowing down,
 //! records produced, brokers (and with them group coordinators) stopping and starting — with the
 //! group invariants checked every 250 ms of simulated time:
 //!
@@ -102,6 +102,9 @@ fn run_seed(seed: u64) -> Result<usize, String> {
     sweep.run(format!(
         "kafka-topics.sh --create --topic s --partitions {PARTITIONS} --replication-factor 3"
     ));
+    // One seed in three runs the group on KIP-848's consumer protocol (every member), the others
+    // on the classic protocol with a mix of assignors, eager and cooperative, static or not.
+    let consumer_protocol = seed % 3 == 2;
     let mut down: Option<i32> = None;
     let mut next_value = 0;
     for _ in 0..40 {
@@ -125,19 +128,27 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                 sweep.log.push("# produce".to_string());
             }
             3..=4 if !running => {
-                let assignor =
-                    ["range", "roundrobin", "sticky", "cooperative-sticky"][rng.below(4) as usize];
+                let assignor = if consumer_protocol {
+                    ["uniform", "range"][rng.below(2) as usize]
+                } else {
+                    ["range", "roundrobin", "sticky", "cooperative-sticky"][rng.below(4) as usize]
+                };
                 let rate = if rng.below(4) == 0 {
                     " --rate 5/s --consumer-property max.poll.interval.ms=20000"
                 } else {
                     ""
                 };
-                let instance = if rng.below(3) == 0 {
+                let instance = if !consumer_protocol && rng.below(3) == 0 {
                     format!(" --instance-id {name}")
                 } else {
                     String::new()
                 };
-                sweep.run(format!("consumer start {name} --group g --topic s --from-beginning --assignor {assignor}{rate}{instance}"));
+                let protocol = if consumer_protocol {
+                    "consumer"
+                } else {
+                    "classic"
+                };
+                sweep.run(format!("consumer start {name} --group g --topic s --from-beginning --protocol {protocol} --assignor {assignor}{rate}{instance}"));
             }
             5 if running => {
                 let stopped = sweep
@@ -183,7 +194,14 @@ fn run_seed(seed: u64) -> Result<usize, String> {
         sweep.run(format!("broker start {id}"));
     }
     if sweep.cluster.background_consumers().is_empty() {
-        sweep.run("consumer start last --group g --topic s --from-beginning".to_string());
+        let protocol = if consumer_protocol {
+            "consumer"
+        } else {
+            "classic"
+        };
+        sweep.run(format!(
+            "consumer start last --group g --topic s --from-beginning --protocol {protocol}"
+        ));
     }
     sweep.advance(120_000)?;
     let names: Vec<String> = sweep

@@ -204,7 +204,10 @@ impl Cluster {
         let subscribed = coordinator
             .groups
             .get(group_id)
-            .map(|e| e.group.subscribed_topics())
+            .map(|e| match &e.consumer {
+                Some(group) => group.subscribed_topics(),
+                None => e.group.subscribed_topics(),
+            })
             .unwrap_or_default();
         let mut partitions: std::collections::BTreeSet<TopicPartition> =
             committed.keys().cloned().collect();

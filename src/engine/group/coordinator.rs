@@ -6,9 +6,14 @@
 
 use super::assignor::TopicPartition;
 use super::classic::{ClassicGroup, ClassicGroupConfig, ClassicState};
+use super::consumer_group::records::TopicIds;
+use super::consumer_group::ConsumerGroup;
 use super::describe::{CommittedOffset, GroupDescription, GroupListing, GroupState, GroupType};
 use super::effects::Effects;
-use super::protocol::{GroupRequest, GroupResponse, JoinGroupResponse, OffsetCommitRequest};
+use super::protocol::{
+    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, GroupRequest, GroupResponse,
+    JoinGroupResponse, OffsetCommitRequest,
+};
 use super::records::{CoordinatorRecord, OffsetCommitValue, RecordKey, RecordValue};
 use crate::engine::error::ErrorCode;
 use std::collections::BTreeMap;
@@ -19,9 +24,35 @@ pub struct GroupEntry {
     /// The `__consumer_offsets` partition the group lives in.
     pub partition: i32,
     pub group: ClassicGroup,
+    /// Set when the group speaks KIP-848's consumer protocol (then the classic side is empty).
+    pub consumer: Option<ConsumerGroup>,
     pub offsets: BTreeMap<TopicPartition, CommittedOffset>,
     /// When the group's timer task is scheduled, if it is.
     pub timer_due: Option<i64>,
+}
+
+impl GroupEntry {
+    /// When the group's next timer is due (classic or KIP-848).
+    pub fn next_deadline(&self) -> Option<i64> {
+        match &self.consumer {
+            Some(group) => group.next_deadline(),
+            None => self.group.next_deadline(),
+        }
+    }
+
+    /// Runs the group's timers due at `now`.
+    pub fn on_timer(&mut self, topics: &TopicIds, now: i64) -> Effects {
+        match &mut self.consumer {
+            Some(group) => {
+                let before = group.clone();
+                group.on_timer(&topics.partitions, now);
+                let mut effects = Effects::default();
+                effects.write(group.records_since(&before, topics), Vec::new());
+                effects
+            }
+            None => self.group.on_timer(now),
+        }
+    }
 }
 
 /// A broker's coordinator state (lost when the broker stops; rebuilt from the log).
@@ -60,7 +91,13 @@ impl GroupCoordinator {
     }
 
     /// Applies one record read back from `partition` (`replay`).
-    pub fn replay(&mut self, partition: i32, record: &CoordinatorRecord, now: i64) {
+    pub fn replay(
+        &mut self,
+        partition: i32,
+        record: &CoordinatorRecord,
+        topics: &TopicIds,
+        now: i64,
+    ) {
         let config = self.config;
         match (&record.key, &record.value) {
             (RecordKey::OffsetCommit(key) | RecordKey::LegacyOffsetCommit(key), value) => {
@@ -100,8 +137,14 @@ impl GroupCoordinator {
             (RecordKey::GroupMetadata(key), None) => {
                 self.groups.remove(&key.group);
             }
-            // KIP-848 groups arrive with issue #8.
-            _ => {}
+            (key, _) => {
+                let group_id = key.group_id().to_string();
+                let entry = self.entry(&group_id, partition, now);
+                entry
+                    .consumer
+                    .get_or_insert_with(|| ConsumerGroup::new(&group_id))
+                    .replay(record, topics, now);
+            }
         }
     }
 
@@ -112,6 +155,7 @@ impl GroupCoordinator {
             .or_insert_with(|| GroupEntry {
                 partition,
                 group: ClassicGroup::new(group_id, now, config),
+                consumer: None,
                 offsets: BTreeMap::new(),
                 timer_due: None,
             })
@@ -126,9 +170,25 @@ impl GroupCoordinator {
         partition: i32,
         now: i64,
         new_member_id: &mut dyn FnMut(&str) -> String,
+        topics: &TopicIds,
     ) -> Effects {
         let mut effects = Effects::default();
         let group_id = request.group_id();
+        if let GroupRequest::ConsumerGroupHeartbeat(heartbeat) = request {
+            let (response, records) = self.consumer_heartbeat(heartbeat, partition, topics, now);
+            let response = GroupResponse::ConsumerGroupHeartbeat(response);
+            effects.write(records, vec![(request_id, response)]);
+            return effects;
+        }
+        if matches!(request, GroupRequest::JoinGroup(_)) && self.has_consumer_members(group_id) {
+            // A classic member cannot join a group of KIP-848 members here (Kafka 4.1 can
+            // mix them; docs/DEPARTURES.md).
+            effects.respond(
+                request_id,
+                request.error_response(ErrorCode::InconsistentGroupProtocol),
+            );
+            return effects;
+        }
         if group_id.is_empty() && !matches!(request, GroupRequest::OffsetFetch(_)) {
             effects.respond(
                 request_id,
@@ -227,6 +287,8 @@ impl GroupCoordinator {
                     effects
                 }
             },
+            // Handled above, before the classic requests.
+            GroupRequest::ConsumerGroupHeartbeat(_) => effects,
             GroupRequest::OffsetCommit(commit) => {
                 self.commit_offsets(request_id, commit, partition, now)
             }
@@ -262,6 +324,43 @@ impl GroupCoordinator {
         }
     }
 
+    fn has_consumer_members(&self, group_id: &str) -> bool {
+        self.groups
+            .get(group_id)
+            .and_then(|e| e.consumer.as_ref())
+            .is_some_and(|c| !c.members.is_empty())
+    }
+
+    /// ConsumerGroupHeartbeat: refused for a group of classic members; otherwise the KIP-848
+    /// group (created on the first join) handles it.
+    fn consumer_heartbeat(
+        &mut self,
+        request: &ConsumerGroupHeartbeatRequest,
+        partition: i32,
+        topics: &TopicIds,
+        now: i64,
+    ) -> (ConsumerGroupHeartbeatResponse, Vec<CoordinatorRecord>) {
+        let refuse = |error| {
+            (
+                ConsumerGroupHeartbeatResponse::error(error, &request.member_id),
+                Vec::new(),
+            )
+        };
+        if request.group_id.is_empty() {
+            return refuse(ErrorCode::InvalidGroupId);
+        }
+        let entry = self.entry(&request.group_id, partition, now);
+        if !entry.group.is(ClassicState::Empty) {
+            return refuse(ErrorCode::InconsistentGroupProtocol);
+        }
+        let group = entry
+            .consumer
+            .get_or_insert_with(|| ConsumerGroup::new(&request.group_id));
+        let before = group.clone();
+        let response = group.heartbeat(request, &topics.partitions, now);
+        (response, group.records_since(&before, topics))
+    }
+
     /// OffsetCommit (`OffsetMetadataManager.commitOffset`): checked against the group, then one
     /// `OffsetCommit` record per partition; the answer waits for the write.
     fn commit_offsets(
@@ -273,6 +372,19 @@ impl GroupCoordinator {
     ) -> Effects {
         let mut effects = Effects::default();
         let error = match self.groups.get(&commit.group_id) {
+            Some(GroupEntry {
+                consumer: Some(group),
+                ..
+            }) if commit.generation_id >= 0 || !group.members.is_empty() => {
+                // `ConsumerGroup.validateOffsetCommit`: a member at its current epoch.
+                match group.members.get(&commit.member_id) {
+                    None => Some(ErrorCode::UnknownMemberId),
+                    Some(m) if m.member_epoch != commit.generation_id => {
+                        Some(ErrorCode::StaleMemberEpoch)
+                    }
+                    Some(_) => None,
+                }
+            }
             Some(entry) => entry
                 .group
                 .validate_offset_commit(
@@ -344,10 +456,10 @@ impl GroupCoordinator {
         if !group.is(ClassicState::Empty) && !uses_consumer_protocol {
             return Err(ErrorCode::NonEmptyGroup);
         }
-        let subscribed = if group.is(ClassicState::Empty) {
-            Default::default()
-        } else {
-            group.subscribed_topics()
+        let subscribed = match &entry.consumer {
+            Some(consumer) => consumer.subscribed_topics(),
+            None if group.is(ClassicState::Empty) => Default::default(),
+            None => group.subscribed_topics(),
         };
         let mut results = BTreeMap::new();
         let mut records = Vec::new();
@@ -374,6 +486,13 @@ impl GroupCoordinator {
             .groups
             .get(group_id)
             .ok_or(ErrorCode::GroupIdNotFound)?;
+        if entry
+            .consumer
+            .as_ref()
+            .is_some_and(|c| !c.members.is_empty())
+        {
+            return Err(ErrorCode::NonEmptyGroup);
+        }
         match entry.group.state {
             ClassicState::Dead => return Err(ErrorCode::GroupIdNotFound),
             ClassicState::Empty => {}
@@ -393,11 +512,19 @@ impl GroupCoordinator {
     pub fn list(&self) -> Vec<GroupListing> {
         self.groups
             .values()
-            .map(|entry| GroupListing {
-                group_id: entry.group.group_id.clone(),
-                group_type: GroupType::Classic,
-                protocol_type: entry.group.protocol_type.clone().unwrap_or_default(),
-                state: entry.group.state.as_group_state(),
+            .map(|entry| match &entry.consumer {
+                Some(group) => GroupListing {
+                    group_id: group.group_id.clone(),
+                    group_type: GroupType::Consumer,
+                    protocol_type: "consumer".to_string(),
+                    state: group.state(),
+                },
+                None => GroupListing {
+                    group_id: entry.group.group_id.clone(),
+                    group_type: GroupType::Classic,
+                    protocol_type: entry.group.protocol_type.clone().unwrap_or_default(),
+                    state: entry.group.state.as_group_state(),
+                },
             })
             .collect()
     }
@@ -405,6 +532,10 @@ impl GroupCoordinator {
     /// DescribeGroups for one group (`Dead` when unknown), coordinated by `node_id`.
     pub fn describe(&self, group_id: &str, node_id: i32) -> GroupDescription {
         match self.groups.get(group_id) {
+            Some(GroupEntry {
+                consumer: Some(group),
+                ..
+            }) => group.describe(node_id),
             Some(entry) => {
                 let group = &entry.group;
                 GroupDescription {

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod assignor;
 pub mod classic;
+pub mod consumer_group;
 pub mod coordinator;
 pub mod describe;
 pub mod effects;

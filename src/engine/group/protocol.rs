@@ -134,6 +134,54 @@ pub struct OffsetFetchRequest {
     pub partitions: Option<Vec<TopicPartition>>,
 }
 
+/// `ConsumerGroupHeartbeatRequest` (KIP-848): joins with epoch 0, leaves with -1; `None`
+/// fields are "unchanged since the last heartbeat".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerGroupHeartbeatRequest {
+    pub group_id: String,
+    /// Chosen by the client (a UUID, KIP-1082).
+    pub member_id: String,
+    pub member_epoch: i32,
+    pub instance_id: Option<String>,
+    pub rebalance_timeout_ms: i32,
+    pub subscribed_topic_names: Option<Vec<String>>,
+    pub server_assignor: Option<String>,
+    /// The partitions the member owns now.
+    pub topic_partitions: Option<Vec<TopicPartition>>,
+    pub client_id: String,
+}
+
+/// `ConsumerGroupHeartbeatResponse`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerGroupHeartbeatResponse {
+    pub error: ErrorCode,
+    pub member_id: String,
+    pub member_epoch: i32,
+    pub heartbeat_interval_ms: i32,
+    /// The member's assignment, when it changed.
+    pub assignment: Option<Vec<TopicPartition>>,
+}
+
+impl ConsumerGroupHeartbeatResponse {
+    pub fn error(error: ErrorCode, member_id: &str) -> Self {
+        ConsumerGroupHeartbeatResponse {
+            error,
+            member_id: member_id.to_string(),
+            member_epoch: -1,
+            heartbeat_interval_ms: 0,
+            assignment: None,
+        }
+    }
+
+    /// The answer to a member leaving: its leave epoch back.
+    pub fn left(member_id: &str, epoch: i32) -> Self {
+        ConsumerGroupHeartbeatResponse {
+            member_epoch: epoch,
+            ..Self::error(ErrorCode::None, member_id)
+        }
+    }
+}
+
 /// A group request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GroupRequest {
@@ -143,6 +191,7 @@ pub enum GroupRequest {
     LeaveGroup(LeaveGroupRequest),
     OffsetCommit(OffsetCommitRequest),
     OffsetFetch(OffsetFetchRequest),
+    ConsumerGroupHeartbeat(ConsumerGroupHeartbeatRequest),
 }
 
 impl GroupRequest {
@@ -154,6 +203,7 @@ impl GroupRequest {
             GroupRequest::LeaveGroup(r) => &r.group_id,
             GroupRequest::OffsetCommit(r) => &r.group_id,
             GroupRequest::OffsetFetch(r) => &r.group_id,
+            GroupRequest::ConsumerGroupHeartbeat(r) => &r.group_id,
         }
     }
 
@@ -180,6 +230,9 @@ impl GroupRequest {
                 error,
                 offsets: BTreeMap::new(),
             },
+            GroupRequest::ConsumerGroupHeartbeat(r) => GroupResponse::ConsumerGroupHeartbeat(
+                ConsumerGroupHeartbeatResponse::error(error, &r.member_id),
+            ),
         }
     }
 }
@@ -201,6 +254,7 @@ pub enum GroupResponse {
         error: ErrorCode,
         offsets: BTreeMap<TopicPartition, CommittedOffset>,
     },
+    ConsumerGroupHeartbeat(ConsumerGroupHeartbeatResponse),
 }
 
 impl GroupResponse {
@@ -225,6 +279,9 @@ impl GroupResponse {
                 error,
                 offsets: BTreeMap::new(),
             },
+            GroupResponse::ConsumerGroupHeartbeat(r) => GroupResponse::ConsumerGroupHeartbeat(
+                ConsumerGroupHeartbeatResponse::error(error, &r.member_id),
+            ),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! groups' timers, and loading a partition's groups when its leadership moves
 //! (`GroupCoordinatorService.onElection` / `onResignation`).
 
+use super::consumer_group::records::TopicIds;
 use super::coordinator::GroupCoordinator;
 use super::effects::{Effects, Write};
 use super::protocol::{GroupRequest, GroupResponse};
@@ -115,6 +116,10 @@ impl Cluster {
                 effects
             }
             Ok(partition) => {
+                let topics = match &request {
+                    GroupRequest::ConsumerGroupHeartbeat(_) => self.topic_ids(),
+                    _ => TopicIds::default(),
+                };
                 let (groups, rng) = self.groups_and_rng();
                 let mut new_member_id = |client_id: &str| format!("{client_id}-{}", java_uuid(rng));
                 groups.coordinators.entry(broker).or_default().handle(
@@ -123,6 +128,7 @@ impl Cluster {
                     partition,
                     now,
                     &mut new_member_id,
+                    &topics,
                 )
             }
         };
@@ -248,7 +254,7 @@ impl Cluster {
         let Some(entry) = self.groups.entry_mut(broker, group_id) else {
             return;
         };
-        let Some(next) = entry.group.next_deadline() else {
+        let Some(next) = entry.next_deadline() else {
             return;
         };
         if entry.timer_due.is_some_and(|due| due <= next) {
@@ -263,6 +269,7 @@ impl Cluster {
     /// A group's timer: sessions, the join and sync phases (`engine::group::classic`).
     pub(crate) fn run_group_timer(&mut self, broker: i32, group_id: &str) {
         let now = self.now().as_millis();
+        let topics = self.topic_ids();
         let Some(entry) = self.groups.entry_mut(broker, group_id) else {
             return;
         };
@@ -270,7 +277,7 @@ impl Cluster {
             return; // an older task; the current one comes later
         }
         entry.timer_due = None;
-        let effects = entry.group.on_timer(now);
+        let effects = entry.on_timer(&topics, now);
         self.apply_group_effects(broker, effects);
         self.schedule_group_timer(broker, group_id);
     }
@@ -348,11 +355,12 @@ impl Cluster {
                 }
             }
         }
+        let topics = self.topic_ids();
         let coordinator = self.groups.coordinators.entry(broker).or_default();
         let abandoned = coordinator.unload(partition);
         self.groups.responses.extend(abandoned.responses);
         for record in &records {
-            coordinator.replay(partition, record, now);
+            coordinator.replay(partition, record, &topics, now);
         }
         coordinator.loaded.insert(partition, epoch);
         let groups: Vec<String> = coordinator
@@ -364,6 +372,21 @@ impl Cluster {
         for group in groups {
             self.schedule_group_timer(broker, &group);
         }
+    }
+
+    /// The topics as a KIP-848 coordinator sees them: ids and partition counts.
+    fn topic_ids(&self) -> TopicIds {
+        let mut ids = TopicIds::default();
+        for topic in self
+            .topics()
+            .filter(|t| !crate::engine::topic::is_internal(&t.name))
+        {
+            ids.by_name.insert(topic.name.clone(), topic.id);
+            ids.by_id.insert(topic.id, topic.name.clone());
+            ids.partitions
+                .insert(topic.name.clone(), topic.partitions.len() as i32);
+        }
+        ids
     }
 
     /// The coordinator of `group_id` and its state there, for the admin calls.

@@ -32,8 +32,13 @@ pub struct ConsumerConfig {
     pub retry_backoff_ms: i64,
     /// `metadata.max.age.ms`: how often a pattern subscription looks for new topics.
     pub metadata_max_age_ms: i64,
-    /// `partition.assignment.strategy`, preferred first.
+    /// `partition.assignment.strategy`, preferred first (classic protocol).
     pub assignors: Vec<ClientAssignor>,
+    /// `group.protocol`: `classic` (Kafka 4.1's default) or `consumer` (KIP-848).
+    pub group_protocol: super::GroupProtocol,
+    /// `group.remote.assignor`: the server-side assignor a KIP-848 member asks for (`None`:
+    /// the broker's default, `uniform`).
+    pub remote_assignor: Option<String>,
 }
 
 impl Default for ConsumerConfig {
@@ -56,6 +61,8 @@ impl Default for ConsumerConfig {
             metadata_max_age_ms: 300_000,
             // Kafka 4's default: [RangeAssignor, CooperativeStickyAssignor].
             assignors: vec![ClientAssignor::Range, ClientAssignor::CooperativeSticky],
+            group_protocol: super::GroupProtocol::Classic,
+            remote_assignor: None,
         }
     }
 }
@@ -128,6 +135,24 @@ impl ConsumerConfig {
                 "fetch.max.wait.ms" => self.fetch_max_wait_ms = long(name, value)?.max(0),
                 "retry.backoff.ms" => self.retry_backoff_ms = long(name, value)?.max(0),
                 "metadata.max.age.ms" => self.metadata_max_age_ms = long(name, value)?.max(0),
+                "group.protocol" => {
+                    self.group_protocol = match value.trim().to_ascii_lowercase().as_str() {
+                        "classic" => super::GroupProtocol::Classic,
+                        "consumer" => super::GroupProtocol::Consumer,
+                        _ => {
+                            return Err(invalid(
+                                name,
+                                value,
+                                "String must be one of (case insensitive): CLASSIC, CONSUMER",
+                            ))
+                        }
+                    }
+                }
+                "group.remote.assignor" => {
+                    crate::engine::group::assignor::server::ServerAssignor::from_name(value.trim())
+                        .map_err(|e| invalid(name, value, &e.to_string()))?;
+                    self.remote_assignor = Some(value.trim().to_string());
+                }
                 "partition.assignment.strategy" => {
                     self.assignors = value
                         .split(',')

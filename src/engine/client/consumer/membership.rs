@@ -54,8 +54,12 @@ pub struct Membership {
     pub state: MemberState,
     /// Told a rebalance is in progress: rejoin at the next poll.
     pub rejoin_needed: bool,
-    heartbeat_in_flight: Option<u64>,
-    next_heartbeat_ms: i64,
+    pub(super) heartbeat_in_flight: Option<u64>,
+    pub(super) next_heartbeat_ms: i64,
+    /// KIP-848: how often to heartbeat, as the coordinator said.
+    pub(super) heartbeat_interval_ms: i64,
+    /// KIP-848's protocol: the member heartbeats from the start, joining included.
+    pub(super) consumer_protocol: bool,
     /// When the JoinGroup or SyncGroup in flight is given up (`request.timeout.ms`; for a
     /// JoinGroup at least the rebalance timeout plus 5 s, `joinGroupTimeoutMs`).
     request_deadline_ms: i64,
@@ -75,12 +79,14 @@ impl Membership {
             rejoin_needed: true,
             heartbeat_in_flight: None,
             next_heartbeat_ms: i64::MAX,
+            heartbeat_interval_ms: 5_000,
+            consumer_protocol: false,
             request_deadline_ms: i64::MAX,
         }
     }
 
     pub fn next_heartbeat_ms(&self) -> i64 {
-        if self.state == MemberState::Stable {
+        if self.state == MemberState::Stable || self.consumer_protocol {
             self.next_heartbeat_ms
         } else {
             i64::MAX
@@ -97,7 +103,7 @@ impl Membership {
     }
 }
 
-fn is_coordinator_error(code: ErrorCode) -> bool {
+pub(super) fn is_coordinator_error(code: ErrorCode) -> bool {
     matches!(
         code,
         ErrorCode::NotCoordinator
@@ -143,7 +149,7 @@ impl Consumer {
     }
 
     /// `onPartitionsLost`: the partitions go without a commit.
-    fn lose_partitions(&mut self, now: i64) {
+    pub(super) fn lose_partitions(&mut self, now: i64) {
         if self.assignment.is_empty() {
             return;
         }
@@ -154,7 +160,7 @@ impl Consumer {
     }
 
     /// Finds the coordinator if it is not known (`ensureCoordinatorReady`, without waiting).
-    fn ensure_coordinator(&mut self, cluster: &mut Cluster) -> Option<i32> {
+    pub(super) fn ensure_coordinator(&mut self, cluster: &mut Cluster) -> Option<i32> {
         let now = cluster.now().as_millis();
         let backoff = self.config.retry_backoff_ms;
         let membership = self.membership.as_mut()?;
@@ -219,6 +225,11 @@ impl Consumer {
     /// `ensureActiveGroup` without blocking: moves the join one step at a time. True once the
     /// member is in a stable generation with its assignment.
     pub(super) fn ensure_active_group(&mut self, cluster: &mut Cluster) -> Result<bool, ApiError> {
+        if self.uses_consumer_protocol() {
+            // The heartbeat loop (`background`) does everything; a poll reads what it owns.
+            let _ = cluster;
+            return Ok(self.is_member());
+        }
         for _ in 0..8 {
             let now = cluster.now().as_millis();
             let Some(state) = self.membership.as_ref().map(|m| m.state) else {
@@ -563,6 +574,18 @@ impl Consumer {
     /// LeaveGroup (`maybeLeaveGroup`): sent without waiting; the member is out of the group.
     pub fn leave_group(&mut self, cluster: &mut Cluster, reason: &str) {
         let now = cluster.now().as_millis();
+        if self.uses_consumer_protocol() {
+            if self.is_member() {
+                self.send_consumer_heartbeat(cluster, Some(-1));
+            }
+            if let Some(m) = self.membership.as_mut() {
+                m.generation_id = 0;
+                m.state = MemberState::Unjoined;
+            }
+            self.lose_partitions(now);
+            self.event(now, ConsumerEvent::Left(reason.to_string()));
+            return;
+        }
         let Some(membership) = self.membership.as_mut() else {
             return;
         };

@@ -15,7 +15,10 @@
 //! background consumer) moves simulated time to it.
 
 pub mod config;
+mod kip848;
 mod membership;
+
+pub use kip848::GroupProtocol;
 
 pub use config::{AutoOffsetReset, ConsumerConfig};
 pub use membership::{MemberState, Membership};
@@ -88,6 +91,9 @@ pub struct Consumer {
     pub positions: BTreeMap<TopicPartition, i64>,
     /// The last offsets the coordinator acknowledged.
     pub committed: BTreeMap<TopicPartition, i64>,
+    /// KIP-848: the positions of partitions just revoked, committed before the revocation is
+    /// acknowledged (auto-commit).
+    pending_revocation_commit: Option<BTreeMap<TopicPartition, i64>>,
     /// An error that ended this consumer (`FENCED_INSTANCE_ID`): every poll returns it.
     pub fatal: Option<ApiError>,
     /// The last assignment and its generation, which the sticky assignor's user data carries
@@ -112,7 +118,15 @@ impl Consumer {
     /// reads every partition of the topics).
     pub fn new(cluster: &Cluster, config: ConsumerConfig, topics: Vec<String>) -> Self {
         let now = cluster.now().as_millis();
-        let membership = config.group_id.clone().map(Membership::new);
+        let consumer_protocol = config.group_protocol == GroupProtocol::Consumer;
+        let membership = config.group_id.clone().map(|group| {
+            let mut membership = Membership::new(group);
+            if consumer_protocol {
+                membership.consumer_protocol = true;
+                membership.next_heartbeat_ms = now;
+            }
+            membership
+        });
         let mut consumer = Consumer {
             next_auto_commit_ms: now + config.auto_commit_interval_ms,
             config,
@@ -127,6 +141,7 @@ impl Consumer {
             epochs: BTreeMap::new(),
             last_assignment: None,
             fatal: None,
+            pending_revocation_commit: None,
             commits_in_flight: Vec::new(),
             offset_fetch: None,
             last_poll_ms: now,
@@ -227,7 +242,12 @@ impl Consumer {
             return;
         }
         self.collect_commits(cluster);
-        self.heartbeat_tick(cluster);
+        if self.uses_consumer_protocol() {
+            self.consumer_protocol_tick(cluster);
+            self.flush_revocation_commit(cluster);
+        } else {
+            self.heartbeat_tick(cluster);
+        }
     }
 
     /// When the consumer next has something to do on its own (a heartbeat, a commit, the
@@ -246,10 +266,9 @@ impl Consumer {
     /// ready), so a driver should not sleep long.
     pub fn is_settling(&self) -> bool {
         self.offset_fetch.is_some()
-            || self
-                .membership
-                .as_ref()
-                .is_some_and(|m| m.state != MemberState::Stable || m.rejoin_needed)
+            || self.membership.as_ref().is_some_and(|m| {
+                m.state != MemberState::Stable || m.rejoin_needed || m.heartbeat_in_flight.is_some()
+            })
     }
 
     /// Collects the answers to commits in flight.
@@ -312,6 +331,13 @@ impl Consumer {
         self.commits_in_flight.push((request_id, offsets));
         self.collect_commits(cluster);
         Some(request_id)
+    }
+
+    /// Commits what a KIP-848 revocation left to commit.
+    fn flush_revocation_commit(&mut self, cluster: &mut Cluster) {
+        if let Some(offsets) = self.pending_revocation_commit.take() {
+            self.commit_async(cluster, offsets);
+        }
     }
 
     /// `commitSync(offsets)`: commits and waits (in simulated time) for the answer.
@@ -563,6 +589,6 @@ impl Consumer {
     pub fn is_member(&self) -> bool {
         self.membership
             .as_ref()
-            .is_some_and(|m| m.generation_id >= 0 && !m.member_id.is_empty())
+            .is_some_and(|m| m.generation_id > 0 && !m.member_id.is_empty())
     }
 }

@@ -1,0 +1,337 @@
+//! A consumer group of the KIP-848 protocol (`group.protocol=consumer`), as Kafka 4.1's
+//! `ConsumerGroup` and `GroupMetadataManager.consumerGroupHeartbeat` keep it: the broker assigns.
+//!
+//! Three epochs drive it. The **group epoch** goes up whenever membership or a subscription
+//! changes; the **target assignment** is recomputed by the server-side assignor (`uniform` by
+//! default, `range`; `group.consumer.assignors`) when it is behind the group epoch, and takes
+//! its epoch; each **member epoch** catches up with the target one member at a time
+//! ([`reconcile`], `CurrentAssignmentBuilder`): a member first revokes what it must give up,
+//! then gets what others have released — a partition never has two owners, and nobody stops
+//! consuming what stays with it.
+//!
+//! States: `Empty` (no members), `Assigning` (the target is behind the group epoch),
+//! `Reconciling` (some member is behind the target), `Stable`.
+
+mod reconcile;
+pub mod records;
+
+use super::assignor::server::{GroupSpec, MemberSpec, ServerAssignor};
+use super::assignor::TopicPartition;
+use super::describe::{GroupDescription, GroupState, GroupType, MemberDescription};
+use super::protocol::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse};
+use crate::engine::error::ErrorCode;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `group.consumer.heartbeat.interval.ms`
+pub const HEARTBEAT_INTERVAL_MS: i32 = 5_000;
+/// `group.consumer.session.timeout.ms`
+pub const SESSION_TIMEOUT_MS: i64 = 45_000;
+
+/// `MemberState` of a KIP-848 member (`CurrentAssignmentBuilder`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberState {
+    /// Owns its whole target assignment at the target epoch.
+    Stable,
+    /// Must revoke partitions first (it keeps its epoch until it has).
+    UnrevokedPartitions,
+    /// At the target epoch, but waiting for partitions another member has not released yet.
+    UnreleasedPartitions,
+}
+
+impl MemberState {
+    /// As `kafka-consumer-groups.sh` and the records name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MemberState::Stable => "STABLE",
+            MemberState::UnrevokedPartitions => "UNREVOKED_PARTITIONS",
+            MemberState::UnreleasedPartitions => "UNRELEASED_PARTITIONS",
+        }
+    }
+}
+
+/// `ConsumerGroupMember`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerMember {
+    pub member_id: String,
+    pub instance_id: Option<String>,
+    pub client_id: String,
+    pub rebalance_timeout_ms: i32,
+    pub subscribed_topics: BTreeSet<String>,
+    pub member_epoch: i32,
+    pub previous_member_epoch: i32,
+    pub state: MemberState,
+    /// The partitions it owns now.
+    pub assigned: BTreeSet<TopicPartition>,
+    /// The partitions it was asked to revoke and has not yet.
+    pub pending_revocation: BTreeSet<TopicPartition>,
+    pub session_deadline_ms: i64,
+    /// Until when it may take to revoke (`rebalance.timeout.ms`).
+    pub revocation_deadline_ms: Option<i64>,
+}
+
+/// `ConsumerGroup`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerGroup {
+    pub group_id: String,
+    pub group_epoch: i32,
+    pub target_assignment_epoch: i32,
+    pub target_assignment: BTreeMap<String, BTreeSet<TopicPartition>>,
+    pub members: BTreeMap<String, ConsumerMember>,
+    pub assignor: ServerAssignor,
+}
+
+impl ConsumerGroup {
+    pub fn new(group_id: &str) -> Self {
+        ConsumerGroup {
+            group_id: group_id.to_string(),
+            group_epoch: 0,
+            target_assignment_epoch: 0,
+            target_assignment: BTreeMap::new(),
+            members: BTreeMap::new(),
+            assignor: ServerAssignor::Uniform,
+        }
+    }
+
+    /// `ConsumerGroup.state()`.
+    pub fn state(&self) -> GroupState {
+        if self.members.is_empty() {
+            GroupState::Empty
+        } else if self.group_epoch > self.target_assignment_epoch {
+            GroupState::Assigning
+        } else if self.members.values().any(|m| {
+            m.member_epoch != self.target_assignment_epoch || m.state != MemberState::Stable
+        }) {
+            GroupState::Reconciling
+        } else {
+            GroupState::Stable
+        }
+    }
+
+    /// The topics some member subscribes to.
+    pub fn subscribed_topics(&self) -> BTreeSet<String> {
+        self.members
+            .values()
+            .flat_map(|m| m.subscribed_topics.iter().cloned())
+            .collect()
+    }
+
+    /// ConsumerGroupHeartbeat (`consumerGroupHeartbeat`): join (epoch 0), leave (epoch -1),
+    /// or a member's regular heartbeat with what it owns; the answer carries its epoch and, when
+    /// it changed, its assignment.
+    pub fn heartbeat(
+        &mut self,
+        request: &ConsumerGroupHeartbeatRequest,
+        partitions_per_topic: &BTreeMap<String, i32>,
+        now: i64,
+    ) -> ConsumerGroupHeartbeatResponse {
+        let member_id = request.member_id.clone();
+        if request.member_epoch < 0 {
+            // -1: the member leaves; -2: a static member leaves for now (its place is not kept
+            // here: static KIP-848 members are not modelled).
+            if self.members.remove(&member_id).is_some() {
+                self.target_assignment.remove(&member_id);
+                self.group_epoch += 1;
+                self.update_target(partitions_per_topic);
+            }
+            return ConsumerGroupHeartbeatResponse::left(&member_id, request.member_epoch);
+        }
+        let is_new = !self.members.contains_key(&member_id);
+        if !is_new {
+            if let Err(error) = self.check_epoch(request) {
+                return ConsumerGroupHeartbeatResponse::error(error, &member_id);
+            }
+        } else if request.member_epoch != 0 {
+            return ConsumerGroupHeartbeatResponse::error(ErrorCode::UnknownMemberId, &member_id);
+        }
+        let member = self
+            .members
+            .entry(member_id.clone())
+            .or_insert_with(|| ConsumerMember {
+                member_id: member_id.clone(),
+                instance_id: request.instance_id.clone(),
+                client_id: request.client_id.clone(),
+                rebalance_timeout_ms: request.rebalance_timeout_ms,
+                subscribed_topics: BTreeSet::new(),
+                member_epoch: 0,
+                previous_member_epoch: -1,
+                state: MemberState::Stable,
+                assigned: BTreeSet::new(),
+                pending_revocation: BTreeSet::new(),
+                session_deadline_ms: 0,
+                revocation_deadline_ms: None,
+            });
+        member.session_deadline_ms = now + SESSION_TIMEOUT_MS;
+        if request.member_epoch == 0 && !is_new {
+            // A member rejoining (after being fenced) starts over with nothing.
+            member.assigned.clear();
+            member.pending_revocation.clear();
+            member.member_epoch = 0;
+            member.state = MemberState::Stable;
+        }
+        let mut bump = is_new;
+        if let Some(topics) = &request.subscribed_topic_names {
+            let topics: BTreeSet<String> = topics.iter().cloned().collect();
+            if topics != member.subscribed_topics {
+                member.subscribed_topics = topics;
+                bump = true;
+            }
+        }
+        if let Some(name) = &request.server_assignor {
+            if let Ok(assignor) = ServerAssignor::from_name(name) {
+                self.assignor = assignor;
+            }
+        }
+        if bump {
+            self.group_epoch += 1;
+        }
+        self.update_target(partitions_per_topic);
+        let before = self
+            .members
+            .get(&member_id)
+            .map(|m| (m.member_epoch, m.assigned.clone()));
+        self.reconcile(&member_id, request.topic_partitions.as_deref(), now);
+        let Some(member) = self.members.get(&member_id) else {
+            return ConsumerGroupHeartbeatResponse::error(ErrorCode::UnknownMemberId, &member_id);
+        };
+        let changed = before != Some((member.member_epoch, member.assigned.clone()))
+            || request.member_epoch == 0
+            || request.topic_partitions.is_some();
+        ConsumerGroupHeartbeatResponse {
+            error: ErrorCode::None,
+            member_id,
+            member_epoch: member.member_epoch,
+            heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
+            assignment: changed.then(|| member.assigned.iter().cloned().collect()),
+        }
+    }
+
+    /// `throwIfMemberEpochIsInvalid`: a member's epoch must be its current one, or its previous
+    /// one when it owns exactly what it was given (the last answer was lost).
+    fn check_epoch(&self, request: &ConsumerGroupHeartbeatRequest) -> Result<(), ErrorCode> {
+        let Some(member) = self.members.get(&request.member_id) else {
+            return Err(ErrorCode::UnknownMemberId);
+        };
+        if request.member_epoch == 0 || request.member_epoch == member.member_epoch {
+            return Ok(());
+        }
+        let owns_what_it_was_given = request
+            .topic_partitions
+            .as_ref()
+            .is_some_and(|owned| owned.iter().cloned().collect::<BTreeSet<_>>() == member.assigned);
+        if request.member_epoch == member.previous_member_epoch && owns_what_it_was_given {
+            return Ok(());
+        }
+        Err(ErrorCode::FencedMemberEpoch)
+    }
+
+    /// Recomputes the target assignment when it is behind the group epoch (the assignor sees
+    /// each member's current target, so it stays sticky).
+    fn update_target(&mut self, partitions_per_topic: &BTreeMap<String, i32>) {
+        if self.group_epoch <= self.target_assignment_epoch && !self.members.is_empty() {
+            return;
+        }
+        if self.members.is_empty() {
+            self.target_assignment.clear();
+            self.target_assignment_epoch = self.group_epoch;
+            return;
+        }
+        let spec: GroupSpec = self
+            .members
+            .values()
+            .map(|m| {
+                let mut spec = MemberSpec::new(m.subscribed_topics.iter().cloned());
+                for tp in self
+                    .target_assignment
+                    .get(&m.member_id)
+                    .into_iter()
+                    .flatten()
+                {
+                    spec = spec.with_assignment(&tp.topic, [tp.partition]);
+                }
+                (m.member_id.clone(), spec)
+            })
+            .collect();
+        if let Ok(assignment) = self.assignor.assign(&spec, partitions_per_topic) {
+            self.target_assignment = assignment
+                .into_iter()
+                .map(|(member, topics)| {
+                    let partitions = topics
+                        .into_iter()
+                        .flat_map(|(t, ps)| {
+                            ps.into_iter()
+                                .map(move |p| TopicPartition::new(t.clone(), p))
+                        })
+                        .collect();
+                    (member, partitions)
+                })
+                .collect();
+        }
+        self.target_assignment_epoch = self.group_epoch;
+    }
+
+    /// The earliest session or revocation deadline.
+    pub fn next_deadline(&self) -> Option<i64> {
+        self.members
+            .values()
+            .flat_map(|m| [Some(m.session_deadline_ms), m.revocation_deadline_ms])
+            .flatten()
+            .min()
+    }
+
+    /// Removes members whose session expired or who did not revoke in time (they are fenced:
+    /// their next heartbeat is answered `UNKNOWN_MEMBER_ID`), and rebalances the rest.
+    pub fn on_timer(&mut self, partitions_per_topic: &BTreeMap<String, i32>, now: i64) {
+        let expired: Vec<String> = self
+            .members
+            .values()
+            .filter(|m| {
+                m.session_deadline_ms <= now || m.revocation_deadline_ms.is_some_and(|d| d <= now)
+            })
+            .map(|m| m.member_id.clone())
+            .collect();
+        if expired.is_empty() {
+            return;
+        }
+        for id in expired {
+            self.members.remove(&id);
+            self.target_assignment.remove(&id);
+        }
+        self.group_epoch += 1;
+        self.update_target(partitions_per_topic);
+    }
+
+    /// `ConsumerGroupDescribe` as the admin client shows it.
+    pub fn describe(&self, node_id: i32) -> GroupDescription {
+        GroupDescription {
+            group_id: self.group_id.clone(),
+            is_simple: false,
+            members: self
+                .members
+                .values()
+                .map(|m| MemberDescription {
+                    member_id: m.member_id.clone(),
+                    group_instance_id: m.instance_id.clone(),
+                    client_id: m.client_id.clone(),
+                    host: super::classic::CLIENT_HOST.to_string(),
+                    assignment: m.assigned.iter().cloned().collect(),
+                    target_assignment: Some(
+                        self.target_assignment
+                            .get(&m.member_id)
+                            .into_iter()
+                            .flatten()
+                            .cloned()
+                            .collect(),
+                    ),
+                    member_epoch: Some(m.member_epoch),
+                    upgraded: Some(false),
+                })
+                .collect(),
+            partition_assignor: self.assignor.name().to_string(),
+            group_type: GroupType::Consumer,
+            state: self.state(),
+            coordinator: node_id,
+            group_epoch: Some(self.group_epoch),
+            target_assignment_epoch: Some(self.target_assignment_epoch),
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! A KIP-848 group in `__consumer_offsets`: each change is written as the records Kafka 4.1's
+//! `GroupCoordinatorRecordHelpers` builds (member subscription, group epoch, target assignment
+//! per member and its epoch, each member's current assignment; tombstones when a member goes),
+//! found by comparing the group before and after the change; [`ConsumerGroup::replay`] builds
+//! the group back from them when a new coordinator loads the partition. Topics are named by id
+//! in the records, as in Kafka.
+
+use super::{ConsumerGroup, ConsumerMember, MemberState};
+use crate::engine::group::assignor::TopicPartition;
+use crate::engine::group::records::{
+    ConsumerGroupCurrentMemberAssignmentValue, ConsumerGroupMemberMetadataValue,
+    ConsumerGroupMetadataValue, ConsumerGroupTargetAssignmentMemberValue,
+    ConsumerGroupTargetAssignmentMetadataValue, CoordinatorRecord, RecordKey, RecordValue,
+    TopicPartitions, VersionedValue,
+};
+use crate::engine::ids::Uuid;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a KIP-848 coordinator knows of the topics: names and ids both ways, and partition
+/// counts (the metadata it assigns from).
+#[derive(Debug, Clone, Default)]
+pub struct TopicIds {
+    pub by_name: BTreeMap<String, Uuid>,
+    pub by_id: BTreeMap<Uuid, String>,
+    pub partitions: BTreeMap<String, i32>,
+}
+
+fn record(key: RecordKey, value: Option<RecordValue>) -> CoordinatorRecord {
+    CoordinatorRecord {
+        key,
+        value: value.map(|value| VersionedValue { version: 0, value }),
+    }
+}
+
+fn by_topic(partitions: &BTreeSet<TopicPartition>, ids: &TopicIds) -> Vec<TopicPartitions> {
+    let mut grouped: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
+    for tp in partitions {
+        grouped.entry(&tp.topic).or_default().push(tp.partition);
+    }
+    grouped
+        .into_iter()
+        .filter_map(|(topic, partitions)| {
+            Some(TopicPartitions {
+                topic_id: *ids.by_name.get(topic)?,
+                partitions,
+                unknown_tagged_fields: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+fn from_topics(list: &[TopicPartitions], ids: &TopicIds) -> BTreeSet<TopicPartition> {
+    list.iter()
+        .filter_map(|t| Some((ids.by_id.get(&t.topic_id)?, &t.partitions)))
+        .flat_map(|(name, ps)| {
+            ps.iter()
+                .map(move |&p| TopicPartition::new(name.clone(), p))
+        })
+        .collect()
+}
+
+fn state_code(state: MemberState) -> i8 {
+    match state {
+        MemberState::Stable => 0,
+        MemberState::UnrevokedPartitions => 1,
+        MemberState::UnreleasedPartitions => 2,
+    }
+}
+
+impl ConsumerGroup {
+    /// The records that turn `before` into `self`.
+    pub fn records_since(&self, before: &ConsumerGroup, ids: &TopicIds) -> Vec<CoordinatorRecord> {
+        let group_id = self.group_id.clone();
+        let member_key = |kind: fn(String, String) -> RecordKey, member: &str| {
+            kind(group_id.clone(), member.to_string())
+        };
+        let mut records = Vec::new();
+        // Members gone: current assignment, target and subscription tombstones.
+        for id in before
+            .members
+            .keys()
+            .filter(|id| !self.members.contains_key(*id))
+        {
+            records.push(record(member_key(current_key, id), None));
+            records.push(record(member_key(target_key, id), None));
+            records.push(record(member_key(member_metadata_key, id), None));
+        }
+        for (id, member) in &self.members {
+            let old = before.members.get(id);
+            if old.is_none_or(|o| o.subscribed_topics != member.subscribed_topics) {
+                let value = ConsumerGroupMemberMetadataValue {
+                    instance_id: member.instance_id.clone(),
+                    rack_id: None,
+                    client_id: member.client_id.clone(),
+                    client_host: crate::engine::group::classic::CLIENT_HOST.to_string(),
+                    subscribed_topic_names: member.subscribed_topics.iter().cloned().collect(),
+                    subscribed_topic_regex: None,
+                    rebalance_timeout_ms: member.rebalance_timeout_ms,
+                    server_assignor: Some(self.assignor.name().to_string()),
+                    ..ConsumerGroupMemberMetadataValue::default()
+                };
+                records.push(record(
+                    member_key(member_metadata_key, id),
+                    Some(RecordValue::ConsumerGroupMemberMetadata(value)),
+                ));
+            }
+        }
+        if self.group_epoch != before.group_epoch {
+            let value = ConsumerGroupMetadataValue {
+                epoch: self.group_epoch,
+                ..Default::default()
+            };
+            records.push(record(
+                RecordKey::ConsumerGroupMetadata {
+                    group_id: group_id.clone(),
+                },
+                Some(RecordValue::ConsumerGroupMetadata(value)),
+            ));
+        }
+        if self.target_assignment_epoch != before.target_assignment_epoch {
+            for (id, target) in &self.target_assignment {
+                if before.target_assignment.get(id) != Some(target) {
+                    let value = ConsumerGroupTargetAssignmentMemberValue {
+                        topic_partitions: by_topic(target, ids),
+                        ..Default::default()
+                    };
+                    records.push(record(
+                        member_key(target_key, id),
+                        Some(RecordValue::ConsumerGroupTargetAssignmentMember(value)),
+                    ));
+                }
+            }
+            let value = ConsumerGroupTargetAssignmentMetadataValue {
+                assignment_epoch: self.target_assignment_epoch,
+                ..Default::default()
+            };
+            records.push(record(
+                RecordKey::ConsumerGroupTargetAssignmentMetadata {
+                    group_id: group_id.clone(),
+                },
+                Some(RecordValue::ConsumerGroupTargetAssignmentMetadata(value)),
+            ));
+        }
+        for (id, member) in &self.members {
+            let changed = before.members.get(id).is_none_or(|o| {
+                (
+                    o.member_epoch,
+                    o.previous_member_epoch,
+                    o.state,
+                    &o.assigned,
+                    &o.pending_revocation,
+                ) != (
+                    member.member_epoch,
+                    member.previous_member_epoch,
+                    member.state,
+                    &member.assigned,
+                    &member.pending_revocation,
+                )
+            });
+            if changed {
+                let value = ConsumerGroupCurrentMemberAssignmentValue {
+                    member_epoch: member.member_epoch,
+                    previous_member_epoch: member.previous_member_epoch,
+                    state: state_code(member.state),
+                    assigned_partitions: by_topic(&member.assigned, ids),
+                    partitions_pending_revocation: by_topic(&member.pending_revocation, ids),
+                    ..Default::default()
+                };
+                records.push(record(
+                    member_key(current_key, id),
+                    Some(RecordValue::ConsumerGroupCurrentMemberAssignment(value)),
+                ));
+            }
+        }
+        records
+    }
+
+    /// Applies one record read back from the log (`GroupCoordinatorShard.replay`). Sessions
+    /// start at `now`.
+    pub fn replay(&mut self, record: &CoordinatorRecord, ids: &TopicIds, now: i64) {
+        let value = record.value.as_ref().map(|v| &v.value);
+        match (&record.key, value) {
+            (
+                RecordKey::ConsumerGroupMetadata { .. },
+                Some(RecordValue::ConsumerGroupMetadata(v)),
+            ) => {
+                self.group_epoch = v.epoch;
+            }
+            (
+                RecordKey::ConsumerGroupTargetAssignmentMetadata { .. },
+                Some(RecordValue::ConsumerGroupTargetAssignmentMetadata(v)),
+            ) => {
+                self.target_assignment_epoch = v.assignment_epoch;
+            }
+            (
+                RecordKey::ConsumerGroupMemberMetadata { member_id, .. },
+                Some(RecordValue::ConsumerGroupMemberMetadata(v)),
+            ) => {
+                let member = self.member_mut(member_id, now);
+                member.instance_id = v.instance_id.clone().filter(|i| !i.is_empty());
+                member.client_id = v.client_id.clone();
+                member.subscribed_topics = v.subscribed_topic_names.iter().cloned().collect();
+                member.rebalance_timeout_ms = v.rebalance_timeout_ms;
+                if let Some(assignor) = v
+                    .server_assignor
+                    .as_deref()
+                    .and_then(|a| super::ServerAssignor::from_name(a).ok())
+                {
+                    self.assignor = assignor;
+                }
+            }
+            (RecordKey::ConsumerGroupMemberMetadata { member_id, .. }, None) => {
+                self.members.remove(member_id);
+            }
+            (
+                RecordKey::ConsumerGroupTargetAssignmentMember { member_id, .. },
+                Some(RecordValue::ConsumerGroupTargetAssignmentMember(v)),
+            ) => {
+                self.target_assignment
+                    .insert(member_id.clone(), from_topics(&v.topic_partitions, ids));
+            }
+            (RecordKey::ConsumerGroupTargetAssignmentMember { member_id, .. }, None) => {
+                self.target_assignment.remove(member_id);
+            }
+            (
+                RecordKey::ConsumerGroupCurrentMemberAssignment { member_id, .. },
+                Some(RecordValue::ConsumerGroupCurrentMemberAssignment(v)),
+            ) => {
+                let member = self.member_mut(member_id, now);
+                member.member_epoch = v.member_epoch;
+                member.previous_member_epoch = v.previous_member_epoch;
+                member.state = match v.state {
+                    1 => MemberState::UnrevokedPartitions,
+                    2 => MemberState::UnreleasedPartitions,
+                    _ => MemberState::Stable,
+                };
+                member.assigned = from_topics(&v.assigned_partitions, ids);
+                member.pending_revocation = from_topics(&v.partitions_pending_revocation, ids);
+            }
+            _ => {}
+        }
+    }
+
+    fn member_mut(&mut self, member_id: &str, now: i64) -> &mut ConsumerMember {
+        self.members
+            .entry(member_id.to_string())
+            .or_insert_with(|| ConsumerMember {
+                member_id: member_id.to_string(),
+                instance_id: None,
+                client_id: String::new(),
+                rebalance_timeout_ms: -1,
+                subscribed_topics: BTreeSet::new(),
+                member_epoch: 0,
+                previous_member_epoch: -1,
+                state: MemberState::Stable,
+                assigned: BTreeSet::new(),
+                pending_revocation: BTreeSet::new(),
+                session_deadline_ms: now + super::SESSION_TIMEOUT_MS,
+                revocation_deadline_ms: None,
+            })
+    }
+}
+
+fn member_metadata_key(group_id: String, member_id: String) -> RecordKey {
+    RecordKey::ConsumerGroupMemberMetadata {
+        group_id,
+        member_id,
+    }
+}
+
+fn target_key(group_id: String, member_id: String) -> RecordKey {
+    RecordKey::ConsumerGroupTargetAssignmentMember {
+        group_id,
+        member_id,
+    }
+}
+
+fn current_key(group_id: String, member_id: String) -> RecordKey {
+    RecordKey::ConsumerGroupCurrentMemberAssignment {
+        group_id,
+        member_id,
+    }
+}
