@@ -657,10 +657,22 @@ fn a_consumer_protocol_group_survives_coordinator_failover() {
         ),
     )
     .stdout();
-    for record_type in ["\"type\":\"3\"", "\"type\":\"5\"", "\"type\":\"6\"", "\"type\":\"7\"", "\"type\":\"8\""] {
-        assert!(dump.contains(record_type), "{record_type} missing in\n{dump}");
+    for record_type in [
+        "\"type\":\"3\"",
+        "\"type\":\"5\"",
+        "\"type\":\"6\"",
+        "\"type\":\"7\"",
+        "\"type\":\"8\"",
+    ] {
+        assert!(
+            dump.contains(record_type),
+            "{record_type} missing in\n{dump}"
+        );
     }
-    run_ok(&mut cluster, &format!("broker stop {coordinator}\ntime advance 20s\n"));
+    run_ok(
+        &mut cluster,
+        &format!("broker stop {coordinator}\ntime advance 20s\n"),
+    );
     let after = cluster.describe_group("g").expect("describe");
     assert_ne!(after.coordinator, coordinator);
     assert_eq!(after.state.to_string(), "Stable");

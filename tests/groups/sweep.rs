@@ -10,6 +10,7 @@
 //! `SWEEP_SEEDS=n` runs n seeds (default 200 in release builds, 3 in debug ones), stopping after
 //! `SWEEP_SECONDS` (default 90) of wall time. A failure names the seed (`SEED=n` replays it).
 
+use super::support::sweep::fully_replicated;
 use super::*;
 use kafka_playground::cli::run_script;
 use kafka_playground::engine::client::background_consumer::BackgroundConsumer;
@@ -257,14 +258,6 @@ fn run_seed(seed: u64) -> Result<usize, String> {
         }
     }
     Ok(checked)
-}
-
-/// Every partition has all its replicas in its ISR.
-fn fully_replicated(cluster: &Cluster) -> bool {
-    cluster
-        .topics()
-        .flat_map(|t| &t.partitions)
-        .all(|p| p.isr.len() == p.replicas.len())
 }
 
 #[test]

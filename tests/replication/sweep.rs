@@ -8,6 +8,7 @@
 //! the seed and how to replay it (`SEED=n`); `SWEEP_EVENTS=1` also prints the cluster's
 //! events up to the failure.
 
+use super::support::sweep::fully_replicated;
 use super::*;
 use kafka_playground::engine::client::producer::{Producer, ProducerConfig, ProducerRecord};
 use kafka_playground::engine::rng::Rng;
@@ -173,14 +174,6 @@ fn run_seed(seed: u64) -> Result<usize, String> {
         }
     }
     Ok(acked.len())
-}
-
-/// Every partition has all its replicas in its ISR.
-fn fully_replicated(cluster: &Cluster) -> bool {
-    cluster
-        .topics()
-        .flat_map(|t| &t.partitions)
-        .all(|p| p.isr.len() == p.replicas.len())
 }
 
 #[test]

@@ -43,3 +43,11 @@ pub fn sweep(defaults: SweepDefaults, mut run_seed: impl FnMut(u64) -> Result<us
     println!("{} sweep: {ran} seed(s), {checked} checked", defaults.name);
     assert!(ran > 0);
 }
+
+/// Every partition has all its replicas in its ISR (the sweeps start a fault only then).
+pub fn fully_replicated(cluster: &kafka_playground::engine::Cluster) -> bool {
+    cluster
+        .topics()
+        .flat_map(|t| &t.partitions)
+        .all(|p| p.isr.len() == p.replicas.len())
+}

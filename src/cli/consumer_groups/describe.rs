@@ -38,6 +38,15 @@ pub(super) fn list_consumer_groups(cluster: &mut Cluster) -> Result<Vec<String>,
         .map_err(|e| wrapped(&e))
 }
 
+/// The groups the command names: `--all-groups`, or each `--group`.
+pub(super) fn selected_groups(cluster: &mut Cluster, opts: &Opts) -> Result<Vec<String>, Failure> {
+    if opts.has("all-groups") {
+        list_consumer_groups(cluster)
+    } else {
+        Ok(opts.values("group"))
+    }
+}
+
 const STATES: [GroupState; 7] = [
     GroupState::PreparingRebalance,
     GroupState::CompletingRebalance,
@@ -167,11 +176,7 @@ pub(super) fn describe(
     opts: &Opts,
     output: &mut Output,
 ) -> Result<(), Failure> {
-    let ids = if opts.has("all-groups") {
-        list_consumer_groups(cluster)?
-    } else {
-        opts.values("group")
-    };
+    let ids = selected_groups(cluster, opts)?;
     let mut groups: BTreeMap<String, GroupDescription> = BTreeMap::new();
     for id in ids {
         let description = cluster

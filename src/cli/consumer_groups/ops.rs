@@ -3,7 +3,7 @@
 //! `deleteOffsets`, `deleteGroups` and `ConsumerGroupCommand.validateRegex`, on the engine's
 //! admin calls.
 
-use super::describe::{list_consumer_groups, wrapped};
+use super::describe::{selected_groups, wrapped};
 use super::format;
 use super::reset::{self, LogOffsets, Scenario};
 use super::{args, args::Opts, push_text, Failure};
@@ -53,11 +53,7 @@ pub(super) fn reset_offsets(
     opts: &Opts,
     output: &mut Output,
 ) -> Result<(), Failure> {
-    let ids = if opts.has("all-groups") {
-        list_consumer_groups(cluster)?
-    } else {
-        opts.values("group")
-    };
+    let ids = selected_groups(cluster, opts)?;
     let unique: Vec<(String, ())> = ids.into_iter().map(|id| (id, ())).collect();
     let mut results: Vec<(String, Vec<(TopicPartition, i64)>)> = Vec::new();
     for (id, ()) in by_string_hash(unique) {
@@ -274,11 +270,7 @@ pub(super) fn delete_groups(
     opts: &Opts,
     output: &mut Output,
 ) -> Result<(), Failure> {
-    let ids = if opts.has("all-groups") {
-        list_consumer_groups(cluster)?
-    } else {
-        opts.values("group")
-    };
+    let ids = selected_groups(cluster, opts)?;
     let results = cluster.delete_groups(&ids);
     let mut succeeded = Vec::new();
     let mut failed = Vec::new();

@@ -72,6 +72,17 @@ pub enum ConsumerEvent {
     },
 }
 
+/// Every partition of `topics`: what a consumer without a group reads.
+fn every_partition(cluster: &Cluster, topics: &[String]) -> Vec<TopicPartition> {
+    topics
+        .iter()
+        .flat_map(|t| {
+            let count = cluster.topic(t).map_or(0, |i| i.partitions.len() as i32);
+            (0..count).map(move |p| TopicPartition::new(t.clone(), p))
+        })
+        .collect()
+}
+
 /// A consumer.
 #[derive(Debug, Clone)]
 pub struct Consumer {
@@ -149,14 +160,7 @@ impl Consumer {
             events: Vec::new(),
         };
         if consumer.membership.is_none() {
-            consumer.assignment = consumer
-                .topics
-                .iter()
-                .flat_map(|t| {
-                    let count = cluster.topic(t).map_or(0, |i| i.partitions.len() as i32);
-                    (0..count).map(move |p| TopicPartition::new(t.clone(), p))
-                })
-                .collect();
+            consumer.assignment = every_partition(cluster, &consumer.topics);
         }
         consumer
     }
@@ -197,14 +201,7 @@ impl Consumer {
         match self.membership.as_mut() {
             Some(membership) => membership.rejoin_needed = true,
             None => {
-                let owned: Vec<TopicPartition> = self
-                    .topics
-                    .iter()
-                    .flat_map(|t| {
-                        let count = cluster.topic(t).map_or(0, |i| i.partitions.len() as i32);
-                        (0..count).map(move |p| TopicPartition::new(t.clone(), p))
-                    })
-                    .collect();
+                let owned = every_partition(cluster, &self.topics);
                 self.positions.retain(|tp, _| owned.contains(tp));
                 self.assignment = owned;
             }
