@@ -46,19 +46,22 @@ fn main() {
     replication(records, &mut now);
 }
 
-/// Consumer groups (issue #7): consuming through the group path, and whole rebalances.
+/// Consumer groups (issues #7 and #8): consuming through the group path, whole rebalances, and
+/// how long partitions go without an owner during a scale-out, per rebalance mode.
 fn groups(records: u64, now: &mut dyn FnMut() -> f64) {
-    use kafka_playground::bench::groups::{group_consume, group_rebalance, REBALANCE_HEADER};
-    use kafka_playground::engine::group::assignor::ClientAssignor;
+    use kafka_playground::bench::groups::{
+        group_consume, group_rebalance, scale_out_unowned_ms, GroupMode, REBALANCE_HEADER,
+        UNOWNED_HEADER,
+    };
     println!("\nnative, consumer groups\n{TABLE_HEADER}");
     println!("{}", group_consume(records / 10, now).row());
     println!("\n{REBALANCE_HEADER}");
-    for assignor in [
-        ClientAssignor::Range,
-        ClientAssignor::RoundRobin,
-        ClientAssignor::Sticky,
-    ] {
-        println!("{}", group_rebalance(assignor, now).row());
+    for mode in GroupMode::ALL {
+        println!("{}", group_rebalance(mode, now).row());
+    }
+    println!("\n{UNOWNED_HEADER}");
+    for mode in GroupMode::ALL {
+        println!("| {} | {} |", mode.name(), scale_out_unowned_ms(mode));
     }
 }
 

@@ -10,7 +10,9 @@
 
 use super::Measurement;
 use crate::cli::run_script;
-use crate::engine::client::consumer::{AutoOffsetReset, Consumer, ConsumerConfig};
+use crate::engine::client::consumer::{
+    AutoOffsetReset, Consumer, ConsumerConfig, ConsumerEvent, GroupProtocol,
+};
 use crate::engine::client::producer::{Producer, ProducerConfig, ProducerRecord};
 use crate::engine::group::assignor::ClientAssignor;
 use crate::engine::{Cluster, ClusterOptions};
@@ -25,14 +27,45 @@ fn cluster_with(script: &str) -> Cluster {
     cluster
 }
 
-fn group_config(client_id: String, assignor: ClientAssignor) -> ConsumerConfig {
-    ConsumerConfig {
+/// How a benchmark group rebalances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupMode {
+    /// The classic protocol with this client-side assignor (eager or, for cooperative-sticky,
+    /// cooperative).
+    Classic(ClientAssignor),
+    /// KIP-848's consumer protocol with the broker's `uniform` assignor.
+    Kip848Uniform,
+}
+
+impl GroupMode {
+    pub const ALL: [GroupMode; 5] = [
+        GroupMode::Classic(ClientAssignor::Range),
+        GroupMode::Classic(ClientAssignor::RoundRobin),
+        GroupMode::Classic(ClientAssignor::Sticky),
+        GroupMode::Classic(ClientAssignor::CooperativeSticky),
+        GroupMode::Kip848Uniform,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupMode::Classic(assignor) => assignor.name(),
+            GroupMode::Kip848Uniform => "uniform (KIP-848)",
+        }
+    }
+}
+
+fn group_config(client_id: String, mode: GroupMode) -> ConsumerConfig {
+    let mut config = ConsumerConfig {
         client_id,
         group_id: Some("bench".to_string()),
         auto_offset_reset: AutoOffsetReset::Earliest,
-        assignors: vec![assignor],
         ..ConsumerConfig::default()
+    };
+    match mode {
+        GroupMode::Classic(assignor) => config.assignors = vec![assignor],
+        GroupMode::Kip848Uniform => config.group_protocol = GroupProtocol::Consumer,
     }
+    config
 }
 
 /// Polls `consumer` until it has read `records`, moving simulated time as it waits.
@@ -73,7 +106,10 @@ pub fn group_consume(records: u64, now: &mut dyn FnMut() -> f64) -> Measurement 
     }
     producer.close(&mut cluster);
     let start = now();
-    let config = group_config("bench-consumer".to_string(), ClientAssignor::Range);
+    let config = group_config(
+        "bench-consumer".to_string(),
+        GroupMode::Classic(ClientAssignor::Range),
+    );
     let mut consumer = Consumer::new(&cluster, config, vec!["load".to_string()]);
     let read = consume_all(&mut cluster, &mut consumer, records);
     Measurement {
@@ -108,6 +144,11 @@ impl GroupRebalance {
 
 pub const REBALANCE_HEADER: &str = "| assignor | members | partitions | wall ms (one member leaves, the rest rejoin and sync) | simulated ms |\n|---|---|---|---|---|";
 
+/// The generation (classic) or member epoch (KIP-848) a consumer is at.
+fn generation_of(consumer: &Consumer) -> i32 {
+    consumer.membership.as_ref().map_or(-1, |m| m.generation_id)
+}
+
 /// Steps every consumer once; true when all are stable with their assignment.
 fn poll_all(cluster: &mut Cluster, consumers: &mut [Consumer]) -> bool {
     let mut stable = true;
@@ -128,7 +169,7 @@ fn settle(cluster: &mut Cluster, consumers: &mut [Consumer], limit_ms: i64) {
 
 /// 100 members over 10 topics of 100 partitions with `assignor`: the group forms, then one
 /// member leaves and the rest go through a whole rebalance, which is timed.
-pub fn group_rebalance(assignor: ClientAssignor, now: &mut dyn FnMut() -> f64) -> GroupRebalance {
+pub fn group_rebalance(mode: GroupMode, now: &mut dyn FnMut() -> f64) -> GroupRebalance {
     let topics: Vec<String> = (0..10).map(|t| format!("topic{t}")).collect();
     let script: String = topics
         .iter()
@@ -143,12 +184,13 @@ pub fn group_rebalance(assignor: ClientAssignor, now: &mut dyn FnMut() -> f64) -
         .map(|i| {
             Consumer::new(
                 &cluster,
-                group_config(format!("c{i}"), assignor),
+                group_config(format!("c{i}"), mode),
                 topics.clone(),
             )
         })
         .collect();
     settle(&mut cluster, &mut consumers, 600_000);
+    let generation_before = generation_of(&consumers[1]);
     let mut leaving = consumers.remove(0);
     leaving.close(&mut cluster);
     let sim_start = cluster.now().as_millis();
@@ -159,12 +201,9 @@ pub fn group_rebalance(assignor: ClientAssignor, now: &mut dyn FnMut() -> f64) -
         for consumer in consumers.iter_mut() {
             consumer.background(&mut cluster);
         }
-        let generations: std::collections::BTreeSet<i32> = consumers
-            .iter()
-            .filter_map(|c| c.membership.as_ref().map(|m| m.generation_id))
-            .collect();
-        let moved_on =
-            generations.len() == 1 && !generations.contains(&1) && !generations.contains(&-1);
+        let generations: std::collections::BTreeSet<i32> =
+            consumers.iter().map(generation_of).collect();
+        let moved_on = generations.len() == 1 && !generations.contains(&generation_before);
         if poll_all(&mut cluster, &mut consumers) && moved_on
             || cluster.now().as_millis() >= deadline
         {
@@ -173,10 +212,68 @@ pub fn group_rebalance(assignor: ClientAssignor, now: &mut dyn FnMut() -> f64) -
         cluster.advance_time(10);
     }
     GroupRebalance {
-        assignor: assignor.name(),
+        assignor: mode.name(),
         members: consumers.len() + 1,
         partitions: 1000,
         millis: now() - start,
         sim_millis: cluster.now().as_millis() - sim_start,
     }
 }
+
+/// Partition-milliseconds without an owner while an eleventh member joins ten over 100
+/// partitions, over 20 s of simulated time, from the members' Assigned/Revoked/Lost events.
+pub fn scale_out_unowned_ms(mode: GroupMode) -> i64 {
+    let mut cluster = cluster_with(
+        "kafka-topics.sh --create --topic load --partitions 100 --replication-factor 1\n",
+    );
+    let topics = vec!["load".to_string()];
+    let mut consumers: Vec<Consumer> = (0..10)
+        .map(|i| {
+            Consumer::new(
+                &cluster,
+                group_config(format!("c{i}"), mode),
+                topics.clone(),
+            )
+        })
+        .collect();
+    settle(&mut cluster, &mut consumers, 600_000);
+    let from = cluster.now().as_millis();
+    consumers.push(Consumer::new(
+        &cluster,
+        group_config("c10".to_string(), mode),
+        topics,
+    ));
+    let to = from + 20_000;
+    while cluster.now().as_millis() < to {
+        for consumer in consumers.iter_mut() {
+            consumer.background(&mut cluster);
+        }
+        poll_all(&mut cluster, &mut consumers);
+        cluster.advance_time(10);
+    }
+    let mut owned_ms = 0;
+    for consumer in &consumers {
+        let mut since: std::collections::BTreeMap<i32, i64> = std::collections::BTreeMap::new();
+        for (at, event) in &consumer.events {
+            match event {
+                ConsumerEvent::Assigned(ps) => {
+                    for p in ps {
+                        since.insert(p.partition, (*at).max(from));
+                    }
+                }
+                ConsumerEvent::Revoked(ps) | ConsumerEvent::Lost(ps) => {
+                    for p in ps {
+                        if let Some(start) = since.remove(&p.partition) {
+                            owned_ms += (*at).clamp(from, to) - start.min(to);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        owned_ms += since.values().map(|&start| to - start.min(to)).sum::<i64>();
+    }
+    100 * (to - from) - owned_ms
+}
+
+pub const UNOWNED_HEADER: &str = "| mode | partition-ms without an owner while an 11th member joins 10 (100 partitions, 20 s) |\n|---|---|";

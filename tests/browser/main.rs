@@ -242,9 +242,10 @@ fn benchmark_replication() {
 /// assignor. Full size only in an optimised build. Reported, never asserted.
 #[wasm_bindgen_test]
 fn benchmark_groups() {
-    use kafka_playground::bench::groups::{group_consume, group_rebalance, REBALANCE_HEADER};
+    use kafka_playground::bench::groups::{
+        group_consume, group_rebalance, GroupMode, REBALANCE_HEADER,
+    };
     use kafka_playground::bench::TABLE_HEADER;
-    use kafka_playground::engine::group::assignor::ClientAssignor;
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
         return;
     };
@@ -260,11 +261,7 @@ fn benchmark_groups() {
         return;
     }
     console_log!("\n{REBALANCE_HEADER}");
-    for assignor in [
-        ClientAssignor::Range,
-        ClientAssignor::RoundRobin,
-        ClientAssignor::Sticky,
-    ] {
-        console_log!("{}", group_rebalance(assignor, &mut now).row());
+    for mode in GroupMode::ALL {
+        console_log!("{}", group_rebalance(mode, &mut now).row());
     }
 }

@@ -360,10 +360,10 @@ fn a_pattern_subscription_picks_up_new_topics() {
 }
 
 /// Starts `name` in group `g` on `topic` with `assignor`.
-fn start_with(cluster: &mut Cluster, name: &str, topic: &str, assignor: &str) {
+fn start_with(cluster: &mut Cluster, name: &str, topic: &str, options: &str) {
     run_ok(
         cluster,
-        &format!("consumer start {name} --group g --topic {topic} --from-beginning --assignor {assignor}\n"),
+        &format!("consumer start {name} --group g --topic {topic} --from-beginning {options}\n"),
     );
 }
 
@@ -407,17 +407,17 @@ fn unowned_ms(cluster: &Cluster, from: i64, to: i64) -> BTreeMap<i32, i64> {
 
 /// `c2` joins `c1`'s group on a 6-partition topic; returns each partition's time without an
 /// owner over the next 15 s, and the cluster.
-fn scale_out(assignor: &str) -> (BTreeMap<i32, i64>, Cluster) {
+fn scale_out(options: &str) -> (BTreeMap<i32, i64>, Cluster) {
     let mut cluster = cluster_of(3);
     run_ok(
         &mut cluster,
         "kafka-topics.sh --create --topic orders --partitions 6 --replication-factor 3\n",
     );
-    start_with(&mut cluster, "c1", "orders", assignor);
+    start_with(&mut cluster, "c1", "orders", options);
     cluster.advance_time(5_000);
     assert_eq!(owned(&cluster, "c1").len(), 6);
     let from = cluster.now().as_millis();
-    start_with(&mut cluster, "c2", "orders", assignor);
+    start_with(&mut cluster, "c2", "orders", options);
     cluster.advance_time(15_000);
     let to = cluster.now().as_millis();
     (unowned_ms(&cluster, from, to), cluster)
@@ -429,14 +429,9 @@ fn scale_out(assignor: &str) -> (BTreeMap<i32, i64>, Cluster) {
 /// owner until the new generation is assigned.
 #[test]
 fn cooperative_rebalancing_keeps_unmoved_partitions_owned() {
-    let (eager, eager_cluster) = scale_out("range");
-    let eager_kept: Vec<i32> = eager_cluster.background_consumers()["c1"]
-        .consumer
-        .assignment
-        .iter()
-        .map(|tp| tp.partition)
-        .collect();
-    let (cooperative, cluster) = scale_out("cooperative-sticky");
+    let (eager, eager_cluster) = scale_out("--assignor range");
+    let eager_kept = owned_partitions(&eager_cluster, "c1");
+    let (cooperative, cluster) = scale_out("--assignor cooperative-sticky");
     let c1 = &cluster.background_consumers()["c1"].consumer;
     let c2 = &cluster.background_consumers()["c2"].consumer;
     assert_eq!(c1.assignment.len() + c2.assignment.len(), 6);
@@ -469,7 +464,30 @@ fn cooperative_rebalancing_keeps_unmoved_partitions_owned() {
         let moved = c2.assignment.iter().any(|tp| tp.partition == *p);
         assert_eq!(*ms > 0, moved, "partition {p}: cooperative {cooperative:?}");
     }
-    println!("unowned ms per partition while a second member joins: eager {eager:?}, cooperative {cooperative:?}");
+    // KIP-848: the same as cooperative — only what moves is ever without an owner, from its
+    // revocation until the new owner's next heartbeat (`group.consumer.heartbeat.interval.ms`).
+    let (kip848, cluster) = scale_out("--protocol consumer");
+    let kept: Vec<i32> = owned_partitions(&cluster, "c1");
+    assert_eq!(kept.len(), 3);
+    for (p, ms) in &kip848 {
+        assert_eq!(
+            *ms > 0,
+            !kept.contains(p),
+            "partition {p}: KIP-848 {kip848:?}"
+        );
+        assert!(*ms <= 5_000, "partition {p}: KIP-848 {kip848:?}");
+    }
+    println!("unowned ms per partition while a second member joins: eager {eager:?}, cooperative {cooperative:?}, KIP-848 {kip848:?}");
+}
+
+/// The partition numbers `name` owns.
+fn owned_partitions(cluster: &Cluster, name: &str) -> Vec<i32> {
+    cluster.background_consumers()[name]
+        .consumer
+        .assignment
+        .iter()
+        .map(|tp| tp.partition)
+        .collect()
 }
 
 /// The generations `name` joined, in order.
