@@ -316,6 +316,23 @@ fn reset_offsets_dry_run_by_default_then_execute() {
         lines(&describe.stdout())[2],
         "g               orders          0          1               5               4               -               -               -"
     );
+
+    // --to-current keeps the committed offset; --to-latest moves to the log end.
+    let output = cg(
+        &mut cluster,
+        "--reset-offsets --group g --topic orders --to-current --execute",
+    );
+    assert_eq!(lines(&output.stdout()), table(1));
+    let output = cg(
+        &mut cluster,
+        "--reset-offsets --group g --topic orders --to-latest --execute",
+    );
+    assert_eq!(lines(&output.stdout()), table(5));
+    let describe = cg(&mut cluster, "--describe --group g");
+    assert_eq!(
+        lines(&describe.stdout())[2],
+        "g               orders          0          5               5               0               -               -               -"
+    );
 }
 
 #[test]

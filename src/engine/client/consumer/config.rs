@@ -27,6 +27,8 @@ pub struct ConsumerConfig {
     pub auto_offset_reset: AutoOffsetReset,
     pub max_poll_records: usize,
     pub fetch_max_bytes: i32,
+    /// `fetch.min.bytes`: a fetch waits (up to `fetch.max.wait.ms`) for this much.
+    pub fetch_min_bytes: i32,
     pub max_partition_fetch_bytes: i32,
     pub fetch_max_wait_ms: i64,
     pub retry_backoff_ms: i64,
@@ -55,6 +57,7 @@ impl Default for ConsumerConfig {
             auto_offset_reset: AutoOffsetReset::Latest,
             max_poll_records: 500,
             fetch_max_bytes: 52_428_800,
+            fetch_min_bytes: 1,
             max_partition_fetch_bytes: 1_048_576,
             fetch_max_wait_ms: 500,
             retry_backoff_ms: 100,
@@ -129,6 +132,7 @@ impl ConsumerConfig {
                     self.max_poll_records = n as usize;
                 }
                 "fetch.max.bytes" => self.fetch_max_bytes = int(name, value)?.max(0),
+                "fetch.min.bytes" => self.fetch_min_bytes = int(name, value)?.max(0),
                 "max.partition.fetch.bytes" => {
                     self.max_partition_fetch_bytes = int(name, value)?.max(0)
                 }

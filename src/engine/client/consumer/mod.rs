@@ -119,6 +119,8 @@ pub struct Consumer {
     offset_fetch: Option<u64>,
     pub last_poll_ms: i64,
     next_auto_commit_ms: i64,
+    /// Since when a fetch has been held for `fetch.min.bytes`.
+    fetch_held_since: Option<i64>,
     /// Where the next poll starts among the owned partitions (each poll starts one further).
     fetch_cursor: usize,
     pub events: Vec<(i64, ConsumerEvent)>,
@@ -134,6 +136,7 @@ impl Consumer {
             let mut membership = Membership::new(group);
             if consumer_protocol {
                 membership.consumer_protocol = true;
+                membership.rejoin_needed = false;
                 membership.next_heartbeat_ms = now;
             }
             membership
@@ -157,6 +160,7 @@ impl Consumer {
             offset_fetch: None,
             last_poll_ms: now,
             fetch_cursor: 0,
+            fetch_held_since: None,
             events: Vec::new(),
         };
         if consumer.membership.is_none() {
@@ -515,7 +519,7 @@ impl Consumer {
     fn fetch(&mut self, cluster: &mut Cluster) -> Vec<ConsumerRecord> {
         let mut records = Vec::new();
         let count = self.assignment.len();
-        if count == 0 {
+        if count == 0 || self.fetch_is_held(cluster) {
             return records;
         }
         let start = self.fetch_cursor % count;
@@ -571,6 +575,43 @@ impl Consumer {
             }
         }
         records
+    }
+
+    /// `fetch.min.bytes`: the broker holds a fetch until that many bytes are there to read, or
+    /// `fetch.max.wait.ms` has passed (`DelayedFetch`).
+    fn fetch_is_held(&mut self, cluster: &Cluster) -> bool {
+        let min = self.config.fetch_min_bytes;
+        if min <= 1 {
+            return false;
+        }
+        let mut available: i64 = 0;
+        for tp in self
+            .assignment
+            .iter()
+            .filter(|tp| !self.paused.contains(*tp))
+        {
+            let Some(&position) = self.positions.get(tp) else {
+                continue;
+            };
+            if let Ok(fetched) = cluster.fetch(&tp.topic, tp.partition, position, min) {
+                available += fetched
+                    .batches
+                    .iter()
+                    .filter(|b| b.last_offset() >= position)
+                    .map(|b| i64::from(b.size_in_bytes()))
+                    .sum::<i64>();
+            }
+            if available >= i64::from(min) {
+                break;
+            }
+        }
+        let now = cluster.now().as_millis();
+        let since = *self.fetch_held_since.get_or_insert(now);
+        if available >= i64::from(min) || now - since >= self.config.fetch_max_wait_ms {
+            self.fetch_held_since = None;
+            return false;
+        }
+        true
     }
 
     /// `close()`: commits what was consumed (with auto-commit), then leaves the group.
