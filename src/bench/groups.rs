@@ -159,12 +159,22 @@ fn poll_all(cluster: &mut Cluster, consumers: &mut [Consumer]) -> bool {
     stable
 }
 
-/// Drives `consumers` until all are stable (at most `limit_ms` of simulated time).
+/// Drives `consumers` until they and their group are stable (at most `limit_ms` of simulated
+/// time): a KIP-848 member has an epoch as soon as it joins, so the group's state decides.
 fn settle(cluster: &mut Cluster, consumers: &mut [Consumer], limit_ms: i64) {
     let deadline = cluster.now().as_millis() + limit_ms;
-    while !poll_all(cluster, consumers) && cluster.now().as_millis() < deadline {
+    while cluster.now().as_millis() < deadline {
+        if poll_all(cluster, consumers) && group_is_stable(cluster) {
+            return;
+        }
         cluster.advance_time(10);
     }
+}
+
+fn group_is_stable(cluster: &mut Cluster) -> bool {
+    cluster
+        .describe_group("bench")
+        .is_ok_and(|g| g.state == crate::engine::group::describe::GroupState::Stable)
 }
 
 /// 100 members over 10 topics of 100 partitions with `assignor`: the group forms, then one

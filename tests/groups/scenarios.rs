@@ -697,3 +697,36 @@ fn a_consumer_protocol_group_survives_coordinator_failover() {
     assert_eq!(after.group_epoch, before.group_epoch);
     assert_eq!((owned(&cluster, "a"), owned(&cluster, "b")), owners);
 }
+
+/// `fetch.min.bytes`: a fetch is held until that many bytes can be read or `fetch.max.wait.ms`
+/// passes (the broker's `DelayedFetch`), so a consumer asking for a lot gets small data late.
+#[test]
+fn fetch_min_bytes_holds_small_fetches_for_fetch_max_wait() {
+    use kafka_playground::engine::client::consumer::{AutoOffsetReset, Consumer, ConsumerConfig};
+    let mut cluster = cluster_of(1);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic t --partitions 1\n",
+    );
+    produce_n(&mut cluster, "t", 3, false);
+    let props = [("fetch.min.bytes", "100000"), ("fetch.max.wait.ms", "2000")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let mut config = ConsumerConfig {
+        auto_offset_reset: AutoOffsetReset::Earliest,
+        ..ConsumerConfig::default()
+    };
+    config.apply(&props).expect("configs");
+    let mut consumer = Consumer::new(&cluster, config, vec!["t".to_string()]);
+    let start = cluster.now().as_millis();
+    let mut first_record_after = None;
+    for _ in 0..300 {
+        if !consumer.poll(&mut cluster).expect("poll").is_empty() {
+            first_record_after = Some(cluster.now().as_millis() - start);
+            break;
+        }
+        cluster.advance_time(10);
+    }
+    assert_eq!(first_record_after, Some(2_000));
+}

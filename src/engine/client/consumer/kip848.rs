@@ -52,6 +52,8 @@ impl Consumer {
                 Some(_) => {}
             }
         }
+        // A revocation is committed before it is acknowledged, at the epoch it happened in.
+        self.flush_revocation_commit(cluster);
         if self.fatal.is_some() || self.ensure_coordinator(cluster).is_none() {
             return;
         }

@@ -245,7 +245,6 @@ impl Consumer {
         self.collect_commits(cluster);
         if self.uses_consumer_protocol() {
             self.consumer_protocol_tick(cluster);
-            self.flush_revocation_commit(cluster);
         } else {
             self.heartbeat_tick(cluster);
         }
@@ -335,7 +334,7 @@ impl Consumer {
     }
 
     /// Commits what a KIP-848 revocation left to commit.
-    fn flush_revocation_commit(&mut self, cluster: &mut Cluster) {
+    pub(super) fn flush_revocation_commit(&mut self, cluster: &mut Cluster) {
         if let Some(offsets) = self.pending_revocation_commit.take() {
             self.commit_async(cluster, offsets);
         }
