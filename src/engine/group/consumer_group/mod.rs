@@ -69,6 +69,26 @@ pub struct ConsumerMember {
     pub revocation_deadline_ms: Option<i64>,
 }
 
+impl ConsumerMember {
+    /// A member that has just joined: epoch 0, owning nothing, its session starting `now`.
+    pub fn new(member_id: &str, now: i64) -> Self {
+        ConsumerMember {
+            member_id: member_id.to_string(),
+            instance_id: None,
+            client_id: String::new(),
+            rebalance_timeout_ms: -1,
+            subscribed_topics: BTreeSet::new(),
+            member_epoch: 0,
+            previous_member_epoch: -1,
+            state: MemberState::Stable,
+            assigned: BTreeSet::new(),
+            pending_revocation: BTreeSet::new(),
+            session_deadline_ms: now + SESSION_TIMEOUT_MS,
+            revocation_deadline_ms: None,
+        }
+    }
+}
+
 /// `ConsumerGroup`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsumerGroup {
@@ -147,18 +167,10 @@ impl ConsumerGroup {
             .members
             .entry(member_id.clone())
             .or_insert_with(|| ConsumerMember {
-                member_id: member_id.clone(),
                 instance_id: request.instance_id.clone(),
                 client_id: request.client_id.clone(),
                 rebalance_timeout_ms: request.rebalance_timeout_ms,
-                subscribed_topics: BTreeSet::new(),
-                member_epoch: 0,
-                previous_member_epoch: -1,
-                state: MemberState::Stable,
-                assigned: BTreeSet::new(),
-                pending_revocation: BTreeSet::new(),
-                session_deadline_ms: 0,
-                revocation_deadline_ms: None,
+                ..ConsumerMember::new(&member_id, now)
             });
         member.session_deadline_ms = now + SESSION_TIMEOUT_MS;
         if request.member_epoch == 0 && !is_new {

@@ -244,20 +244,7 @@ impl ConsumerGroup {
     fn member_mut(&mut self, member_id: &str, now: i64) -> &mut ConsumerMember {
         self.members
             .entry(member_id.to_string())
-            .or_insert_with(|| ConsumerMember {
-                member_id: member_id.to_string(),
-                instance_id: None,
-                client_id: String::new(),
-                rebalance_timeout_ms: -1,
-                subscribed_topics: BTreeSet::new(),
-                member_epoch: 0,
-                previous_member_epoch: -1,
-                state: MemberState::Stable,
-                assigned: BTreeSet::new(),
-                pending_revocation: BTreeSet::new(),
-                session_deadline_ms: now + super::SESSION_TIMEOUT_MS,
-                revocation_deadline_ms: None,
-            })
+            .or_insert_with(|| ConsumerMember::new(member_id, now))
     }
 }
 
