@@ -171,6 +171,26 @@ fn settle(cluster: &mut Cluster, consumers: &mut [Consumer], limit_ms: i64) {
     }
 }
 
+/// `members` consumers of `topics` in group `bench`, driven until the group is stable.
+fn formed_group(
+    cluster: &mut Cluster,
+    members: usize,
+    mode: GroupMode,
+    topics: &[String],
+) -> Vec<Consumer> {
+    let mut consumers: Vec<Consumer> = (0..members)
+        .map(|i| {
+            Consumer::new(
+                cluster,
+                group_config(format!("c{i}"), mode),
+                topics.to_vec(),
+            )
+        })
+        .collect();
+    settle(cluster, &mut consumers, 600_000);
+    consumers
+}
+
 fn group_is_stable(cluster: &mut Cluster) -> bool {
     cluster
         .describe_group("bench")
@@ -190,16 +210,7 @@ pub fn group_rebalance(mode: GroupMode, now: &mut dyn FnMut() -> f64) -> GroupRe
         })
         .collect();
     let mut cluster = cluster_with(&script);
-    let mut consumers: Vec<Consumer> = (0..100)
-        .map(|i| {
-            Consumer::new(
-                &cluster,
-                group_config(format!("c{i}"), mode),
-                topics.clone(),
-            )
-        })
-        .collect();
-    settle(&mut cluster, &mut consumers, 600_000);
+    let mut consumers = formed_group(&mut cluster, 100, mode, &topics);
     let generation_before = generation_of(&consumers[1]);
     let mut leaving = consumers.remove(0);
     leaving.close(&mut cluster);
@@ -240,16 +251,7 @@ pub fn scale_out_unowned_ms(mode: GroupMode) -> i64 {
         "kafka-topics.sh --create --topic load --partitions 100 --replication-factor 1\n",
     );
     let topics = vec!["load".to_string()];
-    let mut consumers: Vec<Consumer> = (0..10)
-        .map(|i| {
-            Consumer::new(
-                &cluster,
-                group_config(format!("c{i}"), mode),
-                topics.clone(),
-            )
-        })
-        .collect();
-    settle(&mut cluster, &mut consumers, 600_000);
+    let mut consumers = formed_group(&mut cluster, 10, mode, &topics);
     let from = cluster.now().as_millis();
     consumers.push(Consumer::new(
         &cluster,

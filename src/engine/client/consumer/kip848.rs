@@ -173,17 +173,7 @@ impl Consumer {
     /// Takes a new assignment: revokes what is gone (auto-commit first), adds what is new, and
     /// acknowledges with a heartbeat at once when anything changed.
     fn reconcile_assignment(&mut self, assignment: Vec<TopicPartition>, now: i64) {
-        let revoked: Vec<TopicPartition> = self
-            .assignment
-            .iter()
-            .filter(|tp| !assignment.contains(tp))
-            .cloned()
-            .collect();
-        let added: Vec<TopicPartition> = assignment
-            .iter()
-            .filter(|tp| !self.assignment.contains(tp))
-            .cloned()
-            .collect();
+        let (revoked, added) = self.assignment_change(&assignment);
         if revoked.is_empty() && added.is_empty() {
             return;
         }

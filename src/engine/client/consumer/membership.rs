@@ -544,17 +544,7 @@ impl Consumer {
             .map(|(_, a)| a.partitions())
             .unwrap_or_default();
         let interval = self.config.heartbeat_interval_ms;
-        let revoked: Vec<TopicPartition> = self
-            .assignment
-            .iter()
-            .filter(|tp| !partitions.contains(tp))
-            .cloned()
-            .collect();
-        let added: Vec<TopicPartition> = partitions
-            .iter()
-            .filter(|tp| !self.assignment.contains(tp))
-            .cloned()
-            .collect();
+        let (revoked, added) = self.assignment_change(&partitions);
         let generation = self.membership.as_ref().map_or(-1, |m| m.generation_id);
         if let Some(m) = self.membership.as_mut() {
             m.state = MemberState::Stable;

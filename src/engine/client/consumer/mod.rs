@@ -72,6 +72,27 @@ pub enum ConsumerEvent {
     },
 }
 
+impl Consumer {
+    /// What a new assignment takes away from what this consumer owns, and what it adds.
+    pub(super) fn assignment_change(
+        &self,
+        assignment: &[TopicPartition],
+    ) -> (Vec<TopicPartition>, Vec<TopicPartition>) {
+        let revoked = self
+            .assignment
+            .iter()
+            .filter(|tp| !assignment.contains(tp))
+            .cloned()
+            .collect();
+        let added = assignment
+            .iter()
+            .filter(|tp| !self.assignment.contains(tp))
+            .cloned()
+            .collect();
+        (revoked, added)
+    }
+}
+
 /// Every partition of `topics`: what a consumer without a group reads.
 fn every_partition(cluster: &Cluster, topics: &[String]) -> Vec<TopicPartition> {
     topics
