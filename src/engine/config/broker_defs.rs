@@ -22,6 +22,10 @@ pub const LOG_RETENTION_CHECK_INTERVAL_MS: &str = "log.retention.check.interval.
 pub const LOG_CLEANER_BACKOFF_MS: &str = "log.cleaner.backoff.ms";
 pub const LOG_FLUSH_SCHEDULER_INTERVAL_MS: &str = "log.flush.scheduler.interval.ms";
 pub const LOG_SEGMENT_BYTES: &str = "log.segment.bytes";
+pub const GROUP_CONSUMER_MIGRATION_POLICY: &str = "group.consumer.migration.policy";
+/// `ConsumerGroupMigrationPolicy`'s names as `CaseInsensitiveValidString` keeps them: upper
+/// case, in its `HashSet`'s order (buckets 0, 4, 8, 12 of 16), which is how Kafka prints them.
+pub const MIGRATION_POLICIES: &[&str] = &["DISABLED", "DOWNGRADE", "UPGRADE", "BIDIRECTIONAL"];
 
 /// Other broker configs Kafka 4.1 knows as read-only, so that a dynamic update of one is refused
 /// with Kafka's message even though the playground does not model it.
@@ -106,11 +110,11 @@ const fn def(
 
 use ConfigType::{Boolean, Double, Int, List, Long, Short, String as Str};
 use UpdateMode::{ClusterWide, ReadOnly};
-use Validator::{AtLeast, Between, ListOf, OneOf};
+use Validator::{AtLeast, Between, ListOf, OneOf, OneOfIgnoringCase};
 
 /// Every modelled broker config.
 #[rustfmt::skip]
-pub static BROKER_CONFIGS: [BrokerConfigDef; 37] = [
+pub static BROKER_CONFIGS: [BrokerConfigDef; 38] = [
     def(LOG_SEGMENT_BYTES, Int, Some("1073741824"), AtLeast(1024 * 1024), ClusterWide,
         "The maximum size of a single log file"),
     def("log.roll.ms", Long, None, Validator::None, ClusterWide,
@@ -185,6 +189,8 @@ pub static BROKER_CONFIGS: [BrokerConfigDef; 37] = [
         "The replication factor for the offsets topic (set higher to ensure availability). Internal topic creation will fail until the cluster size meets this replication factor requirement."),
     def(REPLICA_LAG_TIME_MAX_MS, Long, Some("30000"), Validator::None, ReadOnly,
         "If a follower hasn't sent any fetch requests or hasn't consumed up to the leader's log end offset for at least this time, the leader will remove the follower from isr"),
+    def(GROUP_CONSUMER_MIGRATION_POLICY, Str, Some("bidirectional"), OneOfIgnoringCase(MIGRATION_POLICIES), ReadOnly,
+        "The config that enables converting the non-empty classic group using the consumer embedded protocol to the non-empty consumer group using the consumer group protocol and vice versa; conversions of empty groups in both directions are always enabled regardless of this policy. bidirectional: both upgrade from classic group to consumer group and downgrade from consumer group to classic group are enabled, upgrade: only upgrade from classic group to consumer group is enabled, downgrade: only downgrade from consumer group to classic group is enabled, disabled: neither upgrade nor downgrade is enabled."),
 ];
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ pub enum Validator {
     Between(i64, i64),
     /// `ValidString.in(...)`: one of these, case-sensitive.
     OneOf(&'static [&'static str]),
+    /// `CaseInsensitiveValidString.in(...)`: one of these in any case. The names are upper case
+    /// and in the order Kafka prints them (its `HashSet`'s iteration order).
+    OneOfIgnoringCase(&'static [&'static str]),
     /// `ValidList.in(...)`: every list item one of these (Kafka 4.1 accepts an empty list).
     ListOf(&'static [&'static str]),
 }
@@ -32,6 +35,9 @@ impl Validator {
             Validator::Between(min, max) => format!("[{min},...,{max}]"),
             Validator::OneOf(items) | Validator::ListOf(items) => {
                 format!("[{}]", items.join(", "))
+            }
+            Validator::OneOfIgnoringCase(items) => {
+                format!("(case insensitive) [{}]", items.join(", "))
             }
         }
     }
@@ -48,6 +54,19 @@ impl Validator {
             },
             Validator::ListOf(items) => match value {
                 Value::List(list) => list.iter().try_for_each(|s| check_one_of(name, s, items)),
+                _ => Ok(()),
+            },
+            Validator::OneOfIgnoringCase(items) => match value {
+                Value::Text(s) if !items.contains(&s.to_uppercase().as_str()) => {
+                    Err(ConfigError::invalid(
+                        name,
+                        s,
+                        format!(
+                            "String must be one of (case insensitive): {}",
+                            items.join(", ")
+                        ),
+                    ))
+                }
                 _ => Ok(()),
             },
         }
@@ -165,5 +184,20 @@ mod tests {
             "Invalid value createtime for configuration message.timestamp.type: String must be one of: CreateTime, LogAppendTime"
         );
         assert_eq!(l.valid_values(), "[compact, delete]");
+        let c = Validator::OneOfIgnoringCase(&["DISABLED", "UPGRADE"]);
+        assert_eq!(
+            check(
+                c,
+                "group.consumer.migration.policy",
+                "Upgrade",
+                ConfigType::String
+            ),
+            "ok"
+        );
+        assert_eq!(
+            check(c, "group.consumer.migration.policy", "both", ConfigType::String),
+            "Invalid value both for configuration group.consumer.migration.policy: String must be one of (case insensitive): DISABLED, UPGRADE"
+        );
+        assert_eq!(c.valid_values(), "(case insensitive) [DISABLED, UPGRADE]");
     }
 }

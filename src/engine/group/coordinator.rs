@@ -10,6 +10,7 @@ use super::consumer_group::records::TopicIds;
 use super::consumer_group::ConsumerGroup;
 use super::describe::{CommittedOffset, GroupDescription, GroupListing, GroupState, GroupType};
 use super::effects::Effects;
+use super::migration::MigrationPolicy;
 use super::protocol::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, GroupRequest, GroupResponse,
     JoinGroupResponse, OffsetCommitRequest,
@@ -40,14 +41,16 @@ impl GroupEntry {
         }
     }
 
-    /// Runs the group's timers due at `now`.
-    pub fn on_timer(&mut self, topics: &TopicIds, now: i64) -> Effects {
+    /// Runs the group's timers due at `now`; a consumer group left with only classic members
+    /// may turn classic ([`GroupEntry::maybe_downgrade`]).
+    pub fn on_timer(&mut self, topics: &TopicIds, policy: MigrationPolicy, now: i64) -> Effects {
         match &mut self.consumer {
             Some(group) => {
                 let before = group.clone();
                 group.on_timer(&topics.partitions, now);
-                let mut effects = Effects::default();
-                effects.write(group.records_since(&before, topics), Vec::new());
+                let (records, mut effects) =
+                    self.consumer_group_change(&before, topics, policy, now);
+                effects.write(records, Vec::new());
                 effects
             }
             None => self.group.on_timer(now),
@@ -134,8 +137,19 @@ impl GroupCoordinator {
                     self.entry(&key.group, partition, now).group = group;
                 }
             }
+            // A group's tombstone removes the group, not its committed offsets (Kafka keeps
+            // those apart, in `OffsetMetadataManager`).
             (RecordKey::GroupMetadata(key), None) => {
-                self.groups.remove(&key.group);
+                if let Some(entry) = self.groups.get_mut(&key.group) {
+                    entry.group = ClassicGroup::new(&key.group, now, config);
+                }
+                self.forget_if_unused(&key.group);
+            }
+            (RecordKey::ConsumerGroupMetadata { group_id }, None) => {
+                if let Some(entry) = self.groups.get_mut(group_id) {
+                    entry.consumer = None;
+                }
+                self.forget_if_unused(group_id);
             }
             (key, _) => {
                 let group_id = key.group_id().to_string();
@@ -145,6 +159,16 @@ impl GroupCoordinator {
                     .get_or_insert_with(|| ConsumerGroup::new(&group_id))
                     .replay(record, topics, now);
             }
+        }
+    }
+
+    /// Drops a group that holds nothing any more: no offsets, no members, no protocol.
+    fn forget_if_unused(&mut self, group_id: &str) {
+        let unused = self.groups.get(group_id).is_some_and(|e| {
+            e.offsets.is_empty() && e.consumer.is_none() && e.group.protocol_type.is_none()
+        });
+        if unused {
+            self.groups.remove(group_id);
         }
     }
 
@@ -162,32 +186,23 @@ impl GroupCoordinator {
     }
 
     /// Handles a request for a group of `partition`. `new_member_id` makes the id a new member
-    /// gets (`clientId-UUID`).
+    /// gets: `clientId-UUID` for a classic group (given the client id), a bare Kafka `Uuid` for
+    /// a classic member of a consumer group (given `None`).
+    #[allow(clippy::too_many_arguments)]
     pub fn handle(
         &mut self,
         request_id: u64,
         request: &GroupRequest,
         partition: i32,
         now: i64,
-        new_member_id: &mut dyn FnMut(&str) -> String,
+        new_member_id: &mut dyn FnMut(Option<&str>) -> String,
         topics: &TopicIds,
+        policy: MigrationPolicy,
     ) -> Effects {
         let mut effects = Effects::default();
         let group_id = request.group_id();
         if let GroupRequest::ConsumerGroupHeartbeat(heartbeat) = request {
-            let (response, records) = self.consumer_heartbeat(heartbeat, partition, topics, now);
-            let response = GroupResponse::ConsumerGroupHeartbeat(response);
-            effects.write(records, vec![(request_id, response)]);
-            return effects;
-        }
-        if matches!(request, GroupRequest::JoinGroup(_)) && self.has_consumer_members(group_id) {
-            // A classic member cannot join a group of KIP-848 members here (Kafka 4.1 can
-            // mix them; docs/DEPARTURES.md).
-            effects.respond(
-                request_id,
-                request.error_response(ErrorCode::InconsistentGroupProtocol),
-            );
-            return effects;
+            return self.consumer_heartbeat(request_id, heartbeat, partition, topics, policy, now);
         }
         if group_id.is_empty() && !matches!(request, GroupRequest::OffsetFetch(_)) {
             effects.respond(
@@ -196,18 +211,52 @@ impl GroupCoordinator {
             );
             return effects;
         }
+        if let GroupRequest::JoinGroup(join) = request {
+            let config = self.config;
+            if join.session_timeout_ms < config.min_session_timeout_ms
+                || join.session_timeout_ms > config.max_session_timeout_ms
+            {
+                effects.respond(
+                    request_id,
+                    request.error_response(ErrorCode::InvalidSessionTimeout),
+                );
+                return effects;
+            }
+            // An empty consumer group becomes classic for a classic member.
+            if let Some(entry) = self.groups.get_mut(group_id) {
+                effects.write(entry.become_classic_group(), Vec::new());
+            }
+        }
+        if let Some(entry) = self.groups.get_mut(group_id) {
+            if let Some(mixed) = entry.classic_request_to_consumer_group(
+                request_id,
+                request,
+                new_member_id,
+                topics,
+                policy,
+                now,
+            ) {
+                return mixed;
+            }
+        }
+        effects.extend(self.handle_classic(request_id, request, partition, now, new_member_id));
+        effects
+    }
+
+    /// A request of the classic protocol to a classic group (or a commit or fetch to any).
+    fn handle_classic(
+        &mut self,
+        request_id: u64,
+        request: &GroupRequest,
+        partition: i32,
+        now: i64,
+        new_member_id: &mut dyn FnMut(Option<&str>) -> String,
+    ) -> Effects {
+        let mut effects = Effects::default();
+        let group_id = request.group_id();
         match request {
             GroupRequest::JoinGroup(join) => {
                 let config = self.config;
-                if join.session_timeout_ms < config.min_session_timeout_ms
-                    || join.session_timeout_ms > config.max_session_timeout_ms
-                {
-                    effects.respond(
-                        request_id,
-                        request.error_response(ErrorCode::InvalidSessionTimeout),
-                    );
-                    return effects;
-                }
                 if join.member_id.is_empty() {
                     let group = &mut self.entry(group_id, partition, now).group;
                     if !group.supports_protocols(&join.protocol_type, &join.protocols) {
@@ -224,7 +273,7 @@ impl GroupCoordinator {
                         );
                         return effects;
                     }
-                    let member_id = new_member_id(&join.client_id);
+                    let member_id = new_member_id(Some(&join.client_id));
                     if join.group_instance_id.is_some() {
                         return group.join_new_static_member(request_id, join, member_id, now);
                     }
@@ -287,7 +336,7 @@ impl GroupCoordinator {
                     effects
                 }
             },
-            // Handled above, before the classic requests.
+            // Handled by `handle`, before the classic requests.
             GroupRequest::ConsumerGroupHeartbeat(_) => effects,
             GroupRequest::OffsetCommit(commit) => {
                 self.commit_offsets(request_id, commit, partition, now)
@@ -324,41 +373,59 @@ impl GroupCoordinator {
         }
     }
 
-    fn has_consumer_members(&self, group_id: &str) -> bool {
-        self.groups
-            .get(group_id)
-            .and_then(|e| e.consumer.as_ref())
-            .is_some_and(|c| !c.members.is_empty())
-    }
-
-    /// ConsumerGroupHeartbeat: refused for a group of classic members; otherwise the KIP-848
-    /// group (created on the first join) handles it.
+    /// ConsumerGroupHeartbeat: the KIP-848 group handles it, created on the first join or
+    /// converted from a classic group ([`GroupEntry::become_consumer_group`]); a member leaving
+    /// may turn the group back to classic.
     fn consumer_heartbeat(
         &mut self,
+        request_id: u64,
         request: &ConsumerGroupHeartbeatRequest,
         partition: i32,
         topics: &TopicIds,
+        policy: MigrationPolicy,
         now: i64,
-    ) -> (ConsumerGroupHeartbeatResponse, Vec<CoordinatorRecord>) {
-        let refuse = |error| {
-            (
-                ConsumerGroupHeartbeatResponse::error(error, &request.member_id),
-                Vec::new(),
-            )
+    ) -> Effects {
+        let mut effects = Effects::default();
+        let refuse = |error, message: Option<String>| {
+            let mut response = ConsumerGroupHeartbeatResponse::error(error, &request.member_id);
+            response.error_message = message;
+            vec![(request_id, GroupResponse::ConsumerGroupHeartbeat(response))]
         };
         if request.group_id.is_empty() {
-            return refuse(ErrorCode::InvalidGroupId);
+            effects.write(Vec::new(), refuse(ErrorCode::InvalidGroupId, None));
+            return effects;
         }
         let entry = self.entry(&request.group_id, partition, now);
-        if !entry.group.is(ClassicState::Empty) {
-            return refuse(ErrorCode::InconsistentGroupProtocol);
-        }
-        let group = entry
-            .consumer
-            .get_or_insert_with(|| ConsumerGroup::new(&request.group_id));
+        // Only a joining member (epoch 0) may convert a classic group with members.
+        let converted = if request.member_epoch != 0 && !entry.group.members.is_empty() {
+            let message = format!("Group {} is not a consumer group", request.group_id);
+            Err((ErrorCode::GroupIdNotFound, message))
+        } else {
+            entry.become_consumer_group(policy, topics, now)
+        };
+        let mut records = match converted {
+            Ok((records, waiting)) => {
+                effects.extend(waiting);
+                records
+            }
+            Err((error, message)) => {
+                effects.write(Vec::new(), refuse(error, Some(message)));
+                return effects;
+            }
+        };
+        let Some(group) = entry.consumer.as_mut() else {
+            return effects;
+        };
         let before = group.clone();
         let response = group.heartbeat(request, &topics.partitions, now);
-        (response, group.records_since(&before, topics))
+        let (change, change_effects) = entry.consumer_group_change(&before, topics, policy, now);
+        records.extend(change);
+        effects.extend(change_effects);
+        effects.write(
+            records,
+            vec![(request_id, GroupResponse::ConsumerGroupHeartbeat(response))],
+        );
+        effects
     }
 
     /// OffsetCommit (`OffsetMetadataManager.commitOffset`): checked against the group, then one
@@ -379,9 +446,11 @@ impl GroupCoordinator {
                 // `ConsumerGroup.validateOffsetCommit`: a member at its current epoch.
                 match group.members.get(&commit.member_id) {
                     None => Some(ErrorCode::UnknownMemberId),
-                    Some(m) if m.member_epoch != commit.generation_id => {
-                        Some(ErrorCode::StaleMemberEpoch)
-                    }
+                    // `validateMemberEpoch`: a classic member hears of its generation.
+                    Some(m) if m.member_epoch != commit.generation_id => Some(match m.classic {
+                        Some(_) => ErrorCode::IllegalGeneration,
+                        None => ErrorCode::StaleMemberEpoch,
+                    }),
                     Some(_) => None,
                 }
             }
@@ -503,7 +572,10 @@ impl GroupCoordinator {
             .keys()
             .map(|tp| CoordinatorRecord::offset_commit_tombstone(group_id, &tp.topic, tp.partition))
             .collect();
-        records.push(CoordinatorRecord::group_metadata_tombstone(group_id));
+        match &entry.consumer {
+            Some(group) => records.extend(group.tombstones()),
+            None => records.push(CoordinatorRecord::group_metadata_tombstone(group_id)),
+        }
         self.groups.remove(group_id);
         Ok(records)
     }

@@ -11,6 +11,7 @@ pub mod consumer_group;
 pub mod coordinator;
 pub mod describe;
 pub mod effects;
+pub mod migration;
 pub mod protocol;
 pub mod records;
 pub mod runtime;

@@ -155,6 +155,8 @@ pub struct ConsumerGroupHeartbeatRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsumerGroupHeartbeatResponse {
     pub error: ErrorCode,
+    /// `ErrorMessage`: Kafka's words for a refusal, when it has more than the code's.
+    pub error_message: Option<String>,
     pub member_id: String,
     pub member_epoch: i32,
     pub heartbeat_interval_ms: i32,
@@ -166,6 +168,7 @@ impl ConsumerGroupHeartbeatResponse {
     pub fn error(error: ErrorCode, member_id: &str) -> Self {
         ConsumerGroupHeartbeatResponse {
             error,
+            error_message: None,
             member_id: member_id.to_string(),
             member_epoch: -1,
             heartbeat_interval_ms: 0,

@@ -7,10 +7,14 @@
 use super::consumer_group::records::TopicIds;
 use super::coordinator::GroupCoordinator;
 use super::effects::{Effects, Write};
+use super::migration::MigrationPolicy;
 use super::protocol::{GroupRequest, GroupResponse};
 use super::records::{deserialize, partition_for, CoordinatorRecord};
 use crate::engine::cluster::{Cluster, NewTopic};
+use crate::engine::config::broker_defs::GROUP_CONSUMER_MIGRATION_POLICY;
+use crate::engine::config::value::Value;
 use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::ids::Uuid;
 use crate::engine::produce::{Produced, RequiredAcks};
 use crate::engine::record::{RecordBatch, RecordBatchBuilder};
 use crate::engine::scheduler::Task;
@@ -116,12 +120,19 @@ impl Cluster {
                 effects
             }
             Ok(partition) => {
+                // Commits and fetches never touch a group's assignment.
                 let topics = match &request {
-                    GroupRequest::ConsumerGroupHeartbeat(_) => self.topic_ids(),
-                    _ => TopicIds::default(),
+                    GroupRequest::OffsetCommit(_) | GroupRequest::OffsetFetch(_) => {
+                        TopicIds::default()
+                    }
+                    _ => self.topic_ids(),
                 };
+                let policy = self.migration_policy();
                 let (groups, rng) = self.groups_and_rng();
-                let mut new_member_id = |client_id: &str| format!("{client_id}-{}", java_uuid(rng));
+                let mut new_member_id = |client_id: Option<&str>| match client_id {
+                    Some(client_id) => format!("{client_id}-{}", java_uuid(rng)),
+                    None => Uuid::random(rng).to_string(),
+                };
                 groups.coordinators.entry(broker).or_default().handle(
                     request_id,
                     &request,
@@ -129,6 +140,7 @@ impl Cluster {
                     now,
                     &mut new_member_id,
                     &topics,
+                    policy,
                 )
             }
         };
@@ -249,6 +261,14 @@ impl Cluster {
         }
     }
 
+    /// `group.consumer.migration.policy` (a read-only broker config: the same on every broker).
+    fn migration_policy(&self) -> MigrationPolicy {
+        match self.broker_configs().value(GROUP_CONSUMER_MIGRATION_POLICY) {
+            Ok(Some(Value::Text(name))) => MigrationPolicy::from_name(&name).unwrap_or_default(),
+            _ => MigrationPolicy::default(),
+        }
+    }
+
     /// Schedules the group's timer task at its next deadline, unless one is already due earlier.
     fn schedule_group_timer(&mut self, broker: i32, group_id: &str) {
         let Some(entry) = self.groups.entry_mut(broker, group_id) else {
@@ -270,6 +290,7 @@ impl Cluster {
     pub(crate) fn run_group_timer(&mut self, broker: i32, group_id: &str) {
         let now = self.now().as_millis();
         let topics = self.topic_ids();
+        let policy = self.migration_policy();
         let Some(entry) = self.groups.entry_mut(broker, group_id) else {
             return;
         };
@@ -277,7 +298,7 @@ impl Cluster {
             return; // an older task; the current one comes later
         }
         entry.timer_due = None;
-        let effects = entry.on_timer(&topics, now);
+        let effects = entry.on_timer(&topics, policy, now);
         self.apply_group_effects(broker, effects);
         self.schedule_group_timer(broker, group_id);
     }

@@ -15,6 +15,7 @@ mod join;
 mod static_member;
 mod sync;
 
+use super::consumer_group::ConsumerGroup;
 use super::describe::{GroupState, MemberDescription};
 use super::effects::Effects;
 use super::protocol::JoinGroupRequest;
@@ -241,6 +242,59 @@ impl ClassicGroup {
             ClassicState::Stable
         };
         group
+    }
+
+    /// `ClassicGroup.fromConsumerGroup` (the downgrade): the members of a consumer group that
+    /// all speak the classic protocol, at generation = its group epoch, each holding its target
+    /// assignment — then a rebalance, so they join again as a classic group.
+    pub fn from_consumer_group(
+        group: &ConsumerGroup,
+        now: i64,
+        config: ClassicGroupConfig,
+    ) -> (Self, Effects) {
+        let mut classic = ClassicGroup::new(&group.group_id, now, config);
+        classic.generation_id = group.group_epoch;
+        classic.protocol_type = Some("consumer".to_string());
+        for m in group.members.values() {
+            let Some(metadata) = &m.classic else {
+                continue;
+            };
+            let target: Vec<_> = group
+                .target_assignment
+                .get(&m.member_id)
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            let member = ClassicMember {
+                member_id: m.member_id.clone(),
+                group_instance_id: m.instance_id.clone(),
+                client_id: m.client_id.clone(),
+                client_host: CLIENT_HOST.to_string(),
+                rebalance_timeout_ms: m.rebalance_timeout_ms,
+                session_timeout_ms: metadata.session_timeout_ms,
+                protocol_type: "consumer".to_string(),
+                protocols: metadata.protocols(),
+                assignment: ConsumerProtocolAssignment::from_partitions(&target, None)
+                    .serialize(metadata.subscription_version())
+                    .unwrap_or_default(),
+                awaiting_join: None,
+                awaiting_sync: None,
+                is_new: false,
+                session_deadline_ms: now + i64::from(metadata.session_timeout_ms),
+            };
+            if let Some(instance) = &member.group_instance_id {
+                classic
+                    .static_members
+                    .insert(instance.clone(), member.member_id.clone());
+            }
+            classic.leader_id.get_or_insert(member.member_id.clone());
+            classic.members.insert(member.member_id.clone(), member);
+        }
+        classic.protocol_name = classic.select_protocol();
+        classic.state = ClassicState::Stable;
+        let effects = classic.prepare_rebalance(now);
+        (classic, effects)
     }
 
     pub fn is(&self, state: ClassicState) -> bool {

@@ -12,6 +12,7 @@
 //! States: `Empty` (no members), `Assigning` (the target is behind the group epoch),
 //! `Reconciling` (some member is behind the target), `Stable`.
 
+mod classic_member;
 mod reconcile;
 pub mod records;
 
@@ -19,6 +20,7 @@ use super::assignor::server::{GroupSpec, MemberSpec, ServerAssignor};
 use super::assignor::TopicPartition;
 use super::describe::{GroupDescription, GroupState, GroupType, MemberDescription};
 use super::protocol::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse};
+use super::records::ClassicMemberMetadata;
 use crate::engine::error::ErrorCode;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -67,6 +69,13 @@ pub struct ConsumerMember {
     pub session_deadline_ms: i64,
     /// Until when it may take to revoke (`rebalance.timeout.ms`).
     pub revocation_deadline_ms: Option<i64>,
+    /// Set while the member speaks the classic protocol (JoinGroup, SyncGroup, Heartbeat) in
+    /// this group: its `session.timeout.ms` and the assignors it offered.
+    pub classic: Option<ClassicMemberMetadata>,
+    /// A classic member told to rejoin must have done so by then (the join timeout).
+    pub join_deadline_ms: Option<i64>,
+    /// A classic member that joined must have sent its SyncGroup by then (the sync timeout).
+    pub sync_deadline_ms: Option<i64>,
 }
 
 impl ConsumerMember {
@@ -85,7 +94,29 @@ impl ConsumerMember {
             pending_revocation: BTreeSet::new(),
             session_deadline_ms: now + SESSION_TIMEOUT_MS,
             revocation_deadline_ms: None,
+            classic: None,
+            join_deadline_ms: None,
+            sync_deadline_ms: None,
         }
+    }
+
+    /// The session timeout: `group.consumer.session.timeout.ms`, or a classic member's own.
+    pub fn session_timeout_ms(&self) -> i64 {
+        self.classic
+            .as_ref()
+            .map_or(SESSION_TIMEOUT_MS, |c| i64::from(c.session_timeout_ms))
+    }
+
+    /// Its deadlines, any of which ends its membership when it passes.
+    fn deadlines(&self) -> impl Iterator<Item = i64> {
+        [
+            Some(self.session_deadline_ms),
+            self.revocation_deadline_ms,
+            self.join_deadline_ms,
+            self.sync_deadline_ms,
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -148,10 +179,8 @@ impl ConsumerGroup {
         if request.member_epoch < 0 {
             // -1: the member leaves; -2: a static member leaves for now (its place is not kept
             // here: static KIP-848 members are not modelled).
-            if self.members.remove(&member_id).is_some() {
-                self.target_assignment.remove(&member_id);
-                self.group_epoch += 1;
-                self.update_target(partitions_per_topic);
+            if self.members.contains_key(&member_id) {
+                self.remove_members(std::slice::from_ref(&member_id), partitions_per_topic);
             }
             return ConsumerGroupHeartbeatResponse::left(&member_id, request.member_epoch);
         }
@@ -172,7 +201,7 @@ impl ConsumerGroup {
                 rebalance_timeout_ms: request.rebalance_timeout_ms,
                 ..ConsumerMember::new(&member_id, now)
             });
-        member.session_deadline_ms = now + SESSION_TIMEOUT_MS;
+        member.session_deadline_ms = now + member.session_timeout_ms();
         if request.member_epoch == 0 && !is_new {
             // A member rejoining (after being fenced) starts over with nothing.
             member.assigned.clear();
@@ -210,6 +239,7 @@ impl ConsumerGroup {
             || request.topic_partitions.is_some();
         ConsumerGroupHeartbeatResponse {
             error: ErrorCode::None,
+            error_message: None,
             member_id,
             member_epoch: member.member_epoch,
             heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
@@ -281,35 +311,39 @@ impl ConsumerGroup {
         self.target_assignment_epoch = self.group_epoch;
     }
 
-    /// The earliest session or revocation deadline.
+    /// The earliest deadline of any member.
     pub fn next_deadline(&self) -> Option<i64> {
-        self.members
-            .values()
-            .flat_map(|m| [Some(m.session_deadline_ms), m.revocation_deadline_ms])
-            .flatten()
-            .min()
+        self.members.values().flat_map(|m| m.deadlines()).min()
     }
 
-    /// Removes members whose session expired or who did not revoke in time (they are fenced:
-    /// their next heartbeat is answered `UNKNOWN_MEMBER_ID`), and rebalances the rest.
+    /// Removes members whose session expired, who did not revoke in time, or (classic
+    /// members) did not rejoin or sync in time. They are fenced: their next request is
+    /// answered `UNKNOWN_MEMBER_ID`.
     pub fn on_timer(&mut self, partitions_per_topic: &BTreeMap<String, i32>, now: i64) {
         let expired: Vec<String> = self
             .members
             .values()
-            .filter(|m| {
-                m.session_deadline_ms <= now || m.revocation_deadline_ms.is_some_and(|d| d <= now)
-            })
+            .filter(|m| m.deadlines().any(|d| d <= now))
             .map(|m| m.member_id.clone())
             .collect();
-        if expired.is_empty() {
-            return;
+        if !expired.is_empty() {
+            self.remove_members(&expired, partitions_per_topic);
         }
-        for id in expired {
-            self.members.remove(&id);
-            self.target_assignment.remove(&id);
+    }
+
+    /// Fences members (`removeMember` with their tombstones): a new group epoch and target.
+    fn remove_members(&mut self, ids: &[String], partitions_per_topic: &BTreeMap<String, i32>) {
+        for id in ids {
+            self.members.remove(id);
+            self.target_assignment.remove(id);
         }
         self.group_epoch += 1;
         self.update_target(partitions_per_topic);
+    }
+
+    /// Whether every member speaks the classic protocol (and there is one).
+    pub fn only_classic_members(&self) -> bool {
+        !self.members.is_empty() && self.members.values().all(|m| m.classic.is_some())
     }
 
     /// `ConsumerGroupDescribe` as the admin client shows it.
@@ -335,7 +369,8 @@ impl ConsumerGroup {
                             .collect(),
                     ),
                     member_epoch: Some(m.member_epoch),
-                    upgraded: Some(false),
+                    // `MemberType`: 1 (consumer protocol) is "upgraded"; 0 (classic) is not.
+                    upgraded: Some(m.classic.is_none()),
                 })
                 .collect(),
             partition_assignor: self.assignor.name().to_string(),

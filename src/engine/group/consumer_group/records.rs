@@ -81,13 +81,26 @@ impl ConsumerGroup {
             .keys()
             .filter(|id| !self.members.contains_key(*id))
         {
-            records.push(record(member_key(current_key, id), None));
-            records.push(record(member_key(target_key, id), None));
-            records.push(record(member_key(member_metadata_key, id), None));
+            for key in [current_key, target_key, member_metadata_key] {
+                records.push(record(member_key(key, id), None));
+            }
         }
         for (id, member) in &self.members {
             let old = before.members.get(id);
-            if old.is_none_or(|o| o.subscribed_topics != member.subscribed_topics) {
+            let metadata_changed = old.is_none_or(|o| {
+                (
+                    &o.subscribed_topics,
+                    &o.classic,
+                    &o.instance_id,
+                    o.rebalance_timeout_ms,
+                ) != (
+                    &member.subscribed_topics,
+                    &member.classic,
+                    &member.instance_id,
+                    member.rebalance_timeout_ms,
+                )
+            });
+            if metadata_changed {
                 let value = ConsumerGroupMemberMetadataValue {
                     instance_id: member.instance_id.clone(),
                     rack_id: None,
@@ -97,6 +110,7 @@ impl ConsumerGroup {
                     subscribed_topic_regex: None,
                     rebalance_timeout_ms: member.rebalance_timeout_ms,
                     server_assignor: Some(self.assignor.name().to_string()),
+                    classic_member_metadata: member.classic.clone(),
                     ..ConsumerGroupMemberMetadataValue::default()
                 };
                 records.push(record(
@@ -201,6 +215,8 @@ impl ConsumerGroup {
                 member.client_id = v.client_id.clone();
                 member.subscribed_topics = v.subscribed_topic_names.iter().cloned().collect();
                 member.rebalance_timeout_ms = v.rebalance_timeout_ms;
+                member.classic = v.classic_member_metadata.clone();
+                member.session_deadline_ms = now + member.session_timeout_ms();
                 if let Some(assignor) = v
                     .server_assignor
                     .as_deref()
@@ -239,6 +255,32 @@ impl ConsumerGroup {
             }
             _ => {}
         }
+    }
+
+    /// `createGroupTombstoneRecords`: every member's current assignment, target and
+    /// subscription, then the target assignment's epoch and the group epoch. Replaying the last
+    /// one removes the group (its offsets stay).
+    pub fn tombstones(&self) -> Vec<CoordinatorRecord> {
+        let group_id = &self.group_id;
+        let mut records = Vec::new();
+        for id in self.members.keys() {
+            for key in [current_key, target_key, member_metadata_key] {
+                records.push(record(key(group_id.clone(), id.clone()), None));
+            }
+        }
+        records.push(record(
+            RecordKey::ConsumerGroupTargetAssignmentMetadata {
+                group_id: group_id.clone(),
+            },
+            None,
+        ));
+        records.push(record(
+            RecordKey::ConsumerGroupMetadata {
+                group_id: group_id.clone(),
+            },
+            None,
+        ));
+        records
     }
 
     fn member_mut(&mut self, member_id: &str, now: i64) -> &mut ConsumerMember {
