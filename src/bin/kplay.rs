@@ -2,9 +2,12 @@
 //! tools print, on the streams they print it to.
 //!
 //! ```text
-//! kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR [--crash-at-exit]]
-//!       [--trace FILE|-]
+//! kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--override NAME=VALUE]...
+//!       [--data-dir DIR [--crash-at-exit]] [--trace FILE|-]
 //! ```
+//! `--override NAME=VALUE` sets a `server.properties` entry on every broker, as
+//! `kafka-server-start.sh --override` does (e.g. `group.consumer.migration.policy=upgrade`); a
+//! value Kafka would refuse at startup stops kplay with Kafka's message.
 //! The cluster has `--brokers` brokers (node ids 1..N; 3 by default, as issue #5 and
 //! docs/CLI.md say). The script comes from the file SCRIPT, or standard input when it is `-` or
 //! absent. The exit
@@ -46,7 +49,7 @@ mod native {
     /// The most brokers a cluster may have (the metadata file reads no more).
     const MAX_BROKERS: i32 = 1000;
 
-    const USAGE: &str = "usage: kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--data-dir DIR [--crash-at-exit]] [--trace FILE|-]";
+    const USAGE: &str = "usage: kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--override NAME=VALUE]... [--data-dir DIR [--crash-at-exit]] [--trace FILE|-]";
 
     struct Args {
         script: Option<String>,
@@ -61,6 +64,8 @@ mod native {
         start_time_given: bool,
         /// `--trace FILE`: where the events' trace lines go (`-` is standard error).
         trace: Option<String>,
+        /// `--override NAME=VALUE`: `server.properties` entries of every broker.
+        overrides: std::collections::BTreeMap<String, String>,
     }
 
     fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -73,6 +78,7 @@ mod native {
             brokers_given: false,
             start_time_given: false,
             trace: None,
+            overrides: Default::default(),
         };
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
@@ -96,6 +102,13 @@ mod native {
                 "--data-dir" => parsed.data_dir = Some(value(arg)?.to_string()),
                 "--crash-at-exit" => parsed.crash_at_exit = true,
                 "--trace" => parsed.trace = Some(value(arg)?.to_string()),
+                "--override" => {
+                    let entry = value(arg)?;
+                    let (name, value) = entry.split_once('=').ok_or_else(|| {
+                        format!("kplay: --override needs NAME=VALUE, not '{entry}'\n{USAGE}")
+                    })?;
+                    parsed.overrides.insert(name.trim().to_string(), value.to_string());
+                }
                 "-h" | "--help" => return Err(USAGE.to_string()),
                 "-" => parsed.script = None,
                 flag if flag.starts_with("--") => {
@@ -173,6 +186,14 @@ mod native {
                 }
             },
         };
+        match cluster.set_server_properties(&args.overrides) {
+            Ok(warnings) => warnings.iter().for_each(|w| eprintln!("{}", w.message)),
+            Err(error) => {
+                // As a broker that does not start: `KafkaConfig` refuses the value.
+                eprintln!("kplay: {error}");
+                return ExitCode::from(2);
+            }
+        }
         let mut failed = false;
         let stdout = std::io::stdout();
         let stderr = std::io::stderr();

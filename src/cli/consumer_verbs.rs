@@ -77,8 +77,12 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
                     .iter()
                     .map(ToString::to_string)
                     .collect();
+                // A consumer stopped by a fatal error says which (the Java exception).
+                let failed = c.consumer.fatal.as_ref().map_or(String::new(), |e| {
+                    format!("\tfailed: {}: {e}", e.code.exception_class())
+                });
                 output.out(format!(
-                    "{name}\t{}\t{}\t[{}]\t{} consumed",
+                    "{name}\t{}\t{}\t[{}]\t{} consumed{failed}",
                     group_of(c),
                     c.consumer.topics.join(","),
                     owned.join(", "),

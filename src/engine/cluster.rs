@@ -8,7 +8,9 @@ use super::broker::{default_log_dir, Broker};
 use super::client::background::BackgroundProducer;
 use super::client::background_consumer::BackgroundConsumer;
 use super::clock::{SimClock, SimTime};
-use super::config::{validate_topic_configs, BrokerConfigStore, Strictness, TopicConfigs, Warning};
+use super::config::{
+    validate_topic_configs, BrokerConfigStore, ConfigError, Strictness, TopicConfigs, Warning,
+};
 use super::error::{ApiError, ErrorCode};
 use super::event::{Event, EventKind};
 use super::group::runtime::GroupRuntime;
@@ -186,6 +188,20 @@ impl Cluster {
 
     pub fn broker_configs(&self) -> &BrokerConfigStore {
         &self.broker_configs
+    }
+
+    /// Sets `server.properties` entries on every broker, as starting them with
+    /// `kafka-server-start.sh --override NAME=VALUE` would: checked as `KafkaConfig` checks them
+    /// at startup (a bad value is refused with Kafka's message and changes nothing).
+    pub fn set_server_properties(
+        &mut self,
+        props: &BTreeMap<String, String>,
+    ) -> Result<Vec<Warning>, ConfigError> {
+        let mut merged = self.broker_configs.static_configs.clone();
+        merged.extend(props.clone());
+        let (store, warnings) = BrokerConfigStore::with_static(Strictness::Playground, merged)?;
+        self.broker_configs.static_configs = store.static_configs;
+        Ok(warnings)
     }
 
     /// A topic's effective configs: its overrides over the brokers' defaults.

@@ -133,7 +133,10 @@ impl Consumer {
             }
             code if is_coordinator_error(code) => return self.on_group_error(code, now),
             code => {
-                self.fatal = Some(ApiError::bare(code));
+                self.fatal = Some(match response.error_message {
+                    Some(message) => ApiError::new(code, message),
+                    None => ApiError::bare(code),
+                });
                 self.lose_partitions(now);
                 return;
             }
