@@ -107,7 +107,9 @@ mod native {
                     let (name, value) = entry.split_once('=').ok_or_else(|| {
                         format!("kplay: --override needs NAME=VALUE, not '{entry}'\n{USAGE}")
                     })?;
-                    parsed.overrides.insert(name.trim().to_string(), value.to_string());
+                    parsed
+                        .overrides
+                        .insert(name.trim().to_string(), value.to_string());
                 }
                 "-h" | "--help" => return Err(USAGE.to_string()),
                 "-" => parsed.script = None,

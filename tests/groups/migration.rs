@@ -74,7 +74,10 @@ fn a_classic_group_upgrades_and_downgrades_online() {
         .map(|m| (m.client_id.clone(), m.upgraded, m.member_epoch))
         .collect();
     assert_eq!(
-        upgraded.iter().filter(|(_, u, _)| *u == Some(false)).count(),
+        upgraded
+            .iter()
+            .filter(|(_, u, _)| *u == Some(false))
+            .count(),
         2,
         "{upgraded:?}"
     );
@@ -87,7 +90,10 @@ fn a_classic_group_upgrades_and_downgrades_online() {
         "kafka-consumer-groups.sh --bootstrap-server x --describe --group g --members --verbose\n",
     )
     .stdout();
-    let header = verbose.lines().find(|l| l.starts_with("GROUP")).unwrap_or("");
+    let header = verbose
+        .lines()
+        .find(|l| l.starts_with("GROUP"))
+        .unwrap_or("");
     assert!(header.trim_end().ends_with("UPGRADED"), "{verbose}");
 
     // The coordinator fails over: the new one replays the consumer group, classic members and all.
@@ -109,7 +115,11 @@ fn a_classic_group_upgrades_and_downgrades_online() {
     settle(&mut cluster, &names, 20_000);
     let description = cluster.describe_group("g").expect("describe");
     assert_eq!(description.state.to_string(), "Stable");
-    assert_eq!(description.members.len(), 2, "the same two members rejoined");
+    assert_eq!(
+        description.members.len(),
+        2,
+        "the same two members rejoined"
+    );
     assert_eq!(owned(&cluster, "c1").len() + owned(&cluster, "c2").len(), 6);
     // Every record was read and committed, across all three phases.
     let lag = cluster.group_lag("g").expect("lag");
@@ -162,7 +172,11 @@ fn an_empty_group_changes_protocol_under_any_policy() {
     settle(&mut cluster, &["c1", "c2"], 5_000);
     run_ok(&mut cluster, "consumer stop c1\nconsumer stop c2\n");
     assert_eq!(
-        cluster.describe_group("g").expect("describe").state.to_string(),
+        cluster
+            .describe_group("g")
+            .expect("describe")
+            .state
+            .to_string(),
         "Empty"
     );
     produce_n(&mut cluster, "orders", 6, true);

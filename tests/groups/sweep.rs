@@ -103,9 +103,11 @@ fn run_seed(seed: u64) -> Result<usize, String> {
     sweep.run(format!(
         "kafka-topics.sh --create --topic s --partitions {PARTITIONS} --replication-factor 3"
     ));
-    // One seed in three runs the group on KIP-848's consumer protocol (every member), the others
-    // on the classic protocol with a mix of assignors, eager and cooperative, static or not.
-    let consumer_protocol = seed % 3 == 2;
+    // One seed in four runs the group on KIP-848's consumer protocol (every member), one mixes
+    // both protocols in the group (so it upgrades and downgrades online, KIP-848's migration),
+    // the others run the classic protocol with a mix of assignors, eager and cooperative,
+    // static or not.
+    let mode = seed % 4;
     let mut down: Option<i32> = None;
     let mut next_value = 0;
     for _ in 0..40 {
@@ -129,6 +131,7 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                 sweep.log.push("# produce".to_string());
             }
             3..=4 if !running => {
+                let consumer_protocol = mode == 2 || (mode == 3 && rng.below(2) == 0);
                 let assignor = if consumer_protocol {
                     ["uniform", "range"][rng.below(2) as usize]
                 } else {
@@ -195,11 +198,7 @@ fn run_seed(seed: u64) -> Result<usize, String> {
         sweep.run(format!("broker start {id}"));
     }
     if sweep.cluster.background_consumers().is_empty() {
-        let protocol = if consumer_protocol {
-            "consumer"
-        } else {
-            "classic"
-        };
+        let protocol = if mode == 2 { "consumer" } else { "classic" };
         sweep.run(format!(
             "consumer start last --group g --topic s --from-beginning --protocol {protocol}"
         ));
