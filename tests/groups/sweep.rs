@@ -142,7 +142,7 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                 } else {
                     ""
                 };
-                let instance = if !consumer_protocol && rng.below(3) == 0 {
+                let instance = if rng.below(3) == 0 {
                     format!(" --instance-id {name}")
                 } else {
                     String::new()

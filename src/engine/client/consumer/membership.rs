@@ -14,6 +14,7 @@ use crate::engine::group::assignor::sticky::{
 use crate::engine::group::assignor::{
     ClientAssignor, RebalanceProtocol, Subscription, TopicPartition,
 };
+use crate::engine::group::consumer_group::LEAVE_GROUP_STATIC_MEMBER_EPOCH;
 use crate::engine::group::protocol::{
     GroupRequest, GroupResponse, HeartbeatRequest, JoinGroupRequest, JoinGroupResponse,
     LeaveGroupRequest, SyncGroupRequest,
@@ -566,7 +567,13 @@ impl Consumer {
         let now = cluster.now().as_millis();
         if self.uses_consumer_protocol() {
             if self.is_member() {
-                self.send_consumer_heartbeat(cluster, Some(-1));
+                // `leaveGroupEpoch`: a static member leaves for now (-2), keeping its place.
+                let epoch = if self.config.group_instance_id.is_some() {
+                    LEAVE_GROUP_STATIC_MEMBER_EPOCH
+                } else {
+                    -1
+                };
+                self.send_consumer_heartbeat(cluster, Some(epoch));
             }
             if let Some(m) = self.membership.as_mut() {
                 m.generation_id = 0;

@@ -112,7 +112,7 @@ impl ConsumerGroup {
             .and_then(|(_, bytes)| ConsumerProtocolSubscription::deserialize(bytes).ok())
             .map(|(_, s)| s.to_subscription())
             .ok_or(ErrorCode::InconsistentGroupProtocol)?;
-        let member_id = self.take_static_place(request, member_id, now)?;
+        let member_id = self.take_static_place(request, member_id)?;
         let is_new = !self.members.contains_key(&member_id);
         let member = self
             .members
@@ -156,43 +156,21 @@ impl ConsumerGroup {
         })
     }
 
-    /// A static member's place (`getOrMaybeSubscribeStaticConsumerGroupMember`): a new member
-    /// id for a `group.instance.id` that is held takes over the old member (its epoch and
-    /// partitions); a stale member id is fenced.
+    /// A static member's place: a new member id for a held `group.instance.id` takes over the
+    /// old member; a known member id that is not the holder's is fenced.
     fn take_static_place(
         &mut self,
         request: &JoinGroupRequest,
         member_id: &str,
-        now: i64,
     ) -> Result<String, ErrorCode> {
-        let Some(instance) = &request.group_instance_id else {
-            return Ok(member_id.to_string());
-        };
-        let Some(holder) = self.static_member_id(instance) else {
-            return Ok(member_id.to_string());
-        };
-        if holder == member_id {
-            return Ok(holder);
-        }
-        if !request.member_id.is_empty() {
-            return Err(ErrorCode::FencedInstanceId);
-        }
-        if let Some(mut old) = self.members.remove(&holder) {
-            old.member_id = member_id.to_string();
-            old.session_deadline_ms = now + old.session_timeout_ms();
-            self.members.insert(member_id.to_string(), old);
-        }
-        if let Some(target) = self.target_assignment.remove(&holder) {
-            self.target_assignment.insert(member_id.to_string(), target);
+        if let Some(instance) = &request.group_instance_id {
+            let holder = self.static_member_id(instance);
+            if !request.member_id.is_empty() && holder.is_some_and(|h| h != member_id) {
+                return Err(ErrorCode::FencedInstanceId);
+            }
+            self.take_over_static_place(instance, member_id, true)?;
         }
         Ok(member_id.to_string())
-    }
-
-    fn static_member_id(&self, instance: &str) -> Option<String> {
-        self.members
-            .values()
-            .find(|m| m.instance_id.as_deref() == Some(instance))
-            .map(|m| m.member_id.clone())
     }
 
     /// `validateConsumerGroupMember` and `throwIfMemberDoesNotUseClassicProtocol`: the member

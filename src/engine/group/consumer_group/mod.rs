@@ -15,6 +15,9 @@
 mod classic_member;
 mod reconcile;
 pub mod records;
+mod static_member;
+
+pub use static_member::LEAVE_GROUP_STATIC_MEMBER_EPOCH;
 
 use super::assignor::server::{GroupSpec, MemberSpec, ServerAssignor};
 use super::assignor::TopicPartition;
@@ -177,14 +180,30 @@ impl ConsumerGroup {
     ) -> ConsumerGroupHeartbeatResponse {
         let member_id = request.member_id.clone();
         if request.member_epoch < 0 {
-            // -1: the member leaves; -2: a static member leaves for now (its place is not kept
-            // here: static KIP-848 members are not modelled).
-            if self.members.contains_key(&member_id) {
+            // -1: the member leaves; -2: a static member leaves for now, keeping its place.
+            let static_leave = request.member_epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH
+                && self.leave_for_now(&member_id);
+            if !static_leave && self.members.contains_key(&member_id) {
                 self.remove_members(std::slice::from_ref(&member_id), partitions_per_topic);
             }
             return ConsumerGroupHeartbeatResponse::left(&member_id, request.member_epoch);
         }
-        let is_new = !self.members.contains_key(&member_id);
+        let mut is_new = !self.members.contains_key(&member_id);
+        if let Some(instance) = &request.instance_id {
+            let holder = self.static_member_id(instance);
+            let result = if request.member_epoch == 0 {
+                self.take_over_static_place(instance, &member_id, false)
+            } else if holder.is_some_and(|h| h != member_id) {
+                Err(ErrorCode::FencedInstanceId)
+            } else {
+                Ok(())
+            };
+            if let Err(error) = result {
+                return ConsumerGroupHeartbeatResponse::error(error, &member_id);
+            }
+            // A member that took over a place is no newcomer: no new group epoch.
+            is_new &= !self.members.contains_key(&member_id);
+        }
         if !is_new {
             if let Err(error) = self.check_epoch(request) {
                 return ConsumerGroupHeartbeatResponse::error(error, &member_id);
@@ -202,7 +221,7 @@ impl ConsumerGroup {
                 ..ConsumerMember::new(&member_id, now)
             });
         member.session_deadline_ms = now + member.session_timeout_ms();
-        if request.member_epoch == 0 && !is_new {
+        if request.member_epoch == 0 && !is_new && member.member_epoch != 0 {
             // A member rejoining (after being fenced) starts over with nothing.
             member.assigned.clear();
             member.pending_revocation.clear();
