@@ -105,8 +105,8 @@ fn run_seed(seed: u64) -> Result<usize, String> {
     ));
     // One seed in four runs the group on KIP-848's consumer protocol (every member), one mixes
     // both protocols in the group (so it upgrades and downgrades online, KIP-848's migration),
-    // the others run the classic protocol with a mix of assignors, eager and cooperative,
-    // static or not.
+    // the others run the classic protocol with a mix of assignors, eager and cooperative. A
+    // member of either protocol may be static (KIP-345, KIP-848's epoch -2).
     let mode = seed % 4;
     let mut down: Option<i32> = None;
     let mut next_value = 0;
