@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod kip848;
 mod migration;
 mod scenarios;
 mod sweep;

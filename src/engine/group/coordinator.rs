@@ -47,7 +47,7 @@ impl GroupEntry {
         match &mut self.consumer {
             Some(group) => {
                 let before = group.clone();
-                group.on_timer(&topics.partitions, now);
+                group.on_timer(topics, now);
                 let (records, mut effects) =
                     self.consumer_group_change(&before, topics, policy, now);
                 effects.write(records, Vec::new());
@@ -417,7 +417,7 @@ impl GroupCoordinator {
             return effects;
         };
         let before = group.clone();
-        let response = group.heartbeat(request, &topics.partitions, now);
+        let response = group.heartbeat(request, topics, now);
         let (change, change_effects) = entry.consumer_group_change(&before, topics, policy, now);
         records.extend(change);
         effects.extend(change_effects);

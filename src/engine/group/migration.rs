@@ -175,7 +175,6 @@ impl GroupEntry {
     ) -> Option<Effects> {
         let group = self.consumer.as_mut()?;
         let before = group.clone();
-        let partitions = &topics.partitions;
         let response = match request {
             GroupRequest::JoinGroup(join) => {
                 let error = |code| {
@@ -195,7 +194,7 @@ impl GroupEntry {
                         "" => new_member_id(None),
                         id => id.to_string(),
                     };
-                    match group.classic_join(join, &member_id, partitions, now) {
+                    match group.classic_join(join, &member_id, topics, now) {
                         Ok(response) => GroupResponse::JoinGroup(response),
                         Err(code) => error(code),
                     }
@@ -211,7 +210,7 @@ impl GroupEntry {
             }
             GroupRequest::LeaveGroup(leave) => GroupResponse::LeaveGroup {
                 error: ErrorCode::None,
-                members: group.classic_leave(leave, partitions),
+                members: group.classic_leave(leave, topics),
             },
             _ => return None,
         };

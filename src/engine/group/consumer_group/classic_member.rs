@@ -11,6 +11,7 @@
 //! answered `REBALANCE_IN_PROGRESS` and it joins again — this is how a classic consumer follows
 //! the broker's incremental reconciliation.
 
+use super::records::TopicIds;
 use super::{ConsumerGroup, ConsumerMember, MemberState};
 use crate::engine::error::ErrorCode;
 use crate::engine::group::assignor::TopicPartition;
@@ -23,7 +24,7 @@ use crate::engine::group::records::{
     ClassicMemberMetadata, ClassicProtocol, ConsumerProtocolAssignment,
     ConsumerProtocolSubscription,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The embedded protocol's type.
 const CONSUMER: &str = "consumer";
@@ -103,7 +104,7 @@ impl ConsumerGroup {
         &mut self,
         request: &JoinGroupRequest,
         member_id: &str,
-        partitions_per_topic: &BTreeMap<String, i32>,
+        topics: &TopicIds,
         now: i64,
     ) -> Result<JoinGroupResponse, ErrorCode> {
         let subscription = request
@@ -127,10 +128,8 @@ impl ConsumerGroup {
             request.session_timeout_ms,
             &request.protocols,
         ));
-        if before != (member.subscribed_topics.clone(), false) {
-            self.group_epoch += 1;
-        }
-        self.update_target(partitions_per_topic);
+        let changed = before != (member.subscribed_topics.clone(), false);
+        self.bump_epoch_if_changed(changed, topics);
         self.reconcile(&member_id, Some(&subscription.owned_partitions), now);
         let member = self
             .members
@@ -307,7 +306,7 @@ impl ConsumerGroup {
     pub fn classic_leave(
         &mut self,
         request: &LeaveGroupRequest,
-        partitions_per_topic: &BTreeMap<String, i32>,
+        topics: &TopicIds,
     ) -> Vec<(String, ErrorCode)> {
         let mut leaving = Vec::new();
         let results = request
@@ -334,7 +333,7 @@ impl ConsumerGroup {
             })
             .collect();
         if !leaving.is_empty() {
-            self.remove_members(&leaving, partitions_per_topic);
+            self.remove_members(&leaving, topics);
         }
         results
     }

@@ -13,6 +13,7 @@
 //! `Reconciling` (some member is behind the target), `Stable`.
 
 mod classic_member;
+mod metadata_hash;
 mod reconcile;
 pub mod records;
 mod static_member;
@@ -25,6 +26,7 @@ use super::describe::{GroupDescription, GroupState, GroupType, MemberDescription
 use super::protocol::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse};
 use super::records::ClassicMemberMetadata;
 use crate::engine::error::ErrorCode;
+use records::TopicIds;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `group.consumer.heartbeat.interval.ms`
@@ -131,6 +133,8 @@ pub struct ConsumerGroup {
     pub target_assignment_epoch: i32,
     pub target_assignment: BTreeMap<String, BTreeSet<TopicPartition>>,
     pub members: BTreeMap<String, ConsumerMember>,
+    /// The hash of the subscribed topics' metadata at the group epoch (KIP-1101).
+    pub metadata_hash: i64,
     pub assignor: ServerAssignor,
 }
 
@@ -142,6 +146,7 @@ impl ConsumerGroup {
             target_assignment_epoch: 0,
             target_assignment: BTreeMap::new(),
             members: BTreeMap::new(),
+            metadata_hash: 0,
             assignor: ServerAssignor::Uniform,
         }
     }
@@ -175,7 +180,7 @@ impl ConsumerGroup {
     pub fn heartbeat(
         &mut self,
         request: &ConsumerGroupHeartbeatRequest,
-        partitions_per_topic: &BTreeMap<String, i32>,
+        topics: &TopicIds,
         now: i64,
     ) -> ConsumerGroupHeartbeatResponse {
         let member_id = request.member_id.clone();
@@ -184,7 +189,7 @@ impl ConsumerGroup {
             let static_leave = request.member_epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH
                 && self.leave_for_now(&member_id);
             if !static_leave && self.members.contains_key(&member_id) {
-                self.remove_members(std::slice::from_ref(&member_id), partitions_per_topic);
+                self.remove_members(std::slice::from_ref(&member_id), topics);
             }
             return ConsumerGroupHeartbeatResponse::left(&member_id, request.member_epoch);
         }
@@ -241,10 +246,7 @@ impl ConsumerGroup {
                 self.assignor = assignor;
             }
         }
-        if bump {
-            self.group_epoch += 1;
-        }
-        self.update_target(partitions_per_topic);
+        self.bump_epoch_if_changed(bump, topics);
         let before = self
             .members
             .get(&member_id)
@@ -338,7 +340,7 @@ impl ConsumerGroup {
     /// Removes members whose session expired, who did not revoke in time, or (classic
     /// members) did not rejoin or sync in time. They are fenced: their next request is
     /// answered `UNKNOWN_MEMBER_ID`.
-    pub fn on_timer(&mut self, partitions_per_topic: &BTreeMap<String, i32>, now: i64) {
+    pub fn on_timer(&mut self, topics: &TopicIds, now: i64) {
         let expired: Vec<String> = self
             .members
             .values()
@@ -346,18 +348,28 @@ impl ConsumerGroup {
             .map(|m| m.member_id.clone())
             .collect();
         if !expired.is_empty() {
-            self.remove_members(&expired, partitions_per_topic);
+            self.remove_members(&expired, topics);
         }
     }
 
     /// Fences members (`removeMember` with their tombstones): a new group epoch and target.
-    fn remove_members(&mut self, ids: &[String], partitions_per_topic: &BTreeMap<String, i32>) {
+    fn remove_members(&mut self, ids: &[String], topics: &TopicIds) {
         for id in ids {
             self.members.remove(id);
             self.target_assignment.remove(id);
         }
-        self.group_epoch += 1;
-        self.update_target(partitions_per_topic);
+        self.bump_epoch_if_changed(true, topics);
+    }
+
+    /// A new group epoch when membership or a subscription changed (`changed`) or the
+    /// subscribed topics' metadata did (a new `MetadataHash`), then the target catches up.
+    fn bump_epoch_if_changed(&mut self, changed: bool, topics: &TopicIds) {
+        let hash = self.metadata_hash_of(topics);
+        if changed || hash != self.metadata_hash {
+            self.metadata_hash = hash;
+            self.group_epoch += 1;
+        }
+        self.update_target(&topics.partitions);
     }
 
     /// Whether every member speaks the classic protocol (and there is one).

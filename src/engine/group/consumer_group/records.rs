@@ -122,6 +122,7 @@ impl ConsumerGroup {
         if self.group_epoch != before.group_epoch {
             let value = ConsumerGroupMetadataValue {
                 epoch: self.group_epoch,
+                metadata_hash: self.metadata_hash,
                 ..Default::default()
             };
             records.push(record(
@@ -199,6 +200,7 @@ impl ConsumerGroup {
                 Some(RecordValue::ConsumerGroupMetadata(v)),
             ) => {
                 self.group_epoch = v.epoch;
+                self.metadata_hash = v.metadata_hash;
             }
             (
                 RecordKey::ConsumerGroupTargetAssignmentMetadata { .. },
