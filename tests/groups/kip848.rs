@@ -1,6 +1,4 @@
-//! KIP-848 groups beyond joining and leaving: static members (`group.instance.id` with epoch
-//! -2) and the metadata hash that makes the broker reassign when a subscribed topic grows
-//! (KIP-1101).
+//! KIP-848's static members (`group.instance.id` with epoch -2).
 
 use super::support::run_ok;
 use super::*;
@@ -63,34 +61,4 @@ fn a_static_consumer_protocol_member_restarts_without_a_rebalance() {
     assert_eq!(gone.members.len(), 1);
     assert_eq!(gone.group_epoch, before.group_epoch.map(|e| e + 1));
     assert_eq!(owned(&cluster, "d1").len(), 4);
-}
-
-/// KIP-1101: the group remembers the hash of its subscribed topics' metadata; when a topic
-/// gains partitions the next heartbeat sees a new hash, the group epoch goes up and the new
-/// partitions are assigned — without any member changing.
-#[test]
-fn a_consumer_protocol_group_picks_up_new_partitions() {
-    let mut cluster = cluster_of(3);
-    run_ok(
-        &mut cluster,
-        "kafka-topics.sh --create --topic orders --partitions 4 --replication-factor 3\n\
-         consumer start a --group g --topic orders --protocol consumer\n\
-         consumer start b --group g --topic orders --protocol consumer\n\
-         time advance 20s\n",
-    );
-    let before = cluster.describe_group("g").expect("describe");
-    assert_eq!(owned(&cluster, "a").len() + owned(&cluster, "b").len(), 4);
-    run_ok(
-        &mut cluster,
-        "kafka-topics.sh --alter --topic orders --partitions 6\ntime advance 20s\n",
-    );
-    let after = cluster.describe_group("g").expect("describe");
-    assert_eq!(after.group_epoch, before.group_epoch.map(|e| e + 1));
-    assert_eq!(after.state.to_string(), "Stable");
-    assert_eq!(owned(&cluster, "a").len(), 3);
-    assert_eq!(owned(&cluster, "b").len(), 3);
-    // Nothing changed since: heartbeats keep the epoch.
-    run_ok(&mut cluster, "time advance 20s\n");
-    let later = cluster.describe_group("g").expect("describe");
-    assert_eq!(later.group_epoch, after.group_epoch);
 }

@@ -8,6 +8,7 @@ mod support;
 
 mod kip848;
 mod migration;
+mod partitions;
 mod scenarios;
 mod sweep;
 

@@ -64,6 +64,9 @@ pub struct Membership {
     /// When the JoinGroup or SyncGroup in flight is given up (`request.timeout.ms`; for a
     /// JoinGroup at least the rebalance timeout plus 5 s, `joinGroupTimeoutMs`).
     request_deadline_ms: i64,
+    /// The leader's `assignmentSnapshot`: the partition count of each subscribed topic it
+    /// assigned from. When the cluster's counts differ at a metadata refresh, it rejoins.
+    pub(super) assignment_snapshot: Option<BTreeMap<String, i32>>,
 }
 
 impl Membership {
@@ -83,6 +86,7 @@ impl Membership {
             heartbeat_interval_ms: 5_000,
             consumer_protocol: false,
             request_deadline_ms: i64::MAX,
+            assignment_snapshot: None,
         }
     }
 
@@ -96,6 +100,7 @@ impl Membership {
 
     /// `resetStateAndGeneration`: out of the generation, with no member id.
     fn reset_generation(&mut self) {
+        self.assignment_snapshot = None;
         self.member_id.clear();
         self.generation_id = -1;
         self.protocol = None;
@@ -461,14 +466,16 @@ impl Consumer {
                 protocol: protocol.clone(),
             },
         );
-        let assignments = if assigns {
-            self.perform_assignment(cluster, &protocol, &response)?
+        let (assignments, snapshot) = if assigns {
+            let (assignments, snapshot) = self.perform_assignment(cluster, &protocol, &response)?;
+            (assignments, Some(snapshot))
         } else {
-            Vec::new()
+            (Vec::new(), None)
         };
         let Some(membership) = self.membership.as_mut() else {
             return Ok(());
         };
+        membership.assignment_snapshot = snapshot;
         let Some(coordinator) = membership.coordinator else {
             membership.state = MemberState::Unjoined;
             return Ok(());
@@ -488,13 +495,14 @@ impl Consumer {
     }
 
     /// The leader's `onLeaderElected`: runs the chosen assignor over every member's subscription
-    /// with the partition counts it knows.
+    /// with the partition counts it knows, which it keeps as its assignment snapshot.
+    #[allow(clippy::type_complexity)]
     fn perform_assignment(
         &self,
         cluster: &Cluster,
         protocol: &str,
         response: &JoinGroupResponse,
-    ) -> Result<Vec<(String, Vec<u8>)>, ApiError> {
+    ) -> Result<(Vec<(String, Vec<u8>)>, BTreeMap<String, i32>), ApiError> {
         let assignor = self
             .config
             .assignors
@@ -526,7 +534,7 @@ impl Consumer {
         let assignment = assignor
             .assign(&partitions_per_topic, &subscriptions)
             .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
-        Ok(assignment
+        let assignments = assignment
             .into_iter()
             .map(|(member, partitions)| {
                 let bytes = ConsumerProtocolAssignment::from_partitions(&partitions, None)
@@ -534,7 +542,8 @@ impl Consumer {
                     .unwrap_or_default();
                 (member, bytes)
             })
-            .collect())
+            .collect();
+        Ok((assignments, partitions_per_topic))
     }
 
     /// SyncGroup answered (`onJoinComplete`): an eager member owns its new partitions; a

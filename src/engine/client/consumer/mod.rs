@@ -164,10 +164,10 @@ impl Consumer {
         });
         let mut consumer = Consumer {
             next_auto_commit_ms: now + config.auto_commit_interval_ms,
+            next_metadata_refresh_ms: now + config.metadata_max_age_ms,
             config,
             topics,
             pattern: None,
-            next_metadata_refresh_ms: i64::MAX,
             membership,
             assignment: Vec::new(),
             positions: BTreeMap::new(),
@@ -199,21 +199,45 @@ impl Consumer {
     ) -> Self {
         let mut consumer = Consumer::new(cluster, config, Vec::new());
         consumer.pattern = Some(pattern);
-        consumer.next_metadata_refresh_ms = cluster.now().as_millis();
-        consumer.refresh_pattern(cluster);
+        consumer.match_pattern(cluster);
         consumer
     }
 
-    /// Matches the pattern against the topics (at most every `metadata.max.age.ms`).
-    fn refresh_pattern(&mut self, cluster: &Cluster) {
+    /// The consumer's metadata refresh, every `metadata.max.age.ms`: a pattern is matched
+    /// again, and a classic group's leader compares the partition counts it assigned from with
+    /// the cluster's (`ConsumerCoordinator.rejoinNeededOrPending`: "cached metadata has
+    /// changed") — a subscribed topic that grew makes it rejoin, so the new partitions get
+    /// owners. (In a KIP-848 group the broker notices by itself.)
+    fn refresh_metadata(&mut self, cluster: &Cluster) {
         let now = cluster.now().as_millis();
-        let Some(pattern) = &self.pattern else {
-            return;
-        };
         if now < self.next_metadata_refresh_ms {
             return;
         }
         self.next_metadata_refresh_ms = now + self.config.metadata_max_age_ms;
+        self.match_pattern(cluster);
+        if let Some(membership) = self.membership.as_mut() {
+            let grown = membership
+                .assignment_snapshot
+                .as_ref()
+                .is_some_and(|snapshot| {
+                    snapshot.iter().any(|(topic, &count)| {
+                        cluster
+                            .topic(topic)
+                            .map_or(0, |t| t.partitions.len() as i32)
+                            != count
+                    })
+                });
+            if grown {
+                membership.rejoin_needed = true;
+            }
+        }
+    }
+
+    /// Matches the pattern against the topics.
+    fn match_pattern(&mut self, cluster: &Cluster) {
+        let Some(pattern) = &self.pattern else {
+            return;
+        };
         let matched: Vec<String> = cluster
             .topics()
             .map(|t| t.name.clone())
@@ -242,7 +266,7 @@ impl Consumer {
     pub fn poll(&mut self, cluster: &mut Cluster) -> Result<Vec<ConsumerRecord>, ApiError> {
         let now = cluster.now().as_millis();
         self.last_poll_ms = now;
-        self.refresh_pattern(cluster);
+        self.refresh_metadata(cluster);
         self.background(cluster);
         if let Some(fatal) = &self.fatal {
             return Err(fatal.clone());
