@@ -166,26 +166,30 @@ impl Builtin {
     }
 }
 
-/// What `help` prints. The names and words are docs/CLI.md's.
+/// What `help` prints (kept under 80 columns). The names and words are docs/CLI.md's.
 pub const HELP: &str = "\
 Kafka's tools, with their real flags and output (docs/CLI.md has them all):
-  kafka-topics.sh              --create, --list, --describe, --alter, --delete topics
-  kafka-console-producer.sh    --topic T: type records, one a line; Ctrl-D ends the input
-  kafka-console-consumer.sh    --topic T [--from-beginning] [--group G] [--property print.key=true]
-  kafka-consumer-groups.sh     --list, --describe --group G, --reset-offsets, --delete
-  kafka-configs.sh             --describe / --alter --add-config k=v of topics and brokers
-  kafka-get-offsets.sh         --topic T [--time latest|earliest|MS]: offsets per partition
-  kafka-dump-log.sh            --files /tmp/kraft-combined-logs/broker-1/T-0/00000000000000000000.log
-  kafka-delete-records.sh      --offset-json-file /dev/stdin <<EOF (the JSON, then EOF)
-  kafka-log-dirs.sh            --describe: each broker's partition folders and sizes
-  kafka-leader-election.sh     --election-type PREFERRED|UNCLEAN --all-topic-partitions
+  kafka-topics.sh              --create, --list, --describe, --alter, --delete
+  kafka-console-producer.sh    --topic T: records, one a line; Ctrl-D ends them
+  kafka-console-consumer.sh    --topic T [--from-beginning] [--group G]
+  kafka-consumer-groups.sh     --list, --describe --group G, --reset-offsets
+  kafka-configs.sh             --describe, --alter --add-config k=v
+  kafka-get-offsets.sh         --topic T [--time latest|earliest|MS]
+  kafka-dump-log.sh            --files PATH [--print-data-log]
+  kafka-delete-records.sh      --offset-json-file /dev/stdin <<EOF
+  kafka-log-dirs.sh            --describe: partition folders and sizes
+  kafka-leader-election.sh     --election-type PREFERRED|UNCLEAN
+Segment files: /tmp/kraft-combined-logs/broker-N/TOPIC-P/00000000000000000000.log
 Playground verbs:
   time advance DURATION        500ms, 10s, 15m, 2h, 7d of simulated time
   broker stop|kill|start ID    a controlled shutdown, a crash, a restart
   network partition|heal|delay|drop ID ID ...
-  producer start NAME --topic T [--rate N/s] [--keys PATTERN] | producer stop NAME | producer list
-  consumer start NAME --group G --topic T | consumer stop|kill NAME | consumer list
+  producer start NAME --topic T [--rate N/s] [--keys PATTERN]
+  producer stop NAME, producer list
+  consumer start NAME --group G --topic T [--from-beginning]
+  consumer stop NAME, consumer kill NAME, consumer list
 This terminal:
-  help, clear; Tab completes commands, flags, topic and group names; Up/Down recall history;
-  a line ending in <<EOF takes the lines up to EOF as input; Ctrl-C interrupts.
-  A console consumer stops once it has caught up (the real tool waits for more records).";
+  help, clear; Tab completes commands, options, topic and group names;
+  Up/Down recall history; a line ending in <<EOF reads lines up to EOF;
+  Ctrl-C interrupts. A console consumer stops once it has caught up
+  (a playground departure: the real tool waits for more records).";
