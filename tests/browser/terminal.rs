@@ -19,6 +19,12 @@ fn names() -> Names {
         brokers: vec![1, 2, 3],
         producers: vec!["p1".into()],
         consumers: vec!["c1".into(), "c2".into()],
+        files: vec![
+            "/tmp/kraft-combined-logs/broker-1/meta.properties".into(),
+            "/tmp/kraft-combined-logs/broker-1/orders-0/00000000000000000000.index".into(),
+            "/tmp/kraft-combined-logs/broker-1/orders-0/00000000000000000000.log".into(),
+            "/tmp/kraft-combined-logs/broker-2/orders-1/00000000000000000000.log".into(),
+        ],
     }
 }
 
@@ -135,6 +141,23 @@ fn completes_names_from_the_cluster() {
         tab("kafka-configs.sh --describe --entity-type brokers --entity-name "),
         "[1 2 3]"
     );
+    // Paths after --files: as far as they agree, then the next directories are listed.
+    let dump = "kafka-dump-log.sh --files ";
+    let dir = "/tmp/kraft-combined-logs/broker-";
+    assert_eq!(tab(dump), format!("{dump}{dir}"));
+    assert_eq!(tab(&format!("{dump}{dir}")), format!("[{dir}1/ {dir}2/]"));
+    assert_eq!(
+        tab(&format!("{dump}{dir}1/o")),
+        format!("{dump}{dir}1/orders-0/00000000000000000000.")
+    );
+    assert_eq!(
+        tab(&format!("{dump}{dir}1/orders-0/00000000000000000000.l")),
+        format!("{dump}{dir}1/orders-0/00000000000000000000.log ")
+    );
+    assert_eq!(
+        tab(&format!("{dump}{dir}2")),
+        format!("{dump}{dir}2/orders-1/00000000000000000000.log ")
+    );
     // A word that is a whole option and the start of others lists them all.
     assert_eq!(
         tab("kafka-topics.sh --describe --topic"),
@@ -154,6 +177,13 @@ fn names_of_a_cluster() {
     assert!(names.topics.contains(&"orders".to_string()), "{names:?}");
     assert_eq!(names.groups, ["g1"]);
     assert_eq!(names.brokers, [1, 2, 3]);
+    let log = "/tmp/kraft-combined-logs/broker-1/orders-0/00000000000000000000.log";
+    let leader = cluster
+        .partition_info("orders", 0)
+        .and_then(|p| p.leader)
+        .expect("a leader");
+    let log = log.replace("broker-1", &format!("broker-{leader}"));
+    assert!(names.files.contains(&log), "{:?}", names.files);
 }
 
 #[wasm_bindgen_test]

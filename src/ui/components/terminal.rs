@@ -79,6 +79,7 @@ pub fn Terminal() -> Html {
         ),
     };
     let typing_input = !matches!(mode, Mode::Command);
+    let records = matches!(mode, Mode::Records { .. });
     html! {
         <section class="panel terminal-panel" aria-labelledby="terminal-heading">
             <h2 id="terminal-heading">{"Terminal"}</h2>
@@ -109,6 +110,12 @@ pub fn Terminal() -> Html {
                             title="Ctrl-D">{"End input (Ctrl-D)"}</button>
                         <button type="button" onclick={on_interrupt} data-testid="terminal-interrupt"
                             title="Ctrl-C">{"Interrupt (Ctrl-C)"}</button>
+                        if records {
+                            // docs/DEPARTURES.md: said where it shows.
+                            <span class="term-note">
+                                {"The lines are sent when the input ends; Kafka's tool sends each as it is typed."}
+                            </span>
+                        }
                     </div>
                 }
             </div>

@@ -22,6 +22,8 @@ pub struct Names {
     pub producers: Vec<String>,
     /// Running `consumer start` consumers.
     pub consumers: Vec<String>,
+    /// Every file in the brokers' log dirs, as `kafka-dump-log.sh --files` takes them.
+    pub files: Vec<String>,
 }
 
 impl Names {
@@ -48,6 +50,15 @@ impl Names {
             brokers: cluster.brokers().map(|b| b.node_id).collect(),
             producers: cluster.background_producers().keys().cloned().collect(),
             consumers: cluster.background_consumers().keys().cloned().collect(),
+            files: cluster
+                .brokers()
+                .flat_map(|b| {
+                    b.store
+                        .list("")
+                        .into_iter()
+                        .map(move |path| format!("{}/{path}", b.log_dir))
+                })
+                .collect(),
         }
     }
 }
@@ -141,6 +152,7 @@ pub fn complete(before: &str, names: &Names) -> Option<Completion> {
         partial,
         candidates,
     } = slot(&words, current, names);
+    let paths = !candidates.is_empty() && candidates.iter().all(|c| c.starts_with('/'));
     let mut matching: Vec<String> = candidates
         .into_iter()
         .filter(|c| c.starts_with(partial.as_str()))
@@ -167,7 +179,11 @@ pub fn complete(before: &str, names: &Names) -> Option<Completion> {
             } else {
                 Completion {
                     text: before.to_string(),
-                    candidates: many.to_vec(),
+                    candidates: if paths {
+                        next_components(many, partial.len())
+                    } else {
+                        many.to_vec()
+                    },
                 }
             })
         }
@@ -287,6 +303,7 @@ fn values(program: &str, args: &[&str], option: &str, names: &Names) -> Vec<Stri
         ]),
         "election-type" => strings(&["PREFERRED", "UNCLEAN"]),
         "time" => strings(&["latest", "earliest", "max-timestamp"]),
+        "files" => names.files.clone(),
         "property" | "formatter-property" if tool == "kafka-console-consumer" => {
             strings(FORMATTER_PROPERTIES)
         }
@@ -312,6 +329,20 @@ fn positional(program: &str, args: &[&str], names: &Names) -> Vec<String> {
         ("consumer", [sub]) if matches!(*sub, "stop" | "kill") => names.consumers.clone(),
         _ => Vec::new(),
     }
+}
+
+/// Paths listed as bash lists them: each up to the end of its next directory, once.
+fn next_components(paths: &[String], typed: usize) -> Vec<String> {
+    let mut listed: Vec<String> = paths
+        .iter()
+        .map(|p| match p.get(typed..).and_then(|rest| rest.find('/')) {
+            Some(slash) => p[..typed + slash + 1].to_string(),
+            None => p.clone(),
+        })
+        .collect();
+    listed.sort();
+    listed.dedup();
+    listed
 }
 
 /// The longest prefix the strings share, on a character boundary.
