@@ -108,6 +108,13 @@ test('kafka-topics.sh, an interactive console producer and the console consumer 
   await page.locator('[data-testid=storage-status][data-status=saved]').waitFor({ timeout: 10_000 });
   await screenshot(page, '20-terminal');
 
+  // Keyboard only: Tab on an empty line leaves the terminal (no trap), Shift+Tab comes back.
+  await input.focus();
+  await input.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'terminal-run');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'terminal-input');
+
   // clear empties the screen; a reload keeps the topic and its records.
   await type(page, 'clear');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=terminal-output] .term-line[data-stream]').length === 0);
@@ -136,6 +143,8 @@ test('Ctrl-C in the producer sends what was typed, a heredoc typed line by line,
   await type(page, 'kafka-console-producer.sh --topic clicks');
   await type(page, 'one');
   await input.fill('unfinished');
+  await page.getByTestId('terminal-end-input').scrollIntoViewIfNeeded();
+  await screenshot(page, '22-terminal-records-360px');
   await input.press('Control+c');
   await waitForLine(page, 'unfinished^C', 'typed');
 
