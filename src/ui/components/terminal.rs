@@ -196,6 +196,10 @@ impl Keys {
     }
 
     fn key(&self, e: &KeyboardEvent) {
+        // Keys that pick a character of an input method (Hangul, kana) are its own.
+        if e.is_composing() {
+            return;
+        }
         let Some(input) = self.input() else {
             return;
         };
