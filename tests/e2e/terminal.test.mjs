@@ -32,6 +32,13 @@ test('kafka-topics.sh, an interactive console producer and the console consumer 
   const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.getByTestId('broker-1').waitFor();
   const input = page.getByTestId('terminal-input');
+  // Main-thread tasks of 50 ms or more while commands run: reported, not asserted.
+  await page.evaluate(() => {
+    window.kplayLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.kplayLongTasks.push(Math.round(entry.duration));
+    }).observe({ type: 'longtask' });
+  });
   // The input is labelled, and the scrollback is a polite live log.
   assert.equal(await page.getByLabel('Command', { exact: true }).count(), 1);
   const screen = page.getByTestId('terminal-output');
@@ -107,6 +114,8 @@ test('kafka-topics.sh, an interactive console producer and the console consumer 
   assert.match(await page.getByTestId('event-log').innerText(), /orders-\d hw 0->2/);
   await page.locator('[data-testid=storage-status][data-status=saved]').waitFor({ timeout: 10_000 });
   await screenshot(page, '20-terminal');
+  await page.waitForTimeout(100); // long-task entries are delivered after the task
+  console.log(`# long tasks (>= 50 ms) while the terminal ran its commands: ${JSON.stringify(await page.evaluate(() => window.kplayLongTasks))}`);
 
   // Keyboard only: Tab on an empty line leaves the terminal (no trap), Shift+Tab comes back.
   await input.focus();
