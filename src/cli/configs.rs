@@ -19,7 +19,7 @@
 //! the playground does not model (clients, users, ips, client-metrics, groups, broker-loggers)
 //! and `--add-config-file` are refused with a playground message.
 
-mod args;
+pub(super) mod args;
 
 use super::options::{self, ParsedOptions};
 use super::Output;

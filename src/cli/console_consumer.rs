@@ -26,7 +26,7 @@ use crate::engine::Cluster;
 use regex_lite::Regex;
 use std::collections::BTreeMap;
 
-const SPECS: &[OptionSpec] = &[
+pub(super) const SPECS: &[OptionSpec] = &[
     with_value("bootstrap-server"),
     with_value("command-config"),
     with_value("topic"),

@@ -12,7 +12,7 @@ use crate::engine::client::producer::{Producer, ProducerConfig, ProducerRecord};
 use crate::engine::Cluster;
 use std::collections::BTreeMap;
 
-const SPECS: &[OptionSpec] = &[
+pub(super) const SPECS: &[OptionSpec] = &[
     with_value("bootstrap-server"),
     with_value("command-config"),
     with_value("topic"),

@@ -22,7 +22,7 @@ use super::Output;
 use crate::engine::error::ErrorCode;
 use crate::engine::Cluster;
 
-const SPECS: &[OptionSpec] = &[
+pub(super) const SPECS: &[OptionSpec] = &[
     with_value("bootstrap-server"),
     with_value("offset-json-file"),
     with_value("command-config"),

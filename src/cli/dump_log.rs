@@ -58,7 +58,7 @@ const TOPIC_DECODERS: [&str; 4] = [
 
 /// `DumpLogSegmentsOptions` plus `CommandDefaultOptions`' `--help` and `--version`; the decoder
 /// classes are flags here, their optional values are taken out first.
-const SPECS: &[OptionSpec] = &[
+pub(super) const SPECS: &[OptionSpec] = &[
     flag("print-data-log"),
     flag("verify-index-only"),
     flag("index-sanity-check"),

@@ -12,7 +12,7 @@ use crate::engine::topic::is_internal;
 use crate::engine::Cluster;
 use regex_lite::Regex;
 
-const SPECS: &[OptionSpec] = &[
+pub(super) const SPECS: &[OptionSpec] = &[
     with_value("bootstrap-server"),
     with_value("bootstrap-controller"),
     with_value("command-config"),

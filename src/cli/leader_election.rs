@@ -19,7 +19,7 @@ use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::replication::election::ElectionType;
 use crate::engine::Cluster;
 
-const SPECS: &[OptionSpec] = &[
+pub(super) const SPECS: &[OptionSpec] = &[
     with_value("bootstrap-server"),
     with_value("admin.config"),
     with_value("path-to-json-file"),

@@ -17,7 +17,7 @@ use crate::engine::broker::Broker;
 use crate::engine::Cluster;
 use std::collections::BTreeSet;
 
-const SPECS: &[OptionSpec] = &[
+pub(super) const SPECS: &[OptionSpec] = &[
     with_value("bootstrap-server"),
     with_value("command-config"),
     flag("describe"),

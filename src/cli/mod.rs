@@ -78,9 +78,48 @@ impl Output {
     }
 }
 
+/// The programs [`run_command`] runs, as a person types them: Kafka's tools, then the
+/// playground verbs. The browser terminal completes these names.
+pub const PROGRAMS: &[&str] = &[
+    "kafka-topics.sh",
+    "kafka-configs.sh",
+    "kafka-console-producer.sh",
+    "kafka-console-consumer.sh",
+    "kafka-consumer-groups.sh",
+    "kafka-get-offsets.sh",
+    "kafka-dump-log.sh",
+    "kafka-delete-records.sh",
+    "kafka-log-dirs.sh",
+    "kafka-leader-election.sh",
+    "time",
+    "broker",
+    "network",
+    "producer",
+    "consumer",
+];
+
+/// The long options (without `--`) a Kafka tool's parser declares, in its order: what the
+/// browser terminal completes and how it reads a command line before running it. Empty for a
+/// playground verb (their options are in docs/CLI.md) and for an unknown program.
+pub fn tool_options(program: &str) -> Vec<options::OptionSpec> {
+    match tool_name(program) {
+        "kafka-topics" => topics::SPECS.to_vec(),
+        "kafka-configs" => configs::args::SPECS.to_vec(),
+        "kafka-console-producer" => console_producer::SPECS.to_vec(),
+        "kafka-console-consumer" => console_consumer::SPECS.to_vec(),
+        "kafka-consumer-groups" => consumer_groups::args::option_specs(),
+        "kafka-get-offsets" => get_offsets::SPECS.to_vec(),
+        "kafka-dump-log" => dump_log::SPECS.to_vec(),
+        "kafka-delete-records" => delete_records::SPECS.to_vec(),
+        "kafka-log-dirs" => log_dirs::SPECS.to_vec(),
+        "kafka-leader-election" => leader_election::SPECS.to_vec(),
+        _ => Vec::new(),
+    }
+}
+
 /// The tool a program name refers to: `kafka-topics.sh`, `bin/kafka-topics.sh` and `kafka-topics`
 /// (the name Confluent's packages install) are one tool.
-fn tool_name(program: &str) -> &str {
+pub fn tool_name(program: &str) -> &str {
     let base = program.rsplit('/').next().unwrap_or(program);
     base.strip_suffix(".sh").unwrap_or(base)
 }
@@ -181,6 +220,26 @@ mod tests {
         for bad in ["", "5", "ms", "5x", "-5s", "99999999999999999999d"] {
             assert_eq!(parse_duration_ms(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn every_program_runs_and_every_tool_has_options() {
+        for program in PROGRAMS {
+            let mut cluster = Cluster::new(Default::default());
+            let output = run_script(&mut cluster, program);
+            assert!(
+                !output.stderr().contains("command not found"),
+                "{program}: {output:?}"
+            );
+            assert_eq!(
+                tool_options(program).is_empty(),
+                !program.starts_with("kafka-"),
+                "{program}"
+            );
+        }
+        assert!(tool_options("bin/kafka-topics.sh")
+            .iter()
+            .any(|o| o.name == "create"));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::engine::topic::{self, COLLISION_WARNING};
 use crate::engine::{Cluster, ErrorCode, PartitionInfo, TopicInfo};
 use std::collections::BTreeMap;
 
-const SPECS: &[OptionSpec] = &[
+pub(super) const SPECS: &[OptionSpec] = &[
     with_value("bootstrap-server"),
     with_value("command-config"),
     flag("list"),

@@ -13,6 +13,7 @@ pub mod produce;
 pub mod replica_view;
 pub mod saving;
 pub mod store;
+pub mod terminal;
 mod web_lock;
 
 use components::app::App;

@@ -8,13 +8,18 @@
 //!
 //! The produce action (`ui::produce`) runs `kafka-console-producer.sh` through the command
 //! language. Fault and time actions (`ui::faults`) run the engine call the command language's `broker
-//! stop|kill|start` and `time advance` run; after every action that touches the cluster its
-//! events are drained into a bounded [`EventLog`] of trace lines.
+//! stop|kill|start` and `time advance` run; the terminal's [`Action::RunCommand`] runs a
+//! typed command through `cli::run_command`, as `kplay` does (`ui::terminal::run`), into the
+//! terminal's [`Transcript`]. After every action that touches the cluster its events are
+//! drained into a bounded [`EventLog`] of trace lines.
 
 use super::event_log::EventLog;
 use super::faults::BrokerVerb;
 use super::produce::ProduceOutcome;
 use super::saving::{SaveBatch, StorageStatus};
+use super::terminal::run::run_request;
+use super::terminal::session::CommandRequest;
+use super::terminal::Transcript;
 use crate::engine::cluster::NewTopic;
 use crate::engine::persist::workspace::{take_workspace_changes, workspace_snapshot};
 use crate::engine::topic::{has_collision_chars, COLLISION_WARNING};
@@ -37,6 +42,9 @@ pub enum Action {
     AdvanceTime(i64),
     /// `kafka-console-producer.sh` with ten keyed records to this topic.
     Produce { topic: String },
+    /// A line typed in the terminal (with its here-document, or the records typed at a console
+    /// producer's prompt), or only lines to show.
+    RunCommand(CommandRequest),
     /// Starts over with a new cluster; the workspace is emptied by the next save.
     Reset,
     /// The workspace was read: the cluster it held (if any), this tab's storage status and the
@@ -88,6 +96,8 @@ pub struct Store {
     pub produce_outcome: Option<ProduceOutcome>,
     /// The last trace lines, newest last.
     pub events: Rc<EventLog>,
+    /// The terminal's scrollback (kept across a reset, as a terminal outlives a cluster).
+    pub terminal: Rc<Transcript>,
     /// Bumped by every action, so components can tell one outcome from the next.
     pub version: u64,
     /// Bumped by every change to the cluster: the write-behind waits for it to settle.
@@ -115,6 +125,7 @@ impl Default for Store {
             cluster_outcome: None,
             produce_outcome: None,
             events: Rc::new(EventLog::default()),
+            terminal: Rc::new(Transcript::default()),
             version: 0,
             cluster_version: 0,
             storage: StorageStatus::Loading,
@@ -151,6 +162,12 @@ impl Reducible for Store {
             Action::Produce { topic } => {
                 next.produce(&topic);
                 next.cluster_changed();
+            }
+            Action::RunCommand(request) => {
+                let terminal = Rc::make_mut(&mut next.terminal);
+                if run_request(&mut next.cluster, terminal, request) {
+                    next.cluster_changed();
+                }
             }
             Action::Reset => {
                 next.cluster = Rc::new(Cluster::new(ClusterOptions::default()));

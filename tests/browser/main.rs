@@ -11,6 +11,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;
 mod storage;
+mod terminal;
 mod trace;
 #[path = "../support/trace_fixture.rs"]
 mod trace_fixture;

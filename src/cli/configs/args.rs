@@ -6,7 +6,7 @@ use crate::cli::options::{flag, with_value, OptionSpec, ParsedOptions};
 use crate::engine::config::value::{java_trim, parse_java_integer};
 use std::collections::BTreeMap;
 
-pub(super) const SPECS: &[OptionSpec] = &[
+pub(in crate::cli) const SPECS: &[OptionSpec] = &[
     with_value("bootstrap-server"),
     with_value("bootstrap-controller"),
     with_value("command-config"),

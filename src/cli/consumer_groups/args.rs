@@ -54,6 +54,18 @@ const SPECS: &[(&str, Arg)] = &[
     ("validate-regex", Arg::Required),
 ];
 
+/// The options as [`OptionSpec`](crate::cli::options::OptionSpec)s (an optional value counts
+/// as a value), for the browser terminal's completion (`cli::tool_options`).
+pub(in crate::cli) fn option_specs() -> Vec<crate::cli::options::OptionSpec> {
+    SPECS
+        .iter()
+        .map(|&(name, kind)| crate::cli::options::OptionSpec {
+            name,
+            takes_value: kind != Arg::No,
+        })
+        .collect()
+}
+
 /// `availableIf`: options jopt-simple refuses unless one of the others is present.
 const AVAILABLE_IF: &[(&str, &[&str])] = &[
     ("members", &["describe"]),

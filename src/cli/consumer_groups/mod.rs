@@ -24,7 +24,7 @@
 //! (`java.nio.file.NoSuchFileException`). `--by-duration` counts back from the simulated clock.
 //! The coordinator of `--describe --state` shows as `localhost:909(1+N)  (N)` for broker N.
 
-mod args;
+pub(super) mod args;
 mod describe;
 mod format;
 mod ops;

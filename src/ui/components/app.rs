@@ -1,9 +1,10 @@
-//! The page: a header, the storage bar, the cluster panel, the topics panel and the event log,
-//! around the store's context. Until the saved cluster is loaded the page says "Loading…".
+//! The page: a header, the storage bar, the cluster panel, the topics panel, the terminal and
+//! the event log, around the store's context. Until the saved cluster is loaded the page says "Loading…".
 
 use super::cluster_panel::ClusterPanel;
 use super::event_panel::EventPanel;
 use super::storage_bar::StorageBar;
+use super::terminal::Terminal;
 use super::topic_form::TopicForm;
 use super::topic_list::TopicList;
 use crate::storage::indexeddb::DEFAULT_WORKSPACE;
@@ -55,6 +56,7 @@ pub fn App(props: &AppProps) -> Html {
                         <TopicForm />
                         <TopicList />
                     </section>
+                    <Terminal />
                     <EventPanel />
                 </main>
             }

@@ -5,6 +5,7 @@ pub mod broker_card;
 pub mod cluster_panel;
 pub mod event_panel;
 pub mod storage_bar;
+pub mod terminal;
 pub mod time_controls;
 pub mod topic_form;
 pub mod topic_list;
