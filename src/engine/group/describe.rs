@@ -1,8 +1,9 @@
 //! What the admin side sees of groups: the shapes of Kafka's `Admin` results
 //! (`ListGroups`, `DescribeConsumerGroups`, `ListConsumerGroupOffsets`), which
-//! `kafka-consumer-groups.sh` prints.
+//! `kafka-consumer-groups.sh` prints — and how a coordinator lists and describes its groups.
 
 use super::assignor::TopicPartition;
+use super::coordinator::{GroupCoordinator, GroupEntry};
 use std::fmt;
 
 /// `org.apache.kafka.common.GroupType` as the tools print it.
@@ -105,4 +106,62 @@ pub struct CommittedOffset {
     pub offset: i64,
     pub leader_epoch: Option<i32>,
     pub metadata: String,
+}
+
+impl GroupCoordinator {
+    /// ListGroups: every group here.
+    pub fn list(&self) -> Vec<GroupListing> {
+        self.groups
+            .values()
+            .map(|entry| match &entry.consumer {
+                Some(group) => GroupListing {
+                    group_id: group.group_id.clone(),
+                    group_type: GroupType::Consumer,
+                    protocol_type: "consumer".to_string(),
+                    state: group.state(),
+                },
+                None => GroupListing {
+                    group_id: entry.group.group_id.clone(),
+                    group_type: GroupType::Classic,
+                    protocol_type: entry.group.protocol_type.clone().unwrap_or_default(),
+                    state: entry.group.state.as_group_state(),
+                },
+            })
+            .collect()
+    }
+
+    /// DescribeGroups for one group (`Dead` when unknown), coordinated by `node_id`.
+    pub fn describe(&self, group_id: &str, node_id: i32) -> GroupDescription {
+        match self.groups.get(group_id) {
+            Some(GroupEntry {
+                consumer: Some(group),
+                ..
+            }) => group.describe(node_id),
+            Some(entry) => {
+                let group = &entry.group;
+                GroupDescription {
+                    group_id: group_id.to_string(),
+                    is_simple: group.protocol_type.is_none(),
+                    members: group.describe_members(),
+                    partition_assignor: group.protocol_name.clone().unwrap_or_default(),
+                    group_type: GroupType::Classic,
+                    state: group.state.as_group_state(),
+                    coordinator: node_id,
+                    group_epoch: None,
+                    target_assignment_epoch: None,
+                }
+            }
+            None => GroupDescription {
+                group_id: group_id.to_string(),
+                is_simple: false,
+                members: Vec::new(),
+                partition_assignor: String::new(),
+                group_type: GroupType::Classic,
+                state: GroupState::Dead,
+                coordinator: node_id,
+                group_epoch: None,
+                target_assignment_epoch: None,
+            },
+        }
+    }
 }

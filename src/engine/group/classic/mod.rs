@@ -229,12 +229,7 @@ impl ClassicGroup {
                 is_new: false,
                 session_deadline_ms: now + i64::from(m.session_timeout),
             };
-            if let Some(instance) = &member.group_instance_id {
-                group
-                    .static_members
-                    .insert(instance.clone(), member.member_id.clone());
-            }
-            group.members.insert(member.member_id.clone(), member);
+            group.add_settled_member(member);
         }
         group.state = if group.members.is_empty() {
             ClassicState::Empty
@@ -283,18 +278,22 @@ impl ClassicGroup {
                 is_new: false,
                 session_deadline_ms: now + i64::from(metadata.session_timeout_ms),
             };
-            if let Some(instance) = &member.group_instance_id {
-                classic
-                    .static_members
-                    .insert(instance.clone(), member.member_id.clone());
-            }
             classic.leader_id.get_or_insert(member.member_id.clone());
-            classic.members.insert(member.member_id.clone(), member);
+            classic.add_settled_member(member);
         }
         classic.protocol_name = classic.select_protocol();
         classic.state = ClassicState::Stable;
         let effects = classic.prepare_rebalance(now);
         (classic, effects)
+    }
+
+    /// Adds a member of an existing generation (loaded or converted), with its static place.
+    fn add_settled_member(&mut self, member: ClassicMember) {
+        if let Some(instance) = &member.group_instance_id {
+            self.static_members
+                .insert(instance.clone(), member.member_id.clone());
+        }
+        self.members.insert(member.member_id.clone(), member);
     }
 
     pub fn is(&self, state: ClassicState) -> bool {
