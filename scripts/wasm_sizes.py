@@ -7,11 +7,14 @@ Build the page with its function names kept, then run this on it:
     python3 scripts/wasm_sizes.py target/wasm32-unknown-unknown/release/playground.wasm
 
 It reads the code section (each function body's size) and the `name` custom section (each
-function's name; wasm-ld writes them demangled) with plain Python, no packages, and prints: the
+function's symbol, demangled here: Rust's legacy and v0 schemes) with plain Python, no packages; it prints the
 file's size raw and gzipped (`gzip -9`), its sections, the code bytes in total and in the standard
 library's sorts, the biggest groups by name prefix and the biggest functions. `--top N` sets how
 many rows, `--depth N` how many `::` segments make a group, `--grep TEXT` lists the functions whose
-name contains TEXT, `--compare OLD.wasm` prints the groups that changed most against another build.
+name contains TEXT, `--compare OLD.wasm` prints the groups that changed most against another build,
+`--sorts` says who instantiates each copy of std's sort. Legacy symbol names carry no generic
+types; for `--sorts` build with `RUSTFLAGS="-C symbol-mangling-version=v0"` (and another
+CARGO_TARGET_DIR, so the usual build stays cached).
 """
 
 import argparse
@@ -388,6 +391,33 @@ def groups(bodies, named, depth):
     return sizes, counts
 
 
+def sort_site(name):
+    """Who instantiated a sort function: `BTreeMap/BTreeSet::from_iter` (`collect()`), the first
+    crate path its comparator names, or its element type. Needs v0 names (types in symbols)."""
+    if "FromIterator" in name:
+        kind = "BTreeSet" if "btree::set::BTreeSet" in name.split("FromIterator")[0][-200:] else "BTreeMap"
+        tail = name.split("from_iter<", 1)[-1]
+        sites = sorted(set(re.findall(r"(kafka_playground::[A-Za-z_:<>]*?)::\{closure\}", tail)))
+        return f"{kind}::from_iter in " + (" | ".join(sites) or tail[:100])
+    m = re.search(r"kafka_playground::[A-Za-z_:]+", name)
+    if m:
+        return m.group(0)
+    m = re.match(r"core::slice::sort::[a-z_:]+<(.*)", name)
+    return "element " + (m.group(1)[:100] if m else name[:100])
+
+
+def print_sort_sites(bodies, named, top):
+    sites = defaultdict(lambda: [0, 0])
+    for i in bodies:
+        if is_sort(named[i]):
+            sites[sort_site(named[i])][0] += bodies[i]
+            sites[sort_site(named[i])][1] += 1
+    print("\nstd sort bytes by who instantiates them (build with "
+          "RUSTFLAGS=\"-C symbol-mangling-version=v0\" for types in the names):")
+    for site, (size, count) in sorted(sites.items(), key=lambda kv: -kv[1][0])[:top]:
+        print(f"{size:>9,}  {count:>4}  {site}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("wasm")
@@ -395,6 +425,7 @@ def main():
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--grep")
     ap.add_argument("--compare")
+    ap.add_argument("--sorts", action="store_true")
     args = ap.parse_args()
 
     buf, sections, bodies, named = summary(args.wasm)
@@ -403,9 +434,13 @@ def main():
     sort_bytes = sum(bodies[i] for i in sort_fns)
     print(f"{args.wasm}: {len(buf):,} bytes raw, {len(gzip.compress(buf, 9)):,} gzipped (gzip -9)")
     print("sections: " + ", ".join(f"{n} {s:,}" for n, s in sections))
-    print(f"code: {code:,} bytes in {len(bodies):,} functions ({len(named) and sum(1 for i in bodies if not named[i].startswith('func['))} named)")
+    print(f"code: {code:,} bytes in {len(bodies):,} functions")
     print(f"std sort (core::slice::sort::*): {sort_bytes:,} bytes in {len(sort_fns):,} functions "
           f"({100 * sort_bytes / max(code, 1):.1f}% of code)")
+
+    if args.sorts:
+        print_sort_sites(bodies, named, args.top)
+        return
 
     if args.grep:
         rows = sorted(((bodies[i], named[i]) for i in bodies if args.grep in named[i]), reverse=True)

@@ -107,7 +107,7 @@ mod tests {
         let mut ours = input.clone();
         sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
         let mut std_sorted = input.clone();
-        std_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        std_sorted.sort_by_key(|a| a.0);
         assert_eq!(ours, std_sorted);
 
         let mut by_key = input.clone();
@@ -169,7 +169,7 @@ mod tests {
                 let mut ours = v.clone();
                 sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
                 let mut expected = v;
-                expected.sort_by(|a, b| a.0.cmp(&b.0));
+                expected.sort_by_key(|a| a.0);
                 prop_assert_eq!(ours, expected);
             }
         }
