@@ -432,7 +432,7 @@ def main():
     code = sum(bodies.values())
     sort_fns = [i for i in bodies if is_sort(named[i])]
     sort_bytes = sum(bodies[i] for i in sort_fns)
-    print(f"{args.wasm}: {len(buf):,} bytes raw, {len(gzip.compress(buf, 9)):,} gzipped (gzip -9)")
+    print(f"{args.wasm}: {len(buf):,} bytes raw, {len(gzip.compress(buf, 9)):,} gzipped (level 9; `gzip -9` adds a name and date)")
     print("sections: " + ", ".join(f"{n} {s:,}" for n, s in sections))
     print(f"code: {code:,} bytes in {len(bodies):,} functions")
     print(f"std sort (core::slice::sort::*): {sort_bytes:,} bytes in {len(sort_fns):,} functions "
