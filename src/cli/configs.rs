@@ -28,6 +28,7 @@ use crate::engine::config::{
     describe_broker_configs, describe_topic_configs, format_broker_describe, format_topic_describe,
     BrokerScope, ConfigEntry, ConfigError, Warning,
 };
+use crate::engine::sorting;
 use crate::engine::topic;
 use crate::engine::{ApiError, Cluster, ErrorCode};
 use std::collections::BTreeMap;
@@ -365,7 +366,7 @@ fn java_hash_map_order(names: impl Iterator<Item = String>) -> Vec<String> {
         let hash = hash as u32;
         u64::from(hash ^ (hash >> 16)) & (capacity - 1)
     };
-    names.sort_by(|a, b| (bucket(a), a).cmp(&(bucket(b), b)));
+    sorting::sort_by(&mut names, |a, b| (bucket(a), a).cmp(&(bucket(b), b)));
     names
 }
 

@@ -9,6 +9,7 @@ use super::line_reader::LineReaderConfig;
 use super::options::{self, flag, with_value, OptionSpec};
 use super::{log4j, Output};
 use crate::engine::client::producer::{Producer, ProducerConfig, ProducerRecord};
+use crate::engine::sorting::CollectBTree;
 use crate::engine::Cluster;
 use std::collections::BTreeMap;
 
@@ -48,7 +49,8 @@ pub(super) fn properties(values: &[String]) -> Result<BTreeMap<String, String>, 
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .ok_or_else(|| format!("Invalid property: '{entry}' must be in the form key=value"))
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()
+        .map(|pairs| pairs.into_iter().collect_map())
 }
 
 fn producer_config(opts: &options::ParsedOptions) -> Result<ProducerConfig, String> {

@@ -8,6 +8,7 @@ use super::options::{self, flag, with_value, OptionSpec, ParsedOptions};
 use super::topic_filter::IncludeList;
 use super::Output;
 use crate::engine::fetch::OffsetSpec;
+use crate::engine::sorting;
 use crate::engine::topic::is_internal;
 use crate::engine::Cluster;
 use regex_lite::Regex;
@@ -201,7 +202,7 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
             )),
         }
     }
-    offsets.sort();
+    sorting::sort(&mut offsets);
     for (_, topic, partition, offset) in offsets {
         output.out(format!("{topic}:{partition}:{offset}"));
     }

@@ -5,6 +5,8 @@
 //! buckets and doubling whenever it is more than three quarters full. Within a bucket Java keeps
 //! insertion order, which here is the order the entries are given in (sorted by the caller).
 
+use crate::engine::sorting;
+
 /// `String.hashCode`: `s[0]*31^(n-1) + … + s[n-1]` over UTF-16 code units, wrapping.
 pub fn string_hash(s: &str) -> i32 {
     s.encode_utf16().fold(0i32, |h, unit| {
@@ -35,7 +37,7 @@ pub fn hash_map_order<T>(items: Vec<T>, hash: impl Fn(&T) -> i32) -> Vec<T> {
             ((h ^ (h >> 16)) & mask, i, item)
         })
         .collect();
-    keyed.sort_by_key(|(bucket, i, _)| (*bucket, *i));
+    sorting::sort_by_key(&mut keyed, |(bucket, i, _)| (*bucket, *i));
     keyed.into_iter().map(|(_, _, item)| item).collect()
 }
 

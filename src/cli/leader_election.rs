@@ -17,6 +17,7 @@ use super::options::{self, flag, with_value, OptionSpec};
 use super::Output;
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::replication::election::ElectionType;
+use crate::engine::sorting;
 use crate::engine::Cluster;
 
 pub(super) const SPECS: &[OptionSpec] = &[
@@ -145,7 +146,7 @@ fn parse_partitions(text: &str) -> Result<Vec<(String, i32)>, Uncaught> {
         .filter(|p| partitions.iter().filter(|q| q == p).count() > 1)
         .cloned()
         .collect();
-    duplicates.sort();
+    sorting::sort(&mut duplicates);
     duplicates.dedup();
     if !duplicates.is_empty() {
         let shown: Vec<String> = hash_map_order(duplicates, |(t, p)| topic_partition_hash(t, *p))
@@ -160,7 +161,7 @@ fn parse_partitions(text: &str) -> Result<Vec<(String, i32)>, Uncaught> {
             ),
         ));
     }
-    partitions.sort();
+    sorting::sort(&mut partitions);
     Ok(partitions)
 }
 

@@ -14,6 +14,7 @@ use super::json::Json;
 use super::options::{self, flag, with_value, OptionSpec, ParsedOptions};
 use super::Output;
 use crate::engine::broker::Broker;
+use crate::engine::sorting::CollectBTree;
 use crate::engine::Cluster;
 use std::collections::BTreeSet;
 
@@ -36,7 +37,7 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
     if !opts.has("describe") {
         return output.fail("Missing required argument \"[describe]\"");
     }
-    let topics: BTreeSet<&str> = split_list(&opts, "topic-list").collect();
+    let topics: BTreeSet<&str> = split_list(&opts, "topic-list").collect_set();
     let mut input_brokers = BTreeSet::new();
     for id in split_list(&opts, "broker-list") {
         match id.parse::<i32>() {
@@ -45,7 +46,7 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
             Err(_) => return output.fail(format!("For input string: \"{id}\"")),
         };
     }
-    let cluster_brokers: BTreeSet<i32> = cluster.brokers().map(|b| b.node_id).collect();
+    let cluster_brokers: BTreeSet<i32> = cluster.brokers().map(|b| b.node_id).collect_set();
     let missing: Vec<i32> = input_brokers
         .difference(&cluster_brokers)
         .copied()

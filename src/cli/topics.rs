@@ -17,6 +17,7 @@ use crate::engine::config::{
     configs_column, describe_topic_configs, validate_topic_configs, ConfigEntry, Strictness,
     TopicConfigs,
 };
+use crate::engine::sorting;
 use crate::engine::topic::{self, COLLISION_WARNING};
 use crate::engine::{Cluster, ErrorCode, PartitionInfo, TopicInfo};
 use std::collections::BTreeMap;
@@ -316,7 +317,7 @@ fn parse_replica_assignment(text: &str) -> Result<Vec<Vec<i32>>, Failure> {
             .filter(|(i, b)| brokers[..*i].contains(b))
             .map(|(_, b)| *b)
             .collect();
-        duplicates.sort_unstable();
+        sorting::sort(&mut duplicates);
         duplicates.dedup();
         if !duplicates.is_empty() {
             let listed: Vec<String> = duplicates.iter().map(i32::to_string).collect();

@@ -24,6 +24,7 @@ use super::error::{ApiError, ErrorCode};
 use super::ids::Uuid;
 use super::log::partition_dir;
 use super::topic;
+use crate::engine::sorting::{self, CollectBTree};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `QuorumController.MAX_RECORDS_PER_USER_OP`: one request may add at most this many records (one
@@ -67,7 +68,7 @@ impl Cluster {
             .partitions
             .iter()
             .flat_map(|p| p.replicas.iter().copied())
-            .collect();
+            .collect_set();
         for node_id in nodes {
             // A resolve error would mean a stored override no longer parses; the log keeps the
             // configs it had rather than failing (both were validated when set).
@@ -376,7 +377,7 @@ impl Cluster {
             ));
         }
         let mut sorted = replicas.to_vec();
-        sorted.sort_unstable();
+        sorting::sort(&mut sorted);
         let mut previous = None;
         for id in &sorted {
             if self.broker(*id).is_none() {

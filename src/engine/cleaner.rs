@@ -19,6 +19,7 @@ use super::event::EventKind;
 use super::log::checkpoint::{self, OffsetCheckpoint};
 use super::log::cleaner::{CleanParams, LogToClean};
 use super::scheduler::Task;
+use crate::engine::sorting::CollectBTree;
 use crate::storage::FileStore;
 
 /// How many logs one wake of one broker's cleaner may clean before it sleeps: Kafka loops as long
@@ -242,7 +243,7 @@ fn write_checkpoint(broker: &mut Broker, offsets: &OffsetCheckpoint) {
         .iter()
         .filter(|((topic, partition), _)| broker.log(topic, *partition).is_some())
         .map(|(key, offset)| (key.clone(), *offset))
-        .collect();
+        .collect_map();
     broker.store.replace(
         checkpoint::CLEANER_OFFSET_CHECKPOINT,
         checkpoint::encode_offsets(&kept).as_bytes(),

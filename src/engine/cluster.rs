@@ -25,6 +25,7 @@ use super::replication::ReplicationSettings;
 use super::rng::Rng;
 use super::scheduler::{Scheduler, Task};
 use super::topic;
+use crate::engine::sorting::CollectBTree;
 use std::collections::BTreeMap;
 
 /// How to build a cluster.
@@ -162,7 +163,7 @@ impl Cluster {
         let cluster_id = Uuid::random(&mut rng);
         let brokers = (1..=options.brokers.max(1))
             .map(|node_id| (node_id, Broker::new(node_id, default_log_dir(node_id))))
-            .collect();
+            .collect_map();
         Self::from_parts(super::persist::ClusterParts {
             now: options.start_time,
             placer_random: JavaRandom::new(super::placement::placer_seed(options.seed)),

@@ -30,6 +30,7 @@ pub mod replication;
 pub mod retention;
 pub mod rng;
 pub mod scheduler;
+pub mod sorting;
 pub mod topic;
 pub mod trace;
 

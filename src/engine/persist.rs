@@ -37,6 +37,7 @@ use super::log::recovery::{LogDirRecovery, CLEAN_SHUTDOWN_FILE};
 use super::log::{partition_dir, PartitionLog};
 use super::placement::placer_seed;
 use super::rng::Rng;
+use crate::engine::sorting::{self, CollectBTree};
 use crate::storage::FileStore;
 use metadata_file::Metadata;
 use std::collections::BTreeMap;
@@ -109,7 +110,7 @@ pub fn check_broker_dirs(found: &[i32], brokers: i32) -> Result<(), PersistError
         return Ok(());
     }
     let mut ids = found.to_vec();
-    ids.sort_unstable();
+    sorting::sort(&mut ids);
     let found = ids
         .iter()
         .map(i32::to_string)
@@ -145,7 +146,10 @@ impl Cluster {
             next_producer_id: self.next_producer_id(),
             broker_configs: self.broker_configs().clone(),
             broker_dynamic_configs: self.broker_dynamic_configs().clone(),
-            topics: self.topics().map(|t| (t.name.clone(), t.clone())).collect(),
+            topics: self
+                .topics()
+                .map(|t| (t.name.clone(), t.clone()))
+                .collect_map(),
         }
         .to_text()
     }

@@ -16,6 +16,7 @@
 use super::error::{ApiError, ErrorCode};
 use super::java_random::{JavaRandom, RandomBits};
 use super::rng::derive_seed;
+use crate::engine::sorting;
 
 /// A broker the placer may use (`UsableBroker`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +40,7 @@ struct BrokerList {
 impl BrokerList {
     fn initialize(&mut self, random: &mut impl RandomBits) {
         if !self.brokers.is_empty() {
-            self.brokers.sort_unstable();
+            sorting::sort(&mut self.brokers);
             self.offset = to_index(random.next_int(to_i32(self.brokers.len())));
         }
     }
@@ -123,7 +124,7 @@ impl RackList {
         }
         // `OptionalStringComparator`: an absent rack sorts first, then by name.
         let mut rack_names: Vec<usize> = (0..racks.len()).collect();
-        rack_names.sort_by(|&a, &b| racks[a].name.cmp(&racks[b].name));
+        sorting::sort_by(&mut rack_names, |&a, &b| racks[a].name.cmp(&racks[b].name));
         let offset = if racks.is_empty() {
             0
         } else {
@@ -323,7 +324,7 @@ fn java_hash_map_order(racks: &mut [Rack]) {
         ((h ^ (h >> 16)) as usize) & (capacity - 1)
     };
     // A stable sort keeps insertion order within a bucket.
-    racks.sort_by_key(|rack| bucket(rack));
+    sorting::sort_by_key(racks, |rack| bucket(rack));
 }
 
 /// `String.hashCode` over UTF-16 code units, as an unsigned 32-bit value.

@@ -28,6 +28,7 @@ use super::log::checkpoint::{self, OffsetCheckpoint};
 use super::log::retention::{LogStartOffsetIncrementReason, SegmentDeletion, DELETED_FILE_SUFFIX};
 use super::scheduler::Task;
 use super::topic;
+use crate::engine::sorting::CollectBTree;
 use crate::storage::FileStore;
 
 /// `LogManager.InitialTaskDelayMs`: the first run of every periodic log job after start-up.
@@ -268,7 +269,7 @@ pub fn log_start_offsets(broker: &super::broker::Broker) -> OffsetCheckpoint {
                 log.log_start_offset(),
             )
         })
-        .collect()
+        .collect_map()
 }
 
 /// Removes every `*.deleted` file in a log dir's partition directories.

@@ -109,12 +109,16 @@ impl FileStore {
     /// A clean page cache over files a disk holds, already read (the browser reads its
     /// IndexedDB workspace asynchronously and hands the files over here).
     pub fn from_disk_files(files: BTreeMap<String, Vec<u8>>) -> Self {
-        let files = files
-            .into_iter()
-            .map(|(path, bytes)| (path, CachedFile::clean(bytes)))
-            .collect();
+        // Inserted one by one, not `collect()`ed: std's `BTreeMap::from_iter` would sort the
+        // (already sorted) pairs with one more copy of the sort (`engine::sorting`).
+        let mut cached = BTreeMap::new();
+        cached.extend(
+            files
+                .into_iter()
+                .map(|(path, bytes)| (path, CachedFile::clean(bytes))),
+        );
         FileStore {
-            files,
+            files: cached,
             journal: Vec::new(),
         }
     }

@@ -10,6 +10,7 @@ use crate::cli::{Output, Stream};
 use crate::engine::fetch::OffsetSpec;
 use crate::engine::group::assignor::TopicPartition;
 use crate::engine::group::describe::{GroupDescription, GroupListing, GroupState, GroupType};
+use crate::engine::sorting::{self, CollectBTree};
 use crate::engine::{ApiError, Cluster};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -264,13 +265,13 @@ fn offset_rows(
     let committed: BTreeMap<TopicPartition, (i64, Option<i32>)> = committed
         .into_iter()
         .map(|(tp, c)| (tp, (c.offset, c.leader_epoch)))
-        .collect();
+        .collect_map();
     let mut members: Vec<_> = group
         .members
         .iter()
         .filter(|m| !m.assignment.is_empty())
         .collect();
-    members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+    sorting::sort_by_key(&mut members, |m| std::cmp::Reverse(m.assignment.len()));
     let mut assigned = BTreeSet::new();
     let mut rows = Vec::new();
     for m in members {
@@ -322,7 +323,9 @@ pub(super) fn partition_rows(
             }
         })
         .collect();
-    rows.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
+    sorting::sort_by(&mut rows, |a, b| {
+        (&a.topic, a.partition).cmp(&(&b.topic, b.partition))
+    });
     rows
 }
 

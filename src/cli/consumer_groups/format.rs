@@ -10,6 +10,7 @@
 
 use crate::engine::group::assignor::TopicPartition;
 use crate::engine::group::describe::{GroupListing, GroupState};
+use crate::engine::sorting;
 use std::collections::BTreeMap;
 
 /// `ConsumerGroupCommand.MISSING_COLUMN_VALUE`.
@@ -165,12 +166,12 @@ pub fn assignment_string(assignment: &[TopicPartition]) -> String {
     let mut parts: Vec<String> = by_topic
         .into_iter()
         .map(|(topic, mut ids)| {
-            ids.sort_unstable();
+            sorting::sort(&mut ids);
             let ids: Vec<String> = ids.iter().map(i32::to_string).collect();
             format!("{topic}:{}", ids.join(","))
         })
         .collect();
-    parts.sort();
+    sorting::sort(&mut parts);
     parts.join(";")
 }
 
@@ -369,7 +370,9 @@ pub fn delete_offsets(results: &[(TopicPartition, Option<String>)]) -> String {
     let line =
         |t: &str, p: &str, s: &str| format!("\n{} {} {}", pad(t, topic), pad(p, 10), pad(s, 15));
     let mut sorted: Vec<&(TopicPartition, Option<String>)> = results.iter().collect();
-    sorted.sort_by_key(|(tp, _)| format!("{}{}", tp.topic, tp.partition));
+    sorting::sort_by_key(&mut sorted, |(tp, _)| {
+        format!("{}{}", tp.topic, tp.partition)
+    });
     let mut text = line("TOPIC", "PARTITION", "STATUS");
     for (tp, error) in sorted {
         let partition = if tp.partition >= 0 {

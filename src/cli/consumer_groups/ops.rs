@@ -12,6 +12,7 @@ use crate::cli::{Output, Stream};
 use crate::engine::fetch::OffsetSpec;
 use crate::engine::group::assignor::TopicPartition;
 use crate::engine::group::describe::GroupState;
+use crate::engine::sorting::{self, CollectBTree};
 use crate::engine::{ApiError, Cluster, ErrorCode};
 use std::collections::BTreeMap;
 
@@ -42,7 +43,7 @@ impl LogOffsets for ClusterOffsets<'_> {
 
 /// Ids in the order a `HashMap<String, _>` keyed by them iterates.
 fn by_string_hash<T>(mut items: Vec<(String, T)>) -> Vec<(String, T)> {
-    items.sort_by(|a, b| a.0.cmp(&b.0));
+    sorting::sort_by(&mut items, |a, b| a.0.cmp(&b.0));
     hash_map_order(items, |(id, _)| string_hash(id))
 }
 
@@ -99,7 +100,7 @@ fn reset_inactive(
                 .map_err(|e| wrapped(&e))?
                 .into_iter()
                 .map(|(tp, c)| (tp, c.offset))
-                .collect()
+                .collect_map()
         } else {
             BTreeMap::new()
         };
@@ -119,7 +120,7 @@ fn reset_inactive(
     }
     let dry_run = opts.has("dry-run") || !opts.has("execute");
     if !dry_run {
-        let offsets: BTreeMap<TopicPartition, i64> = plan.offsets.iter().cloned().collect();
+        let offsets: BTreeMap<TopicPartition, i64> = plan.offsets.iter().cloned().collect_map();
         let results = cluster
             .alter_group_offsets(id, &offsets)
             .map_err(|e| Failure::Command(e.message().to_string()))?;
@@ -145,7 +146,7 @@ fn reset_inactive(
 
 fn reset_order<T>(items: impl Iterator<Item = (TopicPartition, T)>) -> Vec<(TopicPartition, T)> {
     let mut items: Vec<_> = items.collect();
-    items.sort_by(|a, b| a.0.cmp(&b.0));
+    sorting::sort_by(&mut items, |a, b| a.0.cmp(&b.0));
     hash_map_order(items, |(tp, _)| {
         topic_partition_hash(&tp.topic, tp.partition)
     })
@@ -317,7 +318,7 @@ pub(super) fn delete_offsets(
             results.push((TopicPartition::new(arg, -1), Some(error.as_exception())));
         }
     }
-    partitions.sort();
+    sorting::sort(&mut partitions);
     partitions.dedup();
     let top = match cluster.delete_group_offsets(&id, &partitions) {
         Ok(per_partition) => {

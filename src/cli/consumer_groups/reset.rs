@@ -9,6 +9,7 @@
 use crate::cli::java_order::{hash_map_order, topic_partition_hash};
 use crate::cli::log4j;
 use crate::engine::group::assignor::TopicPartition;
+use crate::engine::sorting;
 use std::collections::BTreeMap;
 
 /// The logger of `ConsumerGroupCommand`'s warnings.
@@ -72,7 +73,7 @@ pub struct Plan {
 /// `items` (sorted first, so equal buckets keep a stable order) in `HashMap<TopicPartition, _>`
 /// order.
 fn java_order<T>(mut items: Vec<(TopicPartition, T)>) -> Vec<(TopicPartition, T)> {
-    items.sort_by(|a, b| a.0.cmp(&b.0));
+    sorting::sort_by(&mut items, |a, b| a.0.cmp(&b.0));
     hash_map_order(items, |(tp, _)| {
         topic_partition_hash(&tp.topic, tp.partition)
     })

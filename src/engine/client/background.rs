@@ -7,6 +7,7 @@ use super::producer::{Acks, Producer, ProducerConfig, ProducerRecord, SendResult
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::scheduler::Task;
+use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, VecDeque};
 
 /// How many acknowledged records a background producer remembers for [`BackgroundProducer::lost_records`].
@@ -113,7 +114,7 @@ impl BackgroundProducer {
     pub fn lost_records(&self, cluster: &Cluster) -> Vec<(i32, i64)> {
         let mut held: BTreeMap<(i32, i64), Vec<u8>> = BTreeMap::new();
         let partitions: std::collections::BTreeSet<i32> =
-            self.acknowledged.iter().map(|&(p, _, _)| p).collect();
+            self.acknowledged.iter().map(|&(p, _, _)| p).collect_set();
         for partition in partitions {
             let Ok(fetched) = cluster.fetch(&self.spec.topic, partition, 0, i32::MAX) else {
                 continue;

@@ -17,6 +17,7 @@ use super::store::{BrokerConfigStore, BrokerScope};
 use super::topic_defs::TOPIC_CONFIGS;
 use super::value::parse;
 use super::{ConfigError, ConfigSource};
+use crate::engine::sorting::{self, CollectBTree};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One synonym of a described config (`ConfigEntry.ConfigSynonym`).
@@ -148,7 +149,7 @@ pub fn describe_topic_configs(
         synonyms.extend(broker_synonyms(store, def.server_default_property()));
         entries.push(entry(def.name, Some(value), false, synonyms));
     }
-    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    sorting::sort_by(&mut entries, |a, b| a.name.cmp(&b.name));
     Ok(entries)
 }
 
@@ -172,7 +173,7 @@ pub fn describe_broker_configs(
             }
         }
         BrokerScope::Broker => {
-            let mut names: BTreeSet<&str> = BROKER_CONFIGS.iter().map(|d| d.name).collect();
+            let mut names: BTreeSet<&str> = BROKER_CONFIGS.iter().map(|d| d.name).collect_set();
             for layer in [
                 &store.static_configs,
                 &store.dynamic_default,
@@ -194,7 +195,7 @@ pub fn describe_broker_configs(
             }
         }
     }
-    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    sorting::sort_by(&mut entries, |a, b| a.name.cmp(&b.name));
     Ok(entries)
 }
 
@@ -268,7 +269,9 @@ pub fn configs_column(entries: &[ConfigEntry]) -> String {
             .unwrap_or(usize::MAX)
     };
     let mut shown: Vec<&ConfigEntry> = entries.iter().filter(|e| !e.is_default()).collect();
-    shown.sort_by_key(|e| (java_hash_bucket(&e.name), definition_index(&e.name)));
+    sorting::sort_by_key(&mut shown, |e| {
+        (java_hash_bucket(&e.name), definition_index(&e.name))
+    });
     let pairs: Vec<String> = shown
         .iter()
         .map(|e| format!("{}={}", e.name, e.value.as_deref().unwrap_or("null")))

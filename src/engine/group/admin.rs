@@ -10,6 +10,7 @@ use super::protocol::{GroupRequest, GroupResponse, OffsetCommitRequest, OffsetFe
 use super::records::CoordinatorRecord;
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::sorting::{self, CollectBTree};
 use std::collections::BTreeMap;
 
 /// Per-partition outcomes of an offsets request.
@@ -81,7 +82,7 @@ impl Cluster {
             .values()
             .flat_map(|c| c.list())
             .collect();
-        all.sort_by(|a, b| a.group_id.cmp(&b.group_id));
+        sorting::sort_by(&mut all, |a, b| a.group_id.cmp(&b.group_id));
         all.dedup_by(|a, b| a.group_id == b.group_id);
         Ok(all)
     }
@@ -136,7 +137,7 @@ impl Cluster {
             GroupResponse::OffsetCommit(results) => Ok(results
                 .into_iter()
                 .map(|(tp, code)| (tp, code_result(code)))
-                .collect()),
+                .collect_map()),
             _ => Err(ApiError::bare(ErrorCode::InvalidRequest)),
         }
     }
@@ -155,7 +156,7 @@ impl Cluster {
         Ok(results
             .into_iter()
             .map(|(tp, code)| (tp, code_result(code)))
-            .collect())
+            .collect_map())
     }
 
     /// DeleteGroups: `NON_EMPTY_GROUP` while a group has members, `GROUP_ID_NOT_FOUND` for one

@@ -8,6 +8,7 @@
 use super::assignor::TopicPartition;
 use super::describe::CommittedOffset;
 use crate::engine::error::ErrorCode;
+use crate::engine::sorting::CollectBTree;
 use std::collections::BTreeMap;
 
 /// `JoinGroupRequest` (v9): a member asks to be part of the next generation.
@@ -227,7 +228,7 @@ impl GroupRequest {
                 r.offsets
                     .iter()
                     .map(|(tp, _)| (tp.clone(), error))
-                    .collect(),
+                    .collect_map(),
             ),
             GroupRequest::OffsetFetch(_) => GroupResponse::OffsetFetch {
                 error,
@@ -275,9 +276,9 @@ impl GroupResponse {
             GroupResponse::LeaveGroup { members, .. } => {
                 GroupResponse::LeaveGroup { error, members }
             }
-            GroupResponse::OffsetCommit(partitions) => {
-                GroupResponse::OffsetCommit(partitions.into_keys().map(|tp| (tp, error)).collect())
-            }
+            GroupResponse::OffsetCommit(partitions) => GroupResponse::OffsetCommit(
+                partitions.into_keys().map(|tp| (tp, error)).collect_map(),
+            ),
             GroupResponse::OffsetFetch { .. } => GroupResponse::OffsetFetch {
                 error,
                 offsets: BTreeMap::new(),

@@ -16,6 +16,7 @@
 //! does not parse inside an entry escapes Kafka as a raw `NumberFormatException`; it is
 //! [`CheckpointError::NumberFormat`] here, with Java's text.
 
+use crate::engine::sorting::CollectBTree;
 use std::collections::BTreeMap;
 
 /// `CheckpointFile` version of every checkpoint here (`OffsetCheckpointFile.CURRENT_VERSION`).
@@ -87,7 +88,7 @@ pub fn parse_offsets(location: &str, bytes: &[u8]) -> Result<OffsetCheckpoint, C
         }
         _ => Ok(None),
     })?;
-    Ok(entries.into_iter().collect())
+    Ok(entries.into_iter().collect_map())
 }
 
 /// A `leader-epoch-checkpoint`'s text: `0`, the count, then `epoch startOffset` lines, in the

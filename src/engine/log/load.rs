@@ -20,6 +20,7 @@ use super::recovery::{self, RecoveryReport};
 use super::segment::{file_name, Segment};
 use super::{partition_dir, LogConfig, PartitionLog};
 use crate::engine::record::BatchHeader;
+use crate::engine::sorting;
 use crate::storage::FileStore;
 
 /// What the files say about one segment; [`Segment::from_parts`] adds what Kafka resets on open.
@@ -219,7 +220,7 @@ fn segment_base_offsets(
         }
     }
     let mut bases = logs;
-    bases.sort_unstable();
+    sorting::sort(&mut bases);
     for (base, path) in indexes {
         if bases.binary_search(&base).is_err() {
             store.delete(&path);

@@ -31,6 +31,7 @@ use super::PersistError;
 use crate::engine::cluster::{PartitionInfo, TopicInfo};
 use crate::engine::config::BrokerConfigStore;
 use crate::engine::ids::Uuid;
+use crate::engine::sorting;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -439,7 +440,7 @@ impl Reader {
             ));
         }
         let mut sorted = replicas.clone();
-        sorted.sort_unstable();
+        sorting::sort(&mut sorted);
         sorted.dedup();
         if replicas.is_empty() || sorted.len() != replicas.len() {
             return Err("PartitionRecord: replicas must be distinct and not empty".to_string());

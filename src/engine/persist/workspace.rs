@@ -5,6 +5,7 @@
 //! a `kplay --data-dir` run.
 
 use super::{check_broker_dirs, saved_broker_count, PersistError, Restored, METADATA_FILE};
+use crate::engine::sorting::CollectBTree;
 use crate::engine::{Cluster, ClusterOptions};
 use crate::storage::{Change, FileStore, Scope};
 use std::collections::BTreeMap;
@@ -104,7 +105,7 @@ pub fn restore_workspace(
     let stores = by_broker
         .into_iter()
         .map(|(id, files)| (id, FileStore::from_disk_files(files)))
-        .collect();
+        .collect_map();
     Cluster::restore(&options, &metadata, stores, None).map(Some)
 }
 

@@ -13,6 +13,7 @@ use crate::engine::network::Sent;
 use crate::engine::produce::summarize_header;
 use crate::engine::record::BatchHeader;
 use crate::engine::scheduler::Task;
+use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Cluster {
@@ -360,7 +361,8 @@ impl Cluster {
                     to_start.push(leader);
                 }
             }
-            let led_keys: BTreeSet<(String, i32)> = led.iter().map(|(k, ..)| k.clone()).collect();
+            let led_keys: BTreeSet<(String, i32)> =
+                led.iter().map(|(k, ..)| k.clone()).collect_set();
             broker.replica.led.retain(|key, _| led_keys.contains(key));
             let ends: Vec<i64> = led
                 .iter()
@@ -391,7 +393,7 @@ impl Cluster {
                             },
                         )
                     })
-                    .collect();
+                    .collect_map();
                 replica.led.insert(
                     key.clone(),
                     super::LedPartition {

@@ -15,6 +15,7 @@
 //!    only the others had are lost.
 
 use crate::engine::cluster::PartitionInfo;
+use crate::engine::sorting;
 
 /// What the controller asks of one partition.
 #[derive(Debug, Clone)]
@@ -74,7 +75,7 @@ pub fn build(request: &ChangeRequest<'_>, acceptable: impl Fn(i32) -> bool) -> C
         last_known_elr.clear();
     } else {
         let mut candidates: Vec<i32> = elr.iter().chain(&info.isr).copied().collect();
-        candidates.sort_unstable();
+        sorting::sort(&mut candidates);
         candidates.dedup();
         elr = candidates
             .iter()
@@ -82,7 +83,7 @@ pub fn build(request: &ChangeRequest<'_>, acceptable: impl Fn(i32) -> bool) -> C
             .filter(|r| !isr.contains(r) && !request.unclean_shutdown.contains(r))
             .collect();
         candidates.extend(&last_known_elr);
-        candidates.sort_unstable();
+        sorting::sort(&mut candidates);
         candidates.dedup();
         last_known_elr = candidates
             .into_iter()

@@ -11,6 +11,7 @@ use crate::engine::log::recovery::{clean_shutdown_file_contents, CLEAN_SHUTDOWN_
 use crate::engine::network::{Envelope, Sent};
 use crate::engine::persist::{checkpoint_broker, ensure_meta_properties, Restore};
 use crate::engine::scheduler::Task;
+use crate::engine::sorting::CollectBTree;
 use std::collections::BTreeMap;
 
 /// What a broker's start found in its log dir.
@@ -162,8 +163,11 @@ impl Cluster {
         let configs: BTreeMap<String, TopicConfigs> = self
             .topics()
             .filter_map(|t| self.topic_configs(&t.name).map(|c| (t.name.clone(), c)))
-            .collect();
-        let topics = self.topics().map(|t| (t.name.clone(), t.clone())).collect();
+            .collect_map();
+        let topics = self
+            .topics()
+            .map(|t| (t.name.clone(), t.clone()))
+            .collect_map();
         let Some(node) = self.broker_mut(broker) else {
             return BrokerStart::default();
         };

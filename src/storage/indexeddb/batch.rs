@@ -194,15 +194,14 @@ impl<'a> Batch<'a> {
             return Ok(chunk.clone());
         }
         let (keys, values) = self.read_records(one_chunk(path, index)).await?;
-        let records: BTreeMap<u64, Vec<u8>> = keys
-            .iter()
-            .zip(values)
-            .filter_map(|(key, value)| {
-                let (_, offset) = index_and_offset(key)?;
-                let bytes = value.dyn_into::<Uint8Array>().ok()?.to_vec();
-                Some((offset, bytes))
-            })
-            .collect();
+        // Inserted, not `collect()`ed: `BTreeMap::from_iter` sorts with its own copy of std's
+        // sort (`engine::sorting`), and the records come in key order already.
+        let mut records: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        records.extend(keys.iter().zip(values).filter_map(|(key, value)| {
+            let (_, offset) = index_and_offset(key)?;
+            let bytes = value.dyn_into::<Uint8Array>().ok()?.to_vec();
+            Some((offset, bytes))
+        }));
         Ok(merge_chunk(&records))
     }
 

@@ -144,13 +144,13 @@ impl Workspace {
                 .insert((index, offset), bytes);
         }
         let empty = BTreeMap::new();
-        let loaded = lens
-            .iter()
-            .map(|(path, &len)| {
-                let records = by_path.get(path).unwrap_or(&empty);
-                (path.clone(), assemble(len, records))
-            })
-            .collect();
+        // Inserted, not `collect()`ed: `BTreeMap::from_iter` sorts with its own copy of std's
+        // sort (`engine::sorting`), and `lens` is in order already.
+        let mut loaded = BTreeMap::new();
+        loaded.extend(lens.iter().map(|(path, &len)| {
+            let records = by_path.get(path).unwrap_or(&empty);
+            (path.clone(), assemble(len, records))
+        }));
         drop(tx);
         self.state = State { lens, fragments };
         Ok(loaded)
@@ -277,11 +277,14 @@ async fn read_lens_from(
 ) -> indexed_db_futures::Result<BTreeMap<String, u64>> {
     let keys = collect(files.get_all_keys::<JsValue>().await)?;
     let values = collect(files.get_all::<JsValue>().await)?;
-    Ok(keys
-        .into_iter()
-        .zip(values)
-        .filter_map(|(key, value)| Some((key.as_string()?, value.as_f64()? as u64)))
-        .collect())
+    // Inserted, not `collect()`ed: see `load`.
+    let mut lens = BTreeMap::new();
+    lens.extend(
+        keys.into_iter()
+            .zip(values)
+            .filter_map(|(key, value)| Some((key.as_string()?, value.as_f64()? as u64))),
+    );
+    Ok(lens)
 }
 
 fn collect<I>(result: indexed_db_futures::Result<I>) -> indexed_db_futures::Result<Vec<JsValue>>

@@ -23,6 +23,7 @@ pub mod round_robin;
 pub mod server;
 pub mod sticky;
 
+use crate::engine::sorting;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -248,7 +249,7 @@ pub fn java_hash_map_order(keys: &[&str]) -> Vec<usize> {
         ((h ^ (h >> 16)) as usize) & (capacity - 1)
     };
     let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by_key(|&i| (bucket(keys[i]), i));
+    sorting::sort_by_key(&mut order, |&i| (bucket(keys[i]), i));
     order
 }
 
@@ -259,7 +260,8 @@ pub(crate) fn sorted_member_infos(subscriptions: &BTreeMap<String, Subscription>
         .iter()
         .map(|(id, s)| (id.as_str(), s.group_instance_id.as_deref()))
         .collect();
-    members.sort_by(
+    sorting::sort_by(
+        &mut members,
         |(a_id, a_instance), (b_id, b_instance)| match (a_instance, b_instance) {
             (Some(a), Some(b)) => java_string_cmp(a, b),
             (Some(_), None) => Ordering::Less,

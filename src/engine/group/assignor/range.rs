@@ -5,6 +5,7 @@
 //! consumers and replicas have racks, which the playground does not model.
 
 use super::{sorted_member_infos, Assignment, Subscription, TopicPartition};
+use crate::engine::sorting::CollectBTree;
 use std::collections::BTreeMap;
 
 /// `RangeAssignor.assignPartitions` without racks (`assignRanges` for every topic).
@@ -16,7 +17,7 @@ pub fn assign(
     let mut assignment: Assignment = subscriptions
         .keys()
         .map(|m| (m.clone(), Vec::new()))
-        .collect();
+        .collect_map();
     for (topic, &num_partitions) in partitions_per_topic {
         let consumers: Vec<&str> = members
             .iter()

@@ -4,6 +4,7 @@
 //! partition's topic.
 
 use super::{sorted_member_infos, Assignment, Subscription, TopicPartition};
+use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `RoundRobinAssignor.assign(partitionsPerTopic, subscriptions)`.
@@ -15,7 +16,7 @@ pub fn assign(
     let mut assignment: Assignment = subscriptions
         .keys()
         .map(|m| (m.clone(), Vec::new()))
-        .collect();
+        .collect_map();
     let subscribed: Vec<BTreeSet<&str>> = members
         .iter()
         .map(|m| {
@@ -23,7 +24,7 @@ pub fn assign(
                 .topics
                 .iter()
                 .map(String::as_str)
-                .collect()
+                .collect_set()
         })
         .collect();
     // `CircularIterator`: `peek` is members[next], `next()` returns it and advances.

@@ -13,6 +13,7 @@
 //! [`WireError::kafka_message`] is the message Kafka's reader would have given.
 
 use crate::engine::ids::Uuid;
+use crate::engine::sorting;
 use std::fmt;
 
 /// Why bytes could not be read or a message could not be written.
@@ -408,7 +409,7 @@ impl Writer {
         all.extend(unknown.iter().map(|f| (f.tag, f.data.as_slice())));
         // A stable sort: known fields before unknown ones of the same tag, as the raw writer
         // emits raw tags only below the next known tag.
-        all.sort_by_key(|(tag, _)| *tag);
+        sorting::sort_by_key(&mut all, |(tag, _)| *tag);
         self.unsigned_varint(all.len() as u32);
         for (tag, data) in all {
             self.unsigned_varint(tag);

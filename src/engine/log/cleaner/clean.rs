@@ -29,6 +29,7 @@ use crate::engine::log::PartitionLog;
 use crate::engine::record::{
     BatchHeader, BatchOptions, Record, RecordBatch, RecordBatchBuilder, TimestampType,
 };
+use crate::engine::sorting::CollectBTree;
 use crate::storage::FileStore;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -212,7 +213,7 @@ impl PartitionLog {
         last.into_iter()
             .filter(|(_, (_, timestamp))| *timestamp >= active_since)
             .map(|(producer_id, (offset, _))| (producer_id, offset))
-            .collect()
+            .collect_map()
     }
 
     /// `Cleaner.cleanSegments`: the segments with base offsets `bases` cleaned into one new

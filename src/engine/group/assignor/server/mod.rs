@@ -11,6 +11,7 @@ pub mod uniform;
 pub mod uniform_heterogeneous;
 
 use super::AssignorError;
+use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Topic → partitions, as `MemberAssignment.partitions()` (`Map<Uuid, Set<Integer>>`).
@@ -132,14 +133,14 @@ fn existing_topics_only(
                             .iter()
                             .copied()
                             .filter(|p| (0..count).contains(p))
-                            .collect();
+                            .collect_set();
                         Some((t.clone(), parts))
                     })
-                    .collect(),
+                    .collect_map(),
             };
             (id.clone(), spec)
         })
-        .collect()
+        .collect_map()
 }
 
 /// `GroupSpec.subscriptionType()`.

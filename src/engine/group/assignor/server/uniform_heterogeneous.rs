@@ -12,6 +12,7 @@
 //! compared by name where Kafka compares topic `Uuid`s.
 
 use super::{member_order, GroupSpec, MemberAssignment};
+use crate::engine::sorting::{self, CollectBTree};
 use std::collections::BTreeMap;
 
 /// `MAX_ITERATION_COUNT`: passes over the topics in the final balancing phase.
@@ -40,20 +41,20 @@ pub(crate) fn assign(
     if topics.is_empty() {
         return BTreeMap::new();
     }
-    topics.sort_unstable();
+    sorting::sort(&mut topics);
     let mut b = Builder {
         members: members.clone(),
         partitions: topics
             .iter()
             .map(|t| (*t, partitions_per_topic[*t].max(0) as usize))
-            .collect(),
+            .collect_map(),
         subscribers,
         target: BTreeMap::new(),
         sizes: vec![0; members.len()],
         owners: topics
             .iter()
             .map(|t| (*t, vec![None; partitions_per_topic[*t].max(0) as usize]))
-            .collect(),
+            .collect_map(),
     };
     b.maybe_revoke_partitions(group);
     let unassigned = b.unassigned_partitions();
@@ -78,7 +79,7 @@ impl<'a> Builder<'a> {
     /// `topicComparator`: partitions per subscriber descending, then subscriber count
     /// ascending, then the topic.
     fn sort_topics(&self, topics: &mut [&'a str]) {
-        topics.sort_by(|a, b| {
+        sorting::sort_by(topics, |a, b| {
             let (pa, sa) = (self.partitions[a] as u64, self.subscribers[a].len() as u64);
             let (pb, sb) = (self.partitions[b] as u64, self.subscribers[b].len() as u64);
             // pb / sb against pa / sa, exactly.
@@ -116,7 +117,7 @@ impl<'a> Builder<'a> {
                 let free: Vec<usize> = (0..owners.len()).filter(|&p| owners[p].is_none()).collect();
                 (!free.is_empty()).then_some((*t, free))
             })
-            .collect()
+            .collect_map()
     }
 
     /// `assignRemainingPartitions`.
@@ -169,7 +170,9 @@ impl<'a> Builder<'a> {
         let owners = &self.owners[topic];
         // Partitions grouped by owner (unowned first, as -1 sorts first in Java), then number.
         let mut partitions: Vec<usize> = (0..owners.len()).collect();
-        partitions.sort_by_key(|&p| (owners[p].map_or(-1, |m| m as i64), p));
+        sorting::sort_by_key(&mut partitions, |&p| {
+            (owners[p].map_or(-1, |m| m as i64), p)
+        });
         let mut start: BTreeMap<usize, usize> = BTreeMap::new();
         let mut end: BTreeMap<usize, usize> = BTreeMap::new();
         for (i, &p) in partitions.iter().enumerate() {
@@ -255,8 +258,9 @@ impl Balancer {
     fn initialize(&mut self, members: &[usize], sizes: &[i64]) -> i64 {
         self.sorted.clear();
         self.sorted.extend_from_slice(members);
-        self.sorted
-            .sort_by(|&a, &b| sizes[a].cmp(&sizes[b]).then(a.cmp(&b)));
+        sorting::sort_by(&mut self.sorted, |&a, &b| {
+            sizes[a].cmp(&sizes[b]).then(a.cmp(&b))
+        });
         let (Some(&first), Some(&last)) = (self.sorted.first(), self.sorted.last()) else {
             return 0;
         };

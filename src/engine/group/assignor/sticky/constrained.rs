@@ -12,6 +12,7 @@
 
 use super::{Group, OwnedPartitions, Tp};
 use crate::engine::group::assignor::AssignorError;
+use crate::engine::sorting;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 struct Builder<'a> {
@@ -60,8 +61,8 @@ pub(crate) fn assign(
             }
         }
     }
-    b.under_min.sort_unstable();
-    b.exactly_min.make_contiguous().sort_unstable();
+    sorting::sort(&mut b.under_min);
+    sorting::sort(b.exactly_min.make_contiguous());
     b.assign_round_robin(&unassigned)?;
     b.verify_unfilled_members()?;
     Ok((b.assignment, b.transferring))
@@ -76,7 +77,7 @@ impl Builder<'_> {
             let mut claims: Vec<Tp> = owned[member].clone();
             // Sorted by partition, then topic: a member keeps low partition numbers of every
             // topic rather than all of one topic.
-            claims.sort_by_key(|&(t, p)| (p, t));
+            sorting::sort_by_key(&mut claims, |&(t, p)| (p, t));
             claims.retain(|tp| !self.multiple_owners.contains(tp));
             let keep = if claims.len() < self.min_quota {
                 self.under_min.push(member);

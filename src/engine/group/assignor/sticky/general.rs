@@ -10,6 +10,7 @@
 //! 4. Keep the result only if it is more balanced than before step 3 (unless initializing).
 
 use super::{remove_first, Group, OwnedPartitions, Tp, DEFAULT_GENERATION};
+use crate::engine::sorting::{self, CollectBTree};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `GeneralAssignmentBuilder.build()`: the assignment per member, index order.
@@ -23,7 +24,9 @@ pub(crate) fn assign(group: &Group, owned: OwnedPartitions) -> Vec<Vec<Tp>> {
     }
     // `sortedAllPartitions`: topics by number of potential consumers, then name (TopicComparator).
     let mut topic_order: Vec<u32> = (0..group.topics.len() as u32).collect();
-    topic_order.sort_by_key(|&t| (topic_consumers[t as usize].len(), t));
+    sorting::sort_by_key(&mut topic_order, |&t| {
+        (topic_consumers[t as usize].len(), t)
+    });
     let sorted_all: Vec<Tp> = topic_order
         .iter()
         .flat_map(|&t| (0..group.counts[t as usize]).map(move |p| (t, p)))
@@ -54,7 +57,7 @@ pub(crate) fn assign(group: &Group, owned: OwnedPartitions) -> Vec<Vec<Tp>> {
         .copied()
         .filter(|tp| !assigned.contains(tp))
         .collect();
-    b.sorted = (0..members).map(|m| (b.current[m].len(), m)).collect();
+    b.sorted = (0..members).map(|m| (b.current[m].len(), m)).collect_set();
     b.balance(&prev, sorted_all, unassigned);
     b.current
 }
@@ -195,7 +198,7 @@ impl Builder<'_> {
             .filter(|&m| self.participating[m])
             .map(|m| self.size(m) as i64)
             .collect();
-        sizes.sort_unstable();
+        sorting::sort(&mut sizes);
         let n = sizes.len() as i64;
         sizes
             .iter()

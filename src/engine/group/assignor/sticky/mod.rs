@@ -27,6 +27,7 @@ pub use user_data::{
 };
 
 use super::{java_string_cmp, Assignment, AssignorError, Subscription, TopicPartition};
+use crate::engine::sorting::{self, CollectBTree};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `AbstractStickyAssignor.DEFAULT_GENERATION`.
@@ -100,9 +101,9 @@ impl Group {
             .iter()
             .enumerate()
             .map(|(i, t)| (t.as_str(), i as u32))
-            .collect();
+            .collect_map();
         let mut members: Vec<&String> = subscriptions.keys().collect();
-        members.sort_by(|a, b| java_string_cmp(a, b));
+        sorting::sort_by(&mut members, |a, b| java_string_cmp(a, b));
         let mut group = Group {
             topics: topics.clone(),
             counts,
@@ -174,7 +175,7 @@ fn all_subscriptions_equal(
     subscriptions: &BTreeMap<String, Subscription>,
 ) -> (bool, OwnedPartitions) {
     let mut equal = true;
-    let first: BTreeSet<&String> = subscriptions[&group.members[0]].topics.iter().collect();
+    let first: BTreeSet<&String> = subscriptions[&group.members[0]].topics.iter().collect_set();
     let mut result = OwnedPartitions {
         owned: vec![Vec::new(); group.members.len()],
         multiple_owners: BTreeSet::new(),
@@ -183,7 +184,7 @@ fn all_subscriptions_equal(
     let mut previous_owner: BTreeMap<Tp, usize> = BTreeMap::new();
     for &m in &group.hash_order {
         let member = &group.members[m];
-        let topics: BTreeSet<&String> = subscriptions[member].topics.iter().collect();
+        let topics: BTreeSet<&String> = subscriptions[member].topics.iter().collect_set();
         if topics != first {
             equal = false;
         }
@@ -259,9 +260,9 @@ pub fn assign_partitions(
             .iter()
             .zip(assignment)
             .map(|(m, list)| (m.clone(), list.into_iter().map(|tp| group.tp(tp)).collect()))
-            .collect(),
+            .collect_map(),
         partitions_transferring_ownership: transferring
-            .map(|t| t.into_iter().map(|(tp, m)| named(tp, m)).collect()),
+            .map(|t| t.into_iter().map(|(tp, m)| named(tp, m)).collect_map()),
     })
 }
 
@@ -302,9 +303,9 @@ fn partitions_transferring_ownership(
     for (member, assigned) in assignment {
         let owned: BTreeSet<&TopicPartition> = subscriptions
             .get(member)
-            .map(|s| s.owned_partitions.iter().collect())
+            .map(|s| s.owned_partitions.iter().collect_set())
             .unwrap_or_default();
-        let assigned: BTreeSet<&TopicPartition> = assigned.iter().collect();
+        let assigned: BTreeSet<&TopicPartition> = assigned.iter().collect_set();
         added.extend(
             assigned
                 .difference(&owned)
