@@ -16,7 +16,7 @@ use crate::engine::group::protocol::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, GroupRequest, GroupResponse,
 };
 use crate::engine::ids::Uuid;
-use std::collections::BTreeMap;
+use crate::engine::sorting::CollectBTree;
 
 /// `group.protocol`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +186,7 @@ impl Consumer {
                     revoked
                         .iter()
                         .filter_map(|tp| self.positions.get(tp).map(|&o| (tp.clone(), o)))
-                        .collect::<BTreeMap<_, _>>(),
+                        .collect_map(),
                 );
             }
             for tp in &revoked {

@@ -20,6 +20,7 @@ use crate::engine::group::protocol::{
     LeaveGroupRequest, SyncGroupRequest,
 };
 use crate::engine::group::records::{ConsumerProtocolAssignment, ConsumerProtocolSubscription};
+use crate::engine::sorting::CollectBTree;
 use std::collections::BTreeMap;
 
 /// The versions of `ConsumerProtocolSubscription` / `Assignment` a Kafka 4.1 client writes.
@@ -530,7 +531,7 @@ impl Consumer {
                     .topic(t)
                     .map(|info| (t.clone(), info.partitions.len() as i32))
             })
-            .collect();
+            .collect_map();
         let assignment = assignor
             .assign(&partitions_per_topic, &subscriptions)
             .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;

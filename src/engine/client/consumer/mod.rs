@@ -30,6 +30,7 @@ use crate::engine::group::assignor::TopicPartition;
 use crate::engine::group::describe::CommittedOffset;
 use crate::engine::group::protocol::{GroupRequest, GroupResponse, OffsetCommitRequest};
 use crate::engine::record::{Header, TimestampType};
+use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One record a poll returned.
@@ -424,7 +425,7 @@ impl Consumer {
         self.assignment
             .iter()
             .filter_map(|tp| self.positions.get(tp).map(|&o| (tp.clone(), o)))
-            .collect()
+            .collect_map()
     }
 
     fn maybe_auto_commit(&mut self, cluster: &mut Cluster) {
@@ -437,7 +438,7 @@ impl Consumer {
             .consumed_offsets()
             .into_iter()
             .filter(|(tp, o)| self.committed.get(tp) != Some(o))
-            .collect();
+            .collect_map();
         self.commit_async(cluster, offsets);
     }
 

@@ -24,6 +24,7 @@ use crate::engine::group::records::{
     ClassicMemberMetadata, ClassicProtocol, ConsumerProtocolAssignment,
     ConsumerProtocolSubscription,
 };
+use crate::engine::sorting::CollectBTree;
 use std::collections::BTreeSet;
 
 /// The embedded protocol's type.
@@ -123,7 +124,7 @@ impl ConsumerGroup {
         member.instance_id = request.group_instance_id.clone();
         member.client_id = request.client_id.clone();
         member.rebalance_timeout_ms = request.rebalance_timeout_ms;
-        member.subscribed_topics = subscription.topics.iter().cloned().collect();
+        member.subscribed_topics = subscription.topics.iter().cloned().collect_set();
         member.classic = Some(ClassicMemberMetadata::new(
             request.session_timeout_ms,
             &request.protocols,
@@ -358,12 +359,13 @@ impl ConsumerGroup {
                     classic.group_id
                 ));
             }
-            let assigned: BTreeSet<TopicPartition> = assignment.partitions().into_iter().collect();
+            let assigned: BTreeSet<TopicPartition> =
+                assignment.partitions().into_iter().collect_set();
             let member = ConsumerMember {
                 instance_id: m.group_instance_id.clone(),
                 client_id: m.client_id.clone(),
                 rebalance_timeout_ms: m.rebalance_timeout_ms,
-                subscribed_topics: m.subscribed_topics().into_iter().collect(),
+                subscribed_topics: m.subscribed_topics().into_iter().collect_set(),
                 member_epoch: classic.generation_id,
                 previous_member_epoch: classic.generation_id,
                 assigned: assigned.clone(),

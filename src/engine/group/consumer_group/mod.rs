@@ -26,6 +26,7 @@ use super::describe::{GroupDescription, GroupState, GroupType, MemberDescription
 use super::protocol::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse};
 use super::records::ClassicMemberMetadata;
 use crate::engine::error::ErrorCode;
+use crate::engine::sorting::CollectBTree;
 use records::TopicIds;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -235,7 +236,7 @@ impl ConsumerGroup {
         }
         let mut bump = is_new;
         if let Some(topics) = &request.subscribed_topic_names {
-            let topics: BTreeSet<String> = topics.iter().cloned().collect();
+            let topics: BTreeSet<String> = topics.iter().cloned().collect_set();
             if topics != member.subscribed_topics {
                 member.subscribed_topics = topics;
                 bump = true;
@@ -280,7 +281,7 @@ impl ConsumerGroup {
         let owns_what_it_was_given = request
             .topic_partitions
             .as_ref()
-            .is_some_and(|owned| owned.iter().cloned().collect::<BTreeSet<_>>() == member.assigned);
+            .is_some_and(|owned| owned.iter().cloned().collect_set() == member.assigned);
         if request.member_epoch == member.previous_member_epoch && owns_what_it_was_given {
             return Ok(());
         }
@@ -313,7 +314,7 @@ impl ConsumerGroup {
                 }
                 (m.member_id.clone(), spec)
             })
-            .collect();
+            .collect_map();
         if let Ok(assignment) = self.assignor.assign(&spec, partitions_per_topic) {
             self.target_assignment = assignment
                 .into_iter()
@@ -324,10 +325,10 @@ impl ConsumerGroup {
                             ps.into_iter()
                                 .map(move |p| TopicPartition::new(t.clone(), p))
                         })
-                        .collect();
+                        .collect_set();
                     (member, partitions)
                 })
-                .collect();
+                .collect_map();
         }
         self.target_assignment_epoch = self.group_epoch;
     }

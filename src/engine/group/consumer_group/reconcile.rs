@@ -5,6 +5,7 @@
 
 use super::{ConsumerGroup, MemberState};
 use crate::engine::group::assignor::TopicPartition;
+use crate::engine::sorting::CollectBTree;
 use std::collections::BTreeSet;
 
 impl ConsumerGroup {
@@ -26,7 +27,7 @@ impl ConsumerGroup {
             .values()
             .filter(|m| m.member_id != member_id)
             .flat_map(|m| m.assigned.iter().chain(&m.pending_revocation).cloned())
-            .collect();
+            .collect_set();
         let Some(member) = self.members.get_mut(member_id) else {
             return;
         };
@@ -46,7 +47,7 @@ impl ConsumerGroup {
             return;
         }
         let revoke: BTreeSet<TopicPartition> =
-            member.assigned.difference(&target).cloned().collect();
+            member.assigned.difference(&target).cloned().collect_set();
         if !revoke.is_empty() {
             member.assigned.retain(|tp| target.contains(tp));
             member.pending_revocation = revoke;

@@ -14,6 +14,7 @@ use crate::engine::group::records::{
     TopicPartitions, VersionedValue,
 };
 use crate::engine::ids::Uuid;
+use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a KIP-848 coordinator knows of the topics: names and ids both ways, and partition
@@ -56,7 +57,7 @@ fn from_topics(list: &[TopicPartitions], ids: &TopicIds) -> BTreeSet<TopicPartit
             ps.iter()
                 .map(move |&p| TopicPartition::new(name.clone(), p))
         })
-        .collect()
+        .collect_set()
 }
 
 fn state_code(state: MemberState) -> i8 {
@@ -215,7 +216,7 @@ impl ConsumerGroup {
                 let member = self.member_mut(member_id, now);
                 member.instance_id = v.instance_id.clone().filter(|i| !i.is_empty());
                 member.client_id = v.client_id.clone();
-                member.subscribed_topics = v.subscribed_topic_names.iter().cloned().collect();
+                member.subscribed_topics = v.subscribed_topic_names.iter().cloned().collect_set();
                 member.rebalance_timeout_ms = v.rebalance_timeout_ms;
                 member.classic = v.classic_member_metadata.clone();
                 member.session_deadline_ms = now + member.session_timeout_ms();
