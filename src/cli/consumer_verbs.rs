@@ -6,7 +6,9 @@
 use super::playground::report;
 use super::topic_filter::IncludeList;
 use super::Output;
-use crate::engine::client::background_consumer::{BackgroundConsumer, BackgroundConsumerSpec};
+use crate::engine::client::background_consumer::{
+    pattern_source, BackgroundConsumer, BackgroundConsumerSpec,
+};
 use crate::engine::client::consumer::{ConsumerConfig, GroupProtocol};
 use crate::engine::group::assignor::server::ServerAssignor;
 use crate::engine::group::assignor::ClientAssignor;
@@ -24,13 +26,7 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
                     "Consumer {name} started: group {}, {} ({}, auto.offset.reset={}).",
                     spec.config.group_id.clone().unwrap_or_default(),
                     match &spec.pattern {
-                        Some(pattern) => format!(
-                            "topics matching {}",
-                            pattern
-                                .as_str()
-                                .trim_start_matches("^(?:")
-                                .trim_end_matches(")$")
-                        ),
+                        Some(pattern) => format!("topics matching {}", pattern_source(pattern)),
                         None => format!("topics {}", spec.topics.join(",")),
                     },
                     protocol_text(&spec.config),

@@ -57,6 +57,7 @@ pub enum ErrorCode {
     UnreleasedInstanceId,
     UnsupportedAssignor,
     StaleMemberEpoch,
+    InvalidRegularExpression,
 }
 
 impl ErrorCode {
@@ -110,6 +111,7 @@ impl ErrorCode {
             ErrorCode::UnreleasedInstanceId => 111,
             ErrorCode::UnsupportedAssignor => 112,
             ErrorCode::StaleMemberEpoch => 113,
+            ErrorCode::InvalidRegularExpression => 128,
         }
     }
 
@@ -163,6 +165,7 @@ impl ErrorCode {
             ErrorCode::UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
             ErrorCode::UnsupportedAssignor => "UNSUPPORTED_ASSIGNOR",
             ErrorCode::StaleMemberEpoch => "STALE_MEMBER_EPOCH",
+            ErrorCode::InvalidRegularExpression => "INVALID_REGULAR_EXPRESSION",
         }
     }
 
@@ -277,6 +280,9 @@ impl ErrorCode {
             ErrorCode::UnsupportedAssignor => {
                 "org.apache.kafka.common.errors.UnsupportedAssignorException"
             }
+            ErrorCode::InvalidRegularExpression => {
+                "org.apache.kafka.common.errors.InvalidRegularExpression"
+            }
             ErrorCode::StaleMemberEpoch => {
                 "org.apache.kafka.common.errors.StaleMemberEpochException"
             }
@@ -368,6 +374,7 @@ impl ErrorCode {
             ErrorCode::FencedMemberEpoch => "The member epoch is fenced by the group coordinator. The member must abandon all its partitions and rejoin.",
             ErrorCode::UnreleasedInstanceId => "The instance ID is still used by another member in the consumer group. That member must leave first.",
             ErrorCode::UnsupportedAssignor => "The assignor or its version range is not supported by the consumer group.",
+            ErrorCode::InvalidRegularExpression => "The regular expression is not valid.",
             ErrorCode::StaleMemberEpoch => "The member epoch is stale. The member must retry after receiving its updated member epoch via the ConsumerGroupHeartbeat API.",
         }
     }

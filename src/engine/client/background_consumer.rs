@@ -4,7 +4,7 @@
 //! group), with its heartbeat thread running meanwhile. `consumer stop` closes it (commit, then
 //! LeaveGroup); `consumer kill` drops it without a word, as a crashed process does.
 
-use super::consumer::{Consumer, ConsumerConfig};
+use super::consumer::{Consumer, ConsumerConfig, GroupProtocol};
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::group::assignor::TopicPartition;
@@ -60,6 +60,14 @@ impl Cluster {
             ));
         }
         let consumer = match &spec.pattern {
+            // A KIP-848 consumer leaves the matching to the broker (`SubscriptionPattern`).
+            Some(pattern) if spec.config.group_protocol == GroupProtocol::Consumer => {
+                Consumer::with_subscription_pattern(
+                    self,
+                    spec.config.clone(),
+                    &pattern_source(pattern),
+                )
+            }
             Some(pattern) => Consumer::with_pattern(self, spec.config.clone(), pattern.clone()),
             None => Consumer::new(self, spec.config.clone(), spec.topics.clone()),
         };
@@ -150,4 +158,14 @@ impl Cluster {
             },
         );
     }
+}
+
+/// The expression `consumer start --include` was given (the spec holds it anchored).
+pub fn pattern_source(pattern: &regex_lite::Regex) -> String {
+    let anchored = pattern.as_str();
+    anchored
+        .strip_prefix("^(?:")
+        .and_then(|r| r.strip_suffix(")$"))
+        .unwrap_or(anchored)
+        .to_string()
 }

@@ -146,6 +146,9 @@ pub struct ConsumerGroupHeartbeatRequest {
     pub instance_id: Option<String>,
     pub rebalance_timeout_ms: i32,
     pub subscribed_topic_names: Option<Vec<String>>,
+    /// `SubscribedTopicRegex`: matched by the broker (`subscribe(SubscriptionPattern)`); an
+    /// empty string drops it, `None` leaves it as it was.
+    pub subscribed_topic_regex: Option<String>,
     pub server_assignor: Option<String>,
     /// The partitions the member owns now.
     pub topic_partitions: Option<Vec<TopicPartition>>,

@@ -94,6 +94,7 @@ impl Consumer {
             instance_id: self.config.group_instance_id.clone(),
             rebalance_timeout_ms: self.config.max_poll_interval_ms,
             subscribed_topic_names: Some(self.topics.clone()),
+            subscribed_topic_regex: self.subscription_pattern.clone(),
             server_assignor: self.config.remote_assignor.clone(),
             topic_partitions: Some(self.assignment.clone()),
             client_id: self.config.client_id.clone(),

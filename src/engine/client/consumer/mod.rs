@@ -115,6 +115,8 @@ pub struct Consumer {
     /// `subscribe(Pattern)`: topics whose whole name matches, internal ones left out
     /// (`exclude.internal.topics`), looked up again every `metadata.max.age.ms`.
     pattern: Option<regex_lite::Regex>,
+    /// `subscribe(SubscriptionPattern)` (KIP-848): an expression the broker matches.
+    pub subscription_pattern: Option<String>,
     next_metadata_refresh_ms: i64,
     /// Group membership, when `group.id` is set.
     pub membership: Option<Membership>,
@@ -169,6 +171,7 @@ impl Consumer {
             config,
             topics,
             pattern: None,
+            subscription_pattern: None,
             membership,
             assignment: Vec::new(),
             positions: BTreeMap::new(),
@@ -188,6 +191,18 @@ impl Consumer {
         if consumer.membership.is_none() {
             consumer.assignment = every_partition(cluster, &consumer.topics);
         }
+        consumer
+    }
+
+    /// A KIP-848 consumer subscribed to `regex` (`subscribe(SubscriptionPattern)`): the group
+    /// coordinator matches it with the topics and assigns from what it matched.
+    pub fn with_subscription_pattern(
+        cluster: &Cluster,
+        config: ConsumerConfig,
+        regex: &str,
+    ) -> Self {
+        let mut consumer = Consumer::new(cluster, config, Vec::new());
+        consumer.subscription_pattern = Some(regex.to_string());
         consumer
     }
 

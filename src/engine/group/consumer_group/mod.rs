@@ -16,8 +16,10 @@ mod classic_member;
 mod metadata_hash;
 mod reconcile;
 pub mod records;
+mod regex;
 mod static_member;
 
+pub use regex::ResolvedRegex;
 pub use static_member::LEAVE_GROUP_STATIC_MEMBER_EPOCH;
 
 use super::assignor::server::{GroupSpec, MemberSpec, ServerAssignor};
@@ -28,6 +30,7 @@ use super::records::ClassicMemberMetadata;
 use crate::engine::error::ErrorCode;
 use crate::engine::sorting::CollectBTree;
 use records::TopicIds;
+use regex::check_regex;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `group.consumer.heartbeat.interval.ms`
@@ -65,6 +68,8 @@ pub struct ConsumerMember {
     pub client_id: String,
     pub rebalance_timeout_ms: i32,
     pub subscribed_topics: BTreeSet<String>,
+    /// `SubscribedTopicRegex`: the broker matches it with the topics ([`regex`]).
+    pub subscribed_regex: Option<String>,
     pub member_epoch: i32,
     pub previous_member_epoch: i32,
     pub state: MemberState,
@@ -93,6 +98,7 @@ impl ConsumerMember {
             client_id: String::new(),
             rebalance_timeout_ms: -1,
             subscribed_topics: BTreeSet::new(),
+            subscribed_regex: None,
             member_epoch: 0,
             previous_member_epoch: -1,
             state: MemberState::Stable,
@@ -136,6 +142,10 @@ pub struct ConsumerGroup {
     pub members: BTreeMap<String, ConsumerMember>,
     /// The hash of the subscribed topics' metadata at the group epoch (KIP-1101).
     pub metadata_hash: i64,
+    /// What each subscribed regular expression matched ([`regex`]).
+    pub resolved_regexes: BTreeMap<String, ResolvedRegex>,
+    /// When the expressions were last resolved.
+    pub last_regex_refresh_ms: i64,
     pub assignor: ServerAssignor,
 }
 
@@ -148,6 +158,8 @@ impl ConsumerGroup {
             target_assignment: BTreeMap::new(),
             members: BTreeMap::new(),
             metadata_hash: 0,
+            resolved_regexes: BTreeMap::new(),
+            last_regex_refresh_ms: i64::MIN / 2,
             assignor: ServerAssignor::Uniform,
         }
     }
@@ -167,12 +179,12 @@ impl ConsumerGroup {
         }
     }
 
-    /// The topics some member subscribes to.
+    /// The topics some member subscribes to, by name or by regular expression.
     pub fn subscribed_topics(&self) -> BTreeSet<String> {
         self.members
             .values()
-            .flat_map(|m| m.subscribed_topics.iter().cloned())
-            .collect()
+            .flat_map(|m| self.member_topics(m))
+            .collect_set()
     }
 
     /// ConsumerGroupHeartbeat (`consumerGroupHeartbeat`): join (epoch 0), leave (epoch -1),
@@ -217,6 +229,21 @@ impl ConsumerGroup {
         } else if request.member_epoch != 0 {
             return ConsumerGroupHeartbeatResponse::error(ErrorCode::UnknownMemberId, &member_id);
         }
+        let new_regex = request.subscribed_topic_regex.as_ref().map(|r| {
+            // An empty expression drops the member's one.
+            Some(r.clone()).filter(|r| !r.is_empty())
+        });
+        if let Some(Err(message)) = new_regex
+            .as_ref()
+            .and_then(|r| r.as_deref().map(check_regex))
+        {
+            let mut response = ConsumerGroupHeartbeatResponse::error(
+                ErrorCode::InvalidRegularExpression,
+                &member_id,
+            );
+            response.error_message = Some(message);
+            return response;
+        }
         let member = self
             .members
             .entry(member_id.clone())
@@ -242,6 +269,13 @@ impl ConsumerGroup {
                 bump = true;
             }
         }
+        if let Some(regex) = new_regex {
+            if regex != member.subscribed_regex {
+                member.subscribed_regex = regex;
+                bump = true;
+            }
+        }
+        bump |= self.refresh_regexes(topics, now);
         if let Some(name) = &request.server_assignor {
             if let Ok(assignor) = ServerAssignor::from_name(name) {
                 self.assignor = assignor;
@@ -303,7 +337,7 @@ impl ConsumerGroup {
             .members
             .values()
             .map(|m| {
-                let mut spec = MemberSpec::new(m.subscribed_topics.iter().cloned());
+                let mut spec = MemberSpec::new(self.member_topics(m));
                 for tp in self
                     .target_assignment
                     .get(&m.member_id)

@@ -9,9 +9,9 @@ use super::{ConsumerGroup, ConsumerMember, MemberState};
 use crate::engine::group::assignor::TopicPartition;
 use crate::engine::group::records::{
     ConsumerGroupCurrentMemberAssignmentValue, ConsumerGroupMemberMetadataValue,
-    ConsumerGroupMetadataValue, ConsumerGroupTargetAssignmentMemberValue,
-    ConsumerGroupTargetAssignmentMetadataValue, CoordinatorRecord, RecordKey, RecordValue,
-    TopicPartitions, VersionedValue,
+    ConsumerGroupMetadataValue, ConsumerGroupRegularExpressionValue,
+    ConsumerGroupTargetAssignmentMemberValue, ConsumerGroupTargetAssignmentMetadataValue,
+    CoordinatorRecord, RecordKey, RecordValue, TopicPartitions, VersionedValue,
 };
 use crate::engine::ids::Uuid;
 use crate::engine::sorting::CollectBTree;
@@ -91,11 +91,13 @@ impl ConsumerGroup {
             let metadata_changed = old.is_none_or(|o| {
                 (
                     &o.subscribed_topics,
+                    &o.subscribed_regex,
                     &o.classic,
                     &o.instance_id,
                     o.rebalance_timeout_ms,
                 ) != (
                     &member.subscribed_topics,
+                    &member.subscribed_regex,
                     &member.classic,
                     &member.instance_id,
                     member.rebalance_timeout_ms,
@@ -108,7 +110,7 @@ impl ConsumerGroup {
                     client_id: member.client_id.clone(),
                     client_host: crate::engine::group::classic::CLIENT_HOST.to_string(),
                     subscribed_topic_names: member.subscribed_topics.iter().cloned().collect(),
-                    subscribed_topic_regex: None,
+                    subscribed_topic_regex: member.subscribed_regex.clone(),
                     rebalance_timeout_ms: member.rebalance_timeout_ms,
                     server_assignor: Some(self.assignor.name().to_string()),
                     classic_member_metadata: member.classic.clone(),
@@ -119,6 +121,29 @@ impl ConsumerGroup {
                     Some(RecordValue::ConsumerGroupMemberMetadata(value)),
                 ));
             }
+        }
+        // What the regular expressions matched: each change, and a tombstone for one dropped.
+        for (regex, resolved) in &self.resolved_regexes {
+            if before.resolved_regexes.get(regex) != Some(resolved) {
+                let value = ConsumerGroupRegularExpressionValue {
+                    topics: resolved.topics.iter().cloned().collect(),
+                    // The metadata image's offset: no metadata log before issue #6.
+                    version: 0,
+                    timestamp: resolved.timestamp_ms,
+                    ..Default::default()
+                };
+                records.push(record(
+                    regex_key(group_id.clone(), regex.clone()),
+                    Some(RecordValue::ConsumerGroupRegularExpression(value)),
+                ));
+            }
+        }
+        for regex in before
+            .resolved_regexes
+            .keys()
+            .filter(|r| !self.resolved_regexes.contains_key(*r))
+        {
+            records.push(record(regex_key(group_id.clone(), regex.clone()), None));
         }
         if self.group_epoch != before.group_epoch {
             let value = ConsumerGroupMetadataValue {
@@ -217,6 +242,8 @@ impl ConsumerGroup {
                 member.instance_id = v.instance_id.clone().filter(|i| !i.is_empty());
                 member.client_id = v.client_id.clone();
                 member.subscribed_topics = v.subscribed_topic_names.iter().cloned().collect_set();
+                member.subscribed_regex =
+                    v.subscribed_topic_regex.clone().filter(|r| !r.is_empty());
                 member.rebalance_timeout_ms = v.rebalance_timeout_ms;
                 member.classic = v.classic_member_metadata.clone();
                 member.session_deadline_ms = now + member.session_timeout_ms();
@@ -227,6 +254,28 @@ impl ConsumerGroup {
                 {
                     self.assignor = assignor;
                 }
+            }
+            (
+                RecordKey::ConsumerGroupRegularExpression {
+                    regular_expression, ..
+                },
+                Some(RecordValue::ConsumerGroupRegularExpression(v)),
+            ) => {
+                let resolved = super::ResolvedRegex {
+                    topics: v.topics.iter().cloned().collect_set(),
+                    timestamp_ms: v.timestamp,
+                };
+                self.last_regex_refresh_ms = self.last_regex_refresh_ms.max(v.timestamp);
+                self.resolved_regexes
+                    .insert(regular_expression.clone(), resolved);
+            }
+            (
+                RecordKey::ConsumerGroupRegularExpression {
+                    regular_expression, ..
+                },
+                None,
+            ) => {
+                self.resolved_regexes.remove(regular_expression);
             }
             (RecordKey::ConsumerGroupMemberMetadata { member_id, .. }, None) => {
                 self.members.remove(member_id);
@@ -271,6 +320,9 @@ impl ConsumerGroup {
                 records.push(record(key(group_id.clone(), id.clone()), None));
             }
         }
+        for regex in self.resolved_regexes.keys() {
+            records.push(record(regex_key(group_id.clone(), regex.clone()), None));
+        }
         records.push(record(
             RecordKey::ConsumerGroupTargetAssignmentMetadata {
                 group_id: group_id.clone(),
@@ -311,5 +363,12 @@ fn current_key(group_id: String, member_id: String) -> RecordKey {
     RecordKey::ConsumerGroupCurrentMemberAssignment {
         group_id,
         member_id,
+    }
+}
+
+fn regex_key(group_id: String, regular_expression: String) -> RecordKey {
+    RecordKey::ConsumerGroupRegularExpression {
+        group_id,
+        regular_expression,
     }
 }
