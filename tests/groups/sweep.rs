@@ -152,7 +152,14 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                 } else {
                     "classic"
                 };
-                sweep.run(format!("consumer start {name} --group g --topic s --from-beginning --protocol {protocol} --assignor {assignor}{rate}{instance}"));
+                // Some members subscribe by pattern (client-side for the classic protocol,
+                // resolved by the broker for KIP-848's).
+                let subscription = if rng.below(4) == 0 {
+                    "--include s"
+                } else {
+                    "--topic s"
+                };
+                sweep.run(format!("consumer start {name} --group g {subscription} --from-beginning --protocol {protocol} --assignor {assignor}{rate}{instance}"));
             }
             5 if running => {
                 let stopped = sweep
