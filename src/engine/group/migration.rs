@@ -12,6 +12,11 @@
 //!   leaves (or is fenced) and classic members remain, the group becomes a classic group again
 //!   and rebalances (`convertToClassicGroup`).
 //!
+//! As in Kafka, the rebalance that follows a downgrade is soft state: the classic group's record
+//! holds the remaining members with their targets, so a coordinator that fails over before the
+//! rebalance completes loads the group `Stable`, and the partitions of the member that left have
+//! no owner until the next rebalance.
+//!
 //! Kafka 4.1.0 lets a classic member join a non-empty consumer group under any policy
 //! (KAFKA-20640 later refuses it under `disabled`); the playground follows 4.1.0.
 
