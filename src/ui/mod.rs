@@ -8,7 +8,10 @@
 pub mod components;
 pub mod event_log;
 pub mod faults;
+pub mod files_view;
+pub mod format;
 pub mod hooks;
+pub mod partition_view;
 pub mod produce;
 pub mod replica_view;
 pub mod saving;

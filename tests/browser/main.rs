@@ -8,6 +8,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod files_view;
+mod partition_view;
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;
 mod storage;

@@ -1,8 +1,11 @@
-//! The page: a header, the storage bar, the cluster panel, the topics panel, the terminal and
-//! the event log, around the store's context. Until the saved cluster is loaded the page says "Loading…".
+//! The page: a header, the storage bar, the cluster panel, the topics panel, the terminal, the
+//! partition and files views and the event log, around the store's context. Until the saved
+//! cluster is loaded the page says "Loading…".
 
 use super::cluster_panel::ClusterPanel;
 use super::event_panel::EventPanel;
+use super::files_panel::FilesPanel;
+use super::partition_panel::PartitionPanel;
 use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
 use super::topic_form::TopicForm;
@@ -57,6 +60,8 @@ pub fn App(props: &AppProps) -> Html {
                         <TopicList />
                     </section>
                     <Terminal />
+                    <PartitionPanel />
+                    <FilesPanel />
                     <EventPanel />
                 </main>
             }

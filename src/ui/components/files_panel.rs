@@ -1,0 +1,112 @@
+//! The files view: one broker's log dir at a time, as `ls -l` shows it — the checkpoint files
+//! with their contents, a folder per topic-partition replica (internal topics' folders
+//! gathered), each file's size and unflushed bytes, and a Dump button that runs
+//! `kafka-dump-log.sh` on it in the terminal.
+
+use crate::ui::files_view::{dump_command, log_dir_listing, DirRow, FileRow};
+use crate::ui::format::bytes;
+use crate::ui::store::{Action, StoreHandle};
+use crate::ui::terminal::session::CommandRequest;
+use yew::prelude::*;
+
+#[component]
+pub fn FilesPanel() -> Html {
+    let chosen = use_state(|| 1_i32);
+    let Some(store) = use_context::<StoreHandle>() else {
+        return html! {};
+    };
+    let cluster = &store.cluster;
+    let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
+    let node_id = if ids.contains(&chosen) {
+        *chosen
+    } else {
+        ids.first().copied().unwrap_or(1)
+    };
+    let Some(listing) = log_dir_listing(cluster, node_id) else {
+        return html! {};
+    };
+    let tabs = ids.iter().map(|&id| {
+        let chosen = chosen.clone();
+        let selected = id == node_id;
+        html! {
+            <button role="tab" aria-selected={selected.to_string()} class={classes!(selected.then_some("selected"))}
+                onclick={Callback::from(move |_: MouseEvent| chosen.set(id))} data-testid={format!("files-broker-{id}")}>
+                {format!("broker-{id}")}
+            </button>
+        }
+    });
+    let dump = {
+        let store = store.clone();
+        Callback::from(move |command: String| {
+            store.dispatch(Action::RunCommand(CommandRequest::typed(&command)))
+        })
+    };
+    let (internal, topics): (Vec<&DirRow>, Vec<&DirRow>) =
+        listing.dirs.iter().partition(|d| d.internal);
+    html! {
+        <section class="panel files-panel" aria-labelledby="files-heading" data-testid="files-panel">
+            <div class="files-head">
+                <h2 id="files-heading">{"Files"}</h2>
+                <div role="tablist" aria-label="Broker log dirs" class="files-tabs">{ for tabs }</div>
+            </div>
+            <p class="muted">
+                <code>{format!("ls -l {}", listing.log_dir)}</code>
+                if !listing.running { {" — the broker is down; its files stay."} }
+                {" Unflushed bytes are still only in the page cache."}
+            </p>
+            <ul class="file-list" data-testid="top-files">
+                { for listing.top_files.iter().map(|f| file_item(f, &dump)) }
+            </ul>
+            <ul class="dir-list" data-testid="partition-dirs">
+                { for topics.iter().map(|d| dir_item(d, &dump)) }
+                if !internal.is_empty() {
+                    <li>
+                        <details>
+                            <summary>{format!("internal topics: {} folders (__consumer_offsets)", internal.len())}</summary>
+                            <ul class="dir-list">{ for internal.iter().map(|d| dir_item(d, &dump)) }</ul>
+                        </details>
+                    </li>
+                }
+            </ul>
+        </section>
+    }
+}
+
+fn dir_item(dir: &DirRow, dump: &Callback<String>) -> Html {
+    let total: u64 = dir.files.iter().map(|f| f.size).sum();
+    html! {
+        <li data-testid="log-dir-folder" data-dir={dir.name.clone()}>
+            <details>
+                <summary><code>{format!("{}/", dir.name)}</code>
+                    <span class="muted">{format!(" {} files, {}", dir.files.len(), bytes(total as i64))}</span>
+                </summary>
+                <ul class="file-list">{ for dir.files.iter().map(|f| file_item(f, dump)) }</ul>
+            </details>
+        </li>
+    }
+}
+
+fn file_item(file: &FileRow, dump: &Callback<String>) -> Html {
+    let command = dump_command(file);
+    let onclick = {
+        let (dump, command) = (dump.clone(), command.clone());
+        Callback::from(move |_: MouseEvent| dump.emit(command.clone()))
+    };
+    html! {
+        <li class="file" data-testid="log-dir-file" data-name={file.name.clone()}>
+            <code class="file-name">{file.name.clone()}</code>
+            <span class="file-size">{bytes(file.size as i64)}</span>
+            if file.unflushed_bytes > 0 {
+                <span class="badge unflushed" title="Written to the page cache, not yet flushed to the disk back-end">
+                    {format!("{} unflushed", bytes(file.unflushed_bytes as i64))}
+                </span>
+            }
+            if file.dumpable {
+                <button class="dump" {onclick} title={command.clone()} data-testid="dump-file">{"Dump"}</button>
+            }
+            if let Some(text) = &file.text {
+                <pre class="file-text">{text.clone()}</pre>
+            }
+        </li>
+    }
+}
