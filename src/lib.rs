@@ -21,6 +21,7 @@
 pub mod bench;
 pub mod cli;
 pub mod engine;
+pub mod lessons;
 pub mod storage;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,6 +11,7 @@ pub mod faults;
 pub mod files_view;
 pub mod format;
 pub mod hooks;
+pub mod markdown;
 pub mod partition_view;
 pub mod produce;
 pub mod replica_view;

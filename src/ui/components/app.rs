@@ -1,10 +1,11 @@
-//! The page: a header, the storage bar, the cluster panel, the topics panel, the terminal, the
-//! partition and files views and the event log, around the store's context. Until the saved
+//! The page: a header, the storage bar, the cluster panel, the lessons beside the terminal, the
+//! topics panel, the partition and files views and the event log, around the store's context. Until the saved
 //! cluster is loaded the page says "Loading…".
 
 use super::cluster_panel::ClusterPanel;
 use super::event_panel::EventPanel;
 use super::files_panel::FilesPanel;
+use super::lesson_panel::LessonPanel;
 use super::partition_panel::PartitionPanel;
 use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
@@ -54,12 +55,13 @@ pub fn App(props: &AppProps) -> Html {
             } else {
                 <main class="layout">
                     <ClusterPanel />
+                    <LessonPanel />
+                    <Terminal />
                     <section class="panel" aria-labelledby="topics-heading">
                         <h2 id="topics-heading">{"Topics"}</h2>
                         <TopicForm />
                         <TopicList />
                     </section>
-                    <Terminal />
                     <PartitionPanel />
                     <FilesPanel />
                     <EventPanel />

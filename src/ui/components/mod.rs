@@ -5,6 +5,7 @@ pub mod broker_card;
 pub mod cluster_panel;
 pub mod event_panel;
 pub mod files_panel;
+pub mod lesson_panel;
 pub mod log_lanes;
 pub mod partition_panel;
 pub mod record_list;

@@ -1,0 +1,244 @@
+//! The lessons panel: pick a lesson (English or Korean), read its steps, run each step's
+//! commands with a click (they run in the terminal, as if typed), and watch the current step's
+//! checks turn green — checks read the cluster's state, so doing the step by hand in the
+//! terminal or with the other panels counts just the same. When the current step's checks all
+//! hold it is done and the next one is current: a later step may undo an earlier one's state
+//! (a crashed broker restarted) without undoing the learner's progress. The chosen lesson, the
+//! language and each lesson's progress are remembered in the browser (`localStorage`).
+
+use crate::engine::Cluster;
+use crate::lessons::catalog::{lessons, Lang};
+use crate::lessons::check::Evaluation;
+use crate::lessons::{Lesson, Part, Step};
+use crate::ui::markdown::render;
+use crate::ui::store::{Action, StoreHandle};
+use crate::ui::terminal::session::CommandRequest;
+use std::collections::BTreeMap;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// `localStorage` keys for the chosen lesson, the language and the steps done per lesson.
+const LESSON_KEY: &str = "kplay.lesson";
+const LANG_KEY: &str = "kplay.lesson.lang";
+const PROGRESS_KEY: &str = "kplay.lesson.progress";
+
+fn remembered(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+fn remember(key: &str, value: &str) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        // Private browsing may refuse: the choice is then simply not remembered.
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// Steps done per lesson id, as `localStorage` keeps them: `topics=3;keys=1`.
+type Progress = BTreeMap<String, usize>;
+
+fn load_progress() -> Progress {
+    remembered(PROGRESS_KEY)
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|pair| {
+            let (id, done) = pair.split_once('=')?;
+            Some((id.to_string(), done.parse().ok()?))
+        })
+        .collect()
+}
+
+fn save_progress(progress: &Progress) {
+    let text: Vec<String> = progress.iter().map(|(id, n)| format!("{id}={n}")).collect();
+    remember(PROGRESS_KEY, &text.join(";"));
+}
+
+/// How many steps are done: those done before, then each next step whose checks hold now.
+/// Also each step's checks as evaluated now (the steps done before are not evaluated).
+fn steps_done(lesson: &Lesson, before: usize, cluster: &Cluster) -> (usize, Vec<Vec<Evaluation>>) {
+    let mut done = before.min(lesson.steps.len());
+    let mut found = vec![Vec::new(); lesson.steps.len()];
+    for (i, step) in lesson.steps.iter().enumerate().skip(done) {
+        found[i] = step.checks.iter().map(|c| c.evaluate(cluster)).collect();
+        if done == i && found[i].iter().all(|e| e.holds) {
+            done += 1;
+        }
+    }
+    (done, found)
+}
+
+#[component]
+pub fn LessonPanel() -> Html {
+    let lang = use_state(|| {
+        remembered(LANG_KEY)
+            .and_then(|c| Lang::from_code(&c))
+            .unwrap_or_default()
+    });
+    let chosen = use_state(|| remembered(LESSON_KEY).unwrap_or_else(|| "topics".to_string()));
+    let catalog = use_memo(*lang, |lang| lessons(*lang));
+    let progress = use_state(load_progress);
+    let Some(store) = use_context::<StoreHandle>() else {
+        return html! {};
+    };
+    let cluster = &store.cluster;
+    let Some(lesson) = catalog
+        .iter()
+        .find(|l| l.id == *chosen)
+        .or_else(|| catalog.first())
+    else {
+        return html! {};
+    };
+    let on_lesson = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| {
+            let id = e.target_unchecked_into::<HtmlSelectElement>().value();
+            remember(LESSON_KEY, &id);
+            chosen.set(id);
+        })
+    };
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |next: Lang| {
+            remember(LANG_KEY, next.code());
+            lang.set(next);
+        })
+    };
+    let run = {
+        let store = store.clone();
+        Callback::from(move |script: String| {
+            store.dispatch(Action::RunCommand(CommandRequest::typed(&script)))
+        })
+    };
+    let before = progress.get(&lesson.id).copied().unwrap_or(0);
+    let (done, found) = steps_done(lesson, before, cluster);
+    // A step just done is remembered (after the render, as a state change).
+    {
+        let (progress, id) = (progress.clone(), lesson.id.clone());
+        use_effect_with((id, done), move |(id, done)| {
+            if progress.get(id).copied().unwrap_or(0) != *done {
+                let mut next = (*progress).clone();
+                next.insert(id.clone(), *done);
+                save_progress(&next);
+                progress.set(next);
+            }
+        });
+    }
+    let restart = {
+        let (progress, id) = (progress.clone(), lesson.id.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*progress).clone();
+            next.insert(id.clone(), 0);
+            save_progress(&next);
+            progress.set(next);
+        })
+    };
+    html! {
+        <section class="panel lesson-panel" aria-labelledby="lesson-heading" data-testid="lesson-panel"
+            lang={lang.code()}>
+            <div class="lesson-head">
+                <h2 id="lesson-heading">{ if *lang == Lang::Ko { "레슨" } else { "Lessons" } }</h2>
+                <select onchange={on_lesson} data-testid="lesson-select" aria-label="Lesson">
+                    { for catalog.iter().map(|l| html! {
+                        <option value={l.id.clone()} selected={l.id == lesson.id}>
+                            {format!("{}. {}", l.order, l.title)}
+                        </option>
+                    }) }
+                </select>
+                { lang_switch(*lang, on_lang) }
+            </div>
+            { lesson_view(lesson, done, &found, &run, restart) }
+        </section>
+    }
+}
+
+fn lang_switch(lang: Lang, on_lang: Callback<Lang>) -> Html {
+    let button = |code: Lang, label: &'static str| {
+        let onclick = on_lang.reform(move |_: MouseEvent| code);
+        html! {
+            <button {onclick} aria-pressed={(lang == code).to_string()} lang={code.code()}
+                data-testid={format!("lesson-lang-{}", code.code())}>{label}</button>
+        }
+    };
+    html! {
+        <div class="lesson-lang" role="group" aria-label="Language">
+            { button(Lang::En, "English") }{ button(Lang::Ko, "한국어") }
+        </div>
+    }
+}
+
+fn lesson_view(
+    lesson: &Lesson,
+    finished: usize,
+    found: &[Vec<Evaluation>],
+    run: &Callback<String>,
+    restart: Callback<MouseEvent>,
+) -> Html {
+    html! {
+        <article class="lesson" data-lesson={lesson.id.clone()}>
+            <h3>{lesson.title.clone()}</h3>
+            <p class="muted" data-testid="lesson-progress"
+                data-done={finished.to_string()} data-steps={lesson.steps.len().to_string()}>
+                {format!("{finished} / {} ✓ ", lesson.steps.len())}
+                <button class="restart" onclick={restart} data-testid="lesson-restart"
+                    title="Mark every step of this lesson as not done (the cluster stays as it is)">{"Start over"}</button>
+            </p>
+            <div class="lesson-intro">{ render(&lesson.intro) }</div>
+            <ol class="lesson-steps">
+                { for lesson.steps.iter().zip(found).enumerate().map(|(i, (step, found))|
+                    step_view(step, found, i < finished, i == finished, run)) }
+            </ol>
+        </article>
+    }
+}
+
+fn step_view(
+    step: &Step,
+    found: &[Evaluation],
+    done: bool,
+    current: bool,
+    run: &Callback<String>,
+) -> Html {
+    let parts = step.parts.iter().map(|part| match part {
+        Part::Prose(text) => render(text),
+        Part::Command(script) => {
+            let onclick = {
+                let (run, script) = (run.clone(), script.clone());
+                Callback::from(move |_: MouseEvent| run.emit(script.clone()))
+            };
+            html! {
+                <div class="lesson-command">
+                    <pre><code>{script.trim_end()}</code></pre>
+                    <button {onclick} data-testid="lesson-run" title="Run it in the terminal">{"▶ Run"}</button>
+                </div>
+            }
+        }
+    });
+    let checks = step.checks.iter().enumerate().map(|(i, check)| {
+        // A step done earlier is not checked again; a later step is checked already, so a
+        // learner sees what it will take.
+        let holds = done || found.get(i).is_some_and(|e| e.holds);
+        let now = found
+            .get(i)
+            .filter(|e| !done && !e.holds)
+            .map(|e| e.actual.clone());
+        html! {
+            <li class={classes!("check", holds.then_some("ok"))} data-holds={holds.to_string()}>
+                <span aria-hidden="true">{ if holds { "✓" } else { "○" } }</span>
+                <code>{check.text.clone()}</code>
+                if let Some(now) = now { <span class="muted">{format!(" (now {now})")}</span> }
+            </li>
+        }
+    });
+    html! {
+        <li class={classes!("lesson-step", done.then_some("done"), current.then_some("current"))}
+            data-testid="lesson-step" data-done={done.to_string()}
+            aria-current={current.then_some("step")}>
+            <h4>{ if done { "✓ " } else { "" } }{step.title.clone()}</h4>
+            { for parts }
+            <ul class="checks" aria-label="Checks">{ for checks }</ul>
+        </li>
+    }
+}

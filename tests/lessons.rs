@@ -1,0 +1,163 @@
+//! The lessons (issue #12 item 2): every lesson file parses, its English and Korean versions
+//! have the same steps, commands and checks (only the prose is translated), and walking through
+//! it — running each step's commands, in order, on a fresh cluster as the page starts one —
+//! makes every check of every step hold. A lesson that stops working fails here, not in front of
+//! a learner.
+#![cfg(not(target_arch = "wasm32"))]
+
+use kafka_playground::cli::run_script;
+use kafka_playground::engine::{Cluster, ClusterOptions};
+use kafka_playground::lessons::catalog::{lessons, sources, Lang};
+use kafka_playground::lessons::check::Check;
+use kafka_playground::lessons::{parse, Lesson};
+
+fn all(lang: Lang) -> Vec<Lesson> {
+    sources(lang)
+        .map(|(name, text)| {
+            parse(text).unwrap_or_else(|e| panic!("www/lessons/{}/{name}: {e}", lang.code()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_lesson_parses_in_both_languages_with_unique_ids_in_order() {
+    for lang in [Lang::En, Lang::Ko] {
+        let parsed = all(lang);
+        assert_eq!(parsed.len(), lessons(lang).len());
+        let orders: Vec<u32> = parsed.iter().map(|l| l.order).collect();
+        let mut sorted = orders.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(orders, sorted, "orders are unique and in file order");
+        for lesson in &parsed {
+            assert!(!lesson.intro.is_empty(), "{}: an introduction", lesson.id);
+            for step in &lesson.steps {
+                assert!(
+                    !step.checks.is_empty(),
+                    "{} / {}: a step has a check",
+                    lesson.id,
+                    step.title
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn korean_and_english_lessons_run_the_same_commands_and_checks() {
+    for (en, ko) in all(Lang::En).iter().zip(all(Lang::Ko).iter()) {
+        assert_eq!((&en.id, en.order), (&ko.id, ko.order));
+        assert_eq!(en.steps.len(), ko.steps.len(), "{}: steps", en.id);
+        for (a, b) in en.steps.iter().zip(&ko.steps) {
+            assert_eq!(
+                a.commands().collect::<Vec<_>>(),
+                b.commands().collect::<Vec<_>>(),
+                "{} / {}: commands",
+                en.id,
+                a.title
+            );
+            let texts =
+                |checks: &[Check]| checks.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
+            assert_eq!(
+                texts(&a.checks),
+                texts(&b.checks),
+                "{} / {}: checks",
+                en.id,
+                a.title
+            );
+        }
+        assert_ne!(
+            en.title, ko.title,
+            "{}: the Korean title is translated",
+            en.id
+        );
+    }
+}
+
+/// Runs every lesson step by step; after each step all of its checks hold.
+#[test]
+fn walking_through_every_lesson_turns_every_check_green() {
+    for lesson in all(Lang::En) {
+        let mut cluster = Cluster::new(ClusterOptions::default());
+        for step in &lesson.steps {
+            for script in step.commands() {
+                let output = run_script(&mut cluster, script);
+                assert!(
+                    !output.failed,
+                    "{} / {}: `{script}` failed:\n{}{}",
+                    lesson.id,
+                    step.title,
+                    output.stdout(),
+                    output.stderr()
+                );
+            }
+            for check in &step.checks {
+                let found = check.evaluate(&cluster);
+                assert!(
+                    found.holds,
+                    "{} / {}: `{}` does not hold (now {})",
+                    lesson.id, step.title, check.text, found.actual
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn checks_say_what_is_wrong_in_a_line() {
+    for (line, why) in [
+        ("topic orders partitions", "expected OPERATOR VALUE"),
+        ("topic orders partitions ~ 3", "the operator is one of"),
+        ("partition orders leader = 1", "topic-N"),
+        ("partition orders-0 colour = red", "a partition has"),
+        ("record orders-0 x key = a", "topic-N OFFSET"),
+        ("broker two state = running", "node id"),
+        ("time elapsed >= soon", "a duration"),
+        (
+            "topic orders partitions > many",
+            "only = and != compare words",
+        ),
+        ("weather is fine", "unknown check"),
+    ] {
+        let error = Check::parse(line).expect_err(line);
+        assert!(error.contains(why), "{line}: {error}");
+    }
+}
+
+#[test]
+fn checks_read_the_cluster_state() {
+    let mut cluster = Cluster::new(ClusterOptions::default());
+    let holds = |cluster: &Cluster, line: &str| Check::parse(line).expect(line).evaluate(cluster);
+    assert!(holds(&cluster, "topic orders absent").holds);
+    let found = holds(&cluster, "topic orders partitions = 3");
+    assert_eq!((found.holds, found.actual.as_str()), (false, "unknown"));
+    let output = run_script(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 2 --replication-factor 3\n\
+         kafka-console-producer.sh --topic orders --property parse.key=true --property key.separator=: <<EOF\n\
+         a:1\na:2\nb:3\nEOF\n\
+         broker kill 3\ntime advance 45s\n",
+    );
+    assert!(!output.failed, "{}", output.stderr());
+    for line in [
+        "topic orders exists",
+        "topic orders partitions = 2",
+        "topic orders partitions != 3",
+        "topic orders replication-factor = 3",
+        "topic orders records = 3",
+        "topic orders key a partitions = 1",
+        "topic orders key nobody partitions = 0",
+        "partition orders-0 isr = 2",
+        "partition orders-1 leader != 3",
+        "broker 3 state = crashed",
+        "broker 3 fenced = true",
+        "broker 1 fenced = false",
+        "time elapsed >= 45s",
+        "time elapsed < 46s",
+    ] {
+        let found = holds(&cluster, line);
+        assert!(found.holds, "{line}: now {}", found.actual);
+    }
+    let found = holds(&cluster, "partition orders-0 isr = 3");
+    assert_eq!((found.holds, found.actual.as_str()), (false, "2"));
+}
