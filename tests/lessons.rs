@@ -80,13 +80,20 @@ fn walking_through_every_lesson_turns_every_check_green() {
     for lesson in all(Lang::En) {
         let mut cluster = Cluster::new(ClusterOptions::default());
         for step in &lesson.steps {
-            for script in step.commands() {
-                let output = run_script(&mut cluster, script);
-                assert!(
-                    !output.failed,
-                    "{} / {}: `{script}` failed:\n{}{}",
+            for command in step.commands() {
+                let output = run_script(&mut cluster, &command.script);
+                assert_eq!(
+                    output.failed,
+                    command.fails,
+                    "{} / {}: `{}` {}:\n{}{}",
                     lesson.id,
                     step.title,
+                    command.script,
+                    if command.fails {
+                        "was to fail"
+                    } else {
+                        "failed"
+                    },
                     output.stdout(),
                     output.stderr()
                 );
@@ -147,6 +154,9 @@ fn checks_read_the_cluster_state() {
         "topic orders records = 3",
         "topic orders key a partitions = 1",
         "topic orders key nobody partitions = 0",
+        "topic orders key a records = 2",
+        "topic orders key b records = 1",
+        "controller active = 1",
         "partition orders-0 isr = 2",
         "partition orders-1 leader != 3",
         "broker 3 state = crashed",

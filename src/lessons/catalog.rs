@@ -48,6 +48,11 @@ pub const FILES: &[(&str, &str, &str)] = lessons![
     "04-segments.md",
     "05-retention.md",
     "06-replication.md",
+    "07-compaction.md",
+    "08-acks.md",
+    "09-unclean-election.md",
+    "10-controller.md",
+    "11-topic-names.md",
 ];
 
 /// The source of every lesson in `lang`, with its file name.

@@ -6,13 +6,16 @@
 //! topic orders exists                     topic orders absent
 //! topic orders partitions = 3             topic orders replication-factor = 3
 //! topic orders records >= 10              topic orders key user-1 partitions = 1
-//! topic orders config retention.ms = 60000
+//! topic orders key user-1 records = 1     topic orders config retention.ms = 60000
 //! partition orders-0 leader != 1          partition orders-0 isr = 2
 //! partition orders-0 log-end-offset >= 5  (also high-watermark, log-start-offset, segments)
 //! record orders-0 3 key = user-1          record orders-0 3 header source = web
 //! broker 2 state = crashed                broker 2 fenced = true
-//! time elapsed >= 30s
+//! controller active != 1                  time elapsed >= 30s
 //! ```
+//! `topic … records` counts offsets below the high watermark from the log start (what
+//! `kafka-get-offsets.sh` adds up); `key … records` reads the records themselves, so it sees
+//! what compaction removed.
 //! Operators: `=`, `!=`, `<`, `<=`, `>`, `>=` (numbers), `=` and `!=` (words).
 
 use crate::cli::parse_duration_ms;
@@ -35,6 +38,7 @@ enum Subject {
     TopicReplicationFactor(String),
     TopicRecords(String),
     TopicKeyPartitions(String, String),
+    TopicKeyRecords(String, String),
     TopicConfig(String, String),
     PartitionLeader(String, i32),
     PartitionIsr(String, i32),
@@ -42,6 +46,7 @@ enum Subject {
     RecordField(String, i32, i64, RecordField),
     BrokerState(i32),
     BrokerFenced(i32),
+    ActiveController,
     TimeElapsed,
 }
 
@@ -119,6 +124,10 @@ impl Check {
                 Subject::TopicKeyPartitions(name.to_string(), key.to_string()),
                 rest,
             ),
+            ["topic", name, "key", key, "records", rest @ ..] => (
+                Subject::TopicKeyRecords(name.to_string(), key.to_string()),
+                rest,
+            ),
             ["topic", name, "config", key, rest @ ..] => (
                 Subject::TopicConfig(name.to_string(), key.to_string()),
                 rest,
@@ -159,6 +168,7 @@ impl Check {
                 Ok(id) => (Subject::BrokerFenced(id), rest),
                 Err(_) => return bad("a broker is its node id, e.g. broker 2"),
             },
+            ["controller", "active", rest @ ..] => (Subject::ActiveController, rest),
             ["time", "elapsed", rest @ ..] => (Subject::TimeElapsed, rest),
             _ => return bad("unknown check (see src/lessons/check.rs for the forms)"),
         };
@@ -266,6 +276,9 @@ impl Check {
             Subject::TopicKeyPartitions(name, key) => {
                 count(super::state::partitions_holding_key(cluster, name, key)?)
             }
+            Subject::TopicKeyRecords(name, key) => {
+                count(super::state::records_with_key(cluster, name, key)?)
+            }
             Subject::TopicConfig(name, key) => Word(cluster.topic(name)?.configs.get(key)?.clone()),
             Subject::PartitionLeader(topic, partition) => {
                 match cluster.partition_info(topic, *partition)?.leader {
@@ -293,6 +306,10 @@ impl Check {
                 cluster.broker(*id)?;
                 Word((!cluster.is_unfenced(*id)).to_string())
             }
+            Subject::ActiveController => match cluster.active_controller() {
+                Some(id) => Number(i64::from(id)),
+                None => Word("none".to_string()),
+            },
             Subject::TimeElapsed => {
                 Number(cluster.now().as_millis() - cluster.options().start_time.as_millis())
             }

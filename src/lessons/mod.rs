@@ -1,7 +1,8 @@
 //! Interactive lessons (issue #12 item 2): a lesson is a markdown file in `www/lessons/<lang>/`
 //! with front matter; each `## ` heading starts a step with prose, ```` ```sh ```` blocks the
-//! learner can run (one script each, here-documents allowed) and a ```` ```check ```` block of
-//! predicates over the cluster's state ([`check`]) that turns green when the step is done.
+//! learner can run (one script each, here-documents allowed; ```` ```sh fails ```` for one that
+//! fails on purpose, to show Kafka's error) and a ```` ```check ```` block of predicates over the
+//! cluster's state ([`check`]) that turns green when the step is done.
 //!
 //! ```text
 //! ---
@@ -59,14 +60,22 @@ pub enum Part {
     /// Markdown.
     Prose(String),
     /// An `sh` block: one script the learner runs with a click.
-    Command(String),
+    Command(Command),
+}
+
+/// A script of a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    pub script: String,
+    /// Written `sh fails`: it shows an error on purpose (the walk-through expects it to fail).
+    pub fails: bool,
 }
 
 impl Step {
     /// The step's scripts, in order.
-    pub fn commands(&self) -> impl Iterator<Item = &str> {
+    pub fn commands(&self) -> impl Iterator<Item = &Command> {
         self.parts.iter().filter_map(|p| match p {
-            Part::Command(script) => Some(script.as_str()),
+            Part::Command(command) => Some(command),
             Part::Prose(_) => None,
         })
     }
@@ -131,8 +140,11 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
         let Some(step) = lesson.steps.last_mut() else {
             continue;
         };
-        if kind.trim() == "sh" {
-            step.parts.push(Part::Command(block.join("\n") + "\n"));
+        if kind.trim() != "check" {
+            step.parts.push(Part::Command(Command {
+                script: block.join("\n") + "\n",
+                fails: kind.trim() == "sh fails",
+            }));
         } else {
             for line in block.iter().filter(|l| !l.trim().is_empty()) {
                 step.checks.push(Check::parse(line).map_err(at)?);

@@ -31,6 +31,19 @@ pub fn partitions_holding_key(cluster: &Cluster, topic: &str, key: &str) -> Opti
     Some(holding)
 }
 
+/// How many readable records of `topic` have `key` (a compacted topic keeps the latest).
+pub fn records_with_key(cluster: &Cluster, topic: &str, key: &str) -> Option<usize> {
+    let info = cluster.topic(topic)?;
+    let mut count = 0;
+    for partition in &info.partitions {
+        scan(cluster, topic, partition.partition, |record_key, _, _| {
+            count += usize::from(record_key == Some(key.as_bytes()));
+            true
+        })?;
+    }
+    Some(count)
+}
+
 /// One field of the record at `offset` as text (`null` for a null key, value or header value);
 /// `None` when there is no such record (or header) below the high watermark.
 pub fn record_field(

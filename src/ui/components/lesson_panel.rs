@@ -203,14 +203,14 @@ fn step_view(
 ) -> Html {
     let parts = step.parts.iter().map(|part| match part {
         Part::Prose(text) => render(text),
-        Part::Command(script) => {
+        Part::Command(command) => {
             let onclick = {
-                let (run, script) = (run.clone(), script.clone());
+                let (run, script) = (run.clone(), command.script.clone());
                 Callback::from(move |_: MouseEvent| run.emit(script.clone()))
             };
             html! {
-                <div class="lesson-command">
-                    <pre><code>{script.trim_end()}</code></pre>
+                <div class={classes!("lesson-command", command.fails.then_some("fails"))}>
+                    <pre><code>{command.script.trim_end()}</code></pre>
                     <button {onclick} data-testid="lesson-run" title="Run it in the terminal">{"▶ Run"}</button>
                 </div>
             }
