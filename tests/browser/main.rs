@@ -8,6 +8,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod groups;
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;
 mod storage;

@@ -3,7 +3,11 @@
 pub mod app;
 pub mod broker_card;
 pub mod cluster_panel;
+pub mod consumer_form;
 pub mod event_panel;
+pub mod group_card;
+pub mod groups_panel;
+pub mod lag_sparkline;
 pub mod storage_bar;
 pub mod terminal;
 pub mod time_controls;
