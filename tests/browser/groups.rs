@@ -140,7 +140,9 @@ fn lag_history_is_bounded_and_starts_over_when_time_goes_back() {
     );
 }
 
-/// A cluster with group `g`: two classic consumers on a six-partition topic, stable, with lag.
+/// A cluster with group `g`: two classic consumers on a six-partition topic, stable; both
+/// committed, then c2 was killed (its member stays until its session times out) and more
+/// records came: lag on its partitions.
 fn cluster_with_group() -> Cluster {
     let mut cluster = Cluster::new(ClusterOptions::default());
     let output = run_script(
@@ -149,9 +151,11 @@ fn cluster_with_group() -> Cluster {
          consumer start c1 --group g --topic orders\n\
          consumer start c2 --group g --topic orders\n\
          time advance 10s\n\
+         kafka-console-producer.sh --topic orders <<EOF\na\nb\nc\nd\ne\nf\nEOF\n\
+         time advance 6s\n\
          consumer kill c2\n\
-         kafka-console-producer.sh --topic orders <<EOF\na\nb\nc\nd\ne\nf\ng\nh\nEOF\n\
-         time advance 6s\n",
+         kafka-console-producer.sh --topic orders <<EOF\ng\nh\ni\nj\nk\nl\nm\nn\nEOF\n\
+         time advance 1s\n",
     );
     assert!(!output.failed, "{}", output.stderr());
     cluster
