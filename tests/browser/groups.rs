@@ -4,11 +4,14 @@
 
 use kafka_playground::cli::run_script;
 use kafka_playground::engine::group::describe::GroupState;
+use kafka_playground::engine::group::overview::MemberOverview;
 use kafka_playground::engine::{Cluster, ClusterOptions};
 use kafka_playground::ui::components::consumer_form::{
     shell_word, ConsumerDraft, ConsumerForm, ConsumerFormProps, ProtocolChoice,
 };
-use kafka_playground::ui::components::group_card::{GroupCard, GroupCardProps};
+use kafka_playground::ui::components::group_card::{
+    member_colours, GroupCard, GroupCardProps, MEMBER_COLOURS,
+};
 use kafka_playground::ui::components::groups_panel::{command_outcome, next_consumer_name};
 use kafka_playground::ui::components::lag_sparkline::{sparkline_points, LagHistory, MAX_SAMPLES};
 use kafka_playground::ui::terminal::run::run_request;
@@ -330,4 +333,34 @@ async fn the_form_previews_the_line_and_starts_it() {
         *started.borrow(),
         ["consumer start consumer-1 --group g --topic orders --protocol consumer"]
     );
+}
+
+fn member(client_id: &str) -> MemberOverview {
+    MemberOverview {
+        member_id: format!("{client_id}-id"),
+        client_id: client_id.to_string(),
+        group_instance_id: None,
+        protocol: "classic",
+        member_epoch: None,
+        state: "stable",
+        assigned: Vec::new(),
+        pending_revocation: Vec::new(),
+        awaiting: Vec::new(),
+        consumer_name: None,
+        leader: false,
+    }
+}
+
+/// One colour per member, and a member keeps its colour when another leaves.
+#[wasm_bindgen_test]
+fn members_keep_distinct_colours() {
+    let names = ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"];
+    let all: Vec<MemberOverview> = names.iter().map(|n| member(n)).collect();
+    let colours = member_colours(&all);
+    let distinct: std::collections::BTreeSet<usize> = colours.iter().map(|c| c.1).collect();
+    assert_eq!(distinct.len(), MEMBER_COLOURS);
+    let two = member_colours(&[member("c1"), member("c2")]);
+    let one = member_colours(&[member("c2")]);
+    assert_ne!(two[0].1, two[1].1);
+    assert_eq!(one[0], two[1], "c2 keeps its colour when c1 leaves");
 }

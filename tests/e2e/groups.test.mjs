@@ -5,9 +5,19 @@
 // sees the session timeout (45 s) remove it; sees every command in the terminal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir } from './support.mjs';
 
 const env = useServerAndBrowser();
+
+/** The full page, and the groups panel alone (the page is long: the brokers list every
+ * `__consumer_offsets` partition), as screenshots/NAME.png and NAME-panel.png. */
+async function shoot(page, name) {
+  await screenshot(page, name);
+  await mkdir(screenshotDir, { recursive: true });
+  await page.getByTestId('groups-panel').screenshot({ path: join(screenshotDir, `${name}-panel.png`) });
+}
 
 const card = (page, group) => page.locator(`[data-testid=group-card][data-group="${group}"]`);
 
@@ -68,7 +78,7 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   assert.deepEqual(await memberPartitions(page, 'shop'), [['consumer-1', 6]]);
   const firstGeneration = Number(await shop.getByTestId('group-generation').getAttribute('data-generation'));
   assert.ok(firstGeneration >= 1);
-  await screenshot(page, 'groups-01-first-consumer');
+  await shoot(page, 'groups-01-first-consumer');
 
   // 2. A second member: an eager rebalance (every partition revoked), then three each.
   line = await startConsumer(page, { group: 'shop', assignor: 'range' });
@@ -77,7 +87,7 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   for (let i = 0; i < 12; i++) {
     await advance(page, 'advance-1s');
     if ((await shop.getAttribute('data-state')) !== 'Stable') {
-      if (!sawRebalance) await screenshot(page, 'groups-02-eager-rebalance');
+      if (!sawRebalance) await shoot(page, 'groups-02-eager-rebalance');
       sawRebalance = true;
     }
   }
@@ -122,10 +132,14 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   const epochAfter = Number(await kip.getByTestId('group-epoch').getAttribute('data-epoch'));
   assert.ok(epochAfter > epochBefore, `${epochAfter} > ${epochBefore}`);
   assert.deepEqual((await memberPartitions(page, 'kip')).sort(), [['consumer-5', 3], ['consumer-6', 3]]);
+  // More records than 1/s drains: once the members have committed (auto-commit, 5 s), lag shows.
+  await page.getByTestId('produce-orders').click();
+  await page.getByTestId('produce-orders').click();
+  await advance(page, 'advance-1s', 6);
   const spark = kip.getByTestId('lag-sparkline');
   assert.ok(Number(await spark.getAttribute('data-samples')) > 3);
   assert.ok(Number(await spark.getAttribute('data-lag')) > 0, 'slow consumers lag');
-  await screenshot(page, 'groups-03-three-groups');
+  await shoot(page, 'groups-03-three-groups');
 
   // 5. Kill consumer-2: no LeaveGroup, so the group keeps it until session.timeout.ms (45 s).
   await shop.getByTestId('consumer-kill-consumer-2').click();
@@ -145,7 +159,7 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   await coop.locator('[data-testid=group-state]', { hasText: 'Stable' }).waitFor();
   assert.deepEqual(await memberPartitions(page, 'coop'), [['consumer-4', 6]]);
   await page.getByTestId('groups-panel').scrollIntoViewIfNeeded();
-  await screenshot(page, 'groups-04-after-kill-and-stop');
+  await shoot(page, 'groups-04-after-kill-and-stop');
   assert.deepEqual(problems, []);
   await context.close();
 });

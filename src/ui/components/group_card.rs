@@ -33,26 +33,49 @@ pub struct GroupCardProps {
     pub on_command: Callback<String>,
 }
 
-/// The colour of each member: by client id (then member id), so `c1`, `c2`, … keep theirs as
-/// others join after them.
+/// The colour of each member: a hash of its client id (then member id), so `c1` keeps its
+/// colour as others join and leave; members whose colours collide take the next free one, in
+/// client id order, so one group never shows two members in one colour (up to
+/// [`MEMBER_COLOURS`] members).
 pub fn member_colours(members: &[MemberOverview]) -> Vec<(String, usize)> {
     let mut order: Vec<&MemberOverview> = members.iter().collect();
     // One copy of the sort for the whole crate (`engine::sorting`).
     sorting::sort_by(&mut order, |a, b| {
         (&a.client_id, &a.member_id).cmp(&(&b.client_id, &b.member_id))
     });
+    let mut taken = [false; MEMBER_COLOURS];
     order
         .iter()
         .enumerate()
-        .map(|(i, m)| (m.member_id.clone(), i % MEMBER_COLOURS))
+        .map(|(i, m)| {
+            let wanted = colour_hash(&m.client_id) % MEMBER_COLOURS;
+            let colour = if i < MEMBER_COLOURS {
+                (0..MEMBER_COLOURS)
+                    .map(|k| (wanted + k) % MEMBER_COLOURS)
+                    .find(|&c| !taken[c])
+                    .unwrap_or(wanted)
+            } else {
+                wanted
+            };
+            taken[colour] = true;
+            (m.member_id.clone(), colour)
+        })
         .collect()
+}
+
+/// FNV-1a of the text, for colours only.
+fn colour_hash(text: &str) -> usize {
+    let hash = text.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    hash as usize
 }
 
 /// What the state means, for a person watching.
 pub fn state_hint(state: GroupState, group_type: GroupType) -> &'static str {
     match (state, group_type) {
         (GroupState::PreparingRebalance, _) => {
-            "Rebalancing: members rejoin (JoinGroup). An eager member gave up all its partitions; a cooperative one keeps those that stay."
+            "Rebalancing: members rejoin (JoinGroup), each when its next heartbeat tells it to. An eager member gives up all its partitions as it rejoins; a cooperative one keeps those that stay."
         }
         (GroupState::CompletingRebalance, _) => {
             "Rebalancing: the leader computes the assignment and every member waits for it (SyncGroup)."
