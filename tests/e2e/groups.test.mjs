@@ -160,6 +160,18 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   assert.deepEqual(await memberPartitions(page, 'coop'), [['consumer-4', 6]]);
   await page.getByTestId('groups-panel').scrollIntoViewIfNeeded();
   await shoot(page, 'groups-04-after-kill-and-stop');
+
+  // A phone-sized screen: the panel fits its width (wide tables scroll inside their card).
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.getByTestId('groups-panel').scrollIntoViewIfNeeded();
+  const wide = await page.evaluate(() => {
+    const limit = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('[data-testid=groups-panel] *')]
+      .filter((e) => e.getBoundingClientRect().right > limit + 0.5 && !e.closest('.table-scroll'))
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`);
+  });
+  assert.deepEqual(wide, [], 'nothing in the panel is wider than the screen');
+  await page.getByTestId('groups-panel').screenshot({ path: join(screenshotDir, 'groups-05-narrow-panel.png') });
   assert.deepEqual(problems, []);
   await context.close();
 });

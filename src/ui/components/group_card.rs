@@ -160,6 +160,7 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
                 { for props.waiting.iter().map(|w| waiting_view(w, &props.on_command)) }
             </ul>
             if !o.partitions.is_empty() {
+                <div class="table-scroll">
                 <table class="group-partitions" data-testid="group-partitions">
                     <caption class="visually-hidden">{format!("Partitions of group {}", o.group_id)}</caption>
                     <thead><tr>
@@ -173,6 +174,7 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
+                </div>
             }
         </article>
     }
