@@ -127,7 +127,18 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   assert.match(await kip.getByTestId('group-protocol').innerText(), /consumer \(KIP-848\) · uniform/);
   const epochBefore = Number(await kip.getByTestId('group-epoch').getAttribute('data-epoch'));
   await startConsumer(page, { group: 'kip', protocol: 'consumer', assignor: 'uniform', rate: 1 });
-  await advance(page, 'advance-1s', 6);
+  // KIP-848 reconciles: the new member waits for partitions the other has not released yet
+  // (it hears of its target at its next heartbeat, group.consumer.heartbeat.interval.ms = 5 s).
+  let sawReconciling = false;
+  for (let i = 0; i < 6; i++) {
+    await advance(page, 'advance-1s');
+    const assigning = await kip.locator('.chip.assigning, .group-partition.assigning, .chip.revoking').count();
+    if ((await kip.getAttribute('data-state')) === 'Reconciling' && assigning > 0) {
+      if (!sawReconciling) await shoot(page, 'groups-03a-kip848-reconciling');
+      sawReconciling = true;
+    }
+  }
+  assert.ok(sawReconciling, 'the KIP-848 group reconciled, partitions on their way');
   await kip.locator('[data-testid=group-state]', { hasText: 'Stable' }).waitFor();
   const epochAfter = Number(await kip.getByTestId('group-epoch').getAttribute('data-epoch'));
   assert.ok(epochAfter > epochBefore, `${epochAfter} > ${epochBefore}`);
