@@ -127,6 +127,18 @@ fn lag_history_is_bounded_and_starts_over_when_time_goes_back() {
         samples.last(),
         Some(&((MAX_SAMPLES as i64 + 9) * 1_000, MAX_SAMPLES as i64 + 9))
     );
+    // A clock that plays by frames: samples under a second apart merge into the newest.
+    let mut frames = LagHistory::default();
+    for t in (0..=3_000).step_by(100) {
+        frames.record(t, &g(t));
+    }
+    assert_eq!(
+        frames.samples("g"),
+        [(0, 0), (1_000, 1_000), (2_000, 2_000), (3_000, 3_000)]
+    );
+    frames.record(3_400, &g(7));
+    assert_eq!(frames.samples("g").last(), Some(&(3_400, 7)));
+    assert_eq!(frames.samples("g").len(), 5);
     history.record(500, &g(1));
     assert_eq!(history.samples("g"), [(500, 1)]);
     history.record(600, &[]);

@@ -6,6 +6,9 @@ use yew::prelude::*;
 
 /// How many samples a group keeps; older ones are dropped.
 pub const MAX_SAMPLES: usize = 120;
+/// Samples closer than this in sim time are merged (the newest stands for them), so a clock
+/// that plays continuously — a render per frame — still keeps minutes of history.
+pub const MIN_SAMPLE_SPACING_MS: i64 = 1_000;
 
 /// Samples of every group's total lag: `(sim time ms, lag)`, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,7 +18,8 @@ pub struct LagHistory {
 
 impl LagHistory {
     /// Takes a sample of each group at `now_ms`. A moment already sampled is kept as it was
-    /// (the panel renders many times at one sim time); a clock that went back (a reset, a
+    /// (the panel renders many times at one sim time); samples closer than
+    /// [`MIN_SAMPLE_SPACING_MS`] are merged; a clock that went back (a reset, a
     /// reload) starts the history over. Groups not in `lags` any more are forgotten.
     pub fn record(&mut self, now_ms: i64, lags: &[(String, i64)]) {
         let went_back = self
@@ -31,6 +35,13 @@ impl LagHistory {
         for (group, lag) in lags {
             let samples = self.groups.entry(group.clone()).or_default();
             if samples.back().is_some_and(|&(t, _)| t == now_ms) {
+                continue;
+            }
+            // The newest sample moves on (is replaced) until it is far enough from the one
+            // before it; then it stays and the next one starts.
+            let len = samples.len();
+            if len >= 2 && samples[len - 1].0 - samples[len - 2].0 < MIN_SAMPLE_SPACING_MS {
+                samples[len - 1] = (now_ms, *lag);
                 continue;
             }
             if samples.len() == MAX_SAMPLES {
