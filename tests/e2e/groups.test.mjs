@@ -111,7 +111,19 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   await coop.locator('[data-testid=group-state]', { hasText: 'Stable' }).waitFor();
   const coopFirst = Number(await coop.getByTestId('group-generation').getAttribute('data-generation'));
   await startConsumer(page, { group: 'coop', assignor: 'cooperative-sticky' });
-  await advance(page, 'advance-1s', 8);
+  // Cooperative: consumer-3 keeps the partitions that stay; the others are revoked in one
+  // rebalance and given to consumer-4 in the next.
+  let sawCooperative = false;
+  for (let i = 0; i < 8; i++) {
+    await advance(page, 'advance-1s');
+    const revoked = await coop.locator('.group-partition.revoking').count();
+    const kept = await coop.locator('.group-partition[data-owner=consumer-3]').count();
+    if (revoked > 0 && kept > 0) {
+      if (!sawCooperative) await shoot(page, 'groups-02a-cooperative-rebalance');
+      sawCooperative = true;
+    }
+  }
+  assert.ok(sawCooperative, 'a cooperative rebalance: some partitions kept, some revoked');
   await advance(page, 'advance-10s');
   await coop.locator('[data-testid=group-state]', { hasText: 'Stable' }).waitFor();
   assert.deepEqual((await memberPartitions(page, 'coop')).sort(), [['consumer-3', 3], ['consumer-4', 3]]);

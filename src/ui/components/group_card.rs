@@ -122,14 +122,14 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
     let rebalancing = o.rebalancing();
     let hint = state_hint(o.state, o.group_type);
     let heading = format!("group-{}-heading", o.group_id);
-    let members = o
-        .members
-        .iter()
-        .map(|m| member_view(m, colour_of(&m.member_id).unwrap_or(0), &props.on_command));
+    let members = o.members.iter().map(|m| {
+        let colour = colour_of(&m.member_id).unwrap_or(0);
+        member_view(m, &still_held(o, m), colour, &props.on_command)
+    });
     let rows = o
         .partitions
         .iter()
-        .map(|p| partition_row(p, &colour_of, &name_of));
+        .map(|p| partition_row(p, rebalancing, &colour_of, &name_of));
     html! {
         <article class={classes!("group-card", rebalancing.then_some("rebalancing"))}
             data-testid="group-card" data-group={o.group_id.clone()} data-state={o.state.to_string()}
@@ -221,7 +221,23 @@ fn chips(partitions: &[TopicPartition], class: &'static str, colour: usize) -> H
     html! { <>{ for chips }</> }
 }
 
-fn member_view(m: &MemberOverview, colour: usize, on_command: &Callback<String>) -> Html {
+/// Partitions a member still holds that its described assignment leaves out: a classic
+/// group's members during a rebalance (DescribeGroups shows assignments only once `Stable`).
+fn still_held(o: &GroupOverview, m: &MemberOverview) -> Vec<TopicPartition> {
+    o.partitions
+        .iter()
+        .filter(|p| p.owner.as_deref() == Some(m.member_id.as_str()) && p.revoking_from.is_none())
+        .map(|p| p.partition.clone())
+        .filter(|tp| !m.assigned.contains(tp))
+        .collect()
+}
+
+fn member_view(
+    m: &MemberOverview,
+    held: &[TopicPartition],
+    colour: usize,
+    on_command: &Callback<String>,
+) -> Html {
     let mut details = vec![m.protocol.to_string(), m.state.to_string()];
     if let Some(epoch) = m.member_epoch {
         details.push(format!("epoch {epoch}"));
@@ -241,6 +257,7 @@ fn member_view(m: &MemberOverview, colour: usize, on_command: &Callback<String>)
             <span class="muted">{details.join(" · ")}</span>
             <span class="member-partitions">
                 { chips(&m.assigned, "owned", colour) }
+                { chips(held, "owned", colour) }
                 { chips(&m.pending_revocation, "revoking", colour) }
                 { chips(&m.awaiting, "assigning", colour) }
             </span>
@@ -282,8 +299,12 @@ fn consumer_buttons(name: &str, on_command: &Callback<String>) -> Html {
     }
 }
 
+/// A partition's row. In a rebalance a partition nobody holds was revoked (by every member of
+/// an eager group as it rejoined, or by the member a cooperative assignment took it from) and
+/// waits for this rebalance to give it out.
 fn partition_row(
     p: &PartitionOverview,
+    rebalancing: bool,
     colour_of: &dyn Fn(&str) -> Option<usize>,
     name_of: &dyn Fn(&str) -> String,
 ) -> Html {
@@ -297,12 +318,15 @@ fn partition_row(
         }
         (Some(owner), None, None) => name_of(owner),
         (None, None, Some(to)) => format!("→ {} (assigning)", name_of(to)),
+        (None, None, None) if rebalancing => "revoked · waiting".to_string(),
         (None, None, None) => "-".to_string(),
     };
     let moving = if p.revoking_from.is_some() {
         Some("revoking")
     } else if p.assigning_to.is_some() {
         Some("assigning")
+    } else if rebalancing && p.owner.is_none() {
+        Some("revoking")
     } else {
         None
     };
@@ -311,7 +335,9 @@ fn partition_row(
             data-partition={p.partition.to_string()} data-owner={p.owner.as_deref().map(name_of)}
             data-lag={or_dash(p.lag)}>
             <th scope="row"><code>{p.partition.to_string()}</code></th>
-            <td class={classes!("owner", colour.map(|c| format!("member-colour-{c}")))}>
+            <td class={classes!("owner", colour.map(|c| format!("member-colour-{c}")))}
+                title={(rebalancing && p.owner.is_none() && p.assigning_to.is_none())
+                    .then_some("Revoked: nobody holds it until this rebalance gives it out")}>
                 if colour.is_some() { <span class="swatch" aria-hidden="true"></span> }
                 {owner}
             </td>
