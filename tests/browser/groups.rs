@@ -7,7 +7,7 @@ use kafka_playground::engine::group::describe::GroupState;
 use kafka_playground::engine::group::overview::MemberOverview;
 use kafka_playground::engine::{Cluster, ClusterOptions};
 use kafka_playground::ui::components::consumer_form::{
-    shell_word, ConsumerDraft, ConsumerForm, ConsumerFormProps, ProtocolChoice,
+    shell_word, ConsumerDraft, ConsumerForm, ConsumerFormProps, Field, ProtocolChoice,
 };
 use kafka_playground::ui::components::group_card::{
     member_colours, GroupCard, GroupCardProps, MEMBER_COLOURS,
@@ -59,6 +59,20 @@ fn the_form_builds_the_consumer_start_line() {
     assert_eq!(ProtocolChoice::Consumer.assignors(), ["uniform", "range"]);
     assert_eq!(shell_word(""), "''");
     assert_eq!(shell_word("a b"), "'a b'");
+}
+
+#[wasm_bindgen_test]
+fn switching_protocol_drops_an_assignor_it_does_not_have() {
+    let mut draft = ConsumerDraft::default();
+    draft.set(Field::Assignor, "cooperative-sticky".into());
+    draft.set(Field::Protocol, "consumer".into());
+    assert_eq!(draft.protocol, ProtocolChoice::Consumer);
+    assert_eq!(draft.assignor, "");
+    draft.set(Field::Assignor, "range".into());
+    draft.set(Field::Protocol, "classic".into());
+    assert_eq!(draft.assignor, "range", "range is both protocols'");
+    draft.set(Field::FromBeginning, "true".into());
+    assert!(draft.from_beginning);
 }
 
 #[wasm_bindgen_test]

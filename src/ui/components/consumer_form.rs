@@ -120,6 +120,45 @@ impl ConsumerDraft {
     }
 }
 
+/// A field of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Group,
+    Topics,
+    Protocol,
+    Assignor,
+    Rate,
+    InstanceId,
+    /// `"true"` or `"false"`.
+    FromBeginning,
+}
+
+impl ConsumerDraft {
+    /// The form's `field` took `value`. A protocol change drops an assignor the new protocol
+    /// does not have (the command would refuse it).
+    pub fn set(&mut self, field: Field, value: String) {
+        match field {
+            Field::Name => self.name = value,
+            Field::Group => self.group = value,
+            Field::Topics => self.topics = value,
+            Field::Rate => self.rate = value,
+            Field::InstanceId => self.instance_id = value,
+            Field::Assignor => self.assignor = value,
+            Field::FromBeginning => self.from_beginning = value == "true",
+            Field::Protocol => {
+                self.protocol = match value.as_str() {
+                    "consumer" => ProtocolChoice::Consumer,
+                    _ => ProtocolChoice::Classic,
+                };
+                if !self.protocol.assignors().contains(&self.assignor.as_str()) {
+                    self.assignor.clear();
+                }
+            }
+        }
+    }
+}
+
 /// `word` as a POSIX shell reads it back as one word: bare when it is plain, else in single
 /// quotes (a quote inside becomes `'\''`).
 pub fn shell_word(word: &str) -> String {
@@ -152,50 +191,11 @@ pub struct ConsumerFormProps {
 #[component]
 pub fn ConsumerForm(props: &ConsumerFormProps) -> Html {
     let draft = use_state(ConsumerDraft::default);
-    let edit = |apply: fn(&mut ConsumerDraft, String)| {
+    let update = {
         let draft = draft.clone();
-        Callback::from(move |e: InputEvent| {
+        Callback::from(move |(field, value): (Field, String)| {
             let mut next = (*draft).clone();
-            apply(
-                &mut next,
-                e.target_unchecked_into::<HtmlInputElement>().value(),
-            );
-            draft.set(next);
-        })
-    };
-    let on_name = edit(|d, v| d.name = v);
-    let on_group = edit(|d, v| d.group = v);
-    let on_topics = edit(|d, v| d.topics = v);
-    let on_rate = edit(|d, v| d.rate = v);
-    let on_instance = edit(|d, v| d.instance_id = v);
-    let on_protocol = {
-        let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let mut next = (*draft).clone();
-            next.protocol = match select_value(&e).as_str() {
-                "consumer" => ProtocolChoice::Consumer,
-                _ => ProtocolChoice::Classic,
-            };
-            // An assignor of the other protocol would be refused.
-            if !next.protocol.assignors().contains(&next.assignor.as_str()) {
-                next.assignor.clear();
-            }
-            draft.set(next);
-        })
-    };
-    let on_assignor = {
-        let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let mut next = (*draft).clone();
-            next.assignor = select_value(&e);
-            draft.set(next);
-        })
-    };
-    let on_from_beginning = {
-        let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let mut next = (*draft).clone();
-            next.from_beginning = e.target_unchecked_into::<HtmlInputElement>().checked();
+            next.set(field, value);
             draft.set(next);
         })
     };
@@ -210,60 +210,10 @@ pub fn ConsumerForm(props: &ConsumerFormProps) -> Html {
             }
         })
     };
-    let protocol = draft.protocol;
-    let assignor_options = protocol.assignors().iter().map(|a| {
-        html! { <option value={*a} selected={draft.assignor == *a}>{*a}</option> }
-    });
     html! {
         <form class="consumer-form" onsubmit={on_submit} aria-label="Add a consumer">
-            <label>{"Name"}
-                <input data-testid="consumer-name" value={draft.name.clone()} oninput={on_name}
-                    placeholder={props.default_name.clone()} autocomplete="off" spellcheck="false" />
-            </label>
-            <label>{"Group"}
-                <input data-testid="consumer-group" value={draft.group.clone()} oninput={on_group}
-                    list="consumer-group-choices" placeholder="orders-app" autocomplete="off" spellcheck="false" />
-            </label>
-            <datalist id="consumer-group-choices">
-                { for props.groups.iter().map(|g| html! { <option value={g.clone()} /> }) }
-            </datalist>
-            <label>{"Topic(s)"}
-                <input data-testid="consumer-topics" value={draft.topics.clone()} oninput={on_topics}
-                    list="consumer-topic-choices" placeholder="orders" autocomplete="off" spellcheck="false"
-                    title="One topic, or several separated by commas" />
-            </label>
-            <datalist id="consumer-topic-choices">
-                { for props.topics.iter().map(|t| html! { <option value={t.clone()} /> }) }
-            </datalist>
-            <label>{"Protocol"}
-                <select data-testid="consumer-protocol" onchange={on_protocol}
-                    title="group.protocol: classic (JoinGroup/SyncGroup) or consumer (KIP-848)">
-                    <option value="classic" selected={protocol == ProtocolChoice::Classic}>{"classic"}</option>
-                    <option value="consumer" selected={protocol == ProtocolChoice::Consumer}>{"consumer (KIP-848)"}</option>
-                </select>
-            </label>
-            <label>{"Assignor"}
-                <select data-testid="consumer-assignor" onchange={on_assignor}>
-                    <option value="" selected={draft.assignor.is_empty()}>
-                        {format!("default ({})", protocol.default_assignor())}
-                    </option>
-                    { for assignor_options }
-                </select>
-            </label>
-            <label>{"Rate (records/s)"}
-                <input data-testid="consumer-rate" type="number" min="1" value={draft.rate.clone()}
-                    oninput={on_rate} placeholder="unlimited" />
-            </label>
-            <label>{"Static instance id"}
-                <input data-testid="consumer-instance-id" value={draft.instance_id.clone()}
-                    oninput={on_instance} placeholder="optional" autocomplete="off" spellcheck="false"
-                    title="group.instance.id (KIP-345): a static member keeps its partitions across restarts" />
-            </label>
-            <label class="check">
-                <input type="checkbox" data-testid="consumer-from-beginning"
-                    checked={draft.from_beginning} onchange={on_from_beginning} />
-                {"From beginning"}
-            </label>
+            { text_fields(&draft, props, &update) }
+            { choice_fields(&draft, &update) }
             <button type="submit" data-testid="start-consumer" disabled={missing.is_some()}>{"Start"}</button>
             <div class="command-preview">
                 <span class="muted">{"Command: "}</span>
@@ -274,6 +224,97 @@ pub fn ConsumerForm(props: &ConsumerFormProps) -> Html {
             }
             { outcome_view(props.outcome.as_ref()) }
         </form>
+    }
+}
+
+/// A text input's `oninput`: the field takes the input's value.
+fn on_text(update: &Callback<(Field, String)>, field: Field) -> Callback<InputEvent> {
+    update
+        .reform(move |e: InputEvent| (field, e.target_unchecked_into::<HtmlInputElement>().value()))
+}
+
+/// A `<select>`'s `onchange`: the field takes the chosen value.
+fn on_select(update: &Callback<(Field, String)>, field: Field) -> Callback<Event> {
+    update.reform(move |e: Event| (field, select_value(&e)))
+}
+
+/// Name, group, topics: free text with the existing groups and topics as suggestions.
+fn text_fields(
+    draft: &ConsumerDraft,
+    props: &ConsumerFormProps,
+    update: &Callback<(Field, String)>,
+) -> Html {
+    html! {
+        <>
+            <label>{"Name"}
+                <input data-testid="consumer-name" value={draft.name.clone()}
+                    oninput={on_text(update, Field::Name)}
+                    placeholder={props.default_name.clone()} autocomplete="off" spellcheck="false" />
+            </label>
+            <label>{"Group"}
+                <input data-testid="consumer-group" value={draft.group.clone()}
+                    oninput={on_text(update, Field::Group)} list="consumer-group-choices"
+                    placeholder="orders-app" autocomplete="off" spellcheck="false" />
+            </label>
+            <datalist id="consumer-group-choices">
+                { for props.groups.iter().map(|g| html! { <option value={g.clone()} /> }) }
+            </datalist>
+            <label>{"Topic(s)"}
+                <input data-testid="consumer-topics" value={draft.topics.clone()}
+                    oninput={on_text(update, Field::Topics)} list="consumer-topic-choices"
+                    placeholder="orders" autocomplete="off" spellcheck="false"
+                    title="One topic, or several separated by commas" />
+            </label>
+            <datalist id="consumer-topic-choices">
+                { for props.topics.iter().map(|t| html! { <option value={t.clone()} /> }) }
+            </datalist>
+        </>
+    }
+}
+
+/// Protocol, assignor (the protocol's own), rate, static instance id, from beginning.
+fn choice_fields(draft: &ConsumerDraft, update: &Callback<(Field, String)>) -> Html {
+    let protocol = draft.protocol;
+    let assignor_options = protocol.assignors().iter().map(|a| {
+        html! { <option value={*a} selected={draft.assignor == *a}>{*a}</option> }
+    });
+    let on_from_beginning = update.reform(|e: Event| {
+        let checked = e.target_unchecked_into::<HtmlInputElement>().checked();
+        (Field::FromBeginning, checked.to_string())
+    });
+    html! {
+        <>
+            <label>{"Protocol"}
+                <select data-testid="consumer-protocol" onchange={on_select(update, Field::Protocol)}
+                    title="group.protocol: classic (JoinGroup/SyncGroup) or consumer (KIP-848)">
+                    <option value="classic" selected={protocol == ProtocolChoice::Classic}>{"classic"}</option>
+                    <option value="consumer" selected={protocol == ProtocolChoice::Consumer}>{"consumer (KIP-848)"}</option>
+                </select>
+            </label>
+            <label>{"Assignor"}
+                <select data-testid="consumer-assignor" onchange={on_select(update, Field::Assignor)}>
+                    <option value="" selected={draft.assignor.is_empty()}>
+                        {format!("default ({})", protocol.default_assignor())}
+                    </option>
+                    { for assignor_options }
+                </select>
+            </label>
+            <label>{"Rate (records/s)"}
+                <input data-testid="consumer-rate" type="number" min="1" value={draft.rate.clone()}
+                    oninput={on_text(update, Field::Rate)} placeholder="unlimited" />
+            </label>
+            <label>{"Static instance id"}
+                <input data-testid="consumer-instance-id" value={draft.instance_id.clone()}
+                    oninput={on_text(update, Field::InstanceId)} placeholder="optional"
+                    autocomplete="off" spellcheck="false"
+                    title="group.instance.id (KIP-345): a static member keeps its partitions across restarts" />
+            </label>
+            <label class="check">
+                <input type="checkbox" data-testid="consumer-from-beginning"
+                    checked={draft.from_beginning} onchange={on_from_beginning} />
+                {"From beginning"}
+            </label>
+        </>
     }
 }
 
