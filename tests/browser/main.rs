@@ -9,6 +9,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod files_view;
+mod groups;
 mod partition_view;
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;

@@ -8,6 +8,7 @@ mod support;
 
 mod kip848;
 mod migration;
+mod overview;
 mod partitions;
 mod scenarios;
 mod sweep;

@@ -12,6 +12,7 @@ pub mod coordinator;
 pub mod describe;
 pub mod effects;
 pub mod migration;
+pub mod overview;
 pub mod protocol;
 pub mod records;
 pub mod runtime;

@@ -1,10 +1,11 @@
 //! The page: a header, the storage bar, the cluster panel, the lessons beside the terminal, the
-//! topics panel, the partition and files views and the event log, around the store's context. Until the saved
-//! cluster is loaded the page says "Loading…".
+//! topics and consumer-groups panels, the partition and files views and the event log, around
+//! the store's context. Until the saved cluster is loaded the page says "Loading…".
 
 use super::cluster_panel::ClusterPanel;
 use super::event_panel::EventPanel;
 use super::files_panel::FilesPanel;
+use super::groups_panel::GroupsPanel;
 use super::lesson_panel::LessonPanel;
 use super::partition_panel::PartitionPanel;
 use super::storage_bar::StorageBar;
@@ -62,6 +63,7 @@ pub fn App(props: &AppProps) -> Html {
                         <TopicForm />
                         <TopicList />
                     </section>
+                    <GroupsPanel />
                     <PartitionPanel />
                     <FilesPanel />
                     <EventPanel />

@@ -3,8 +3,12 @@
 pub mod app;
 pub mod broker_card;
 pub mod cluster_panel;
+pub mod consumer_form;
 pub mod event_panel;
 pub mod files_panel;
+pub mod group_card;
+pub mod groups_panel;
+pub mod lag_sparkline;
 pub mod lesson_panel;
 pub mod log_lanes;
 pub mod partition_panel;
