@@ -125,6 +125,8 @@ fn checks_say_what_is_wrong_in_a_line() {
             "only = and != compare words",
         ),
         ("weather is fine", "unknown check"),
+        ("group g mood = happy", "a group has state"),
+        ("group g committed orders >= 1", "topic-N"),
     ] {
         let error = Check::parse(line).expect_err(line);
         assert!(error.contains(why), "{line}: {error}");
@@ -157,6 +159,8 @@ fn checks_read_the_cluster_state() {
         "topic orders key a records = 2",
         "topic orders key b records = 1",
         "controller active = 1",
+        "group nobody state = Dead",
+        "group nobody members = 0",
         "partition orders-0 isr = 2",
         "partition orders-1 leader != 3",
         "broker 3 state = crashed",

@@ -53,6 +53,8 @@ pub const FILES: &[(&str, &str, &str)] = lessons![
     "09-unclean-election.md",
     "10-controller.md",
     "11-topic-names.md",
+    "12-consumer-groups.md",
+    "13-offsets.md",
 ];
 
 /// The source of every lesson in `lang`, with its file name.

@@ -12,6 +12,9 @@
 //! record orders-0 3 key = user-1          record orders-0 3 header source = web
 //! broker 2 state = crashed                broker 2 fenced = true
 //! controller active != 1                  time elapsed >= 30s
+//! group shop state = Stable               group shop members = 3
+//! group shop generation >= 2              (a classic group's generation, a KIP-848 group's epoch)
+//! group shop lag = 0                      group shop committed orders-0 >= 5
 //! ```
 //! `topic … records` counts offsets below the high watermark from the log start (what
 //! `kafka-get-offsets.sh` adds up); `key … records` reads the records themselves, so it sees
@@ -47,7 +50,17 @@ enum Subject {
     BrokerState(i32),
     BrokerFenced(i32),
     ActiveController,
+    Group(String, GroupProperty),
     TimeElapsed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum GroupProperty {
+    State,
+    Members,
+    Generation,
+    Lag,
+    Committed(String, i32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +182,27 @@ impl Check {
                 Err(_) => return bad("a broker is its node id, e.g. broker 2"),
             },
             ["controller", "active", rest @ ..] => (Subject::ActiveController, rest),
+            ["group", id, "committed", tp, rest @ ..] => match split_partition(tp) {
+                Some((topic, partition)) => (
+                    Subject::Group(id.to_string(), GroupProperty::Committed(topic, partition)),
+                    rest,
+                ),
+                None => return bad("a partition is written topic-N, e.g. orders-0"),
+            },
+            ["group", id, property, rest @ ..] => {
+                let property = match *property {
+                    "state" => GroupProperty::State,
+                    "members" => GroupProperty::Members,
+                    "generation" => GroupProperty::Generation,
+                    "lag" => GroupProperty::Lag,
+                    _ => {
+                        return bad(
+                            "a group has state, members, generation, lag or committed TOPIC-N",
+                        )
+                    }
+                };
+                (Subject::Group(id.to_string(), property), rest)
+            }
             ["time", "elapsed", rest @ ..] => (Subject::TimeElapsed, rest),
             _ => return bad("unknown check (see src/lessons/check.rs for the forms)"),
         };
@@ -306,6 +340,7 @@ impl Check {
                 cluster.broker(*id)?;
                 Word((!cluster.is_unfenced(*id)).to_string())
             }
+            Subject::Group(id, property) => group_property(cluster, id, property)?,
             Subject::ActiveController => match cluster.active_controller() {
                 Some(id) => Number(i64::from(id)),
                 None => Word("none".to_string()),
@@ -337,6 +372,31 @@ fn field_name(field: &RecordField) -> super::state::Field<'_> {
         RecordField::Value => super::state::Field::Value,
         RecordField::Header(name) => super::state::Field::Header(name),
     }
+}
+
+/// A group's property from the coordinators' state (`Cluster::group_overviews`); a group no
+/// coordinator knows is `Dead` with no members, as `kafka-consumer-groups.sh` describes it.
+fn group_property(cluster: &Cluster, id: &str, property: &GroupProperty) -> Option<Expected> {
+    let overviews = cluster.group_overviews();
+    let group = overviews.iter().find(|g| g.group_id == id);
+    let count = |n: usize| Expected::Number(i64::try_from(n).unwrap_or(i64::MAX));
+    Some(match (property, group) {
+        (GroupProperty::State, None) => Expected::Word("Dead".to_string()),
+        (GroupProperty::Members, None) => count(0),
+        (_, None) => return None,
+        (GroupProperty::State, Some(g)) => Expected::Word(g.state.to_string()),
+        (GroupProperty::Members, Some(g)) => count(g.members.len()),
+        (GroupProperty::Generation, Some(g)) => {
+            Expected::Number(i64::from(g.generation_id.or(g.group_epoch)?))
+        }
+        (GroupProperty::Lag, Some(g)) => Expected::Number(g.total_lag()),
+        (GroupProperty::Committed(topic, partition), Some(g)) => Expected::Number(
+            g.partitions
+                .iter()
+                .find(|p| p.partition.topic == *topic && p.partition.partition == *partition)?
+                .committed?,
+        ),
+    })
 }
 
 /// `orders-0` → (`orders`, 0); topic names may contain '-'.
