@@ -8,7 +8,8 @@
 //! topic orders records >= 10              topic orders key user-1 partitions = 1
 //! topic orders key user-1 records = 1     topic orders config retention.ms = 60000
 //! partition orders-0 leader != 1          partition orders-0 isr = 2
-//! partition orders-0 log-end-offset >= 5  (also high-watermark, log-start-offset, segments)
+//! partition orders-0 log-end-offset >= 5  (also high-watermark, log-start-offset,
+//!                                          recovery-point, segments)
 //! record orders-0 3 key = user-1          record orders-0 3 header source = web
 //! broker 2 state = crashed                broker 2 fenced = true
 //! controller active != 1                  time elapsed >= 30s
@@ -68,6 +69,7 @@ enum OffsetKind {
     HighWatermark,
     LogEndOffset,
     LogStartOffset,
+    RecoveryPoint,
     Segments,
 }
 
@@ -154,9 +156,14 @@ impl Check {
                     "isr" => Subject::PartitionIsr(topic, partition),
                     "high-watermark" => Subject::PartitionOffset(topic, partition, OffsetKind::HighWatermark),
                     "log-end-offset" => Subject::PartitionOffset(topic, partition, OffsetKind::LogEndOffset),
+                    "recovery-point" => Subject::PartitionOffset(
+                        topic,
+                        partition,
+                        OffsetKind::RecoveryPoint,
+                    ),
                     "log-start-offset" => Subject::PartitionOffset(topic, partition, OffsetKind::LogStartOffset),
                     "segments" => Subject::PartitionOffset(topic, partition, OffsetKind::Segments),
-                    _ => return bad("a partition has leader, isr, high-watermark, log-end-offset, log-start-offset or segments"),
+                    _ => return bad("a partition has leader, isr, high-watermark, log-end-offset, log-start-offset, recovery-point or segments"),
                 };
                 (subject, rest)
             }
@@ -329,6 +336,7 @@ impl Check {
                     OffsetKind::HighWatermark => offsets.high_watermark,
                     OffsetKind::LogEndOffset => offsets.log_end_offset,
                     OffsetKind::LogStartOffset => offsets.log_start_offset,
+                    OffsetKind::RecoveryPoint => offsets.recovery_point,
                     OffsetKind::Segments => offsets.segments,
                 })
             }
@@ -410,6 +418,7 @@ struct LeaderOffsets {
     log_start_offset: i64,
     high_watermark: i64,
     log_end_offset: i64,
+    recovery_point: i64,
     segments: i64,
 }
 
@@ -420,6 +429,7 @@ fn leader_offsets(cluster: &Cluster, topic: &str, partition: i32) -> Option<Lead
         log_start_offset: log.log_start_offset(),
         high_watermark: log.high_watermark(),
         log_end_offset: log.log_end_offset(),
+        recovery_point: log.recovery_point(),
         segments: i64::try_from(log.segments().count()).unwrap_or(i64::MAX),
     })
 }
