@@ -10,7 +10,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;
+mod playback;
 mod storage;
+mod store_bench;
 mod terminal;
 mod trace;
 #[path = "../support/trace_fixture.rs"]

@@ -4,6 +4,7 @@ pub mod app;
 pub mod broker_card;
 pub mod cluster_panel;
 pub mod event_panel;
+pub mod jump_form;
 pub mod storage_bar;
 pub mod terminal;
 pub mod time_controls;

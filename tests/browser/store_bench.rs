@@ -1,0 +1,69 @@
+//! What one store action costs as the cluster grows (issue #10, playback): the reducer runs
+//! once per animation frame while playing, so its fixed cost — before any engine work — must
+//! not grow with the records the cluster holds. Yew keeps the previous state alive while it
+//! reduces (its handles hold it), so this benchmark holds it too. Printed, never asserted
+//! (docs/PERFORMANCE.md keeps the figures).
+
+use kafka_playground::ui::store::{Action, Store};
+use kafka_playground::ui::terminal::session::CommandRequest;
+use std::rc::Rc;
+use wasm_bindgen_test::*;
+use yew::Reducible;
+
+fn run(store: Rc<Store>, script: &str) -> Rc<Store> {
+    store.reduce(Action::RunCommand(CommandRequest::typed(script)))
+}
+
+/// Records the background producer `fill` has had acknowledged.
+fn records(store: &Store) -> u64 {
+    store
+        .cluster()
+        .background_producers()
+        .get("fill")
+        .map_or(0, |p| p.stats.acknowledged)
+}
+
+/// Mean milliseconds of `rounds` reductions of `action`, the previous state kept alive.
+fn mean_reduce_ms(
+    store: &mut Rc<Store>,
+    action: &Action,
+    rounds: u32,
+    now: &dyn Fn() -> f64,
+) -> f64 {
+    let start = now();
+    for _ in 0..rounds {
+        let previous = store.clone();
+        *store = previous.clone().reduce(action.clone());
+        drop(previous);
+    }
+    (now() - start) / f64::from(rounds)
+}
+
+#[wasm_bindgen_test]
+fn benchmark_reduce_vs_records() {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let now = move || performance.now();
+    let mut store = run(
+        Rc::new(Store::default()),
+        "kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3\n\
+         producer start fill --topic orders --rate 10000/s --keys 'k{n%50}'",
+    );
+    console_log!(
+        "wasm32 in Chromium ({}), 3 brokers, orders: 3 partitions RF=3\n\
+         records | reduce `time advance 1ms` (ms) | reduce `Saved` (ms, no cluster change)",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
+    // 1 k, 10 k, 100 k records: the producer sends 10 000 a simulated second.
+    for advance in ["100ms", "900ms", "9s"] {
+        store = run(store, &format!("time advance {advance}"));
+        let advance = mean_reduce_ms(&mut store, &Action::AdvanceTime(1), 5, &now);
+        let saved = mean_reduce_ms(&mut store, &Action::Saved, 5, &now);
+        console_log!("{:>7} | {advance:>10.3} | {saved:>10.3}", records(&store));
+    }
+}
