@@ -154,6 +154,9 @@ impl Store {
         let reached = whole < 1.0 || advance_within(&mut cluster, from + whole as i64, budget_ms);
         let advanced = cluster.now().as_millis() - from;
         drop(cluster);
+        if advanced > 0 {
+            self.playback.last_step = None;
+        }
         if !reached {
             // Behind: what this frame could not run is dropped, not owed to the next one.
             self.playback.carry_ms = 0.0;

@@ -209,7 +209,10 @@ impl Reducible for Store {
             }
             Action::Playback(action) => {
                 if next.playback(action) {
+                    // A Step's report outlives the change it made.
+                    let step = next.playback.last_step.take();
                     next.cluster_changed();
+                    next.playback.last_step = step;
                 }
             }
             Action::Persist => next.persist(),
@@ -246,6 +249,8 @@ impl Store {
     /// After a change to the cluster: its events go to the log, and it is unsaved until the
     /// write-behind has run.
     fn cluster_changed(&mut self) {
+        // Where the last Step went is stale once anything else moved the cluster.
+        self.playback.last_step = None;
         self.drain_events();
         self.cluster_version += 1;
         if self.storage == StorageStatus::Saved {

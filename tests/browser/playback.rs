@@ -187,3 +187,15 @@ fn actions_change_the_cluster_in_place() {
     assert_eq!(snapshot.now().as_millis(), at, "a snapshot never changes");
     assert_eq!(now(&store), at + 16);
 }
+
+#[wasm_bindgen_test]
+fn a_step_report_goes_once_the_clock_moves_otherwise() {
+    let store = reduce(busy(), PlaybackAction::Step);
+    assert!(store.playback.last_step.is_some());
+    let store = run(store, "time advance 1s");
+    assert_eq!(store.playback.last_step, None);
+    let store = reduce(store, PlaybackAction::Step);
+    let store = reduce(store, PlaybackAction::Play);
+    let store = frame(store, 16.0, AMPLE_MS);
+    assert_eq!(store.playback.last_step, None);
+}

@@ -67,3 +67,52 @@ fn benchmark_reduce_vs_records() {
         console_log!("{:>7} | {advance:>10.3} | {saved:>10.3}", records(&store));
     }
 }
+
+/// The write-behind while playing: what one flush of two seconds of a 1000 records/s producer
+/// and a consumer group costs — taking the changes (`Action::Persist`) and writing them to
+/// IndexedDB. Printed, never asserted.
+#[wasm_bindgen_test]
+async fn benchmark_flush_while_playing() {
+    use kafka_playground::storage::indexeddb::Workspace;
+    use kafka_playground::ui::saving::StorageStatus;
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let now = move || performance.now();
+    let mut store = Rc::new(Store::default()).reduce(Action::Loaded {
+        cluster: None,
+        status: StorageStatus::Saved,
+        notes: Vec::new(),
+    });
+    store = run(
+        store,
+        "kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3\n\
+         producer start fill --topic orders --rate 1000/s --keys 'k{n%50}'\n\
+         consumer start c1 --group g --topic orders\ntime advance 2s",
+    );
+    let mut workspace = Workspace::open("store-bench").await.expect("IndexedDB");
+    workspace.clear().await.expect("clear");
+    console_log!("flush after | take changes (ms) | changes | bytes | IndexedDB write (ms)");
+    for round in 0..4 {
+        let start = now();
+        store = store.reduce(Action::Persist);
+        let taken = now() - start;
+        let batch = store.outbox.last().cloned().expect("a batch");
+        let sent = store.outbox.len();
+        store = store.reduce(Action::Sent(sent));
+        let bytes: u64 = batch.changes.iter().map(|c| c.data_len()).sum();
+        let start = now();
+        workspace
+            .apply(&batch.changes, batch.clear_first)
+            .await
+            .expect("written");
+        let written = now() - start;
+        console_log!(
+            "{:>11} | {taken:>8.2} | {:>7} | {bytes:>8} | {written:>8.2}",
+            if round == 0 { "start" } else { "2 s" },
+            batch.changes.len()
+        );
+        store = run(store, "time advance 2s");
+    }
+    workspace.close();
+}

@@ -5,7 +5,8 @@
 // long tasks and frame times are PRINTED for docs/PERFORMANCE.md, never asserted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
+import { join } from 'node:path';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir } from './support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -69,6 +70,12 @@ async function takeRecording(page) {
   });
 }
 
+/** The whole page, and the time controls close up, as screenshots/NAME.png and NAME-controls.png. */
+async function shots(page, name) {
+  await screenshot(page, name);
+  await page.locator('.time-controls').screenshot({ path: join(screenshotDir, `${name}-controls.png`) });
+}
+
 async function setSpeed(page, speed) {
   await page.getByTestId('speed').selectOption(String(speed));
   await page.locator(`[data-testid=playback-rate][data-playing=true]`).waitFor();
@@ -99,7 +106,7 @@ test('play, pause, speed, Space, step and jump move simulated time', async () =>
   const one = await rateOver(page, 3000);
   const at1 = await takeRecording(page);
   assert.ok(one.moved > 0, 'the clock moves while playing');
-  await screenshot(page, 'playback-1x');
+  await shots(page, 'playback-1x');
 
   // 10× runs faster than 1× (roughly: only the ratio, within a wide factor).
   await setSpeed(page, 10);
@@ -112,7 +119,7 @@ test('play, pause, speed, Space, step and jump move simulated time', async () =>
   const hundred = await rateOver(page, 3000);
   const at100 = await takeRecording(page);
   const rateText = await page.getByTestId('playback-rate').innerText();
-  await screenshot(page, 'playback-100x');
+  await shots(page, 'playback-100x');
 
   // Pause stops exactly.
   await play.click();
@@ -140,7 +147,7 @@ test('play, pause, speed, Space, step and jump move simulated time', async () =>
   assert.ok(to >= before, `stepped from ${before} to ${to}`);
   assert.equal((await clocks(page)).sim, to);
   assert.match(await report.innerText(), /^Stepped to 2025-01-01 /);
-  await screenshot(page, 'playback-step');
+  await shots(page, 'playback-step');
 
   // Jump by: the command language's durations, run as `time advance` in the terminal.
   const jump = page.getByTestId('jump-by');
@@ -153,7 +160,7 @@ test('play, pause, speed, Space, step and jump move simulated time', async () =>
   await page.getByTestId('jump').click();
   await waitForLine(page, '$ time advance 10s');
   assert.equal((await clocks(page)).sim, atJump + 10_000);
-  await screenshot(page, 'playback-jump');
+  await shots(page, 'playback-jump');
 
   const summary = (name, rate, rec) =>
     `${name.padEnd(5)} | ${rate.rate.toFixed(1).padStart(8)}x | ${String(rec.frames).padStart(6)} | ` +

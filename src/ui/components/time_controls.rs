@@ -96,7 +96,7 @@ fn playback_row(store: &StoreHandle) -> Html {
             </label>
             <button data-testid="step" onclick={Callback::from(move |_: MouseEvent| step())}
                 title="Pause and run exactly the next scheduled event (a message arriving or a background job). The command language has no equivalent: time advance moves by a duration.">
-                {"Step ⏭"}</button>
+                {"Step"}</button>
             { rate_view(playback) }
         </div>
     }
