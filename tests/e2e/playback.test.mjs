@@ -1,8 +1,9 @@
 // Playback (issue #10, item 4): simulated time that runs by itself. A 3-partition RF=3 topic, a
-// background producer at 1000 records/s and a consumer in a group, then Play at 1×, 10× and 100×,
-// Pause, Space, Step and "Jump by". Asserts behaviour only (the clock moves while playing, stops
-// when paused, Step lands on the next event, 10× runs faster than 1× within a wide factor);
-// long tasks and frame times are PRINTED for docs/PERFORMANCE.md, never asserted.
+// background producer at 1000 records/s and a consumer in a group, then Play at 1×, 10× and
+// 100×, Pause, Space, Step, "Jump by" and a reload that keeps playing. Asserts behaviour only
+// (the clock moves while playing, stops when paused, Step lands on the next event, 10× runs
+// faster than 1× within a wide factor); long tasks and frame times are PRINTED for
+// docs/PERFORMANCE.md, never asserted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -78,7 +79,7 @@ async function shots(page, name) {
 
 async function setSpeed(page, speed) {
   await page.getByTestId('speed').selectOption(String(speed));
-  await page.locator(`[data-testid=playback-rate][data-playing=true]`).waitFor();
+  assert.equal(await page.getByTestId('speed').inputValue(), String(speed));
 }
 
 test('play, pause, speed, Space, step and jump move simulated time', async () => {
@@ -112,7 +113,7 @@ test('play, pause, speed, Space, step and jump move simulated time', async () =>
   await setSpeed(page, 10);
   const ten = await rateOver(page, 3000);
   const at10 = await takeRecording(page);
-  assert.ok(ten.rate > one.rate * 2.5, `10× ran at ${ten.rate}, 1× at ${one.rate}`);
+  assert.ok(ten.rate > one.rate * 2, `10× ran at ${ten.rate}, 1× at ${one.rate}`);
 
   // 100×: as fast as the engine manages within its frame budget; the page says which.
   await setSpeed(page, 100);
@@ -161,6 +162,17 @@ test('play, pause, speed, Space, step and jump move simulated time', async () =>
   await waitForLine(page, '$ time advance 10s');
   assert.equal((await clocks(page)).sim, atJump + 10_000);
   await shots(page, 'playback-jump');
+
+  // A reload comes back playing, at the speed it had (kept per workspace in localStorage).
+  await setSpeed(page, 10);
+  await play.click();
+  await page.locator('[data-testid=playback-rate][data-playing=true]').waitFor();
+  await page.reload();
+  await page.getByTestId('broker-1').waitFor();
+  await page.locator('[data-testid=playback-rate][data-playing=true]').waitFor();
+  assert.equal(await page.getByTestId('speed').inputValue(), '10');
+  await page.getByTestId('play-pause').click();
+  await page.locator('[data-testid=playback-rate][data-playing=false]').waitFor();
 
   const summary = (name, rate, rec) =>
     `${name.padEnd(5)} | ${rate.rate.toFixed(1).padStart(8)}x | ${String(rec.frames).padStart(6)} | ` +

@@ -33,7 +33,7 @@ impl Default for AppProps {
 pub fn App(props: &AppProps) -> Html {
     let store = use_reducer(Store::default);
     use_persistence(&store, &props.workspace);
-    use_playback(&store);
+    use_playback(&store, &props.workspace);
     // A performance mark the end-to-end suite reads as "time to first render".
     use_effect_with((), |_| {
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {

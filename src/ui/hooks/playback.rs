@@ -8,11 +8,15 @@
 //!   page does not try to catch up what it missed.
 //! - **Space** plays and pauses, unless focus is where Space types or presses something (a text
 //!   field, a select, a button — which Space already clicks).
+//! - **Reload**: playing or paused, and the speed, are kept in `localStorage` per workspace and
+//!   restored once the saved cluster is loaded.
 
-use crate::ui::playback::{PlaybackAction, FRAME_BUDGET_MS};
+use crate::ui::playback::{PlaybackAction, FRAME_BUDGET_MS, SPEEDS};
+use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Action, Store, StoreHandle};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::storage::{LocalStorage, Storage};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -27,8 +31,26 @@ struct FrameLoop {
 }
 
 #[hook]
-pub fn use_playback(store: &StoreHandle) {
+pub fn use_playback(store: &StoreHandle, workspace: &str) {
     let playing = store.playback.playing;
+    let key = format!("kplay-playback:{workspace}");
+    // Nothing is written until what was kept has been read back.
+    let restored = use_mut_ref(|| false);
+    {
+        let (dispatcher, key, restored) = (store.dispatcher(), key.clone(), restored.clone());
+        let loaded = store.storage != StorageStatus::Loading;
+        use_effect_with(loaded, move |&loaded| {
+            if loaded && !std::mem::replace(&mut *restored.borrow_mut(), true) {
+                restore(&dispatcher, &key);
+            }
+        });
+    }
+    use_effect_with((playing, store.playback.speed), move |&(playing, speed)| {
+        if *restored.borrow() {
+            // A browser that keeps nothing (private mode, quota) only loses this convenience.
+            let _ = LocalStorage::set(&key, format!("{} {speed}", u8::from(playing)));
+        }
+    });
     {
         let dispatcher = store.dispatcher();
         use_effect_with(playing, move |&playing| {
@@ -42,6 +64,23 @@ pub fn use_playback(store: &StoreHandle) {
             let listener = space_toggles(dispatcher);
             move || drop(listener)
         });
+    }
+}
+
+/// Plays (or not) at the speed kept for this workspace, if any.
+fn restore(dispatcher: &Dispatcher, key: &str) {
+    let Ok(kept) = LocalStorage::get::<String>(key) else {
+        return;
+    };
+    let mut words = kept.split(' ');
+    let playing = words.next() == Some("1");
+    if let Some(speed) = words.next().and_then(|s| s.parse::<f64>().ok()) {
+        if SPEEDS.contains(&speed) {
+            dispatcher.dispatch(Action::Playback(PlaybackAction::Speed(speed)));
+        }
+    }
+    if playing {
+        dispatcher.dispatch(Action::Playback(PlaybackAction::Play));
     }
 }
 
