@@ -174,6 +174,12 @@ test('play, pause, speed, Space, step and jump move simulated time', async () =>
   await page.getByTestId('play-pause').click();
   await page.locator('[data-testid=playback-rate][data-playing=false]').waitFor();
 
+  // On a phone-sized screen the controls wrap and stay usable.
+  await page.setViewportSize({ width: 360, height: 740 });
+  const box = await page.getByTestId('jump').boundingBox();
+  assert.ok(box && box.x + box.width <= 360, `Jump at ${JSON.stringify(box)}`);
+  await page.locator('.time-controls').screenshot({ path: join(screenshotDir, 'playback-narrow-controls.png') });
+
   const summary = (name, rate, rec) =>
     `${name.padEnd(5)} | ${rate.rate.toFixed(1).padStart(8)}x | ${String(rec.frames).padStart(6)} | ` +
     `${String(rec.frameP50).padStart(7)} | ${String(rec.frameP95).padStart(7)} | ` +
