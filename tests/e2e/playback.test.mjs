@@ -122,6 +122,27 @@ test('play, pause, speed, Space, step and jump move simulated time', async () =>
   const rateText = await page.getByTestId('playback-rate').innerText();
   await shots(page, 'playback-100x');
 
+  // A hidden page does not step, and when shown again it does not catch up what it missed.
+  await setSpeed(page, 1);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForTimeout(100);
+  const hiddenAt = (await clocks(page)).sim;
+  await page.waitForTimeout(1000);
+  assert.equal((await clocks(page)).sim, hiddenAt, 'no time passes while hidden');
+  const shownAfter = await page.evaluate(async () => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+    document.dispatchEvent(new Event('visibilitychange'));
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    await frame();
+    await frame();
+    await frame();
+    return Number(document.querySelector('[data-testid=sim-clock]').dataset.ms);
+  });
+  assert.ok(shownAfter - hiddenAt < 600, `moved ${shownAfter - hiddenAt} ms after a second hidden`);
+
   // Pause stops exactly.
   await play.click();
   await page.locator('[data-testid=playback-rate][data-playing=false]').waitFor();

@@ -3,9 +3,10 @@
 //! and the engine's budget for it ([`FRAME_BUDGET_MS`]); the reducer does the rest
 //! (`ui::playback`).
 //!
-//! - **Hidden tab**: browsers stop animation frames in a hidden tab; when it is shown again the
-//!   first frame owes nothing (the last timestamp is forgotten on `visibilitychange`), so the
-//!   page does not try to catch up what it missed.
+//! - **Hidden tab**: browsers stop animation frames in a hidden tab (and a frame that comes while
+//!   hidden is skipped); when it is shown again the first frame owes nothing (the last
+//!   timestamp is forgotten on `visibilitychange`), so the page does not try to catch up what it
+//!   missed.
 //! - **Space** plays and pauses, unless focus is where Space types or presses something (a text
 //!   field, a select, a button — which Space already clicks).
 //! - **Reload**: playing or paused, and the speed, are kept in `localStorage` per workspace and
@@ -109,8 +110,14 @@ fn stop_loop(running: Option<(Rc<RefCell<FrameLoop>>, Option<EventListener>)>) {
 fn request_frame(state: &Rc<RefCell<FrameLoop>>, dispatcher: Dispatcher) {
     let again = state.clone();
     let frame = request_animation_frame(move |timestamp_ms| {
-        let last = again.borrow_mut().last_ms.replace(timestamp_ms);
-        if let Some(last) = last {
+        // A hidden page that still gets frames (some embedders) does not step either.
+        let hidden = document().is_some_and(|d| d.hidden());
+        let last = if hidden {
+            again.borrow_mut().last_ms.take()
+        } else {
+            again.borrow_mut().last_ms.replace(timestamp_ms)
+        };
+        if let (Some(last), false) = (last, hidden) {
             dispatcher.dispatch(Action::Playback(PlaybackAction::Frame {
                 wall_ms: timestamp_ms - last,
                 budget_ms: FRAME_BUDGET_MS,
