@@ -11,7 +11,9 @@
 //! stop|kill|start` and `time advance` run; the terminal's [`Action::RunCommand`] runs a
 //! typed command through `cli::run_command`, as `kplay` does (`ui::terminal::run`), into the
 //! terminal's [`Transcript`]. After every action that touches the cluster its events are
-//! drained into a bounded [`EventLog`] of trace lines.
+//! drained into a bounded [`EventLog`] of trace lines. Playback (`ui::playback`) moves time by
+//! animation frames. The cluster itself is shared by every state and changed in place
+//! (`ui::cluster_cell`): read it with [`Store::cluster`].
 
 use super::cluster_cell::ClusterCell;
 use super::event_log::EventLog;
