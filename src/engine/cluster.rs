@@ -266,16 +266,29 @@ impl Cluster {
     /// due on the way at its own time (`engine::scheduler`).
     pub fn advance_time(&mut self, ms: i64) {
         let to = self.clock.now().plus_millis(ms.max(0));
+        self.advance_until(to.as_millis(), || true);
+    }
+
+    /// Runs what falls due up to `to_ms`, asking `keep_going` before each step, then moves the
+    /// clock to `to_ms`. True when it got there; false when `keep_going` said stop, with the
+    /// clock at the last thing that ran and nothing due skipped, so a later call resumes exactly.
+    /// The page's playback bounds one animation frame's engine work by wall time this way; the
+    /// engine itself never reads a clock.
+    pub fn advance_until(&mut self, to_ms: i64, mut keep_going: impl FnMut() -> bool) -> bool {
         loop {
+            if !keep_going() {
+                return false;
+            }
             // Long idle stretches of a replicated cluster are skipped (`replication::quiescence`).
-            if self.fast_forward_idle(to.as_millis()) {
+            if self.fast_forward_idle(to_ms) {
                 self.check_invariants();
             }
-            if !self.step(to.as_millis()) {
+            if !self.step(to_ms) {
                 break;
             }
         }
-        self.clock.advance_to(to);
+        self.clock.advance_to(SimTime(to_ms));
+        true
     }
 
     /// Runs the next thing due at or before `limit_ms` — a message arriving or a background
@@ -709,6 +722,39 @@ mod tests {
             "Unable to replicate the partition 4 time(s): The target replication factor of 4 \
              cannot be reached because only 3 broker(s) are registered."
         );
+    }
+
+    /// Stopped after a few steps and resumed, `advance_until` ends where one `advance_time` does.
+    #[test]
+    fn advance_until_stops_when_told_and_resumes_exactly() {
+        let setup = "kafka-topics.sh --create --topic t --partitions 3 --replication-factor 3\n\
+                     producer start p --topic t --rate 100/s\n";
+        let mut whole = Cluster::new(ClusterOptions::default());
+        let mut parts = Cluster::new(ClusterOptions::default());
+        for cluster in [&mut whole, &mut parts] {
+            assert!(!crate::cli::run_script(cluster, setup).failed);
+        }
+        let start = whole.now().as_millis();
+        let to = start + 2_000;
+        whole.advance_time(2_000);
+
+        let mut asked = 0;
+        assert!(!parts.advance_until(to, || {
+            asked += 1;
+            asked <= 5
+        }));
+        assert_eq!(asked, 6, "asked before each step");
+        assert!(parts.now().as_millis() < to, "stopped short of the target");
+        assert!(
+            !parts.advance_until(to, || false),
+            "nothing runs when told to stop"
+        );
+        assert!(parts.advance_until(to, || true));
+        assert_eq!(parts.now().as_millis(), to);
+        assert_eq!(format!("{parts:?}"), format!("{whole:?}"));
+        // A target in the past moves nothing back.
+        assert!(parts.advance_until(start, || true));
+        assert_eq!(parts.now().as_millis(), to);
     }
 
     #[test]

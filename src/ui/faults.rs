@@ -4,7 +4,6 @@
 
 use super::store::{Outcome, Store};
 use crate::engine::log::recovery::Level;
-use std::rc::Rc;
 
 /// What a broker button does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +32,7 @@ const MAX_ADVANCE_MS: i64 = 86_400_000;
 
 impl Store {
     pub(super) fn broker_fault(&mut self, verb: BrokerVerb, id: i32) {
-        let cluster = Rc::make_mut(&mut self.cluster);
+        let mut cluster = self.cluster_mut();
         let result = match verb {
             BrokerVerb::Stop => cluster.stop_broker(id).map(|()| {
                 (
@@ -64,6 +63,7 @@ impl Store {
                 (format!("Broker {id} started."), notes)
             }),
         };
+        drop(cluster);
         self.cluster_outcome = Some(match result {
             Ok((message, notes)) => Outcome::Done { message, notes },
             Err(error) => Outcome::Refused {
@@ -75,6 +75,6 @@ impl Store {
 
     /// `time advance`: everything due on the way runs at its own simulated time.
     pub(super) fn advance_time(&mut self, ms: i64) {
-        Rc::make_mut(&mut self.cluster).advance_time(ms.clamp(0, MAX_ADVANCE_MS));
+        self.cluster_mut().advance_time(ms.clamp(0, MAX_ADVANCE_MS));
     }
 }

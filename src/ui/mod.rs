@@ -5,6 +5,7 @@
 //! Browser handles never enter the store: the IndexedDB workspace and the tab's Web Lock live in
 //! [`hooks::persistence`], which loads the cluster at start and writes it behind.
 
+pub mod cluster_cell;
 pub mod components;
 pub mod event_log;
 pub mod faults;
@@ -13,6 +14,7 @@ pub mod format;
 pub mod hooks;
 pub mod markdown;
 pub mod partition_view;
+pub mod playback;
 pub mod produce;
 pub mod replica_view;
 pub mod saving;

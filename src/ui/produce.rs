@@ -6,7 +6,6 @@
 use super::store::Store;
 use crate::cli::run_script;
 use crate::engine::Cluster;
-use std::rc::Rc;
 
 /// The records in `topic`'s partitions, as their leaders' log end offsets count them (0 for an
 /// offline partition), so a click numbers its records on from what is there.
@@ -62,9 +61,8 @@ impl Store {
         {
             return;
         }
-        let first = records_in(&self.cluster, topic);
-        let cluster = Rc::make_mut(&mut self.cluster);
-        let output = run_script(cluster, &produce_script(topic, first));
+        let first = records_in(&self.cluster(), topic);
+        let output = run_script(&mut self.cluster_mut(), &produce_script(topic, first));
         let failures = output
             .lines
             .iter()

@@ -11,10 +11,14 @@
 //! stop|kill|start` and `time advance` run; the terminal's [`Action::RunCommand`] runs a
 //! typed command through `cli::run_command`, as `kplay` does (`ui::terminal::run`), into the
 //! terminal's [`Transcript`]. After every action that touches the cluster its events are
-//! drained into a bounded [`EventLog`] of trace lines.
+//! drained into a bounded [`EventLog`] of trace lines. Playback (`ui::playback`) moves time by
+//! animation frames. The cluster itself is shared by every state and changed in place
+//! (`ui::cluster_cell`): read it with [`Store::cluster`].
 
+use super::cluster_cell::ClusterCell;
 use super::event_log::EventLog;
 use super::faults::BrokerVerb;
+use super::playback::{Playback, PlaybackAction};
 use super::produce::ProduceOutcome;
 use super::saving::{SaveBatch, StorageStatus};
 use super::terminal::run::run_request;
@@ -24,6 +28,7 @@ use crate::engine::cluster::NewTopic;
 use crate::engine::persist::workspace::{take_workspace_changes, workspace_snapshot};
 use crate::engine::topic::{has_collision_chars, COLLISION_WARNING};
 use crate::engine::{Cluster, ClusterOptions};
+use std::cell::RefMut;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -54,6 +59,8 @@ pub enum Action {
         status: StorageStatus,
         notes: Vec<String>,
     },
+    /// Play, pause, speed, an animation frame's time, Step (`ui::playback`).
+    Playback(PlaybackAction),
     /// Takes what changed since the last save into the outbox.
     Persist,
     /// The persistence hook took the first `n` batches of the outbox to write them.
@@ -85,9 +92,9 @@ pub enum Outcome {
 
 #[derive(Debug, Clone)]
 pub struct Store {
-    /// Shared between states until an action changes it, so the storage edge's many small
-    /// actions (sent, saved) do not copy every broker's files.
-    pub cluster: Rc<Cluster>,
+    /// Shared by every state and changed in place (`ui::cluster_cell`); read it with
+    /// [`Store::cluster`].
+    cluster: ClusterCell,
     /// The outcome of the last topic action (the topic form shows it).
     pub last_outcome: Option<Outcome>,
     /// The outcome of the last broker action (the cluster panel shows it).
@@ -109,6 +116,8 @@ pub struct Store {
     pub outbox: Rc<Vec<SaveBatch>>,
     /// The next flush rewrites the whole workspace (after a failed flush, or a reset).
     pub rewrite_all: bool,
+    /// Playing or paused, the speed, the last Step.
+    pub playback: Playback,
 }
 
 impl PartialEq for Store {
@@ -120,7 +129,7 @@ impl PartialEq for Store {
 impl Default for Store {
     fn default() -> Self {
         Store {
-            cluster: Rc::new(Cluster::new(ClusterOptions::default())),
+            cluster: ClusterCell::new(Cluster::new(ClusterOptions::default())),
             last_outcome: None,
             cluster_outcome: None,
             produce_outcome: None,
@@ -132,6 +141,7 @@ impl Default for Store {
             restore_notes: Vec::new(),
             outbox: Rc::new(Vec::new()),
             rewrite_all: false,
+            playback: Playback::default(),
         }
     }
 }
@@ -165,12 +175,14 @@ impl Reducible for Store {
             }
             Action::RunCommand(request) => {
                 let terminal = Rc::make_mut(&mut next.terminal);
-                if run_request(&mut next.cluster, terminal, request) {
+                if run_request(&mut next.cluster.slot(), terminal, request) {
                     next.cluster_changed();
                 }
             }
             Action::Reset => {
-                next.cluster = Rc::new(Cluster::new(ClusterOptions::default()));
+                next.cluster
+                    .replace(Cluster::new(ClusterOptions::default()));
+                next.playback = Playback::default();
                 next.last_outcome = None;
                 next.cluster_outcome = None;
                 next.produce_outcome = None;
@@ -190,12 +202,20 @@ impl Reducible for Store {
                 notes,
             } => {
                 if let Some(cluster) = cluster {
-                    next.cluster = Rc::new(*cluster);
+                    next.cluster.replace(*cluster);
                 }
                 next.storage = status;
                 next.restore_notes = notes;
                 next.drain_events();
                 next.cluster_version += 1;
+            }
+            Action::Playback(action) => {
+                if next.playback(action) {
+                    // A Step's report outlives the change it made.
+                    let step = next.playback.last_step.take();
+                    next.cluster_changed();
+                    next.playback.last_step = step;
+                }
             }
             Action::Persist => next.persist(),
             Action::Sent(n) => {
@@ -218,9 +238,21 @@ impl Reducible for Store {
 }
 
 impl Store {
+    /// The cluster as it is now (a snapshot: later actions do not change it).
+    pub fn cluster(&self) -> Rc<Cluster> {
+        self.cluster.get()
+    }
+
+    /// The cluster, to change in place (reducer code only).
+    pub(super) fn cluster_mut(&self) -> RefMut<'_, Cluster> {
+        self.cluster.borrow_mut()
+    }
+
     /// After a change to the cluster: its events go to the log, and it is unsaved until the
     /// write-behind has run.
     fn cluster_changed(&mut self) {
+        // Where the last Step went is stale once anything else moved the cluster.
+        self.playback.last_step = None;
         self.drain_events();
         self.cluster_version += 1;
         if self.storage == StorageStatus::Saved {
@@ -230,7 +262,7 @@ impl Store {
 
     /// Moves the cluster's events since the last drain into the event log, as trace lines.
     fn drain_events(&mut self) {
-        let events = Rc::make_mut(&mut self.cluster).drain_events();
+        let events = self.cluster_mut().drain_events();
         if !events.is_empty() {
             Rc::make_mut(&mut self.events).extend(events.iter().map(|e| e.to_string()));
         }
@@ -243,8 +275,8 @@ impl Store {
             replication_factor,
             ..NewTopic::default()
         };
-        let cluster = Rc::make_mut(&mut self.cluster);
-        self.last_outcome = Some(match cluster.create_topic(request) {
+        let created = self.cluster_mut().create_topic(request);
+        self.last_outcome = Some(match created {
             Ok(_created) => Outcome::Created {
                 message: format!("Created topic {name}."),
                 warning: has_collision_chars(&name).then(|| COLLISION_WARNING.to_string()),
@@ -262,18 +294,19 @@ impl Store {
         if !self.storage.writes() {
             return;
         }
-        let cluster = Rc::make_mut(&mut self.cluster);
+        let mut cluster = self.cluster_mut();
         let batch = if self.rewrite_all {
             SaveBatch {
                 clear_first: true,
-                changes: workspace_snapshot(cluster),
+                changes: workspace_snapshot(&mut cluster),
             }
         } else {
             SaveBatch {
                 clear_first: false,
-                changes: take_workspace_changes(cluster),
+                changes: take_workspace_changes(&mut cluster),
             }
         };
+        drop(cluster);
         self.rewrite_all = false;
         let mut outbox = (*self.outbox).clone();
         outbox.push(batch);

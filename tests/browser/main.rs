@@ -13,7 +13,9 @@ mod groups;
 mod partition_view;
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;
+mod playback;
 mod storage;
+mod store_bench;
 mod terminal;
 mod trace;
 #[path = "../support/trace_fixture.rs"]

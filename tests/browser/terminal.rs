@@ -353,7 +353,7 @@ fn commands_run_as_kplay_runs_them() {
         store.cluster_version > version,
         "a command is a change to save"
     );
-    assert!(store.cluster.topic("orders").is_some());
+    assert!(store.cluster().topic("orders").is_some());
     assert!(
         store.events.total() > 0,
         "its events are drained into the event log"

@@ -32,7 +32,7 @@ fn broker(verb: BrokerVerb, node_id: i32) -> Action {
 
 fn leader(store: &Store, partition: i32) -> Option<i32> {
     store
-        .cluster
+        .cluster()
         .partition_info("orders", partition)
         .and_then(|p| p.leader)
 }
@@ -42,7 +42,7 @@ fn kill_advance_start_fails_over_and_heals() {
     let store = replicated_topic();
     assert_eq!(
         store
-            .cluster
+            .cluster()
             .topic("orders")
             .map(|t| t.replication_factor()),
         Some(3)
@@ -63,23 +63,23 @@ fn kill_advance_start_fails_over_and_heals() {
         })
     );
     // The controller has not noticed yet (broker.session.timeout.ms = 9 s).
-    assert!(store.cluster.is_unfenced(old));
+    assert!(store.cluster().is_unfenced(old));
     assert_eq!(leader(&store, 0), Some(old));
     assert!(store
         .events
         .lines()
         .any(|l| l.contains(&format!("b{old} process crashed"))));
 
-    let start = store.cluster.now().as_millis();
+    let start = store.cluster().now().as_millis();
     let store = reduce(store, Action::AdvanceTime(10_000));
-    assert_eq!(store.cluster.now().as_millis(), start + 10_000);
+    assert_eq!(store.cluster().now().as_millis(), start + 10_000);
     assert!(
-        !store.cluster.is_unfenced(old),
+        !store.cluster().is_unfenced(old),
         "fenced after the session timeout"
     );
     let new = leader(&store, 0).expect("a new leader from the ISR");
     assert_ne!(new, old);
-    let health = partition_health(&store.cluster);
+    let health = partition_health(&store.cluster());
     assert!(health.offline.is_empty());
     assert_eq!(
         health.under_replicated,
@@ -87,7 +87,7 @@ fn kill_advance_start_fails_over_and_heals() {
     );
     assert!(health.not_preferred.contains(&"orders-0".to_string()));
     // The killed broker's replicas are out of sync and its logs closed.
-    let rows = replicas_on(&store.cluster, old);
+    let rows = replicas_on(&store.cluster(), old);
     assert_eq!(rows.len(), 3);
     assert!(rows
         .iter()
@@ -104,9 +104,9 @@ fn kill_advance_start_fails_over_and_heals() {
         store.cluster_outcome
     );
     let store = reduce(store, Action::AdvanceTime(10_000));
-    let health = partition_health(&store.cluster);
+    let health = partition_health(&store.cluster());
     assert!(health.under_replicated.is_empty(), "{health:?}");
-    let rows = replicas_on(&store.cluster, old);
+    let rows = replicas_on(&store.cluster(), old);
     assert!(
         rows.iter().all(|r| r.in_isr && r.offsets == Some((0, 0))),
         "{rows:?}"
@@ -118,7 +118,7 @@ fn a_fault_on_a_broker_that_is_down_is_refused_with_kafkas_code() {
     let store = replicated_topic();
     let store = reduce(store, broker(BrokerVerb::Stop, 2));
     assert!(
-        !store.cluster.is_unfenced(2),
+        !store.cluster().is_unfenced(2),
         "a controlled shutdown fences at once"
     );
     let store = reduce(store, broker(BrokerVerb::Kill, 2));
@@ -160,7 +160,7 @@ fn the_event_log_keeps_the_last_lines_only() {
 fn offsets(store: &Store, partition: i32) -> Vec<(i32, Option<(i64, i64)>)> {
     (1..=3)
         .map(|id| {
-            let row = replicas_on(&store.cluster, id)
+            let row = replicas_on(&store.cluster(), id)
                 .into_iter()
                 .find(|r| r.partition == partition);
             (id, row.and_then(|r| r.offsets))
@@ -244,8 +244,8 @@ fn a_name_that_is_not_a_topic_name_is_not_run() {
     );
     assert_eq!(store.produce_outcome, None);
     assert_eq!(
-        store.cluster.now().as_millis(),
-        replicated_topic().cluster.now().as_millis()
+        store.cluster().now().as_millis(),
+        replicated_topic().cluster().now().as_millis()
     );
     assert!((0..3).all(|p| offsets(&store, p).iter().all(|(_, o)| *o == Some((0, 0)))));
 }

@@ -14,6 +14,7 @@ use super::topic_form::TopicForm;
 use super::topic_list::TopicList;
 use crate::storage::indexeddb::DEFAULT_WORKSPACE;
 use crate::ui::hooks::persistence::use_persistence;
+use crate::ui::hooks::playback::use_playback;
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Store, StoreHandle};
 use yew::prelude::*;
@@ -37,6 +38,7 @@ impl Default for AppProps {
 pub fn App(props: &AppProps) -> Html {
     let store = use_reducer(Store::default);
     use_persistence(&store, &props.workspace);
+    use_playback(&store, &props.workspace);
     // A performance mark the end-to-end suite reads as "time to first render".
     use_effect_with((), |_| {
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {

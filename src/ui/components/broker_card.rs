@@ -17,7 +17,7 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
-    let cluster = &store.cluster;
+    let cluster = &store.cluster();
     let id = props.node_id;
     let Some(broker) = cluster.broker(id) else {
         return html! {};

@@ -12,7 +12,7 @@ pub fn ClusterPanel() -> Html {
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
-    let cluster = &store.cluster;
+    let cluster = &store.cluster();
     let cards = cluster
         .brokers()
         .map(|broker| html! { <BrokerCard key={broker.node_id} node_id={broker.node_id} /> });

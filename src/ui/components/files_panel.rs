@@ -15,7 +15,7 @@ pub fn FilesPanel() -> Html {
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
-    let cluster = &store.cluster;
+    let cluster = &store.cluster();
     let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
     let node_id = if ids.contains(&chosen) {
         *chosen

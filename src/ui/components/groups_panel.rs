@@ -72,7 +72,7 @@ pub fn GroupsPanel() -> Html {
     let Some(store) = store else {
         return html! {};
     };
-    let cluster = &store.cluster;
+    let cluster = &store.cluster();
     let overviews = cluster.group_overviews();
     let lags: Vec<(String, i64)> = overviews
         .iter()

@@ -83,7 +83,7 @@ pub fn LessonPanel() -> Html {
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
-    let cluster = &store.cluster;
+    let cluster = &store.cluster();
     let Some(lesson) = catalog
         .iter()
         .find(|l| l.id == *chosen)

@@ -8,6 +8,7 @@ pub mod event_panel;
 pub mod files_panel;
 pub mod group_card;
 pub mod groups_panel;
+pub mod jump_form;
 pub mod lag_sparkline;
 pub mod lesson_panel;
 pub mod log_lanes;

@@ -26,7 +26,7 @@ pub fn PartitionPanel() -> Html {
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
-    let cluster = &store.cluster;
+    let cluster = &store.cluster();
     let topics: Vec<(String, i32)> = cluster
         .topics()
         .map(|t| (t.name.clone(), t.partitions.len() as i32))

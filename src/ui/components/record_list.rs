@@ -93,7 +93,7 @@ pub fn RecordList(props: &RecordListProps) -> Html {
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
-    let cluster = &store.cluster;
+    let cluster = &store.cluster();
     let from = props.log_start_offset + window.first_row;
     let records = records_window(
         cluster,

@@ -252,7 +252,7 @@ impl Keys {
         let value = input.value();
         let cursor = cursor_byte(input, &value);
         let (before, after) = value.split_at(cursor);
-        let names = Names::of(&self.store.cluster);
+        let names = Names::of(&self.store.cluster());
         match complete(before, &names) {
             Some(completion) => {
                 input.set_value(&format!("{}{after}", completion.text));

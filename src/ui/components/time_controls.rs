@@ -1,7 +1,11 @@
-//! The simulated clock and the buttons that move it on (`time advance 1s|10s|1m`): what falls
-//! due on the way — heartbeats, session timeouts, elections, replication — runs at its own time.
+//! The simulated clock and what moves it: play/pause (Space), the speed, "Step" (exactly the
+//! next scheduled event), the `time advance 1s|10s|1m` buttons and "Jump by" any duration
+//! (`ui::components::jump_form`). What falls due on the way — heartbeats, session timeouts,
+//! elections, replication, background producers and consumers — runs at its own time.
 
+use super::jump_form::JumpForm;
 use crate::engine::log::meta_properties::civil_from_days;
+use crate::ui::playback::{Playback, PlaybackAction, StepReport, SPEEDS};
 use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
 
@@ -17,8 +21,9 @@ pub fn TimeControls() -> Html {
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
-    let now = store.cluster.now().as_millis();
-    let start = store.cluster.options().start_time.as_millis();
+    let cluster = store.cluster();
+    let now = cluster.now().as_millis();
+    let start = cluster.options().start_time.as_millis();
     let buttons = STEPS.iter().map(|&(label, ms, testid)| {
         let store = store.clone();
         let onclick = Callback::from(move |_: MouseEvent| store.dispatch(Action::AdvanceTime(ms)));
@@ -29,18 +34,146 @@ pub fn TimeControls() -> Html {
     });
     html! {
         <div class="time-controls" role="group" aria-label="Simulated time">
-            <span class="muted">{"Simulated time"}</span>
-            <time data-testid="sim-clock" data-ms={now.to_string()} datetime={iso(now)}>{clock(now)}</time>
-            if now >= start {
-                <span class="muted" data-testid="sim-elapsed">{format!("T+{}", elapsed(now - start))}</span>
-            }
-            { for buttons }
+            <div class="clock-row">
+                <span class="muted">{"Simulated time"}</span>
+                <time data-testid="sim-clock" data-ms={now.to_string()} datetime={iso(now)}>{clock(now)}</time>
+                if now >= start {
+                    <span class="muted" data-testid="sim-elapsed">{format!("T+{}", elapsed(now - start))}</span>
+                }
+            </div>
+            { playback_row(&store) }
+            <div class="advance-row">
+                { for buttons }
+                <JumpForm />
+            </div>
+            { step_view(store.playback.last_step) }
         </div>
     }
 }
 
+/// Play/Pause, the speed, Step and how fast time really runs.
+fn playback_row(store: &StoreHandle) -> Html {
+    let playback = &store.playback;
+    let dispatch = |action: PlaybackAction| {
+        let store = store.clone();
+        move || store.dispatch(Action::Playback(action.clone()))
+    };
+    let toggle = dispatch(PlaybackAction::Toggle);
+    let step = dispatch(PlaybackAction::Step);
+    let on_speed = {
+        let store = store.clone();
+        Callback::from(move |e: Event| {
+            // The select's `value` (web-sys' `HtmlSelectElement` feature is not enabled).
+            let value = e
+                .target()
+                .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            if let Ok(speed) = value.parse::<f64>() {
+                store.dispatch(Action::Playback(PlaybackAction::Speed(speed)));
+            }
+        })
+    };
+    let options = SPEEDS.iter().map(|&speed| {
+        html! { <option value={speed.to_string()} selected={speed == playback.speed}>{times(speed)}</option> }
+    });
+    let (label, title) = if playback.playing {
+        ("❚❚ Pause", "Pause simulated time (Space)")
+    } else {
+        (
+            "▶ Play",
+            "Let simulated time run at the chosen speed (Space)",
+        )
+    };
+    html! {
+        <div class="playback-row" role="group" aria-label="Playback">
+            <button class={classes!("play", playback.playing.then_some("playing"))}
+                data-testid="play-pause" aria-pressed={playback.playing.to_string()} {title}
+                onclick={Callback::from(move |_: MouseEvent| toggle())}>{label}</button>
+            <label class="speed">{"Speed "}
+                <select data-testid="speed" onchange={on_speed}
+                    title="Simulated time per wall-clock second">{ for options }</select>
+            </label>
+            <button data-testid="step" onclick={Callback::from(move |_: MouseEvent| step())}
+                title="Pause and run exactly the next scheduled event (a message arriving or a background job). The command language has no equivalent: time advance moves by a duration.">
+                {"Step"}</button>
+            { rate_view(playback) }
+        </div>
+    }
+}
+
+/// "Paused", "Playing at 100×", or — honestly — "Running at 43× of 100× asked".
+fn rate_view(playback: &Playback) -> Html {
+    let asked = times(playback.speed);
+    let (class, text) = match (playback.playing, playback.achieved) {
+        (false, _) => ("muted", "Paused".to_string()),
+        (true, Some(achieved)) if playback.is_behind() => (
+            "behind",
+            format!(
+                "Running at {} of {asked} asked",
+                times(round_speed(achieved))
+            ),
+        ),
+        (true, _) => ("ok", format!("Playing at {asked}")),
+    };
+    let achieved = playback
+        .achieved
+        .map(|a| format!("{a:.3}"))
+        .unwrap_or_default();
+    html! {
+        <span class={classes!("playback-rate", class)} data-testid="playback-rate"
+            data-playing={playback.playing.to_string()} data-achieved={achieved} role="status"
+            title="The engine gets at most 12 ms of each animation frame; when it needs more, simulated time falls behind instead of freezing the page">
+            {text}
+        </span>
+    }
+}
+
+/// Where the last Step took the clock.
+fn step_view(report: Option<StepReport>) -> Html {
+    match report {
+        None => html! {},
+        Some(StepReport::Ran { from_ms, to_ms }) => html! {
+            <p class="step-report" data-testid="step-report" data-to-ms={to_ms.to_string()} role="status">
+                {"Stepped to "}<time datetime={iso(to_ms)}>{clock(to_ms)}</time>
+                {format!(" (+{})", gap(to_ms - from_ms))}
+            </p>
+        },
+        Some(StepReport::NothingDue) => html! {
+            <p class="step-report" data-testid="step-report" role="status">
+                {"Nothing is scheduled: no message in flight and no background job waiting."}
+            </p>
+        },
+    }
+}
+
+/// `0.1×`, `1×`, `1000×`.
+fn times(speed: f64) -> String {
+    format!("{speed}×")
+}
+
+/// An achieved speed as people read it: `0.43`, `4.3`, `43`.
+fn round_speed(speed: f64) -> f64 {
+    if speed >= 10.0 {
+        speed.round()
+    } else if speed >= 1.0 {
+        (speed * 10.0).round() / 10.0
+    } else {
+        (speed * 100.0).round() / 100.0
+    }
+}
+
+/// A step's jump: `0 ms`, `350 ms`, `2.5 s`, `3 min 10 s`.
+fn gap(ms: i64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        elapsed(ms)
+    }
+}
+
 /// `2025-01-01 00:00:10.000 UTC`.
-fn clock(ms: i64) -> String {
+pub(crate) fn clock(ms: i64) -> String {
     let (date, time, millis) = parts(ms);
     format!("{date} {time}.{millis:03} UTC")
 }

@@ -11,7 +11,7 @@ pub fn TopicList() -> Html {
         return html! {};
     };
     let topics: Vec<Html> = store
-        .cluster
+        .cluster()
         .topics()
         .map(|topic| {
             let partitions = topic.partitions.iter().map(|p| {

@@ -1,3 +1,4 @@
 //! Hooks: the app's effects at the edge (storage, browser events), kept out of components.
 
 pub mod persistence;
+pub mod playback;

@@ -3,9 +3,10 @@
 //! - **Load**: take the workspace's Web Lock (a second tab gets none and only reads), open the
 //!   workspace's database, read every file and restart the cluster from them
 //!   ([`restore_workspace`], the same restart as `kplay --data-dir`), then [`Action::Loaded`].
-//! - **Write-behind**: [`DEBOUNCE_MS`] after the cluster last changed, and at once when the page
-//!   is hidden (`visibilitychange`) or left (`pagehide`), [`Action::Persist`] moves the dirty
-//!   files into the outbox; the writer sends the outbox to IndexedDB, one batch at a time, and
+//! - **Write-behind**: [`DEBOUNCE_MS`] after the cluster last changed — or, while it keeps
+//!   changing (playback changes it every animation frame), [`MAX_WAIT_MS`] after the first change
+//!   not yet saved — and at once when the page is hidden (`visibilitychange`) or left
+//!   (`pagehide`), [`Action::Persist`] moves the dirty files into the outbox; the writer sends the outbox to IndexedDB, one batch at a time, and
 //!   reports [`Action::Saved`] or [`Action::SaveFailed`]. The engine never waits for it.
 
 use crate::engine::persist::workspace::restore_workspace;
@@ -24,6 +25,10 @@ use yew::prelude::*;
 /// How long the cluster must be still before its changes are written.
 pub const DEBOUNCE_MS: u32 = 150;
 
+/// The longest a change waits for the cluster to be still: while playing it never is, and the
+/// changes are then written at most this often (wall time).
+pub const MAX_WAIT_MS: f64 = 2_000.0;
+
 /// The open workspace, when this tab writes to it; taken out while a write is under way.
 type Handle = Rc<RefCell<Option<Workspace>>>;
 
@@ -40,13 +45,16 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
             });
         });
     }
+    // When the oldest change not yet taken into the outbox was made (wall ms).
+    let unsaved_since: Rc<RefCell<Option<f64>>> = use_mut_ref(|| None);
     {
         let store = store.clone();
         use_effect_with(store.cluster_version, move |_| {
-            let timeout = store.storage.writes().then(|| {
-                let store = store.clone();
-                Timeout::new(DEBOUNCE_MS, move || store.dispatch(Action::Persist))
-            });
+            let timeout = store
+                .storage
+                .writes()
+                .then(|| write_behind(store, unsaved_since))
+                .flatten();
             move || drop(timeout)
         });
     }
@@ -63,6 +71,28 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
             move || drop(listeners)
         });
     }
+}
+
+/// After a change: persist now if changes have waited [`MAX_WAIT_MS`], else once the cluster
+/// has been still for [`DEBOUNCE_MS`].
+fn write_behind(store: StoreHandle, unsaved_since: Rc<RefCell<Option<f64>>>) -> Option<Timeout> {
+    let now = wall_now();
+    let since = *unsaved_since.borrow_mut().get_or_insert(now);
+    if now - since >= MAX_WAIT_MS {
+        *unsaved_since.borrow_mut() = None;
+        store.dispatch(Action::Persist);
+        return None;
+    }
+    Some(Timeout::new(DEBOUNCE_MS, move || {
+        *unsaved_since.borrow_mut() = None;
+        store.dispatch(Action::Persist);
+    }))
+}
+
+fn wall_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Reads the workspace; on success this tab's handle is set if it owns the workspace.
