@@ -10,6 +10,7 @@ pub mod event_log;
 pub mod faults;
 pub mod hooks;
 pub mod produce;
+pub mod producers;
 pub mod replica_view;
 pub mod saving;
 pub mod store;

@@ -10,6 +10,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;
+mod producers;
 mod storage;
 mod terminal;
 mod trace;

@@ -33,7 +33,8 @@ impl KeyPattern {
         Ok(pattern)
     }
 
-    fn render(&self, n: u64) -> Result<Option<String>, String> {
+    /// The key of record number `n` (`None` for keyless records).
+    pub fn render(&self, n: u64) -> Result<Option<String>, String> {
         let KeyPattern::Pattern(text) = self else {
             return Ok(None);
         };

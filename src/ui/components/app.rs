@@ -3,6 +3,7 @@
 
 use super::cluster_panel::ClusterPanel;
 use super::event_panel::EventPanel;
+use super::producers_panel::ProducersPanel;
 use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
 use super::topic_form::TopicForm;
@@ -56,6 +57,7 @@ pub fn App(props: &AppProps) -> Html {
                         <TopicForm />
                         <TopicList />
                     </section>
+                    <ProducersPanel />
                     <Terminal />
                     <EventPanel />
                 </main>
