@@ -11,7 +11,7 @@ use crate::engine::client::producer_view::{acknowledged_loss, LossReport};
 use crate::engine::fetch::OffsetSpec;
 use crate::engine::topic::is_internal;
 use crate::engine::Cluster;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `linger.ms` and `batch.size` as Kafka 4.1's producer defaults them (`ProducerConfig`).
 pub const DEFAULT_LINGER_MS: &str = "5";
@@ -181,53 +181,103 @@ pub fn leader_key(cluster: &Cluster, topic: &str) -> LeaderKey {
     })
 }
 
-/// The last loss check of one producer and when to run it again. The check reads whole
-/// partitions (tens of milliseconds with 100 000 records), so it runs only when a leader
-/// changed, or once more when the high watermark passes records that were uncommitted at a
-/// leader change (they were either copied in time or lost).
+/// The loss check of one producer, kept between renders so that it reads partitions only when
+/// something could have lost records. Records below a partition's high watermark are
+/// committed; under the same leader nothing takes them, so each look only moves a per-partition
+/// frontier to the high watermark (no read). When a leader or leader epoch changes, the records
+/// from the frontier up (and, after an unclean election, from the new leader's high watermark)
+/// are judged; those still uncommitted then are judged once more when the high watermark passes
+/// them. So a leader change reads what was produced since the last look, not whole partitions;
+/// only the first look (the card's mount) reads everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LossMemo {
     key: Option<LeaderKey>,
+    /// Per partition: the high watermark at the last look.
+    frontier: BTreeMap<i32, i64>,
+    /// Per partition: the lowest and highest offset of records that were uncommitted at the
+    /// last check after a leader change.
+    watch: BTreeMap<i32, (i64, i64)>,
+    lost: BTreeSet<(i32, i64)>,
+    /// Every lost record found so far, and the last check's uncommitted count and unreadable
+    /// partitions.
     pub report: LossReport,
-    /// Uncommitted records of an earlier leader: (partition, highest offset) to look at again.
-    watch: BTreeMap<i32, i64>,
-    /// How many times the check ran (tests and the performance note read it).
+    /// How many times a check read partitions (tests and docs/PERFORMANCE.md read it).
     pub runs: u64,
 }
 
+fn high_watermark(cluster: &Cluster, topic: &str, partition: i32) -> Option<i64> {
+    cluster
+        .list_offset(topic, partition, OffsetSpec::Latest)
+        .ok()
+        .flatten()
+        .map(|o| o.offset)
+}
+
 impl LossMemo {
-    /// Brings the report up to date if something could have changed it; true when it ran.
+    /// Brings the report up to date if something could have changed it; true when it read.
     pub fn refresh(&mut self, producer: &BackgroundProducer, cluster: &Cluster) -> bool {
-        let key = leader_key(cluster, &producer.spec.topic);
-        let leaders_changed = self.key.as_ref() != Some(&key);
-        let high_watermark = |p: i32| {
-            cluster
-                .list_offset(&producer.spec.topic, p, OffsetSpec::Latest)
-                .ok()
-                .flatten()
-                .map(|o| o.offset)
-        };
-        let passed: Vec<i32> = self
-            .watch
+        let topic = &producer.spec.topic;
+        let key = leader_key(cluster, topic);
+        let hws: BTreeMap<i32, i64> = key
             .iter()
-            .filter(|&(&p, &top)| high_watermark(p).is_some_and(|hw| hw > top))
-            .map(|(&p, _)| p)
+            .filter_map(|&(p, _, _)| Some((p, high_watermark(cluster, topic, p)?)))
             .collect();
-        if !leaders_changed && passed.is_empty() {
-            return false;
-        }
-        self.report = acknowledged_loss(producer, cluster);
-        self.runs += 1;
-        if leaders_changed {
-            // Records only the old leader may have had: judge them once the HW passes them.
-            self.watch = self.report.watch.clone();
+        let ran = if self.key.as_ref() != Some(&key) {
+            // Only a partition whose leader (or leader epoch) changed can have lost records.
+            let old = self.key.take().unwrap_or_default();
+            let from: BTreeMap<i32, i64> = key
+                .iter()
+                .filter(|entry| !old.contains(entry))
+                .map(|&(p, _, _)| (p, self.judge_from(p, hws.get(&p).copied())))
+                .collect();
+            let report = acknowledged_loss(producer, cluster, Some(&from));
+            self.watch.retain(|p, _| !from.contains_key(p));
+            self.watch
+                .extend(report.watch.iter().map(|(&p, &w)| (p, w)));
+            self.absorb(report);
+            self.key = Some(key);
+            true
         } else {
-            for p in passed {
-                self.watch.remove(&p);
+            let passed: BTreeMap<i32, i64> = self
+                .watch
+                .iter()
+                .filter(|&(p, &(_, top))| hws.get(p).is_some_and(|&hw| hw > top))
+                .map(|(&p, &(from, _))| (p, from))
+                .collect();
+            if !passed.is_empty() {
+                let report = acknowledged_loss(producer, cluster, Some(&passed));
+                for p in passed.keys() {
+                    self.watch.remove(p);
+                }
+                self.absorb(report);
             }
-        }
-        self.key = Some(key);
-        true
+            !passed.is_empty()
+        };
+        // A partition without a readable leader keeps its frontier.
+        self.frontier.extend(hws);
+        ran
+    }
+
+    /// Where a check after a leader change starts in partition `p`: the frontier, lowered to
+    /// records still watched and to the new leader's high watermark (an unclean leader may hold
+    /// less than was committed). Everything on the first look.
+    fn judge_from(&self, p: i32, high_watermark: Option<i64>) -> i64 {
+        let Some(&frontier) = self.frontier.get(&p) else {
+            return i64::MIN;
+        };
+        let watched = self.watch.get(&p).map_or(i64::MAX, |&(from, _)| from);
+        frontier
+            .min(watched)
+            .min(high_watermark.unwrap_or(i64::MAX))
+    }
+
+    fn absorb(&mut self, report: LossReport) {
+        self.runs += 1;
+        self.lost.extend(report.lost.iter().copied());
+        self.report = LossReport {
+            lost: self.lost.iter().copied().collect(),
+            ..report
+        };
     }
 }
 

@@ -98,8 +98,8 @@ test('a producer started from the form spreads keyed records, loses acks=1 recor
   assert.equal(spread.length, 3);
   assert.ok(spread.every((n) => n > 0), `records in every partition: ${spread}`);
   assert.equal(spread.reduce((a, b) => a + b, 0), second.acknowledged);
-  const keys = await card.locator('[data-testid=key-table] tbody tr').evaluateAll((rows) =>
-    rows.map((r) => [r.dataset.key, Number(r.dataset.partition)]));
+  const keys = await card.locator('[data-testid=key-table] td[data-key]').evaluateAll((cells) =>
+    cells.map((c) => [c.dataset.key, Number(c.dataset.partition)]));
   assert.deepEqual(keys.map(([k]) => k), ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7']);
   assert.ok(new Set(keys.map(([, p]) => p)).size > 1, 'keys go to different partitions');
   assert.match(await card.getByTestId('producer-loss').innerText(), /No acknowledged record lost/);
@@ -110,14 +110,28 @@ test('a producer started from the form spreads keyed records, loses acks=1 recor
   const leader = await page.locator('[data-testid=topic-row][data-topic=orders] [data-partition="0"]').getAttribute('data-leader');
   await page.getByTestId(`kill-broker-${leader}`).click();
   await page.locator(`[data-testid=broker-${leader}][data-state=crashed]`).waitFor();
+  // Until the controller notices (broker.session.timeout.ms), orders-0's batches fail and are
+  // retried, with the producer's warning; the other partitions go on being acknowledged.
+  const atKill = await bars(card);
+  await advance(page, 'advance-1s', 1_000);
+  const retrying = card.getByTestId('producer-retrying');
+  await retrying.waitFor();
+  assert.equal(await retrying.locator('li').count(), 1);
+  assert.equal(await retrying.locator('li').getAttribute('data-partition'), '0');
+  assert.match(await retrying.innerText(), /WARN \[Producer clientId=p1\] Got error produce response on topic-partition orders-0, retrying \(\d+ attempts left\)\. Error: [A-Z_]+/);
+  const during = await bars(card);
+  assert.equal(during[0], atKill[0], 'nothing more acknowledged in orders-0');
+  assert.ok(during[1] > atKill[1] && during[2] > atKill[2], `the other partitions go on: ${atKill} -> ${during}`);
+  await screenshot(page, '62-producer-retrying');
   await advance(page, 'advance-10s', 10_000);
   await page.locator(`[data-testid=broker-${leader}][data-fenced=true]`).waitFor();
   await advance(page, 'advance-1s', 1_000);
   const afterKill = await counts(card);
   assert.ok(afterKill.lost > 0, `acks=1 records lost: ${JSON.stringify(afterKill)}`);
+  assert.equal(await card.getByTestId('producer-retrying').count(), 0, 'the new leader took the retried batches');
   const loss = await card.getByTestId('producer-loss').innerText();
   assert.match(loss, new RegExp(`^${afterKill.lost} acknowledged records? lost: orders-\\d offsets? \\d+`), loss);
-  await screenshot(page, '62-producer-lost-acks-1-records');
+  await screenshot(page, '63-producer-lost-acks-1-records');
 
   // Stop it through the same path: the terminal prints its final counts.
   await card.getByTestId('stop-producer-p1').click();
@@ -133,7 +147,7 @@ test('a producer started from the form spreads keyed records, loses acks=1 recor
   assert.equal(await page.getByTestId('producer-answer').innerText(), refusal);
   await waitForLine(page, refusal);
   await page.getByTestId('no-producers').waitFor();
-  await screenshot(page, '63-producer-bad-keys');
+  await screenshot(page, '64-producer-bad-keys');
   assert.deepEqual(problems, []);
   await context.close();
 });

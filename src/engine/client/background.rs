@@ -109,6 +109,11 @@ impl BackgroundProducer {
         self.spec.config.linger_ms.max(1)
     }
 
+    /// The batches waiting to be retried, with the error of their last try.
+    pub fn retrying(&self) -> Vec<super::producer::RetryingBatch> {
+        self.producer.retrying()
+    }
+
     /// Acknowledged records that the partition's leader no longer holds below its high
     /// watermark — acknowledged and lost, as `acks=1` records are when a leader dies before
     /// its followers copied them.

@@ -99,9 +99,10 @@ pub struct LossReport {
     pub uncommitted: u64,
     /// Partitions whose leader cannot be read now (no leader, or no log there): not judged.
     pub unreadable: Vec<i32>,
-    /// Per partition, the highest uncommitted acknowledged offset: once the high watermark
-    /// passes it, those records are either held (committed) or lost, so look again then.
-    pub watch: BTreeMap<i32, i64>,
+    /// Per partition, the lowest and the highest uncommitted acknowledged offset: once the high
+    /// watermark passes the highest, those records are either held (committed) or lost, so
+    /// look again then, from the lowest.
+    pub watch: BTreeMap<i32, (i64, i64)>,
 }
 
 impl LossReport {
@@ -118,15 +119,30 @@ impl LossReport {
     }
 }
 
-/// Compares every remembered acknowledged record with what its partition's leader holds now.
-/// Unlike `BackgroundProducer::lost_records`, a record above the high watermark is not called
-/// lost (an `acks=1` answer comes before the followers copy it), a partition that cannot be
-/// read is not judged, and offsets below the log start offset (deleted by retention) are skipped.
-pub fn acknowledged_loss(producer: &BackgroundProducer, cluster: &Cluster) -> LossReport {
+/// Compares remembered acknowledged records with what their partition's leader holds now:
+/// every one (`from` is `None`), or for the partitions in `from` those at or above its offset
+/// (the rest were judged before). Unlike `BackgroundProducer::lost_records`, a record above the
+/// high watermark is not called lost (an `acks=1` answer comes before the followers copy it), a
+/// partition that cannot be read is not judged, and offsets below the log start offset (deleted
+/// by retention) are skipped. It reads the partitions from the first offset it judges.
+pub fn acknowledged_loss(
+    producer: &BackgroundProducer,
+    cluster: &Cluster,
+    from: Option<&BTreeMap<i32, i64>>,
+) -> LossReport {
     let mut report = LossReport::default();
     let mut by_partition: BTreeMap<i32, Vec<(i64, u64)>> = BTreeMap::new();
     for &(partition, offset, n) in &producer.acknowledged {
-        by_partition.entry(partition).or_default().push((offset, n));
+        let start = match from {
+            None => i64::MIN,
+            Some(from) => match from.get(&partition) {
+                Some(&start) => start,
+                None => continue,
+            },
+        };
+        if offset >= start {
+            by_partition.entry(partition).or_default().push((offset, n));
+        }
     }
     let topic = &producer.spec.topic;
     for (partition, mut acked) in by_partition {
@@ -145,7 +161,8 @@ pub fn acknowledged_loss(producer: &BackgroundProducer, cluster: &Cluster) -> Lo
             }
             if offset >= held.high_watermark {
                 report.uncommitted += 1;
-                let top = report.watch.entry(partition).or_insert(offset);
+                let (low, top) = report.watch.entry(partition).or_insert((offset, offset));
+                *low = (*low).min(offset);
                 *top = (*top).max(offset);
                 continue;
             }
@@ -248,7 +265,7 @@ mod tests {
             producer.acknowledged.len() as u64
         );
         assert!(counts.iter().all(|&c| c > 0), "{counts:?}");
-        let report = acknowledged_loss(producer, &cluster);
+        let report = acknowledged_loss(producer, &cluster, None);
         assert!(report.lost.is_empty(), "{report:?}");
         assert_eq!(
             uncommitted_acknowledged(producer, &cluster),
@@ -283,9 +300,46 @@ mod tests {
         );
         assert!(!output.failed, "{}", output.stderr());
         let producer = &cluster.background_producers()["p1"];
-        let report = acknowledged_loss(producer, &cluster);
+        let report = acknowledged_loss(producer, &cluster, None);
         eprintln!("{:?} {:?}", report.lost_ranges(), report.uncommitted);
         assert!(!report.lost.is_empty(), "{report:?}");
         assert!(report.lost.iter().all(|&(p, _)| p == 0), "{report:?}");
+    }
+
+    /// While a partition has no live leader only its records wait: the others are acknowledged
+    /// (each batch completes on its own answer), and its batches show as retrying.
+    #[test]
+    fn a_dead_leader_holds_back_only_its_partition() {
+        let mut cluster = Cluster::new(ClusterOptions::default());
+        let output = run_script(
+            &mut cluster,
+            "kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3\n\
+             producer start p1 --topic orders --rate 1000/s --keys k{n%20} --acks 1\n\
+             time advance 1s\n",
+        );
+        assert!(!output.failed, "{}", output.stderr());
+        let leader = cluster
+            .partition_info("orders", 0)
+            .and_then(|p| p.leader)
+            .expect("a leader");
+        let before = cluster.background_producers()["p1"].stats;
+        let output = run_script(
+            &mut cluster,
+            &format!("broker kill {leader}\ntime advance 3s\n"),
+        );
+        assert!(!output.failed, "{}", output.stderr());
+        let producer = &cluster.background_producers()["p1"];
+        let acknowledged = producer.stats.acknowledged - before.acknowledged;
+        assert!(
+            acknowledged > 1000,
+            "the other partitions went on: {acknowledged}"
+        );
+        let retrying = producer.retrying();
+        eprintln!("{:?}", retrying.first());
+        assert!(!retrying.is_empty());
+        assert!(
+            retrying.iter().all(|b| b.partition == 0 && b.attempts >= 1),
+            "{retrying:?}"
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! and a Stop button that runs `producer stop NAME` through the terminal.
 
 use crate::engine::client::background::{BackgroundProducer, KeyPattern};
-use crate::engine::client::producer::Acks;
+use crate::engine::client::producer::{Acks, RetryingBatch};
 use crate::engine::client::producer_view::{
     acknowledged_per_partition, key_partitions, uncommitted_acknowledged,
 };
@@ -86,6 +86,7 @@ pub fn ProducerCard(props: &ProducerCardProps) -> Html {
                     {"Last failed record: "}<code>{error.code.name()}</code>{" "}{error.message().to_string()}
                 </div>
             }
+            { retry_view(&spec.config.client_id, &producer.retrying()) }
             { loss_view(producer, lost, uncommitted_acknowledged(producer, cluster), &report.unreadable) }
             { partition_bars(producer, partitions) }
             { key_table(&spec.keys, partitions) }
@@ -111,6 +112,45 @@ fn settings(producer: &BackgroundProducer) -> String {
         spec.config.batch_size,
         spec.config.enable_idempotence
     )
+}
+
+/// Kafka's `retries` default (`Integer.MAX_VALUE`): `delivery.timeout.ms` ends the retries.
+const RETRIES: i64 = i32::MAX as i64;
+
+/// The batches waiting for a retry, one line per partition in the words of the Java client's
+/// warning (`Sender.completeBatch`; the model has no correlation ids, so the line leaves it out).
+fn retry_view(client_id: &str, batches: &[RetryingBatch]) -> Html {
+    if batches.is_empty() {
+        return html! {};
+    }
+    let records: usize = batches.iter().map(|b| b.records).sum();
+    // The latest try per partition.
+    let mut latest: Vec<&RetryingBatch> = Vec::new();
+    for batch in batches {
+        match latest.iter_mut().find(|b| b.partition == batch.partition) {
+            Some(seen) if seen.attempts < batch.attempts => *seen = batch,
+            Some(_) => {}
+            None => latest.push(batch),
+        }
+    }
+    html! {
+        <div class="producer-retrying" role="status" data-testid="producer-retrying"
+            data-batches={batches.len().to_string()} data-records={records.to_string()}>
+            <div>{format!("{} batch(es), {records} record(s) waiting to be retried:", batches.len())}</div>
+            <ul>
+                { for latest.iter().map(|b| {
+                    // Java counts attempts from 0 when it logs (`retries - batch.attempts() - 1`).
+                    let left = RETRIES - i64::from(b.attempts);
+                    html! {
+                        <li data-partition={b.partition.to_string()} data-error={b.error.code.name()}><code>
+                            {format!("WARN [Producer clientId={client_id}] Got error produce response on topic-partition {}-{}, retrying ({left} attempts left). Error: {}",
+                                b.topic, b.partition, b.error.code.name())}
+                        </code></li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
 }
 
 fn loss_view(
@@ -192,13 +232,17 @@ fn key_table(keys: &KeyPattern, partitions: i32) -> Html {
     html! {
         <table class="key-table" data-testid="key-table" aria-label="Which partition each key goes to">
             <caption class="muted">{"murmur2(key) % partitions: the same key always goes to the same partition"}</caption>
-            <thead><tr><th scope="col">{"key"}</th><th scope="col">{"partition"}</th></tr></thead>
             <tbody>
-                { for table.into_iter().map(|(key, p)| html! {
-                    <tr data-key={key.clone()} data-partition={p.to_string()}>
-                        <td><code>{key}</code></td><td>{p.to_string()}</td>
-                    </tr>
-                }) }
+                <tr>
+                    <th scope="row">{"key"}</th>
+                    { for table.iter().map(|(key, p)| html! {
+                        <td data-key={key.clone()} data-partition={p.to_string()}><code>{key.clone()}</code></td>
+                    }) }
+                </tr>
+                <tr>
+                    <th scope="row">{"partition"}</th>
+                    { for table.iter().map(|(_, p)| html! { <td>{p.to_string()}</td> }) }
+                </tr>
             </tbody>
         </table>
     }
