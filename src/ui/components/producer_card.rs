@@ -89,7 +89,7 @@ pub fn ProducerCard(props: &ProducerCardProps) -> Html {
             { retry_view(&spec.config.client_id, &producer.retrying()) }
             { loss_view(producer, lost, uncommitted_acknowledged(producer, cluster), &report.unreadable) }
             { partition_bars(producer, partitions) }
-            { key_table(&spec.keys, partitions) }
+            { key_table(&spec.name, &spec.keys, partitions) }
         </li>
     }
 }
@@ -220,7 +220,9 @@ fn partition_bars(producer: &BackgroundProducer, partitions: i32) -> Html {
 }
 
 /// The first keys and their partitions, or what a keyless producer does instead.
-fn key_table(keys: &KeyPattern, partitions: i32) -> Html {
+fn key_table(name: &str, keys: &KeyPattern, partitions: i32) -> Html {
+    // An id unique on the page (producer names are), without whitespace, as HTML wants.
+    let id = format!("keys-of-{}", name.replace(char::is_whitespace, "-"));
     let table = key_partitions(keys, partitions, KEYS_SHOWN);
     if table.is_empty() {
         return html! {
@@ -230,8 +232,11 @@ fn key_table(keys: &KeyPattern, partitions: i32) -> Html {
         };
     }
     html! {
-        <table class="key-table" data-testid="key-table" aria-label="Which partition each key goes to">
-            <caption class="muted">{"murmur2(key) % partitions: the same key always goes to the same partition"}</caption>
+        <div class="key-partitions">
+        <p class="muted" id={id.clone()}>
+            {"Which partition each key goes to: murmur2(key) % partitions, so the same key always goes to the same partition."}
+        </p>
+        <table class="key-table" data-testid="key-table" aria-describedby={id}>
             <tbody>
                 <tr>
                     <th scope="row">{"key"}</th>
@@ -245,5 +250,6 @@ fn key_table(keys: &KeyPattern, partitions: i32) -> Html {
                 </tr>
             </tbody>
         </table>
+        </div>
     }
 }
