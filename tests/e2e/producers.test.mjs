@@ -145,6 +145,7 @@ test('a producer started from the form spreads keyed records, loses acks=1 recor
   await page.getByTestId('start-producer').click();
   await page.locator('[data-testid=producer-answer][data-ok=false]').waitFor();
   assert.equal(await page.getByTestId('producer-answer').innerText(), refusal);
+  assert.equal(await page.getByTestId('producer-check').count(), 0, 'said once, not twice');
   await waitForLine(page, refusal);
   await page.getByTestId('no-producers').waitFor();
   await screenshot(page, '64-producer-bad-keys');
