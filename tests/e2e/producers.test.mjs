@@ -6,7 +6,7 @@
 // leader had marked as lost; then the producer stopped. A bad key pattern shows the tool's words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir } from './support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -133,7 +133,32 @@ test('a producer started from the form spreads keyed records, loses acks=1 recor
   assert.match(loss, new RegExp(`^${afterKill.lost} acknowledged records? lost: orders-\\d offsets? \\d+`), loss);
   await screenshot(page, '63-producer-lost-acks-1-records');
 
-  // Stop it through the same path: the terminal prints its final counts.
+  // A second producer, keyless and with Kafka's default acks=all: the sticky partitioner fills a
+  // batch for one partition, then moves on, so there is no key table, only the note.
+  await page.getByTestId('producer-keys').fill('none');
+  await page.getByTestId('producer-acks').selectOption('all');
+  assert.equal(await preview.innerText(), '$ producer start p2 --topic orders --rate 1000/s --acks all');
+  await page.getByTestId('start-producer').click();
+  await page.locator('[data-testid=producer-answer][data-ok=true]', { hasText: 'Producer p2 started' }).waitFor();
+  const keyless = page.locator('[data-testid=producer-card][data-name=p2]');
+  await keyless.waitFor();
+  await advance(page, 'advance-1s', 1_000);
+  assert.match(await keyless.getByTestId('keyless-note').innerText(), /sticky partitioner/);
+  assert.equal(await keyless.getByTestId('key-table').count(), 0);
+  assert.match(await keyless.innerText(), /acks=all · linger\.ms=5 · batch\.size=16384 · enable\.idempotence=true/);
+  const keylessCounts = await counts(keyless);
+  assert.ok(keylessCounts.acknowledged > 500, JSON.stringify(keylessCounts));
+  assert.equal((await bars(keyless)).reduce((a, b) => a + b, 0), keylessCounts.acknowledged);
+  await screenshot(page, '64-two-producers');
+  // A narrow screen: the form and the cards stack.
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.getByTestId('producer-cards').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screenshotDir}/65-producers-360px.png` });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await keyless.getByTestId('stop-producer-p2').click();
+  await waitForLine(page, 'Producer p2 stopped: ');
+
+  // Stop the first through the same path: the terminal prints its final counts.
   await card.getByTestId('stop-producer-p1').click();
   await waitForLine(page, 'Producer p1 stopped: ');
   await page.getByTestId('no-producers').waitFor();
@@ -148,7 +173,7 @@ test('a producer started from the form spreads keyed records, loses acks=1 recor
   assert.equal(await page.getByTestId('producer-check').count(), 0, 'said once, not twice');
   await waitForLine(page, refusal);
   await page.getByTestId('no-producers').waitFor();
-  await screenshot(page, '64-producer-bad-keys');
+  await screenshot(page, '66-producer-bad-keys');
   assert.deepEqual(problems, []);
   await context.close();
 });
