@@ -185,6 +185,10 @@ pub struct Producer {
     /// Results at or above `results_taken` handed out already (their batch was answered before
     /// an earlier one to another partition).
     taken_ahead: BTreeSet<usize>,
+    /// The send index of `results[0]`: results handed out are dropped from the front in
+    /// chunks, so a producer that runs for hours (`producer start`) stays small, and cheap to
+    /// copy with the cluster.
+    results_base: usize,
     results: Vec<Option<SendResult>>,
     /// Client log lines (metadata warnings), in order.
     pub log: Vec<String>,
@@ -208,6 +212,7 @@ impl Producer {
             in_flight: Vec::new(),
             results_taken: 0,
             taken_ahead: BTreeSet::new(),
+            results_base: 0,
             results: Vec::new(),
             log: Vec::new(),
             metadata_requests: 0,
@@ -216,10 +221,12 @@ impl Producer {
 
     /// `KafkaProducer.send`: returns the send's index; its result comes from [`Producer::close`].
     pub fn send(&mut self, cluster: &mut Cluster, record: ProducerRecord) -> usize {
-        let index = self.results.len();
+        let index = self.results_base + self.results.len();
         self.results.push(None);
         if let Err(error) = self.try_send(cluster, index, record) {
-            self.results[index] = Some(Err(error));
+            if let Some(slot) = self.results.last_mut() {
+                *slot = Some(Err(error));
+            }
         }
         index
     }
@@ -564,7 +571,10 @@ impl Producer {
                 }),
                 Err(error) => Err(record_error(error, position)),
             };
-            if let Some(slot) = self.results.get_mut(*send) {
+            let slot = send
+                .checked_sub(self.results_base)
+                .and_then(|i| self.results.get_mut(i));
+            if let Some(slot) = slot {
                 *slot = Some(result);
             }
         }
@@ -626,21 +636,31 @@ impl Producer {
     /// (`ProducerBatch.done`): a partition without a leader holds back only its own records.
     pub fn take_results(&mut self) -> Vec<(usize, SendResult)> {
         let mut out = Vec::new();
-        for index in self.results_taken..self.results.len() {
-            if let Some(result) = self.results[index].take() {
-                out.push((index, result));
-                self.taken_ahead.insert(index);
+        let base = self.results_base;
+        for (i, slot) in self
+            .results
+            .iter_mut()
+            .enumerate()
+            .skip(self.results_taken - base)
+        {
+            if let Some(result) = slot.take() {
+                out.push((base + i, result));
+                self.taken_ahead.insert(base + i);
             }
         }
         while self.taken_ahead.remove(&self.results_taken) {
             self.results_taken += 1;
+        }
+        if self.results_taken - base >= RESULTS_DROPPED_AT {
+            self.results.drain(..self.results_taken - base);
+            self.results_base = self.results_taken;
         }
         out
     }
 
     /// Sends still waiting for their result.
     pub fn pending(&self) -> usize {
-        self.results.len() - self.results_taken - self.taken_ahead.len()
+        self.results_base + self.results.len() - self.results_taken - self.taken_ahead.len()
     }
 
     /// The batches the sender will try again once `retry.backoff.ms` has passed, oldest
@@ -661,7 +681,8 @@ impl Producer {
             .collect()
     }
 
-    /// `KafkaProducer.close`: flushes and returns each send's result, in order.
+    /// `KafkaProducer.close`: flushes and returns each send's result, in order (those
+    /// [`Producer::take_results`] has not dropped already).
     pub fn close(mut self, cluster: &mut Cluster) -> Vec<SendResult> {
         self.flush(cluster);
         self.results
@@ -670,6 +691,9 @@ impl Producer {
             .collect()
     }
 }
+
+/// How many handed-out results [`Producer::take_results`] lets gather before it drops them.
+const RESULTS_DROPPED_AT: usize = 4096;
 
 /// A batch waiting to be retried, as [`Producer::retrying`] shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -342,4 +342,27 @@ mod tests {
             "{retrying:?}"
         );
     }
+
+    /// Past the point where the producer drops handed-out results, every record keeps its
+    /// number (its value `NAME-n` is where the loss check finds it) and every one is counted.
+    #[test]
+    fn a_long_run_keeps_every_record_number() {
+        let mut cluster = Cluster::new(ClusterOptions::default());
+        let output = run_script(
+            &mut cluster,
+            "kafka-topics.sh --create --topic t --partitions 2 --replication-factor 3\n\
+             producer start p --topic t --rate 1000/s --keys k{n} --acks all\n\
+             time advance 10s\n",
+        );
+        assert!(!output.failed, "{}", output.stderr());
+        let producer = &cluster.background_producers()["p"];
+        let report = acknowledged_loss(producer, &cluster, None);
+        assert!(report.lost.is_empty(), "{:?}", report.lost_ranges());
+        assert!(producer.acknowledged.len() > 9_000);
+        let output = run_script(&mut cluster, "producer stop p\n");
+        assert_eq!(
+            output.stdout(),
+            "Producer p stopped: 10000 sent, 10000 acknowledged, 0 failed.\n"
+        );
+    }
 }
