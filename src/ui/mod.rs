@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod partition_view;
 pub mod playback;
 pub mod produce;
+pub mod producers;
 pub mod replica_view;
 pub mod saving;
 pub mod store;

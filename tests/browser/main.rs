@@ -14,6 +14,7 @@ mod partition_view;
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;
 mod playback;
+mod producers;
 mod storage;
 mod store_bench;
 mod terminal;

@@ -33,7 +33,8 @@ impl KeyPattern {
         Ok(pattern)
     }
 
-    fn render(&self, n: u64) -> Result<Option<String>, String> {
+    /// The key of record number `n` (`None` for keyless records).
+    pub fn render(&self, n: u64) -> Result<Option<String>, String> {
         let KeyPattern::Pattern(text) = self else {
             return Ok(None);
         };
@@ -106,6 +107,11 @@ pub struct BackgroundProducer {
 impl BackgroundProducer {
     fn tick_ms(&self) -> i64 {
         self.spec.config.linger_ms.max(1)
+    }
+
+    /// The batches waiting to be retried, with the error of their last try.
+    pub fn retrying(&self) -> Vec<super::producer::RetryingBatch> {
+        self.producer.retrying()
     }
 
     /// Acknowledged records that the partition's leader no longer holds below its high

@@ -7,3 +7,4 @@ pub mod background_consumer;
 pub mod consumer;
 pub mod metadata;
 pub mod producer;
+pub mod producer_view;

@@ -19,7 +19,7 @@ use crate::engine::record::{
     record_size_in_bytes, BatchOptions, Header, RecordBatch, RecordBatchBuilder,
     RECORD_BATCH_OVERHEAD,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `acks`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,8 +180,15 @@ pub struct Producer {
     open: BTreeMap<(String, i32), OpenBatch>,
     /// Batches handed to the sender, oldest first.
     in_flight: Vec<SenderBatch>,
-    /// How many results [`Producer::take_results`] handed out.
+    /// Every result below this index was handed out by [`Producer::take_results`].
     results_taken: usize,
+    /// Results at or above `results_taken` handed out already (their batch was answered before
+    /// an earlier one to another partition).
+    taken_ahead: BTreeSet<usize>,
+    /// The send index of `results[0]`: results handed out are dropped from the front in
+    /// chunks, so a producer that runs for hours (`producer start`) stays small, and cheap to
+    /// copy with the cluster.
+    results_base: usize,
     results: Vec<Option<SendResult>>,
     /// Client log lines (metadata warnings), in order.
     pub log: Vec<String>,
@@ -204,6 +211,8 @@ impl Producer {
             open: BTreeMap::new(),
             in_flight: Vec::new(),
             results_taken: 0,
+            taken_ahead: BTreeSet::new(),
+            results_base: 0,
             results: Vec::new(),
             log: Vec::new(),
             metadata_requests: 0,
@@ -212,10 +221,12 @@ impl Producer {
 
     /// `KafkaProducer.send`: returns the send's index; its result comes from [`Producer::close`].
     pub fn send(&mut self, cluster: &mut Cluster, record: ProducerRecord) -> usize {
-        let index = self.results.len();
+        let index = self.results_base + self.results.len();
         self.results.push(None);
         if let Err(error) = self.try_send(cluster, index, record) {
-            self.results[index] = Some(Err(error));
+            if let Some(slot) = self.results.last_mut() {
+                *slot = Some(Err(error));
+            }
         }
         index
     }
@@ -501,6 +512,7 @@ impl Producer {
                 batch.next_try_ms = expires.max(now);
                 batch.expiring = true;
             }
+            batch.last_error = Some(error);
             return true;
         }
         let batch = self.in_flight.remove(i);
@@ -559,7 +571,10 @@ impl Producer {
                 }),
                 Err(error) => Err(record_error(error, position)),
             };
-            if let Some(slot) = self.results.get_mut(*send) {
+            let slot = send
+                .checked_sub(self.results_base)
+                .and_then(|i| self.results.get_mut(i));
+            if let Some(slot) = slot {
                 *slot = Some(result);
             }
         }
@@ -615,25 +630,59 @@ impl Producer {
         }
     }
 
-    /// The results known so far, each once: `(send index, result)`.
+    /// The results known so far, each once: `(send index, result)`. A batch's results come
+    /// when its own answer does, whatever an earlier batch to another partition still waits
+    /// for, as the Java client completes each batch's callbacks on its own answer
+    /// (`ProducerBatch.done`): a partition without a leader holds back only its own records.
     pub fn take_results(&mut self) -> Vec<(usize, SendResult)> {
         let mut out = Vec::new();
-        for (index, slot) in self.results.iter_mut().enumerate().skip(self.results_taken) {
-            match slot.take() {
-                Some(result) => out.push((index, result)),
-                None => break,
+        let base = self.results_base;
+        for (i, slot) in self
+            .results
+            .iter_mut()
+            .enumerate()
+            .skip(self.results_taken - base)
+        {
+            if let Some(result) = slot.take() {
+                out.push((base + i, result));
+                self.taken_ahead.insert(base + i);
             }
         }
-        self.results_taken += out.len();
+        while self.taken_ahead.remove(&self.results_taken) {
+            self.results_taken += 1;
+        }
+        if self.results_taken - base >= RESULTS_DROPPED_AT {
+            self.results.drain(..self.results_taken - base);
+            self.results_base = self.results_taken;
+        }
         out
     }
 
     /// Sends still waiting for their result.
     pub fn pending(&self) -> usize {
-        self.results.len() - self.results_taken
+        self.results_base + self.results.len() - self.results_taken - self.taken_ahead.len()
     }
 
-    /// `KafkaProducer.close`: flushes and returns each send's result, in order.
+    /// The batches the sender will try again once `retry.backoff.ms` has passed, oldest
+    /// first, each with the error of its last try.
+    pub fn retrying(&self) -> Vec<RetryingBatch> {
+        self.in_flight
+            .iter()
+            .filter(|batch| batch.waiting.is_none())
+            .filter_map(|batch| {
+                Some(RetryingBatch {
+                    topic: batch.key.0.clone(),
+                    partition: batch.key.1,
+                    attempts: batch.attempts,
+                    records: batch.open.sends.len(),
+                    error: batch.last_error.clone()?,
+                })
+            })
+            .collect()
+    }
+
+    /// `KafkaProducer.close`: flushes and returns each send's result, in order (those
+    /// [`Producer::take_results`] has not dropped already).
     pub fn close(mut self, cluster: &mut Cluster) -> Vec<SendResult> {
         self.flush(cluster);
         self.results
@@ -641,6 +690,21 @@ impl Producer {
             .map(|r| r.unwrap_or_else(|| Err(ApiError::bare(ErrorCode::RequestTimedOut))))
             .collect()
     }
+}
+
+/// How many handed-out results [`Producer::take_results`] lets gather before it drops them.
+const RESULTS_DROPPED_AT: usize = 4096;
+
+/// A batch waiting to be retried, as [`Producer::retrying`] shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryingBatch {
+    pub topic: String,
+    pub partition: i32,
+    /// Tries so far (`ProducerBatch.attempts`).
+    pub attempts: u32,
+    pub records: usize,
+    /// The error of the last try.
+    pub error: ApiError,
 }
 
 /// A batch the sender holds: tried, waiting for its answer, or waiting to be retried.
@@ -657,6 +721,8 @@ struct SenderBatch {
     waiting: Option<(Produced, i64)>,
     /// `delivery.timeout.ms` runs out at `next_try_ms`.
     expiring: bool,
+    /// The error of the last try, while it waits to be retried.
+    last_error: Option<ApiError>,
 }
 
 impl SenderBatch {
@@ -670,6 +736,7 @@ impl SenderBatch {
             next_try_ms: now,
             waiting: None,
             expiring: false,
+            last_error: None,
         }
     }
 }

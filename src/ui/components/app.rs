@@ -1,6 +1,6 @@
 //! The page: a header, the storage bar, the cluster panel, the lessons beside the terminal, the
-//! topics and consumer-groups panels, the partition and files views and the event log, around
-//! the store's context. Until the saved cluster is loaded the page says "Loading…".
+//! topics beside the event log, the producers and consumer-groups panels, and the partition and
+//! files views, around the store's context. Until the saved cluster is loaded the page says "Loading…".
 
 use super::cluster_panel::ClusterPanel;
 use super::event_panel::EventPanel;
@@ -8,6 +8,7 @@ use super::files_panel::FilesPanel;
 use super::groups_panel::GroupsPanel;
 use super::lesson_panel::LessonPanel;
 use super::partition_panel::PartitionPanel;
+use super::producers_panel::ProducersPanel;
 use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
 use super::topic_form::TopicForm;
@@ -65,10 +66,11 @@ pub fn App(props: &AppProps) -> Html {
                         <TopicForm />
                         <TopicList />
                     </section>
+                    <EventPanel />
+                    <ProducersPanel />
                     <GroupsPanel />
                     <PartitionPanel />
                     <FilesPanel />
-                    <EventPanel />
                 </main>
             }
         </ContextProvider<StoreHandle>>
