@@ -55,6 +55,8 @@ pub const FILES: &[(&str, &str, &str)] = lessons![
     "11-topic-names.md",
     "12-consumer-groups.md",
     "13-offsets.md",
+    "14-metadata.md",
+    "15-page-cache.md",
 ];
 
 /// The source of every lesson in `lang`, with its file name.

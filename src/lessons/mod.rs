@@ -4,7 +4,7 @@
 //! fails on purpose, to show Kafka's error) and a ```` ```check ```` block of predicates over the
 //! cluster's state ([`check`]) that turns green when the step is done.
 //!
-//! ```text
+//! ~~~text
 //! ---
 //! id: topics
 //! order: 1
@@ -21,7 +21,7 @@
 //! ```check
 //! topic orders partitions = 3
 //! ```
-//! ```
+//! ~~~
 //!
 //! Pure (no web, no clock): parsed and checked natively in `tests/lessons.rs`, which also walks
 //! every lesson's commands through the command language and sees each step's checks hold.

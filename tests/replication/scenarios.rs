@@ -251,7 +251,7 @@ fn unclean_leader_election_off_and_on() {
             assert!(
                 describe
                     .stdout()
-                    .contains("Leader: none\tReplicas: 2,3\tIsr: \tElr: 2\tLastKnownElr: "),
+                    .contains("Leader: none\tReplicas: 2,3\tIsr: \tElr: 2\tLastKnownElr: 2\n"),
                 "{}",
                 describe.stdout()
             );
@@ -267,10 +267,13 @@ fn unclean_leader_election_off_and_on() {
 }
 
 /// KIP-966: a replica that comes back from an unclean shutdown leaves the ELR (it may have lost
-/// records), so with unclean election off the partition stays offline even when it returns;
-/// turning `unclean.leader.election.enable` on elects it.
+/// records). Kafka 4.1's controller also remembers the leader a partition had when its ISR
+/// became empty (LastKnownElr, `PartitionChangeBuilder.maybeUpdateLastKnownLeader`) and, with
+/// ISR and ELR empty, elects that replica uncleanly as soon as it may lead again
+/// (`canElectLastKnownLeader`, `useLastKnownLeaderInBalancedRecovery`; KAFKA-19522 in 4.1.0) —
+/// without `unclean.leader.election.enable`.
 #[test]
-fn an_unclean_shutdown_leaves_the_elr_and_only_an_unclean_election_recovers() {
+fn an_unclean_shutdown_leaves_the_elr_and_the_last_known_leader_recovers() {
     // Five nodes, the replicas on 4 and 5: the controller quorum (1, 2, 3) stays whole.
     let mut cluster = cluster_of(5);
     ok(
@@ -284,23 +287,31 @@ fn an_unclean_shutdown_leaves_the_elr_and_only_an_unclean_election_recovers() {
     ok(&mut cluster, "broker kill 4\ntime advance 10s\n");
     let info = cluster.partition_info("t", 0).expect("p").clone();
     assert_eq!(
-        (info.leader, info.isr.clone(), info.elr.clone()),
-        (None, vec![], vec![4]),
+        (
+            info.leader,
+            info.isr.clone(),
+            info.elr.clone(),
+            info.last_known_elr.clone()
+        ),
+        (None, vec![], vec![4], vec![4]),
         "{info:?}"
     );
-    ok(
-        &mut cluster,
-        "broker start 4\nbroker start 5\ntime advance 5s\n",
+    // 5 returns first: not in the ISR or ELR and not the last known leader, it may not lead.
+    ok(&mut cluster, "broker start 5\ntime advance 5s\n");
+    let info = cluster.partition_info("t", 0).expect("p").clone();
+    assert_eq!(
+        (info.leader, info.last_known_elr.clone()),
+        (None, vec![4]),
+        "{info:?}"
     );
+    // 4 returns from its crash: out of the ELR, but the last known leader — it leads again.
+    ok(&mut cluster, "broker start 4\ntime advance 5s\n");
     let info = cluster.partition_info("t", 0).expect("p").clone();
     assert_eq!(
         (info.leader, info.elr.clone(), info.last_known_elr.clone()),
-        (None, vec![], vec![4]),
+        (Some(4), vec![], vec![]),
         "{info:?}"
     );
-    ok(&mut cluster, "kafka-configs.sh --alter --entity-type topics --entity-name t --add-config unclean.leader.election.enable=true\ntime advance 1s\n");
-    let info = cluster.partition_info("t", 0).expect("p").clone();
-    assert_eq!(info.leader, Some(4), "{info:?}");
     assert_eq!(consume(&mut cluster, "t"), ["a"]);
 }
 

@@ -10,9 +10,15 @@
 //! 2. **Election** (`electAnyLeader`): the current leader stays if it is still valid; else the
 //!    first replica, in replica order, that is in the ISR — or, with an empty ISR, in the ELR —
 //!    and acceptable (registered and unfenced). A leader from the ELR becomes the ISR alone.
-//! 3. **Unclean election** (with `unclean.leader.election.enable`): else the first acceptable
-//!    replica at all; the ISR becomes that replica, ELR and LastKnownElr are cleared, and records
-//!    only the others had are lost.
+//! 3. **The last known leader** (`canElectLastKnownLeader`, `useLastKnownLeaderInBalancedRecovery`,
+//!    on in 4.1's controller): LastKnownElr holds only the leader a partition had when its ISR
+//!    became empty (`maybeUpdateLastKnownLeader`), and is cleared once it has a leader again. With
+//!    ISR and ELR empty, that replica is elected — uncleanly — as soon as it may lead: a
+//!    partition whose every replica crashed comes back with the replica that led it last, even
+//!    without `unclean.leader.election.enable` (the 4.1.0 form, with KAFKA-19522's fix).
+//! 4. **Unclean election** (with `unclean.leader.election.enable`): else the first acceptable
+//!    replica at all; the ISR becomes that replica, the ELR is cleared, and records only the
+//!    others had are lost.
 
 use crate::engine::cluster::PartitionInfo;
 use crate::engine::sorting;
@@ -68,26 +74,18 @@ pub fn build(request: &ChangeRequest<'_>, acceptable: impl Fn(i32) -> bool) -> C
             isr.push(r);
         }
     }
-    let (mut elr, mut last_known_elr) = (info.elr.clone(), info.last_known_elr.clone());
-    // maybePopulateTargetElr
+    let mut elr = info.elr.clone();
+    // maybePopulateTargetElr (its LastKnownElr set is never written with the last-known-leader
+    // recovery on: `maybeUpdateRecordElr` returns before it).
     if isr.len() >= request.min_isr {
         elr.clear();
-        last_known_elr.clear();
     } else {
         let mut candidates: Vec<i32> = elr.iter().chain(&info.isr).copied().collect();
         sorting::sort(&mut candidates);
         candidates.dedup();
         elr = candidates
-            .iter()
-            .copied()
-            .filter(|r| !isr.contains(r) && !request.unclean_shutdown.contains(r))
-            .collect();
-        candidates.extend(&last_known_elr);
-        sorting::sort(&mut candidates);
-        candidates.dedup();
-        last_known_elr = candidates
             .into_iter()
-            .filter(|r| !isr.contains(r) && !elr.contains(r))
+            .filter(|r| !isr.contains(r) && !request.unclean_shutdown.contains(r))
             .collect();
     }
     // tryElection / electAnyLeader
@@ -115,19 +113,30 @@ pub fn build(request: &ChangeRequest<'_>, acceptable: impl Fn(i32) -> bool) -> C
             } else {
                 Election::Clean
             };
-        } else if request.unclean_allowed {
-            if let Some(&r) = info.replicas.iter().find(|&&r| acceptable(r)) {
-                leader = Some(r);
-                isr = vec![r];
-                election = Election::Unclean;
-                // maybeUpdateRecordElr: an unclean election clears the ELR fields.
-                elr.clear();
-                last_known_elr.clear();
-            }
+        } else if let Some(r) = last_known_leader(info, &isr, &elr, &acceptable).or_else(|| {
+            let unclean = request.unclean_allowed;
+            info.replicas
+                .iter()
+                .copied()
+                .find(|&r| unclean && acceptable(r))
+        }) {
+            leader = Some(r);
+            isr = vec![r];
+            election = Election::Unclean;
+            // maybeUpdateRecordElr: an unclean election clears the ELR.
+            elr.clear();
         }
     }
     if leader == info.leader {
         election = Election::None;
+    }
+    // maybeUpdateLastKnownLeader: the leader is remembered when the ISR becomes empty, and
+    // forgotten once the partition has a leader.
+    let mut last_known_elr = info.last_known_elr.clone();
+    if isr.is_empty() && isr != info.isr && info.leader.is_some_and(|l| last_known_elr != [l]) {
+        last_known_elr = info.leader.into_iter().collect();
+    } else if leader.is_some() {
+        last_known_elr.clear();
     }
     Change {
         leader,
@@ -135,6 +144,19 @@ pub fn build(request: &ChangeRequest<'_>, acceptable: impl Fn(i32) -> bool) -> C
         elr,
         last_known_elr,
         election,
+    }
+}
+
+/// `canElectLastKnownLeader`: with ISR and ELR empty, the one last known leader, if it may lead.
+fn last_known_leader(
+    info: &PartitionInfo,
+    isr: &[i32],
+    elr: &[i32],
+    acceptable: impl Fn(i32) -> bool,
+) -> Option<i32> {
+    match info.last_known_elr.as_slice() {
+        [leader] if isr.is_empty() && elr.is_empty() && acceptable(*leader) => Some(*leader),
+        _ => None,
     }
 }
 
@@ -205,7 +227,36 @@ mod tests {
         // testEligibleLeaderReplicas_RemoveUncleanShutdownReplicasFromElr
         let info = partition(None, &[], &[1, 2, 3, 4]);
         let c = change(&info, &[], &[2], &[], false);
-        assert_eq!((c.elr, c.last_known_elr), (vec![1, 3, 4], vec![2]));
+        assert_eq!((c.elr, c.last_known_elr), (vec![1, 3, 4], vec![]));
+    }
+
+    #[test]
+    fn the_last_known_leader_is_remembered_and_elected_when_it_returns() {
+        // testEligibleLeaderReplicas_ElectLastKnownLeader: the ISR empties with leader 1, which
+        // is remembered in LastKnownElr.
+        let info = partition(Some(1), &[1], &[]);
+        let c = change(&info, &[], &[], &[], false);
+        assert_eq!(
+            (
+                c.leader,
+                c.isr.clone(),
+                c.elr.clone(),
+                c.last_known_elr.clone()
+            ),
+            (None, vec![], vec![1], vec![1])
+        );
+        // 1 comes back from an unclean shutdown: it leaves the ELR, and is elected as the last
+        // known leader — uncleanly, without unclean.leader.election.enable.
+        let mut info = partition(None, &[], &[1]);
+        info.last_known_elr = vec![1];
+        let c = change(&info, &[], &[1], &[1], false);
+        assert_eq!(
+            (c.leader, c.isr, c.elr, c.last_known_elr, c.election),
+            (Some(1), vec![1], vec![], vec![], Election::Unclean)
+        );
+        // testEligibleLeaderReplicas_ElectLastKnownLeaderShouldFail: not while it may not lead.
+        let c = change(&info, &[], &[1], &[2], false);
+        assert_eq!((c.leader, c.last_known_elr), (None, vec![1]));
     }
 
     #[test]

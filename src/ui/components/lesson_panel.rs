@@ -149,7 +149,7 @@ pub fn LessonPanel() -> Html {
                 </select>
                 { lang_switch(*lang, on_lang) }
             </div>
-            { lesson_view(lesson, done, &found, &run, restart) }
+            { lesson_view(lesson, *lang, done, &found, &run, restart) }
         </section>
     }
 }
@@ -169,13 +169,44 @@ fn lang_switch(lang: Lang, on_lang: Callback<Lang>) -> Html {
     }
 }
 
+/// The panel's own words in the lesson's language.
+struct Words {
+    start_over: &'static str,
+    fresh_cluster: &'static str,
+    run: &'static str,
+    fails: &'static str,
+}
+
+fn words(lang: Lang) -> &'static Words {
+    const EN: Words = Words {
+        start_over: "Start over",
+        fresh_cluster:
+            "Lessons start from a fresh cluster: \"Reset cluster\" at the top gives you one.",
+        run: "▶ Run",
+        fails: "This one fails on purpose, to show Kafka's error.",
+    };
+    const KO: Words = Words {
+        start_over: "처음부터",
+        fresh_cluster:
+            "레슨은 새 클러스터에서 시작합니다. 맨 위의 \"Reset cluster\"로 새로 만들 수 있습니다.",
+        run: "▶ 실행",
+        fails: "일부러 실패해서 카프카의 오류를 보여 줍니다.",
+    };
+    match lang {
+        Lang::En => &EN,
+        Lang::Ko => &KO,
+    }
+}
+
 fn lesson_view(
     lesson: &Lesson,
+    lang: Lang,
     finished: usize,
     found: &[Vec<Evaluation>],
     run: &Callback<String>,
     restart: Callback<MouseEvent>,
 ) -> Html {
+    let words = words(lang);
     html! {
         <article class="lesson" data-lesson={lesson.id.clone()}>
             <h3>{lesson.title.clone()}</h3>
@@ -183,12 +214,13 @@ fn lesson_view(
                 data-done={finished.to_string()} data-steps={lesson.steps.len().to_string()}>
                 {format!("{finished} / {} ✓ ", lesson.steps.len())}
                 <button class="restart" onclick={restart} data-testid="lesson-restart"
-                    title="Mark every step of this lesson as not done (the cluster stays as it is)">{"Start over"}</button>
+                    title="Mark every step of this lesson as not done (the cluster stays as it is)">{words.start_over}</button>
             </p>
+            <p class="muted">{words.fresh_cluster}</p>
             <div class="lesson-intro">{ render(&lesson.intro) }</div>
             <ol class="lesson-steps">
                 { for lesson.steps.iter().zip(found).enumerate().map(|(i, (step, found))|
-                    step_view(step, found, i < finished, i == finished, run)) }
+                    step_view(step, found, i < finished, i == finished, run, words)) }
             </ol>
         </article>
     }
@@ -200,6 +232,7 @@ fn step_view(
     done: bool,
     current: bool,
     run: &Callback<String>,
+    words: &Words,
 ) -> Html {
     let parts = step.parts.iter().map(|part| match part {
         Part::Prose(text) => render(text),
@@ -209,10 +242,13 @@ fn step_view(
                 Callback::from(move |_: MouseEvent| run.emit(script.clone()))
             };
             html! {
-                <div class={classes!("lesson-command", command.fails.then_some("fails"))}>
-                    <pre><code>{command.script.trim_end()}</code></pre>
-                    <button {onclick} data-testid="lesson-run" title="Run it in the terminal">{"▶ Run"}</button>
-                </div>
+                <>
+                    <div class={classes!("lesson-command", command.fails.then_some("fails"))}>
+                        <pre><code>{command.script.trim_end()}</code></pre>
+                        <button {onclick} data-testid="lesson-run" title="Run it in the terminal">{words.run}</button>
+                    </div>
+                    if command.fails { <p class="muted fails-note">{words.fails}</p> }
+                </>
             }
         }
     });
