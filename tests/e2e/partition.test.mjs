@@ -92,6 +92,7 @@ test('replicas side by side, segments, records, and the stretch above the high w
 
   // The files view: the leader's log dir as ls shows it, a checkpoint's text, and a segment
   // dumped by kafka-dump-log.sh in the terminal.
+  await page.getByTestId('files-toggle').click();
   await page.getByTestId(`files-broker-${leader}`).click();
   const top = page.getByTestId('top-files');
   assert.match(await top.locator('[data-name="meta.properties"] .file-text').innerText(), new RegExp(`node.id=${leader}`));

@@ -1,7 +1,8 @@
 //! The files view: one broker's log dir at a time, as `ls -l` shows it — the checkpoint files
 //! with their contents, a folder per topic-partition replica (internal topics' folders
 //! gathered), each file's size and unflushed bytes, and a Dump button that runs
-//! `kafka-dump-log.sh` on it in the terminal.
+//! `kafka-dump-log.sh` on it in the terminal. Closed until asked for: listing every file costs
+//! time on each render, and while playback runs the page renders every frame.
 
 use crate::ui::files_view::{dump_command, log_dir_listing, DirRow, FileRow};
 use crate::ui::format::bytes;
@@ -12,9 +13,27 @@ use yew::prelude::*;
 #[component]
 pub fn FilesPanel() -> Html {
     let chosen = use_state(|| 1_i32);
+    let open = use_state(|| false);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let toggle = html! {
+        <button class="files-toggle" onclick={toggle} aria-expanded={open.to_string()}
+            aria-controls="files-body" data-testid="files-toggle">
+            { if *open { "Hide" } else { "Show the brokers' log dirs" } }
+        </button>
+    };
+    if !*open {
+        return html! {
+            <section class="panel files-panel" aria-labelledby="files-heading" data-testid="files-panel">
+                <div class="files-head"><h2 id="files-heading">{"Files"}</h2>{toggle}</div>
+            </section>
+        };
+    }
     let cluster = &store.cluster();
     let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
     let node_id = if ids.contains(&chosen) {
@@ -44,10 +63,12 @@ pub fn FilesPanel() -> Html {
     let (internal, topics): (Vec<&DirRow>, Vec<&DirRow>) =
         listing.dirs.iter().partition(|d| d.internal);
     html! {
-        <section class="panel files-panel" aria-labelledby="files-heading" data-testid="files-panel">
+        <section class="panel files-panel" aria-labelledby="files-heading" data-testid="files-panel"
+            id="files-body">
             <div class="files-head">
                 <h2 id="files-heading">{"Files"}</h2>
                 <div role="tablist" aria-label="Broker log dirs" class="files-tabs">{ for tabs }</div>
+                {toggle}
             </div>
             <p class="muted">
                 <code>{format!("ls -l {}", listing.log_dir)}</code>

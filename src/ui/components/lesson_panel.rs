@@ -57,15 +57,17 @@ fn save_progress(progress: &Progress) {
 }
 
 /// How many steps are done: those done before, then each next step whose checks hold now.
-/// Also each step's checks as evaluated now (the steps done before are not evaluated).
+/// Also the current step's checks as evaluated now — only that step's: checks may read records,
+/// and while playback runs the panel renders every frame.
 fn steps_done(lesson: &Lesson, before: usize, cluster: &Cluster) -> (usize, Vec<Vec<Evaluation>>) {
     let mut done = before.min(lesson.steps.len());
     let mut found = vec![Vec::new(); lesson.steps.len()];
-    for (i, step) in lesson.steps.iter().enumerate().skip(done) {
-        found[i] = step.checks.iter().map(|c| c.evaluate(cluster)).collect();
-        if done == i && found[i].iter().all(|e| e.holds) {
-            done += 1;
+    while let Some(step) = lesson.steps.get(done) {
+        found[done] = step.checks.iter().map(|c| c.evaluate(cluster)).collect();
+        if !found[done].iter().all(|e| e.holds) {
+            break;
         }
+        done += 1;
     }
     (done, found)
 }
@@ -253,8 +255,7 @@ fn step_view(
         }
     });
     let checks = step.checks.iter().enumerate().map(|(i, check)| {
-        // A step done earlier is not checked again; a later step is checked already, so a
-        // learner sees what it will take.
+        // A step done earlier is not checked again, nor a later one before its turn.
         let holds = done || found.get(i).is_some_and(|e| e.holds);
         let now = found
             .get(i)
