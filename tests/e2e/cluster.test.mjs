@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { useServerAndBrowser, openPage, screenshot, screenshotDir } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir, clockMs, advance } from './support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -32,17 +32,6 @@ const isrOf = (rows) => Object.entries(rows).filter(([, r]) => r.isr).map(([id])
 async function health(page) {
   const el = page.getByTestId('partition-health');
   return { offline: Number(await el.getAttribute('data-offline')), under: Number(await el.getAttribute('data-under-replicated')) };
-}
-
-async function clockMs(page) {
-  return Number(await page.getByTestId('sim-clock').getAttribute('data-ms'));
-}
-
-/** Clicks a time button and waits until the clock shows the new time. */
-async function advance(page, testid, ms) {
-  const before = await clockMs(page);
-  await page.getByTestId(testid).click();
-  await page.locator(`[data-testid=sim-clock][data-ms="${before + ms}"]`).waitFor();
 }
 
 /** Starts recording long tasks (≥ 50 ms by the Long Tasks API's definition). */

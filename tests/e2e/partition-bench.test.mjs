@@ -5,14 +5,12 @@
 // behaviour (the rows shown are the offsets scrolled to), never a timing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, typeLine } from './support.mjs';
 
 const env = useServerAndBrowser();
 
 async function type(page, line) {
-  const input = page.getByTestId('terminal-input');
-  await input.fill(line);
-  await input.press('Enter');
+  await typeLine(page, line);
   await page.locator('[data-testid=terminal-form][data-mode=command]').waitFor({ timeout: 120_000 });
 }
 

@@ -6,15 +6,9 @@
 // marked as not yet readable; a killed broker's lane says its log is closed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, typeLine as type } from './support.mjs';
 
 const env = useServerAndBrowser();
-
-async function type(page, line) {
-  const input = page.getByTestId('terminal-input');
-  await input.fill(line);
-  await input.press('Enter');
-}
 
 /** Types records at an interactive console producer's `>` prompt and ends it with Ctrl-D. */
 async function produce(page, command, records) {

@@ -7,15 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { useServerAndBrowser, openPage, screenshot, screenshotDir } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir, typeLine as type } from './support.mjs';
 
 const env = useServerAndBrowser();
-
-async function type(page, line) {
-  const input = page.getByTestId('terminal-input');
-  await input.fill(line);
-  await input.press('Enter');
-}
 
 async function waitForLine(page, text) {
   await page.locator('[data-testid=terminal-output] .term-line[data-stream]', { hasText: text }).first().waitFor();

@@ -6,20 +6,9 @@
 // leader had marked as lost; then the producer stopped. A bad key pattern shows the tool's words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, screenshot, screenshotDir } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir, clockMs, advance } from './support.mjs';
 
 const env = useServerAndBrowser();
-
-async function clockMs(page) {
-  return Number(await page.getByTestId('sim-clock').getAttribute('data-ms'));
-}
-
-/** Clicks a time button and waits until the clock shows the new time. */
-async function advance(page, testid, ms) {
-  const before = await clockMs(page);
-  await page.getByTestId(testid).click();
-  await page.locator(`[data-testid=sim-clock][data-ms="${before + ms}"]`).waitFor();
-}
 
 /** The card's counts as numbers. */
 async function counts(card) {

@@ -101,3 +101,22 @@ export function useServerAndBrowser() {
   });
   return env;
 }
+
+/** Types a line into the terminal and presses Enter. */
+export async function typeLine(page, line) {
+  const input = page.getByTestId('terminal-input');
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+/** The simulated clock, in milliseconds. */
+export async function clockMs(page) {
+  return Number(await page.getByTestId('sim-clock').getAttribute('data-ms'));
+}
+
+/** Clicks a time button and waits until the clock shows the new time. */
+export async function advance(page, testid, ms) {
+  const before = await clockMs(page);
+  await page.getByTestId(testid).click();
+  await page.locator(`[data-testid=sim-clock][data-ms="${before + ms}"]`).waitFor();
+}

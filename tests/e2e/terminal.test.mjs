@@ -5,16 +5,9 @@
 // a reload that keeps the topic, and a 360 px wide screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, typeLine as type } from './support.mjs';
 
 const env = useServerAndBrowser();
-
-/** Types a line into the terminal and presses Enter. */
-async function type(page, line) {
-  const input = page.getByTestId('terminal-input');
-  await input.fill(line);
-  await input.press('Enter');
-}
 
 /** The terminal's lines, each as { stream, text }. */
 async function screenLines(page) {

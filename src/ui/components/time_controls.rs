@@ -4,7 +4,7 @@
 //! elections, replication, background producers and consumers — runs at its own time.
 
 use super::jump_form::JumpForm;
-use crate::engine::log::meta_properties::civil_from_days;
+use crate::ui::format::{date_time as clock, iso};
 use crate::ui::playback::{Playback, PlaybackAction, StepReport, SPEEDS};
 use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
@@ -170,33 +170,6 @@ fn gap(ms: i64) -> String {
     } else {
         elapsed(ms)
     }
-}
-
-/// `2025-01-01 00:00:10.000 UTC`.
-pub(crate) fn clock(ms: i64) -> String {
-    let (date, time, millis) = parts(ms);
-    format!("{date} {time}.{millis:03} UTC")
-}
-
-/// `2025-01-01T00:00:10.000Z`, for `<time datetime>`.
-fn iso(ms: i64) -> String {
-    let (date, time, millis) = parts(ms);
-    format!("{date}T{time}.{millis:03}Z")
-}
-
-fn parts(ms: i64) -> (String, String, i64) {
-    let (year, month, day) = civil_from_days(ms.div_euclid(86_400_000));
-    let in_day = ms.rem_euclid(86_400_000);
-    (
-        format!("{year:04}-{month:02}-{day:02}"),
-        format!(
-            "{:02}:{:02}:{:02}",
-            in_day / 3_600_000,
-            in_day / 60_000 % 60,
-            in_day / 1000 % 60
-        ),
-        in_day % 1000,
-    )
 }
 
 /// Time since the cluster's start: `9.5 s`, `2 min 10 s`, `3 h 0 min`.
