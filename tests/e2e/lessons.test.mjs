@@ -1,8 +1,9 @@
 // Lessons (issue #12, item 2) as a learner follows them: a step's command run with a click shows
 // in the terminal and turns the step's checks green; doing a step by hand in the terminal counts
 // the same (checks read the cluster, not clicks); the Korean version keeps the progress; a reload
-// remembers the lesson and language and the cluster they were checked on; and a whole lesson
-// (replication: a broker killed and restarted) walked through to the end.
+// remembers the lesson and language and the cluster they were checked on; a whole lesson
+// (replication: a broker killed and restarted) walked through to the end; and a cluster reset
+// starts the lesson over.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
@@ -71,6 +72,12 @@ test('a lesson step by click and by hand, in English and Korean, across a reload
   for (let step = 0; step < 4; step++) await runStep(page, step);
   assert.deepEqual(await progress(page), { done: 4, steps: 4 });
   await screenshot(page, '41-lesson-replication-ko');
+
+  // A reset cluster starts the lessons over: its clock is back before the progress was made.
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByTestId('reset-cluster').click();
+  await page.getByTestId('no-topics').waitFor();
+  assert.deepEqual(await progress(page), { done: 0, steps: 4 });
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -4,7 +4,9 @@
 //! terminal or with the other panels counts just the same. When the current step's checks all
 //! hold it is done and the next one is current: a later step may undo an earlier one's state
 //! (a crashed broker restarted) without undoing the learner's progress. The chosen lesson, the
-//! language and each lesson's progress are remembered in the browser (`localStorage`).
+//! language and each lesson's progress are remembered in the browser (`localStorage`); progress
+//! is kept with the simulated time it was reached at, so a cluster reset (its clock starts over)
+//! starts the lessons over too.
 
 use crate::engine::Cluster;
 use crate::lessons::catalog::{lessons, Lang};
@@ -13,6 +15,7 @@ use crate::lessons::{Lesson, Part, Step};
 use crate::ui::markdown::render;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
+use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -23,36 +26,35 @@ const LANG_KEY: &str = "kplay.lesson.lang";
 const PROGRESS_KEY: &str = "kplay.lesson.progress";
 
 fn remembered(key: &str) -> Option<String> {
-    web_sys::window()?
-        .local_storage()
-        .ok()??
-        .get_item(key)
-        .ok()?
+    LocalStorage::get(key).ok()
 }
 
 fn remember(key: &str, value: &str) {
-    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
-        // Private browsing may refuse: the choice is then simply not remembered.
-        let _ = storage.set_item(key, value);
-    }
+    // Private browsing may refuse: the choice is then simply not remembered.
+    let _ = LocalStorage::set(key, value);
 }
 
-/// Steps done per lesson id, as `localStorage` keeps them: `topics=3;keys=1`.
-type Progress = BTreeMap<String, usize>;
+/// Per lesson id: how many steps are done, and the simulated time (ms) the last one was done at.
+/// Kept in `localStorage` as `topics=3@1735689600500;keys=1@1735689700000`.
+type Progress = BTreeMap<String, (usize, i64)>;
 
 fn load_progress() -> Progress {
     remembered(PROGRESS_KEY)
         .unwrap_or_default()
         .split(';')
         .filter_map(|pair| {
-            let (id, done) = pair.split_once('=')?;
-            Some((id.to_string(), done.parse().ok()?))
+            let (id, rest) = pair.split_once('=')?;
+            let (done, at) = rest.split_once('@')?;
+            Some((id.to_string(), (done.parse().ok()?, at.parse().ok()?)))
         })
         .collect()
 }
 
 fn save_progress(progress: &Progress) {
-    let text: Vec<String> = progress.iter().map(|(id, n)| format!("{id}={n}")).collect();
+    let text: Vec<String> = progress
+        .iter()
+        .map(|(id, (done, at))| format!("{id}={done}@{at}"))
+        .collect();
     remember(PROGRESS_KEY, &text.join(";"));
 }
 
@@ -114,29 +116,25 @@ pub fn LessonPanel() -> Html {
             store.dispatch(Action::RunCommand(CommandRequest::typed(&script)))
         })
     };
-    let before = progress.get(&lesson.id).copied().unwrap_or(0);
+    // Progress reached at a later simulated time than now belongs to an earlier cluster.
+    let now = cluster.now().as_millis();
+    let before = match progress.get(&lesson.id) {
+        Some(&(done, at)) if at <= now => done,
+        _ => 0,
+    };
     let (done, found) = steps_done(lesson, before, cluster);
     // A step just done is remembered (after the render, as a state change).
     {
         let (progress, id) = (progress.clone(), lesson.id.clone());
-        use_effect_with((id, done), move |(id, done)| {
-            if progress.get(id).copied().unwrap_or(0) != *done {
+        use_effect_with((id, done, before), move |(id, done, before)| {
+            if done != before || progress.get(id).is_some_and(|&(n, _)| n != *done) {
                 let mut next = (*progress).clone();
-                next.insert(id.clone(), *done);
+                next.insert(id.clone(), (*done, now));
                 save_progress(&next);
                 progress.set(next);
             }
         });
     }
-    let restart = {
-        let (progress, id) = (progress.clone(), lesson.id.clone());
-        Callback::from(move |_: MouseEvent| {
-            let mut next = (*progress).clone();
-            next.insert(id.clone(), 0);
-            save_progress(&next);
-            progress.set(next);
-        })
-    };
     html! {
         <section class="panel lesson-panel" aria-labelledby="lesson-heading" data-testid="lesson-panel"
             lang={lang.code()}>
@@ -151,7 +149,7 @@ pub fn LessonPanel() -> Html {
                 </select>
                 { lang_switch(*lang, on_lang) }
             </div>
-            { lesson_view(lesson, *lang, done, &found, &run, restart) }
+            { lesson_view(lesson, *lang, done, &found, &run) }
         </section>
     }
 }
@@ -173,7 +171,6 @@ fn lang_switch(lang: Lang, on_lang: Callback<Lang>) -> Html {
 
 /// The panel's own words in the lesson's language.
 struct Words {
-    start_over: &'static str,
     fresh_cluster: &'static str,
     run: &'static str,
     fails: &'static str,
@@ -181,14 +178,12 @@ struct Words {
 
 fn words(lang: Lang) -> &'static Words {
     const EN: Words = Words {
-        start_over: "Start over",
         fresh_cluster:
             "Lessons start from a fresh cluster: \"Reset cluster\" at the top gives you one.",
         run: "▶ Run",
         fails: "This one fails on purpose, to show Kafka's error.",
     };
     const KO: Words = Words {
-        start_over: "처음부터",
         fresh_cluster:
             "레슨은 새 클러스터에서 시작합니다. 맨 위의 \"Reset cluster\"로 새로 만들 수 있습니다.",
         run: "▶ 실행",
@@ -206,7 +201,6 @@ fn lesson_view(
     finished: usize,
     found: &[Vec<Evaluation>],
     run: &Callback<String>,
-    restart: Callback<MouseEvent>,
 ) -> Html {
     let words = words(lang);
     html! {
@@ -214,9 +208,7 @@ fn lesson_view(
             <h3>{lesson.title.clone()}</h3>
             <p class="muted" data-testid="lesson-progress"
                 data-done={finished.to_string()} data-steps={lesson.steps.len().to_string()}>
-                {format!("{finished} / {} ✓ ", lesson.steps.len())}
-                <button class="restart" onclick={restart} data-testid="lesson-restart"
-                    title="Mark every step of this lesson as not done (the cluster stays as it is)">{words.start_over}</button>
+                {format!("{finished} / {} ✓", lesson.steps.len())}
             </p>
             <p class="muted">{words.fresh_cluster}</p>
             <div class="lesson-intro">{ render(&lesson.intro) }</div>
