@@ -59,7 +59,8 @@ pub struct PartitionInfo {
     /// Eligible Leader Replicas (KIP-966): out of the ISR while it is under min ISR, but holding
     /// every committed record, so they may lead when the ISR is empty.
     pub elr: Vec<i32>,
-    /// ELR members that came back from an unclean shutdown (they may have lost records).
+    /// The last known leader: the leader the partition had when its ISR became empty (KIP-966 as
+    /// 4.1 runs it, `useLastKnownLeaderInBalancedRecovery`), elected again when it returns.
     pub last_known_elr: Vec<i32>,
     /// Bumped by the controller on every leader change (`PartitionRegistration.leaderEpoch`).
     pub leader_epoch: i32,

@@ -18,7 +18,7 @@ pub struct ReplicaRow {
     pub in_isr: bool,
     /// In the Eligible Leader Replicas (KIP-966): out of the ISR but holding every committed record.
     pub in_elr: bool,
-    /// In `LastKnownElr`: came back from an unclean shutdown and may have lost records.
+    /// In `LastKnownElr`: the leader when the ISR became empty (Kafka 4.1 elects it again when it returns).
     pub in_last_known_elr: bool,
     /// `(log end offset, high watermark)` of this broker's copy; `None` while its broker is
     /// down (its logs are closed; the files stay).

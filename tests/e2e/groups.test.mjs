@@ -74,6 +74,11 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   const shop = card(page, 'shop');
   await shop.locator('[data-testid=group-state]', { hasText: 'Stable' }).waitFor();
   assert.match(await shop.getByTestId('group-coordinator').innerText(), /^coordinator: broker \d · __consumer_offsets-\d+$/);
+  // The broker cards fold the 50 __consumer_offsets replicas into one line until asked for.
+  assert.equal(await page.locator('[data-testid=broker-1] [data-testid=replica][data-tp^="__consumer_offsets-"]').count(), 0);
+  await page.getByTestId('internal-replicas-1').click();
+  assert.ok(await page.locator('[data-testid=broker-1] [data-testid=replica][data-tp^="__consumer_offsets-"]').count() > 0);
+  await page.getByTestId('internal-replicas-1').click();
   assert.match(await shop.getByTestId('group-protocol').innerText(), /classic · range/);
   assert.deepEqual(await memberPartitions(page, 'shop'), [['consumer-1', 6]]);
   const firstGeneration = Number(await shop.getByTestId('group-generation').getAttribute('data-generation'));

@@ -1,5 +1,7 @@
 //! One broker's card: its state (running, stopped, crashed; fenced when the controller fenced
-//! it), its controller role, its fault buttons, and every partition replica it hosts.
+//! it), its controller role, its fault buttons, and every partition replica it hosts — those of
+//! internal topics (`__consumer_offsets`: 50 partitions) folded into one line until asked for,
+//! so a card stays readable and cheap to render on every playback frame.
 
 use crate::engine::replication::BrokerState;
 use crate::ui::faults::BrokerVerb;
@@ -14,6 +16,7 @@ pub struct BrokerCardProps {
 
 #[component]
 pub fn BrokerCard(props: &BrokerCardProps) -> Html {
+    let show_internal = use_state(|| false);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -66,15 +69,22 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
                 { button(BrokerVerb::Kill, "Kill", "The process dies; the controller fences it when broker.session.timeout.ms (9 s) runs out", running) }
                 { button(BrokerVerb::Start, "Start", "Start the broker: it loads (after a crash, recovers) its logs and registers", !running) }
             </div>
-            { replica_table(id, &replicas) }
+            { replica_table(id, &replicas, &show_internal) }
         </li>
     }
 }
 
-fn replica_table(id: i32, replicas: &[ReplicaRow]) -> Html {
+fn replica_table(id: i32, replicas: &[ReplicaRow], show_internal: &UseStateHandle<bool>) -> Html {
     if replicas.is_empty() {
         return html! { <p class="muted">{"No partition replicas."}</p> };
     }
+    let (internal, topics): (Vec<&ReplicaRow>, Vec<&ReplicaRow>) =
+        replicas.iter().partition(|r| r.topic.starts_with("__"));
+    let toggle = {
+        let show_internal = show_internal.clone();
+        Callback::from(move |_: MouseEvent| show_internal.set(!*show_internal))
+    };
+    let led = internal.iter().filter(|r| r.is_leader).count();
     html! {
         <table class="replicas" aria-label={format!("Replicas on broker {id}")}>
             <thead><tr>
@@ -84,7 +94,19 @@ fn replica_table(id: i32, replicas: &[ReplicaRow]) -> Html {
                 <th scope="col"><abbr title="log end offset: the offset the next record gets">{"LEO"}</abbr></th>
                 <th scope="col"><abbr title="high watermark: records below it are committed and readable">{"HW"}</abbr></th>
             </tr></thead>
-            <tbody>{ for replicas.iter().map(replica_row) }</tbody>
+            <tbody>
+                { for topics.iter().map(|r| replica_row(r)) }
+                if !internal.is_empty() {
+                    <tr class="internal-replicas"><td colspan="5">
+                        <button class="internal-toggle" onclick={toggle} aria-expanded={show_internal.to_string()}
+                            data-testid={format!("internal-replicas-{id}")}>
+                            {format!("{} {} internal-topic replica(s), leader of {led}",
+                                if **show_internal { "▾" } else { "▸" }, internal.len())}
+                        </button>
+                    </td></tr>
+                    if **show_internal { { for internal.iter().map(|r| replica_row(r)) } }
+                }
+            </tbody>
         </table>
     }
 }
@@ -129,7 +151,7 @@ fn replica_row(r: &ReplicaRow) -> Html {
             <td class="sync">
                 {sync}
                 if r.in_last_known_elr {
-                    <span title="LastKnownElr: back from an unclean shutdown, it may have lost records">{" · last known ELR"}</span>
+                    <span title="LastKnownElr: the leader when the ISR became empty; Kafka 4.1 elects it again when it returns, uncleanly (it may have lost unflushed records)">{" · last known leader"}</span>
                 }
             </td>
             <td class="num">{leo}</td>

@@ -46,8 +46,14 @@ pub fn PartitionPanel() -> Html {
             topic: pick.topic.clone(),
             ..Pick::default()
         },
+        // Internal topics are listed too, but a learner's own topic comes first.
         None => Pick {
-            topic: topics[0].0.clone(),
+            topic: topics
+                .iter()
+                .find(|(name, _)| !name.starts_with("__"))
+                .unwrap_or(&topics[0])
+                .0
+                .clone(),
             ..Pick::default()
         },
     };
