@@ -79,6 +79,12 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   await page.getByTestId('internal-replicas-1').click();
   assert.ok(await page.locator('[data-testid=broker-1] [data-testid=replica][data-tp^="__consumer_offsets-"]').count() > 0);
   await page.getByTestId('internal-replicas-1').click();
+  // So does the topic list.
+  const offsetsTopic = page.locator('[data-testid=topic-row][data-topic="__consumer_offsets"]');
+  assert.equal(await offsetsTopic.count(), 0);
+  await page.getByTestId('internal-topics').click();
+  assert.equal(await offsetsTopic.count(), 1);
+  await page.getByTestId('internal-topics').click();
   assert.match(await shop.getByTestId('group-protocol').innerText(), /classic · range/);
   assert.deepEqual(await memberPartitions(page, 'shop'), [['consumer-1', 6]]);
   const firstGeneration = Number(await shop.getByTestId('group-generation').getAttribute('data-generation'));

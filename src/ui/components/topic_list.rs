@@ -1,5 +1,6 @@
 //! The list of topics with their ids and partitions, a button that produces ten records to each,
-//! and how the last produce went under its topic.
+//! and how the last produce went under its topic. Kafka's internal topics (`__consumer_offsets`,
+//! 50 partitions) are folded into one line until asked for.
 
 use crate::ui::produce::{ProduceOutcome, PRODUCE_BATCH};
 use crate::ui::store::{Action, StoreHandle};
@@ -7,12 +8,18 @@ use yew::prelude::*;
 
 #[component]
 pub fn TopicList() -> Html {
+    let show_internal = use_state(|| false);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
-    let topics: Vec<Html> = store
-        .cluster()
+    let cluster = store.cluster();
+    let internal = cluster
         .topics()
+        .filter(|t| t.name.starts_with("__"))
+        .count();
+    let topics: Vec<Html> = cluster
+        .topics()
+        .filter(|topic| *show_internal || !topic.name.starts_with("__"))
         .map(|topic| {
             let partitions = topic.partitions.iter().map(|p| {
                 let leader = p.leader.map_or("none".to_string(), |l| l.to_string());
@@ -66,8 +73,19 @@ pub fn TopicList() -> Html {
             }
         })
         .collect();
+    let toggle = {
+        let show_internal = show_internal.clone();
+        Callback::from(move |_: MouseEvent| show_internal.set(!*show_internal))
+    };
     html! {
         <div>
+            if internal > 0 {
+                <button class="internal-toggle" onclick={toggle} aria-expanded={show_internal.to_string()}
+                    data-testid="internal-topics">
+                    {format!("{} {internal} internal topic(s) (__consumer_offsets)",
+                        if *show_internal { "▾" } else { "▸" })}
+                </button>
+            }
             if topics.is_empty() {
                 <p class="muted" data-testid="no-topics">{"No topics yet. Create one above."}</p>
             } else {
