@@ -2,6 +2,7 @@
 //! the lag history and its sparkline, reading a command's outcome back from the terminal, and
 //! the group card and form rendered in the page from a real cluster.
 
+use crate::{mount, settle};
 use kafka_playground::cli::run_script;
 use kafka_playground::engine::group::describe::GroupState;
 use kafka_playground::engine::group::overview::MemberOverview;
@@ -188,21 +189,6 @@ fn cluster_with_group() -> Cluster {
     );
     assert!(!output.failed, "{}", output.stderr());
     cluster
-}
-
-async fn settle() {
-    gloo::timers::future::TimeoutFuture::new(10).await;
-}
-
-fn mount() -> web_sys::Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").expect("div");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    root
 }
 
 fn all(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {

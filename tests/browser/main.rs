@@ -63,24 +63,31 @@ fn bad_input_is_refused_without_panicking() {
     assert_eq!(cluster.topics().count(), 0);
 }
 
+/// Waits until Yew has rendered (it schedules renders on the microtask queue).
+async fn settle() {
+    gloo::timers::future::TimeoutFuture::new(10).await;
+}
+
+/// A new `<div>` at the end of the page's body, for a component to render into.
+fn mount() -> web_sys::Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    root
+}
+
 mod app {
+    use crate::{mount, settle};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
 
-    /// Waits until Yew has rendered (it schedules renders on the microtask queue).
-    async fn settle() {
-        gloo::timers::future::TimeoutFuture::new(10).await;
-    }
-
     #[wasm_bindgen_test]
     async fn app_mounts_and_creates_a_topic() {
-        let document = gloo::utils::document();
-        let root = document.create_element("div").expect("div");
-        document
-            .body()
-            .expect("body")
-            .append_child(&root)
-            .expect("append");
+        let root = mount();
         // Its own workspace, emptied first, so an earlier run's topics are not there.
         let mut workspace = kafka_playground::storage::indexeddb::Workspace::open("app-test")
             .await
