@@ -200,6 +200,7 @@ fn the_log_dir_has_kafkas_layout_and_files() {
         listing(dir.join("broker-1")),
         [
             ".kafka_cleanshutdown",
+            "__cluster_metadata-0",
             "cleaner-offset-checkpoint",
             "log-start-offset-checkpoint",
             "meta.properties",
@@ -216,6 +217,18 @@ fn the_log_dir_has_kafkas_layout_and_files() {
             "00000000000000000000.timeindex",
             "leader-epoch-checkpoint",
             "partition.metadata"
+        ]
+    );
+    // The KRaft metadata log lives in the (first) log dir of a combined node, beside the
+    // partitions, but is not one of them: no partition.metadata, no checkpoints list it.
+    assert_eq!(
+        listing(dir.join("broker-1/__cluster_metadata-0")),
+        [
+            "00000000000000000000.index",
+            "00000000000000000000.log",
+            "00000000000000000000.timeindex",
+            "leader-epoch-checkpoint",
+            "quorum-state"
         ]
     );
     let read = |path: &str| std::fs::read_to_string(dir.join(path)).expect(path);

@@ -275,8 +275,11 @@ fn create_assignment_refusals() {
             assert_eq!(output.stderr(), format!("{stderr}\n"), "{args}");
         }
         assert_eq!(cluster.topics().count(), 0, "{args}");
+        // Only the KRaft metadata log's directory: no partition was created.
         assert!(
-            cluster.broker(1).is_some_and(|b| b.store.dirs().is_empty()),
+            cluster
+                .broker(1)
+                .is_some_and(|b| b.store.dirs() == ["__cluster_metadata-0"]),
             "{args}"
         );
     }
@@ -301,7 +304,7 @@ fn delete_removes_the_topic_and_its_log_dirs_only() {
     assert_eq!(output.stderr(), "");
     let broker = cluster.broker(1).expect("broker 1");
     assert!(broker.log("t", 0).is_none() && broker.log("t", 1).is_none());
-    assert_eq!(broker.store.dirs(), ["t-1-0"]);
+    assert_eq!(broker.store.dirs(), ["__cluster_metadata-0", "t-1-0"]);
     assert!(broker.log("t-1", 0).is_some());
     // The name is free again, with a new id and empty logs.
     support::run_ok(&mut cluster, "kafka-topics.sh --create --topic t\n");

@@ -206,6 +206,9 @@ fn alter_topic(
     };
     check_deletes(to_delete, |n| topic.configs.contains_key(n))?;
     cluster
+        .await_active_controller("incrementalAlterConfigs")
+        .map_err(|e| execution_exception(&e))?;
+    cluster
         .incremental_alter_topic_configs(name, to_add, to_delete)
         .map_err(|e| execution_exception(&e))
 }

@@ -52,6 +52,10 @@ pub(super) fn run(
         Err(message) => return output.fail(message),
     };
     let (election, partitions) = request;
+    // ElectLeaders goes to the active controller; without one the call times out.
+    if let Err(e) = cluster.await_active_controller("electLeaders") {
+        return output.fail(format!("{}: {}", e.code.exception_class(), e.message()));
+    }
     let results = cluster.elect_leaders(election, partitions);
     report(election, results, output);
 }

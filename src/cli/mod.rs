@@ -21,6 +21,7 @@ mod leader_election;
 pub mod line_reader;
 pub mod log4j;
 mod log_dirs;
+mod metadata_quorum;
 pub mod options;
 mod playground;
 pub mod shell;
@@ -91,6 +92,7 @@ pub const PROGRAMS: &[&str] = &[
     "kafka-delete-records.sh",
     "kafka-log-dirs.sh",
     "kafka-leader-election.sh",
+    "kafka-metadata-quorum.sh",
     "time",
     "broker",
     "network",
@@ -147,6 +149,7 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
         "kafka-leader-election" => {
             leader_election::run(cluster, args, command.input.as_deref(), &mut output)
         }
+        "kafka-metadata-quorum" => metadata_quorum::run(cluster, args, &mut output),
         "time" => run_time(cluster, args, &mut output),
         "broker" => playground::run_broker(cluster, args, &mut output),
         "network" => playground::run_network(cluster, args, &mut output),

@@ -209,6 +209,7 @@ fn create(cluster: &mut Cluster, opts: &ParsedOptions, output: &mut Output) -> R
             "The given topic name '' cannot be represented in a request.".to_string(),
         ));
     }
+    await_controller(cluster, "createTopics")?;
     let result = match assignment {
         Some(assignment) => cluster.create_topic_with_assignment(name, &assignment, configs),
         None => cluster.create_topic(NewTopic {
@@ -244,6 +245,7 @@ fn alter(cluster: &mut Cluster, opts: &ParsedOptions) -> Result<(), Failure> {
         .ok_or_else(|| missing("partitions"))?;
     let assignment = replica_assignment(opts)?;
     parse_configs(opts.values("config"))?;
+    await_controller(cluster, "createPartitions")?;
     let mut first_error = None;
     for (name, existing) in existing_topics(cluster, opts)? {
         let new_assignment: Option<Vec<Vec<i32>>> = assignment
@@ -256,8 +258,17 @@ fn alter(cluster: &mut Cluster, opts: &ParsedOptions) -> Result<(), Failure> {
     first_error.map_or(Ok(()), Err)
 }
 
+/// Brokers forward topic changes to the active controller (KIP-590); without one, the admin
+/// call waits for one and times out.
+fn await_controller(cluster: &mut Cluster, call: &str) -> Result<(), Failure> {
+    cluster
+        .await_active_controller(call)
+        .map_err(|e| Failure::Command(e.message().to_string()))
+}
+
 /// `--delete --topic T` (`TopicService.deleteTopic`): every topic the pattern matches.
 fn delete(cluster: &mut Cluster, opts: &ParsedOptions) -> Result<(), Failure> {
+    await_controller(cluster, "deleteTopics")?;
     let mut first_error = None;
     for (name, _) in existing_topics(cluster, opts)? {
         if let Err(error) = cluster.delete_topic(&name) {

@@ -17,6 +17,7 @@ use super::group::runtime::GroupRuntime;
 use super::ids::Uuid;
 use super::invariants::{InvariantHistory, Violation};
 use super::java_random::JavaRandom;
+use super::kraft::Quorum;
 use super::network::Network;
 use super::placement::{ControllerPlacer, UsableBroker};
 use super::replication::controller::ControllerState;
@@ -149,6 +150,8 @@ pub struct Cluster {
     pub(crate) background_consumers: BTreeMap<String, BackgroundConsumer>,
     /// Invariant checking after every step (tests and seed sweeps), with what it found.
     invariants: Option<Box<(InvariantHistory, Vec<Violation>)>>,
+    /// The controller quorum and every node's metadata log (`engine::kraft`).
+    quorum: Quorum,
 }
 
 /// A topic that was created, and the warnings its configs earned.
@@ -224,6 +227,10 @@ impl Cluster {
     pub fn init_producer_id(&mut self) -> i64 {
         let id = self.next_producer_id;
         self.next_producer_id += 1;
+        if id % super::kraft::image::PRODUCER_ID_BLOCK_SIZE == 0 {
+            // A new block of ids (`ProducerIdControlManager`) is a metadata record.
+            self.mark_metadata_dirty();
+        }
         id
     }
 
@@ -302,6 +309,7 @@ impl Cluster {
                 if let Some(envelope) = self.network.pop_due(m) {
                     self.clock.advance_to(SimTime(m));
                     self.deliver(envelope);
+                    self.journal_metadata();
                     self.check_invariants();
                 }
                 true
@@ -310,6 +318,7 @@ impl Cluster {
                 Some((due, task)) => {
                     self.clock.advance_to(SimTime(due));
                     self.run_task(task);
+                    self.journal_metadata();
                     self.check_invariants();
                     true
                 }
@@ -369,6 +378,12 @@ impl Cluster {
             Task::ProducerTick { name } => self.run_producer_tick(&name),
             Task::GroupTimer { broker, group_id } => self.run_group_timer(broker, &group_id),
             Task::ConsumerTick { name } => self.run_consumer_tick(&name),
+            Task::RaftTimer { node } => self.run_raft_timer(node),
+            Task::RaftFetchExpiry {
+                leader,
+                replica,
+                request_id,
+            } => self.run_raft_fetch_expiry(leader, replica, request_id),
             task => self.run_replication_task(task),
         }
     }
@@ -512,6 +527,8 @@ impl Cluster {
         };
         self.create_logs(&info, &log_config);
         self.topics.insert(name, info.clone());
+        self.mark_metadata_dirty();
+        self.journal_metadata();
         self.sync_replication();
         Ok(Created {
             topic: info,
@@ -594,9 +611,11 @@ impl Cluster {
             groups: GroupRuntime::default(),
             background_consumers: BTreeMap::new(),
             replication_settings: ReplicationSettings::default(),
+            quorum: Quorum::empty(),
         };
         cluster.refresh_replication_settings();
         cluster.schedule_startup_jobs();
+        cluster.bootstrap_quorum();
         cluster
     }
 
@@ -622,12 +641,23 @@ impl Cluster {
 
     /// The topic table, for the admin operations of `admin.rs` (delete, create partitions, alter).
     pub(crate) fn topics_mut(&mut self) -> &mut BTreeMap<String, TopicInfo> {
+        self.quorum.dirty = true;
         &mut self.topics
+    }
+
+    /// The controller quorum (`engine::kraft`).
+    pub fn quorum(&self) -> &Quorum {
+        &self.quorum
+    }
+
+    pub(crate) fn quorum_mut(&mut self) -> &mut Quorum {
+        &mut self.quorum
     }
 
     /// The cluster-wide config layers, for `admin.rs`'s broker config alters; call
     /// [`Self::refresh_replication_settings`] after changing them.
     pub(crate) fn broker_configs_mut(&mut self) -> &mut BrokerConfigStore {
+        self.quorum.dirty = true;
         &mut self.broker_configs
     }
 
@@ -649,6 +679,7 @@ impl Cluster {
     pub(crate) fn broker_dynamic_configs_mut(
         &mut self,
     ) -> &mut BTreeMap<i32, BTreeMap<String, String>> {
+        self.quorum.dirty = true;
         &mut self.broker_dynamic_configs
     }
 }

@@ -79,6 +79,13 @@ pub enum EventKind {
     BrokerUnfenced { broker: i32 },
     /// Another node became the active controller, or none could.
     ControllerChanged { old: Option<i32>, new: Option<i32> },
+    /// A quorum node changed role in an election (`Prospective`, `Candidate`, `Leader`,
+    /// `Resigned`) at `epoch`.
+    QuorumElection {
+        node: i32,
+        epoch: i32,
+        role: &'static str,
+    },
     /// A partition got a new leader (or lost it: `new_leader: None`) in a new leader epoch.
     LeaderChanged {
         topic: String,

@@ -48,6 +48,9 @@ impl Cluster {
         let broker = self
             .broker(leader)
             .ok_or_else(|| ApiError::bare(ErrorCode::LeaderNotAvailable))?;
+        if !self.is_serving(leader) {
+            return Err(ApiError::bare(ErrorCode::NotLeaderOrFollower));
+        }
         let log = broker
             .log(topic, partition)
             .ok_or_else(|| ApiError::bare(ErrorCode::NotLeaderOrFollower))?;

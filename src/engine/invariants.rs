@@ -46,9 +46,10 @@ pub fn check(cluster: &Cluster, history: &mut InvariantHistory) -> Vec<Violation
             let Some(leader) = info.leader else {
                 continue;
             };
+            // A broker back from a crash acts on nothing until a controller registers it.
             let Some(leader_log) = cluster
                 .broker(leader)
-                .filter(|b| b.is_running())
+                .filter(|b| cluster.is_serving(b.node_id))
                 .and_then(|b| b.log(&key.0, key.1))
             else {
                 continue;
@@ -69,7 +70,7 @@ pub fn check(cluster: &Cluster, history: &mut InvariantHistory) -> Vec<Violation
             for &member in info.isr.iter().chain(&info.elr).filter(|&&m| m != leader) {
                 let Some(log) = cluster
                     .broker(member)
-                    .filter(|b| b.is_running())
+                    .filter(|b| cluster.is_serving(b.node_id))
                     .and_then(|b| b.log(&key.0, key.1))
                 else {
                     continue;

@@ -19,6 +19,7 @@ pub mod group;
 pub mod ids;
 pub mod invariants;
 pub mod java_random;
+pub mod kraft;
 pub mod log;
 pub mod network;
 pub mod partitioner;

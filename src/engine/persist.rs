@@ -359,7 +359,8 @@ pub(crate) fn ensure_meta_properties(
 }
 
 /// `Uuid.randomUuid` for `directory.id`, from a generator of this seed and node only.
-fn directory_id(seed: u64, node_id: i32) -> Uuid {
+/// The `directory.id` a new log dir of `node_id` gets (drawn from its own stream of the seed).
+pub(crate) fn directory_id(seed: u64, node_id: i32) -> Uuid {
     const DIRECTORY_ID_STREAM: u64 = 0x6469_7265_6374_6f72; // "director"
     let node = u64::from(node_id.unsigned_abs()).rotate_left(32);
     Uuid::random(&mut Rng::from_seed(seed ^ DIRECTORY_ID_STREAM ^ node))
@@ -452,10 +453,12 @@ impl Restore<'_> {
         }
         self.recovery.push(recovery);
         for dir in store.dirs() {
-            // Kafka's `-delete`, `-stray` and `-future` directories are not partitions' logs.
+            // Kafka's `-delete`, `-stray` and `-future` directories are not partitions' logs,
+            // and the metadata log belongs to the Raft client (`engine::kraft`).
             let special = ["-delete", "-stray", "-future"]
                 .iter()
-                .any(|s| dir.ends_with(s));
+                .any(|s| dir.ends_with(s))
+                || dir == crate::engine::kraft::metadata_log::dir();
             if !special && !logs.values().any(|log: &PartitionLog| log.dir() == dir) {
                 self.warnings.push(format!(
                     "WARNING: {log_dir}/{dir} is not a partition this broker hosts; it is left as it is."

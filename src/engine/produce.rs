@@ -44,6 +44,10 @@ impl Cluster {
         if !self.broker(leader).is_some_and(|b| b.is_running()) {
             return Err(ApiError::bare(ErrorCode::NetworkException));
         }
+        // Back from a crash and not yet registered: it leads nothing until the controller says.
+        if !self.is_serving(leader) {
+            return Err(ApiError::bare(ErrorCode::NotLeaderOrFollower));
+        }
         let (isr, leader_epoch, replication_factor) = self
             .partition_info(topic, partition)
             .map(|p| (p.isr.clone(), p.leader_epoch, p.replicas.len()))
@@ -175,7 +179,7 @@ impl Cluster {
         if info.leader != Some(produced.leader) || info.leader_epoch != produced.leader_epoch {
             return Some(Err(ApiError::bare(ErrorCode::NotLeaderOrFollower)));
         }
-        if !self.broker(produced.leader).is_some_and(|b| b.is_running()) {
+        if !self.is_serving(produced.leader) {
             return None;
         }
         let log = self.broker(produced.leader)?.log(topic, partition)?;

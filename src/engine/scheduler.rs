@@ -42,6 +42,14 @@ pub enum Task {
     GroupTimer { broker: i32, group_id: String },
     /// A background consumer's next wake (`engine::client::background_consumer`).
     ConsumerTick { name: String },
+    /// A quorum node's election, fetch or check-quorum timer (`engine::kraft::election`).
+    RaftTimer { node: i32 },
+    /// A metadata-log fetch the leader held reaches its `MaxWaitMs` (`engine::kraft::replication`).
+    RaftFetchExpiry {
+        leader: i32,
+        replica: i32,
+        request_id: u64,
+    },
 }
 
 /// Tasks ordered by due time, then by the order they were scheduled.

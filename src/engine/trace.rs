@@ -57,6 +57,7 @@ fn write_kind(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Result {
         | EventKind::BrokerFenced { .. }
         | EventKind::BrokerUnfenced { .. }
         | EventKind::ControllerChanged { .. }
+        | EventKind::QuorumElection { .. }
         | EventKind::LeaderChanged { .. }
         | EventKind::IsrChanged { .. }
         | EventKind::ElrChanged { .. }
@@ -154,6 +155,9 @@ fn write_replication(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Resul
         EventKind::BrokerUnfenced { broker } => write!(f, "ctl b{broker} unfenced"),
         EventKind::ControllerChanged { old, new } => {
             write!(f, "ctl quorum controller {}->{}", Node(*old), Node(*new))
+        }
+        EventKind::QuorumElection { node, epoch, role } => {
+            write!(f, "ctl quorum n{node} {role} epoch={epoch}")
         }
         EventKind::LeaderChanged {
             topic,

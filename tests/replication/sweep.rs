@@ -153,7 +153,7 @@ fn run_seed(seed: u64) -> Result<usize, String> {
     for partition in 0..PARTITIONS {
         let fetched = cluster
             .fetch("s", partition, 0, i32::MAX)
-            .map_err(|e| format!("fetch s-{partition}: {e:?}"))?;
+            .map_err(|e| format!("fetch s-{partition}: {e:?}\nafter:\n{}", log.join("\n")))?;
         for batch in fetched.batches {
             for record in batch.records() {
                 let value = record

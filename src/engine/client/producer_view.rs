@@ -296,7 +296,9 @@ mod tests {
             .expect("a leader");
         let output = run_script(
             &mut cluster,
-            &format!("broker kill {leader}\ntime advance 10s\ntime advance 1s\n"),
+            // 15 s: when the dead leader was also the active controller, the others first
+            // elect a new one, which gives every broker a fresh session before fencing.
+            &format!("broker kill {leader}\ntime advance 15s\ntime advance 1s\n"),
         );
         assert!(!output.failed, "{}", output.stderr());
         let producer = &cluster.background_producers()["p1"];

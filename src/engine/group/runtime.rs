@@ -102,7 +102,7 @@ impl Cluster {
         let partitions = self.offsets_partitions()?;
         let partition = partition_for(group_id, partitions);
         match self.leader_of(CONSUMER_OFFSETS, partition) {
-            Ok(leader) if self.broker(leader).is_some_and(|b| b.is_running()) => Ok(leader),
+            Ok(leader) if self.is_serving(leader) => Ok(leader),
             _ => Err(ApiError::bare(ErrorCode::CoordinatorNotAvailable)),
         }
     }

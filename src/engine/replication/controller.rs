@@ -27,6 +27,11 @@ pub struct ControllerState {
     pub fenced: BTreeSet<i32>,
     pub last_heartbeat_ms: BTreeMap<i32, i64>,
     pub active: Option<i32>,
+    /// How many times each broker registered after its first start (its incarnation).
+    pub incarnations: BTreeMap<i32, u32>,
+    /// Brokers back from a crash while no controller could register them: they serve nothing
+    /// (no leading, no fetching) until one does (`BrokerLifecycleManager` waits to register).
+    pub pending_registration: BTreeSet<i32>,
 }
 
 /// Why the controller fences a broker.
@@ -73,17 +78,39 @@ impl Cluster {
         self.controller().active
     }
 
+    /// The Raft leader of the highest epoch, while it reaches a majority of the voters: a
+    /// leader cut off from them decides nothing (what it wrote could not commit).
     pub(crate) fn choose_active_controller(&self) -> Option<i32> {
         let voters = self.voter_count();
         let majority = voters / 2 + 1;
         let can_lead =
             |v: i32| (1..=voters).filter(|&o| self.reachable(v, o)).count() as i32 >= majority;
-        if let Some(current) = self.controller().active {
-            if can_lead(current) {
-                return Some(current);
+        self.quorum()
+            .leader()
+            .map(|n| n.id)
+            .filter(|&leader| can_lead(leader))
+    }
+
+    /// Whether `broker` runs and has registered (a broker back from a crash waits for a
+    /// controller to register it before it leads or follows anything).
+    pub fn is_serving(&self, broker: i32) -> bool {
+        self.broker(broker).is_some_and(|b| b.is_running())
+            && !self.controller().pending_registration.contains(&broker)
+    }
+
+    /// The active controller registers the brokers that came back from a crash while there
+    /// was none: each leaves every ISR and ELR first (`handleBrokerUncleanShutdown`).
+    pub(crate) fn register_pending_brokers(&mut self) {
+        if self.controller().active.is_none() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.controller_mut().pending_registration);
+        for broker in pending {
+            if self.broker(broker).is_some_and(|b| b.is_running()) {
+                self.fence(broker, FenceReason::UncleanShutdown);
             }
         }
-        (1..=voters).find(|&v| can_lead(v))
+        self.sync_replication();
     }
 
     /// Whether the controller counts `broker` as alive (registered and not fenced).
@@ -99,6 +126,7 @@ impl Cluster {
         let Some(active) = self.controller().active else {
             return;
         };
+        self.register_pending_brokers();
         let now = self.now().as_millis();
         self.count_heartbeats(active);
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
@@ -132,7 +160,7 @@ impl Cluster {
         }
     }
 
-    fn update_active_controller(&mut self) {
+    pub(crate) fn update_active_controller(&mut self) {
         let chosen = self.choose_active_controller();
         if chosen != self.controller().active {
             let old = self.controller().active;
@@ -145,6 +173,7 @@ impl Cluster {
     /// broker leaves every ISR (but never empties one) and loses every leadership.
     pub(crate) fn fence(&mut self, broker: i32, reason: FenceReason) {
         self.controller_mut().fenced.insert(broker);
+        self.mark_metadata_dirty();
         // Leaders forget what they knew of its log: a new registration starts from nothing, so
         // a fetch of its old incarnation cannot bring it back into an ISR (KIP-903).
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
@@ -171,6 +200,7 @@ impl Cluster {
 
     fn unfence(&mut self, broker: i32) {
         self.controller_mut().fenced.remove(&broker);
+        self.mark_metadata_dirty();
         let now = self.now().as_millis();
         self.controller_mut().last_heartbeat_ms.insert(broker, now);
         self.emit(EventKind::BrokerUnfenced { broker });
@@ -423,12 +453,23 @@ impl Cluster {
             ));
         }
         let start = self.reload_broker(broker);
+        *self
+            .controller_mut()
+            .incarnations
+            .entry(broker)
+            .or_default() += 1;
+        self.mark_metadata_dirty();
+        self.restart_quorum_node(broker);
         self.update_active_controller();
         // ReplicationControlManager.handleBrokerUncleanShutdown (KIP-966): a broker that comes
         // back from a crash before its session expired re-registers with a new epoch and is
         // first taken out of every ISR — its log may have lost what the ISR promised.
-        if state == BrokerState::Crashed && self.controller().active.is_some() {
-            self.fence(broker, FenceReason::UncleanShutdown);
+        if state == BrokerState::Crashed {
+            if self.controller().active.is_some() {
+                self.fence(broker, FenceReason::UncleanShutdown);
+            } else {
+                self.controller_mut().pending_registration.insert(broker);
+            }
         }
         if self.controller().active.is_some() {
             self.unfence(broker);
@@ -444,6 +485,7 @@ impl Cluster {
         let Some(active) = self.controller().active else {
             return;
         };
+        self.register_pending_brokers();
         self.count_heartbeats(active);
         self.elect_leaderless();
         self.sync_replication();

@@ -319,7 +319,7 @@ impl Cluster {
         let now = self.now().as_millis();
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
-            let running = self.broker(id).is_some_and(|b| b.is_running());
+            let running = self.is_serving(id);
             let mut wanted: BTreeMap<i32, BTreeSet<(String, i32)>> = BTreeMap::new();
             let mut led = Vec::new();
             if running {

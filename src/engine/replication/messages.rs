@@ -8,6 +8,8 @@ use crate::engine::error::ErrorCode;
 pub enum Message {
     Fetch(FetchRequest),
     FetchResponse(FetchResponse),
+    /// Between quorum nodes (`engine::kraft`).
+    Raft(crate::engine::kraft::messages::RaftMessage),
 }
 
 /// A follower's fetch of every partition it copies from one leader.

@@ -23,6 +23,8 @@ fn is_idle(task: &Task) -> bool {
             | Task::ControllerTick
             | Task::IsrExpiration { .. }
             | Task::ReplicaFetchTimeout { .. }
+            | Task::RaftTimer { .. }
+            | Task::RaftFetchExpiry { .. }
     )
 }
 
@@ -53,7 +55,9 @@ impl Cluster {
         if self.network().next_delivery().is_some() || !self.background_producers().is_empty() {
             return false;
         }
-        self.fetchers_are_parked_and_caught_up() && self.controller_is_settled()
+        self.fetchers_are_parked_and_caught_up()
+            && self.controller_is_settled()
+            && self.quorum_is_settled()
     }
 
     fn fetchers_are_parked_and_caught_up(&self) -> bool {
@@ -167,6 +171,7 @@ impl Cluster {
             self.scheduler_mut().schedule(next, task);
         }
         self.clock_advance_to(to);
+        self.rearm_quorum_after_jump(to);
         // Heartbeats as counted at the last tick before the jump.
         if let (Some(tick), Some(active)) = (last_tick, self.controller().active) {
             let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();

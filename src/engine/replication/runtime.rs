@@ -42,6 +42,7 @@ impl Cluster {
         match message {
             Message::Fetch(request) => self.handle_fetch(to, request, true),
             Message::FetchResponse(response) => self.handle_fetch_response(to, from, response),
+            Message::Raft(message) => self.deliver_raft(to, from, message),
         }
     }
 
@@ -91,6 +92,7 @@ impl Cluster {
             self.lose_unflushed(broker);
         }
         let dropped = self.network_mut().drop_node(broker);
+        self.stop_quorum_node(broker, state == BrokerState::Stopped);
         // Its connections close: fetches the others hold for it are dropped, not answered.
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
