@@ -359,6 +359,6 @@ fn unsupported(kind: u8) -> String {
     format!("{what}; a data dir archive holds only files and directories")
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "tar_tests.rs"]
 mod tests;

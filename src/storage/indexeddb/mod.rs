@@ -111,6 +111,12 @@ impl Workspace {
         Ok(workspace)
     }
 
+    /// Every file's length, by path, as the stores hold them (storage used, without reading a
+    /// chunk).
+    pub fn file_lengths(&self) -> &BTreeMap<String, u64> {
+        &self.state.lens
+    }
+
     /// The database's name.
     pub fn name(&self) -> &str {
         &self.name
