@@ -178,3 +178,37 @@ test('a downloaded .tar is a kplay data dir; a kplay tar imports', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a second tab takes the workspace over; the first becomes read-only', async () => {
+  const { page: first, context, problems } = await openPage(env.browser, `${env.server.url}?workspace=shared`);
+  await storageStatus(first, 'saved');
+  await createTopic(first, 'before');
+
+  const second = await context.newPage();
+  second.on('pageerror', (error) => problems.push(`second tab: ${error.message}`));
+  await second.goto(`${env.server.url}?workspace=shared`);
+  await storageStatus(second, 'other-tab');
+  assert.deepEqual(await topics(second), ['before']);
+  await screenshot(second, 'workspaces-07-other-tab');
+
+  // An unsaved change in the first tab is flushed before it lets go.
+  await first.getByTestId('topic-name').fill('last-write');
+  await first.getByTestId('create-topic').click();
+  await second.getByTestId('take-over').click();
+  await storageStatus(first, 'taken-over');
+  await storageStatus(second, 'saved');
+  assert.deepEqual(await topics(second), ['before', 'last-write']);
+  await screenshot(first, 'workspaces-08-taken-over');
+
+  // The first tab writes nothing more: its new topic never reaches the workspace.
+  await first.getByTestId('topic-name').fill('ghost');
+  await first.getByTestId('create-topic').click();
+  await first.locator('[data-topic=ghost]').waitFor();
+  assert.match(await first.getByTestId('storage-status').innerText(), /Another tab took over/);
+  await createTopic(second, 'after');
+  await second.reload();
+  await storageStatus(second, 'saved');
+  assert.deepEqual(await topics(second), ['after', 'before', 'last-write']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
