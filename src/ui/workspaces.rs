@@ -136,6 +136,12 @@ async fn write_new(name: &str, files: BTreeMap<String, Vec<u8>>) -> Result<(), S
         .map(|(path, bytes)| Change::Replace { path, bytes })
         .collect();
     let mut workspace = Workspace::open(name).await.map_err(|e| e.to_string())?;
+    // The list the caller checked may be stale (another tab, a list not read yet): a database
+    // that holds files is never overwritten.
+    if !workspace.file_lengths().is_empty() {
+        workspace.close();
+        return Err(format!("A workspace named '{name}' already exists."));
+    }
     let written = workspace.apply(&changes, true).await.map(|_| ());
     workspace.close();
     written.map_err(|e| e.to_string())?;

@@ -19,10 +19,10 @@ fn registry_logic_runs_in_wasm_as_natively() {
     let names = vec!["lab".to_string(), "lab copy".to_string()];
     assert_eq!(copy_name("lab", &names), "lab copy 2");
     assert!(validate_new_name("lab", &names)
-        .unwrap_err()
+        .expect_err("refused")
         .contains("already exists"));
     assert!(validate_new_name("x/y", &names)
-        .unwrap_err()
+        .expect_err("refused")
         .contains("'/'"));
     assert_eq!(after_delete(&names, "lab", "default"), "lab copy");
 }
@@ -54,7 +54,7 @@ async fn create_copy_and_delete_workspaces_in_indexeddb() {
     let existing = workspaces::list("default").await;
     let refused = workspaces::copy("ws-a", "ws-b", &existing)
         .await
-        .unwrap_err();
+        .expect_err("refused");
     assert!(refused.contains("already exists"), "{refused}");
     let usage = workspaces::usage("ws-b").await.expect("usage");
     assert!(usage.get(&Some(1)).is_some_and(|&b| b > 0), "{usage:?}");
@@ -85,10 +85,17 @@ async fn import_reads_a_data_dir_archive_and_refuses_a_corrupt_one() {
         files
     );
 
+    // A stale list never lets an import overwrite a workspace that holds files.
+    let error = workspaces::import("ws-src", &tar, &[])
+        .await
+        .expect_err("refused");
+    assert!(error.contains("already exists"), "{error}");
+    assert_eq!(workspaces::files_of("ws-src").await.expect("read"), files);
+
     // Cut in the middle: refused, and no workspace is made.
     let error = workspaces::import("ws-broken", &tar[..700], &[])
         .await
-        .unwrap_err();
+        .expect_err("refused");
     assert!(error.starts_with("Cannot import: "), "{error}");
     // A tar that is not a data dir.
     let other = write_tar(
@@ -100,7 +107,7 @@ async fn import_reads_a_data_dir_archive_and_refuses_a_corrupt_one() {
     .expect("archive");
     let error = workspaces::import("ws-broken", &other, &[])
         .await
-        .unwrap_err();
+        .expect_err("refused");
     assert!(error.contains("no kplay data dir"), "{error}");
     let names = workspaces::list("default").await;
     assert!(!names.contains(&"ws-broken".to_string()), "{names:?}");

@@ -24,7 +24,7 @@ function kplayBinary() {
 }
 
 function kplay(dir, script) {
-  return execFileSync(kplayBinary(), ['--data-dir', dir], { input: script, encoding: 'utf8' });
+  return execFileSync(kplayBinary(), ['--data-dir', dir], { input: script, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 async function storageStatus(page, status) {

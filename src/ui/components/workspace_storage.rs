@@ -54,7 +54,15 @@ pub fn WorkspaceStorage(props: &WorkspaceStorageProps) -> Html {
         })
     };
     let total: u64 = figures.per_broker.iter().flat_map(|m| m.values()).sum();
-    let brokers = figures.per_broker.iter().flatten().map(|(broker, bytes)| {
+    // Brokers first, the metadata file (no broker) last.
+    let mut rows: Vec<(Option<i32>, u64)> = figures
+        .per_broker
+        .iter()
+        .flatten()
+        .map(|(b, n)| (*b, *n))
+        .collect();
+    rows.sort_by_key(|(broker, _)| (broker.is_none(), *broker));
+    let brokers = rows.iter().map(|(broker, bytes)| {
         let who = broker.map_or("metadata".to_string(), |id| format!("broker {id}"));
         html! { <li data-testid="usage-item">{format!("{who}: {}", human_bytes(*bytes))}</li> }
     });
