@@ -207,6 +207,20 @@ pub async fn delete(name: &str) -> Result<(), String> {
     Workspace::delete(name).await.map_err(|e| e.to_string())
 }
 
+/// Deletes workspace `name` unless a tab has it open (holds its Web Lock): deleting the
+/// files under a running cluster would leave that tab writing into a deleted database.
+pub async fn delete_if_free(name: &str) -> Result<(), String> {
+    let Some(lock) = super::web_lock::hold(&crate::storage::indexeddb::database_name(name)).await
+    else {
+        return Err(format!(
+            "Workspace '{name}' is open in another tab: close it there (or take it over and delete it from there)."
+        ));
+    };
+    let deleted = delete(name).await;
+    lock.release();
+    deleted
+}
+
 /// Deletes the open workspace once this page is gone: at the next start, before anything
 /// opens (the open page holds its connection).
 pub fn delete_at_next_start(name: &str) {

@@ -128,6 +128,16 @@ test('create, switch, reload, rename, duplicate and delete workspaces', async ()
   assert.ok(!databases.includes('kafka-playground/orchard'), `deleted: ${databases}`);
   assert.match(await page.getByTestId('workspace-usage').innerText(), /This workspace: \d/);
   await screenshot(page, 'workspaces-04-after-delete');
+
+  // "All…" lists every workspace with its storage; another one is deleted there, after asking.
+  await page.getByTestId('workspace-manage').click();
+  const beta = page.locator('[data-testid=workspace-row][data-workspace=beta]');
+  await beta.getByTestId('workspace-row-usage').filter({ hasText: 'broker 3:' }).waitFor();
+  await beta.getByTestId('workspace-row-delete').click();
+  await screenshot(page, 'workspaces-04b-all-confirm');
+  await beta.getByTestId('workspace-row-delete-yes').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=workspace-row][data-workspace=beta]'));
+  assert.deepEqual(await workspaceNames(page), ['default', 'orchard copy']);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -206,6 +216,18 @@ test('a second tab takes the workspace over; the first becomes read-only', async
   await first.locator('[data-topic=ghost]').waitFor();
   assert.match(await first.getByTestId('storage-status').innerText(), /Another tab took over/);
   await createTopic(second, 'after');
+
+  // A workspace a tab has open is not deleted from another workspace's page.
+  const third = await context.newPage();
+  await third.goto(`${env.server.url}?workspace=elsewhere`);
+  await storageStatus(third, 'saved');
+  await third.getByTestId('workspace-manage').click();
+  const shared = third.locator('[data-testid=workspace-row][data-workspace=shared]');
+  await shared.getByTestId('workspace-row-delete').click();
+  await shared.getByTestId('workspace-row-delete-yes').click();
+  assert.match(await third.getByTestId('workspace-error').innerText(), /Workspace 'shared' is open in another tab/);
+  await third.close();
+
   await second.reload();
   await storageStatus(second, 'saved');
   assert.deepEqual(await topics(second), ['after', 'before', 'last-write']);

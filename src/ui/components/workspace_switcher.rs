@@ -3,12 +3,14 @@
 //! confirmation), download as `.tar` and import from `.tar` (`ui::workspaces` does the work).
 //! Opening another workspace reloads the page on it.
 
+use super::workspace_list::WorkspaceList;
 use crate::storage::indexeddb::DEFAULT_WORKSPACE;
 use crate::storage::registry::{self, copy_name, validate_new_name};
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::StoreHandle;
 use crate::ui::workspaces;
 use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -26,127 +28,116 @@ enum Mode {
     New,
     Rename,
     ConfirmDelete,
+    Manage,
 }
 
 /// The last operation's result: `Ok` says what was done, `Err` why not.
 type Message = Option<Result<String, String>>;
+
+type Op = Pin<Box<dyn Future<Output = Result<String, String>>>>;
+
+/// Runs one operation at a time: busy meanwhile, its message after, the list read again.
+#[derive(Clone)]
+struct Runner {
+    message: UseStateHandle<Message>,
+    busy: UseStateHandle<bool>,
+    refresh: UseStateHandle<u32>,
+}
+
+impl Runner {
+    fn run(&self, op: Op) {
+        let runner = self.clone();
+        runner.busy.set(true);
+        spawn_local(async move {
+            let result = op.await;
+            runner.busy.set(false);
+            runner.message.set(Some(result));
+            runner.refresh.set(*runner.refresh + 1);
+        });
+    }
+}
 
 #[component]
 pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
     let store = use_context::<StoreHandle>();
     let open = props.workspace.to_string();
     let names = use_state(Vec::<String>::new);
-    let refresh = use_state(|| 0_u32);
     let mode = use_state(|| Mode::Closed);
-    let message = use_state(|| None as Message);
-    let busy = use_state(|| false);
+    let runner = Runner {
+        message: use_state(|| None as Message),
+        busy: use_state(|| false),
+        refresh: use_state(|| 0_u32),
+    };
     {
         let (names, open) = (names.clone(), open.clone());
-        use_effect_with(*refresh, move |_| {
+        use_effect_with(*runner.refresh, move |_| {
             spawn_local(async move { names.set(workspaces::list(&open).await) });
         });
     }
-    // Runs one operation: busy meanwhile, its message after, the list read again.
-    let run = {
-        let (message, busy, refresh) = (message.clone(), busy.clone(), refresh.clone());
-        move |op: std::pin::Pin<Box<dyn Future<Output = Result<String, String>>>>| {
-            let (message, busy, refresh) = (message.clone(), busy.clone(), refresh.clone());
-            busy.set(true);
-            spawn_local(async move {
-                let result = op.await;
-                busy.set(false);
-                message.set(Some(result));
-                refresh.set(*refresh + 1);
-            });
-        }
-    };
     let owner = store.as_ref().is_some_and(|s| s.storage.can_reset());
     let saved = store
         .as_ref()
         .is_some_and(|s| s.storage == StorageStatus::Saved);
-    let (seed, brokers) = store.as_ref().map_or((0, 0), |s| {
+    let (seed, brokers, now_ms) = store.as_ref().map_or((0, 0, 0), |s| {
         let cluster = s.cluster();
-        (cluster.options().seed, cluster.brokers().count())
+        (
+            cluster.options().seed,
+            cluster.brokers().count(),
+            cluster.now().0,
+        )
     });
-
+    let busy = *runner.busy;
     let on_select = Callback::from(|e: Event| {
         workspaces::open(&e.target_unchecked_into::<HtmlSelectElement>().value());
     });
     let set_mode = |to: Mode| {
-        let (mode, message) = (mode.clone(), message.clone());
+        let (mode, message) = (mode.clone(), runner.message.clone());
         Callback::from(move |_: MouseEvent| {
             message.set(None);
             mode.set(if *mode == to { Mode::Closed } else { to });
         })
     };
     let on_duplicate = {
-        let (run, names, open) = (run.clone(), names.clone(), open.clone());
+        let (runner, list, from) = (runner.clone(), (*names).clone(), open.clone());
         Callback::from(move |_: MouseEvent| {
-            let (list, from) = ((*names).clone(), open.clone());
-            let to = copy_name(&from, &list);
-            run(Box::pin(async move {
-                workspaces::copy(&from, &to, &list).await?;
-                Ok(format!("Duplicated '{from}' as '{to}'."))
-            }));
+            runner.run(Box::pin(duplicate(from.clone(), list.clone())))
         })
     };
     let on_export = {
-        let (run, open, store) = (run.clone(), open.clone(), store.clone());
-        Callback::from(move |_: MouseEvent| {
-            let name = open.clone();
-            let now_ms = store.as_ref().map_or(0, |s| s.cluster().now().0);
-            run(Box::pin(async move {
-                workspaces::export(&name, now_ms).await?;
-                Ok(format!("Downloading {name}.tar."))
-            }));
-        })
+        let (runner, name) = (runner.clone(), open.clone());
+        Callback::from(move |_: MouseEvent| runner.run(Box::pin(export(name.clone(), now_ms))))
     };
     let on_import = {
-        let (run, names) = (run.clone(), names.clone());
+        let (runner, names) = (runner.clone(), names.clone());
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let list = (*names).clone();
-            run(Box::pin(import_file(file, list)));
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                input.set_value("");
+                runner.run(Box::pin(import_file(file, (*names).clone())));
+            }
         })
     };
     let form = match *mode {
         Mode::Closed => html! {},
         Mode::New => html! { <NewForm names={(*names).clone()} /> },
         Mode::Rename => html! { <RenameForm names={(*names).clone()} open={open.clone()} /> },
-        Mode::ConfirmDelete => {
-            let (names, open, cancel) = (
-                (*names).clone(),
-                open.clone(),
-                set_mode(Mode::ConfirmDelete),
-            );
-            let on_delete = Callback::from(move |_: MouseEvent| {
-                let next = registry::after_delete(&names, &open, DEFAULT_WORKSPACE);
-                workspaces::delete_at_next_start(&open);
-                workspaces::open(&next);
-            });
-            html! {
-                <div class="workspace-form" role="alertdialog" aria-labelledby="delete-workspace-q"
-                    data-testid="workspace-delete-confirm">
-                    <p id="delete-workspace-q">
-                        {format!("Delete workspace '{}' and every topic and record in it? This cannot be undone.", props.workspace)}
-                    </p>
-                    <button class="danger" onclick={on_delete} data-testid="workspace-delete-yes">{"Delete workspace"}</button>
-                    <button onclick={cancel}>{"Cancel"}</button>
-                </div>
-            }
+        Mode::ConfirmDelete => html! {
+            <DeleteConfirm names={(*names).clone()} open={open.clone()} oncancel={set_mode(Mode::ConfirmDelete)} />
+        },
+        Mode::Manage => {
+            let refresh = runner.refresh.clone();
+            let onchange = Callback::from(move |()| refresh.set(*refresh + 1));
+            html! { <WorkspaceList names={(*names).clone()} open={open.clone()} {onchange} /> }
         }
     };
     let options = names.iter().map(|name| {
         html! { <option value={name.clone()} selected={*name == open}>{name.clone()}</option> }
     });
+    let expanded = |m: Mode| (*mode == m).to_string();
     html! {
         <div class="workspace-switcher" data-testid="workspace-switcher">
             <label class="workspace-pick">{"Workspace "}
-                <select data-testid="workspace-select" onchange={on_select} disabled={*busy}>
+                <select data-testid="workspace-select" onchange={on_select} disabled={busy}>
                     if names.is_empty() { <option selected=true>{open.clone()}</option> }
                     { for options }
                 </select>
@@ -155,12 +146,15 @@ pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
                 {format!("seed {seed} · {brokers} broker{}", if brokers == 1 { "" } else { "s" })}
             </span>
             <div class="workspace-actions" role="group" aria-label="Workspace actions">
-                <button onclick={set_mode(Mode::New)} data-testid="workspace-new" aria-expanded={(*mode == Mode::New).to_string()}>{"New…"}</button>
+                <button onclick={set_mode(Mode::New)} data-testid="workspace-new" aria-expanded={expanded(Mode::New)}>{"New…"}</button>
                 <button onclick={set_mode(Mode::Rename)} data-testid="workspace-rename" disabled={!saved}
-                    title="Rename this workspace (when everything is saved)">{"Rename…"}</button>
-                <button onclick={on_duplicate} data-testid="workspace-duplicate" disabled={*busy}>{"Duplicate"}</button>
-                <button onclick={set_mode(Mode::ConfirmDelete)} data-testid="workspace-delete" disabled={!owner}>{"Delete…"}</button>
-                <button onclick={on_export} data-testid="workspace-export" disabled={*busy}
+                    aria-expanded={expanded(Mode::Rename)} title="Rename this workspace (when everything is saved)">{"Rename…"}</button>
+                <button onclick={on_duplicate} data-testid="workspace-duplicate" disabled={busy}>{"Duplicate"}</button>
+                <button onclick={set_mode(Mode::ConfirmDelete)} data-testid="workspace-delete" disabled={!owner}
+                    aria-expanded={expanded(Mode::ConfirmDelete)}>{"Delete…"}</button>
+                <button onclick={set_mode(Mode::Manage)} data-testid="workspace-manage"
+                    aria-expanded={expanded(Mode::Manage)} title="Every workspace, its storage, open or delete it">{"All…"}</button>
+                <button onclick={on_export} data-testid="workspace-export" disabled={busy}
                     title="The workspace's files as kplay --data-dir keeps them">{"Download .tar"}</button>
                 <label class="button-like">{"Import .tar"}
                     <input type="file" accept=".tar,application/x-tar" onchange={on_import}
@@ -168,7 +162,50 @@ pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
                 </label>
             </div>
             { form }
-            { message_view(&message) }
+            { message_view(&runner.message) }
+        </div>
+    }
+}
+
+async fn duplicate(from: String, list: Vec<String>) -> Result<String, String> {
+    let to = copy_name(&from, &list);
+    workspaces::copy(&from, &to, &list).await?;
+    Ok(format!("Duplicated '{from}' as '{to}'."))
+}
+
+async fn export(name: String, now_ms: i64) -> Result<String, String> {
+    workspaces::export(&name, now_ms).await?;
+    Ok(format!(
+        "Downloading {name}.tar: mkdir DIR && tar -xf {name}.tar -C DIR && kplay --data-dir DIR continues this cluster."
+    ))
+}
+
+#[derive(Properties, PartialEq)]
+struct DeleteConfirmProps {
+    names: Vec<String>,
+    open: String,
+    oncancel: Callback<MouseEvent>,
+}
+
+/// The confirmation step before the open workspace is deleted; its neighbour opens after.
+#[component]
+fn DeleteConfirm(props: &DeleteConfirmProps) -> Html {
+    let on_delete = {
+        let (names, open) = (props.names.clone(), props.open.clone());
+        Callback::from(move |_: MouseEvent| {
+            let next = registry::after_delete(&names, &open, DEFAULT_WORKSPACE);
+            workspaces::delete_at_next_start(&open);
+            workspaces::open(&next);
+        })
+    };
+    html! {
+        <div class="workspace-form" role="alertdialog" aria-labelledby="delete-workspace-q"
+            data-testid="workspace-delete-confirm">
+            <p id="delete-workspace-q">
+                {format!("Delete workspace '{}' and every topic and record in it? This cannot be undone.", props.open)}
+            </p>
+            <button class="danger" onclick={on_delete} data-testid="workspace-delete-yes">{"Delete workspace"}</button>
+            <button onclick={props.oncancel.clone()}>{"Cancel"}</button>
         </div>
     }
 }
