@@ -125,3 +125,48 @@ fn gnu_tar_long_names_read_back() {
     }
     let _ = std::fs::remove_file(archive);
 }
+
+#[test]
+fn kplay_export_and_import_move_a_data_dir_through_a_tar() {
+    let source = TempDir::new("export-source");
+    let made = kplay(&["--data-dir", source.arg()], PRODUCE);
+    assert_eq!(made.status.code(), Some(0), "{made:?}");
+    let expected = consume(&source);
+    let archives = TempDir::new("export-archives");
+    let archive = archives.0.join("x.tar");
+    let archive = archive.to_str().unwrap();
+    let exported = kplay(&["export", "--data-dir", source.arg(), archive], "");
+    assert_eq!(exported.status.code(), Some(0), "{exported:?}");
+    let files = read_tar(&std::fs::read(archive).unwrap()).unwrap();
+    assert!(files.contains_key(METADATA_FILE));
+
+    let target = archives.0.join("imported");
+    let target = target.to_str().unwrap();
+    let imported = kplay(&["import", "--data-dir", target, archive], "");
+    assert_eq!(imported.status.code(), Some(0), "{imported:?}");
+    let output = kplay(&["--data-dir", target], CONSUME);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
+
+    // A second import into the same (now full) directory, and a corrupt archive, are refused.
+    let again = kplay(&["import", "--data-dir", target, archive], "");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+    let broken = archives.0.join("broken.tar");
+    std::fs::write(&broken, &std::fs::read(archive).unwrap()[..700]).unwrap();
+    let empty = archives.0.join("empty");
+    let refused = kplay(
+        &[
+            "import",
+            "--data-dir",
+            empty.to_str().unwrap(),
+            broken.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("truncated"),
+        "{refused:?}"
+    );
+    assert!(!empty.exists());
+}
