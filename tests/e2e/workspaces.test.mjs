@@ -127,6 +127,8 @@ test('create, switch, reload, rename, duplicate and delete workspaces', async ()
   const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).sort());
   assert.ok(!databases.includes('kafka-playground/orchard'), `deleted: ${databases}`);
   assert.match(await page.getByTestId('workspace-usage').innerText(), /This workspace: \d/);
+  await page.getByTestId('keep-data').click();
+  await page.getByTestId('keep-data-answer').filter({ hasText: /^(Kept|The browser declined|This browser cannot)/ }).waitFor();
   await screenshot(page, 'workspaces-04-after-delete');
 
   // "All…" lists every workspace with its storage; another one is deleted there, after asking.

@@ -14,6 +14,8 @@ pub struct StorageBarProps {
 
 #[component]
 pub fn StorageBar(props: &StorageBarProps) -> Html {
+    // Asked the owner to let go: the page reloads once it has.
+    let asked = use_state(|| false);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -52,8 +54,11 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Persist))
     };
     let on_take_over = {
-        let workspace = props.workspace.clone();
-        Callback::from(move |_: MouseEvent| take_over::request(&database_name(&workspace)))
+        let (workspace, asked) = (props.workspace.clone(), asked.clone());
+        Callback::from(move |_: MouseEvent| {
+            asked.set(true);
+            take_over::request(&database_name(&workspace));
+        })
     };
     let notes = store
         .restore_notes
@@ -68,9 +73,9 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
                 <ul class="restore-notes" data-testid="restore-notes">{ for notes }</ul>
             }
             if *status == StorageStatus::OtherTab {
-                <button onclick={on_take_over} data-testid="take-over"
+                <button onclick={on_take_over} data-testid="take-over" disabled={*asked}
                     title="Ask the tab that has this workspace to save and let go, then work here">
-                    {"Take over here"}
+                    {if *asked { "Asking the other tab to save and let go…" } else { "Take over here" }}
                 </button>
             }
             if matches!(status, StorageStatus::Failed(_)) {
