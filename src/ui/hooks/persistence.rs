@@ -139,16 +139,21 @@ fn hand_over_when_written(
     if !ready {
         return;
     }
-    let mut owned = ownership.borrow_mut();
-    owned.handing_over = false;
-    if let Some(workspace) = handle.borrow_mut().take() {
+    // Taken out first: no borrow is held while the store runs.
+    let (lock, channel) = {
+        let mut owned = ownership.borrow_mut();
+        owned.handing_over = false;
+        (owned.lock.take(), owned.channel.take())
+    };
+    let workspace = handle.borrow_mut().take();
+    if let Some(workspace) = workspace {
         workspace.close();
     }
-    if let Some(lock) = owned.lock.take() {
+    if let Some(lock) = lock {
         lock.release();
     }
     store.dispatch(Action::TakenOver);
-    if let Some(channel) = owned.channel.take() {
+    if let Some(channel) = channel {
         channel.post(take_over::RELEASED);
     }
 }
