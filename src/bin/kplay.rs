@@ -4,7 +4,10 @@
 //! ```text
 //! kplay [SCRIPT|-] [--brokers N] [--seed N] [--start-time MS] [--override NAME=VALUE]...
 //!       [--data-dir DIR [--crash-at-exit]] [--trace FILE|-]
+//! kplay export|import --data-dir DIR FILE.tar
 //! ```
+//! `export` writes DIR as the tar archive the web page downloads; `import` makes a new DIR from
+//! one (the page's "Download .tar", or `tar -cf` of a data dir).
 //! `--override NAME=VALUE` sets a `server.properties` entry on every broker, as
 //! `kafka-server-start.sh --override` does (e.g. `group.consumer.migration.policy=upgrade`); a
 //! value Kafka would refuse at startup stops kplay with Kafka's message.
@@ -31,8 +34,14 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    native::main()
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    archive::run(&args).unwrap_or_else(native::main)
 }
+
+/// `kplay export|import --data-dir DIR FILE.tar`.
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "kplay/archive.rs"]
+mod archive;
 
 /// The web build never runs kplay; this keeps `cargo build --target wasm32-unknown-unknown` whole.
 #[cfg(target_arch = "wasm32")]

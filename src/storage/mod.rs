@@ -14,6 +14,8 @@
 //! | [`memory`] | [`MemoryDisk`]: a disk in memory (both targets; tests use it to simulate crashes) |
 //! | `fs` | `DirDisk`: a real directory (native only), e.g. `DIR/broker-1` for `kplay --data-dir` |
 //! | [`chunks`] | chunk arithmetic for back-ends that store files as fixed-size chunks |
+//! | [`registry`] | workspace names: validation, listing, copies, which opens after a delete |
+//! | [`tar`] | a workspace's files as a POSIX ustar archive (export and import) |
 //! | `indexeddb` | `Workspace`: a whole data dir in one IndexedDB database (wasm32 only, issue #9) |
 //!
 //! Back-ends hold only what was flushed and apply [`Change`]s synchronously. A browser back-end
@@ -28,6 +30,8 @@ pub mod fs;
 #[cfg(target_arch = "wasm32")]
 pub mod indexeddb;
 pub mod memory;
+pub mod registry;
+pub mod tar;
 
 pub use file_store::{FileStore, MAX_FILE_BYTES};
 #[cfg(not(target_arch = "wasm32"))]

@@ -20,12 +20,22 @@ pub mod producers;
 pub mod replica_view;
 pub mod saving;
 pub mod store;
+pub mod take_over;
 pub mod terminal;
 mod web_lock;
+pub mod workspaces;
 
 use components::app::App;
 
-/// Mounts the app on the page's `<body>`.
+/// Mounts the app on the page's `<body>`, on the workspace the URL or the last visit names
+/// (`workspaces::initial_workspace`), once workspaces deleted while open are gone.
 pub fn run() {
-    yew::Renderer::<App>::new().render();
+    let workspace = workspaces::initial_workspace();
+    wasm_bindgen_futures::spawn_local(async move {
+        workspaces::delete_pending().await;
+        let props = components::app::AppProps {
+            workspace: workspace.into(),
+        };
+        yew::Renderer::<App>::with_props(props).render();
+    });
 }

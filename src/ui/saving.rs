@@ -24,6 +24,8 @@ pub enum StorageStatus {
     Failed(String),
     /// Another tab owns the workspace: this one shows what was saved and writes nothing.
     OtherTab,
+    /// This tab owned the workspace until another tab took it over: it writes nothing more.
+    TakenOver,
     /// IndexedDB cannot be used: the cluster lives in this tab only.
     InMemory(String),
     /// The saved cluster cannot be loaded; it is left untouched until the person resets.
@@ -53,7 +55,8 @@ impl StorageStatus {
             StorageStatus::Failed(message) => format!(
                 "Not saved: {message}. The cluster in this tab is intact; the next save rewrites the workspace."
             ),
-            StorageStatus::OtherTab => "This workspace is open in another tab. This tab shows the cluster as it was last saved and does not save changes; close the other tab and reload to work here.".to_string(),
+            StorageStatus::OtherTab => "This workspace is open in another tab. This tab shows the cluster as it was last saved and does not save changes; \"Take over here\" moves the workspace to this tab (or close the other tab and reload).".to_string(),
+            StorageStatus::TakenOver => "Another tab took over this workspace: everything this tab did is saved, and it saves nothing more. Reload to work here again.".to_string(),
             StorageStatus::InMemory(message) => format!(
                 "{message}. The cluster lives in this tab only and is lost when it closes."
             ),

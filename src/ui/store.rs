@@ -69,6 +69,8 @@ pub enum Action {
     Saved,
     /// What was sent could not be written.
     SaveFailed(String),
+    /// Another tab took the workspace over (`ui::take_over`): this one writes nothing more.
+    TakenOver,
 }
 
 /// How the last action went, in Kafka's words.
@@ -180,8 +182,12 @@ impl Reducible for Store {
                 }
             }
             Action::Reset => {
-                next.cluster
-                    .replace(Cluster::new(ClusterOptions::default()));
+                // The workspace keeps its broker count and seed (its sim clock starts over).
+                let options = ClusterOptions {
+                    start_time: ClusterOptions::default().start_time,
+                    ..next.cluster().options().clone()
+                };
+                next.cluster.replace(Cluster::new(options));
                 next.playback = Playback::default();
                 next.last_outcome = None;
                 next.cluster_outcome = None;
@@ -232,6 +238,7 @@ impl Reducible for Store {
                 next.storage = StorageStatus::Failed(message);
                 next.rewrite_all = true;
             }
+            Action::TakenOver => next.storage = StorageStatus::TakenOver,
         }
         Rc::new(next)
     }

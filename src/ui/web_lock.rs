@@ -1,5 +1,7 @@
 //! One tab per workspace: the Web Locks API (`navigator.locks.request` with `ifAvailable`),
-//! reached through `js_sys::Reflect` because the pinned web-sys does not expose it.
+//! reached through `js_sys::Reflect` because the pinned web-sys does not expose it. A held lock
+//! is kept by a promise that settles only when its [`Release`] is called (a take-over) or the
+//! page goes away.
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -10,22 +12,35 @@ use wasm_bindgen_futures::JsFuture;
 const ATTEMPTS: u32 = 6;
 const RETRY_MS: u32 = 200;
 
-/// Takes the exclusive lock `name` if no other tab holds it, and holds it for the life of the
-/// page. True if this tab holds it; also true where the browser has no Web Locks API (there is
-/// nothing to coordinate with).
-pub async fn hold(name: &str) -> bool {
+/// Lets go of a held lock (nothing where the browser has no Web Locks API).
+pub struct Release(Option<Function>);
+
+impl Release {
+    pub fn release(self) {
+        if let Some(resolve) = self.0 {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    }
+}
+
+/// Takes the exclusive lock `name` if no other tab holds it, and holds it until released or
+/// the page goes away. `Some` if this tab holds it; also `Some` where the browser has no Web
+/// Locks API (there is nothing to coordinate with).
+pub async fn hold(name: &str) -> Option<Release> {
     for attempt in 0..ATTEMPTS {
         match try_hold(name).await {
-            Some(held) if held || attempt + 1 == ATTEMPTS => return held,
-            None => return true,
+            Some(Some(release)) => return Some(Release(Some(release))),
+            Some(None) if attempt + 1 == ATTEMPTS => return None,
+            None => return Some(Release(None)),
             _ => gloo::timers::future::TimeoutFuture::new(RETRY_MS).await,
         }
     }
-    true
+    Some(Release(None))
 }
 
-/// One `request(name, {ifAvailable: true}, callback)`: `None` without the API.
-async fn try_hold(name: &str) -> Option<bool> {
+/// One `request(name, {ifAvailable: true}, callback)`: `None` without the API, `Some(None)` if
+/// another tab holds it, else the function that releases it.
+async fn try_hold(name: &str) -> Option<Option<Function>> {
     let navigator = web_sys::window()?.navigator();
     let locks = Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
     if locks.is_undefined() || locks.is_null() {
@@ -41,14 +56,15 @@ async fn try_hold(name: &str) -> Option<bool> {
     let granted = Promise::new(&mut |resolve, _reject| resolve_granted = Some(resolve));
     let resolve = resolve_granted?;
     let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
-        let held = !lock.is_null() && !lock.is_undefined();
-        let _ = resolve.call1(&JsValue::NULL, &JsValue::from_bool(held));
-        if held {
-            // A promise that never settles keeps the lock until the page goes away.
-            Promise::new(&mut |_resolve, _reject| {}).into()
-        } else {
-            JsValue::UNDEFINED
+        if lock.is_null() || lock.is_undefined() {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
+            return JsValue::UNDEFINED;
         }
+        // The lock is kept until this promise settles: its resolve is the release.
+        let mut release = JsValue::NULL;
+        let kept = Promise::new(&mut |resolve_kept, _reject| release = resolve_kept.into());
+        let _ = resolve.call1(&JsValue::NULL, &release);
+        kept.into()
     });
     let requested = request
         .call3(&locks, &JsValue::from_str(name), &options, &callback)
@@ -60,5 +76,6 @@ async fn try_hold(name: &str) -> Option<bool> {
         // One small closure per request, kept for the page's life: the promise may settle late.
         ignore.forget();
     }
-    JsFuture::from(granted).await.ok()?.as_bool()
+    let granted = JsFuture::from(granted).await.ok()?;
+    Some(granted.dyn_into::<Function>().ok())
 }

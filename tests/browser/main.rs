@@ -22,6 +22,7 @@ mod trace;
 #[path = "../support/trace_fixture.rs"]
 mod trace_fixture;
 mod ui_store;
+mod workspaces;
 
 /// The same script gives byte-identical output in wasm and natively: the topic id below is
 /// the one `tests/topics_cli.rs` expects for seed 0 as well.

@@ -111,6 +111,12 @@ impl Workspace {
         Ok(workspace)
     }
 
+    /// Every file's length, by path, as the stores hold them (storage used, without reading a
+    /// chunk).
+    pub fn file_lengths(&self) -> &BTreeMap<String, u64> {
+        &self.state.lens
+    }
+
     /// The database's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -344,7 +350,7 @@ fn describe(error: &indexed_db_futures::error::Error) -> String {
     let message = message.trim_end_matches('.');
     match (dom, name.as_str()) {
         (_, "QuotaExceededError") => format!(
-            "the browser's storage quota is exceeded ({name}: {message}); nothing of this flush was written. Free space by resetting the cluster or deleting old segments"
+            "the browser's storage quota is exceeded ({name}: {message}); nothing of this flush was written. Free space by resetting the cluster, deleting old segments or deleting other workspaces"
         ),
         (DomException::AbortError(_), _) => format!(
             "the transaction was aborted ({name}: {message}); nothing of this flush was written"

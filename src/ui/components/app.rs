@@ -13,6 +13,8 @@ use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
 use super::topic_form::TopicForm;
 use super::topic_list::TopicList;
+use super::workspace_storage::WorkspaceStorage;
+use super::workspace_switcher::WorkspaceSwitcher;
 use crate::storage::indexeddb::DEFAULT_WORKSPACE;
 use crate::ui::hooks::persistence::use_persistence;
 use crate::ui::hooks::playback::use_playback;
@@ -52,8 +54,10 @@ pub fn App(props: &AppProps) -> Html {
             <header class="app-header">
                 <h1>{"Kafka Playground"}</h1>
                 <p class="tagline">{"A Kafka 4.1 cluster (KRaft) running in your browser"}</p>
+                <WorkspaceSwitcher workspace={props.workspace.clone()} />
             </header>
             <StorageBar workspace={props.workspace.clone()} />
+            <WorkspaceStorage workspace={props.workspace.clone()} />
             if loading {
                 <main class="layout"><p class="muted" data-testid="loading">{"Loading…"}</p></main>
             } else {

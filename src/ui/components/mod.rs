@@ -22,3 +22,6 @@ pub mod terminal;
 pub mod time_controls;
 pub mod topic_form;
 pub mod topic_list;
+pub mod workspace_list;
+pub mod workspace_storage;
+pub mod workspace_switcher;

@@ -1,8 +1,10 @@
 //! Where the cluster is kept: the storage status line, what loading the saved cluster reported,
 //! and "Reset cluster".
 
+use crate::storage::indexeddb::database_name;
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Action, StoreHandle};
+use crate::ui::take_over;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -12,6 +14,8 @@ pub struct StorageBarProps {
 
 #[component]
 pub fn StorageBar(props: &StorageBarProps) -> Html {
+    // Asked the owner to let go: the page reloads once it has.
+    let asked = use_state(|| false);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -19,7 +23,7 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
     let kind = match status {
         StorageStatus::Loading | StorageStatus::Saving => "busy",
         StorageStatus::Saved => "ok",
-        StorageStatus::OtherTab => "warning",
+        StorageStatus::OtherTab | StorageStatus::TakenOver => "warning",
         StorageStatus::Failed(_) | StorageStatus::InMemory(_) | StorageStatus::Unreadable(_) => {
             "error"
         }
@@ -49,6 +53,13 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Persist))
     };
+    let on_take_over = {
+        let (workspace, asked) = (props.workspace.clone(), asked.clone());
+        Callback::from(move |_: MouseEvent| {
+            asked.set(true);
+            take_over::request(&database_name(&workspace));
+        })
+    };
     let notes = store
         .restore_notes
         .iter()
@@ -60,6 +71,12 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
             </p>
             if !store.restore_notes.is_empty() {
                 <ul class="restore-notes" data-testid="restore-notes">{ for notes }</ul>
+            }
+            if *status == StorageStatus::OtherTab {
+                <button onclick={on_take_over} data-testid="take-over" disabled={*asked}
+                    title="Ask the tab that has this workspace to save and let go, then work here">
+                    {if *asked { "Asking the other tab to save and let go…" } else { "Take over here" }}
+                </button>
             }
             if matches!(status, StorageStatus::Failed(_)) {
                 <button onclick={on_retry} data-testid="retry-save">{"Retry saving"}</button>
@@ -81,6 +98,7 @@ fn status_name(status: &StorageStatus) -> &'static str {
         StorageStatus::Saving => "saving",
         StorageStatus::Failed(_) => "failed",
         StorageStatus::OtherTab => "other-tab",
+        StorageStatus::TakenOver => "taken-over",
         StorageStatus::InMemory(_) => "in-memory",
         StorageStatus::Unreadable(_) => "unreadable",
     }

@@ -8,13 +8,17 @@
 //!   not yet saved — and at once when the page is hidden (`visibilitychange`) or left
 //!   (`pagehide`), [`Action::Persist`] moves the dirty files into the outbox; the writer sends the outbox to IndexedDB, one batch at a time, and
 //!   reports [`Action::Saved`] or [`Action::SaveFailed`]. The engine never waits for it.
+//! - **Take-over** (`ui::take_over`): when another tab asks for the workspace, the owner
+//!   persists, waits until the outbox is written, releases its Web Lock, closes the database,
+//!   reports [`Action::TakenOver`] (read-only from then on) and tells the other tab.
 
 use crate::engine::persist::workspace::restore_workspace;
 use crate::engine::ClusterOptions;
 use crate::storage::indexeddb::{database_name, Workspace};
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Action, StoreHandle};
-use crate::ui::web_lock;
+use crate::ui::take_over::{self, Channel};
+use crate::ui::web_lock::{self, Release};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
@@ -32,16 +36,28 @@ pub const MAX_WAIT_MS: f64 = 2_000.0;
 /// The open workspace, when this tab writes to it; taken out while a write is under way.
 type Handle = Rc<RefCell<Option<Workspace>>>;
 
+/// What an owning tab keeps for a take-over: its lock, the channel it listens on, and whether
+/// another tab asked for the workspace.
+#[derive(Default)]
+struct Ownership {
+    lock: Option<Release>,
+    channel: Option<Channel>,
+    handing_over: bool,
+}
+
 #[hook]
 pub fn use_persistence(store: &StoreHandle, workspace: &str) {
     let handle: Handle = use_mut_ref(|| None);
     let writing = use_mut_ref(|| false);
+    let ownership = use_mut_ref(Ownership::default);
     {
         let (store, handle, workspace) = (store.clone(), handle.clone(), workspace.to_string());
+        let ownership = ownership.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
-                let loaded = load(&workspace, &handle).await;
+                let loaded = load(&workspace, &handle, &ownership).await;
                 store.dispatch(loaded);
+                listen_for_take_over(&store, &workspace, &ownership);
             });
         });
     }
@@ -60,8 +76,10 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
     }
     {
         let store = store.clone();
+        let ownership = ownership.clone();
         use_effect_with(store.version, move |_| {
-            write_outbox(&store, handle, writing)
+            write_outbox(&store, handle.clone(), writing.clone());
+            hand_over_when_written(&store, &handle, &writing, &ownership);
         });
     }
     {
@@ -95,14 +113,61 @@ fn wall_now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The owner listens for another tab's take-over request.
+fn listen_for_take_over(store: &StoreHandle, workspace: &str, ownership: &Rc<RefCell<Ownership>>) {
+    if ownership.borrow().lock.is_none() {
+        return;
+    }
+    let (store, asked) = (store.clone(), ownership.clone());
+    let channel = Channel::open(&database_name(workspace), move |message| {
+        if message == take_over::TAKE_OVER && asked.borrow().lock.is_some() {
+            asked.borrow_mut().handing_over = true;
+            store.dispatch(Action::Persist);
+        }
+    });
+    ownership.borrow_mut().channel = channel;
+}
+
+/// Once a take-over was asked for and everything is written: let go, and say so.
+fn hand_over_when_written(
+    store: &StoreHandle,
+    handle: &Handle,
+    writing: &Rc<RefCell<bool>>,
+    ownership: &Rc<RefCell<Ownership>>,
+) {
+    let ready = ownership.borrow().handing_over && store.outbox.is_empty() && !*writing.borrow();
+    if !ready {
+        return;
+    }
+    // Taken out first: no borrow is held while the store runs.
+    let (lock, channel) = {
+        let mut owned = ownership.borrow_mut();
+        owned.handing_over = false;
+        (owned.lock.take(), owned.channel.take())
+    };
+    let workspace = handle.borrow_mut().take();
+    if let Some(workspace) = workspace {
+        workspace.close();
+    }
+    if let Some(lock) = lock {
+        lock.release();
+    }
+    store.dispatch(Action::TakenOver);
+    if let Some(channel) = channel {
+        channel.post(take_over::RELEASED);
+    }
+}
+
 /// Reads the workspace; on success this tab's handle is set if it owns the workspace.
-async fn load(workspace: &str, handle: &Handle) -> Action {
+async fn load(workspace: &str, handle: &Handle, ownership: &Rc<RefCell<Ownership>>) -> Action {
     let loaded = |status, cluster, notes| Action::Loaded {
         cluster,
         status,
         notes,
     };
-    let owner = web_lock::hold(&database_name(workspace)).await;
+    let lock = web_lock::hold(&database_name(workspace)).await;
+    let owner = lock.is_some();
+    ownership.borrow_mut().lock = lock;
     let mut opened = match Workspace::open(workspace).await {
         Ok(opened) => opened,
         Err(e) => return loaded(StorageStatus::InMemory(e.to_string()), None, Vec::new()),
