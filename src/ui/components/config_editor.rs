@@ -1,0 +1,212 @@
+//! The config editor: pick a topic, a broker or every broker (the cluster default); a table of
+//! its configs with Kafka's names, the current value, Kafka's default, the playground's default
+//! where it differs, the source and the departures from Kafka (`ui::config_table`). Editing a
+//! value shows the `kafka-configs.sh --alter … --add-config k=v` line it will run (or
+//! `--delete-config k`); Set runs it through the terminal, and the tool's answer — Kafka's own
+//! message for a bad value — shows next to the field. Below, the producer and consumer configs
+//! the playground's `producer start` / `consumer start` take, with Kafka's defaults, read-only.
+
+use crate::ui::config_table::{
+    add_config_line, config_rows, consumer_rows, delete_config_line, entities, producer_rows,
+    ClientConfigRow, ConfigEntity, ConfigRow,
+};
+use crate::ui::producers::answer_to;
+use crate::ui::store::{Action, StoreHandle};
+use crate::ui::terminal::session::CommandRequest;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// The value being typed into one row.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Draft {
+    name: String,
+    value: String,
+}
+
+#[component]
+pub fn ConfigEditor() -> Html {
+    let store = use_context::<StoreHandle>();
+    let picked = use_state(|| None::<ConfigEntity>);
+    let filter = use_state(String::new);
+    let draft = use_state(Draft::default);
+    // The row and the line last run from this editor, to show the tool's answer beside it.
+    let ran = use_state(|| None::<(String, String)>);
+    let Some(store) = store else {
+        return html! {};
+    };
+    let cluster = &store.cluster();
+    let all = entities(cluster);
+    let entity = picked
+        .as_ref()
+        .filter(|e| all.contains(e))
+        .cloned()
+        .unwrap_or_else(|| all[0].clone());
+    let rows = config_rows(cluster, &entity);
+    let on_pick = {
+        let (picked, draft, ran) = (picked.clone(), draft.clone(), ran.clone());
+        Callback::from(move |e: Event| {
+            let key = e.target_unchecked_into::<HtmlInputElement>().value();
+            picked.set(ConfigEntity::from_key(&key));
+            draft.set(Draft::default());
+            ran.set(None);
+        })
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let run = |name: String, line: String| {
+        let (store, ran) = (store.clone(), ran.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            store.dispatch(Action::RunCommand(CommandRequest::typed(&line)));
+            ran.set(Some((name.clone(), line.clone())));
+        })
+    };
+    let answer = ran
+        .as_ref()
+        .and_then(|(name, line)| answer_to(&store.terminal, line).map(|a| (name.clone(), a)));
+    let row_view = |row: &ConfigRow| {
+        let editing = draft.name == row.name;
+        let value = if editing {
+            draft.value.clone()
+        } else {
+            row.value.clone()
+        };
+        let changed = editing && draft.value.trim() != row.value;
+        let line = add_config_line(&entity, &row.name, &value);
+        let on_input = {
+            let (draft, name) = (draft.clone(), row.name.clone());
+            Callback::from(move |e: InputEvent| {
+                let value = e.target_unchecked_into::<HtmlInputElement>().value();
+                draft.set(Draft {
+                    name: name.clone(),
+                    value,
+                });
+            })
+        };
+        let delete = delete_config_line(&entity, &row.name);
+        let on_delete = {
+            let (store, ran, name, delete) =
+                (store.clone(), ran.clone(), row.name.clone(), delete.clone());
+            Callback::from(move |_: MouseEvent| {
+                store.dispatch(Action::RunCommand(CommandRequest::typed(&delete)));
+                ran.set(Some((name.clone(), delete.clone())));
+            })
+        };
+        let answer = answer
+            .as_ref()
+            .filter(|(name, _)| *name == row.name)
+            .map(|(_, a)| a);
+        html! {
+            <tr data-testid={format!("config-row-{}", row.name)} data-source={row.source}
+                class={classes!(row.overridden.then_some("overridden"), row.departure.is_some().then_some("departure"))}>
+                <th scope="row"><code>{row.name.clone()}</code>
+                    if let Some(note) = row.departure {
+                        <span class="badge departure" title={note} data-testid={format!("departure-{}", row.name)}>{"departure"}</span>
+                    }
+                </th>
+                <td>
+                    <form class="config-value" onsubmit={run(row.name.clone(), line.clone())}
+                        aria-label={format!("Set {}", row.name)}>
+                        <input value={value} oninput={on_input} disabled={row.read_only}
+                            aria-label={format!("{} value", row.name)} spellcheck="false" autocomplete="off"
+                            data-testid={format!("config-input-{}", row.name)}
+                            title={if row.read_only { "read-only: set in server.properties, not at runtime" } else { "" }} />
+                        if !row.read_only {
+                            <button type="submit" disabled={!changed} data-testid={format!("config-set-{}", row.name)}>{"Set"}</button>
+                        }
+                        if row.overridden && !row.read_only {
+                            <button type="button" onclick={on_delete} data-testid={format!("config-delete-{}", row.name)}
+                                title={format!("$ {delete}")}>{"Delete"}</button>
+                        }
+                    </form>
+                    if changed {
+                        <code class="command-preview" data-testid="config-command">{format!("$ {line}")}</code>
+                    }
+                    if let Some(answer) = answer {
+                        <div class={classes!("outcome", if answer.ok { "ok" } else { "error" })}
+                            role={if answer.ok { "status" } else { "alert" }} data-testid="config-answer"
+                            data-ok={answer.ok.to_string()}>
+                            { for answer.lines.iter().map(|l| html! { <div>{l.clone()}</div> }) }
+                        </div>
+                    }
+                </td>
+                <td><code>{row.kafka_default.clone()}</code></td>
+                <td>{ match &row.playground_default {
+                    Some(v) => html! { <code>{v.clone()}</code> },
+                    None => html! { <span class="muted">{"same"}</span> },
+                } }</td>
+                <td><code class="source">{row.source}</code></td>
+            </tr>
+        }
+    };
+    let needle = filter.trim().to_lowercase();
+    html! {
+        <section class="panel config-editor" aria-labelledby="configs-heading">
+            <h2 id="configs-heading">{"Configs"}</h2>
+            <div class="config-pick">
+                <label>{"Entity"}
+                    <select data-testid="config-entity" onchange={on_pick}>
+                        { for all.iter().map(|e| html! {
+                            <option value={e.key()} selected={*e == entity}>{e.label()}</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{"Filter"}
+                    <input data-testid="config-filter" value={(*filter).clone()} oninput={on_filter}
+                        placeholder="e.g. retention" spellcheck="false" autocomplete="off" />
+                </label>
+            </div>
+            { match rows {
+                Err(message) => html! { <p class="outcome error" role="alert">{message}</p> },
+                Ok(rows) => html! {
+                    <div class="config-table-wrap">
+                        <table class="config-table" data-testid="config-table">
+                            <thead><tr>
+                                <th scope="col">{"Config"}</th>
+                                <th scope="col">{"Value"}</th>
+                                <th scope="col">{"Kafka default"}</th>
+                                <th scope="col">{"Playground default"}</th>
+                                <th scope="col" title="As kafka-configs.sh --describe --all prints it">{"Source"}</th>
+                            </tr></thead>
+                            <tbody>
+                                { for rows.iter().filter(|r| needle.is_empty() || r.name.contains(&needle)).map(row_view) }
+                            </tbody>
+                        </table>
+                    </div>
+                },
+            } }
+            { client_configs() }
+        </section>
+    }
+}
+
+/// The producer and consumer configs, read-only, pointing to the forms that set them.
+fn client_configs() -> Html {
+    let table = |rows: Vec<ClientConfigRow>| {
+        html! {
+            <table class="config-table client">
+                <thead><tr><th scope="col">{"Config"}</th><th scope="col">{"Kafka default"}</th><th scope="col">{"Set with"}</th></tr></thead>
+                <tbody>
+                    { for rows.into_iter().map(|r| html! {
+                        <tr><th scope="row"><code>{r.name}</code></th><td><code>{r.kafka_default}</code></td><td><code>{r.flag}</code></td></tr>
+                    }) }
+                </tbody>
+            </table>
+        }
+    };
+    html! {
+        <details class="client-configs" data-testid="client-configs">
+            <summary>{"Producer and consumer configs"}</summary>
+            <p class="muted">{"Client configs belong to each client: set them in the Producers form ("}
+                <code>{"producer start"}</code>{") and the Consumer groups form ("}<code>{"consumer start"}</code>{")."}</p>
+            <h3>{"Producer"}</h3>
+            { table(producer_rows()) }
+            <h3>{"Consumer"}</h3>
+            { table(consumer_rows()) }
+        </details>
+    }
+}
