@@ -12,6 +12,7 @@ use crate::engine::config::{
     broker_config_def, describe_broker_configs, describe_topic_configs, BrokerScope, ConfigEntry,
 };
 use crate::engine::Cluster;
+use crate::ui::producers::sh_quote;
 use std::collections::BTreeMap;
 
 /// Whose configs the editor shows.
@@ -58,7 +59,7 @@ impl ConfigEntity {
     fn entity_args(&self) -> String {
         match self {
             ConfigEntity::Topic(name) => {
-                format!("--entity-type topics --entity-name {}", shell_word(name))
+                format!("--entity-type topics --entity-name {}", sh_quote(name))
             }
             ConfigEntity::Broker(id) => format!("--entity-type brokers --entity-name {id}"),
             ConfigEntity::AllBrokers => "--entity-type brokers --entity-default".to_string(),
@@ -199,19 +200,6 @@ fn row(
     }
 }
 
-/// A word as the shell reads it back unchanged: quoted only when it must be.
-pub fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-,=:/[]+@%".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
 /// `kafka-configs.sh --alter … --add-config name=value`; a list value (with a comma) goes in
 /// square brackets, as `ConfigCommand` needs it (`cleanup.policy=[compact,delete]`).
 pub fn add_config_line(entity: &ConfigEntity, name: &str, value: &str) -> String {
@@ -224,7 +212,7 @@ pub fn add_config_line(entity: &ConfigEntity, name: &str, value: &str) -> String
     format!(
         "kafka-configs.sh --bootstrap-server localhost:9092 --alter {} --add-config {}",
         entity.entity_args(),
-        shell_word(&format!("{name}={value}"))
+        sh_quote(&format!("{name}={value}"))
     )
 }
 
@@ -233,7 +221,7 @@ pub fn delete_config_line(entity: &ConfigEntity, name: &str) -> String {
     format!(
         "kafka-configs.sh --bootstrap-server localhost:9092 --alter {} --delete-config {}",
         entity.entity_args(),
-        shell_word(name)
+        sh_quote(name)
     )
 }
 
