@@ -83,7 +83,24 @@ test('a network partition shrinks the ISR, healing expands it, and the shown com
   assert.equal(await page.getByTestId('metric-UnderReplicatedPartitions').getAttribute('data-value'), '0');
   await typed(page, 'kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic t', 'Isr: 1,3,2');
   await shoot(page.locator('.cluster-panel'), '81-cluster-healed');
-  assert.deepEqual(shown, ['network partition 1 2', 'network heal 1 2']);
+  // Delay and loss on the link 1-3, drawn on the link; Heal all leaves them (it heals cuts).
+  await page.getByTestId('network-node-b').selectOption('3');
+  shown.push((await page.getByTestId('network-delay-command').innerText()).slice(2));
+  await page.getByTestId('network-delay').click();
+  await page.locator('[data-testid=network-answer]', { hasText: 'Link 1-3: 250 ms extra delay each way.' }).waitFor();
+  assert.equal(await page.getByTestId('link-1-3').getAttribute('data-state'), 'delayed');
+  shown.push((await page.getByTestId('network-drop-command').innerText()).slice(2));
+  await page.getByTestId('network-drop').click();
+  await page.locator('[data-testid=network-answer]', { hasText: 'Link 1-3: 0.5% of messages dropped each way.' }).waitFor();
+  assert.equal(await page.getByTestId('link-1-3').getAttribute('data-state'), 'lossy');
+  assert.match(await page.getByTestId('link-1-3').innerHTML(), /\+250 ms, 0\.5% loss/);
+  await tenSeconds(page, 1);
+  await shoot(net, '81-network-panel-delay-loss');
+  shown.push((await page.getByTestId('network-heal-all-command').innerText()).slice(2));
+  await page.getByTestId('network-heal-all').click();
+  await page.locator('[data-testid=network-answer]', { hasText: 'Network healed.' }).waitFor();
+  await typed(page, 'kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic t', 'Isr: 1,3,2');
+  assert.deepEqual(shown, ['network partition 1 2', 'network heal 1 2', 'network delay 1 3 250ms', 'network drop 1 3 0.5', 'network heal']);
   const terminalA = await page.getByTestId('terminal-output').innerText();
   const eventsA = await events.innerText();
 
@@ -96,6 +113,12 @@ test('a network partition shrinks the ISR, healing expands it, and the shown com
   await typed(b.page, shown[1], 'Network healed between 1 and 2.');
   await tenSeconds(b.page, 4);
   await typed(b.page, 'kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic t', 'Isr: 1,3,2');
+  await typed(b.page, shown[2], 'Link 1-3: 250 ms extra delay each way.');
+  await typed(b.page, shown[3], 'Link 1-3: 0.5% of messages dropped each way.');
+  await tenSeconds(b.page, 1);
+  await typed(b.page, shown[4], 'Network healed.');
+  await typed(b.page, 'kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic t', 'Isr: 1,3,2');
+  assert.equal(await b.page.getByTestId('link-1-3').getAttribute('data-state'), 'lossy');
   assert.equal(await b.page.getByTestId('terminal-output').innerText(), terminalA);
   assert.equal(await b.page.getByTestId('event-log').innerText(), eventsA);
   assert.deepEqual(b.problems, []);

@@ -117,7 +117,8 @@ pub fn NetworkPanel() -> Html {
             <h2 id="network-heading">{"Network"}</h2>
             <p class="muted">
                 {"Links between brokers: cut one, slow it down or make it lose messages, and watch \
-                  followers fall out of the ISR (replica.lag.time.max.ms) on the broker cards and in the event log."}
+                  followers fall out of the ISR (replica.lag.time.max.ms), or brokers cut off from the \
+                  controller get fenced, on the broker cards and in the event log."}
             </p>
             { network_svg(&nodes, &links, &f, &fields) }
             <div class="network-form" role="group" aria-label="Fault on a link">
