@@ -325,3 +325,27 @@ fn metrics_sampling_cost_is_reported() {
         cluster.topics().map(|t| t.partitions.len()).sum::<usize>()
     );
 }
+
+/// A group's first rebalance shows in `rebalance-rate-per-hour` for a minute; a consumer slower
+/// than its producer shows its position lag in `records-lag-max`.
+#[wasm_bindgen_test]
+fn consumer_metrics_follow_the_group() {
+    let mut store = run(
+        Rc::new(Store::default()),
+        "kafka-topics.sh --create --topic t --partitions 2 --replication-factor 3",
+    );
+    store = advance(store, 1_000);
+    store = run(store, "producer start p1 --topic t --rate 200/s");
+    store = run(store, "consumer start c1 --group g --topic t --rate 20/s");
+    for _ in 0..10 {
+        store = advance(store, 1_000);
+    }
+    let latest = *store.metrics.latest().expect("sampled");
+    assert!(latest.get(Metric::RebalanceRatePerHour) >= 60, "{latest:?}");
+    assert!(latest.get(Metric::RecordsLagMax) > 100, "{latest:?}");
+    // A minute later without another rebalance the rate is back to 0.
+    store = run(store, "producer stop p1");
+    store = advance(store, 61_000);
+    let latest = *store.metrics.latest().expect("sampled");
+    assert_eq!(latest.get(Metric::RebalanceRatePerHour), 0, "{latest:?}");
+}
