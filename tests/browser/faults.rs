@@ -349,3 +349,25 @@ fn consumer_metrics_follow_the_group() {
     let latest = *store.metrics.latest().expect("sampled");
     assert_eq!(latest.get(Metric::RebalanceRatePerHour), 0, "{latest:?}");
 }
+
+/// A chart puts the newest sample at the right edge and the largest value at the top; a few
+/// samples span at least ten seconds' steps.
+#[wasm_bindgen_test]
+fn charts_scale_to_the_samples() {
+    use kafka_playground::ui::components::metrics_panel::{chart_points, compact};
+    use kafka_playground::ui::metrics::Sample;
+    let sample = |second, messages| {
+        let mut values = [0; 9];
+        values[5] = messages;
+        Sample { second, values }
+    };
+    let samples = [sample(1, 0), sample(2, 500), sample(3, 1000)];
+    let refs: Vec<&Sample> = samples.iter().collect();
+    assert_eq!(
+        chart_points(&refs, Metric::MessagesInPerSec),
+        "124.4,38.0 142.2,20.0 160.0,2.0"
+    );
+    assert_eq!(compact(999), "999");
+    assert_eq!(compact(12_345), "12.3k");
+    assert_eq!(compact(4_500_000), "4.5M");
+}

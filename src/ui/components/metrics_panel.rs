@@ -23,8 +23,12 @@ pub fn compact(value: i64) -> String {
     }
 }
 
-/// The SVG polyline points of a metric's samples, scaled to the chart (the top is the
-/// largest value shown, at least 1).
+/// The fewest seconds a chart spans, so that the first samples do not fill it edge to edge.
+const MIN_SPAN: usize = 10;
+
+/// The SVG polyline points of a metric's samples, scaled to the chart: the top is the largest
+/// value shown (at least 1), the newest sample at the right edge, one step per second over the
+/// last `SHOWN` seconds (at least `MIN_SPAN`).
 pub fn chart_points(samples: &[&Sample], metric: Metric) -> String {
     let max = samples
         .iter()
@@ -32,8 +36,9 @@ pub fn chart_points(samples: &[&Sample], metric: Metric) -> String {
         .max()
         .unwrap_or(0)
         .max(1) as f64;
-    let step = WIDTH / (SHOWN.saturating_sub(1).max(1)) as f64;
-    let offset = SHOWN.saturating_sub(samples.len()) as f64 * step;
+    let span = samples.len().clamp(MIN_SPAN, SHOWN);
+    let step = WIDTH / (span - 1) as f64;
+    let offset = span.saturating_sub(samples.len()) as f64 * step;
     samples
         .iter()
         .enumerate()
