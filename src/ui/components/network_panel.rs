@@ -5,6 +5,7 @@
 //! shrinking on the broker cards, the controller's decisions) shows in the cards and the event
 //! log (`user network partition 1 2`, `ctl t-0 isr 1,2,3->1,2 …`).
 
+use crate::engine::Cluster;
 use crate::ui::network_view::{
     links, network_line, node_ids, node_position, LinkView, NetworkVerb,
 };
@@ -120,7 +121,7 @@ pub fn NetworkPanel() -> Html {
                   followers fall out of the ISR (replica.lag.time.max.ms), or brokers cut off from the \
                   controller get fenced, on the broker cards and in the event log."}
             </p>
-            { network_svg(&nodes, &links, &f, &fields) }
+            { network_svg(cluster, &links, &f, &fields) }
             <div class="network-form" role="group" aria-label="Fault on a link">
                 <label>{"From"}{ select("a", f.a) }</label>
                 <label>{"to"}{ select("b", f.b) }</label>
@@ -153,11 +154,12 @@ pub fn NetworkPanel() -> Html {
 
 /// The nodes on a circle and a line per link; clicking a link picks its two nodes.
 fn network_svg(
-    nodes: &[i32],
+    cluster: &Cluster,
     links: &[LinkView],
     picked: &Fields,
     fields: &UseStateHandle<Fields>,
 ) -> Html {
+    let nodes = node_ids(cluster);
     let (cx, cy, r) = (110.0, 95.0, 70.0);
     let at = |id: i32| {
         let index = nodes.iter().position(|&n| n == id).unwrap_or(0);
@@ -199,8 +201,11 @@ fn network_svg(
             { for links.iter().map(link_view) }
             { for nodes.iter().map(|&id| {
                 let (x, y) = at(id);
+                // A stopped or crashed broker is drawn dimmed: its links carry nothing anyway.
+                let state = cluster.broker(id).map_or("running", |b| b.state.name());
                 html! {
-                    <g class="node" data-testid={format!("node-{id}")}>
+                    <g class={classes!("node", state)} data-testid={format!("node-{id}")} data-state={state}>
+                        <title>{format!("Broker {id}: {state}")}</title>
                         <circle cx={x.to_string()} cy={y.to_string()} r="16" />
                         <text x={x.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{id.to_string()}</text>
                     </g>
