@@ -10,7 +10,7 @@ use crate::ui::config_table::{
     add_config_line, config_rows, consumer_rows, delete_config_line, entities, producer_rows,
     ClientConfigRow, ConfigEntity, ConfigRow,
 };
-use crate::ui::producers::answer_to;
+use crate::ui::producers::{answer_to, CommandAnswer};
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
 use web_sys::HtmlInputElement;
@@ -57,92 +57,17 @@ pub fn ConfigEditor() -> Html {
             filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    let run = |name: String, line: String| {
-        let (store, ran) = (store.clone(), ran.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            store.dispatch(Action::RunCommand(CommandRequest::typed(&line)));
-            ran.set(Some((name.clone(), line.clone())));
-        })
-    };
     let answer = ran
         .as_ref()
         .and_then(|(name, line)| answer_to(&store.terminal, line).map(|a| (name.clone(), a)));
-    let row_view = |row: &ConfigRow| {
-        let editing = draft.name == row.name;
-        let value = if editing {
-            draft.value.clone()
-        } else {
-            row.value.clone()
-        };
-        let changed = editing && draft.value.trim() != row.value;
-        let line = add_config_line(&entity, &row.name, &value);
-        let on_input = {
-            let (draft, name) = (draft.clone(), row.name.clone());
-            Callback::from(move |e: InputEvent| {
-                let value = e.target_unchecked_into::<HtmlInputElement>().value();
-                draft.set(Draft {
-                    name: name.clone(),
-                    value,
-                });
-            })
-        };
-        let delete = delete_config_line(&entity, &row.name);
-        let on_delete = {
-            let (store, ran, name, delete) =
-                (store.clone(), ran.clone(), row.name.clone(), delete.clone());
-            Callback::from(move |_: MouseEvent| {
-                store.dispatch(Action::RunCommand(CommandRequest::typed(&delete)));
-                ran.set(Some((name.clone(), delete.clone())));
-            })
-        };
-        let answer = answer
-            .as_ref()
-            .filter(|(name, _)| *name == row.name)
-            .map(|(_, a)| a);
-        html! {
-            <tr data-testid={format!("config-row-{}", row.name)} data-source={row.source}
-                class={classes!(row.overridden.then_some("overridden"), row.departure.is_some().then_some("departure"))}>
-                <th scope="row"><code>{row.name.clone()}</code>
-                    if let Some(note) = row.departure {
-                        <span class="badge departure" title={note} data-testid={format!("departure-{}", row.name)}>{"departure"}</span>
-                    }
-                </th>
-                <td>
-                    <form class="config-value" onsubmit={run(row.name.clone(), line.clone())}
-                        aria-label={format!("Set {}", row.name)}>
-                        <input value={value} oninput={on_input} disabled={row.read_only}
-                            aria-label={format!("{} value", row.name)} spellcheck="false" autocomplete="off"
-                            data-testid={format!("config-input-{}", row.name)}
-                            title={if row.read_only { "read-only: set in server.properties, not at runtime" } else { "" }} />
-                        if !row.read_only {
-                            <button type="submit" disabled={!changed} data-testid={format!("config-set-{}", row.name)}>{"Set"}</button>
-                        }
-                        if row.overridden && !row.read_only {
-                            <button type="button" onclick={on_delete} data-testid={format!("config-delete-{}", row.name)}
-                                title={format!("$ {delete}")}>{"Delete"}</button>
-                        }
-                    </form>
-                    if changed {
-                        <code class="command-preview" data-testid="config-command">{format!("$ {line}")}</code>
-                    }
-                    if let Some(answer) = answer {
-                        <div class={classes!("outcome", if answer.ok { "ok" } else { "error" })}
-                            role={if answer.ok { "status" } else { "alert" }} data-testid="config-answer"
-                            data-ok={answer.ok.to_string()}>
-                            { for answer.lines.iter().map(|l| html! { <div>{l.clone()}</div> }) }
-                        </div>
-                    }
-                </td>
-                <td><code>{row.kafka_default.clone()}</code></td>
-                <td>{ match &row.playground_default {
-                    Some(v) => html! { <code>{v.clone()}</code> },
-                    None => html! { <span class="muted">{"same"}</span> },
-                } }</td>
-                <td><code class="source">{row.source}</code></td>
-            </tr>
-        }
+    let ctx = RowContext {
+        store: &store,
+        draft: &draft,
+        ran: &ran,
+        entity: &entity,
+        answer: answer.as_ref(),
     };
+    let row_view = |row: &ConfigRow| row_view(&ctx, row);
     let needle = filter.trim().to_lowercase();
     html! {
         <section class="panel config-editor" aria-labelledby="configs-heading">
@@ -181,6 +106,103 @@ pub fn ConfigEditor() -> Html {
             } }
             { client_configs() }
         </section>
+    }
+}
+
+/// What a row needs from the editor: the store, the typed value, the last line run and its answer.
+struct RowContext<'a> {
+    store: &'a StoreHandle,
+    draft: &'a UseStateHandle<Draft>,
+    ran: &'a UseStateHandle<Option<(String, String)>>,
+    entity: &'a ConfigEntity,
+    answer: Option<&'a (String, CommandAnswer)>,
+}
+
+/// Runs `line` through the terminal and remembers it as this row's, for its answer.
+fn run_line<E: 'static>(
+    ctx: &RowContext,
+    name: &str,
+    line: String,
+    prevent: fn(&E),
+) -> Callback<E> {
+    let (store, ran, name) = (ctx.store.clone(), ctx.ran.clone(), name.to_string());
+    Callback::from(move |e: E| {
+        prevent(&e);
+        store.dispatch(Action::RunCommand(CommandRequest::typed(&line)));
+        ran.set(Some((name.clone(), line.clone())));
+    })
+}
+
+/// One config: its name (and departure), the value field with Set and Delete, the line an edit
+/// runs, the tool's answer, Kafka's and the playground's defaults, the source.
+fn row_view(ctx: &RowContext, row: &ConfigRow) -> Html {
+    let (draft, entity) = (ctx.draft, ctx.entity);
+    let editing = draft.name == row.name;
+    let value = if editing {
+        draft.value.clone()
+    } else {
+        row.value.clone()
+    };
+    let changed = editing && draft.value.trim() != row.value;
+    let line = add_config_line(entity, &row.name, &value);
+    let on_input = {
+        let (draft, name) = (draft.clone(), row.name.clone());
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            draft.set(Draft {
+                name: name.clone(),
+                value,
+            });
+        })
+    };
+    let delete = delete_config_line(entity, &row.name);
+    let on_delete = run_line::<MouseEvent>(ctx, &row.name, delete.clone(), |_| {});
+    let on_submit = run_line::<SubmitEvent>(ctx, &row.name, line.clone(), |e| e.prevent_default());
+    let answer = ctx
+        .answer
+        .filter(|(name, _)| *name == row.name)
+        .map(|(_, a)| a);
+    html! {
+        <tr data-testid={format!("config-row-{}", row.name)} data-source={row.source}
+            class={classes!(row.overridden.then_some("overridden"), row.departure.is_some().then_some("departure"))}>
+            <th scope="row"><code>{row.name.clone()}</code>
+                if let Some(note) = row.departure {
+                    <span class="badge departure" title={note} data-testid={format!("departure-{}", row.name)}>{"departure"}</span>
+                }
+            </th>
+            <td>
+                <form class="config-value" onsubmit={on_submit}
+                    aria-label={format!("Set {}", row.name)}>
+                    <input value={value} oninput={on_input} disabled={row.read_only}
+                        aria-label={format!("{} value", row.name)} spellcheck="false" autocomplete="off"
+                        data-testid={format!("config-input-{}", row.name)}
+                        title={if row.read_only { "read-only: set in server.properties, not at runtime" } else { "" }} />
+                    if !row.read_only {
+                        <button type="submit" disabled={!changed} data-testid={format!("config-set-{}", row.name)}>{"Set"}</button>
+                    }
+                    if row.overridden && !row.read_only {
+                        <button type="button" onclick={on_delete} data-testid={format!("config-delete-{}", row.name)}
+                            title={format!("$ {delete}")}>{"Delete"}</button>
+                    }
+                </form>
+                if changed {
+                    <code class="command-preview" data-testid="config-command">{format!("$ {line}")}</code>
+                }
+                if let Some(answer) = answer {
+                    <div class={classes!("outcome", if answer.ok { "ok" } else { "error" })}
+                        role={if answer.ok { "status" } else { "alert" }} data-testid="config-answer"
+                        data-ok={answer.ok.to_string()}>
+                        { for answer.lines.iter().map(|l| html! { <div>{l.clone()}</div> }) }
+                    </div>
+                }
+            </td>
+            <td><code>{row.kafka_default.clone()}</code></td>
+            <td>{ match &row.playground_default {
+                Some(v) => html! { <code>{v.clone()}</code> },
+                None => html! { <span class="muted">{"same"}</span> },
+            } }</td>
+            <td><code class="source">{row.source}</code></td>
+        </tr>
     }
 }
 

@@ -60,32 +60,8 @@ pub fn NetworkPanel() -> Html {
     let nodes = node_ids(cluster);
     let links = links(cluster);
     let f = (*fields).clone();
-    let run = |line: String| {
-        let (store, ran) = (store.clone(), ran.clone());
-        Callback::from(move |_: MouseEvent| {
-            store.dispatch(Action::RunCommand(CommandRequest::typed(&line)));
-            ran.set(Some(line.clone()));
-        })
-    };
     let action = |verb: NetworkVerb, label: &'static str, testid: &'static str| {
-        let amount = match verb {
-            NetworkVerb::Delay => f.delay_ms.as_str(),
-            _ => f.loss_percent.as_str(),
-        };
-        match network_line(verb, f.a, f.b, amount) {
-            Ok(line) => html! {
-                <li>
-                    <button type="button" data-testid={testid} onclick={run(line.clone())}>{label}</button>
-                    <code class="command-preview" data-testid={format!("{testid}-command")}>{format!("$ {line}")}</code>
-                </li>
-            },
-            Err(message) => html! {
-                <li>
-                    <button type="button" data-testid={testid} disabled=true>{label}</button>
-                    <span class="outcome error" role="alert">{message}</span>
-                </li>
-            },
-        }
+        action_row(&store, &ran, &f, (verb, label, testid))
     };
     let pick = |which: &'static str| {
         let fields = fields.clone();
@@ -149,6 +125,43 @@ pub fn NetworkPanel() -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+/// One button with the line it runs beside it, or — when the fields make no valid line — the
+/// refusal in the words `network` would print.
+fn action_row(
+    store: &StoreHandle,
+    ran: &UseStateHandle<Option<String>>,
+    f: &Fields,
+    (verb, label, testid): (NetworkVerb, &'static str, &'static str),
+) -> Html {
+    let amount = match verb {
+        NetworkVerb::Delay => f.delay_ms.as_str(),
+        _ => f.loss_percent.as_str(),
+    };
+    match network_line(verb, f.a, f.b, amount) {
+        Ok(line) => {
+            let onclick = {
+                let (store, ran, line) = (store.clone(), ran.clone(), line.clone());
+                Callback::from(move |_: MouseEvent| {
+                    store.dispatch(Action::RunCommand(CommandRequest::typed(&line)));
+                    ran.set(Some(line.clone()));
+                })
+            };
+            html! {
+                <li>
+                    <button type="button" data-testid={testid} {onclick}>{label}</button>
+                    <code class="command-preview" data-testid={format!("{testid}-command")}>{format!("$ {line}")}</code>
+                </li>
+            }
+        }
+        Err(message) => html! {
+            <li>
+                <button type="button" data-testid={testid} disabled=true>{label}</button>
+                <span class="outcome error" role="alert">{message}</span>
+            </li>
+        },
     }
 }
 
