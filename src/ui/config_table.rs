@@ -81,6 +81,24 @@ pub fn entities(cluster: &Cluster) -> Vec<ConfigEntity> {
     all
 }
 
+/// Broker configs the playground runs at Kafka 4.1's defaults without letting them change
+/// (docs/DEPARTURES.md): the editor lists them under a broker's table.
+pub const FIXED_BROKER_CONFIGS: &[&str] = &[
+    "auto.leader.rebalance.enable",
+    "broker.heartbeat.interval.ms",
+    "broker.session.timeout.ms",
+    "group.initial.rebalance.delay.ms",
+    "group.max.session.timeout.ms",
+    "group.max.size",
+    "group.min.session.timeout.ms",
+    "leader.imbalance.check.interval.seconds",
+    "offsets.commit.timeout.ms",
+    "replica.fetch.backoff.ms",
+    "replica.fetch.max.bytes",
+    "replica.fetch.wait.max.ms",
+    "replica.socket.timeout.ms",
+];
+
 /// One config of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigRow {

@@ -2,8 +2,9 @@
 //! second into a bounded ring — read from the cluster's state and from the events the store
 //! drains, never from the wall clock, and never per record.
 //!
-//! Meanings follow Kafka's docs (ops.html, "Monitoring"; the consumer's generated metrics
-//! table). The playground is one cluster, so the broker metrics are summed over brokers, as a
+//! Meanings follow Kafka's docs (ops.html, "Monitoring":
+//! <https://kafka.apache.org/documentation/#monitoring>; the consumer's generated metrics table,
+//! `consumer_metrics.html`). The playground is one cluster, so the broker metrics are summed over brokers, as a
 //! dashboard of the whole cluster sums them:
 //! - `UnderReplicatedPartitions` (`kafka.server:type=ReplicaManager`): partitions whose ISR is
 //!   smaller than their replica list, counted on the leader.

@@ -164,6 +164,10 @@ fn the_config_table_has_kafkas_defaults_sources_and_departures() {
         (lag.kafka_default.as_str(), lag.source),
         ("30000", "DEFAULT_CONFIG")
     );
+    // What is listed as fixed is not also offered for editing.
+    for fixed in kafka_playground::ui::config_table::FIXED_BROKER_CONFIGS {
+        assert!(rows.iter().all(|r| r.name != *fixed), "{fixed}");
+    }
     assert_eq!(
         add_config_line(&ConfigEntity::AllBrokers, "cleanup.policy", "compact,delete"),
         "kafka-configs.sh --bootstrap-server localhost:9092 --alter --entity-type brokers --entity-default --add-config 'cleanup.policy=[compact,delete]'"

@@ -8,7 +8,7 @@
 
 use crate::ui::config_table::{
     add_config_line, config_rows, consumer_rows, delete_config_line, entities, producer_rows,
-    ClientConfigRow, ConfigEntity, ConfigRow,
+    ClientConfigRow, ConfigEntity, ConfigRow, FIXED_BROKER_CONFIGS,
 };
 use crate::ui::producers::{answer_to, CommandAnswer};
 use crate::ui::store::{Action, StoreHandle};
@@ -104,6 +104,15 @@ pub fn ConfigEditor() -> Html {
                     </div>
                 },
             } }
+            if matches!(entity, ConfigEntity::AllBrokers | ConfigEntity::Broker(_)) {
+                <p class="muted" data-testid="fixed-broker-configs">
+                    <span class="badge departure">{"departure"}</span>
+                    {" Fixed at Kafka 4.1's defaults here, not editable yet: "}
+                    { for FIXED_BROKER_CONFIGS.iter().enumerate().map(|(i, name)| html! {
+                        <>{ if i > 0 { ", " } else { "" } }<code>{*name}</code></>
+                    }) }
+                </p>
+            }
             { client_configs() }
         </section>
     }
