@@ -184,6 +184,14 @@ test('unclean leader election off and on through the config editor; a bad value 
   assert.match(await bad.innerText(), /InvalidConfigurationException: Invalid value 0 for configuration min\.insync\.replicas: Value must be at least 1/);
   assert.equal(await page.getByTestId('config-row-min.insync.replicas').getAttribute('data-source'), 'DEFAULT_CONFIG');
   await shoot(editor, '84-config-bad-value');
+  // A broker's table: Kafka's default, where it comes from, and what the playground fixes.
+  await page.getByTestId('config-entity').selectOption('broker:1');
+  await page.getByTestId('config-filter').fill('replica');
+  const lag = page.getByTestId('config-row-replica.lag.time.max.ms');
+  assert.equal(await lag.getAttribute('data-source'), 'DEFAULT_CONFIG');
+  assert.match(await lag.innerText(), /30000/);
+  assert.match(await page.getByTestId('fixed-broker-configs').innerText(), /replica\.fetch\.wait\.max\.ms/);
+  await shoot(editor, '84-config-broker');
 
   // A fresh page with the same lines typed (the broker buttons' `broker` verbs, the editor's
   // shown line) and the same time buttons reaches the same events and the same leader.
