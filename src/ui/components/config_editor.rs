@@ -186,7 +186,9 @@ fn row_view(ctx: &RowContext, row: &ConfigRow) -> Html {
                         aria-label={format!("{} value", row.name)} spellcheck="false" autocomplete="off"
                         data-testid={format!("config-input-{}", row.name)}
                         title={if row.read_only { "read-only: set in server.properties, not at runtime" } else { "" }} />
-                    if !row.read_only {
+                    if row.read_only {
+                        <span class="muted" title="Kafka's update mode: read-only (server.properties, then a restart)">{"read-only"}</span>
+                    } else {
                         <button type="submit" disabled={!changed} data-testid={format!("config-set-{}", row.name)}>{"Set"}</button>
                     }
                     if row.overridden && !row.read_only {
