@@ -13,6 +13,7 @@ use crate::ui::config_table::{
 use crate::ui::producers::{answer_to, CommandAnswer};
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
+use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -28,9 +29,19 @@ pub fn ConfigEditor() -> Html {
     let store = use_context::<StoreHandle>();
     let picked = use_state(|| None::<ConfigEntity>);
     let filter = use_state(String::new);
-    let draft = use_state(Draft::default);
     // The row and the line last run from this editor, to show the tool's answer beside it.
     let ran = use_state(|| None::<(String, String)>);
+    // One callback for the editor's life, so that the table below re-renders only when its rows,
+    // the filter or an answer change — not on every playback frame.
+    let on_run = {
+        let (store, ran) = (store.clone(), ran.clone());
+        use_callback((), move |(name, line): (String, String), _| {
+            if let Some(store) = &store {
+                store.dispatch(Action::RunCommand(CommandRequest::typed(&line)));
+            }
+            ran.set(Some((name, line)));
+        })
+    };
     let Some(store) = store else {
         return html! {};
     };
@@ -43,11 +54,10 @@ pub fn ConfigEditor() -> Html {
         .unwrap_or_else(|| all[0].clone());
     let rows = config_rows(cluster, &entity);
     let on_pick = {
-        let (picked, draft, ran) = (picked.clone(), draft.clone(), ran.clone());
+        let (picked, ran) = (picked.clone(), ran.clone());
         Callback::from(move |e: Event| {
             let key = e.target_unchecked_into::<HtmlInputElement>().value();
             picked.set(ConfigEntity::from_key(&key));
-            draft.set(Draft::default());
             ran.set(None);
         })
     };
@@ -60,14 +70,6 @@ pub fn ConfigEditor() -> Html {
     let answer = ran
         .as_ref()
         .and_then(|(name, line)| answer_to(&store.terminal, line).map(|a| (name.clone(), a)));
-    let ctx = RowContext {
-        store: &store,
-        draft: &draft,
-        ran: &ran,
-        entity: &entity,
-        answer: answer.as_ref(),
-    };
-    let row_view = |row: &ConfigRow| row_view(&ctx, row);
     let needle = filter.trim().to_lowercase();
     html! {
         <section class="panel config-editor" aria-labelledby="configs-heading">
@@ -88,20 +90,8 @@ pub fn ConfigEditor() -> Html {
             { match rows {
                 Err(message) => html! { <p class="outcome error" role="alert">{message}</p> },
                 Ok(rows) => html! {
-                    <div class="config-table-wrap">
-                        <table class="config-table" data-testid="config-table">
-                            <thead><tr>
-                                <th scope="col">{"Config"}</th>
-                                <th scope="col">{"Value"}</th>
-                                <th scope="col">{"Kafka default"}</th>
-                                <th scope="col">{"Playground default"}</th>
-                                <th scope="col" title="As kafka-configs.sh --describe --all prints it">{"Source"}</th>
-                            </tr></thead>
-                            <tbody>
-                                { for rows.iter().filter(|r| needle.is_empty() || r.name.contains(&needle)).map(row_view) }
-                            </tbody>
-                        </table>
-                    </div>
+                    <ConfigTable key={entity.key()} entity={entity.clone()} rows={Rc::new(rows)}
+                        {needle} {answer} {on_run} />
                 },
             } }
             if matches!(entity, ConfigEntity::AllBrokers | ConfigEntity::Broker(_)) {
@@ -113,16 +103,58 @@ pub fn ConfigEditor() -> Html {
                     }) }
                 </p>
             }
-            { client_configs() }
+            <ClientConfigs />
         </section>
     }
 }
 
-/// What a row needs from the editor: the store, the typed value, the last line run and its answer.
+#[derive(Properties, PartialEq)]
+struct ConfigTableProps {
+    entity: ConfigEntity,
+    rows: Rc<Vec<ConfigRow>>,
+    /// Only rows whose name contains it (lower case); all when empty.
+    needle: String,
+    /// The row the last line ran from, and the tool's answer.
+    answer: Option<(String, CommandAnswer)>,
+    /// Runs `(row name, line)` through the terminal.
+    on_run: Callback<(String, String)>,
+}
+
+/// The table of one entity's configs; it keeps the value being typed (keyed by the entity, so
+/// picking another starts afresh).
+#[component]
+fn ConfigTable(props: &ConfigTableProps) -> Html {
+    let draft = use_state(Draft::default);
+    let ctx = RowContext {
+        on_run: &props.on_run,
+        draft: &draft,
+        entity: &props.entity,
+        answer: props.answer.as_ref(),
+    };
+    let needle = &props.needle;
+    html! {
+        <div class="config-table-wrap">
+            <table class="config-table" data-testid="config-table">
+                <thead><tr>
+                    <th scope="col">{"Config"}</th>
+                    <th scope="col">{"Value"}</th>
+                    <th scope="col">{"Kafka default"}</th>
+                    <th scope="col">{"Playground default"}</th>
+                    <th scope="col" title="As kafka-configs.sh --describe --all prints it">{"Source"}</th>
+                </tr></thead>
+                <tbody>
+                    { for props.rows.iter().filter(|r| needle.is_empty() || r.name.contains(needle.as_str()))
+                        .map(|row| row_view(&ctx, row)) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// What a row needs from the table: how to run a line, the typed value, the last answer.
 struct RowContext<'a> {
-    store: &'a StoreHandle,
+    on_run: &'a Callback<(String, String)>,
     draft: &'a UseStateHandle<Draft>,
-    ran: &'a UseStateHandle<Option<(String, String)>>,
     entity: &'a ConfigEntity,
     answer: Option<&'a (String, CommandAnswer)>,
 }
@@ -134,11 +166,10 @@ fn run_line<E: 'static>(
     line: String,
     prevent: fn(&E),
 ) -> Callback<E> {
-    let (store, ran, name) = (ctx.store.clone(), ctx.ran.clone(), name.to_string());
+    let (on_run, name) = (ctx.on_run.clone(), name.to_string());
     Callback::from(move |e: E| {
         prevent(&e);
-        store.dispatch(Action::RunCommand(CommandRequest::typed(&line)));
-        ran.set(Some((name.clone(), line.clone())));
+        on_run.emit((name.clone(), line.clone()));
     })
 }
 
@@ -217,8 +248,10 @@ fn row_view(ctx: &RowContext, row: &ConfigRow) -> Html {
     }
 }
 
-/// The producer and consumer configs, read-only, pointing to the forms that set them.
-fn client_configs() -> Html {
+/// The producer and consumer configs, read-only, pointing to the forms that set them (a
+/// component without props: it renders once).
+#[component]
+fn ClientConfigs() -> Html {
     let table = |rows: Vec<ClientConfigRow>| {
         html! {
             <table class="config-table client">
