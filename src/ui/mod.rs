@@ -7,12 +7,15 @@
 
 pub mod cluster_cell;
 pub mod components;
+pub mod config_table;
 pub mod event_log;
 pub mod faults;
 pub mod files_view;
 pub mod format;
 pub mod hooks;
 pub mod markdown;
+pub mod metrics;
+pub mod network_view;
 pub mod partition_view;
 pub mod playback;
 pub mod produce;

@@ -18,6 +18,7 @@
 use super::cluster_cell::ClusterCell;
 use super::event_log::EventLog;
 use super::faults::BrokerVerb;
+use super::metrics::MetricsHistory;
 use super::playback::{Playback, PlaybackAction};
 use super::produce::ProduceOutcome;
 use super::saving::{SaveBatch, StorageStatus};
@@ -120,6 +121,8 @@ pub struct Store {
     pub rewrite_all: bool,
     /// Playing or paused, the speed, the last Step.
     pub playback: Playback,
+    /// Kafka's metrics sampled once per simulated second (`ui::metrics`), fed by `drain_events`.
+    pub metrics: Rc<MetricsHistory>,
 }
 
 impl PartialEq for Store {
@@ -144,6 +147,7 @@ impl Default for Store {
             outbox: Rc::new(Vec::new()),
             rewrite_all: false,
             playback: Playback::default(),
+            metrics: Rc::new(MetricsHistory::default()),
         }
     }
 }
@@ -193,6 +197,7 @@ impl Reducible for Store {
                 next.cluster_outcome = None;
                 next.produce_outcome = None;
                 next.events = Rc::new(EventLog::default());
+                next.metrics = Rc::new(MetricsHistory::default());
                 next.drain_events();
                 next.restore_notes.clear();
                 next.outbox = Rc::new(Vec::new());
@@ -212,6 +217,7 @@ impl Reducible for Store {
                 }
                 next.storage = status;
                 next.restore_notes = notes;
+                next.metrics = Rc::new(MetricsHistory::default());
                 next.drain_events();
                 next.cluster_version += 1;
             }
@@ -270,6 +276,10 @@ impl Store {
     /// Moves the cluster's events since the last drain into the event log, as trace lines.
     fn drain_events(&mut self) {
         let events = self.cluster_mut().drain_events();
+        let cluster = self.cluster();
+        if self.metrics.wants(cluster.now().as_millis(), &events) {
+            Rc::make_mut(&mut self.metrics).observe(&cluster, &events);
+        }
         if !events.is_empty() {
             Rc::make_mut(&mut self.events).extend(events.iter().map(|e| e.to_string()));
         }

@@ -1,12 +1,15 @@
 //! The page: a header, the storage bar, the cluster panel, the lessons beside the terminal, the
-//! topics beside the event log, the producers and consumer-groups panels, and the partition and
+//! topics beside the event log, the producers and consumer-groups panels, the network, metrics and config panels, and the partition and
 //! files views, around the store's context. Until the saved cluster is loaded the page says "Loading…".
 
 use super::cluster_panel::ClusterPanel;
+use super::config_editor::ConfigEditor;
 use super::event_panel::EventPanel;
 use super::files_panel::FilesPanel;
 use super::groups_panel::GroupsPanel;
 use super::lesson_panel::LessonPanel;
+use super::metrics_panel::MetricsPanel;
+use super::network_panel::NetworkPanel;
 use super::partition_panel::PartitionPanel;
 use super::producers_panel::ProducersPanel;
 use super::storage_bar::StorageBar;
@@ -73,6 +76,9 @@ pub fn App(props: &AppProps) -> Html {
                     <EventPanel />
                     <ProducersPanel />
                     <GroupsPanel />
+                    <NetworkPanel />
+                    <MetricsPanel />
+                    <ConfigEditor />
                     <PartitionPanel />
                     <FilesPanel />
                 </main>

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod broker_card;
 pub mod cluster_panel;
+pub mod config_editor;
 pub mod consumer_form;
 pub mod event_panel;
 pub mod files_panel;
@@ -12,6 +13,8 @@ pub mod jump_form;
 pub mod lag_sparkline;
 pub mod lesson_panel;
 pub mod log_lanes;
+pub mod metrics_panel;
+pub mod network_panel;
 pub mod partition_panel;
 pub mod producer_card;
 pub mod producer_form;
