@@ -23,6 +23,7 @@ pub mod log4j;
 mod log_dirs;
 pub mod options;
 mod playground;
+mod reassign_partitions;
 pub mod shell;
 pub mod topic_filter;
 mod topics;
@@ -91,6 +92,7 @@ pub const PROGRAMS: &[&str] = &[
     "kafka-delete-records.sh",
     "kafka-log-dirs.sh",
     "kafka-leader-election.sh",
+    "kafka-reassign-partitions.sh",
     "time",
     "broker",
     "network",
@@ -113,6 +115,7 @@ pub fn tool_options(program: &str) -> Vec<options::OptionSpec> {
         "kafka-delete-records" => delete_records::SPECS.to_vec(),
         "kafka-log-dirs" => log_dirs::SPECS.to_vec(),
         "kafka-leader-election" => leader_election::SPECS.to_vec(),
+        "kafka-reassign-partitions" => reassign_partitions::SPECS.to_vec(),
         _ => Vec::new(),
     }
 }
@@ -146,6 +149,9 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
         "kafka-log-dirs" => log_dirs::run(cluster, args, &mut output),
         "kafka-leader-election" => {
             leader_election::run(cluster, args, command.input.as_deref(), &mut output)
+        }
+        "kafka-reassign-partitions" => {
+            reassign_partitions::run(cluster, args, command.input.as_deref(), &mut output)
         }
         "time" => run_time(cluster, args, &mut output),
         "broker" => playground::run_broker(cluster, args, &mut output),

@@ -488,13 +488,24 @@ pub fn describe_partition_lines(topic: &TopicInfo) -> Vec<String> {
         .iter()
         .map(|p| {
             let leader = p.leader.map_or("none".to_string(), |id| id.to_string());
+            // During a reassignment, after Isr (`PartitionDescription.printDescription`).
+            let reassignment = if crate::engine::replication::reassignment::in_progress(p) {
+                format!(
+                    "\tAdding Replicas: {}\tRemoving Replicas: {}",
+                    join(&p.adding_replicas),
+                    join(&p.removing_replicas)
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: {}\tLastKnownElr: {}",
+                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}{}\tElr: {}\tLastKnownElr: {}",
                 topic.name,
                 p.partition,
                 leader,
                 join(&p.replicas),
                 join(&p.isr),
+                reassignment,
                 join(&p.elr),
                 join(&p.last_known_elr)
             )

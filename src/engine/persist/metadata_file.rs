@@ -461,6 +461,8 @@ impl Reader {
             last_known_elr,
             leader_epoch,
             partition_epoch,
+            adding_replicas: Vec::new(),
+            removing_replicas: Vec::new(),
         });
         Ok(())
     }
@@ -559,6 +561,8 @@ mod tests {
                 last_known_elr: vec![],
                 leader_epoch: 3,
                 partition_epoch: 5,
+                adding_replicas: vec![],
+                removing_replicas: vec![],
             }],
             configs,
         };

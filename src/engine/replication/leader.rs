@@ -222,7 +222,11 @@ impl Cluster {
         {
             let mut isr = info.isr.clone();
             isr.push(follower);
-            self.alter_partition(leader, &key.0, key.1, isr, "caught up");
+            if self.alter_partition(leader, &key.0, key.1, isr, "caught up") {
+                // PartitionChangeBuilder.completeReassignmentIfNeeded: the last adding replica
+                // in sync completes a reassignment.
+                self.maybe_complete_reassignment(&key.0, key.1);
+            }
         }
     }
 
