@@ -139,6 +139,28 @@ fn moving_a_partition_from_1_2_3_to_2_3_4() {
         "the removed replica's dir is gone"
     );
     assert!(cluster.broker(1).and_then(|b| b.log("t", 0)).is_none());
+    // The trace: started, 4 in sync, completed with the leader epoch bumped and 2 leading.
+    let trace: Vec<String> = cluster
+        .drain_events()
+        .iter()
+        .map(|e| e.trace_line())
+        .filter(|l| l.contains(" ctl t-0 "))
+        .map(|l| {
+            l.split_once(' ')
+                .map_or(l.clone(), |(_, rest)| rest.to_string())
+        })
+        .collect();
+    assert_eq!(
+        trace,
+        vec![
+            "ctl t-0 reassignment started replicas=[2,3,4,1] adding=[4] removing=[1]",
+            "ctl t-0 isr [1,2,3]->[1,2,3,4] (caught up)",
+            "ctl t-0 reassignment completed replicas=[2,3,4] adding=[] removing=[]",
+            "ctl t-0 leader 1->2 epoch=1",
+            "ctl t-0 isr [1,2,3,4]->[2,3,4] (reassignment)",
+        ],
+        "{trace:#?}"
+    );
     let log4 = cluster.broker(4).and_then(|b| b.log("t", 0)).expect("log");
     assert_eq!(log4.log_end_offset(), 20);
     let verify = with_json(&mut cluster, "--verify", &target);
