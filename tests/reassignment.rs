@@ -486,3 +486,28 @@ fn the_json_file_may_be_a_real_file() {
         .ends_with("Successfully started partition reassignment for f-0\n"));
     assert_eq!(info(&cluster, "f", 0).replicas, vec![2, 1]);
 }
+
+/// A new replica of a partition whose log no longer starts at 0 (records deleted) starts where
+/// the leader's log starts, as a follower does after `OFFSET_OUT_OF_RANGE`
+/// (`truncateFullyAndStartAt` the leader's log start offset).
+#[test]
+fn a_new_replica_starts_at_the_leaders_log_start() {
+    let mut cluster = cluster_of(3);
+    ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic d --replica-assignment 1:2\n",
+    );
+    support::produce_n(&mut cluster, "d", 10, false);
+    ok(
+        &mut cluster,
+        "time advance 1s\nkafka-delete-records.sh --bootstrap-server x:9092 --offset-json-file /dev/stdin <<EOF\n{\"partitions\":[{\"topic\":\"d\",\"partition\":0,\"offset\":6}]}\nEOF\n",
+    );
+    let out = with_json(&mut cluster, "--execute", &assignment(&[("d", 0, &[3, 2])]));
+    assert!(!out.failed, "{}", out.stdout());
+    ok(&mut cluster, "time advance 5s\n");
+    let after = info(&cluster, "d", 0);
+    assert_eq!((after.replicas, after.leader), (vec![3, 2], Some(3)));
+    let log = cluster.broker(3).and_then(|b| b.log("d", 0)).expect("log");
+    assert_eq!((log.log_start_offset(), log.log_end_offset()), (6, 10));
+    assert_eq!(values(&mut cluster, "d").len(), 4);
+}
