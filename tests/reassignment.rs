@@ -114,6 +114,15 @@ fn moving_a_partition_from_1_2_3_to_2_3_4() {
         "\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 2,3,4,1\tIsr: 1,2,3\tAdding Replicas: 4\tRemoving Replicas: 1\tElr: \tLastKnownElr: "
     );
     assert!(has_dir(&cluster, 4, "t-0"), "the adding replica has a log");
+    // TopicCommand.getReplicationFactor leaves out the adding replicas.
+    let described = ok(&mut cluster, "kafka-topics.sh --describe --topic t\n");
+    assert!(
+        described
+            .stdout()
+            .contains("\tPartitionCount: 1\tReplicationFactor: 3\t"),
+        "{}",
+        described.stdout()
+    );
     let verify = with_json(&mut cluster, "--verify", &target);
     assert_eq!(
         verify.stdout(),

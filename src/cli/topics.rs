@@ -475,9 +475,21 @@ pub fn describe_topic_line(topic: &TopicInfo, configs: &str) -> String {
         topic.name,
         topic.id,
         topic.partitions.len(),
-        topic.replication_factor(),
+        describe_replication_factor(topic),
         configs
     )
+}
+
+/// `TopicCommand.getReplicationFactor`: the first partition's replicas, without those a
+/// reassignment in progress is adding.
+fn describe_replication_factor(topic: &TopicInfo) -> usize {
+    topic.partitions.first().map_or(0, |p| {
+        if crate::engine::replication::reassignment::in_progress(p) {
+            p.replicas.len().saturating_sub(p.adding_replicas.len())
+        } else {
+            p.replicas.len()
+        }
+    })
 }
 
 /// The partition lines of `--describe` (`TopicCommand.PartitionDescription.printDescription`).

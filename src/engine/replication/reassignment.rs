@@ -193,7 +193,8 @@ impl Cluster {
         next.replicas = replicas;
         next.adding_replicas.clear();
         next.removing_replicas.clear();
-        let change = self.plan_change(topic, &next, isr, unclean);
+        // The builder runs an unclean election whenever the topic allows one.
+        let change = self.plan_change(topic, &next, isr, unclean_allowed);
         self.apply_partition_change(topic, info.partition, change, "cancelled");
         Ok(())
     }
