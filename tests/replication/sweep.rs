@@ -165,6 +165,25 @@ fn run_seed(seed: u64) -> Result<usize, String> {
             log.join("\n")
         ));
     }
+    // A broker holds a partition's log exactly when it is one of its replicas: an added replica
+    // created one, a removed one deleted its directory.
+    for partition in 0..PARTITIONS {
+        let replicas = cluster
+            .partition_info("s", partition)
+            .map(|p| p.replicas.clone())
+            .unwrap_or_default();
+        for broker in 1..=3 {
+            let has_log = cluster
+                .broker(broker)
+                .is_some_and(|b| b.log("s", partition).is_some());
+            if has_log != replicas.contains(&broker) {
+                return Err(format!(
+                    "broker {broker} has_log={has_log} for s-{partition} with replicas {replicas:?}\nafter:\n{}",
+                    log.join("\n")
+                ));
+            }
+        }
+    }
     let mut present = BTreeMap::new();
     for partition in 0..PARTITIONS {
         let fetched = cluster
