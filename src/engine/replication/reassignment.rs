@@ -294,8 +294,8 @@ impl Cluster {
             info.leader_epoch += 1;
         }
         info.partition_epoch += 1;
-        let leader_epoch = info.leader_epoch;
-        let added: Vec<i32> = change
+        let new = info.clone();
+        let added: Vec<i32> = new
             .replicas
             .iter()
             .copied()
@@ -305,48 +305,62 @@ impl Cluster {
             .replicas
             .iter()
             .copied()
-            .filter(|r| !change.replicas.contains(r))
+            .filter(|r| !new.replicas.contains(r))
             .collect();
-        self.emit(EventKind::ReassignmentChanged {
-            topic: topic.to_string(),
-            partition,
-            action,
-            replicas: change.replicas.clone(),
-            adding: change.adding.clone(),
-            removing: change.removing.clone(),
-        });
-        if leader_epoch != old.leader_epoch {
-            self.emit(EventKind::LeaderChanged {
-                topic: topic.to_string(),
-                partition,
-                old_leader: old.leader,
-                new_leader: change.leader,
-                leader_epoch,
-                unclean: change.election == Election::Unclean,
-            });
-        }
-        if old.isr != change.isr {
-            self.emit(EventKind::IsrChanged {
-                topic: topic.to_string(),
-                partition,
-                old_isr: old.isr.clone(),
-                new_isr: change.isr.clone(),
-                reason: "reassignment",
-            });
-        }
-        if old.elr != change.elr || old.last_known_elr != change.last_known_elr {
-            self.emit(EventKind::ElrChanged {
-                topic: topic.to_string(),
-                partition,
-                old_elr: old.elr.clone(),
-                new_elr: change.elr.clone(),
-                last_known_elr: change.last_known_elr.clone(),
-            });
-        }
+        self.emit_partition_change(topic, &old, &new, change.election, action);
         self.create_replica_logs(topic, partition, &added);
         self.delete_replica_logs(topic, partition, &removed);
         self.sync_replication();
         true
+    }
+
+    /// The trace of one change: the reassignment step, then leader, ISR and ELR as the
+    /// controller's own changes report them.
+    fn emit_partition_change(
+        &mut self,
+        topic: &str,
+        old: &PartitionInfo,
+        new: &PartitionInfo,
+        election: Election,
+        action: &'static str,
+    ) {
+        let partition = new.partition;
+        self.emit(EventKind::ReassignmentChanged {
+            topic: topic.to_string(),
+            partition,
+            action,
+            replicas: new.replicas.clone(),
+            adding: new.adding_replicas.clone(),
+            removing: new.removing_replicas.clone(),
+        });
+        if new.leader_epoch != old.leader_epoch {
+            self.emit(EventKind::LeaderChanged {
+                topic: topic.to_string(),
+                partition,
+                old_leader: old.leader,
+                new_leader: new.leader,
+                leader_epoch: new.leader_epoch,
+                unclean: election == Election::Unclean,
+            });
+        }
+        if old.isr != new.isr {
+            self.emit(EventKind::IsrChanged {
+                topic: topic.to_string(),
+                partition,
+                old_isr: old.isr.clone(),
+                new_isr: new.isr.clone(),
+                reason: "reassignment",
+            });
+        }
+        if old.elr != new.elr || old.last_known_elr != new.last_known_elr {
+            self.emit(EventKind::ElrChanged {
+                topic: topic.to_string(),
+                partition,
+                old_elr: old.elr.clone(),
+                new_elr: new.elr.clone(),
+                last_known_elr: new.last_known_elr.clone(),
+            });
+        }
     }
 
     /// A replica new to the partition creates its empty log (`ReplicaManager.applyDelta` →
