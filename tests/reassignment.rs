@@ -520,3 +520,43 @@ fn a_new_replica_starts_at_the_leaders_log_start() {
     assert_eq!((log.log_start_offset(), log.log_end_offset()), (6, 10));
     assert_eq!(values(&mut cluster, "d").len(), 4);
 }
+
+/// A reassignment in progress survives a restart from the data dir: `PartitionRecord`'s
+/// adding and removing replicas are saved, and the next run completes it.
+#[test]
+fn a_reassignment_in_progress_survives_a_restart() {
+    let dir = support::TempDir::new("reassign-restart");
+    let first = format!(
+        "kafka-topics.sh --create --topic p --replica-assignment 1:2\nnetwork partition 1 3\n{TOOL} --execute --reassignment-json-file /dev/stdin <<EOF\n{}\nEOF\ntime advance 1s\n",
+        assignment(&[("p", 0, &[2, 3])])
+    );
+    let out = support::kplay(&["--brokers", "3", "--data-dir", dir.arg()], &first);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let second = format!(
+        "kafka-topics.sh --describe --topic p\n{TOOL} --list\ntime advance 5s\nkafka-topics.sh --describe --topic p\n"
+    );
+    let out = support::kplay(&["--data-dir", dir.arg()], &second);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("\tTopic: p"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0]
+            .contains("\tReplicas: 2,3,1\tIsr: 1,2\tAdding Replicas: 3\tRemoving Replicas: 1\t"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("p-0: replicas: 2,3,1. adding: 3. removing: 1.\n"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].contains("\tLeader: 2\tReplicas: 2,3\tIsr: 2,3\tElr"),
+        "{stdout}"
+    );
+}
