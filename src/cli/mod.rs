@@ -24,6 +24,7 @@ mod log_dirs;
 mod metadata_quorum;
 pub mod options;
 mod playground;
+mod reassign_partitions;
 pub mod shell;
 pub mod topic_filter;
 mod topics;
@@ -93,6 +94,7 @@ pub const PROGRAMS: &[&str] = &[
     "kafka-log-dirs.sh",
     "kafka-leader-election.sh",
     "kafka-metadata-quorum.sh",
+    "kafka-reassign-partitions.sh",
     "time",
     "broker",
     "network",
@@ -115,6 +117,7 @@ pub fn tool_options(program: &str) -> Vec<options::OptionSpec> {
         "kafka-delete-records" => delete_records::SPECS.to_vec(),
         "kafka-log-dirs" => log_dirs::SPECS.to_vec(),
         "kafka-leader-election" => leader_election::SPECS.to_vec(),
+        "kafka-reassign-partitions" => reassign_partitions::SPECS.to_vec(),
         _ => Vec::new(),
     }
 }
@@ -150,6 +153,9 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
             leader_election::run(cluster, args, command.input.as_deref(), &mut output)
         }
         "kafka-metadata-quorum" => metadata_quorum::run(cluster, args, &mut output),
+        "kafka-reassign-partitions" => {
+            reassign_partitions::run(cluster, args, command.input.as_deref(), &mut output)
+        }
         "time" => run_time(cluster, args, &mut output),
         "broker" => playground::run_broker(cluster, args, &mut output),
         "network" => playground::run_network(cluster, args, &mut output),

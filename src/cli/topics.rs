@@ -486,9 +486,21 @@ pub fn describe_topic_line(topic: &TopicInfo, configs: &str) -> String {
         topic.name,
         topic.id,
         topic.partitions.len(),
-        topic.replication_factor(),
+        describe_replication_factor(topic),
         configs
     )
+}
+
+/// `TopicCommand.getReplicationFactor`: the first partition's replicas, without those a
+/// reassignment in progress is adding.
+fn describe_replication_factor(topic: &TopicInfo) -> usize {
+    topic.partitions.first().map_or(0, |p| {
+        if crate::engine::replication::reassignment::in_progress(p) {
+            p.replicas.len().saturating_sub(p.adding_replicas.len())
+        } else {
+            p.replicas.len()
+        }
+    })
 }
 
 /// The partition lines of `--describe` (`TopicCommand.PartitionDescription.printDescription`).
@@ -499,13 +511,24 @@ pub fn describe_partition_lines(topic: &TopicInfo) -> Vec<String> {
         .iter()
         .map(|p| {
             let leader = p.leader.map_or("none".to_string(), |id| id.to_string());
+            // During a reassignment, after Isr (`PartitionDescription.printDescription`).
+            let reassignment = if crate::engine::replication::reassignment::in_progress(p) {
+                format!(
+                    "\tAdding Replicas: {}\tRemoving Replicas: {}",
+                    join(&p.adding_replicas),
+                    join(&p.removing_replicas)
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: {}\tLastKnownElr: {}",
+                "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}{}\tElr: {}\tLastKnownElr: {}",
                 topic.name,
                 p.partition,
                 leader,
                 join(&p.replicas),
                 join(&p.isr),
+                reassignment,
                 join(&p.elr),
                 join(&p.last_known_elr)
             )

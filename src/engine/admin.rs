@@ -366,7 +366,7 @@ impl Cluster {
     }
 
     /// `ReplicationControlManager.validateManualPartitionAssignment`.
-    fn validate_manual_assignment(
+    pub(crate) fn validate_manual_assignment(
         &self,
         replicas: &[i32],
         replication_factor: Option<usize>,

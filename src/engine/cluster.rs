@@ -67,6 +67,12 @@ pub struct PartitionInfo {
     pub leader_epoch: i32,
     /// Bumped on every change of leader or ISR (`PartitionRegistration.partitionEpoch`).
     pub partition_epoch: i32,
+    /// Replicas a reassignment is adding (`PartitionRegistration.addingReplicas`); empty when
+    /// no reassignment runs (`engine::replication::reassignment`).
+    pub adding_replicas: Vec<i32>,
+    /// Replicas a reassignment will remove once the adding ones are in sync
+    /// (`PartitionRegistration.removingReplicas`).
+    pub removing_replicas: Vec<i32>,
 }
 
 impl PartitionInfo {
@@ -82,6 +88,8 @@ impl PartitionInfo {
             last_known_elr: Vec::new(),
             leader_epoch: 0,
             partition_epoch: 0,
+            adding_replicas: Vec::new(),
+            removing_replicas: Vec::new(),
         }
     }
 }

@@ -25,6 +25,7 @@ pub enum ErrorCode {
     InvalidPartitions,
     InvalidReplicationFactor,
     InvalidReplicaAssignment,
+    NoReassignmentInProgress,
     InvalidConfig,
     InvalidRequest,
     InvalidTimestamp,
@@ -79,6 +80,7 @@ impl ErrorCode {
             ErrorCode::InvalidPartitions => 37,
             ErrorCode::InvalidReplicationFactor => 38,
             ErrorCode::InvalidReplicaAssignment => 39,
+            ErrorCode::NoReassignmentInProgress => 85,
             ErrorCode::InvalidConfig => 40,
             ErrorCode::InvalidTimestamp => 32,
             ErrorCode::InvalidRecord => 87,
@@ -133,6 +135,7 @@ impl ErrorCode {
             ErrorCode::InvalidPartitions => "INVALID_PARTITIONS",
             ErrorCode::InvalidReplicationFactor => "INVALID_REPLICATION_FACTOR",
             ErrorCode::InvalidReplicaAssignment => "INVALID_REPLICA_ASSIGNMENT",
+            ErrorCode::NoReassignmentInProgress => "NO_REASSIGNMENT_IN_PROGRESS",
             ErrorCode::InvalidConfig => "INVALID_CONFIG",
             ErrorCode::InvalidTimestamp => "INVALID_TIMESTAMP",
             ErrorCode::InvalidRecord => "INVALID_RECORD",
@@ -206,6 +209,9 @@ impl ErrorCode {
             }
             ErrorCode::InvalidReplicaAssignment => {
                 "org.apache.kafka.common.errors.InvalidReplicaAssignmentException"
+            }
+            ErrorCode::NoReassignmentInProgress => {
+                "org.apache.kafka.common.errors.NoReassignmentInProgressException"
             }
             ErrorCode::InvalidConfig => {
                 "org.apache.kafka.common.errors.InvalidConfigurationException"
@@ -327,6 +333,7 @@ impl ErrorCode {
                 "Replication factor is below 1 or larger than the number of available brokers."
             }
             ErrorCode::InvalidReplicaAssignment => "Replica assignment is invalid.",
+            ErrorCode::NoReassignmentInProgress => "No partition reassignment is in progress.",
             ErrorCode::InvalidConfig => "Configuration is invalid.",
             ErrorCode::InvalidRequest => {
                 "This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details."

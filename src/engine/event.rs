@@ -112,6 +112,18 @@ pub enum EventKind {
         new_elr: Vec<i32>,
         last_known_elr: Vec<i32>,
     },
+    /// The controller started, completed or cancelled a partition reassignment
+    /// (`ReplicationControlManager.alterPartitionReassignments`, `PartitionChangeBuilder`):
+    /// the replica list it left, and the replicas still being added and removed.
+    ReassignmentChanged {
+        topic: String,
+        partition: i32,
+        /// `started`, `completed` or `cancelled`.
+        action: &'static str,
+        replicas: Vec<i32>,
+        adding: Vec<i32>,
+        removing: Vec<i32>,
+    },
     /// A leader's high watermark moved: records below it are committed and readable.
     HighWatermarkAdvanced {
         broker: i32,

@@ -61,6 +61,7 @@ fn write_kind(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Result {
         | EventKind::LeaderChanged { .. }
         | EventKind::IsrChanged { .. }
         | EventKind::ElrChanged { .. }
+        | EventKind::ReassignmentChanged { .. }
         | EventKind::HighWatermarkAdvanced { .. }
         | EventKind::ReplicaTruncated { .. } => write_replication(f, kind),
     }
@@ -206,6 +207,20 @@ fn write_replication(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Resul
             )?;
             write_reason(f, reason)
         }
+        EventKind::ReassignmentChanged {
+            topic,
+            partition,
+            action,
+            replicas,
+            adding,
+            removing,
+        } => write!(
+            f,
+            "ctl {topic}-{partition} reassignment {action} replicas={} adding={} removing={}",
+            List(replicas),
+            List(adding),
+            List(removing)
+        ),
         EventKind::HighWatermarkAdvanced {
             broker,
             topic,

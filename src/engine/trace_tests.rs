@@ -230,6 +230,17 @@ fn partition_replication_events() {
         "1735689630146 ctl s-0 elr []->[2,3] lastKnownElr=[4]"
     );
     assert_eq!(
+        line(EventKind::ReassignmentChanged {
+            topic: "s".into(),
+            partition: 0,
+            action: "started",
+            replicas: vec![2, 3, 4, 1],
+            adding: vec![4],
+            removing: vec![1],
+        }),
+        "1735689630146 ctl s-0 reassignment started replicas=[2,3,4,1] adding=[4] removing=[1]"
+    );
+    assert_eq!(
         line(EventKind::HighWatermarkAdvanced {
             broker: 2,
             topic: "s".into(),

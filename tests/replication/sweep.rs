@@ -1,7 +1,9 @@
 //! The seed sweep of issue #5: random workloads and faults on a 3-broker cluster with the
 //! replication invariants checked after every step (`engine::invariants`), and at the end the
 //! durability promise: with acks=all, `min.insync.replicas=2`, unclean election off and at most
-//! one fault at a time, no acknowledged record is lost.
+//! one fault at a time, no acknowledged record is lost. Between faults a partition may be
+//! reassigned (`kafka-reassign-partitions.sh`), and every reassignment has completed once the
+//! faults are repaired.
 //!
 //! `SWEEP_SEEDS=n` runs n seeds (default 500 in release builds, 20 in debug ones); the sweep
 //! also stops after `SWEEP_SECONDS` (default 180) of wall time, the CI budget. A failure names
@@ -83,11 +85,14 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                 let command = match fault {
                     Fault::None => {
                         let a = 1 + i32::try_from(rng.below(3)).unwrap_or(0);
-                        match rng.below(4) {
+                        match rng.below(5) {
                             0 => {
                                 fault = Fault::Down(a);
                                 format!("broker kill {a}")
                             }
+                            // Not a fault: a partition reassigned (KIP-455), down to two
+                            // replicas or back up to three, the new one catching up.
+                            4 => reassign_command(&cluster, &mut rng),
                             // Not a fault: leadership back to the preferred replicas.
                             3 => "kafka-leader-election.sh --bootstrap-server localhost:9092 --election-type preferred --all-topic-partitions".to_string(),
                             1 => {
@@ -114,7 +119,10 @@ fn run_seed(seed: u64) -> Result<usize, String> {
             }
         }
         if let Some(command) = log.last().filter(|c| !c.starts_with('#')) {
-            run(&mut cluster, &format!("{command}\n"));
+            let output = run(&mut cluster, &format!("{command}\n"));
+            if output.failed && command.starts_with("kafka-reassign-partitions.sh") {
+                return Err(format!("{command} failed:\n{}", output.stdout()));
+            }
         }
         cluster.check_invariants();
         if let Some(violation) = cluster.violations().first().cloned() {
@@ -148,6 +156,33 @@ fn run_seed(seed: u64) -> Result<usize, String> {
             violation.at_ms,
             log.join("\n")
         ));
+    }
+    // Every reassignment completes once every broker runs and reaches the others.
+    let ongoing = cluster.list_partition_reassignments();
+    if !ongoing.is_empty() {
+        return Err(format!(
+            "reassignments still running after repair: {ongoing:?}\nafter:\n{}",
+            log.join("\n")
+        ));
+    }
+    // A broker holds a partition's log exactly when it is one of its replicas: an added replica
+    // created one, a removed one deleted its directory.
+    for partition in 0..PARTITIONS {
+        let replicas = cluster
+            .partition_info("s", partition)
+            .map(|p| p.replicas.clone())
+            .unwrap_or_default();
+        for broker in 1..=3 {
+            let has_log = cluster
+                .broker(broker)
+                .is_some_and(|b| b.log("s", partition).is_some());
+            if has_log != replicas.contains(&broker) {
+                return Err(format!(
+                    "broker {broker} has_log={has_log} for s-{partition} with replicas {replicas:?}\nafter:\n{}",
+                    log.join("\n")
+                ));
+            }
+        }
     }
     let mut present = BTreeMap::new();
     for partition in 0..PARTITIONS {
@@ -186,4 +221,26 @@ fn replication_invariants_hold_over_random_faults() {
         seconds: 180,
     };
     sweep(defaults, run_seed);
+}
+
+/// `kafka-reassign-partitions.sh --execute` of one random partition: a replica dropped when it
+/// has three, else all three brokers from a random one (`--additional`: one may still run).
+fn reassign_command(cluster: &Cluster, rng: &mut Rng) -> String {
+    let partition = i32::try_from(rng.below(3)).unwrap_or(0);
+    let replicas = cluster
+        .partition_info("s", partition)
+        .map(|p| p.replicas.clone())
+        .unwrap_or_default();
+    let target: Vec<i32> = if replicas.len() == 3 {
+        let drop = replicas[usize::try_from(rng.below(3)).unwrap_or(0)];
+        replicas.into_iter().filter(|&r| r != drop).collect()
+    } else {
+        let start = i32::try_from(rng.below(3)).unwrap_or(0);
+        (0..3).map(|i| (start + i) % 3 + 1).collect()
+    };
+    let ids: Vec<String> = target.iter().map(i32::to_string).collect();
+    format!(
+        "kafka-reassign-partitions.sh --bootstrap-server localhost:9092 --execute --additional --reassignment-json-file /dev/stdin <<EOF\n{{\"partitions\":[{{\"topic\":\"s\",\"partition\":{partition},\"replicas\":[{}]}}]}}\nEOF",
+        ids.join(",")
+    )
 }

@@ -77,6 +77,47 @@ impl PartitionLog {
     }
 }
 
+impl PartitionLog {
+    /// `UnifiedLog.truncateFullyAndStartAt`: every segment goes (renamed `.deleted`) and the log
+    /// starts empty at `offset` — a follower whose log ends before its leader's log start
+    /// (`OFFSET_OUT_OF_RANGE`, `AbstractFetcherThread.fetchOffsetAndTruncate`), e.g. a replica
+    /// added by a reassignment after records were deleted.
+    pub fn truncate_fully_and_start_at(
+        &mut self,
+        store: &mut FileStore,
+        offset: i64,
+        roll_jitter_ms: i64,
+        now: i64,
+    ) -> Truncation {
+        let old_log_end_offset = self.log_end_offset();
+        let mut deleted_files = Vec::new();
+        let mut segments: Vec<Segment> = std::mem::take(&mut self.sealed);
+        segments.push(self.active.clone());
+        for removed in &segments {
+            deleted_files.extend(change_file_suffixes(store, removed));
+        }
+        self.active = Segment::create(
+            store,
+            &self.dir(),
+            offset,
+            self.config.segment_index_bytes,
+            roll_jitter_ms,
+            now,
+        );
+        self.log_start_offset = offset;
+        self.high_watermark = offset;
+        self.recovery_point = offset;
+        // leaderEpochCache.clearAndFlush, producerStateManager.truncateFullyAndStartAt.
+        self.leader_epochs = Default::default();
+        self.producer_state.truncate_from(i64::MIN);
+        Truncation {
+            old_log_end_offset,
+            new_log_end_offset: offset,
+            deleted_files,
+        }
+    }
+}
+
 /// The byte position of the first batch in `segment` holding an offset at or after `target`
 /// (`LogSegment.translateOffset`), or the file's length when there is none.
 fn cut_position(store: &FileStore, segment: &Segment, target: i64) -> u64 {

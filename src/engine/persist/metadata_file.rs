@@ -166,7 +166,7 @@ fn write_topic(text: &mut String, topic: &TopicInfo) {
     );
     let list = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
     for p in &topic.partitions {
-        let _ = writeln!(
+        let _ = write!(
             text,
             "PartitionRecord topicId={} partitionId={} replicas={} isr={} leader={} leaderEpoch={} partitionEpoch={} elr={} lastKnownElr={}",
             topic.id,
@@ -179,6 +179,17 @@ fn write_topic(text: &mut String, topic: &TopicInfo) {
             list(&p.elr),
             list(&p.last_known_elr)
         );
+        // PartitionRecord's addingReplicas/removingReplicas (KIP-455), written only during a
+        // reassignment so other lines keep their form.
+        if !p.adding_replicas.is_empty() || !p.removing_replicas.is_empty() {
+            let _ = write!(
+                text,
+                " addingReplicas={} removingReplicas={}",
+                list(&p.adding_replicas),
+                list(&p.removing_replicas)
+            );
+        }
+        text.push('\n');
     }
     for (key, value) in &topic.configs {
         let _ = writeln!(
@@ -431,6 +442,8 @@ impl Reader {
         let partition_epoch: i32 = fields.optional_number("partitionEpoch")?.unwrap_or(0);
         let elr = fields.optional_ids("elr")?;
         let last_known_elr = fields.optional_ids("lastKnownElr")?;
+        let adding_replicas = fields.optional_ids("addingReplicas")?;
+        let removing_replicas = fields.optional_ids("removingReplicas")?;
         let topic = self.topic_of("PartitionRecord", &id)?;
         if usize::try_from(partition).ok() != Some(topic.partitions.len()) {
             return Err(format!(
@@ -445,11 +458,15 @@ impl Reader {
         if replicas.is_empty() || sorted.len() != replicas.len() {
             return Err("PartitionRecord: replicas must be distinct and not empty".to_string());
         }
-        if isr.iter().any(|id| !replicas.contains(id))
+        if isr
+            .iter()
+            .chain(&adding_replicas)
+            .chain(&removing_replicas)
+            .any(|id| !replicas.contains(id))
             || (leader != -1 && !replicas.contains(&leader))
         {
             return Err(
-                "PartitionRecord: the ISR and the leader must be among the replicas".to_string(),
+                "PartitionRecord: the ISR, the leader and the adding and removing replicas must be among the replicas".to_string(),
             );
         }
         topic.partitions.push(PartitionInfo {
@@ -461,6 +478,8 @@ impl Reader {
             last_known_elr,
             leader_epoch,
             partition_epoch,
+            adding_replicas,
+            removing_replicas,
         });
         Ok(())
     }
@@ -559,6 +578,8 @@ mod tests {
                 last_known_elr: vec![],
                 leader_epoch: 3,
                 partition_epoch: 5,
+                adding_replicas: vec![],
+                removing_replicas: vec![],
             }],
             configs,
         };

@@ -140,6 +140,11 @@ impl Cluster {
             if !current {
                 continue;
             }
+            if fetched.error == ErrorCode::OffsetOutOfRange
+                && self.start_at_leader_log_start(broker, &fetched)
+            {
+                continue;
+            }
             if fetched.error != ErrorCode::None {
                 had_error = true;
                 continue;
@@ -173,6 +178,7 @@ impl Cluster {
             return;
         };
         let mut position = 0;
+        let mut restarted = Vec::new();
         while let Ok(header) = BatchHeader::parse(&fetched.records[position..]) {
             let Ok(size) = usize::try_from(header.size_in_bytes()) else {
                 break;
@@ -180,9 +186,18 @@ impl Cluster {
             if size == 0 || position + size > fetched.records.len() {
                 break;
             }
-            if header.base_offset != log.log_end_offset() {
-                // Kafka's follower append checks offsets too: a gap is a broken fetch.
-                break;
+            let end = log.log_end_offset();
+            if header.base_offset != end {
+                // Partition.appendRecordsToFollowerOrFutureReplica: an empty log whose start
+                // falls inside the first batch (deleted records) restarts at the batch's base
+                // offset; any other gap is a broken fetch.
+                let inside = header.base_offset < end && header.last_offset() >= end;
+                if !(inside && end == log.log_start_offset()) {
+                    break;
+                }
+                let restart =
+                    log.truncate_fully_and_start_at(store, header.base_offset, jitter, now);
+                restarted.extend(restart.deleted_files);
             }
             let bytes = &fetched.records[position..position + size];
             log.assign_leader_epoch(store, header.partition_leader_epoch, header.base_offset);
@@ -220,8 +235,22 @@ impl Cluster {
                 fetched.log_start_offset.min(log.high_watermark()),
             );
         }
+        let delete_delay = log.config().file_delete_delay_ms;
+        if !restarted.is_empty() {
+            self.schedule_in(
+                delete_delay,
+                Task::DeleteSegmentFiles {
+                    broker,
+                    files: restarted,
+                },
+            );
+        }
         if appended_to.is_some() {
-            let checkpoint = log.leader_epoch_checkpoint_path();
+            let checkpoint = self
+                .broker(broker)
+                .and_then(|b| b.log(topic, partition))
+                .map(|l| l.leader_epoch_checkpoint_path())
+                .unwrap_or_default();
             if let Some(node) = self.broker_mut(broker) {
                 node.request_flush(&checkpoint);
             }
@@ -268,6 +297,45 @@ impl Cluster {
             }
         };
         self.truncate_replica(broker, topic, partition, target, "diverging epoch");
+    }
+
+    /// `AbstractFetcherThread.fetchOffsetAndTruncate` after `OFFSET_OUT_OF_RANGE`: a replica
+    /// whose log ends before the leader's log start (a new replica of a partition whose first
+    /// records were deleted) empties its log and starts at the leader's log start
+    /// (`truncateFullyAndStartAt`). Returns whether it did.
+    fn start_at_leader_log_start(&mut self, broker: i32, fetched: &FetchedPartition) -> bool {
+        let (topic, partition) = (fetched.topic.as_str(), fetched.partition);
+        let now = self.now().as_millis();
+        let jitter = self.next_roll_jitter(broker, topic, partition);
+        let Some((log, store)) = self
+            .broker_mut(broker)
+            .and_then(|b| b.log_mut(topic, partition))
+        else {
+            return false;
+        };
+        if fetched.log_start_offset <= log.log_end_offset() {
+            return false;
+        }
+        let delete_delay = log.config().file_delete_delay_ms;
+        let truncation =
+            log.truncate_fully_and_start_at(store, fetched.log_start_offset, jitter, now);
+        log.write_leader_epoch_checkpoint(store);
+        self.schedule_in(
+            delete_delay,
+            Task::DeleteSegmentFiles {
+                broker,
+                files: truncation.deleted_files,
+            },
+        );
+        self.emit(EventKind::ReplicaTruncated {
+            broker,
+            topic: topic.to_string(),
+            partition,
+            old_log_end_offset: truncation.old_log_end_offset,
+            new_log_end_offset: truncation.new_log_end_offset,
+            reason: "out of range",
+        });
+        true
     }
 
     /// Cuts `broker`'s log of `topic`-`partition` at `target`, reporting the records removed.

@@ -114,6 +114,8 @@ impl Cluster {
             return FetchedPartition::error(topic, partition, ErrorCode::NotLeaderOrFollower);
         };
         let log_end_offset = log.log_end_offset();
+        let (log_start_offset, leader_high_watermark) =
+            (log.log_start_offset(), log.high_watermark());
         // KIP-320: a follower whose last epoch ends earlier here has diverged; it truncates first.
         if let Some(last_epoch) = fetch.last_fetched_epoch {
             let (epoch, end_offset) = log
@@ -133,7 +135,14 @@ impl Cluster {
             .map(|(log, store)| log.read(store, fetch.fetch_offset, max_bytes, log_end_offset));
         let read = match read {
             Some(Ok(read)) => read,
-            Some(Err(error)) => return FetchedPartition::error(topic, partition, error.code),
+            Some(Err(error)) => {
+                // Every answer carries the leader's log start and high watermark: a follower
+                // out of range starts again at the log start (`fetchOffsetAndTruncate`).
+                let mut answer = FetchedPartition::error(topic, partition, error.code);
+                answer.log_start_offset = log_start_offset;
+                answer.high_watermark = leader_high_watermark;
+                return answer;
+            }
             None => {
                 return FetchedPartition::error(topic, partition, ErrorCode::NotLeaderOrFollower)
             }
@@ -222,7 +231,11 @@ impl Cluster {
         {
             let mut isr = info.isr.clone();
             isr.push(follower);
-            self.alter_partition(leader, &key.0, key.1, isr, "caught up");
+            if self.alter_partition(leader, &key.0, key.1, isr, "caught up") {
+                // PartitionChangeBuilder.completeReassignmentIfNeeded: the last adding replica
+                // in sync completes a reassignment.
+                self.maybe_complete_reassignment(&key.0, key.1);
+            }
         }
     }
 

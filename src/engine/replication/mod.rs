@@ -10,6 +10,7 @@
 //! | [`partition_change`] | the controller's rule for leader, ISR and ELR changes (`PartitionChangeBuilder`, KIP-966) |
 //! | [`quiescence`] | skipping idle fetch, heartbeat and ISR rounds in a long `time advance` |
 //! | [`election`] | elections on request (`kafka-leader-election.sh`) and the automatic preferred-leader balance |
+//! | [`reassignment`] | partition reassignment: adding replicas catch up, then the removed ones go (`kafka-reassign-partitions.sh`, KIP-455) |
 //! | [`controller`] | the controller's decisions: fencing, leader election (clean and unclean), controlled shutdown, broker start |
 //!
 //! Brokers talk only through [`crate::engine::network`]; what a broker knows of leaders and
@@ -23,6 +24,7 @@ pub mod leader;
 pub mod messages;
 pub mod partition_change;
 pub mod quiescence;
+pub mod reassignment;
 pub mod runtime;
 
 use super::broker::TopicPartition;
