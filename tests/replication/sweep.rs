@@ -184,6 +184,11 @@ fn run_seed(seed: u64) -> Result<usize, String> {
             }
         }
     }
+    if std::env::var("SWEEP_EVENTS").is_ok() {
+        for event in cluster.drain_events() {
+            eprintln!("{event:?}");
+        }
+    }
     let mut present = BTreeMap::new();
     for partition in 0..PARTITIONS {
         let fetched = cluster

@@ -50,9 +50,16 @@ impl Cluster {
             return; // an older timer, superseded
         }
         let voter = n.voter;
-        match &n.role {
-            Role::Leader(_) => self.check_quorum(node),
-            Role::Follower if !voter => self.observer_lost_leader(node),
+        let known_leader = n.leader_id.filter(|&l| l != node);
+        match (&n.role, known_leader) {
+            (Role::Leader(_), _) => self.check_quorum(node),
+            (Role::Follower, _) if !voter => self.observer_lost_leader(node),
+            // KIP-996: a prospective node that lost its election and knew a leader follows it
+            // again (it may be reachable now); one that knew none tries again.
+            (Role::Prospective { .. }, Some(leader)) => {
+                let epoch = n.epoch;
+                self.become_follower(node, epoch, leader)
+            }
             _ if voter => self.become_prospective(node),
             _ => self.observer_lost_leader(node),
         }
@@ -133,10 +140,11 @@ impl Cluster {
         let Some(n) = self.quorum_mut().node_mut(node) else {
             return;
         };
+        // The leader it lost stays known (`ProspectiveState`'s leader): answers naming it do not
+        // make it follow that leader again before its election is over.
         n.role = Role::Prospective {
             granted: BTreeSet::from([node]),
         };
-        n.leader_id = None;
         n.fetch_in_flight = None;
         let epoch = n.epoch;
         self.emit(EventKind::QuorumElection {
@@ -199,8 +207,8 @@ impl Cluster {
         let Some(n) = self.quorum().node(node) else {
             return;
         };
-        let granted = if request.epoch < n.epoch || !n.voter {
-            false
+        let granted = if request.epoch < n.epoch || !n.voter || n.role == Role::Resigned {
+            false // ResignedState: it led this epoch, it votes for no one in it
         } else if request.pre_vote {
             // KIP-996: a voter still hearing from its leader (or leading) refuses.
             let has_leader = match n.role {
@@ -211,7 +219,7 @@ impl Cluster {
             log_ok && !has_leader
         } else {
             let free = n.voted_id.is_none_or(|v| v == request.candidate_id);
-            log_ok && free && n.leader_id.is_none()
+            log_ok && free && (n.leader_id.is_none() || matches!(n.role, Role::Prospective { .. }))
         };
         let response = VoteResponse {
             epoch: n.epoch,
@@ -257,8 +265,15 @@ impl Cluster {
         }
         if !response.granted {
             // KIP-996: a prospective node told of a leader in its epoch follows it.
-            if let (Role::Prospective { .. }, Some(leader)) = (&n.role, response.leader_id) {
-                self.become_follower(node, epoch, leader);
+            // Only a leader it did not know (`!quorum.hasLeader()`): the one it lost contact with
+            // is no news, and `node` itself (named by a voter that followed it before `node`
+            // restarted) is none.
+            if let (Role::Prospective { .. }, Some(leader), None) =
+                (&n.role, response.leader_id, n.leader_id)
+            {
+                if leader != node {
+                    self.become_follower(node, epoch, leader);
+                }
             }
             return;
         }
@@ -422,11 +437,8 @@ impl Cluster {
         if n.epoch != epoch || n.leader_id != Some(leader) || !n.voter {
             return;
         }
-        if let Some(n) = self.quorum_mut().node_mut(node) {
-            n.leader_id = None;
-            n.role = Role::Unattached;
-            n.fetch_in_flight = None;
-        }
+        // FollowerState.overrideFetchTimeout: still following, but the fetch timer runs out
+        // after a short random backoff instead of the fetch timeout.
         let backoff = self.quorum_mut().random_backoff(1);
         self.set_raft_timer(node, backoff.max(1));
     }

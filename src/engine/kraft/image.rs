@@ -180,8 +180,8 @@ pub fn partition_record(topic_id: Uuid, info: &PartitionInfo) -> PartitionRecord
         topic_id,
         replicas: info.replicas.clone(),
         isr: info.isr.clone(),
-        removing_replicas: Vec::new(),
-        adding_replicas: Vec::new(),
+        removing_replicas: info.removing_replicas.clone(),
+        adding_replicas: info.adding_replicas.clone(),
         leader: info.leader.unwrap_or(-1),
         leader_epoch: info.leader_epoch,
         partition_epoch: info.partition_epoch,
@@ -194,6 +194,8 @@ pub fn partition_record(topic_id: Uuid, info: &PartitionInfo) -> PartitionRecord
 pub fn partition_info(p: &PartitionRecord) -> PartitionInfo {
     let mut info = PartitionInfo::new(p.partition_id, p.replicas.clone());
     info.isr.clone_from(&p.isr);
+    info.adding_replicas.clone_from(&p.adding_replicas);
+    info.removing_replicas.clone_from(&p.removing_replicas);
     info.leader = (p.leader >= 0).then_some(p.leader);
     info.leader_epoch = p.leader_epoch;
     info.partition_epoch = p.partition_epoch;

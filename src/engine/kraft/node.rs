@@ -40,21 +40,29 @@ impl Cluster {
                 state.parked.remove(&node);
             }
         }
+        // The known leader stays: it is in `quorum-state`, and a leader coming back must know
+        // it led.
         if let Some(n) = self.quorum_mut().node_mut(node) {
             n.role = Role::Unattached;
-            n.leader_id = None;
             n.fetch_in_flight = None;
         }
         self.update_active_controller();
     }
 
-    /// `node` starts again: it follows the leader its `quorum-state` names (unless that was
-    /// itself), or waits out an election timeout.
+    /// `node` starts again: resigned if it was the leader, else it follows the leader its
+    /// `quorum-state` names, or waits out an election timeout.
     pub(crate) fn restart_quorum_node(&mut self, node: i32) {
         let Some(n) = self.quorum().node(node) else {
             return;
         };
         let (epoch, voter) = (n.epoch, n.voter);
+        if voter && n.leader_id == Some(node) {
+            // QuorumState.initialize: a leader that restarts is resigned in its epoch (it must
+            // not vote in it, and what it lost unflushed may not come back under the same
+            // epoch), and tells the others to elect.
+            self.resign(node);
+            return;
+        }
         let leader = self
             .quorum()
             .leader()

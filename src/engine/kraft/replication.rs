@@ -228,13 +228,16 @@ impl Cluster {
         if n.fetch_in_flight != Some(response.request_id) {
             return;
         }
-        let (my_epoch, voter) = (n.epoch, n.voter);
+        let (my_epoch, voter, known_leader) = (n.epoch, n.voter, n.leader_id);
         if let Some(n) = self.quorum_mut().node_mut(node) {
             n.fetch_in_flight = None;
         }
         if response.error != ErrorCode::None {
+            // A leader it did not know (a higher epoch, or another in this one); the leader it
+            // fetches from answering that it leads no longer is left to the fetch timer.
+            let news = response.epoch > my_epoch || known_leader != response.leader_id;
             match response.leader_id {
-                Some(leader) if response.epoch >= my_epoch && leader != node => {
+                Some(leader) if news && response.epoch >= my_epoch && leader != node => {
                     self.become_follower(node, response.epoch, leader)
                 }
                 _ if !voter => self.observer_lost_leader(node),

@@ -24,7 +24,7 @@ impl PartitionLog {
     /// `LogSegment.truncateTo` cuts at batch boundaries). Segments starting after `target` are
     /// renamed `.deleted`; the one holding it becomes the active segment. The high watermark,
     /// the recovery point and the leader epoch cache follow the new end. `None` when nothing
-    /// is past `target`.
+    /// is past `target` (an epoch entry starting at the end still goes).
     pub fn truncate_to(
         &mut self,
         store: &mut FileStore,
@@ -34,6 +34,10 @@ impl PartitionLog {
     ) -> Option<Truncation> {
         let old_log_end_offset = self.log_end_offset();
         if target >= old_log_end_offset {
+            // UnifiedLog.truncateTo: "Always truncate epoch cache since we may have a conflicting
+            // epoch entry at the end of the log from the leader" — a leader that assigned its
+            // epoch's start offset and was replaced before it appended anything.
+            self.leader_epochs.truncate_from_end(old_log_end_offset);
             return None;
         }
         let target = target.max(0);

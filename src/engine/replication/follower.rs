@@ -356,10 +356,11 @@ impl Cluster {
             return;
         };
         let delete_delay = log.config().file_delete_delay_ms;
-        let Some(truncation) = log.truncate_to(store, target, jitter, now) else {
+        let truncation = log.truncate_to(store, target, jitter, now);
+        log.write_leader_epoch_checkpoint(store);
+        let Some(truncation) = truncation else {
             return;
         };
-        log.write_leader_epoch_checkpoint(store);
         if !truncation.deleted_files.is_empty() {
             self.schedule_in(
                 delete_delay,
