@@ -9,6 +9,7 @@
 //! directory id; node N's controller listener is `CONTROLLER://localhost:(19091+N)`.
 //! Without a leader the admin call fails as Kafka's does (no node answers for the quorum).
 
+use super::options::{flag, with_value, OptionSpec};
 use super::Output;
 use crate::engine::kraft::{LeaderState, Role};
 use crate::engine::log::meta_properties::{MetaProperties, META_PROPERTIES};
@@ -16,6 +17,18 @@ use crate::engine::persist::directory_id as directory_id_for;
 use crate::engine::Cluster;
 
 const USAGE: &str = "usage: kafka-metadata-quorum [-h] [--command-config COMMAND_CONFIG] (--bootstrap-server BOOTSTRAP_SERVER | --bootstrap-controller BOOTSTRAP_CONTROLLER) {describe,add-controller,remove-controller} ...";
+
+/// Its options, for the terminal's completion (the parser below follows argparse's layout:
+/// `describe` is a sub-command taking `--status`, `--replication`, `--human-readable`).
+pub(super) const SPECS: &[OptionSpec] = &[
+    with_value("bootstrap-server"),
+    with_value("bootstrap-controller"),
+    with_value("command-config"),
+    flag("status"),
+    flag("replication"),
+    flag("human-readable"),
+    flag("help"),
+];
 
 /// What the describe call answers (`QuorumInfo`): per node, its log end offset, last fetch and
 /// last caught-up times (`-1` when unknown).

@@ -118,6 +118,7 @@ pub fn tool_options(program: &str) -> Vec<options::OptionSpec> {
         "kafka-log-dirs" => log_dirs::SPECS.to_vec(),
         "kafka-leader-election" => leader_election::SPECS.to_vec(),
         "kafka-reassign-partitions" => reassign_partitions::SPECS.to_vec(),
+        "kafka-metadata-quorum" => metadata_quorum::SPECS.to_vec(),
         _ => Vec::new(),
     }
 }
