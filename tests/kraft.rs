@@ -234,6 +234,17 @@ fn with_two_of_three_voters_down_nothing_commits_until_one_returns() {
             && text.contains("timed out at"),
         "{text}"
     );
+    // Every admin call that needs the controller times out the same way.
+    for (line, call) in [
+        ("kafka-configs.sh --bootstrap-server localhost:9092 --alter --entity-type brokers --entity-default --add-config log.retention.ms=1000", "incrementalAlterConfigs"),
+        ("kafka-leader-election.sh --bootstrap-server localhost:9092 --election-type preferred --all-topic-partitions", "electLeaders"),
+        ("kafka-reassign-partitions.sh --bootstrap-server localhost:9092 --execute --reassignment-json-file /dev/stdin <<EOF\n{\"partitions\":[{\"topic\":\"x\",\"partition\":0,\"replicas\":[1]}]}\nEOF", "alterPartitionReassignments"),
+    ] {
+        let output = run_script(&mut cluster, &format!("{line}\n"));
+        let text = format!("{}{}", output.stdout(), output.stderr());
+        assert!(output.failed, "{line}");
+        assert!(text.contains(&format!("Call(callName={call}, deadlineMs=")), "{text}");
+    }
     assert_eq!(cluster.quorum().node(1).map(|n| n.high_watermark), before);
     // Node 1 could not keep a majority fetching: it resigned (check-quorum).
     assert_eq!(cluster.active_controller(), None);

@@ -251,6 +251,10 @@ fn alter_broker(
             .unwrap_or_default(),
     };
     check_deletes(to_delete, |n| layer.contains_key(n))?;
+    // Brokers forward config changes to the active controller (KIP-590).
+    cluster
+        .await_active_controller("incrementalAlterConfigs")
+        .map_err(|e| execution_exception(&e))?;
     cluster
         .alter_broker_configs(node, to_add, to_delete)
         .map_err(|e| execution_exception(&e))

@@ -145,6 +145,13 @@ fn validate(opts: &ParsedOptions) -> Result<&'static str, String> {
 }
 
 /// `executeAssignment`.
+/// AlterPartitionReassignments goes to the active controller; without one the call times out.
+fn await_controller(cluster: &mut Cluster, call: &str) -> Result<(), Failure> {
+    cluster
+        .await_active_controller(call)
+        .map_err(|e| (e.code.exception_class(), e.message().to_string()))
+}
+
 fn execute(
     cluster: &mut Cluster,
     opts: &ParsedOptions,
@@ -153,6 +160,7 @@ fn execute(
 ) -> Result<(), Failure> {
     let targets = data::parse_reassignment(json)?;
     data::check_execute(&targets)?;
+    await_controller(cluster, "alterPartitionReassignments")?;
     if !opts.has("additional") && !cluster.list_partition_reassignments().is_empty() {
         output.out(EXISTING);
         output.failed = true;
@@ -239,6 +247,7 @@ fn verify(cluster: &mut Cluster, json: &str, output: &mut Output) -> Result<(), 
 /// `cancelAssignment`.
 fn cancel(cluster: &mut Cluster, json: &str, output: &mut Output) -> Result<(), Failure> {
     let targets = data::parse_reassignment(json)?;
+    await_controller(cluster, "alterPartitionReassignments")?;
     let wanted: Vec<(String, i32)> = targets.iter().map(|(k, _)| k.clone()).collect();
     // Only reassignments that remove replicas or add none are cancelled (the tool's filter).
     let reassigning: Vec<(String, i32)> = cluster
