@@ -54,6 +54,10 @@ test('a killed leader is fenced after the session timeout, a new leader is elect
   // Voters are nodes 1..3 (the largest odd number ≤ min(3, N)); one of them is active.
   assert.equal(await page.locator('.badge.voter').count(), 3);
   assert.equal(await page.locator('.badge.controller').count(), 1);
+  // Each node's Raft state: node 1 leads epoch 1 of the pre-formed quorum, the others follow.
+  assert.equal(await page.locator('.quorum-line[data-role=Follower]').count(), 2);
+  assert.equal(await page.getByTestId('quorum-1').getAttribute('data-role'), 'Leader');
+  assert.match(await page.getByTestId('quorum-1').innerText(), /KRaft voter: Leader · epoch 1 · metadata log end \d+ · committed \d+/);
 
   await createTopic(page, 'orders', 3, 3);
   await page.getByTestId('topic-outcome').waitFor();
@@ -84,6 +88,9 @@ test('a killed leader is fenced after the session timeout, a new leader is elect
 
   await advance(page, 'advance-10s', 10_000);
   await page.locator(`[data-testid=broker-${leader}][data-fenced=true]`).waitFor();
+  // The quorum: the killed node is down, exactly one running node leads.
+  assert.equal(await page.getByTestId(`quorum-${leader}`).getAttribute('data-role'), 'down');
+  assert.equal(await page.locator('.quorum-line[data-role=Leader]').count(), 1);
   const failedOver = await replicas(page, 'orders', 0);
   const newLeader = leaderOf(failedOver);
   assert.ok(newLeader && newLeader !== leader, `a new leader (${newLeader}) replaced ${leader}`);

@@ -1,9 +1,10 @@
 //! One broker's card: its state (running, stopped, crashed; fenced when the controller fenced
-//! it), its controller role, its fault buttons, and every partition replica it hosts — those of
-//! internal topics (`__consumer_offsets`: 50 partitions) folded into one line until asked for,
+//! it), its controller role and Raft state, its fault buttons, and every partition replica it
+//! hosts — those of internal topics (`__consumer_offsets`: 50 partitions) folded into one line until asked for,
 //! so a card stays readable and cheap to render on every playback frame.
 
 use crate::engine::replication::BrokerState;
+use crate::engine::Cluster;
 use crate::ui::faults::BrokerVerb;
 use crate::ui::replica_view::{replicas_on, ReplicaRow};
 use crate::ui::store::{Action, StoreHandle};
@@ -64,6 +65,7 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
                 }
             </div>
             <div class="muted">{format!("leader of {led} partition(s)")}</div>
+            { quorum_line(cluster, id) }
             <div class="fault-buttons" role="group" aria-label={format!("Faults for broker {id}")}>
                 { button(BrokerVerb::Stop, "Stop", "Controlled shutdown: leadership moves away first, everything is flushed", running) }
                 { button(BrokerVerb::Kill, "Kill", "The process dies; the controller fences it when broker.session.timeout.ms (9 s) runs out", running) }
@@ -157,5 +159,29 @@ fn replica_row(r: &ReplicaRow) -> Html {
             <td class="num">{leo}</td>
             <td class="num">{hw}</td>
         </tr>
+    }
+}
+
+/// The node's place in the KRaft quorum: its Raft role and epoch, and how far its copy of
+/// `__cluster_metadata-0` reaches and is committed (what `kafka-metadata-quorum.sh` reports).
+fn quorum_line(cluster: &Cluster, id: i32) -> Html {
+    let Some(node) = cluster.quorum().node(id) else {
+        return html! {};
+    };
+    let running = cluster.broker(id).is_some_and(|b| b.is_running());
+    let role = if running { node.role.name() } else { "down" };
+    let kind = if node.voter { "voter" } else { "observer" };
+    let text = format!(
+        "KRaft {kind}: {role} · epoch {} · metadata log end {} · committed {}",
+        node.epoch,
+        node.log.log_end_offset(),
+        node.high_watermark
+    );
+    html! {
+        <div class="muted quorum-line" data-testid={format!("quorum-{id}")} data-role={role}
+            data-epoch={node.epoch.to_string()}
+            title="This node's Raft state (KIP-595) and its copy of the metadata log __cluster_metadata-0">
+            {text}
+        </div>
     }
 }
