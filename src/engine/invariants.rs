@@ -9,11 +9,18 @@
 //! - **Replicas agree below the high watermark**: every running ISR or ELR member holds the
 //!   leader's very batches (offsets, leader epoch, CRC) below the leader's high watermark.
 //!
+//! - **One quorum leader per epoch** (KIP-595's Election Safety): no two nodes lead the
+//!   metadata quorum in one epoch.
+//! - **Committed metadata is never lost** (Leader Completeness): a quorum leader's log reaches
+//!   every offset any node has seen committed.
+//!
 //! No acknowledged record being lost is a property of a whole run; the seed sweep checks it
-//! (tests/replication/sweep.rs).
+//! (tests/replication/sweep.rs), and that every node's metadata image converges to the
+//! controller's.
 
 use super::broker::TopicPartition;
 use super::cluster::Cluster;
+use super::kraft::Role;
 use super::record::BatchHeader;
 use std::collections::BTreeMap;
 
@@ -24,6 +31,10 @@ pub struct InvariantHistory {
     leaders: BTreeMap<(TopicPartition, i32), i32>,
     /// Per partition: (leader, epoch, high watermark) at the last check.
     high_watermarks: BTreeMap<TopicPartition, (i32, i32, i64)>,
+    /// The node that led the metadata quorum in each epoch.
+    quorum_leaders: BTreeMap<i32, i32>,
+    /// The highest metadata offset any node has seen committed.
+    quorum_committed: i64,
 }
 
 /// A broken invariant, said so a person can find it.
@@ -38,6 +49,7 @@ pub fn check(cluster: &Cluster, history: &mut InvariantHistory) -> Vec<Violation
     let mut found = Vec::new();
     let at_ms = cluster.now().as_millis();
     let mut fail = |message: String| found.push(Violation { at_ms, message });
+    quorum_safety(cluster, history, &mut fail);
     for topic in cluster.topics() {
         for info in &topic.partitions {
             let key = (topic.name.clone(), info.partition);
@@ -101,6 +113,35 @@ pub fn check(cluster: &Cluster, history: &mut InvariantHistory) -> Vec<Violation
         }
     }
     found
+}
+
+/// Election Safety and Leader Completeness of the metadata quorum (KIP-595 is Raft).
+fn quorum_safety(cluster: &Cluster, history: &mut InvariantHistory, fail: &mut impl FnMut(String)) {
+    let quorum = cluster.quorum();
+    for node in quorum.nodes.values() {
+        history.quorum_committed = history.quorum_committed.max(node.high_watermark);
+    }
+    for node in quorum.nodes.values() {
+        if !matches!(node.role, Role::Leader(_)) {
+            continue;
+        }
+        match history.quorum_leaders.insert(node.epoch, node.id) {
+            Some(other) if other != node.id => fail(format!(
+                "quorum: nodes {other} and {} both led epoch {}",
+                node.id, node.epoch
+            )),
+            _ => {}
+        }
+        if node.log.log_end_offset() < history.quorum_committed {
+            fail(format!(
+                "quorum: leader {} of epoch {} ends at {} but offset {} was committed",
+                node.id,
+                node.epoch,
+                node.log.log_end_offset(),
+                history.quorum_committed
+            ));
+        }
+    }
 }
 
 /// No two brokers lead one partition in one epoch, and no broker leads in the controller's
@@ -209,6 +250,48 @@ mod tests {
     #[test]
     fn a_healthy_cluster_breaks_nothing() {
         assert_eq!(messages(&replicated()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_second_quorum_leader_in_the_epoch_fires() {
+        let mut cluster = replicated();
+        let mut history = InvariantHistory::default();
+        assert!(check(&cluster, &mut history).is_empty());
+        let leader = cluster.quorum().leader().map(|n| (n.id, n.role.clone()));
+        let Some((id, role)) = leader else {
+            panic!("no quorum leader");
+        };
+        let other = if id == 1 { 2 } else { 1 };
+        if let Some(n) = cluster.quorum_mut().node_mut(other) {
+            n.role = role;
+        }
+        let found: Vec<String> = check(&cluster, &mut history)
+            .into_iter()
+            .map(|v| v.message)
+            .collect();
+        assert!(
+            found.iter().any(|m| m.contains("both led epoch 1")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_quorum_leader_missing_a_committed_offset_fires() {
+        let cluster = replicated();
+        let mut history = InvariantHistory {
+            quorum_committed: 1_000_000,
+            ..InvariantHistory::default()
+        };
+        let found: Vec<String> = check(&cluster, &mut history)
+            .into_iter()
+            .map(|v| v.message)
+            .collect();
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("but offset 1000000 was committed")),
+            "{found:?}"
+        );
     }
 
     #[test]
