@@ -175,3 +175,41 @@ fn checks_read_the_cluster_state() {
     let found = holds(&cluster, "partition orders-0 isr = 3");
     assert_eq!((found.holds, found.actual.as_str()), (false, "2"));
 }
+
+/// The KRaft lesson reads the quorum, whose elections draw from the cluster's seed: its checks
+/// hold whichever voter wins each election, so a learner's workspace with another seed (the
+/// workspace switcher offers one) walks through it too.
+#[test]
+fn the_kraft_lesson_holds_whatever_the_seed() {
+    let lesson = all(Lang::En)
+        .into_iter()
+        .find(|l| l.id == "kraft")
+        .expect("the kraft lesson");
+    for seed in 0..24 {
+        let mut cluster = Cluster::new(ClusterOptions {
+            seed,
+            ..ClusterOptions::default()
+        });
+        for step in &lesson.steps {
+            for command in step.commands() {
+                let output = run_script(&mut cluster, &command.script);
+                assert_eq!(
+                    output.failed,
+                    command.fails,
+                    "seed {seed} / {}: `{}`:\n{}",
+                    step.title,
+                    command.script,
+                    output.stderr()
+                );
+            }
+            for check in &step.checks {
+                let found = check.evaluate(&cluster);
+                assert!(
+                    found.holds,
+                    "seed {seed} / {}: `{}` does not hold (now {})",
+                    step.title, check.text, found.actual
+                );
+            }
+        }
+    }
+}

@@ -57,6 +57,7 @@ pub const FILES: &[(&str, &str, &str)] = lessons![
     "13-offsets.md",
     "14-metadata.md",
     "15-page-cache.md",
+    "16-kraft.md",
 ];
 
 /// The source of every lesson in `lang`, with its file name.

@@ -13,6 +13,8 @@
 //! record orders-0 3 key = user-1          record orders-0 3 header source = web
 //! broker 2 state = crashed                broker 2 fenced = true
 //! controller active != 1                  time elapsed >= 30s
+//! quorum leader != 1                      quorum epoch >= 2
+//! quorum node 2 role = Follower           (more in src/lessons/quorum.rs)
 //! group shop state = Stable               group shop members = 3
 //! group shop generation >= 2              (a classic group's generation, a KIP-848 group's epoch)
 //! group shop lag = 0                      group shop committed orders-0 >= 5
@@ -22,6 +24,7 @@
 //! what compaction removed.
 //! Operators: `=`, `!=`, `<`, `<=`, `>`, `>=` (numbers), `=` and `!=` (words).
 
+use super::quorum::QuorumProperty;
 use crate::cli::parse_duration_ms;
 use crate::engine::Cluster;
 
@@ -51,6 +54,7 @@ enum Subject {
     BrokerState(i32),
     BrokerFenced(i32),
     ActiveController,
+    Quorum(QuorumProperty),
     Group(String, GroupProperty),
     TimeElapsed,
 }
@@ -90,8 +94,9 @@ enum Op {
     Ge,
 }
 
+/// A value a check compares (and what it found).
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Expected {
+pub(super) enum Expected {
     Number(i64),
     Word(String),
 }
@@ -189,6 +194,10 @@ impl Check {
                 Err(_) => return bad("a broker is its node id, e.g. broker 2"),
             },
             ["controller", "active", rest @ ..] => (Subject::ActiveController, rest),
+            ["quorum", rest @ ..] => match super::quorum::parse(rest) {
+                Ok((property, rest)) => (Subject::Quorum(property), rest),
+                Err(why) => return bad(why),
+            },
             ["group", id, "committed", tp, rest @ ..] => match split_partition(tp) {
                 Some((topic, partition)) => (
                     Subject::Group(id.to_string(), GroupProperty::Committed(topic, partition)),
@@ -353,6 +362,7 @@ impl Check {
                 Some(id) => Number(i64::from(id)),
                 None => Word("none".to_string()),
             },
+            Subject::Quorum(property) => super::quorum::actual(cluster, property)?,
             Subject::TimeElapsed => {
                 Number(cluster.now().as_millis() - cluster.options().start_time.as_millis())
             }

@@ -28,6 +28,7 @@
 
 pub mod catalog;
 pub mod check;
+mod quorum;
 pub mod state;
 
 use check::Check;
