@@ -86,6 +86,9 @@ test('a killed leader is fenced after the session timeout, a new leader is elect
   assert.equal(await page.getByTestId(`start-broker-${leader}`).isDisabled(), false);
   assert.equal(leaderOf(await replicas(page, 'orders', 0)), leader, 'still the leader as far as the controller knows');
 
+  // Broker 1 is also the active controller: the others elect a new one first (the 2 s fetch
+  // timeout and a vote), whose sessions start afresh, so the fence comes ~13 s after the kill.
+  await advance(page, 'advance-10s', 10_000);
   await advance(page, 'advance-10s', 10_000);
   await page.locator(`[data-testid=broker-${leader}][data-fenced=true]`).waitFor();
   // The quorum: the killed node is down, exactly one running node leads.
@@ -125,8 +128,8 @@ test('a killed leader is fenced after the session timeout, a new leader is elect
   // A minute of simulated time on this small cluster, in one click, stays under 50 ms.
   await advance(page, 'advance-1m', 60_000);
   await advance(page, 'advance-1s', 1_000);
-  assert.equal(await clockMs(page), start + 81_000);
-  assert.equal(await page.getByTestId('sim-elapsed').innerText(), 'T+1 min 21 s');
+  assert.equal(await clockMs(page), start + 91_000);
+  assert.equal(await page.getByTestId('sim-elapsed').innerText(), 'T+1 min 31 s');
   await page.waitForTimeout(100); // long-task entries are delivered after the task
   assert.deepEqual(await page.evaluate(() => window.kplayLongTasks), [], 'no long task while advancing 1 min');
   assert.deepEqual(problems, []);
@@ -169,6 +172,8 @@ test('produced records move every replica\'s LEO and HW, and survive the leader\
   const leader = leaderOf(rows);
   await page.getByTestId(`kill-broker-${leader}`).click();
   await page.locator(`[data-testid=broker-${leader}][data-state=crashed]`).waitFor();
+  // (When it is also the active controller, a new one is elected first: 20 s covers both.)
+  await advance(page, 'advance-10s', 10_000);
   await advance(page, 'advance-10s', 10_000);
   await page.locator(`[data-testid=broker-${leader}][data-fenced=true]`).waitFor();
   const newLeader = leaderOf(await replicas(page, 'clicks', partition));

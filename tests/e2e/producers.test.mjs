@@ -112,6 +112,9 @@ test('a producer started from the form spreads keyed records, loses acks=1 recor
   assert.equal(during[0], atKill[0], 'nothing more acknowledged in orders-0');
   assert.ok(during[1] > atKill[1] && during[2] > atKill[2], `the other partitions go on: ${atKill} -> ${during}`);
   await screenshot(page, '62-producer-retrying');
+  // When that broker is also the active controller, a new one is elected first (the 2 s fetch
+  // timeout and a vote) and its broker sessions start afresh: 20 s covers both.
+  await advance(page, 'advance-10s', 10_000);
   await advance(page, 'advance-10s', 10_000);
   await page.locator(`[data-testid=broker-${leader}][data-fenced=true]`).waitFor();
   await advance(page, 'advance-1s', 1_000);

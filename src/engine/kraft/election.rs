@@ -248,11 +248,7 @@ impl Cluster {
             return;
         };
         if response.epoch > n.epoch {
-            match response.leader_id {
-                Some(leader) => self.become_follower(node, response.epoch, leader),
-                None => self.become_unattached(node, response.epoch),
-            }
-            return;
+            return self.learn_newer_epoch(node, response.epoch, response.leader_id);
         }
         let epoch = n.epoch;
         let role_matches = match n.role {
@@ -434,6 +430,16 @@ impl Cluster {
         let Some(n) = self.quorum().node(node) else {
             return;
         };
+        if epoch < n.epoch {
+            // A leader from an older epoch (restarted and resigned): it learns the current
+            // leader from the answer instead of waiting out an election timeout.
+            let response = RaftMessage::EndQuorumEpochResponse {
+                epoch: n.epoch,
+                leader_id: n.leader_id,
+            };
+            self.send_raft(node, leader, response);
+            return;
+        }
         if n.epoch != epoch || n.leader_id != Some(leader) || !n.voter {
             return;
         }
@@ -441,5 +447,20 @@ impl Cluster {
         // after a short random backoff instead of the fetch timeout.
         let backoff = self.quorum_mut().random_backoff(1);
         self.set_raft_timer(node, backoff.max(1));
+    }
+
+    /// Told of a higher epoch (and maybe its leader) in an answer: follow that leader, or wait
+    /// unattached in that epoch (`KafkaRaftClient.maybeTransition`).
+    pub(crate) fn learn_newer_epoch(&mut self, node: i32, epoch: i32, leader: Option<i32>) {
+        let Some(n) = self.quorum().node(node) else {
+            return;
+        };
+        if epoch <= n.epoch {
+            return;
+        }
+        match leader.filter(|&l| l != node) {
+            Some(leader) => self.become_follower(node, epoch, leader),
+            None => self.become_unattached(node, epoch),
+        }
     }
 }

@@ -137,7 +137,8 @@ impl Cluster {
     }
 
     /// A new leader becomes the active controller: its image is its whole log, brokers start
-    /// new heartbeat sessions, and what the tables hold beyond its log is written.
+    /// new heartbeat sessions (`ClusterControlManager.activate`), and what the tables hold
+    /// beyond its log is written.
     pub(crate) fn take_over_as_controller(&mut self, node: i32) {
         let Some(broker) = self.broker(node) else {
             return;
@@ -158,8 +159,10 @@ impl Cluster {
         for id in ids {
             self.controller_mut().last_heartbeat_ms.insert(id, now);
         }
-        self.update_active_controller();
-        self.register_pending_brokers();
+        // Brokers whose heartbeats to the old controller failed find the new one at once:
+        // restarted brokers register, reachable fenced ones are unfenced, leaderless
+        // partitions get leaders.
+        self.run_controller_membership();
         self.journal_metadata();
     }
 

@@ -8,8 +8,20 @@ use crate::engine::error::ErrorCode;
 pub enum RaftMessage {
     Vote(VoteRequest),
     VoteResponse(VoteResponse),
-    BeginQuorumEpoch { epoch: i32, leader_id: i32 },
-    EndQuorumEpoch { epoch: i32, leader_id: i32 },
+    BeginQuorumEpoch {
+        epoch: i32,
+        leader_id: i32,
+    },
+    EndQuorumEpoch {
+        epoch: i32,
+        leader_id: i32,
+    },
+    /// The answer to an `EndQuorumEpoch` from an older epoch: the epoch and leader the
+    /// receiver knows (`EndQuorumEpochResponse` with `FENCED_LEADER_EPOCH`).
+    EndQuorumEpochResponse {
+        epoch: i32,
+        leader_id: Option<i32>,
+    },
     Fetch(RaftFetch),
     FetchResponse(RaftFetchResponse),
 }

@@ -18,6 +18,9 @@ impl Cluster {
             RaftMessage::EndQuorumEpoch { epoch, leader_id } => {
                 self.handle_end_quorum_epoch(to, epoch, leader_id)
             }
+            RaftMessage::EndQuorumEpochResponse { epoch, leader_id } => {
+                self.learn_newer_epoch(to, epoch, leader_id)
+            }
             RaftMessage::Fetch(fetch) => self.handle_raft_fetch(to, fetch),
             RaftMessage::FetchResponse(response) => {
                 self.handle_raft_fetch_response(to, from, response)
