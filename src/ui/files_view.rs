@@ -98,14 +98,19 @@ fn file_row(store: &FileStore, log_dir: &str, path: &str) -> FileRow {
 
 /// Kafka's plain-text files: `meta.properties`, `partition.metadata` and the checkpoints.
 fn is_text_file(name: &str) -> bool {
-    name == "meta.properties" || name == "partition.metadata" || name.ends_with("checkpoint")
+    name == "meta.properties"
+        || name == "partition.metadata"
+        || name == "quorum-state"
+        || name.ends_with("checkpoint")
 }
 
 /// The command the files view runs for a file: the records of a segment (those of
-/// `__consumer_offsets` decoded), the entries of an index — `kafka-dump-log.sh` reads both.
+/// `__consumer_offsets` and `__cluster_metadata` decoded), the entries of an index —
+/// `kafka-dump-log.sh` reads both.
 pub fn dump_command(file: &FileRow) -> String {
     let data = match file.name.ends_with(".log") {
         true if file.path.contains("/__consumer_offsets-") => " --offsets-decoder",
+        true if file.path.contains("/__cluster_metadata-") => " --cluster-metadata-decoder",
         true => " --print-data-log",
         false => "",
     };

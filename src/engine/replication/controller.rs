@@ -5,8 +5,9 @@
 //! - **Liveness**: a running broker that can reach the active controller heartbeats every
 //!   `broker.heartbeat.interval.ms`; one silent for `broker.session.timeout.ms` is fenced. A
 //!   (re)started broker registers and is unfenced.
-//! - **The active controller** is the lowest-id running voter (nodes `1..=voters`) that reaches
-//!   a majority of the voters; with none, nothing is decided (no fencing, no ISR change).
+//! - **The active controller** is the leader of the KRaft quorum (`engine::kraft`, nodes
+//!   `1..=voters`) while it reaches a majority of the voters; with none, nothing is decided (no
+//!   fencing, no ISR change).
 //! - **Leader and ISR changes** follow Kafka 4.1's `PartitionChangeBuilder` with Eligible Leader
 //!   Replicas (`engine::replication::partition_change`): the ISR may become empty, the ELR keeps
 //!   who may still lead, and a partition with no acceptable ISR or ELR member has no leader

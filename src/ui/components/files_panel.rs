@@ -83,7 +83,7 @@ pub fn FilesPanel() -> Html {
                 if !internal.is_empty() {
                     <li>
                         <details>
-                            <summary>{format!("internal topics: {} folders (__consumer_offsets)", internal.len())}</summary>
+                            <summary>{format!("internal topics: {} folders ({})", internal.len(), internal_topic_names(&internal))}</summary>
                             <ul class="dir-list">{ for internal.iter().map(|d| dir_item(d, &dump)) }</ul>
                         </details>
                     </li>
@@ -131,3 +131,14 @@ fn file_item(file: &FileRow, dump: &Callback<String>) -> Html {
         </li>
     }
 }
+
+/// The internal topics the folders belong to, e.g. `__cluster_metadata, __consumer_offsets`.
+fn internal_topic_names(dirs: &[&DirRow]) -> String {
+    let mut names: Vec<&str> = dirs
+        .iter()
+        .map(|d| d.name.rsplit_once('-').map_or(d.name.as_str(), |(topic, _)| topic))
+        .collect();
+    names.dedup();
+    names.join(", ")
+}
+
