@@ -344,8 +344,11 @@ fn control_text(key: Option<&[u8]>, value: Option<&[u8]>) -> Outcome<String> {
         6 => "KRAFT_VOTERS",
         _ => "UNKNOWN",
     };
+    if type_id == 2 {
+        return super::metadata::leader_change_text(value);
+    }
     if type_id > 1 {
-        // The KRaft control records print as JSON in Kafka; the playground writes none of them.
+        // The other KRaft control records print as JSON in Kafka; the playground writes none.
         return Ok(format!(" controlType: {name}({type_id})"));
     }
     let Some(value) = value else {
