@@ -365,3 +365,105 @@ fn no_op(r: &mut Reader<'_>, _version: i16) -> WireResult<Json> {
     no_tags(r)?;
     Ok(object(Vec::new()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::group::records::wire::Writer;
+
+    fn json(api_key: i16, version: i16, bytes: &[u8]) -> WireResult<String> {
+        let record = record_type(api_key).ok_or(WireError::Invalid("type".into()))?;
+        let mut r = Reader::new(bytes);
+        let json = (record.read)(&mut r, version)?;
+        assert_eq!(r.remaining(), 0, "all read");
+        Ok(json.to_text())
+    }
+
+    /// PartitionRecord's fixed part: id 0, topic id 0, replicas [1], isr [1], no adding or
+    /// removing replicas, leader 1, epochs 5 and 6.
+    fn partition_head(w: &mut Writer) {
+        w.i32(0);
+        w.uuid(crate::engine::ids::Uuid::ZERO);
+        for list in [&[1][..], &[1], &[], &[]] {
+            let _ = w.i32_array(list, true);
+        }
+        w.i32(1);
+        w.i32(5);
+        w.i32(6);
+    }
+
+    #[test]
+    fn partition_records_print_the_fields_of_their_version() {
+        // v0: no directories; a leader recovering from an unclean election (tag 0 = 1).
+        let mut w = Writer::default();
+        partition_head(&mut w);
+        w.tagged_fields(vec![(0, vec![1])], &[]);
+        let head = r#"{"partitionId":0,"topicId":"AAAAAAAAAAAAAAAAAAAAAA","replicas":[1],"isr":[1],"removingReplicas":[],"addingReplicas":[],"leader":1"#;
+        assert_eq!(
+            json(3, 0, &w.out),
+            Ok(format!(
+                r#"{head},"leaderRecoveryState":1,"leaderEpoch":5,"partitionEpoch":6}}"#
+            ))
+        );
+        // v2 with an empty ELR (written: not null) and no LastKnownElr (null: left out).
+        let mut w = Writer::default();
+        partition_head(&mut w);
+        let _ = w.array_len(Some(0), true);
+        w.tagged_fields(vec![(1, vec![1])], &[]);
+        assert_eq!(
+            json(3, 2, &w.out),
+            Ok(format!(
+                r#"{head},"leaderEpoch":5,"partitionEpoch":6,"directories":[],"eligibleLeaderReplicas":[]}}"#
+            ))
+        );
+        // The ELR's tag at version 0 is refused, as the generated reader refuses it.
+        let mut w = Writer::default();
+        partition_head(&mut w);
+        w.tagged_fields(vec![(1, vec![1])], &[]);
+        assert!(json(3, 0, &w.out).is_err());
+    }
+
+    #[test]
+    fn a_partition_change_prints_only_what_changed_in_schema_order() {
+        let mut w = Writer::default();
+        w.i32(2);
+        w.uuid(crate::engine::ids::Uuid::ZERO);
+        // Tags 1 (leader -1: no leader now), 5 (recovery state 0), 8 (directories), 6 (ELR []).
+        w.tagged_fields(
+            vec![
+                (1, (-1i32).to_be_bytes().to_vec()),
+                (5, vec![0]),
+                (6, vec![1]),
+                (8, vec![1]),
+            ],
+            &[],
+        );
+        assert_eq!(
+            json(5, 2, &w.out),
+            Ok(r#"{"partitionId":2,"topicId":"AAAAAAAAAAAAAAAAAAAAAA","leader":-1,"leaderRecoveryState":0,"directories":[],"eligibleLeaderReplicas":[]}"#.to_string())
+        );
+    }
+
+    #[test]
+    fn broker_registration_changes_leave_out_their_defaults() {
+        let mut w = Writer::default();
+        w.i32(1);
+        w.i64(9);
+        w.tagged_fields(vec![(0, vec![0xff]), (1, vec![1])], &[]);
+        assert_eq!(
+            json(17, 1, &w.out),
+            Ok(
+                r#"{"brokerId":1,"brokerEpoch":9,"fenced":-1,"inControlledShutdown":1}"#
+                    .to_string()
+            )
+        );
+        let mut w = Writer::default();
+        w.i32(1);
+        w.i64(9);
+        w.tagged_fields(Vec::new(), &[]);
+        assert_eq!(
+            json(17, 0, &w.out),
+            Ok(r#"{"brokerId":1,"brokerEpoch":9}"#.to_string())
+        );
+    }
+}
