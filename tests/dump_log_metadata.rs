@@ -298,3 +298,33 @@ fn the_leaders_own_leader_change_prints_its_voters() {
     );
     assert_eq!(lines(&output)[3], expected);
 }
+
+/// `DumpLogSegmentsOptions.messageParser` tries `--offsets-decoder` first and
+/// `--transaction-log-decoder` before `--cluster-metadata-decoder`.
+#[test]
+fn the_parsers_are_chosen_in_kafkas_order() {
+    let mut cluster = three_brokers();
+    let output = dump(
+        &mut cluster,
+        &format!(
+            "--offsets-decoder --cluster-metadata-decoder --skip-record-metadata --files {LOG}"
+        ),
+    );
+    assert_eq!(
+        output.stderr(),
+        "Exception in thread \"main\" java.lang.RuntimeException: Failed to decode message at \
+         offset 1 using the specified decoder (message had a missing key)\n"
+    );
+    let output = dump(
+        &mut cluster,
+        &format!("--cluster-metadata-decoder --transaction-log-decoder --files {LOG}"),
+    );
+    assert!(output.failed);
+    assert!(
+        output
+            .stderr()
+            .contains("--transaction-log-decoder is not available"),
+        "{}",
+        output.stderr()
+    );
+}
