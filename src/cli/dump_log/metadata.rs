@@ -7,16 +7,18 @@
 //!   message, and nothing after it. The payload is `{"type":"<MetadataRecordType>",
 //!   "version":<version>,"data":<MetadataJsonConverters.writeJson>}`; a metadata record has no
 //!   key. Any failure prints `Error at <offset>, skipping. <message>` as the payload instead.
-//! - A `LEADER_CHANGE` control record prints ` LeaderChange: <LeaderChangeMessageJsonConverter>`;
-//!   it is read as `ControlRecordUtils.deserializeLeaderChangeMessage` reads it (the message at
-//!   version 0, no version prefix), outside any `try`, so a record that does not read ends the
-//!   tool with the reader's exception.
+//! - A `LEADER_CHANGE` control record prints ` LeaderChange: <LeaderChangeMessageJsonConverter>`
+//!   (and `SNAPSHOT_HEADER`, `SNAPSHOT_FOOTER`, `KRAFT_VERSION`, `KRAFT_VOTERS` print
+//!   ` SnapshotHeader {…}`, ` SnapshotFooter {…}`, ` KRaftVersion {…}`, ` KRaftVoters {…}`,
+//!   whatever the decoder); each is read as `ControlRecordUtils.deserialize…` reads it (the
+//!   message at version 0, no version prefix), outside any `try`, so a record that does not read
+//!   ends the tool with the reader's exception.
 //!
 //! The JSON of each record type is in [`schemas`].
 
 mod schemas;
 
-use super::java::{Failure, Outcome, BUFFER_UNDERFLOW, NULL_POINTER};
+use super::java::{Failure, Outcome, BUFFER_UNDERFLOW, ILLEGAL_ARGUMENT, NULL_POINTER};
 use crate::cli::json::Json;
 use crate::engine::group::records::wire::{Reader, WireError, WireResult};
 
@@ -91,14 +93,110 @@ fn unsigned_int_to_short(r: &mut Reader<'_>, entity: &str) -> Result<i16, String
 
 /// ` LeaderChange: {...}` for a `LEADER_CHANGE` control record's value.
 pub(super) fn leader_change_text(value: Option<&[u8]>) -> Outcome<String> {
+    control_json(value, " LeaderChange: ", read_leader_change)
+}
+
+/// The text `printControlRecord` prints for the KRaft control record of type `type_id` (2-6):
+/// the message `ControlRecordUtils` reads at version 0, as its generated converter writes it.
+pub(super) fn kraft_control_text(type_id: i16, value: Option<&[u8]>) -> Option<Outcome<String>> {
+    let (label, read): (&str, fn(&mut Reader<'_>) -> WireResult<Json>) = match type_id {
+        2 => return Some(leader_change_text(value)),
+        3 => (" SnapshotHeader ", read_snapshot_header),
+        4 => (" SnapshotFooter ", read_snapshot_footer),
+        5 => (" KRaftVersion ", read_kraft_version),
+        6 => (" KRaftVoters ", read_voters),
+        _ => return None,
+    };
+    Some(control_json(value, label, read))
+}
+
+/// `label` and the JSON of the message in `value`; a message that does not read ends the tool.
+fn control_json(
+    value: Option<&[u8]>,
+    label: &str,
+    read: fn(&mut Reader<'_>) -> WireResult<Json>,
+) -> Outcome<String> {
     let Some(value) = value else {
         return Err(Failure::bare(NULL_POINTER));
     };
-    let json = read_leader_change(&mut Reader::new(value)).map_err(|e| match e {
+    let json = read(&mut Reader::new(value)).map_err(|e| match e {
         WireError::Underflow { .. } => Failure::bare(BUFFER_UNDERFLOW),
+        // `ByteUtils.readUnsignedVarint` throws `IllegalArgumentException`; the generated
+        // reader's own checks throw `RuntimeException`.
+        WireError::Invalid(message) if message.starts_with("Varint is too long") => {
+            Failure::java(ILLEGAL_ARGUMENT, message)
+        }
         WireError::Invalid(message) => Failure::java(RUNTIME_EXCEPTION, message),
     })?;
-    Ok(format!(" LeaderChange: {}", json.to_text()))
+    Ok(format!("{label}{}", json.to_text()))
+}
+
+/// `SnapshotHeaderRecord` v0: `{"version":…,"lastContainedLogTimestamp":…}`.
+fn read_snapshot_header(r: &mut Reader<'_>) -> WireResult<Json> {
+    let version = r.i16()?;
+    let timestamp = r.i64()?;
+    r.tagged_fields(|_, _| Ok(false))?;
+    Ok(schemas::object(vec![
+        ("version", schemas::number(version)),
+        ("lastContainedLogTimestamp", schemas::number(timestamp)),
+    ]))
+}
+
+/// `SnapshotFooterRecord` v0: `{"version":…}`.
+fn read_snapshot_footer(r: &mut Reader<'_>) -> WireResult<Json> {
+    let version = r.i16()?;
+    r.tagged_fields(|_, _| Ok(false))?;
+    Ok(schemas::object(vec![("version", schemas::number(version))]))
+}
+
+/// `KRaftVersionRecord` v0: `{"version":…,"kRaftVersion":…}`.
+fn read_kraft_version(r: &mut Reader<'_>) -> WireResult<Json> {
+    let version = r.i16()?;
+    let kraft_version = r.i16()?;
+    r.tagged_fields(|_, _| Ok(false))?;
+    Ok(schemas::object(vec![
+        ("version", schemas::number(version)),
+        ("kRaftVersion", schemas::number(kraft_version)),
+    ]))
+}
+
+/// `VotersRecord` v0: each voter's id, directory id, endpoints and supported `kraft.version`s.
+fn read_voters(r: &mut Reader<'_>) -> WireResult<Json> {
+    let version = r.i16()?;
+    let voters = r.struct_array("voters", true, |r| {
+        let id = r.i32()?;
+        let directory = r.uuid()?;
+        let endpoints = r.struct_array("endpoints", true, |r| {
+            let name = r.string("name", true)?;
+            let host = r.string("host", true)?;
+            let port = r.i16()? as u16; // uint16
+            r.tagged_fields(|_, _| Ok(false))?;
+            Ok(schemas::object(vec![
+                ("name", Json::String(name)),
+                ("host", Json::String(host)),
+                ("port", schemas::number(port)),
+            ]))
+        })?;
+        let min = r.i16()?;
+        let max = r.i16()?;
+        r.tagged_fields(|_, _| Ok(false))?; // the KRaftVersionFeature struct's
+        r.tagged_fields(|_, _| Ok(false))?; // the voter's
+        let feature = schemas::object(vec![
+            ("minSupportedVersion", schemas::number(min)),
+            ("maxSupportedVersion", schemas::number(max)),
+        ]);
+        Ok(schemas::object(vec![
+            ("voterId", schemas::number(id)),
+            ("voterDirectoryId", Json::String(directory.to_string())),
+            ("endpoints", Json::Array(endpoints)),
+            ("kRaftVersionFeature", feature),
+        ]))
+    })?;
+    r.tagged_fields(|_, _| Ok(false))?;
+    Ok(schemas::object(vec![
+        ("version", schemas::number(version)),
+        ("voters", Json::Array(voters)),
+    ]))
 }
 
 const RUNTIME_EXCEPTION: &str = "java.lang.RuntimeException";
@@ -194,5 +292,46 @@ mod tests {
             Err(Failure::bare(BUFFER_UNDERFLOW))
         );
         assert_eq!(leader_change_text(None), Err(Failure::bare(NULL_POINTER)));
+        // KRaftVersion and VotersRecord as KAFKA-19069's example printed them.
+        assert_eq!(
+            kraft_control_text(5, Some(&[0, 0, 0, 1, 0])),
+            Some(Ok(
+                r#" KRaftVersion {"version":0,"kRaftVersion":1}"#.to_string()
+            ))
+        );
+        let mut w = Writer::default();
+        w.i16(0);
+        w.unsigned_varint(2);
+        w.i32(1);
+        w.uuid(crate::engine::ids::Uuid::new(1, 2));
+        w.unsigned_varint(2);
+        let _ = w.string("name", "CONTROLLER", true);
+        let _ = w.string("host", "localhost", true);
+        w.i16(9093);
+        w.unsigned_varint(0);
+        w.i16(0);
+        w.i16(1);
+        for _ in 0..3 {
+            w.unsigned_varint(0);
+        }
+        assert_eq!(
+            kraft_control_text(6, Some(&w.out)),
+            Some(Ok(r#" KRaftVoters {"version":0,"voters":[{"voterId":1,"voterDirectoryId":"AAAAAAAAAAEAAAAAAAAAAg","endpoints":[{"name":"CONTROLLER","host":"localhost","port":9093}],"kRaftVersionFeature":{"minSupportedVersion":0,"maxSupportedVersion":1}}]}"#.to_string()))
+        );
+        assert_eq!(
+            kraft_control_text(3, Some(&[0, 0, 0, 0, 0, 0, 0, 0, 0x27, 0x10, 0])),
+            Some(Ok(
+                r#" SnapshotHeader {"version":0,"lastContainedLogTimestamp":10000}"#.to_string()
+            ))
+        );
+        assert_eq!(kraft_control_text(7, Some(&[])), None);
+        let too_long = [0, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff];
+        assert!(matches!(
+            leader_change_text(Some(&too_long)),
+            Err(Failure::Java {
+                class: ILLEGAL_ARGUMENT,
+                ..
+            })
+        ));
     }
 }

@@ -344,11 +344,10 @@ fn control_text(key: Option<&[u8]>, value: Option<&[u8]>) -> Outcome<String> {
         6 => "KRAFT_VOTERS",
         _ => "UNKNOWN",
     };
-    if type_id == 2 {
-        return super::metadata::leader_change_text(value);
+    if let Some(text) = super::metadata::kraft_control_text(type_id, value) {
+        return text;
     }
     if type_id > 1 {
-        // The other KRaft control records print as JSON in Kafka; the playground writes none.
         return Ok(format!(" controlType: {name}({type_id})"));
     }
     let Some(value) = value else {
