@@ -16,6 +16,7 @@
 //! | [`batches`] | `FileRecords`, `FileLogInputStream`, `FileChannelRecordBatch`, `printBatchLevel` |
 //! | [`records`] | `DefaultRecord.readFrom`, the record line, control records, decoders |
 //! | [`offsets`] | `OffsetsMessageParser` (`--offsets-decoder`): `__consumer_offsets` records as JSON |
+//! | [`metadata`] | `ClusterMetadataLogMessageParser` (`--cluster-metadata-decoder`), `LeaderChange` |
 //! | [`legacy`] | message formats v0/v1 (`LegacyRecord`), which a flipped magic byte produces |
 //! | [`log_file`] | `dumpLog` |
 //! | [`indexes`] | `dumpIndex`, `dumpTimeIndex`, `dumpTxnIndex`, the closing report |
@@ -25,6 +26,7 @@ mod indexes;
 mod java;
 mod legacy;
 mod log_file;
+mod metadata;
 mod offsets;
 mod records;
 
@@ -34,6 +36,7 @@ use crate::engine::Cluster;
 use indexes::{Disk, Findings, IndexSettings};
 use java::{Console, Failure, JavaFile, Outcome, CLASS_NOT_FOUND};
 use log_file::LogSettings;
+use log_file::Parser;
 use records::Decoder;
 
 const DESCRIPTION: &str = "This tool helps to parse a log file and dump its contents to the \
@@ -48,12 +51,15 @@ const VALUE_DECODER: &str = "value-decoder-class";
 const STRING_DECODER: &str = "org.apache.kafka.tools.api.StringDecoder";
 /// The `__consumer_offsets` decoder, which takes precedence over every other parser.
 const OFFSETS_DECODER: &str = "offsets-decoder";
-/// Decoders of Kafka's other internal topics, which the playground does not read yet.
-const TOPIC_DECODERS: [&str; 4] = [
-    "transaction-log-decoder",
-    "cluster-metadata-decoder",
-    "remote-log-metadata-decoder",
-    "share-group-state-decoder",
+/// The KRaft metadata log's decoder.
+const METADATA_DECODER: &str = "cluster-metadata-decoder";
+/// The internal topics' decoders after `--offsets-decoder`, in the order
+/// `DumpLogSegmentsOptions.messageParser` tries them; `None`: not read by the playground yet.
+const TOPIC_DECODERS: [(&str, Option<Parser>); 4] = [
+    ("transaction-log-decoder", None),
+    (METADATA_DECODER, Some(Parser::ClusterMetadata)),
+    ("remote-log-metadata-decoder", None),
+    ("share-group-state-decoder", None),
 ];
 
 /// `DumpLogSegmentsOptions` plus `CommandDefaultOptions`' `--help` and `--version`; the decoder
@@ -70,7 +76,7 @@ pub(super) const SPECS: &[OptionSpec] = &[
     flag(KEY_DECODER),
     flag(OFFSETS_DECODER),
     flag("transaction-log-decoder"),
-    flag("cluster-metadata-decoder"),
+    flag(METADATA_DECODER),
     flag("remote-log-metadata-decoder"),
     flag("share-group-state-decoder"),
     flag("skip-record-metadata"),
@@ -170,25 +176,25 @@ fn dump_producer_snapshot(disk: &ClusterDisk<'_>, file: &JavaFile) -> Outcome {
 
 /// The arguments `dumpLog` gets, evaluated as Scala evaluates them: the message parser (which
 /// loads the decoder classes unless an internal topic's parser is chosen, `--offsets-decoder`
-/// first), then `--max-bytes`.
+/// first, then the others in `messageParser`'s order), then `--max-bytes`.
 fn log_settings(command: &Command) -> Outcome<LogSettings> {
     let opts = &command.opts;
-    let offsets_decoder = opts.has(OFFSETS_DECODER);
-    let topic_decoder = TOPIC_DECODERS.iter().find(|name| opts.has(name));
-    if let (false, Some(name)) = (offsets_decoder, topic_decoder) {
-        return Err(Failure::Playground(format!(
-            "--{name} is not available in the playground yet (use --print-data-log)"
-        )));
-    }
-    let (key_decoder, value_decoder) = if offsets_decoder {
-        (Decoder::String, Decoder::String)
+    let topic_decoder = TOPIC_DECODERS.iter().find(|(name, _)| opts.has(name));
+    let parser = if opts.has(OFFSETS_DECODER) {
+        Parser::Offsets
+    } else if let Some((name, parser)) = topic_decoder {
+        parser.ok_or_else(|| {
+            Failure::Playground(format!(
+                "--{name} is not available in the playground yet (use --print-data-log)"
+            ))
+        })?
     } else {
         let value_decoder = decoder(&command.value_decoder)?;
-        (decoder(&command.key_decoder)?, value_decoder)
+        Parser::Decoders(decoder(&command.key_decoder)?, value_decoder)
     };
     // `shouldPrintDataLog`: any decoder option prints the contents.
     let print_contents = opts.has("print-data-log")
-        || offsets_decoder
+        || opts.has(OFFSETS_DECODER)
         || topic_decoder.is_some()
         || opts.has(KEY_DECODER)
         || opts.has(VALUE_DECODER);
@@ -196,9 +202,7 @@ fn log_settings(command: &Command) -> Outcome<LogSettings> {
         print_contents,
         deep: opts.has("deep-iteration") || print_contents,
         skip_record_metadata: opts.has("skip-record-metadata"),
-        key_decoder,
-        value_decoder,
-        offsets_decoder,
+        parser,
         max_bytes: int_option(opts, "max-bytes", i32::MAX)?,
     })
 }

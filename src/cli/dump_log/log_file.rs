@@ -5,6 +5,7 @@ use super::batches::FileRecords;
 use super::java::STRING_INDEX;
 use super::java::{parse_int, parse_long, Console, Failure, JavaFile, Outcome, NO_SUCH_FILE};
 use super::legacy::LegacyRecord;
+use super::metadata;
 use super::offsets;
 use super::records::{AnyRecord, Decoder, V2Records};
 
@@ -16,12 +17,21 @@ pub(super) struct LogSettings {
     /// `--deep-iteration` (or printing contents): one line per record.
     pub(super) deep: bool,
     pub(super) skip_record_metadata: bool,
-    pub(super) key_decoder: Decoder,
-    pub(super) value_decoder: Decoder,
-    /// `--offsets-decoder`: keys and payloads as `__consumer_offsets` records.
-    pub(super) offsets_decoder: bool,
+    /// How keys and payloads are printed.
+    pub(super) parser: Parser,
     /// `--max-bytes`: only the batches within this many bytes.
     pub(super) max_bytes: i32,
+}
+
+/// `DumpLogSegmentsOptions.messageParser`: which `MessageParser` prints keys and payloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Parser {
+    /// `DecoderMessageParser` with the key and value decoders.
+    Decoders(Decoder, Decoder),
+    /// `--offsets-decoder`: `__consumer_offsets` records.
+    Offsets,
+    /// `--cluster-metadata-decoder`: KRaft metadata records.
+    ClusterMetadata,
 }
 
 /// `DumpLogSegments.dumpLog`; `data` is `None` when the file does not exist. Offsets that do not
@@ -139,22 +149,24 @@ impl RecordPrinter<'_, '_> {
         Ok(())
     }
 
-    /// `MessageParser.parse`: the offsets parser, or the key and value decoders.
+    /// `MessageParser.parse`: an internal topic's parser, or the key and value decoders.
     fn parse(
         &self,
         record: &AnyRecord<'_>,
         offset: i64,
     ) -> Outcome<(Option<String>, Option<String>)> {
         let (key, value) = (record.key()?, record.value()?);
-        if self.settings.offsets_decoder {
-            return offsets::parse(offset, key, value);
-        }
+        let (key_decoder, value_decoder) = match self.settings.parser {
+            Parser::Offsets => return offsets::parse(offset, key, value),
+            Parser::ClusterMetadata => return Ok(metadata::parse(offset, value)),
+            Parser::Decoders(key_decoder, value_decoder) => (key_decoder, value_decoder),
+        };
         let key = match key {
-            Some(bytes) => Some(self.settings.key_decoder.decode(bytes)?),
+            Some(bytes) => Some(key_decoder.decode(bytes)?),
             None => None,
         };
         let payload = match value {
-            Some(bytes) => Some(self.settings.value_decoder.decode(bytes)?),
+            Some(bytes) => Some(value_decoder.decode(bytes)?),
             None => None,
         };
         Ok((key, payload))
@@ -190,9 +202,7 @@ mod tests {
             print_contents: false,
             deep,
             skip_record_metadata: false,
-            key_decoder: Decoder::String,
-            value_decoder: Decoder::String,
-            offsets_decoder: false,
+            parser: Parser::Decoders(Decoder::String, Decoder::String),
             max_bytes: i32::MAX,
         };
         let (mut output, mut pairs) = (Output::default(), Vec::new());

@@ -344,8 +344,10 @@ fn control_text(key: Option<&[u8]>, value: Option<&[u8]>) -> Outcome<String> {
         6 => "KRAFT_VOTERS",
         _ => "UNKNOWN",
     };
+    if let Some(text) = super::metadata::kraft_control_text(type_id, value) {
+        return text;
+    }
     if type_id > 1 {
-        // The KRaft control records print as JSON in Kafka; the playground writes none of them.
         return Ok(format!(" controlType: {name}({type_id})"));
     }
     let Some(value) = value else {
