@@ -63,7 +63,7 @@ fn every_record_the_controller_writes_prints_as_its_json_converter_writes_it() {
     let topic = "N-AK-zIpTVGIsbWLI2876g";
     let expected = [
         r#" payload: {"type":"FEATURE_LEVEL_RECORD","version":0,"data":{"name":"metadata.version","featureLevel":27}}"#.to_string(),
-        r#" payload: {"type":"REGISTER_BROKER_RECORD","version":3,"data":{"brokerId":1,"isMigratingZkBroker":false,"incarnationId":"S1BMQVkAQAGAAAAAAAAAAA","brokerEpoch":-1,"endPoints":[],"features":[],"rack":null,"fenced":false,"inControlledShutdown":false}}"#.to_string(),
+        r#" payload: {"type":"REGISTER_BROKER_RECORD","version":3,"data":{"brokerId":1,"isMigratingZkBroker":false,"incarnationId":"S1BMQVkAQAGAAAAAAAAAAA","brokerEpoch":2,"endPoints":[],"features":[],"rack":null,"fenced":false,"inControlledShutdown":false}}"#.to_string(),
         format!(r#" payload: {{"type":"TOPIC_RECORD","version":0,"data":{{"name":"orders","topicId":"{topic}"}}}}"#),
         format!(r#" payload: {{"type":"PARTITION_RECORD","version":2,"data":{{"partitionId":0,"topicId":"{topic}","replicas":[3,1,2],"isr":[3,1,2],"removingReplicas":[],"addingReplicas":[],"leader":3,"leaderEpoch":0,"partitionEpoch":0,"directories":["AAAAAAAAAAAAAAAAAAAAAA","AAAAAAAAAAAAAAAAAAAAAA","AAAAAAAAAAAAAAAAAAAAAA"]}}}}"#),
         r#" payload: {"type":"CONFIG_RECORD","version":0,"data":{"resourceType":2,"resourceName":"orders","name":"min.insync.replicas","value":"2"}}"#.to_string(),
@@ -281,11 +281,10 @@ fn record_lines_end_with_the_payload_and_leader_change_with_its_message() {
     assert_eq!(records, expected);
 }
 
-/// The LeaderChange a real leader writes, as the first batch of its epoch.
-// The engine writes the message after a 2-byte version prefix (`records.rs`,
-// `LeaderChange::encode`) where Kafka writes the message alone, so Kafka's reader fails on it.
+/// The LeaderChange a real leader writes, as the first batch of its epoch: the message alone
+/// (`MessageUtil.toByteBuffer`), which Kafka's `ControlRecordUtils.deserializeLeaderChangeMessage`
+/// reads.
 #[test]
-#[ignore = "needs LeaderChange::encode without the version prefix (records.rs)"]
 fn the_leaders_own_leader_change_prints_its_voters() {
     let mut cluster = busy_cluster();
     let output = dump(

@@ -13,7 +13,7 @@ use kafka_playground::cli::run_script;
 use kafka_playground::engine::ids::Uuid;
 use kafka_playground::engine::kraft::image::{diff, MetadataImage};
 use kafka_playground::engine::kraft::metadata_log;
-use kafka_playground::engine::kraft::records::MetadataRecord;
+use kafka_playground::engine::kraft::records::{LeaderChange, MetadataRecord};
 use kafka_playground::engine::kraft::Role;
 use kafka_playground::engine::{Cluster, ClusterOptions};
 use support::run_ok;
@@ -83,6 +83,24 @@ fn records_are_framed_as_kafkas_metadata_records() {
     expected.extend(b"metadata.version");
     expected.extend([0, 27, 0]);
     assert_eq!(feature.encode(), expected);
+    // LeaderChangeMessage (control type 2) is written alone (MessageUtil.toByteBuffer): Version
+    // int16, LeaderId int32, Voters and GrantingVoters as compact arrays of {VoterId, tags}.
+    let change = LeaderChange {
+        leader_id: 1,
+        voters: vec![1],
+        granting_voters: vec![1],
+    };
+    let bytes = change.encode();
+    assert_eq!(
+        bytes,
+        vec![0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 1, 0, 2, 0, 0, 0, 1, 0, 0]
+    );
+    assert_eq!(
+        bytes.len(),
+        19,
+        "valueSize: 19 in DumpLogSegments' output (KAFKA-19069)"
+    );
+    assert_eq!(LeaderChange::decode(&bytes), Ok(change));
 }
 
 #[test]

@@ -262,6 +262,16 @@ pub fn diff(old: &MetadataImage, new: &MetadataImage) -> Vec<MetadataRecord> {
     out
 }
 
+/// `QuorumController.registerBroker`: a broker's epoch is the offset its `RegisterBrokerRecord`
+/// is written at; `records` are about to be appended from `base_offset`.
+pub fn stamp_broker_epochs(records: &mut [MetadataRecord], base_offset: i64) {
+    for (offset, record) in (base_offset..).zip(records.iter_mut()) {
+        if let MetadataRecord::RegisterBroker { broker_epoch, .. } = record {
+            *broker_epoch = offset;
+        }
+    }
+}
+
 fn diff_brokers(old: &MetadataImage, new: &MetadataImage, out: &mut Vec<MetadataRecord>) {
     for (&id, now) in &new.brokers {
         match old.brokers.get(&id) {
@@ -277,7 +287,7 @@ fn diff_brokers(old: &MetadataImage, new: &MetadataImage, out: &mut Vec<Metadata
             _ => out.push(MetadataRecord::RegisterBroker {
                 broker_id: id,
                 incarnation_id: now.incarnation_id,
-                broker_epoch: -1,
+                broker_epoch: -1, // stamp_broker_epochs sets it when it is written
                 fenced: now.fenced,
             }),
         }

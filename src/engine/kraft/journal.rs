@@ -91,10 +91,15 @@ impl Cluster {
         };
         self.quorum_mut().dirty = false;
         let view = self.controller_view();
-        let records = image::diff(&self.quorum().journaled, &view);
+        let mut records = image::diff(&self.quorum().journaled, &view);
         if records.is_empty() {
             return;
         }
+        let next_offset = self
+            .quorum()
+            .node(leader)
+            .map_or(0, |n| n.log.log_end_offset());
+        image::stamp_broker_epochs(&mut records, next_offset);
         let now = self.now().as_millis();
         let Some(broker) = self.broker_mut(leader) else {
             return;
@@ -223,7 +228,9 @@ impl Cluster {
     /// Node 1's `LeaderChangeMessage` and the bootstrap records, the same bytes in every log.
     fn write_bootstrap_log(&mut self, voters: &[i32], now: i64) {
         let view = self.controller_view();
-        let records = image::diff(&MetadataImage::default(), &view);
+        let mut records = image::diff(&MetadataImage::default(), &view);
+        // After the one-record LeaderChange batch at offset 0.
+        image::stamp_broker_epochs(&mut records, 1);
         let change = LeaderChange {
             leader_id: 1,
             voters: voters.to_vec(),

@@ -532,10 +532,11 @@ impl LeaderChange {
         key
     }
 
-    /// The control record's value: `ControlRecordUtils`' version prefix, then the message.
+    /// The control record's value: the `LeaderChangeMessage` alone, as
+    /// `MessageUtil.toByteBuffer(message, LEADER_CHANGE_CURRENT_VERSION)` writes it (no version
+    /// prefix; the message's own first field is its `Version`).
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.i16(0); // ControlRecordUtils.LEADER_CHANGE_CURRENT_VERSION
         w.i16(0); // Version
         w.i32(self.leader_id);
         for list in [&self.voters, &self.granting_voters] {
@@ -551,7 +552,6 @@ impl LeaderChange {
 
     pub fn decode(bytes: &[u8]) -> WireResult<LeaderChange> {
         let mut r = Reader::new(bytes);
-        let _control_version = r.i16()?;
         let _version = r.i16()?;
         let leader_id = r.i32()?;
         let mut lists = [Vec::new(), Vec::new()];
