@@ -136,9 +136,12 @@ fn file_item(file: &FileRow, dump: &Callback<String>) -> Html {
 fn internal_topic_names(dirs: &[&DirRow]) -> String {
     let mut names: Vec<&str> = dirs
         .iter()
-        .map(|d| d.name.rsplit_once('-').map_or(d.name.as_str(), |(topic, _)| topic))
+        .map(|d| {
+            d.name
+                .rsplit_once('-')
+                .map_or(d.name.as_str(), |(topic, _)| topic)
+        })
         .collect();
     names.dedup();
     names.join(", ")
 }
-
