@@ -197,7 +197,8 @@ fn bad_paths_and_commands_get_kafkas_messages_on_stdout() {
         ),
         ("l", "invalid choice: 'l': did you mean 'ls'?\n"),
         ("cat", "too few arguments\n"),
-        ("ls -l", "unrecognized arguments: '-l'\n"),
+        // After `--` the words reach the command's own parser.
+        ("-- ls -l", "unrecognized arguments: '-l'\n"),
     ];
     for (command, expected) in cases {
         // ErroneousCommandHandler and the handlers print on stdout; the tool exits 0.
@@ -224,6 +225,16 @@ fn bad_options_and_missing_files_fail_as_kafka_does() {
     assert_eq!(
         unknown.stderr(),
         format!("{usage}kafka-metadata-shell: error: unrecognized arguments: '--files'\n")
+    );
+    // The main parser reads every word: `ls -l` fails before any command runs.
+    let flag = run_script(
+        &mut cluster,
+        &format!("kafka-metadata-shell.sh -s {LOG} ls -l"),
+    );
+    assert!(flag.failed);
+    assert_eq!(
+        flag.stderr(),
+        format!("{usage}kafka-metadata-shell: error: unrecognized arguments: '-l'\n")
     );
     let help = run_script(&mut cluster, "kafka-metadata-shell.sh --help");
     assert!(!help.failed);

@@ -93,37 +93,34 @@ pub(super) fn run(cluster: &Cluster, args: &[String], output: &mut Output) {
     }
 }
 
-/// argparse4j: `--snapshot X`, `--snapshot=X`, `-s X`, `-sX`; `-h`/`--help` prints the help at
-/// once; the first other word starts the command, which takes every word after it.
+/// argparse4j: `--snapshot X`, `--snapshot=X`, `-s X`, `-sX` anywhere on the line; `-h`/`--help`
+/// prints the help at once; every other word is a word of the command, except after `--`, where
+/// every word is. An unknown `-x` is refused by this parser, before any command runs.
 fn parse(args: &[String]) -> Result<Parsed, String> {
     let mut snapshot = None;
-    let mut i = 0;
-    while i < args.len() {
-        let arg = args[i].as_str();
-        let value = if arg == "--snapshot" || arg == "-s" {
-            i += 1;
-            match args.get(i) {
-                Some(v) if !v.starts_with('-') || v.len() == 1 => v.clone(),
+    let mut command = Vec::new();
+    let mut words = args.iter();
+    while let Some(arg) = words.next() {
+        let arg = arg.as_str();
+        if arg == "--snapshot" || arg == "-s" {
+            match words.next() {
+                Some(v) if !v.starts_with('-') || v.len() == 1 => snapshot = Some(v.clone()),
                 _ => return Err("argument --snapshot/-s: expected one argument".into()),
             }
         } else if let Some(v) = arg.strip_prefix("--snapshot=") {
-            v.to_string()
+            snapshot = Some(v.to_string());
         } else if arg == "-h" || arg == "--help" {
             return Ok(Parsed::Help);
         } else if let Some(v) = arg.strip_prefix("-s").filter(|_| !arg.starts_with("--")) {
-            v.to_string()
+            snapshot = Some(v.to_string());
         } else if arg == "--" {
-            i += 1;
-            break;
+            command.extend(words.by_ref().cloned());
         } else if arg.starts_with('-') && arg.len() > 1 {
             return Err(format!("unrecognized arguments: '{arg}'"));
         } else {
-            break;
-        };
-        snapshot = Some(value);
-        i += 1;
+            command.push(arg.to_string());
+        }
     }
-    let command = args[i..].to_vec();
     match snapshot {
         Some(snapshot) => Ok(Parsed::Run { snapshot, command }),
         None => Err("argument --snapshot/-s is required".into()),
@@ -233,6 +230,19 @@ mod tests {
             parse(&words("--bogus")).err().as_deref(),
             Some("unrecognized arguments: '--bogus'")
         );
+        // Options may follow the command's words; an unknown one is this parser's error.
+        let Ok(Parsed::Run { snapshot, command }) = parse(&words("ls / -s /g")) else {
+            panic!("parsed");
+        };
+        assert_eq!((snapshot.as_str(), command), ("/g", words("ls /")));
+        assert_eq!(
+            parse(&words("-s /f ls -l")).err().as_deref(),
+            Some("unrecognized arguments: '-l'")
+        );
+        let Ok(Parsed::Run { command, .. }) = parse(&words("-s /f -- ls -l")) else {
+            panic!("parsed");
+        };
+        assert_eq!(command, words("ls -l"));
     }
 
     #[test]
