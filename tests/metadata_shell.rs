@@ -189,11 +189,11 @@ fn bad_paths_and_commands_get_kafkas_messages_on_stdout() {
         // Commands(false) leaves out the shell-only commands (pwd, help, cd, man, ...).
         (
             "pwd",
-            "invalid choice: 'pwd' (choose from {cat,find,ls,tree})\n",
+            "invalid choice: 'pwd' (choose from 'cat', 'find', 'ls', 'tree')\n",
         ),
         (
             "help",
-            "invalid choice: 'help' (choose from {cat,find,ls,tree})\n",
+            "invalid choice: 'help' (choose from 'cat', 'find', 'ls', 'tree')\n",
         ),
         ("l", "invalid choice: 'l': did you mean 'ls'?\n"),
         ("cat", "too few arguments\n"),

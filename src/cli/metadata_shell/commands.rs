@@ -29,10 +29,8 @@ pub fn run(root: &Node, args: &[String]) -> Vec<String> {
                 [only] if !name.is_empty() => {
                     format!("invalid choice: '{name}': did you mean '{only}'?")
                 }
-                _ => format!(
-                    "invalid choice: '{name}' (choose from {{{}}})",
-                    COMMANDS.join(",")
-                ),
+                // argparse4j's `invalidChoiceError`, the commands quoted (`SubparsersImpl.parseArg`).
+                _ => format!("invalid choice: '{name}' (choose from 'cat', 'find', 'ls', 'tree')"),
             }];
         }
     };
