@@ -255,3 +255,17 @@ fn bad_options_and_missing_files_fail_as_kafka_does() {
     );
     assert!(other.failed);
 }
+
+#[test]
+fn a_fenced_broker_and_a_shrunk_isr_show_in_the_image() {
+    let mut cluster = cluster();
+    let setup = run_script(&mut cluster, "broker kill 3\ntime advance 20s");
+    assert!(!setup.failed, "{setup:?}");
+    // BrokerRegistrationChangeRecord (or FenceBrokerRecord) replayed: BrokerRegistration.fenced.
+    let broker = stdout(&mut cluster, "cat /image/cluster/brokers/3");
+    assert!(broker.contains(", fenced=true,"), "{broker}");
+    // PartitionChangeRecord: 3 left the ISR, the partition epoch moved on.
+    let partition = stdout(&mut cluster, "cat /image/topics/byName/orders/0");
+    assert!(partition.contains(", isr=[1, 2], "), "{partition}");
+    assert!(!partition.ends_with("partitionEpoch=0)\n"), "{partition}");
+}
