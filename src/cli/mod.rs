@@ -22,6 +22,7 @@ pub mod line_reader;
 pub mod log4j;
 mod log_dirs;
 mod metadata_quorum;
+mod metadata_shell;
 pub mod options;
 mod playground;
 mod reassign_partitions;
@@ -94,6 +95,7 @@ pub const PROGRAMS: &[&str] = &[
     "kafka-log-dirs.sh",
     "kafka-leader-election.sh",
     "kafka-metadata-quorum.sh",
+    "kafka-metadata-shell.sh",
     "kafka-reassign-partitions.sh",
     "time",
     "broker",
@@ -119,6 +121,7 @@ pub fn tool_options(program: &str) -> Vec<options::OptionSpec> {
         "kafka-leader-election" => leader_election::SPECS.to_vec(),
         "kafka-reassign-partitions" => reassign_partitions::SPECS.to_vec(),
         "kafka-metadata-quorum" => metadata_quorum::SPECS.to_vec(),
+        "kafka-metadata-shell" => metadata_shell::SPECS.to_vec(),
         _ => Vec::new(),
     }
 }
@@ -154,6 +157,7 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
             leader_election::run(cluster, args, command.input.as_deref(), &mut output)
         }
         "kafka-metadata-quorum" => metadata_quorum::run(cluster, args, &mut output),
+        "kafka-metadata-shell" => metadata_shell::run(cluster, args, &mut output),
         "kafka-reassign-partitions" => {
             reassign_partitions::run(cluster, args, command.input.as_deref(), &mut output)
         }
