@@ -172,6 +172,11 @@ fn run_seed(seed: u64) -> Result<usize, String> {
             log.join("\n")
         ));
     }
+    if std::env::var("SWEEP_EVENTS").is_ok() {
+        for event in cluster.drain_events() {
+            eprintln!("{event:?}");
+        }
+    }
     // Every node's metadata image, replayed from its copy of __cluster_metadata-0, is the
     // controller's view (broker epochs aside: the view leaves them to the log).
     let view = cluster.controller_view();
@@ -181,9 +186,39 @@ fn run_seed(seed: u64) -> Result<usize, String> {
             broker.epoch = -1;
         }
         if image != view {
+            let differing: Vec<String> = view
+                .topics
+                .values()
+                .flat_map(|t| t.partitions.values())
+                .filter(|p| {
+                    image
+                        .topics
+                        .get(&p.topic_id)
+                        .and_then(|t| t.partitions.get(&p.partition_id))
+                        != Some(p)
+                })
+                .map(|p| format!("{p:?}"))
+                .collect();
             return Err(format!(
-                "node {}'s metadata image differs from the controller's\nafter:\n{}",
+                "node {}'s metadata image differs from the controller's (nodes {:?}; brokers {:?} vs {:?}; partitions {differing:?})\nafter:\n{}",
                 node.id,
+                cluster
+                    .quorum()
+                    .nodes
+                    .values()
+                    .map(|n| format!(
+                        "{} {} e{} l{:?} hw{} leo{} applied{}",
+                        n.id,
+                        n.role.name(),
+                        n.epoch,
+                        n.leader_id,
+                        n.high_watermark,
+                        n.log.log_end_offset(),
+                        n.applied_offset
+                    ))
+                    .collect::<Vec<_>>(),
+                image.brokers,
+                view.brokers,
                 log.join("\n")
             ));
         }
@@ -213,11 +248,6 @@ fn run_seed(seed: u64) -> Result<usize, String> {
                     log.join("\n")
                 ));
             }
-        }
-    }
-    if std::env::var("SWEEP_EVENTS").is_ok() {
-        for event in cluster.drain_events() {
-            eprintln!("{event:?}");
         }
     }
     let mut present = BTreeMap::new();

@@ -52,6 +52,9 @@ pub struct RaftFetch {
     pub epoch: i32,
     pub fetch_offset: i64,
     pub last_fetched_epoch: i32,
+    /// The fetcher's high watermark (`FetchPartition.HighWatermark`, KIP-1166): a leader
+    /// answers at once when its own is ahead, so followers learn commits without waiting.
+    pub high_watermark: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

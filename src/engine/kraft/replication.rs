@@ -34,6 +34,7 @@ impl Cluster {
             epoch: n.epoch,
             fetch_offset: n.log.log_end_offset(),
             last_fetched_epoch: n.log.leader_epochs().latest_epoch().unwrap_or(-1),
+            high_watermark: n.high_watermark,
         };
         let request_id = self.next_request_id();
         if let Some(n) = self.quorum_mut().node_mut(node) {
@@ -95,8 +96,11 @@ impl Cluster {
         let Some(n) = self.quorum().node(node) else {
             return;
         };
+        // KafkaRaftClient.handleFetchRequest replies at once with records, an error, a
+        // divergence, or a high watermark the fetcher has not seen (isHighWatermarkUpdated).
         let caught_up = fetch.fetch_offset >= n.log.log_end_offset();
-        if caught_up {
+        let knows_high_watermark = fetch.high_watermark >= n.high_watermark;
+        if caught_up && knows_high_watermark {
             // Held until new records or a new high watermark, or MaxWaitMs.
             let wait = self.quorum().settings.fetch_max_wait_ms;
             if let Some(Role::Leader(state)) = self.quorum_mut().node_mut(node).map(|n| &mut n.role)
