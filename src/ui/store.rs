@@ -21,6 +21,7 @@ use super::faults::BrokerVerb;
 use super::metrics::MetricsHistory;
 use super::playback::{Playback, PlaybackAction};
 use super::produce::ProduceOutcome;
+use super::restart_report::RestartReport;
 use super::saving::{SaveBatch, StorageStatus};
 use super::terminal::run::run_request;
 use super::terminal::session::CommandRequest;
@@ -59,6 +60,8 @@ pub enum Action {
         cluster: Option<Box<Cluster>>,
         status: StorageStatus,
         notes: Vec<String>,
+        /// What the restart's log loading did (`ui::restart_report`), when there is anything to say.
+        report: Option<Rc<RestartReport>>,
     },
     /// Play, pause, speed, an animation frame's time, Step (`ui::playback`).
     Playback(PlaybackAction),
@@ -115,6 +118,8 @@ pub struct Store {
     pub storage: StorageStatus,
     /// `WARNING:` lines from loading the saved cluster.
     pub restore_notes: Vec<String>,
+    /// What restarting the saved cluster recovered or truncated (`ui::restart_report`).
+    pub restart_report: Option<Rc<RestartReport>>,
     /// Flushes waiting to be written, oldest first.
     pub outbox: Rc<Vec<SaveBatch>>,
     /// The next flush rewrites the whole workspace (after a failed flush, or a reset).
@@ -144,6 +149,7 @@ impl Default for Store {
             cluster_version: 0,
             storage: StorageStatus::Loading,
             restore_notes: Vec::new(),
+            restart_report: None,
             outbox: Rc::new(Vec::new()),
             rewrite_all: false,
             playback: Playback::default(),
@@ -200,6 +206,7 @@ impl Reducible for Store {
                 next.metrics = Rc::new(MetricsHistory::default());
                 next.drain_events();
                 next.restore_notes.clear();
+                next.restart_report = None;
                 next.outbox = Rc::new(Vec::new());
                 next.rewrite_all = true;
                 next.cluster_version += 1;
@@ -211,12 +218,14 @@ impl Reducible for Store {
                 cluster,
                 status,
                 notes,
+                report,
             } => {
                 if let Some(cluster) = cluster {
                     next.cluster.replace(*cluster);
                 }
                 next.storage = status;
                 next.restore_notes = notes;
+                next.restart_report = report;
                 next.metrics = Rc::new(MetricsHistory::default());
                 next.drain_events();
                 next.cluster_version += 1;

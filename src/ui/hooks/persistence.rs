@@ -15,6 +15,7 @@
 use crate::engine::persist::workspace::restore_workspace;
 use crate::engine::ClusterOptions;
 use crate::storage::indexeddb::{database_name, Workspace};
+use crate::ui::restart_report::RestartReport;
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::take_over::{self, Channel};
@@ -164,6 +165,7 @@ async fn load(workspace: &str, handle: &Handle, ownership: &Rc<RefCell<Ownership
         cluster,
         status,
         notes,
+        report: None,
     };
     let lock = web_lock::hold(&database_name(workspace)).await;
     let owner = lock.is_some();
@@ -188,7 +190,17 @@ async fn load(workspace: &str, handle: &Handle, ownership: &Rc<RefCell<Ownership
         opened.close();
     }
     match result {
-        Ok(Some(restored)) => loaded(status, Some(Box::new(restored.cluster)), restored.warnings),
+        Ok(Some(restored)) => {
+            // A reload is a restart from files: what its log loading recovered, as Kafka logs it.
+            let now = restored.cluster.now().as_millis();
+            let report = RestartReport::from_recovery(&restored.recovery, now).map(Rc::new);
+            Action::Loaded {
+                cluster: Some(Box::new(restored.cluster)),
+                status,
+                notes: restored.warnings,
+                report,
+            }
+        }
         Ok(None) => loaded(status, None, Vec::new()),
         Err(e) if owner => loaded(StorageStatus::Unreadable(e.to_string()), None, Vec::new()),
         Err(e) => loaded(
