@@ -27,7 +27,9 @@ use super::terminal::run::run_request;
 use super::terminal::session::CommandRequest;
 use super::terminal::Transcript;
 use crate::engine::cluster::NewTopic;
-use crate::engine::persist::workspace::{take_workspace_changes, workspace_snapshot};
+use crate::engine::persist::workspace::{
+    take_shutdown_changes, take_workspace_changes, workspace_snapshot,
+};
 use crate::engine::topic::{has_collision_chars, COLLISION_WARNING};
 use crate::engine::{Cluster, ClusterOptions};
 use std::cell::RefMut;
@@ -67,6 +69,9 @@ pub enum Action {
     Playback(PlaybackAction),
     /// Takes what changed since the last save into the outbox.
     Persist,
+    /// The page is being left (`pagehide`): [`Action::Persist`] with a clean shutdown's flush
+    /// and the brokers' `.kafka_cleanshutdown` files (`take_shutdown_changes`) in the same batch.
+    CleanShutdown,
     /// The persistence hook took the first `n` batches of the outbox to write them.
     Sent(usize),
     /// What was sent is in IndexedDB.
@@ -239,6 +244,7 @@ impl Reducible for Store {
                 }
             }
             Action::Persist => next.persist(),
+            Action::CleanShutdown => next.clean_shutdown(),
             Action::Sent(n) => {
                 let rest = next.outbox.iter().skip(n).cloned().collect();
                 next.outbox = Rc::new(rest);
@@ -337,6 +343,20 @@ impl Store {
         let mut outbox = (*self.outbox).clone();
         outbox.push(batch);
         self.outbox = Rc::new(outbox);
+    }
+
+    /// What changed and a clean shutdown's flush, in one batch: a page being left may get only
+    /// one IndexedDB transaction started, and a batch is all or nothing, so the markers never
+    /// vouch for files the workspace lacks.
+    fn clean_shutdown(&mut self) {
+        if !self.storage.writes() {
+            return;
+        }
+        self.persist();
+        let changes = take_shutdown_changes(&mut self.cluster_mut());
+        if let Some(batch) = Rc::make_mut(&mut self.outbox).last_mut() {
+            batch.changes.extend(changes);
+        }
     }
 }
 

@@ -5,9 +5,9 @@
 //!   ([`restore_workspace`], the same restart as `kplay --data-dir`), then [`Action::Loaded`].
 //! - **Write-behind**: [`DEBOUNCE_MS`] after the cluster last changed — or, while it keeps
 //!   changing (playback changes it every animation frame), [`MAX_WAIT_MS`] after the first change
-//!   not yet saved — and at once when the page is hidden (`visibilitychange`) or left
-//!   (`pagehide`), [`Action::Persist`] moves the dirty files into the outbox; the writer sends the outbox to IndexedDB, one batch at a time, and
-//!   reports [`Action::Saved`] or [`Action::SaveFailed`]. The engine never waits for it.
+//!   not yet saved — and at once when the page is hidden (`visibilitychange`),
+//!   [`Action::Persist`] moves the dirty files into the outbox; the writer sends the outbox to
+//!   IndexedDB, one batch at a time, and reports [`Action::Saved`] or [`Action::SaveFailed`]. The engine never waits for it.
 //! - **Take-over** (`ui::take_over`): when another tab asks for the workspace, the owner
 //!   persists, waits until the outbox is written, releases its Web Lock, closes the database,
 //!   reports [`Action::TakenOver`] (read-only from then on) and tells the other tab.
@@ -248,7 +248,8 @@ fn flush_when_hidden(store: StoreHandle) -> Vec<EventListener> {
     let mut listeners = Vec::new();
     let on_pagehide = store.clone();
     listeners.push(EventListener::new(&window, "pagehide", move |_| {
-        on_pagehide.dispatch(Action::Persist);
+        // Leaving the page stops the brokers cleanly, so a reload restarts without recovery.
+        on_pagehide.dispatch(Action::CleanShutdown);
     }));
     if let Some(document) = window.document() {
         let hidden_document = document.clone();
