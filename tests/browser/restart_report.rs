@@ -87,3 +87,45 @@ fn a_clean_shutdown_restarts_quietly() {
         .expect("applied");
     assert_eq!(report_of(&disk), None);
 }
+
+/// The page's `pagehide`: one batch with the changes and the markers, a quiet restart from it,
+/// and a tab that goes on running removes the markers at its next write.
+#[wasm_bindgen_test]
+fn leaving_the_page_is_a_clean_shutdown_in_one_batch() {
+    use kafka_playground::storage::Change;
+    use kafka_playground::ui::saving::StorageStatus;
+    use kafka_playground::ui::store::{Action, Store};
+    use kafka_playground::ui::terminal::session::CommandRequest;
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    let marker = "/.kafka_cleanshutdown";
+    let store = Rc::new(Store::default()).reduce(Action::Loaded {
+        cluster: None,
+        status: StorageStatus::Saved,
+        notes: Vec::new(),
+        report: None,
+    });
+    let store = store.reduce(Action::RunCommand(CommandRequest::typed(
+        "kafka-topics.sh --create --topic orders --partitions 2\n",
+    )));
+    let store = store.reduce(Action::CleanShutdown);
+    assert_eq!(store.outbox.len(), 1, "one transaction");
+    let mut disk = MemoryDisk::new();
+    disk.apply(&store.outbox[0].changes).expect("applied");
+    assert!(disk.files().keys().any(|p| p.ends_with(marker)));
+    assert_eq!(report_of(&disk), None, "a clean restart says nothing");
+
+    // Back from the back/forward cache: the next write takes the markers away.
+    let store = store.reduce(Action::Sent(1)).reduce(Action::Saved);
+    let store = store.reduce(Action::Persist);
+    let changes = &store.outbox[0].changes;
+    assert!(
+        changes
+            .iter()
+            .any(|c| matches!(c, Change::Delete { path } if path.ends_with(marker))),
+        "{changes:?}"
+    );
+    disk.apply(changes).expect("applied");
+    assert!(!report_of(&disk).expect("reported").clean);
+}
