@@ -103,6 +103,7 @@ test('10 000 records come back after a reload at the same offsets in the same se
   assert.equal(await page.getByTestId('recovery-report').count(), 0,
     `a clean restart says nothing, not: ${await page.getByTestId('recovery-report').allInnerTexts()}`);
   await screenshot(page, 'reload-02-clean-restart');
+  await page.locator('.storage-bar').screenshot({ path: join(screenshotDir, 'reload-02b-storage-bar.png') });
   const after = await snapshot(page, await logEndOffsets(page));
   assert.deepEqual(after, before, 'same log end offsets, segments and records');
   assert.deepEqual(problems, []);
