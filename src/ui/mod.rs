@@ -21,6 +21,7 @@ pub mod playback;
 pub mod produce;
 pub mod producers;
 pub mod replica_view;
+pub mod restart_report;
 pub mod saving;
 pub mod store;
 pub mod take_over;

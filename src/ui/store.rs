@@ -21,12 +21,15 @@ use super::faults::BrokerVerb;
 use super::metrics::MetricsHistory;
 use super::playback::{Playback, PlaybackAction};
 use super::produce::ProduceOutcome;
+use super::restart_report::RestartReport;
 use super::saving::{SaveBatch, StorageStatus};
 use super::terminal::run::run_request;
 use super::terminal::session::CommandRequest;
 use super::terminal::Transcript;
 use crate::engine::cluster::NewTopic;
-use crate::engine::persist::workspace::{take_workspace_changes, workspace_snapshot};
+use crate::engine::persist::workspace::{
+    take_shutdown_changes, take_workspace_changes, workspace_snapshot,
+};
 use crate::engine::topic::{has_collision_chars, COLLISION_WARNING};
 use crate::engine::{Cluster, ClusterOptions};
 use std::cell::RefMut;
@@ -59,11 +62,16 @@ pub enum Action {
         cluster: Option<Box<Cluster>>,
         status: StorageStatus,
         notes: Vec<String>,
+        /// What the restart's log loading did (`ui::restart_report`), when there is anything to say.
+        report: Option<Rc<RestartReport>>,
     },
     /// Play, pause, speed, an animation frame's time, Step (`ui::playback`).
     Playback(PlaybackAction),
     /// Takes what changed since the last save into the outbox.
     Persist,
+    /// The page is being left (`pagehide`): [`Action::Persist`] with a clean shutdown's flush
+    /// and the brokers' `.kafka_cleanshutdown` files (`take_shutdown_changes`) in the same batch.
+    CleanShutdown,
     /// The persistence hook took the first `n` batches of the outbox to write them.
     Sent(usize),
     /// What was sent is in IndexedDB.
@@ -115,6 +123,8 @@ pub struct Store {
     pub storage: StorageStatus,
     /// `WARNING:` lines from loading the saved cluster.
     pub restore_notes: Vec<String>,
+    /// What restarting the saved cluster recovered or truncated (`ui::restart_report`).
+    pub restart_report: Option<Rc<RestartReport>>,
     /// Flushes waiting to be written, oldest first.
     pub outbox: Rc<Vec<SaveBatch>>,
     /// The next flush rewrites the whole workspace (after a failed flush, or a reset).
@@ -144,6 +154,7 @@ impl Default for Store {
             cluster_version: 0,
             storage: StorageStatus::Loading,
             restore_notes: Vec::new(),
+            restart_report: None,
             outbox: Rc::new(Vec::new()),
             rewrite_all: false,
             playback: Playback::default(),
@@ -200,6 +211,7 @@ impl Reducible for Store {
                 next.metrics = Rc::new(MetricsHistory::default());
                 next.drain_events();
                 next.restore_notes.clear();
+                next.restart_report = None;
                 next.outbox = Rc::new(Vec::new());
                 next.rewrite_all = true;
                 next.cluster_version += 1;
@@ -211,12 +223,14 @@ impl Reducible for Store {
                 cluster,
                 status,
                 notes,
+                report,
             } => {
                 if let Some(cluster) = cluster {
                     next.cluster.replace(*cluster);
                 }
                 next.storage = status;
                 next.restore_notes = notes;
+                next.restart_report = report;
                 next.metrics = Rc::new(MetricsHistory::default());
                 next.drain_events();
                 next.cluster_version += 1;
@@ -230,6 +244,7 @@ impl Reducible for Store {
                 }
             }
             Action::Persist => next.persist(),
+            Action::CleanShutdown => next.clean_shutdown(),
             Action::Sent(n) => {
                 let rest = next.outbox.iter().skip(n).cloned().collect();
                 next.outbox = Rc::new(rest);
@@ -328,6 +343,20 @@ impl Store {
         let mut outbox = (*self.outbox).clone();
         outbox.push(batch);
         self.outbox = Rc::new(outbox);
+    }
+
+    /// What changed and a clean shutdown's flush, in one batch: a page being left may get only
+    /// one IndexedDB transaction started, and a batch is all or nothing, so the markers never
+    /// vouch for files the workspace lacks.
+    fn clean_shutdown(&mut self) {
+        if !self.storage.writes() {
+            return;
+        }
+        self.persist();
+        let changes = take_shutdown_changes(&mut self.cluster_mut());
+        if let Some(batch) = Rc::make_mut(&mut self.outbox).last_mut() {
+            batch.changes.extend(changes);
+        }
     }
 }
 

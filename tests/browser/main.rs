@@ -16,6 +16,7 @@ mod partition_view;
 mod placement_fixture;
 mod playback;
 mod producers;
+mod restart_report;
 mod storage;
 mod store_bench;
 mod terminal;

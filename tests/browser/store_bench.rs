@@ -93,6 +93,7 @@ async fn benchmark_flush_while_playing() {
         cluster: None,
         status: StorageStatus::Saved,
         notes: Vec::new(),
+        report: None,
     });
     store = run(
         store,

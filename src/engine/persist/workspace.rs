@@ -5,6 +5,7 @@
 //! a `kplay --data-dir` run.
 
 use super::{check_broker_dirs, saved_broker_count, PersistError, Restored, METADATA_FILE};
+use crate::engine::log::recovery::CLEAN_SHUTDOWN_FILE;
 use crate::engine::sorting::CollectBTree;
 use crate::engine::{Cluster, ClusterOptions};
 use crate::storage::{Change, FileStore, Scope};
@@ -33,6 +34,28 @@ pub fn take_workspace_changes(cluster: &mut Cluster) -> Vec<Change> {
         path: METADATA_FILE.to_string(),
         bytes: cluster.to_metadata_file().into_bytes(),
     });
+    changes
+}
+
+/// A clean shutdown's flush (`LogManager.shutdown`), for a page being left: every running
+/// broker's logs flushed and checkpointed, then its `.kafka_cleanshutdown` file — after
+/// everything else, and written in the same all-or-nothing batch as the changes before it, so a
+/// workspace holds the marker only with all it vouches for. The
+/// markers are then deleted in the tab's cluster again (as a broker deletes the file when it
+/// loads its log dir): should the page go on running (back from the back/forward cache), its
+/// next write-behind removes them and a crash after that is an unclean stop. A stopped broker
+/// writes no marker: its logs are recovered at the next start, as Kafka's would be.
+pub fn take_shutdown_changes(cluster: &mut Cluster) -> Vec<Change> {
+    cluster.prepare_clean_shutdown();
+    let mut changes = take_workspace_changes(cluster);
+    cluster.write_clean_shutdown_files();
+    changes.extend(take_workspace_changes(cluster));
+    let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
+    for id in ids {
+        if let Some(broker) = cluster.broker_mut(id) {
+            broker.store.delete(CLEAN_SHUTDOWN_FILE);
+        }
+    }
     changes
 }
 
@@ -212,6 +235,39 @@ mod tests {
             3,
             "a new workspace starts with three brokers"
         );
+    }
+
+    #[test]
+    fn a_shutdown_flush_restarts_clean_and_a_later_write_makes_it_unclean_again() {
+        let mut cluster = cluster_with_records();
+        let mut disk = MemoryDisk::new();
+        disk.apply(&take_workspace_changes(&mut cluster)).unwrap();
+        let changes = take_shutdown_changes(&mut cluster);
+        assert!(
+            matches!(changes.last(), Some(Change::Replace { path, .. }) if path == METADATA_FILE),
+            "{changes:?}"
+        );
+        disk.apply(&changes).unwrap();
+        let clean = |disk: &MemoryDisk| {
+            let restored = restore_workspace(&ClusterOptions::default(), disk.files().clone())
+                .unwrap()
+                .expect("a cluster");
+            restored.recovery.iter().all(|d| d.had_clean_shutdown)
+        };
+        assert!(clean(&disk));
+        assert!(disk
+            .files()
+            .keys()
+            .any(|p| p.ends_with(&format!("/{CLEAN_SHUTDOWN_FILE}"))));
+        // The page went on running: its next write-behind takes the markers away.
+        run_script(&mut cluster, "kafka-topics.sh --create --topic later\n");
+        disk.apply(&take_workspace_changes(&mut cluster)).unwrap();
+        assert!(!clean(&disk));
+        let mut back = restore_workspace(&ClusterOptions::default(), disk.files().clone())
+            .unwrap()
+            .expect("a cluster")
+            .cluster;
+        assert_eq!(describe(&mut back), describe(&mut cluster));
     }
 
     #[test]

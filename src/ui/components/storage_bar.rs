@@ -2,6 +2,7 @@
 //! and "Reset cluster".
 
 use crate::storage::indexeddb::database_name;
+use crate::ui::components::restart_notice::RestartNotice;
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::take_over;
@@ -71,6 +72,9 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
             </p>
             if !store.restore_notes.is_empty() {
                 <ul class="restore-notes" data-testid="restore-notes">{ for notes }</ul>
+            }
+            if let Some(report) = store.restart_report.clone() {
+                <RestartNotice {report} />
             }
             if *status == StorageStatus::OtherTab {
                 <button onclick={on_take_over} data-testid="take-over" disabled={*asked}

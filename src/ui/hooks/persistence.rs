@@ -5,9 +5,9 @@
 //!   ([`restore_workspace`], the same restart as `kplay --data-dir`), then [`Action::Loaded`].
 //! - **Write-behind**: [`DEBOUNCE_MS`] after the cluster last changed — or, while it keeps
 //!   changing (playback changes it every animation frame), [`MAX_WAIT_MS`] after the first change
-//!   not yet saved — and at once when the page is hidden (`visibilitychange`) or left
-//!   (`pagehide`), [`Action::Persist`] moves the dirty files into the outbox; the writer sends the outbox to IndexedDB, one batch at a time, and
-//!   reports [`Action::Saved`] or [`Action::SaveFailed`]. The engine never waits for it.
+//!   not yet saved — and at once when the page is hidden (`visibilitychange`),
+//!   [`Action::Persist`] moves the dirty files into the outbox; the writer sends the outbox to
+//!   IndexedDB, one batch at a time, and reports [`Action::Saved`] or [`Action::SaveFailed`]. The engine never waits for it.
 //! - **Take-over** (`ui::take_over`): when another tab asks for the workspace, the owner
 //!   persists, waits until the outbox is written, releases its Web Lock, closes the database,
 //!   reports [`Action::TakenOver`] (read-only from then on) and tells the other tab.
@@ -15,6 +15,7 @@
 use crate::engine::persist::workspace::restore_workspace;
 use crate::engine::ClusterOptions;
 use crate::storage::indexeddb::{database_name, Workspace};
+use crate::ui::restart_report::RestartReport;
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::take_over::{self, Channel};
@@ -164,6 +165,7 @@ async fn load(workspace: &str, handle: &Handle, ownership: &Rc<RefCell<Ownership
         cluster,
         status,
         notes,
+        report: None,
     };
     let lock = web_lock::hold(&database_name(workspace)).await;
     let owner = lock.is_some();
@@ -188,7 +190,17 @@ async fn load(workspace: &str, handle: &Handle, ownership: &Rc<RefCell<Ownership
         opened.close();
     }
     match result {
-        Ok(Some(restored)) => loaded(status, Some(Box::new(restored.cluster)), restored.warnings),
+        Ok(Some(restored)) => {
+            // A reload is a restart from files: what its log loading recovered, as Kafka logs it.
+            let now = restored.cluster.now().as_millis();
+            let report = RestartReport::from_recovery(&restored.recovery, now).map(Rc::new);
+            Action::Loaded {
+                cluster: Some(Box::new(restored.cluster)),
+                status,
+                notes: restored.warnings,
+                report,
+            }
+        }
         Ok(None) => loaded(status, None, Vec::new()),
         Err(e) if owner => loaded(StorageStatus::Unreadable(e.to_string()), None, Vec::new()),
         Err(e) => loaded(
@@ -236,7 +248,8 @@ fn flush_when_hidden(store: StoreHandle) -> Vec<EventListener> {
     let mut listeners = Vec::new();
     let on_pagehide = store.clone();
     listeners.push(EventListener::new(&window, "pagehide", move |_| {
-        on_pagehide.dispatch(Action::Persist);
+        // Leaving the page stops the brokers cleanly, so a reload restarts without recovery.
+        on_pagehide.dispatch(Action::CleanShutdown);
     }));
     if let Some(document) = window.document() {
         let hidden_document = document.clone();
