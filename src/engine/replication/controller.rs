@@ -105,10 +105,15 @@ impl Cluster {
         if self.controller().active.is_none() {
             return;
         }
+        // A broker that stopped again before any controller registered it stays pending: it
+        // registers (as after an unclean shutdown — its crash lost what it never flushed) when
+        // it next starts.
         let pending = std::mem::take(&mut self.controller_mut().pending_registration);
         for broker in pending {
             if self.broker(broker).is_some_and(|b| b.is_running()) {
                 self.fence(broker, FenceReason::UncleanShutdown);
+            } else {
+                self.controller_mut().pending_registration.insert(broker);
             }
         }
         self.sync_replication();
@@ -425,7 +430,17 @@ impl Cluster {
     /// broker flushes everything and writes its clean-shutdown file.
     pub fn stop_broker(&mut self, broker: i32) -> Result<(), ApiError> {
         self.require_running(broker)?;
-        self.fence(broker, FenceReason::ControlledShutdown);
+        // A controlled shutdown needs a controller that knows this incarnation; without one
+        // (none active, unreachable, or the broker never registered since a crash) the broker
+        // gives up waiting and stops, and the controller learns of it from its session.
+        let registered = !self.controller().pending_registration.contains(&broker);
+        let controller_reachable = self
+            .controller()
+            .active
+            .is_some_and(|c| self.reachable(broker, c));
+        if registered && controller_reachable {
+            self.fence(broker, FenceReason::ControlledShutdown);
+        }
         self.shut_down_broker(broker, BrokerState::Stopped);
         self.update_active_controller();
         Ok(())
@@ -465,7 +480,10 @@ impl Cluster {
         // ReplicationControlManager.handleBrokerUncleanShutdown (KIP-966): a broker that comes
         // back from a crash before its session expired re-registers with a new epoch and is
         // first taken out of every ISR — its log may have lost what the ISR promised.
-        if state == BrokerState::Crashed {
+        // (So is one whose crash no controller has heard of yet: it stopped again unregistered.)
+        let unclean = state == BrokerState::Crashed
+            || self.controller_mut().pending_registration.remove(&broker);
+        if unclean {
             if self.controller().active.is_some() {
                 self.fence(broker, FenceReason::UncleanShutdown);
             } else {
