@@ -428,8 +428,9 @@ impl Disk for ClusterDisk<'_> {
     }
 }
 
-/// An absolute path with `.` and `..` resolved, as the operating system resolves them.
-fn lexical(path: &str) -> String {
+/// An absolute path with `.` and `..` resolved, as the operating system resolves them (also
+/// `kafka-metadata-shell.sh --snapshot`'s).
+pub(super) fn lexical(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {

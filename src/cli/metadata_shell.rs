@@ -16,6 +16,7 @@
 mod commands;
 mod tree;
 
+use super::dump_log::lexical;
 use super::options::{flag, with_value, OptionSpec};
 use super::Output;
 use crate::engine::kraft::image::MetadataImage;
@@ -135,21 +136,6 @@ fn read_file(cluster: &Cluster, path: &str) -> Option<Vec<u8>> {
         let rest = path.strip_prefix(dir.as_str())?.strip_prefix('/')?;
         broker.store.contents(rest).map(<[u8]>::to_vec)
     })
-}
-
-/// An absolute path with `.` and `..` resolved.
-fn lexical(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }
 
 /// What replaying a file gives.
