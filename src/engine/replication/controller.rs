@@ -312,7 +312,7 @@ impl Cluster {
     }
 
     /// `ClusterControlManager.isActive`: registered, unfenced, and not shutting down.
-    fn is_acceptable_leader(&self, broker: i32) -> bool {
+    pub(crate) fn is_acceptable_leader(&self, broker: i32) -> bool {
         self.is_unfenced(broker)
             && self
                 .broker(broker)

@@ -19,7 +19,6 @@
 //! `PartitionChangeRecord` would carry.
 
 use super::partition_change::{self, ChangeRequest, Election};
-use super::BrokerState;
 use crate::engine::cluster::{roll_jitter, Cluster, PartitionInfo};
 use crate::engine::config::TopicConfigs;
 use crate::engine::error::{ApiError, ErrorCode};
@@ -237,7 +236,7 @@ impl Cluster {
             unclean_allowed,
             preferred: false,
         };
-        let change = partition_change::build(&request, |r| self.may_lead(r));
+        let change = partition_change::build(&request, |r| self.is_acceptable_leader(r));
         PartitionChange {
             replicas: next.replicas,
             isr: change.isr,
@@ -248,14 +247,6 @@ impl Cluster {
             removing: next.removing_replicas,
             election: change.election,
         }
-    }
-
-    /// `ClusterControlManager.isActive`: registered, unfenced, and not shutting down.
-    fn may_lead(&self, broker: i32) -> bool {
-        self.is_unfenced(broker)
-            && self
-                .broker(broker)
-                .is_some_and(|b| b.state != BrokerState::Stopped)
     }
 
     /// Writes one change of a partition's replicas, leader and ISR to the controller's table —
