@@ -11,6 +11,7 @@ pub mod config_table;
 pub mod event_log;
 pub mod faults;
 pub mod files_view;
+pub mod form;
 pub mod format;
 pub mod hooks;
 pub mod markdown;

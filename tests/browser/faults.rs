@@ -23,6 +23,16 @@ fn advance(store: Rc<Store>, ms: i64) -> Rc<Store> {
     store.reduce(Action::AdvanceTime(ms))
 }
 
+/// A metric summed over every sample kept.
+fn total(store: &Store, metric: Metric) -> i64 {
+    store.metrics.samples().map(|s| s.get(metric)).sum()
+}
+
+/// A metric in the latest sample.
+fn latest_value(store: &Store, metric: Metric) -> i64 {
+    store.metrics.latest().expect("present").get(metric)
+}
+
 fn topic_t() -> Rc<Store> {
     run(
         Rc::new(Store::default()),
@@ -245,36 +255,12 @@ fn metrics_are_sampled_over_simulated_time() {
     // the partition is under-replicated until the heal lets it back (one expand).
     store = run(store, "network partition 1 2");
     store = advance(store, 40_000);
-    let shrinks: i64 = store
-        .metrics
-        .samples()
-        .map(|s| s.get(Metric::IsrShrinksPerSec))
-        .sum();
-    assert_eq!(shrinks, 1);
-    assert_eq!(
-        store
-            .metrics
-            .latest()
-            .expect("present")
-            .get(Metric::UnderReplicatedPartitions),
-        1
-    );
+    assert_eq!(total(&store, Metric::IsrShrinksPerSec), 1);
+    assert_eq!(latest_value(&store, Metric::UnderReplicatedPartitions), 1);
     store = run(store, "network heal");
     store = advance(store, 40_000);
-    let expands: i64 = store
-        .metrics
-        .samples()
-        .map(|s| s.get(Metric::IsrExpandsPerSec))
-        .sum();
-    assert_eq!(expands, 1);
-    assert_eq!(
-        store
-            .metrics
-            .latest()
-            .expect("present")
-            .get(Metric::UnderReplicatedPartitions),
-        0
-    );
+    assert_eq!(total(&store, Metric::IsrExpandsPerSec), 1);
+    assert_eq!(latest_value(&store, Metric::UnderReplicatedPartitions), 0);
 
     // Ten minutes in one step keep only the last CAPACITY seconds.
     store = run(store, "producer stop p1");

@@ -6,6 +6,7 @@
 //! log (`user network partition 1 2`, `ctl t-0 isr 1,2,3->1,2 …`).
 
 use crate::engine::Cluster;
+use crate::ui::form::field_setter;
 use crate::ui::network_view::{
     links, network_line, node_ids, node_position, LinkView, NetworkVerb,
 };
@@ -33,19 +34,6 @@ impl Default for Fields {
             loss_percent: "10".to_string(),
         }
     }
-}
-
-fn on_value<E: AsRef<web_sys::Event> + 'static>(
-    fields: &UseStateHandle<Fields>,
-    set: fn(&mut Fields, String),
-) -> Callback<E> {
-    let fields = fields.clone();
-    Callback::from(move |e: E| {
-        let value = e.target_unchecked_into::<HtmlInputElement>().value();
-        let mut next = (*fields).clone();
-        set(&mut next, value);
-        fields.set(next);
-    })
 }
 
 #[component]
@@ -103,12 +91,12 @@ pub fn NetworkPanel() -> Html {
                 <label>{"to"}{ select("b", f.b) }</label>
                 <label>{"Delay (ms)"}
                     <input type="number" min="0" data-testid="network-delay-ms" value={f.delay_ms.clone()}
-                        oninput={on_value::<InputEvent>(&fields, |f, v| f.delay_ms = v)} />
+                        oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.delay_ms = v)} />
                 </label>
                 <label>{"Loss (%)"}
                     <input type="number" min="0" max="100" step="any" data-testid="network-loss-percent"
                         value={f.loss_percent.clone()}
-                        oninput={on_value::<InputEvent>(&fields, |f, v| f.loss_percent = v)} />
+                        oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.loss_percent = v)} />
                 </label>
             </div>
             <ul class="network-actions">

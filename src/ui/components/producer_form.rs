@@ -3,29 +3,14 @@
 //! through the terminal's path, so the terminal shows the command and its answer; the answer
 //! (a refusal in the tool's words, too) is read back from the transcript and shown here.
 
+use crate::ui::form::field_setter;
 use crate::ui::producers::{
     answer_to, next_producer_name, producible_topics, CommandAnswer, ProducerFields,
     DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS,
 };
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
-
-/// A callback that writes an input's or a select's value into one field.
-fn field<E: AsRef<web_sys::Event> + 'static>(
-    fields: &UseStateHandle<ProducerFields>,
-    set: fn(&mut ProducerFields, String),
-) -> Callback<E> {
-    let fields = fields.clone();
-    Callback::from(move |e: E| {
-        // `value` is read by name, so this serves <select> as well as <input>.
-        let value = e.target_unchecked_into::<HtmlInputElement>().value();
-        let mut next = (*fields).clone();
-        set(&mut next, value);
-        fields.set(next);
-    })
-}
 
 #[component]
 pub fn ProducerForm() -> Html {
@@ -86,10 +71,10 @@ pub fn ProducerForm() -> Html {
             <div class="producer-fields">
                 <label>{"Name"}
                     <input data-testid="producer-name" value={fields.name.clone()} placeholder={auto_name}
-                        oninput={field::<InputEvent>(&fields, |f, v| f.name = v)} autocomplete="off" spellcheck="false" />
+                        oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.name = v)} autocomplete="off" spellcheck="false" />
                 </label>
                 <label>{"Topic"}
-                    <select data-testid="producer-topic" onchange={field::<Event>(&fields, |f, v| f.topic = v)}
+                    <select data-testid="producer-topic" onchange={field_setter::<_, Event>(&fields, |f, v| f.topic = v)}
                         disabled={no_topics}>
                         { for topics.iter().map(|t| html! {
                             <option value={t.clone()} selected={*t == effective.topic}>{t.clone()}</option>
@@ -98,15 +83,15 @@ pub fn ProducerForm() -> Html {
                 </label>
                 <label>{"Rate (records/s)"}
                     <input data-testid="producer-rate" type="number" min="0" value={fields.rate.clone()}
-                        oninput={field::<InputEvent>(&fields, |f, v| f.rate = v)} />
+                        oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.rate = v)} />
                 </label>
                 <label title="none: keyless (the sticky partitioner); {n} is the record number, {n%K} it modulo K">
                     {"Keys"}
                     <input data-testid="producer-keys" value={fields.keys.clone()} placeholder="none"
-                        oninput={field::<InputEvent>(&fields, |f, v| f.keys = v)} autocomplete="off" spellcheck="false" />
+                        oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.keys = v)} autocomplete="off" spellcheck="false" />
                 </label>
                 <label>{"acks"}
-                    <select data-testid="producer-acks" onchange={field::<Event>(&fields, |f, v| f.acks = v)}>
+                    <select data-testid="producer-acks" onchange={field_setter::<_, Event>(&fields, |f, v| f.acks = v)}>
                         <option value="all" selected={fields.acks == "all"}>{"all (default)"}</option>
                         <option value="1" selected={fields.acks == "1"}>{"1"}</option>
                         <option value="0" selected={fields.acks == "0"}>{"0"}</option>
@@ -114,14 +99,14 @@ pub fn ProducerForm() -> Html {
                 </label>
                 <label>{"linger.ms"}
                     <input data-testid="producer-linger" type="number" min="0" value={fields.linger_ms.clone()}
-                        placeholder={DEFAULT_LINGER_MS} oninput={field::<InputEvent>(&fields, |f, v| f.linger_ms = v)} />
+                        placeholder={DEFAULT_LINGER_MS} oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.linger_ms = v)} />
                 </label>
                 <label>{"batch.size"}
                     <input data-testid="producer-batch-size" type="number" min="0" value={fields.batch_size.clone()}
-                        placeholder={DEFAULT_BATCH_SIZE} oninput={field::<InputEvent>(&fields, |f, v| f.batch_size = v)} />
+                        placeholder={DEFAULT_BATCH_SIZE} oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.batch_size = v)} />
                 </label>
                 <label>{"enable.idempotence"}
-                    <select data-testid="producer-idempotence" onchange={field::<Event>(&fields, |f, v| f.idempotence = v)}>
+                    <select data-testid="producer-idempotence" onchange={field_setter::<_, Event>(&fields, |f, v| f.idempotence = v)}>
                         <option value="" selected={fields.idempotence.is_empty()}>{idempotence_default}</option>
                         <option value="true" selected={fields.idempotence == "true"}>{"true"}</option>
                         <option value="false" selected={fields.idempotence == "false"}>{"false"}</option>
