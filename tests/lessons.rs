@@ -74,39 +74,44 @@ fn korean_and_english_lessons_run_the_same_commands_and_checks() {
     }
 }
 
+/// Runs `lesson` step by step on `cluster`: each command fails exactly when the lesson says it
+/// should, and after each step all of its checks hold. `context` names the run in messages.
+fn walk(lesson: &Lesson, cluster: &mut Cluster, context: &str) {
+    for step in &lesson.steps {
+        for command in step.commands() {
+            let output = run_script(cluster, &command.script);
+            assert_eq!(
+                output.failed,
+                command.fails,
+                "{context} / {}: `{}` {}:\n{}{}",
+                step.title,
+                command.script,
+                if command.fails {
+                    "was to fail"
+                } else {
+                    "failed"
+                },
+                output.stdout(),
+                output.stderr()
+            );
+        }
+        for check in &step.checks {
+            let found = check.evaluate(cluster);
+            assert!(
+                found.holds,
+                "{context} / {}: `{}` does not hold (now {})",
+                step.title, check.text, found.actual
+            );
+        }
+    }
+}
+
 /// Runs every lesson step by step; after each step all of its checks hold.
 #[test]
 fn walking_through_every_lesson_turns_every_check_green() {
     for lesson in all(Lang::En) {
         let mut cluster = Cluster::new(ClusterOptions::default());
-        for step in &lesson.steps {
-            for command in step.commands() {
-                let output = run_script(&mut cluster, &command.script);
-                assert_eq!(
-                    output.failed,
-                    command.fails,
-                    "{} / {}: `{}` {}:\n{}{}",
-                    lesson.id,
-                    step.title,
-                    command.script,
-                    if command.fails {
-                        "was to fail"
-                    } else {
-                        "failed"
-                    },
-                    output.stdout(),
-                    output.stderr()
-                );
-            }
-            for check in &step.checks {
-                let found = check.evaluate(&cluster);
-                assert!(
-                    found.holds,
-                    "{} / {}: `{}` does not hold (now {})",
-                    lesson.id, step.title, check.text, found.actual
-                );
-            }
-        }
+        walk(&lesson, &mut cluster, &lesson.id);
     }
 }
 
@@ -190,26 +195,6 @@ fn the_kraft_lesson_holds_whatever_the_seed() {
             seed,
             ..ClusterOptions::default()
         });
-        for step in &lesson.steps {
-            for command in step.commands() {
-                let output = run_script(&mut cluster, &command.script);
-                assert_eq!(
-                    output.failed,
-                    command.fails,
-                    "seed {seed} / {}: `{}`:\n{}",
-                    step.title,
-                    command.script,
-                    output.stderr()
-                );
-            }
-            for check in &step.checks {
-                let found = check.evaluate(&cluster);
-                assert!(
-                    found.holds,
-                    "seed {seed} / {}: `{}` does not hold (now {})",
-                    step.title, check.text, found.actual
-                );
-            }
-        }
+        walk(&lesson, &mut cluster, &format!("kraft, seed {seed}"));
     }
 }
