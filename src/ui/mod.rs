@@ -27,7 +27,7 @@ pub mod saving;
 pub mod store;
 pub mod take_over;
 pub mod terminal;
-mod web_lock;
+pub mod web_lock;
 pub mod workspaces;
 
 use components::app::App;

@@ -26,6 +26,9 @@ pub enum StorageStatus {
     OtherTab,
     /// This tab owned the workspace until another tab took it over: it writes nothing more.
     TakenOver,
+    /// Another tab took the workspace by force (Web Locks `steal`) before this tab's last
+    /// changes were written (the message says why): they live in this tab only.
+    TakenOverUnsaved(String),
     /// IndexedDB cannot be used: the cluster lives in this tab only.
     InMemory(String),
     /// The saved cluster cannot be loaded; it is left untouched until the person resets.
@@ -46,6 +49,20 @@ impl StorageStatus {
         self.writes() || matches!(self, StorageStatus::Unreadable(_))
     }
 
+    /// What this tab is once another tab has the workspace: [`StorageStatus::TakenOver`] if
+    /// everything it did is written, else [`StorageStatus::TakenOverUnsaved`] saying why not (a
+    /// take-over by force can come while a write is failing or under way).
+    pub fn after_take_over(&self) -> StorageStatus {
+        match self {
+            StorageStatus::Saved => StorageStatus::TakenOver,
+            StorageStatus::Saving => {
+                StorageStatus::TakenOverUnsaved("a save was under way".to_string())
+            }
+            StorageStatus::Failed(message) => StorageStatus::TakenOverUnsaved(message.clone()),
+            other => other.clone(),
+        }
+    }
+
     /// The sentence the page shows.
     pub fn describe(&self, workspace: &str) -> String {
         match self {
@@ -57,6 +74,9 @@ impl StorageStatus {
             ),
             StorageStatus::OtherTab => "This workspace is open in another tab. This tab shows the cluster as it was last saved and does not save changes; \"Take over here\" moves the workspace to this tab (or close the other tab and reload).".to_string(),
             StorageStatus::TakenOver => "Another tab took over this workspace: everything this tab did is saved, and it saves nothing more. Reload to work here again.".to_string(),
+            StorageStatus::TakenOverUnsaved(message) => format!(
+                "Another tab took this workspace over before this tab's last changes were saved ({message}). They are in this tab only and are lost when it closes; the workspace holds the cluster as last saved, and this tab saves nothing more."
+            ),
             StorageStatus::InMemory(message) => format!(
                 "{message}. The cluster lives in this tab only and is lost when it closes."
             ),

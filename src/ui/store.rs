@@ -80,6 +80,9 @@ pub enum Action {
     SaveFailed(String),
     /// Another tab took the workspace over (`ui::take_over`): this one writes nothing more.
     TakenOver,
+    /// Rewrites the whole workspace now: this tab took it by force, and a write the other tab
+    /// had under way may have landed after this tab read it.
+    RewriteAll,
 }
 
 /// How the last action went, in Kafka's words.
@@ -259,7 +262,14 @@ impl Reducible for Store {
                 next.storage = StorageStatus::Failed(message);
                 next.rewrite_all = true;
             }
-            Action::TakenOver => next.storage = StorageStatus::TakenOver,
+            Action::TakenOver => next.storage = next.storage.after_take_over(),
+            Action::RewriteAll => {
+                next.rewrite_all = true;
+                next.persist();
+                if next.storage == StorageStatus::Saved {
+                    next.storage = StorageStatus::Saving;
+                }
+            }
         }
         Rc::new(next)
     }

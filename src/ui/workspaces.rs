@@ -40,6 +40,13 @@ pub fn initial_workspace() -> String {
     name
 }
 
+/// The page's `?workspace=` when it names no workspace that can be opened: the name asked for
+/// and why not (the page opens another one, and says so).
+pub fn url_workspace_problem() -> Option<(String, String)> {
+    let name = url_workspace()?;
+    validate_name(&name).err().map(|why| (name, why))
+}
+
 /// `workspace` from the page's query string, decoded.
 fn url_workspace() -> Option<String> {
     let location = Reflect::get(&web_sys::window()?.into(), &"location".into()).ok()?;
@@ -210,7 +217,11 @@ pub async fn delete(name: &str) -> Result<(), String> {
 /// Deletes workspace `name` unless a tab has it open (holds its Web Lock): deleting the
 /// files under a running cluster would leave that tab writing into a deleted database.
 pub async fn delete_if_free(name: &str) -> Result<(), String> {
-    let Some(lock) = super::web_lock::hold(&crate::storage::indexeddb::database_name(name)).await
+    let Some(lock) = super::web_lock::hold(
+        &crate::storage::indexeddb::database_name(name),
+        std::rc::Rc::new(|| {}),
+    )
+    .await
     else {
         return Err(format!(
             "Workspace '{name}' is open in another tab: close it there (or take it over and delete it from there)."

@@ -19,6 +19,7 @@ mod producers;
 mod restart_report;
 mod storage;
 mod store_bench;
+mod take_over;
 mod terminal;
 mod trace;
 #[path = "../support/trace_fixture.rs"]

@@ -1,11 +1,12 @@
 //! Where the cluster is kept: the storage status line, what loading the saved cluster reported,
+//! "Take over here" (and, when the owning tab refuses or does not answer, "Take over anyway"),
 //! and "Reset cluster".
 
 use crate::storage::indexeddb::database_name;
 use crate::ui::components::restart_notice::RestartNotice;
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Action, StoreHandle};
-use crate::ui::take_over;
+use crate::ui::take_over::{self, Answer};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,8 +16,6 @@ pub struct StorageBarProps {
 
 #[component]
 pub fn StorageBar(props: &StorageBarProps) -> Html {
-    // Asked the owner to let go: the page reloads once it has.
-    let asked = use_state(|| false);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -25,6 +24,7 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
         StorageStatus::Loading | StorageStatus::Saving => "busy",
         StorageStatus::Saved => "ok",
         StorageStatus::OtherTab | StorageStatus::TakenOver => "warning",
+        StorageStatus::TakenOverUnsaved(_) => "error",
         StorageStatus::Failed(_) | StorageStatus::InMemory(_) | StorageStatus::Unreadable(_) => {
             "error"
         }
@@ -54,13 +54,6 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Persist))
     };
-    let on_take_over = {
-        let (workspace, asked) = (props.workspace.clone(), asked.clone());
-        Callback::from(move |_: MouseEvent| {
-            asked.set(true);
-            take_over::request(&database_name(&workspace));
-        })
-    };
     let notes = store
         .restore_notes
         .iter()
@@ -77,10 +70,7 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
                 <RestartNotice {report} />
             }
             if *status == StorageStatus::OtherTab {
-                <button onclick={on_take_over} data-testid="take-over" disabled={*asked}
-                    title="Ask the tab that has this workspace to save and let go, then work here">
-                    {if *asked { "Asking the other tab to save and let go…" } else { "Take over here" }}
-                </button>
+                <TakeOver workspace={props.workspace.clone()} />
             }
             if matches!(status, StorageStatus::Failed(_)) {
                 <button onclick={on_retry} data-testid="retry-save">{"Retry saving"}</button>
@@ -103,7 +93,75 @@ fn status_name(status: &StorageStatus) -> &'static str {
         StorageStatus::Failed(_) => "failed",
         StorageStatus::OtherTab => "other-tab",
         StorageStatus::TakenOver => "taken-over",
+        StorageStatus::TakenOverUnsaved(_) => "taken-over-unsaved",
         StorageStatus::InMemory(_) => "in-memory",
         StorageStatus::Unreadable(_) => "unreadable",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TakeOverProps {
+    workspace: AttrValue,
+}
+
+/// Where a take-over request stands in the asking tab (the page reloads once the owner let go).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Request {
+    NotAsked,
+    Asked,
+    Answered(Answer),
+}
+
+/// "Take over here", and "Take over anyway" once the owner refused or did not answer.
+#[component]
+fn TakeOver(props: &TakeOverProps) -> Html {
+    let request = use_state(|| Request::NotAsked);
+    let database = database_name(&props.workspace);
+    let on_ask = {
+        let (request, database) = (request.clone(), database.clone());
+        Callback::from(move |_: MouseEvent| {
+            request.set(Request::Asked);
+            let answered = request.setter();
+            take_over::request(&database, move |answer| {
+                answered.set(Request::Answered(answer))
+            });
+        })
+    };
+    let on_force = Callback::from(move |_: MouseEvent| take_over::take_by_force(&database));
+    let asked = *request == Request::Asked;
+    let label = match &*request {
+        Request::NotAsked => "Take over here",
+        Request::Asked => "Asking the other tab to save and let go…",
+        Request::Answered(_) => "Ask again",
+    };
+    let answer = match &*request {
+        Request::Answered(Answer::NoAnswer) => Some(format!(
+            "The other tab has not answered in {} s: it may be frozen, crashed or asleep in the background. \
+             \"Take over anyway\" takes the workspace from it (the Web Locks API's steal): this tab reloads, \
+             works on the workspace as last saved and rewrites it; whatever the other tab has not saved is lost, \
+             and if it still runs it saves nothing more.",
+            take_over::NO_ANSWER_MS / 1000
+        )),
+        Request::Answered(Answer::Refused(reason)) => Some(format!(
+            "The other tab could not save its last changes ({reason}) and keeps the workspace so that they are \
+             not lost. Ask again once it has saved, or take over anyway: this tab reloads and works on the \
+             workspace as last saved (the Web Locks API's steal); the other tab's unsaved changes stay in that tab only."
+        )),
+        _ => None,
+    };
+    html! {
+        <>
+            <button onclick={on_ask} data-testid="take-over" disabled={asked}
+                title="Ask the tab that has this workspace to save and let go, then work here">
+                {label}
+            </button>
+            if let Some(answer) = answer {
+                <p class="take-over-answer" role="alert" data-testid="take-over-answer">{answer}</p>
+                <button class="danger" onclick={on_force} data-testid="take-over-by-force"
+                    title="Take this workspace's lock from the other tab and work here">
+                    {"Take over anyway"}
+                </button>
+            }
+        </>
     }
 }

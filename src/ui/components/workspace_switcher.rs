@@ -1,7 +1,8 @@
 //! The header's workspace switcher: the open workspace's name, seed and broker count (always
 //! visible), a list to open another one, and create, rename, duplicate, delete (after a
 //! confirmation), download as `.tar` and import from `.tar` (`ui::workspaces` does the work).
-//! Opening another workspace reloads the page on it.
+//! Opening another workspace reloads the page on it. A `?workspace=` that names no possible
+//! workspace is said, with the list of workspaces open and "New…" beside it.
 
 use super::workspace_list::WorkspaceList;
 use crate::storage::indexeddb::DEFAULT_WORKSPACE;
@@ -62,7 +63,14 @@ pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
     let store = use_context::<StoreHandle>();
     let open = props.workspace.to_string();
     let names = use_state(Vec::<String>::new);
-    let mode = use_state(|| Mode::Closed);
+    let url_problem = use_state(workspaces::url_workspace_problem);
+    let mode = use_state(|| {
+        if url_problem.is_some() {
+            Mode::Manage
+        } else {
+            Mode::Closed
+        }
+    });
     let runner = Runner {
         message: use_state(|| None as Message),
         busy: use_state(|| false),
@@ -161,10 +169,21 @@ pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
                         data-testid="workspace-import" class="visually-hidden" />
                 </label>
             </div>
+            if let Some((asked, why)) = &*url_problem {
+                <p class="workspace-message error" role="alert" data-testid="workspace-url-error">
+                    {format!("The link asks for workspace '{asked}', which cannot be opened: {why} This page opened workspace '{open}' instead: open one from the list below, or create one with \"New…\".")}
+                    <button type="button" class="dismiss" onclick={dismiss(&url_problem)} data-testid="workspace-url-error-dismiss">{"Dismiss"}</button>
+                </p>
+            }
             { form }
             { message_view(&runner.message) }
         </div>
     }
+}
+
+fn dismiss<T: 'static>(state: &UseStateHandle<Option<T>>) -> Callback<MouseEvent> {
+    let state = state.clone();
+    Callback::from(move |_: MouseEvent| state.set(None))
 }
 
 async fn duplicate(from: String, list: Vec<String>) -> Result<String, String> {

@@ -9,17 +9,25 @@
 //!   [`Action::Persist`] moves the dirty files into the outbox; the writer sends the outbox to
 //!   IndexedDB, one batch at a time, and reports [`Action::Saved`] or [`Action::SaveFailed`]. The engine never waits for it.
 //! - **Take-over** (`ui::take_over`): when another tab asks for the workspace, the owner
-//!   persists, waits until the outbox is written, releases its Web Lock, closes the database,
-//!   reports [`Action::TakenOver`] (read-only from then on) and tells the other tab.
+//!   pauses playback, flushes with a clean shutdown's markers ([`Action::CleanShutdown`], as on
+//!   `pagehide`, so the taking tab restarts without recovery), waits until the outbox is
+//!   written, releases its Web Lock, closes the database, reports [`Action::TakenOver`]
+//!   (read-only from then on) and tells the other tab. If that save fails the owner keeps the
+//!   workspace and its changes, and answers with the reason ([`take_over::REFUSED`]).
+//! - **Take-over by force**: a page loaded to take the workspace by force (`take_over::steal_asked`)
+//!   steals the Web Lock and rewrites the workspace whole after loading it
+//!   ([`Action::RewriteAll`]); a tab whose lock is stolen stops writing at once and says what it
+//!   had not saved.
 
 use crate::engine::persist::workspace::restore_workspace;
 use crate::engine::ClusterOptions;
 use crate::storage::indexeddb::{database_name, Workspace};
+use crate::ui::playback::PlaybackAction;
 use crate::ui::restart_report::RestartReport;
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::take_over::{self, Channel};
-use crate::ui::web_lock::{self, Release};
+use crate::ui::web_lock::{self, OnLost, Release};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
@@ -56,8 +64,13 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
         let ownership = ownership.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
-                let loaded = load(&workspace, &handle, &ownership).await;
+                let by_force = take_over::steal_asked(&database_name(&workspace));
+                let on_lost = on_lock_lost(&store, &handle, &ownership);
+                let loaded = load(&workspace, &handle, &ownership, by_force, on_lost).await;
                 store.dispatch(loaded);
+                if by_force && ownership.borrow().lock.is_some() {
+                    store.dispatch(Action::RewriteAll);
+                }
                 listen_for_take_over(&store, &workspace, &ownership);
             });
         });
@@ -123,7 +136,9 @@ fn listen_for_take_over(store: &StoreHandle, workspace: &str, ownership: &Rc<Ref
     let channel = Channel::open(&database_name(workspace), move |message| {
         if message == take_over::TAKE_OVER && asked.borrow().lock.is_some() {
             asked.borrow_mut().handing_over = true;
-            store.dispatch(Action::Persist);
+            // Playback would change the cluster after every flush: the hand-over would wait forever.
+            store.dispatch(Action::Playback(PlaybackAction::Pause));
+            store.dispatch(Action::CleanShutdown);
         }
     });
     ownership.borrow_mut().channel = channel;
@@ -139,6 +154,16 @@ fn hand_over_when_written(
     let ready = ownership.borrow().handing_over && store.outbox.is_empty() && !*writing.borrow();
     if !ready {
         return;
+    }
+    match &store.storage {
+        StorageStatus::Saved => {}
+        // Changed after the flush (a click meanwhile): flush again, then hand over.
+        StorageStatus::Saving => return store.dispatch(Action::CleanShutdown),
+        StorageStatus::Failed(message) => return refuse(store, ownership, message),
+        _ => {
+            ownership.borrow_mut().handing_over = false;
+            return;
+        }
     }
     // Taken out first: no borrow is held while the store runs.
     let (lock, channel) = {
@@ -159,15 +184,70 @@ fn hand_over_when_written(
     }
 }
 
-/// Reads the workspace; on success this tab's handle is set if it owns the workspace.
-async fn load(workspace: &str, handle: &Handle, ownership: &Rc<RefCell<Ownership>>) -> Action {
+/// What an owner whose save failed adds to its "Not saved" line when another tab asks.
+const REFUSAL_NOTE: &str = "another tab asked to take this workspace over, and this tab keeps it until its changes are saved";
+
+/// The save before a hand-over failed: handing over now would lose what this tab did not
+/// write, so it keeps the workspace, says so, and tells the asking tab why.
+fn refuse(store: &StoreHandle, ownership: &Rc<RefCell<Ownership>>, message: &str) {
+    let reason = message
+        .strip_suffix(REFUSAL_NOTE)
+        .map_or(message, |m| m.trim_end_matches([' ', ';']));
+    {
+        let mut owned = ownership.borrow_mut();
+        owned.handing_over = false;
+        if let Some(channel) = &owned.channel {
+            channel.post(&format!("{}{reason}", take_over::REFUSED));
+        }
+    }
+    if !message.ends_with(REFUSAL_NOTE) {
+        store.dispatch(Action::SaveFailed(format!("{reason}; {REFUSAL_NOTE}")));
+    }
+}
+
+/// Another tab stole the lock: write nothing more, close the database, and say what was saved.
+fn on_lock_lost(
+    store: &StoreHandle,
+    handle: &Handle,
+    ownership: &Rc<RefCell<Ownership>>,
+) -> OnLost {
+    let (store, handle, ownership) = (store.clone(), handle.clone(), ownership.clone());
+    Rc::new(move || {
+        let channel = {
+            let mut owned = ownership.borrow_mut();
+            owned.lock = None;
+            owned.handing_over = false;
+            owned.channel.take()
+        };
+        drop(channel);
+        let workspace = handle.borrow_mut().take();
+        if let Some(workspace) = workspace {
+            workspace.close();
+        }
+        store.dispatch(Action::TakenOver);
+    })
+}
+
+/// Reads the workspace; on success this tab's handle is set if it owns the workspace. With
+/// `by_force` the lock is stolen from the tab that holds it.
+async fn load(
+    workspace: &str,
+    handle: &Handle,
+    ownership: &Rc<RefCell<Ownership>>,
+    by_force: bool,
+    on_lost: OnLost,
+) -> Action {
     let loaded = |status, cluster, notes| Action::Loaded {
         cluster,
         status,
         notes,
         report: None,
     };
-    let lock = web_lock::hold(&database_name(workspace)).await;
+    let lock = if by_force {
+        web_lock::steal(&database_name(workspace), on_lost).await
+    } else {
+        web_lock::hold(&database_name(workspace), on_lost).await
+    };
     let owner = lock.is_some();
     ownership.borrow_mut().lock = lock;
     let mut opened = match Workspace::open(workspace).await {
@@ -213,7 +293,8 @@ async fn load(workspace: &str, handle: &Handle, ownership: &Rc<RefCell<Ownership
 
 /// Sends the outbox if there is one and no write is under way.
 fn write_outbox(store: &StoreHandle, handle: Handle, writing: Rc<RefCell<bool>>) {
-    if store.outbox.is_empty() || *writing.borrow() {
+    // A tab that lost the workspace writes nothing, not even what it had queued.
+    if store.outbox.is_empty() || *writing.borrow() || !store.storage.writes() {
         return;
     }
     let Some(mut workspace) = handle.borrow_mut().take() else {
