@@ -68,6 +68,10 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
                 let on_lost = on_lock_lost(&store, &handle, &ownership);
                 let loaded = load(&workspace, &handle, &ownership, by_force, on_lost).await;
                 store.dispatch(loaded);
+                // Read by the end-to-end suite as "reload: fully loaded" (the cluster restarted).
+                if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                    let _ = performance.mark("kplay-loaded");
+                }
                 if by_force && ownership.borrow().lock.is_some() {
                     store.dispatch(Action::RewriteAll);
                 }
