@@ -10,6 +10,10 @@ pub struct SaveBatch {
     pub changes: Vec<Change>,
 }
 
+/// What an owner whose save failed adds to its "Not saved" line when another tab asks for the
+/// workspace (`ui::hooks::persistence`), after "; ".
+pub const REFUSAL_NOTE: &str = "another tab asked to take this workspace over, and this tab keeps it until its changes are saved";
+
 /// This tab's storage, from the first render on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StorageStatus {
@@ -58,7 +62,12 @@ impl StorageStatus {
             StorageStatus::Saving => {
                 StorageStatus::TakenOverUnsaved("a save was under way".to_string())
             }
-            StorageStatus::Failed(message) => StorageStatus::TakenOverUnsaved(message.clone()),
+            StorageStatus::Failed(message) => StorageStatus::TakenOverUnsaved(
+                message
+                    .strip_suffix(REFUSAL_NOTE)
+                    .map_or(message.as_str(), |m| m.trim_end_matches([' ', ';']))
+                    .to_string(),
+            ),
             other => other.clone(),
         }
     }

@@ -123,3 +123,35 @@ async fn a_flipped_bit_in_a_chunk_is_found_by_its_crc() {
         report.lines
     );
 }
+
+#[wasm_bindgen(inline_js = r#"
+export function create_newer(dbName) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(dbName, 99);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => { open.result.close(); resolve(); };
+  });
+}
+"#)]
+extern "C" {
+    fn create_newer(db_name: &str) -> js_sys::Promise;
+}
+
+/// A workspace a newer page upgraded (a later schema version) is not opened, and says why.
+#[wasm_bindgen_test]
+async fn a_workspace_of_a_newer_schema_is_refused_with_a_clear_message() {
+    JsFuture::from(create_newer(&database_name("newer-schema")))
+        .await
+        .expect("created");
+    let error = Workspace::open("newer-schema")
+        .await
+        .err()
+        .expect("refused");
+    let text = error.to_string();
+    assert!(
+        text.contains("saved by a newer version of the playground"),
+        "{text}"
+    );
+    assert!(text.contains("left untouched"), "{text}");
+    Workspace::delete("newer-schema").await.expect("deleted");
+}

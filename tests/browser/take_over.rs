@@ -46,6 +46,12 @@ fn a_tab_taken_over_says_whether_everything_was_saved() {
         StorageStatus::OtherTab.after_take_over(),
         StorageStatus::OtherTab
     );
+    // The note a refusing owner added to its "Not saved" line is not what was lost.
+    let refused = format!("{full}; {}", kafka_playground::ui::saving::REFUSAL_NOTE);
+    assert_eq!(
+        StorageStatus::Failed(refused).after_take_over(),
+        StorageStatus::TakenOverUnsaved(full.clone())
+    );
     let text = StorageStatus::TakenOverUnsaved(full).describe("default");
     assert!(text.contains("before this tab's last changes were saved (the storage quota is exceeded (QuotaExceededError))"), "{text}");
     assert!(text.contains("in this tab only"), "{text}");

@@ -352,6 +352,10 @@ fn describe(error: &indexed_db_futures::error::Error) -> String {
         (_, "QuotaExceededError") => format!(
             "the browser's storage quota is exceeded ({name}: {message}); nothing of this flush was written. Free space by resetting the cluster, deleting old segments or deleting other workspaces"
         ),
+        // Opening at a version below the stored one: a newer page upgraded the database.
+        (_, "VersionError") => format!(
+            "it was saved by a newer version of the playground (its schema is newer than version {SCHEMA_VERSION}, which this page reads; {name}: {message}); it is left untouched: reload to get the newer page"
+        ),
         (DomException::AbortError(_), _) => format!(
             "the transaction was aborted ({name}: {message}); nothing of this flush was written"
         ),

@@ -170,7 +170,7 @@ pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
                 </label>
             </div>
             if let Some((asked, why)) = &*url_problem {
-                <p class="workspace-message error" role="alert" data-testid="workspace-url-error">
+                <p class="workspace-message error workspace-url-error" role="alert" data-testid="workspace-url-error">
                     {format!("The link asks for workspace '{asked}', which cannot be opened: {why} This page opened workspace '{open}' instead: open one from the list below, or create one with \"New…\".")}
                     <button type="button" class="dismiss" onclick={dismiss(&url_problem)} data-testid="workspace-url-error-dismiss">{"Dismiss"}</button>
                 </p>

@@ -24,7 +24,7 @@ use crate::engine::ClusterOptions;
 use crate::storage::indexeddb::{database_name, Workspace};
 use crate::ui::playback::PlaybackAction;
 use crate::ui::restart_report::RestartReport;
-use crate::ui::saving::StorageStatus;
+use crate::ui::saving::{StorageStatus, REFUSAL_NOTE};
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::take_over::{self, Channel};
 use crate::ui::web_lock::{self, OnLost, Release};
@@ -187,9 +187,6 @@ fn hand_over_when_written(
         channel.post(take_over::RELEASED);
     }
 }
-
-/// What an owner whose save failed adds to its "Not saved" line when another tab asks.
-const REFUSAL_NOTE: &str = "another tab asked to take this workspace over, and this tab keeps it until its changes are saved";
 
 /// The save before a hand-over failed: handing over now would lose what this tab did not
 /// write, so it keeps the workspace, says so, and tells the asking tab why.
