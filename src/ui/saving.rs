@@ -58,7 +58,8 @@ impl StorageStatus {
     /// take-over by force can come while a write is failing or under way).
     pub fn after_take_over(&self) -> StorageStatus {
         match self {
-            StorageStatus::Saved => StorageStatus::TakenOver,
+            // An unreadable workspace was never written by this tab: nothing of it is unsaved.
+            StorageStatus::Saved | StorageStatus::Unreadable(_) => StorageStatus::TakenOver,
             StorageStatus::Saving => {
                 StorageStatus::TakenOverUnsaved("a save was under way".to_string())
             }

@@ -41,6 +41,11 @@ fn a_tab_taken_over_says_whether_everything_was_saved() {
         StorageStatus::Saving.after_take_over(),
         StorageStatus::TakenOverUnsaved(_)
     ));
+    assert_eq!(
+        StorageStatus::Unreadable("bad".into()).after_take_over(),
+        StorageStatus::TakenOver,
+        "a tab that could not read the workspace wrote nothing to it"
+    );
     // A tab that never owned the workspace stays what it was.
     assert_eq!(
         StorageStatus::OtherTab.after_take_over(),

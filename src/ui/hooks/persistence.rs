@@ -160,7 +160,8 @@ fn hand_over_when_written(
         return;
     }
     match &store.storage {
-        StorageStatus::Saved => {}
+        // Everything is written (an unreadable workspace: this tab wrote nothing to it).
+        StorageStatus::Saved | StorageStatus::Unreadable(_) => {}
         // Changed after the flush (a click meanwhile): flush again, then hand over.
         StorageStatus::Saving => return store.dispatch(Action::CleanShutdown),
         StorageStatus::Failed(message) => return refuse(store, ownership, message),
