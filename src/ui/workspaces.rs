@@ -320,6 +320,52 @@ pub async fn import(name: &str, archive: &[u8], existing: &[String]) -> Result<(
     write_new(name, files).await
 }
 
+/// How long opening a workspace's database may take before the page says it is blocked.
+pub const OPEN_WAIT_MS: u32 = 5_000;
+
+/// Opens workspace `name`'s database, or says why not — also when the open is still waiting
+/// after [`OPEN_WAIT_MS`]: IndexedDB queues an open behind a delete or a schema upgrade of the
+/// same database until every other connection to it closes (its `blocked` event), and a tab
+/// that keeps its connection would leave the page "Loading…" for ever. A connection that opens
+/// after that is closed at once.
+pub async fn open_or_blocked(name: &str) -> Result<Workspace, String> {
+    let slot = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let gave_up = std::rc::Rc::new(std::cell::Cell::new(false));
+    let mut resolve_opened: Option<Function> = None;
+    let opened = Promise::new(&mut |resolve, _reject| resolve_opened = Some(resolve));
+    {
+        let (slot, gave_up, name) = (slot.clone(), gave_up.clone(), name.to_string());
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = Workspace::open(&name).await;
+            if gave_up.get() {
+                if let Ok(workspace) = result {
+                    workspace.close();
+                }
+                return;
+            }
+            *slot.borrow_mut() = Some(result.map_err(|e| e.to_string()));
+            if let Some(resolve) = resolve_opened {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        });
+    }
+    let waited = Promise::new(&mut |resolve, _reject| {
+        gloo::timers::callback::Timeout::new(OPEN_WAIT_MS, move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        })
+        .forget();
+    });
+    let _ = JsFuture::from(Promise::race(&Array::of2(&opened, &waited))).await;
+    let result = slot.borrow_mut().take();
+    result.unwrap_or_else(|| {
+        gave_up.set(true);
+        Err(format!(
+            "IndexedDB has not opened workspace '{name}' within {} s: it is blocked, because another tab keeps the database open while it is being deleted or upgraded (close the playground's other tabs and reload)",
+            OPEN_WAIT_MS / 1000
+        ))
+    })
+}
+
 /// `navigator.storage.estimate()`: `(usage, quota)` in bytes.
 pub async fn estimate() -> Option<(f64, f64)> {
     let storage = navigator_storage()?;

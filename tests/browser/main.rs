@@ -8,6 +8,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod blocked;
 mod corrupt_chunk;
 mod faults;
 mod files_view;

@@ -252,9 +252,9 @@ async fn load(
     };
     let owner = lock.is_some();
     ownership.borrow_mut().lock = lock;
-    let mut opened = match Workspace::open(workspace).await {
+    let mut opened = match crate::ui::workspaces::open_or_blocked(workspace).await {
         Ok(opened) => opened,
-        Err(e) => return loaded(StorageStatus::InMemory(e.to_string()), None, Vec::new()),
+        Err(e) => return loaded(StorageStatus::InMemory(e), None, Vec::new()),
     };
     let files = match opened.load().await {
         Ok(files) => files,
