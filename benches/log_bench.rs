@@ -1,6 +1,6 @@
 //! Native benchmarks of the partition log's hot paths; prints a markdown table for
 //! docs/PERFORMANCE.md. `cargo bench --bench log_bench [-- RECORDS] [replication]` (default 1,000,000;
-//! `replication` runs only the replication tables).
+//! `replication`, `groups` or `read` runs only those tables).
 //! The browser runs the same functions (tests/browser, `benchmark_*`).
 
 use kafka_playground::bench::{
@@ -20,6 +20,14 @@ fn main() {
     // `-- replication` / `-- groups` run only those tables (for profiling).
     if std::env::args().any(|a| a == "groups") {
         groups(records, &mut now);
+        return;
+    }
+    if std::env::args().any(|a| a == "read") {
+        let (_, cluster) = append(records, 100, &mut now);
+        println!(
+            "{TABLE_HEADER}\n{}",
+            sequential_read(&cluster, &mut now).row()
+        );
         return;
     }
     if std::env::args().any(|a| a == "replication") {
@@ -71,7 +79,14 @@ fn replication(records: u64, now: &mut dyn FnMut() -> f64) {
         replicated_produce, simulated_time, SIM_SPEED_HEADER,
     };
     println!("\nnative, 3 brokers, 12 partitions, RF=3, acks=all producer\n{SIM_SPEED_HEADER}");
+    // `BENCH_RATE=1000` runs one load only (for profiling).
+    let only: Option<u32> = std::env::var("BENCH_RATE")
+        .ok()
+        .and_then(|r| r.parse().ok());
     for (rate, seconds) in [(1_000, 60), (10_000, 20), (100_000, 5)] {
+        if only.is_some_and(|only| only != rate) {
+            continue;
+        }
         println!("{}", simulated_time(rate, seconds, now).row());
     }
     println!(

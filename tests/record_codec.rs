@@ -215,6 +215,28 @@ fn producer_sequences_wrap_at_i32_max_as_in_kafka() {
     assert_eq!(batch.header().last_sequence(), 0);
 }
 
+/// Kafka reads a varint spelled longer than needed (`ByteUtils.readVarint`) and a null written
+/// as any negative length; it writes neither. Such a batch decodes, and reports the smaller
+/// size it re-encodes to.
+#[test]
+fn longer_varints_and_lengths_below_minus_one_decode_to_the_canonical_size() {
+    let mut bytes = RecordBatchBuilder::with_base_offset(0).build().encode();
+    // One record: length 7 (0x0e), attributes, timestamp delta 0, offset delta 0, key length
+    // -2 (0x03), value length -1 spelled in two bytes (0x81 0x00), no headers.
+    bytes.extend_from_slice(&[0x0e, 0, 0, 0, 0x03, 0x81, 0x00, 0]);
+    let length = (bytes.len() - 12) as i32;
+    bytes[8..12].copy_from_slice(&length.to_be_bytes());
+    bytes[57..61].copy_from_slice(&1_i32.to_be_bytes());
+    fix_crc(&mut bytes);
+    let (batch, used) = RecordBatch::decode(&bytes).expect("Kafka reads it");
+    assert_eq!(used, bytes.len());
+    assert_eq!(batch.records()[0].key, None);
+    assert_eq!(batch.records()[0].value, None);
+    let canonical = batch.encode();
+    assert_eq!(canonical.len(), bytes.len() - 1);
+    assert_eq!(u64::from(batch.size_in_bytes()), canonical.len() as u64);
+}
+
 #[test]
 fn ten_thousand_records_round_trip() {
     let mut builder = RecordBatchBuilder::with_base_offset(1 << 40);
@@ -348,6 +370,9 @@ proptest! {
         bytes[57..61].copy_from_slice(&i32::from(body.first().copied().unwrap_or(0) % 8).to_be_bytes());
         fix_crc(&mut bytes);
         if let Ok((batch, _)) = RecordBatch::decode(&bytes) {
+            // The size a decoded batch reports is what it re-encodes to, however the input
+            // spelled its varints.
+            prop_assert_eq!(batch.encode().len() as u64, u64::from(batch.size_in_bytes()));
             let again = RecordBatch::decode(&batch.encode()).expect("re-encoded batch decodes");
             prop_assert_eq!(again.0, batch);
         }

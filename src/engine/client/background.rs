@@ -9,6 +9,7 @@ use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::scheduler::Task;
 use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write;
 
 /// How many acknowledged records a background producer remembers for [`BackgroundProducer::lost_records`].
 const ACKNOWLEDGED_KEPT: usize = 100_000;
@@ -38,7 +39,7 @@ impl KeyPattern {
         let KeyPattern::Pattern(text) = self else {
             return Ok(None);
         };
-        let mut out = String::new();
+        let mut out = String::with_capacity(text.len() + 8);
         let mut rest = text.as_str();
         while let Some(start) = rest.find('{') {
             out.push_str(&rest[..start]);
@@ -62,7 +63,8 @@ impl KeyPattern {
                     ))
                 }
             };
-            out.push_str(&value.to_string());
+            // Written in place: a key is rendered for every record produced.
+            let _ = write!(out, "{value}");
             rest = &rest[start + end + 1..];
         }
         out.push_str(rest);

@@ -16,8 +16,7 @@ use crate::engine::partitioner::{
 };
 use crate::engine::produce::{Produced, RequiredAcks};
 use crate::engine::record::{
-    record_size_in_bytes, BatchOptions, Header, RecordBatch, RecordBatchBuilder,
-    RECORD_BATCH_OVERHEAD,
+    record_size_in_bytes, Header, RecordBatch, RecordBatchBuilder, RECORD_BATCH_OVERHEAD,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -536,24 +535,18 @@ impl Producer {
 
     /// The batch as it goes on the wire, with the producer id and sequence when idempotent.
     fn build(&self, open: &OpenBatch, sequence: i32) -> Result<RecordBatch, ApiError> {
-        let options = if self.config.enable_idempotence {
-            BatchOptions {
-                producer_id: self.producer_id,
-                producer_epoch: 0,
-                base_sequence: sequence,
-                ..BatchOptions::default()
-            }
-        } else {
-            BatchOptions::default()
-        };
-        let mut builder = RecordBatchBuilder::new(0, options)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
-        for record in open.builder.clone().build().into_records() {
-            builder
-                .append(record.timestamp, record.key, record.value, record.headers)
-                .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
+        let batch = open.builder.clone().build();
+        if !self.config.enable_idempotence {
+            return Ok(batch);
         }
-        Ok(builder.build())
+        batch
+            .with_producer_state(self.producer_id, 0, sequence)
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidRequest,
+                    format!("Invalid negative sequence number {sequence} for the batch"),
+                )
+            })
     }
 
     fn record_results(&mut self, partition: i32, open: &OpenBatch, outcome: Result<i64, ApiError>) {

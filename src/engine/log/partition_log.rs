@@ -334,6 +334,20 @@ impl PartitionLog {
         max_bytes: i32,
         max_offset: i64,
     ) -> Result<FetchedBatches, ApiError> {
+        self.check_fetch_offset(fetch_offset)?;
+        let mut bytes = Vec::new();
+        self.read_batches(store, fetch_offset, max_bytes, max_offset, |batch| {
+            bytes.extend_from_slice(batch);
+        });
+        Ok(FetchedBatches {
+            bytes,
+            high_watermark: self.high_watermark,
+            log_start_offset: self.log_start_offset,
+        })
+    }
+
+    /// OFFSET_OUT_OF_RANGE unless `fetch_offset` is from the log start to the log end.
+    pub fn check_fetch_offset(&self, fetch_offset: i64) -> Result<(), ApiError> {
         if fetch_offset < self.log_start_offset || fetch_offset > self.log_end_offset() {
             return Err(ApiError::new(
                 ErrorCode::OffsetOutOfRange,
@@ -345,21 +359,40 @@ impl PartitionLog {
                 ),
             ));
         }
-        let mut bytes = Vec::new();
+        Ok(())
+    }
+
+    /// [`PartitionLog::read`] without the copy: each whole batch is handed to `each` as it lies
+    /// in the page cache, in offset order. The caller checked that `fetch_offset` is in range.
+    pub fn read_batches(
+        &self,
+        store: &FileStore,
+        fetch_offset: i64,
+        max_bytes: i32,
+        max_offset: i64,
+        mut each: impl FnMut(&[u8]),
+    ) {
+        let mut read = 0;
         // A reader caught up with the end (a follower's usual fetch) gets nothing, at once.
         let mut segment = if fetch_offset < self.log_end_offset().min(max_offset) {
             self.segment_for(fetch_offset)
         } else {
             None
         };
+        let limit = usize::try_from(max_bytes.max(0)).unwrap_or(0);
         while let Some(current) = segment {
-            if self.read_segment(
-                store,
-                current,
+            let Some(file) = store.contents(current.log_path_str()) else {
+                break;
+            };
+            let start = usize::try_from(current.start_position(fetch_offset)).unwrap_or(0);
+            if read_segment(
+                file,
+                start,
                 fetch_offset,
-                max_bytes,
+                limit,
                 max_offset,
-                &mut bytes,
+                &mut read,
+                &mut each,
             ) {
                 break;
             }
@@ -367,44 +400,6 @@ impl PartitionLog {
                 .segments()
                 .find(|s| s.base_offset > current.base_offset);
         }
-        Ok(FetchedBatches {
-            bytes,
-            high_watermark: self.high_watermark,
-            log_start_offset: self.log_start_offset,
-        })
-    }
-
-    /// Appends to `out` the batches of `segment` that hold offsets from `fetch_offset` to below
-    /// `max_offset`; returns true when the read is complete (limit reached).
-    fn read_segment(
-        &self,
-        store: &FileStore,
-        segment: &Segment,
-        fetch_offset: i64,
-        max_bytes: i32,
-        max_offset: i64,
-        out: &mut Vec<u8>,
-    ) -> bool {
-        let Some(file) = store.contents(segment.log_path_str()) else {
-            return true;
-        };
-        let start = segment.start_position(fetch_offset);
-        let mut position = usize::try_from(start).unwrap_or(0);
-        let limit = usize::try_from(max_bytes.max(0)).unwrap_or(0);
-        while let Ok(header) = BatchHeader::parse(&file[position.min(file.len())..]) {
-            let size = usize::try_from(header.size_in_bytes()).unwrap_or(usize::MAX);
-            if header.base_offset >= max_offset || size > file.len() - position {
-                return true;
-            }
-            if header.last_offset() >= fetch_offset {
-                if !out.is_empty() && out.len() + size > limit {
-                    return true;
-                }
-                out.extend_from_slice(&file[position..position + size]);
-            }
-            position += size;
-        }
-        false
     }
 
     /// `UnifiedLog.fetchOffsetByTimestamp` for a real timestamp: the first offset whose record
@@ -526,4 +521,34 @@ impl PartitionLog {
     pub(crate) fn close(&mut self, store: &mut FileStore) {
         self.active.on_become_inactive(store);
     }
+}
+
+/// Hands to `each` the batches of one segment's `.log` bytes, from `position`, that hold offsets
+/// from `fetch_offset` to below `max_offset`, counting their bytes in `read`; true when the read
+/// is complete (`limit` reached, or the end of what may be read). The first batch is handed over
+/// whatever its size, as Kafka does, so a reader always makes progress.
+fn read_segment(
+    file: &[u8],
+    mut position: usize,
+    fetch_offset: i64,
+    limit: usize,
+    max_offset: i64,
+    read: &mut usize,
+    each: &mut impl FnMut(&[u8]),
+) -> bool {
+    while let Ok(header) = BatchHeader::parse(&file[position.min(file.len())..]) {
+        let size = usize::try_from(header.size_in_bytes()).unwrap_or(usize::MAX);
+        if header.base_offset >= max_offset || size > file.len() - position {
+            return true;
+        }
+        if header.last_offset() >= fetch_offset {
+            if *read > 0 && *read + size > limit {
+                return true;
+            }
+            each(&file[position..position + size]);
+            *read += size;
+        }
+        position += size;
+    }
+    false
 }

@@ -11,7 +11,7 @@ use super::batch_header::{
     TRANSACTIONAL_FLAG_MASK,
 };
 use super::crc32c::crc32c;
-use super::default_record::{read_record, write_record};
+use super::default_record::{read_record_canonical, write_record};
 use super::error::BatchError;
 use super::RECORD_BATCH_OVERHEAD;
 use super::{increment_sequence, CompressionType, Record, TimestampType, LOG_OVERHEAD};
@@ -189,6 +189,24 @@ impl RecordBatch {
         self.base_offset = base_offset;
     }
 
+    /// Stamps an idempotent producer's id, epoch and first sequence on a batch it is about to
+    /// send (`ProducerBatch.setProducerState`); they live in the fixed-size header, so the size
+    /// stays. `None` when the fields are ones Kafka's `MemoryRecordsBuilder` refuses.
+    pub fn with_producer_state(
+        mut self,
+        producer_id: i64,
+        producer_epoch: i16,
+        base_sequence: i32,
+    ) -> Option<Self> {
+        if producer_epoch < 0 || base_sequence < 0 {
+            return None;
+        }
+        self.producer_id = producer_id;
+        self.producer_epoch = producer_epoch;
+        self.base_sequence = base_sequence;
+        Some(self)
+    }
+
     /// Stamps the leader's epoch on the batch (`setPartitionLeaderEpoch`).
     pub fn set_partition_leader_epoch(&mut self, epoch: i32) {
         self.partition_leader_epoch = epoch;
@@ -281,14 +299,17 @@ impl RecordBatch {
         // The count comes from the input: never reserve more than the bytes could hold.
         let mut records = Vec::with_capacity((count as usize).min(data.len() / MIN_RECORD_SIZE));
         let mut pos = 0;
+        let mut canonical = true;
         for index in 0..count {
-            let record = read_record(data, &mut pos, base_offset, header.base_timestamp).map_err(
-                |source| BatchError::InvalidRecord {
-                    base_offset,
-                    index,
-                    source,
-                },
-            )?;
+            let (record, exact) =
+                read_record_canonical(data, &mut pos, base_offset, header.base_timestamp).map_err(
+                    |source| BatchError::InvalidRecord {
+                        base_offset,
+                        index,
+                        source,
+                    },
+                )?;
+            canonical &= exact;
             records.push(record);
         }
         if pos != data.len() {
@@ -300,11 +321,15 @@ impl RecordBatch {
         }
         // The size this batch re-encodes to: the same as `size` unless the input used longer
         // varints than needed or lengths below -1, which Kafka reads but never writes.
-        let canonical_size = records
-            .iter()
-            .fold(u64::from(RECORD_BATCH_OVERHEAD), |sum, r| {
-                sum + r.size_in_bytes(base_offset, header.base_timestamp)
-            });
+        let canonical_size = if canonical {
+            size as u64
+        } else {
+            records
+                .iter()
+                .fold(u64::from(RECORD_BATCH_OVERHEAD), |sum, r| {
+                    sum + r.size_in_bytes(base_offset, header.base_timestamp)
+                })
+        };
         let batch = RecordBatch {
             base_offset,
             partition_leader_epoch: header.partition_leader_epoch,

@@ -21,7 +21,8 @@
 
 use super::error::RecordError;
 use super::varint::{
-    read_varint, read_varlong, size_of_varint, size_of_varlong, write_varint, write_varlong,
+    read_unsigned_varint_minimal, read_unsigned_varlong_minimal, size_of_varint, size_of_varlong,
+    unzigzag_u32, unzigzag_u64, write_varint, write_varlong,
 };
 use super::{Header, Record};
 
@@ -125,6 +126,9 @@ pub(super) fn write_record(
 struct BodyReader<'a> {
     body: &'a [u8],
     pos: usize,
+    /// Every varint so far was as short as it could be and no length was below -1: the body
+    /// re-encodes to exactly the bytes read.
+    canonical: bool,
 }
 
 impl<'a> BodyReader<'a> {
@@ -132,14 +136,23 @@ impl<'a> BodyReader<'a> {
         self.body.len().saturating_sub(self.pos) as u64
     }
 
+    #[inline]
     fn varint(&mut self, field: &'static str) -> Result<i32, RecordError> {
-        read_varint(self.body, &mut self.pos).map_err(|error| RecordError::Varint { field, error })
+        let (value, minimal) = read_unsigned_varint_minimal(self.body, &mut self.pos)
+            .map_err(|error| RecordError::Varint { field, error })?;
+        self.canonical &= minimal;
+        Ok(unzigzag_u32(value))
     }
 
+    #[inline]
     fn varlong(&mut self, field: &'static str) -> Result<i64, RecordError> {
-        read_varlong(self.body, &mut self.pos).map_err(|error| RecordError::Varint { field, error })
+        let (value, minimal) = read_unsigned_varlong_minimal(self.body, &mut self.pos)
+            .map_err(|error| RecordError::Varint { field, error })?;
+        self.canonical &= minimal;
+        Ok(unzigzag_u64(value))
     }
 
+    #[inline]
     fn take(&mut self, field: &'static str, length: i32) -> Result<&'a [u8], RecordError> {
         let available = self.remaining();
         let end = usize::try_from(length)
@@ -157,14 +170,18 @@ impl<'a> BodyReader<'a> {
     }
 
     /// Kafka's nullable bytes: a negative length is null.
+    #[inline]
     fn nullable_bytes(&mut self, field: &'static str) -> Result<Option<Vec<u8>>, RecordError> {
         let length = self.varint(field)?;
         if length < 0 {
+            // Kafka reads any negative length as null but writes only -1.
+            self.canonical &= length == -1;
             return Ok(None);
         }
         Ok(Some(self.take(field, length)?.to_vec()))
     }
 
+    #[inline]
     fn headers(&mut self) -> Result<Vec<Header>, RecordError> {
         let count = self.varint("header count")?;
         // Each header needs at least two bytes, so a count beyond the bytes left is corrupt; this
@@ -189,16 +206,30 @@ impl<'a> BodyReader<'a> {
 }
 
 /// Reads the record at `data[*pos]`, advancing `*pos` past it (`DefaultRecord.readFrom`).
+#[cfg(test)]
 pub(super) fn read_record(
     data: &[u8],
     pos: &mut usize,
     base_offset: i64,
     base_timestamp: i64,
 ) -> Result<Record, RecordError> {
-    let size = read_varint(data, pos).map_err(|error| RecordError::Varint {
-        field: "record length",
-        error,
-    })?;
+    read_record_canonical(data, pos, base_offset, base_timestamp).map(|(record, _)| record)
+}
+
+/// [`read_record`], and whether the record re-encodes to exactly the bytes read (what
+/// [`Record::size_in_bytes`] would say, found without a second pass over the record).
+pub(super) fn read_record_canonical(
+    data: &[u8],
+    pos: &mut usize,
+    base_offset: i64,
+    base_timestamp: i64,
+) -> Result<(Record, bool), RecordError> {
+    let (size, minimal) =
+        read_unsigned_varint_minimal(data, pos).map_err(|error| RecordError::Varint {
+            field: "record length",
+            error,
+        })?;
+    let size = unzigzag_u32(size);
     let available = data.len().saturating_sub(*pos) as u64;
     if size < 0 {
         return Err(RecordError::NegativeSize { size });
@@ -213,6 +244,7 @@ pub(super) fn read_record(
     let mut body = BodyReader {
         body: data.get(*pos..end).unwrap_or_default(),
         pos: 0,
+        canonical: minimal,
     };
     body.take("attributes", 1)
         .map_err(|_| RecordError::MissingAttributes)?;
@@ -228,13 +260,14 @@ pub(super) fn read_record(
         });
     }
     *pos = end;
-    Ok(Record {
+    let record = Record {
         offset: base_offset.wrapping_add(i64::from(offset_delta)),
         timestamp: base_timestamp.wrapping_add(timestamp_delta),
         key,
         value,
         headers,
-    })
+    };
+    Ok((record, body.canonical))
 }
 
 #[cfg(test)]

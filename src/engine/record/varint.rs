@@ -36,11 +36,11 @@ pub const fn zigzag_i64(value: i64) -> u64 {
     ((value << 1) ^ (value >> 63)) as u64
 }
 
-const fn unzigzag_u32(raw: u32) -> i32 {
+pub const fn unzigzag_u32(raw: u32) -> i32 {
     ((raw >> 1) as i32) ^ -((raw & 1) as i32)
 }
 
-const fn unzigzag_u64(raw: u64) -> i64 {
+pub const fn unzigzag_u64(raw: u64) -> i64 {
     ((raw >> 1) as i64) ^ -((raw & 1) as i64)
 }
 
@@ -119,6 +119,44 @@ pub fn read_unsigned_varlong(bytes: &[u8], pos: &mut usize) -> Result<u64, Varin
     Err(VarintError::TooLong)
 }
 
+/// Reads an unsigned varint at `*pos` as [`read_unsigned_varint`] does, and says whether it was
+/// spelled in as few bytes as its value takes: a longer spelling ends in a zero byte, or sets
+/// bits past the 32nd in its fifth byte (which Java drops).
+#[inline]
+pub fn read_unsigned_varint_minimal(
+    bytes: &[u8],
+    pos: &mut usize,
+) -> Result<(u32, bool), VarintError> {
+    let mut result: u32 = 0;
+    for i in 0..5u32 {
+        let byte = *bytes.get(*pos).ok_or(VarintError::Truncated)?;
+        *pos += 1;
+        result |= u32::from(byte & 0x7f).wrapping_shl(7 * i);
+        if byte & 0x80 == 0 {
+            return Ok((result, i == 0 || (byte != 0 && (i < 4 || byte <= 0x0f))));
+        }
+    }
+    Err(VarintError::TooLong)
+}
+
+/// [`read_unsigned_varint_minimal`] for varlongs: the tenth byte holds only bit 63.
+#[inline]
+pub fn read_unsigned_varlong_minimal(
+    bytes: &[u8],
+    pos: &mut usize,
+) -> Result<(u64, bool), VarintError> {
+    let mut result: u64 = 0;
+    for i in 0..10u32 {
+        let byte = *bytes.get(*pos).ok_or(VarintError::Truncated)?;
+        *pos += 1;
+        result |= u64::from(byte & 0x7f).wrapping_shl(7 * i);
+        if byte & 0x80 == 0 {
+            return Ok((result, i == 0 || (byte != 0 && (i < 9 || byte == 1))));
+        }
+    }
+    Err(VarintError::TooLong)
+}
+
 /// Reads a zig-zag varint at `*pos` (`ByteUtils.readVarint`).
 pub fn read_varint(bytes: &[u8], pos: &mut usize) -> Result<i32, VarintError> {
     read_unsigned_varint(bytes, pos).map(unzigzag_u32)
@@ -143,6 +181,58 @@ mod tests {
         let mut out = Vec::new();
         write_varlong(value, &mut out);
         out
+    }
+
+    /// Every spelling of a value from its shortest to the longest the reader takes: only the
+    /// shortest is minimal, and all read back the same value.
+    #[test]
+    fn only_the_shortest_spelling_is_minimal() {
+        for value in [
+            0_u64,
+            1,
+            127,
+            128,
+            300,
+            1 << 27,
+            (1 << 28) - 1,
+            1 << 28,
+            u32::MAX as u64,
+        ] {
+            let shortest = size_of_unsigned_varlong(value) as usize;
+            for length in shortest..=5 {
+                let mut bytes: Vec<u8> = (0..length)
+                    .map(|i| ((value >> (7 * i)) & 0x7f) as u8 | 0x80)
+                    .collect();
+                *bytes.last_mut().expect("a byte") &= 0x7f;
+                let (read, minimal) =
+                    read_unsigned_varint_minimal(&bytes, &mut 0).expect("readable");
+                assert_eq!(u64::from(read), value);
+                assert_eq!(minimal, length == shortest, "{value} in {length} bytes");
+            }
+        }
+        // Bits past the 32nd in a fifth byte fall away, so that spelling is not minimal.
+        let (read, minimal) = read_unsigned_varint_minimal(&[0x80, 0x80, 0x80, 0x80, 0x10], &mut 0)
+            .expect("readable");
+        assert_eq!((read, minimal), (0, false));
+        for value in [0_u64, 1, 1 << 62, u64::MAX] {
+            let shortest = size_of_unsigned_varlong(value) as usize;
+            for length in shortest..=10 {
+                let mut bytes: Vec<u8> = (0..length)
+                    .map(|i| ((value.checked_shr(7 * i as u32).unwrap_or(0)) & 0x7f) as u8 | 0x80)
+                    .collect();
+                *bytes.last_mut().expect("a byte") &= 0x7f;
+                let (read, minimal) =
+                    read_unsigned_varlong_minimal(&bytes, &mut 0).expect("readable");
+                assert_eq!(read, value);
+                assert_eq!(minimal, length == shortest, "{value} in {length} bytes");
+            }
+        }
+        let padded_top = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02];
+        assert!(
+            !read_unsigned_varlong_minimal(&padded_top, &mut 0)
+                .expect("readable")
+                .1
+        );
     }
 
     #[test]

@@ -179,6 +179,7 @@ impl Cluster {
         };
         let mut position = 0;
         let mut restarted = Vec::new();
+        let mut epochs_changed = false;
         while let Ok(header) = BatchHeader::parse(&fetched.records[position..]) {
             let Ok(size) = usize::try_from(header.size_in_bytes()) else {
                 break;
@@ -200,7 +201,8 @@ impl Cluster {
                 restarted.extend(restart.deleted_files);
             }
             let bytes = &fetched.records[position..position + size];
-            log.assign_leader_epoch(store, header.partition_leader_epoch, header.base_offset);
+            epochs_changed |=
+                log.assign_leader_epoch(store, header.partition_leader_epoch, header.base_offset);
             let summary = summarize_header(&header);
             match log.append(store, &summary, bytes, jitter, now) {
                 Ok(info) => {
@@ -222,6 +224,8 @@ impl Cluster {
             }
             position += size;
         }
+        // The epoch cache's file is flushed only when an append changed it.
+        let changed_checkpoint = epochs_changed.then(|| log.leader_epoch_checkpoint_path());
         let end = log.log_end_offset();
         // ReplicaFetcherThread.processPartitionData: the follower's high watermark is the
         // leader's, capped at what it has; the log start offset follows the leader's.
@@ -245,15 +249,12 @@ impl Cluster {
                 },
             );
         }
-        if appended_to.is_some() {
-            let checkpoint = self
-                .broker(broker)
-                .and_then(|b| b.log(topic, partition))
-                .map(|l| l.leader_epoch_checkpoint_path())
-                .unwrap_or_default();
+        if let Some(checkpoint) = changed_checkpoint {
             if let Some(node) = self.broker_mut(broker) {
                 node.request_flush(&checkpoint);
             }
+        }
+        if appended_to.is_some() {
             let rolled_to = rolls.last().map(|r| r.new_base_offset);
             self.flush_after_append(broker, topic, partition, rolled_to);
         }

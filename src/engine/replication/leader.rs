@@ -88,7 +88,8 @@ impl Cluster {
         }
     }
 
-    /// One partition of a follower's fetch (`Partition.fetchRecords` for a follower).
+    /// One partition of a follower's fetch (`Partition.fetchRecords` for a follower). Each
+    /// partition of every fetch comes here, data or not, so it looks each map up once.
     fn fetch_for_follower(
         &mut self,
         leader: i32,
@@ -109,13 +110,15 @@ impl Cluster {
         if fetch.current_leader_epoch > info.leader_epoch {
             return FetchedPartition::error(topic, partition, ErrorCode::UnknownLeaderEpoch);
         }
+        let in_isr = info.isr.contains(&follower);
         let max_bytes = self.replication_settings().replica_fetch_max_bytes;
-        let Some(log) = self.broker(leader).and_then(|b| b.log(topic, partition)) else {
+        let Some((log, store)) = self
+            .broker(leader)
+            .and_then(|b| b.log(topic, partition).map(|log| (log, &b.store)))
+        else {
             return FetchedPartition::error(topic, partition, ErrorCode::NotLeaderOrFollower);
         };
         let log_end_offset = log.log_end_offset();
-        let (log_start_offset, leader_high_watermark) =
-            (log.log_start_offset(), log.high_watermark());
         // KIP-320: a follower whose last epoch ends earlier here has diverged; it truncates first.
         if let Some(last_epoch) = fetch.last_fetched_epoch {
             let (epoch, end_offset) = log
@@ -129,22 +132,15 @@ impl Cluster {
                 return answer;
             }
         }
-        let read = self
-            .broker(leader)
-            .and_then(|b| b.log(topic, partition).map(|log| (log, &b.store)))
-            .map(|(log, store)| log.read(store, fetch.fetch_offset, max_bytes, log_end_offset));
-        let read = match read {
-            Some(Ok(read)) => read,
-            Some(Err(error)) => {
+        let read = match log.read(store, fetch.fetch_offset, max_bytes, log_end_offset) {
+            Ok(read) => read,
+            Err(error) => {
                 // Every answer carries the leader's log start and high watermark: a follower
                 // out of range starts again at the log start (`fetchOffsetAndTruncate`).
                 let mut answer = FetchedPartition::error(topic, partition, error.code);
-                answer.log_start_offset = log_start_offset;
-                answer.high_watermark = leader_high_watermark;
+                answer.log_start_offset = log.log_start_offset();
+                answer.high_watermark = log.high_watermark();
                 return answer;
-            }
-            None => {
-                return FetchedPartition::error(topic, partition, ErrorCode::NotLeaderOrFollower)
             }
         };
         let key = (topic.to_string(), partition);
@@ -156,14 +152,17 @@ impl Cluster {
             log_end_offset,
             now,
         );
-        self.maybe_expand_isr(leader, &key, follower);
+        if !in_isr {
+            self.maybe_expand_isr(leader, &key, follower);
+        }
         self.maybe_increment_high_watermark(leader, &key);
         let high_watermark = self
             .broker(leader)
             .and_then(|b| b.log(topic, partition))
             .map_or(read.high_watermark, |log| log.high_watermark());
+        let (topic, _) = key;
         FetchedPartition {
-            topic: topic.to_string(),
+            topic,
             partition,
             error: ErrorCode::None,
             high_watermark,
