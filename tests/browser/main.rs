@@ -17,6 +17,7 @@ mod placement_fixture;
 mod playback;
 mod producers;
 mod restart_report;
+mod share;
 mod storage;
 mod store_bench;
 mod terminal;

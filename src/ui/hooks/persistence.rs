@@ -56,8 +56,11 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
         let ownership = ownership.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
-                let loaded = load(&workspace, &handle, &ownership).await;
+                let mut scenario = None;
+                let loaded = load(&workspace, &handle, &ownership, &mut scenario).await;
                 store.dispatch(loaded);
+                // The session's scenario (`ui::share`), kept beside the cluster's files.
+                store.dispatch(Action::ScenarioLoaded(scenario));
                 listen_for_take_over(&store, &workspace, &ownership);
             });
         });
@@ -160,7 +163,12 @@ fn hand_over_when_written(
 }
 
 /// Reads the workspace; on success this tab's handle is set if it owns the workspace.
-async fn load(workspace: &str, handle: &Handle, ownership: &Rc<RefCell<Ownership>>) -> Action {
+async fn load(
+    workspace: &str,
+    handle: &Handle,
+    ownership: &Rc<RefCell<Ownership>>,
+    scenario: &mut Option<String>,
+) -> Action {
     let loaded = |status, cluster, notes| Action::Loaded {
         cluster,
         status,
@@ -178,6 +186,9 @@ async fn load(workspace: &str, handle: &Handle, ownership: &Rc<RefCell<Ownership
         Ok(files) => files,
         Err(e) => return loaded(StorageStatus::InMemory(e.to_string()), None, Vec::new()),
     };
+    *scenario = files
+        .get(crate::scenario::recorder::WORKSPACE_FILE)
+        .and_then(|bytes| String::from_utf8(bytes.clone()).ok());
     let status = if owner {
         StorageStatus::Saved
     } else {

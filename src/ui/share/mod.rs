@@ -1,0 +1,169 @@
+//! Share links and scenario files in the page (issue #12): the store's half — recording every
+//! line that changes the cluster into the session's scenario (`scenario::recorder`), Share, and
+//! opening a scenario by replaying it — plus the browser edges in [`browser`] (the URL
+//! fragment, the hand-over to a new workspace, downloads).
+//!
+//! Every action that changes the cluster is recorded as the command-language line that does it:
+//! terminal and panel lines as typed (a console producer's typed records as a here-document),
+//! the topic form as `kafka-topics.sh --create …`, the produce button as its
+//! `kafka-console-producer.sh` script, broker buttons as `broker stop|kill|start ID`. Time that
+//! passes (playback frames, Step, the time buttons) is no line: it is the wait before the next
+//! one. The workspace keeps the scenario as `playground-scenario.kplay`, written with every save.
+
+pub mod browser;
+
+use super::store::Store;
+use super::terminal::session::CommandRequest;
+use super::terminal::{Builtin, TermLine};
+use crate::cli::shell::parse_script;
+use crate::scenario::link::{to_fragment, MAX_FRAGMENT_CHARS};
+use crate::scenario::recorder::{Recorder, WORKSPACE_FILE};
+use crate::scenario::replay::replay;
+use crate::scenario::{render_command, shell_quote, Scenario};
+use crate::storage::Change;
+use std::rc::Rc;
+
+/// A Share's link fragment (`s=…`), or why the session cannot be shared.
+pub type ShareLink = Result<Rc<str>, String>;
+
+/// The topic form's line.
+pub fn create_topic_line(name: &str, partitions: i32, replication_factor: Option<i16>) -> String {
+    let mut line = format!(
+        "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic {} --partitions {partitions}",
+        shell_quote(name)
+    );
+    if let Some(factor) = replication_factor {
+        line.push_str(&format!(" --replication-factor {factor}"));
+    }
+    line
+}
+
+/// The line a terminal request runs, as a script a replay runs the same way: records typed at a
+/// console producer's prompt become its here-document. `None` for builtins and echo only.
+pub fn request_line(request: &CommandRequest) -> Option<String> {
+    let script = request.script.as_ref()?;
+    let Some(records) = &request.records else {
+        return Builtin::of(script).is_none().then(|| script.clone());
+    };
+    let commands = parse_script(script).ok()?;
+    let [only] = commands.as_slice() else {
+        return Some(script.clone());
+    };
+    let input: String = records.iter().map(|r| format!("{r}\n")).collect();
+    Some(render_command(&only.words, Some(&input)))
+}
+
+impl Store {
+    /// Runs `run` as the recorded line `line`.
+    pub(super) fn recorded(&mut self, line: &str, run: impl FnOnce(&mut Self)) {
+        self.settle();
+        let started = self.cluster().now().as_millis();
+        run(self);
+        self.record(started, line);
+    }
+
+    /// Records `line`, which ran from `started` to now.
+    pub(super) fn record(&mut self, started: i64, line: &str) {
+        let ended = self.cluster().now().as_millis();
+        Rc::make_mut(&mut self.scenario).record(started, line, ended);
+    }
+
+    /// Runs what is due at the clock's own time and playback left (see `Store::unsettled`).
+    pub(super) fn settle(&mut self) {
+        if std::mem::take(&mut self.unsettled) {
+            let mut cluster = self.cluster_mut();
+            let now = cluster.now().as_millis();
+            cluster.advance_until(now, || true);
+            drop(cluster);
+            self.drain_events();
+        }
+    }
+
+    /// After playback moved the clock: is something due at the clock's time still to run?
+    pub(super) fn note_unsettled(&mut self) {
+        let cluster = self.cluster();
+        let now = cluster.now().as_millis();
+        self.unsettled = cluster.next_due().is_some_and(|due| due <= now);
+    }
+
+    /// A new or restarted cluster: its start is not part of the session; recording starts over.
+    pub(super) fn restart_scenario(&mut self) {
+        self.scenario = Rc::new(Recorder::new(self.cluster().options()));
+        self.unsettled = false;
+        self.share = None;
+    }
+
+    /// The workspace's saved scenario, when it is one for this cluster.
+    pub(super) fn scenario_loaded(&mut self, text: Option<&str>) {
+        let Some(recorder) = text.and_then(Recorder::from_workspace_file) else {
+            return;
+        };
+        let options = self.cluster().options().clone();
+        if recorder.options().seed == options.seed && recorder.options().brokers == options.brokers
+        {
+            self.scenario = Rc::new(recorder);
+        }
+    }
+
+    /// Share: pause, run what is due now, and make the link.
+    pub(super) fn share_session(&mut self) {
+        self.playback(super::playback::PlaybackAction::Pause);
+        if self.unsettled {
+            self.settle();
+            self.cluster_changed();
+        }
+        self.share = Some(if self.scenario.overflowed() {
+            Err(format!(
+                "This session is too long to share: a scenario holds at most {} commands and 1 MiB. Reset the cluster to start a new one.",
+                crate::scenario::MAX_COMMANDS
+            ))
+        } else {
+            let now = self.cluster().now().as_millis();
+            let fragment = to_fragment(&self.scenario.scenario(now));
+            if fragment.len() > MAX_FRAGMENT_CHARS {
+                Err("This session's link would be too long to open. Export it as a .kplay file instead.".to_string())
+            } else {
+                Ok(Rc::from(fragment))
+            }
+        });
+    }
+
+    /// The scenario as this session: a fresh cluster with its options, every step replayed.
+    pub(super) fn open_scenario(&mut self, scenario: &Scenario) {
+        let replayed = replay(scenario);
+        let hash = replayed.trace_hash;
+        self.scenario = Rc::new(Recorder::replayed(scenario, replayed.steps_end_ms, hash));
+        self.replace_cluster(replayed.cluster);
+        self.unsettled = false;
+        self.share = None;
+        self.playback = Default::default();
+        self.last_outcome = None;
+        self.cluster_outcome = None;
+        self.produce_outcome = None;
+        self.events = Default::default();
+        self.metrics = Default::default();
+        self.restart_report = None;
+        self.outbox = Rc::new(Vec::new());
+        self.rewrite_all = true;
+        self.cluster_version += 1;
+        if self.storage.can_reset() {
+            self.storage = super::saving::StorageStatus::Saving;
+        }
+        let failed = match replayed.failed {
+            0 => String::new(),
+            n => format!(", {n} failed as they did when recorded"),
+        };
+        Rc::make_mut(&mut self.terminal).push(TermLine::stdout(format!(
+            "# Opened a scenario: {} commands replayed{failed}; trace hash {hash:016x}.",
+            self.scenario.commands()
+        )));
+    }
+
+    /// The scenario's file in the workspace, for the save batch.
+    pub(super) fn scenario_file(&self) -> Change {
+        Change::Replace {
+            path: WORKSPACE_FILE.to_string(),
+            bytes: self.scenario.to_workspace_file().into_bytes(),
+        }
+    }
+}
