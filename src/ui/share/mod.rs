@@ -130,8 +130,17 @@ impl Store {
 
     /// The scenario as this session: a fresh cluster with its options, every step replayed.
     pub(super) fn open_scenario(&mut self, scenario: &Scenario) {
+        let started = wall_ms();
         let replayed = replay(scenario);
         let hash = replayed.trace_hash;
+        // Read by the end-to-end benchmark (docs/PERFORMANCE.md, "Share links").
+        if let (Some(started), Some(ended)) = (started, wall_ms()) {
+            gloo::console::log!(format!(
+                "kplay: replayed {} commands in {:.1} ms",
+                scenario.command_count(),
+                ended - started
+            ));
+        }
         self.scenario = Rc::new(Recorder::replayed(scenario, replayed.steps_end_ms, hash));
         self.replace_cluster(replayed.cluster);
         self.unsettled = false;
@@ -166,4 +175,9 @@ impl Store {
             bytes: self.scenario.to_workspace_file().into_bytes(),
         }
     }
+}
+
+/// The page's clock (`performance.now()`), for the replay's benchmark line only.
+fn wall_ms() -> Option<f64> {
+    Some(web_sys::window()?.performance()?.now())
 }
