@@ -27,6 +27,9 @@ pub struct Recorder {
     commands: usize,
     bytes: usize,
     overflowed: bool,
+    /// The cluster had a history before recording began (a workspace saved before scenarios
+    /// were kept): the steps alone do not rebuild it.
+    incomplete: bool,
 }
 
 impl Recorder {
@@ -39,6 +42,7 @@ impl Recorder {
             commands: 0,
             bytes: 0,
             overflowed: false,
+            incomplete: false,
         }
     }
 
@@ -104,6 +108,17 @@ impl Recorder {
         self.overflowed
     }
 
+    /// Recording starts at `now_ms` on a cluster whose history before it is unknown.
+    pub fn mark_incomplete(&mut self, now_ms: i64) {
+        self.steps_end_ms = now_ms;
+        self.incomplete = true;
+    }
+
+    /// The steps do not rebuild the cluster (see [`Recorder::mark_incomplete`]).
+    pub fn incomplete(&self) -> bool {
+        self.incomplete
+    }
+
     /// The scenario up to `now_ms`: the steps, then the time that passed since the last.
     pub fn scenario(&self, now_ms: i64) -> Scenario {
         Scenario {
@@ -115,10 +130,11 @@ impl Recorder {
     /// The `.kplay` text the workspace keeps (see the module doc).
     pub fn to_workspace_file(&self) -> String {
         let mut text = format!(
-            "# steps-end: {}\n# trace-hash: {:016x}\n# overflowed: {}\n",
+            "# steps-end: {}\n# trace-hash: {:016x}\n# overflowed: {}\n# incomplete: {}\n",
             self.steps_end_ms,
             self.trace_hash(),
-            self.overflowed
+            self.overflowed,
+            self.incomplete
         );
         text.push_str(&self.scenario.to_kplay());
         text
@@ -132,6 +148,7 @@ impl Recorder {
         let hash = u64::from_str_radix(header_value(text, "trace-hash")?, 16).ok()?;
         let mut recorder = Recorder::replayed(&scenario, steps_end_ms, hash);
         recorder.overflowed = header_value(text, "overflowed") == Some("true");
+        recorder.incomplete = header_value(text, "incomplete") == Some("true");
         Some(recorder)
     }
 }

@@ -190,4 +190,9 @@ fn recorder_keeps_waits_and_survives_the_workspace_file() {
     assert_eq!(back.trace_hash(), recorder.trace_hash());
     assert_eq!(back.scenario(start + 3010).to_kplay(), scenario.to_kplay());
     assert!(Recorder::from_workspace_file("broker stop 1\n").is_none());
+    let mut old = Recorder::new(&options);
+    old.mark_incomplete(start + 99);
+    let back = Recorder::from_workspace_file(&old.to_workspace_file()).expect("reads");
+    assert!(back.incomplete() && !back.overflowed());
+    assert_eq!(back.scenario(start + 100).tail_ms, 1);
 }

@@ -93,15 +93,27 @@ impl Store {
         self.share = None;
     }
 
-    /// The workspace's saved scenario, when it is one for this cluster.
+    /// The workspace's saved scenario, when it is one for this cluster. A restored cluster
+    /// without one has a history no scenario holds, unless it is still as it started (a
+    /// workspace just created): it cannot be shared until it is reset.
     pub(super) fn scenario_loaded(&mut self, text: Option<&str>) {
-        let Some(recorder) = text.and_then(Recorder::from_workspace_file) else {
-            return;
-        };
-        let options = self.cluster().options().clone();
-        if recorder.options().seed == options.seed && recorder.options().brokers == options.brokers
-        {
-            self.scenario = Rc::new(recorder);
+        let cluster = self.cluster();
+        let options = cluster.options().clone();
+        match text.and_then(Recorder::from_workspace_file) {
+            Some(recorder)
+                if recorder.options().seed == options.seed
+                    && recorder.options().brokers == options.brokers =>
+            {
+                self.scenario = Rc::new(recorder);
+            }
+            _ => {
+                let now = cluster.now().as_millis();
+                let fresh = now == options.start_time.as_millis()
+                    && cluster.topics().all(|t| t.name.starts_with("__"));
+                if !fresh {
+                    Rc::make_mut(&mut self.scenario).mark_incomplete(now);
+                }
+            }
         }
     }
 
@@ -112,7 +124,9 @@ impl Store {
             self.settle();
             self.cluster_changed();
         }
-        self.share = Some(if self.scenario.overflowed() {
+        self.share = Some(if self.scenario.incomplete() {
+            Err("This workspace was saved before the playground kept what was done in it, so a link cannot rebuild it. Reset the cluster (or open a new workspace) to start a scenario that can be shared.".to_string())
+        } else if self.scenario.overflowed() {
             Err(format!(
                 "This session is too long to share: a scenario holds at most {} commands and 1 MiB. Reset the cluster to start a new one.",
                 crate::scenario::MAX_COMMANDS
