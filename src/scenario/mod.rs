@@ -86,6 +86,12 @@ impl Scenario {
             .sum()
     }
 
+    /// How many commands the steps hold besides `time advance` (the time that passed between
+    /// them): what the page counts, the same for a live session and its replay.
+    pub fn action_count(&self) -> usize {
+        self.steps.iter().map(|s| action_count(&s.script)).sum()
+    }
+
     /// The `kplay` command line that reproduces the scenario from a file `file`.
     pub fn kplay_command(&self, file: &str) -> String {
         let o = &self.options;
@@ -169,6 +175,13 @@ fn push_wait(text: &mut String, wait_ms: i64) {
     if wait_ms > 0 {
         text.push_str(&format!("time advance {wait_ms}ms\n"));
     }
+}
+
+/// The commands of a script that are not `time advance`.
+pub fn action_count(script: &str) -> usize {
+    parse_script(script).map_or(0, |commands| {
+        commands.iter().filter(|c| advance_ms(c).is_none()).count()
+    })
 }
 
 /// The 0-based index of the line a command starts on.

@@ -25,6 +25,8 @@ pub struct Recorder {
     steps_end_ms: i64,
     hasher: TraceHasher,
     commands: usize,
+    /// Commands other than `time advance` ([`Scenario::action_count`]).
+    actions: usize,
     bytes: usize,
     overflowed: bool,
     /// The cluster had a history before recording began (a workspace saved before scenarios
@@ -40,6 +42,7 @@ impl Recorder {
             steps_end_ms: options.start_time.as_millis(),
             hasher: TraceHasher::new(),
             commands: 0,
+            actions: 0,
             bytes: 0,
             overflowed: false,
             incomplete: false,
@@ -53,6 +56,7 @@ impl Recorder {
         recorder.steps_end_ms = steps_end_ms;
         recorder.hasher = TraceHasher::resume(trace_hash);
         recorder.commands = scenario.command_count();
+        recorder.actions = scenario.action_count();
         recorder.bytes = scenario.steps.iter().map(|s| s.script.len()).sum();
         recorder
     }
@@ -71,6 +75,7 @@ impl Recorder {
             return;
         }
         self.commands += commands;
+        self.actions += super::action_count(script);
         self.bytes += script.len();
         let mut script = script.to_string();
         if !script.ends_with('\n') {
@@ -101,6 +106,11 @@ impl Recorder {
     /// Commands recorded.
     pub fn commands(&self) -> usize {
         self.commands
+    }
+
+    /// Commands recorded besides `time advance` (what the page shows).
+    pub fn actions(&self) -> usize {
+        self.actions
     }
 
     /// Recording stopped at a limit: the session is too long to share.

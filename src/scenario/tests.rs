@@ -41,6 +41,7 @@ fn kplay_text_round_trips() {
     assert_eq!(read.options, sample().options);
     // Waits come back as `time advance` steps: the same script, a fixed point after one pass.
     assert_eq!(read.command_count(), 5);
+    assert_eq!(read.action_count(), 3);
     assert_eq!(read.to_kplay(), text);
 }
 
@@ -182,9 +183,11 @@ fn recorder_keeps_waits_and_survives_the_workspace_file() {
     recorder.record(start + 1010, "broker start 1\n", start + 1010);
     recorder.record(start + 1010, "# only a comment\n", start + 1010);
     assert_eq!(recorder.commands(), 2);
+    recorder.record(start + 1010, "time advance 1s", start + 2010);
+    assert_eq!((recorder.commands(), recorder.actions()), (3, 2));
     let scenario = recorder.scenario(start + 3010);
     assert_eq!(scenario.steps[1].wait_ms, 1000);
-    assert_eq!(scenario.tail_ms, 2000);
+    assert_eq!(scenario.tail_ms, 1000);
     let text = recorder.to_workspace_file();
     let back = Recorder::from_workspace_file(&text).expect("reads");
     assert_eq!(back.trace_hash(), recorder.trace_hash());

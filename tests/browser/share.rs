@@ -81,6 +81,7 @@ fn a_shared_session_replays_to_its_trace_hash() {
 
     let opened = loaded().reduce(Action::OpenScenario(Rc::new(scenario)));
     assert_eq!(opened.scenario.trace_hash(), store.scenario.trace_hash());
+    assert_eq!(opened.scenario.actions(), store.scenario.actions());
     assert_eq!(
         total_records(&opened, "orders"),
         total_records(&store, "orders")

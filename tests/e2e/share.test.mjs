@@ -6,20 +6,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { useServerAndBrowser, openPage, screenshot, typeLine, clockMs } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir, typeLine, clockMs } from './support.mjs';
 
 const env = useServerAndBrowser();
+
+/** What the person sees: the viewport (a dialog is fixed to it), or one element. */
+async function shot(target, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await target.screenshot({ path: join(screenshotDir, `${name}.png`) });
+}
 
 async function saved(page) {
   await page.locator('[data-testid=storage-status][data-status=saved]').waitFor({ timeout: 20_000 });
 }
 
+/** Each topic's name, id and partition leaders (without the last produce's outcome, which is
+ * the page's, not the cluster's). */
 async function topicRows(page) {
-  return page.locator('[data-testid=topic-row]').evaluateAll((rows) => rows.map((r) => r.innerText));
+  const rows = await page.locator('[data-testid=topic-row]').evaluateAll((rows) => rows.map((r) => r.innerText));
+  return rows.map((r) => r.split('\n').filter((l) => !l.startsWith('Produced ')).join('\n'));
 }
 
 async function hash(page) {
@@ -81,6 +90,7 @@ test('share a session, open the link in a fresh context, export a shell script',
   assert.match(sharedHash, /^[0-9a-f]{16}$/);
   const sharedTopics = await topicRows(page);
   await screenshot(page, 'share-1-shared');
+  await shot(page.locator('.share-panel'), 'share-1-panel');
 
   // The shell script: valid bash, only Kafka tools run, playground lines commented.
   const dir = mkdtempSync(join(tmpdir(), 'kplay-share-'));
@@ -109,7 +119,7 @@ test('share a session, open the link in a fresh context, export a shell script',
   assert.match(await dialog.innerText(), /opens in a new workspace/);
   assert.match(await other.page.getByTestId('share-preview').innerText(), /<img src=x onerror/);
   assert.equal(await other.page.locator('.share-preview img').count(), 0);
-  await screenshot(other.page, 'share-2-asked');
+  await shot(other.page, 'share-2-asked');
   const clicked = Date.now();
   await other.page.getByTestId('open-shared').click();
   await other.page.waitForURL((url) => new URL(url).searchParams.get('workspace') === 'shared-1', { timeout: 20_000 });
@@ -119,6 +129,7 @@ test('share a session, open the link in a fresh context, export a shell script',
   assert.equal(await other.page.evaluate(() => window.pwned), undefined);
   await saved(other.page);
   await screenshot(other.page, 'share-3-opened');
+  await shot(other.page.locator('.share-panel'), 'share-3-panel');
   assert.deepEqual(await offsets(other.page), await offsets(page));
   await saved(other.page);
 
@@ -146,7 +157,7 @@ test('hostile links are refused with a clear message', async () => {
     const { page, context, problems } = await openPage(env.browser, env.server.url + fragment);
     await page.getByTestId('share-error').waitFor({ timeout: 20_000 });
     assert.match(await page.getByTestId('share-error').innerText(), message);
-    if (message.source === 'damaged') await screenshot(page, 'share-4-hostile');
+    if (message.source === 'damaged') await shot(page, 'share-4-hostile');
     await page.getByTestId('share-dismiss').click();
     assert.equal(await page.getByTestId('share-dialog').count(), 0);
     assert.equal(new URL(page.url()).hash, '');
@@ -168,10 +179,14 @@ test('benchmark: a link of 1 000 commands', async () => {
       if (m) resolve({ commands: Number(m[1]), ms: Number(m[2]) });
     });
   });
+  const clicked = Date.now();
   await page.getByTestId('open-shared').click();
   const replayed = await replay;
-  await page.locator('[data-testid=scenario-commands]', { hasText: '1000' }).waitFor({ timeout: 30_000 });
-  console.log(`share link of ${replayed.commands} commands replayed in ${replayed.ms} ms (release wasm, Chromium)`);
+  // The page counts the commands besides `time advance`: the create and 500 producers.
+  const actions = lines.filter((l) => !l.startsWith('#') && !l.startsWith('time advance')).length;
+  await page.locator('[data-testid=scenario-commands]', { hasText: String(actions) }).waitFor({ timeout: 30_000 });
+  const shown = Date.now() - clicked;
+  console.log(`share link of ${replayed.commands} commands replayed in ${replayed.ms} ms (release wasm, Chromium); ${shown} ms from the click to the final state shown, with the new workspace's creation and page load`);
   assert.equal(replayed.commands, 1000);
   assert.deepEqual(problems, []);
   await context.close();

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// How many of the scenario's lines the question shows.
-const PREVIEW_LINES: usize = 12;
+const PREVIEW_LINES: usize = 30;
 
 /// What a link or a file brought.
 #[derive(Clone, PartialEq)]
@@ -91,7 +91,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
             <h3 id="share-dialog-title">{format!("Open the shared scenario from this {from}?")}</h3>
             <p>{format!(
                 "{} commands on {} broker{} with seed {}. It opens in a new workspace and replays there; your workspace '{}' stays as it is.",
-                scenario.command_count(), o.brokers, if o.brokers == 1 { "" } else { "s" }, o.seed,
+                scenario.action_count(), o.brokers, if o.brokers == 1 { "" } else { "s" }, o.seed,
                 props.workspace
             )}</p>
             <pre class="share-preview" data-testid="share-preview">{preview}</pre>

@@ -77,7 +77,9 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             <h2 id="share-heading">{"Share"}</h2>
             <p class="scenario-about" data-testid="scenario-about">
                 {"About this scenario: "}
-                <span data-testid="scenario-commands">{recorder.commands()}</span>
+                <span data-testid="scenario-commands"
+                    title="Commands that changed the cluster; time that passed between them is not counted">
+                    {recorder.actions()}</span>
                 {format!(" commands · seed {} · {} broker{} · trace hash ",
                     options.seed, options.brokers, if options.brokers == 1 { "" } else { "s" })}
                 <code data-testid="scenario-hash">{format!("{:016x}", recorder.trace_hash())}</code>

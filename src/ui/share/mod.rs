@@ -178,7 +178,7 @@ impl Store {
         };
         Rc::make_mut(&mut self.terminal).push(TermLine::stdout(format!(
             "# Opened a scenario: {} commands replayed{failed}; trace hash {hash:016x}.",
-            self.scenario.commands()
+            self.scenario.actions()
         )));
     }
 
