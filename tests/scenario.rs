@@ -138,3 +138,54 @@ fn shell_export_is_valid_bash_of_kafka_tools() {
     assert!(script.contains("waits for more records"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The real `kplay` binary, given the exported `.kplay` file and the options its header names,
+/// traces (after the cluster's start) exactly the events of the live session.
+#[test]
+fn kplay_binary_reproduces_an_exported_scenario() {
+    let mut live = start(&options());
+    let mut recorder = Recorder::new(&options());
+    for line in BUSY.lines().chain(["broker kill 3"]) {
+        let started = live.now().as_millis();
+        run_script(&mut live, line);
+        recorder.record(started, line, live.now().as_millis());
+        recorder.observe(&live.drain_events());
+        live.advance_until(live.now().as_millis() + 1_250, || true);
+        recorder.observe(&live.drain_events());
+    }
+    let scenario = recorder.scenario(live.now().as_millis());
+    let dir = std::env::temp_dir().join(format!("kplay-share-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (file, trace) = (dir.join("scenario.kplay"), dir.join("trace.txt"));
+    std::fs::write(&file, scenario.to_kplay()).expect("writes");
+    let o = &scenario.options;
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kplay"))
+        .args([
+            "--seed",
+            &o.seed.to_string(),
+            "--brokers",
+            &o.brokers.to_string(),
+        ])
+        .args(["--start-time", &o.start_time.as_millis().to_string()])
+        .arg("--trace")
+        .arg(&trace)
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("kplay runs");
+    assert!(status.code().is_some_and(|c| c <= 1), "{status:?}");
+    let text = std::fs::read_to_string(&trace).expect("trace written");
+    // kplay traces the cluster's start first; the session's hash leaves it out.
+    let start_events = Cluster::new(options()).drain_events().len();
+    let mut hasher = kafka_playground::engine::trace::TraceHasher::new();
+    let mut lines = 0;
+    for line in text.lines().skip(start_events) {
+        hasher.write(line.as_bytes());
+        hasher.write(b"\n");
+        lines += 1;
+    }
+    assert!(lines > 100, "{lines} trace lines");
+    assert_eq!(hasher.finish(), recorder.trace_hash());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -150,9 +150,10 @@ impl Store {
         // Read by the end-to-end benchmark (docs/PERFORMANCE.md, "Share links").
         if let (Some(started), Some(ended)) = (started, wall_ms()) {
             gloo::console::log!(format!(
-                "kplay: replayed {} commands in {:.1} ms",
+                "kplay: replayed {} commands in {:.1} ms, {:.0} ms after the page started",
                 scenario.command_count(),
-                ended - started
+                ended - started,
+                ended
             ));
         }
         self.scenario = Rc::new(Recorder::replayed(scenario, replayed.steps_end_ms, hash));
