@@ -1,6 +1,6 @@
 //! The browser's side of sharing: the page URL's `#s=…` fragment, handing a scenario over to a
-//! new workspace (created with `ui::workspaces::create`, then opened by a page load that takes
-//! the scenario from `sessionStorage` and replays it), and downloads.
+//! new workspace (opened by a page load, `ui::workspaces::open`, that takes the scenario from
+//! `sessionStorage` and replays it), and downloads.
 //!
 //! A scenario never replaces the open workspace: opening a link or a file always makes a new
 //! workspace, after the person said yes.
@@ -67,12 +67,14 @@ fn free_name(existing: &[String]) -> String {
         .unwrap_or_else(|| "shared".to_string())
 }
 
-/// Creates a new workspace for `scenario` and opens it (a page load); that page replays it.
+/// Opens a new, empty workspace for `scenario` (a page load; opening a name creates its
+/// workspace); that page replays the scenario into it. `workspaces::create` is not used: the
+/// cluster it would write is replaced at once by the replay's (which keeps the scenario's seed,
+/// brokers and start time), and writing it cost the opening a few hundred milliseconds.
 pub async fn open_in_new_workspace(current: &str, scenario: &Scenario) -> Result<(), String> {
     let existing = workspaces::list(current).await;
     let name = free_name(&existing);
-    let o = &scenario.options;
-    workspaces::create(&name, o.brokers, o.seed, &existing).await?;
+    crate::storage::registry::validate_new_name(&name, &existing)?;
     SessionStorage::set(PENDING_KEY, (name.clone(), scenario.to_kplay()))
         .map_err(|e| format!("Cannot hand the scenario to the new workspace: {e}"))?;
     workspaces::open(&name);
