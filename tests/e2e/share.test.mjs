@@ -94,6 +94,7 @@ test('share a session, open the link in a fresh context, export a shell script',
 
   // The shell script: valid bash, only Kafka tools run, playground lines commented.
   const dir = mkdtempSync(join(tmpdir(), 'kplay-share-'));
+  let kplayText = '';
   try {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-shell').click()]);
     assert.equal(download.suggestedFilename(), 'scenario.sh');
@@ -107,7 +108,8 @@ test('share a session, open the link in a fresh context, export a shell script',
     const [kplay] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-kplay').click()]);
     assert.equal(kplay.suggestedFilename(), 'scenario.kplay');
     await kplay.saveAs(join(dir, 'scenario.kplay'));
-    assert.match(readFileSync(join(dir, 'scenario.kplay'), 'utf8'), /^# Kafka Playground scenario/);
+    kplayText = readFileSync(join(dir, 'scenario.kplay'), 'utf8');
+    assert.match(kplayText, /^# Kafka Playground scenario/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -139,8 +141,21 @@ test('share a session, open the link in a fresh context, export a shell script',
   await other.page.locator('[data-testid=scenario-commands]', { hasText: '5' }).waitFor();
   assert.equal(await other.page.getByTestId('share-dialog').count(), 0);
 
+  // The exported .kplay file, imported in another fresh context, opens the same way.
+  const third = await openPage(env.browser, env.server.url);
+  await saved(third.page);
+  await third.page.getByTestId('import-kplay').setInputFiles({ name: 'scenario.kplay', mimeType: 'text/plain', buffer: Buffer.from(kplayText) });
+  await third.page.getByTestId('share-dialog').waitFor();
+  assert.match(await third.page.getByTestId('share-dialog').innerText(), /from this file/);
+  await third.page.getByTestId('open-shared').click();
+  await third.page.waitForURL((url) => new URL(url).searchParams.get('workspace') === 'shared-1', { timeout: 20_000 });
+  await third.page.locator('[data-testid=scenario-hash]', { hasText: sharedHash }).waitFor({ timeout: 20_000 });
+  assert.deepEqual(await topicRows(third.page), sharedTopics);
+
   assert.deepEqual(problems, []);
   assert.deepEqual(other.problems, []);
+  assert.deepEqual(third.problems, []);
+  await third.context.close();
   await other.context.close();
   await context.close();
 });

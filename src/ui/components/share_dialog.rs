@@ -48,6 +48,16 @@ pub struct ShareDialogProps {
 pub fn ShareDialog(props: &ShareDialogProps) -> Html {
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
+    // The question takes the focus (Cancel: the choice that changes nothing), as a dialog should.
+    let focus = use_node_ref();
+    {
+        let focus = focus.clone();
+        use_effect_with(props.offer.clone(), move |_| {
+            if let Some(button) = focus.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        });
+    }
     let cancel = {
         let ondone = props.ondone.clone();
         Callback::from(move |_: MouseEvent| ondone.emit(()))
@@ -59,7 +69,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                     data-testid="share-dialog">
                     <h3 id="share-dialog-title">{"Cannot open this scenario"}</h3>
                     <p role="alert" data-testid="share-error">{message.clone()}</p>
-                    <button onclick={cancel} data-testid="share-dismiss">{"Dismiss"}</button>
+                    <button onclick={cancel} data-testid="share-dismiss" ref={focus}>{"Dismiss"}</button>
                 </div>
             };
         }
@@ -104,7 +114,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
             <div class="share-actions">
                 <button onclick={open} disabled={*busy} data-testid="open-shared">
                     {"Open in a new workspace"}</button>
-                <button onclick={cancel} data-testid="share-cancel">{"Cancel"}</button>
+                <button onclick={cancel} data-testid="share-cancel" ref={focus}>{"Cancel"}</button>
             </div>
         </div>
     }
