@@ -8,7 +8,7 @@ use kafka_playground::engine::trace::trace_hash;
 use kafka_playground::engine::{Cluster, ClusterOptions};
 use kafka_playground::scenario::link::{from_fragment, to_fragment};
 use kafka_playground::scenario::recorder::Recorder;
-use kafka_playground::scenario::replay::{kplay_trace_hash, replay, start};
+use kafka_playground::scenario::replay::{kplay_trace_hash, replay, start, ReplayJob};
 use kafka_playground::scenario::shell_export::to_shell_script;
 
 const BUSY: &str = "kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3 --config segment.bytes=2048
@@ -107,6 +107,16 @@ fn live_session_replay_and_kplay_agree() {
         kplay_trace_hash(&opened.options, &text),
         Some(recorder.trace_hash())
     );
+
+    // A step at a time, as the page replays a long scenario over frames.
+    let (mut job, mut cluster) = ReplayJob::new(std::rc::Rc::new(opened));
+    let mut slices = 0;
+    while !job.run(&mut cluster, || false) {
+        slices += 1;
+    }
+    assert_eq!(slices + 1, job.progress().1);
+    assert_eq!(job.trace_hash(), recorder.trace_hash());
+    assert_eq!(cluster.now().as_millis(), now);
 }
 
 /// The exported shell script passes `bash -n`, and every line it runs is a Kafka tool.

@@ -51,6 +51,76 @@ pub fn replay(scenario: &Scenario) -> Replayed {
     }
 }
 
+/// A replay run a few steps at a time (the page runs one slice per animation frame, so a long
+/// scenario never holds the main thread): the same commands in the same order as [`replay`], so
+/// the same cluster and trace hash.
+#[derive(Debug, Clone)]
+pub struct ReplayJob {
+    scenario: std::rc::Rc<Scenario>,
+    next: usize,
+    hasher: TraceHasher,
+    failed: usize,
+    steps_end_ms: Option<i64>,
+}
+
+impl ReplayJob {
+    /// The job and the fresh cluster it replays into.
+    pub fn new(scenario: std::rc::Rc<Scenario>) -> (Self, Cluster) {
+        let cluster = start(&scenario.options);
+        let job = ReplayJob {
+            scenario,
+            next: 0,
+            hasher: TraceHasher::new(),
+            failed: 0,
+            steps_end_ms: None,
+        };
+        (job, cluster)
+    }
+
+    /// Runs steps while `keep_going` says so (at least one); true once the whole scenario,
+    /// its tail included, has run.
+    pub fn run(&mut self, cluster: &mut Cluster, mut keep_going: impl FnMut() -> bool) -> bool {
+        let mut first = true;
+        while let Some(step) = self.scenario.steps.get(self.next) {
+            if !std::mem::take(&mut first) && !keep_going() {
+                return false;
+            }
+            self.failed += run_step(cluster, &mut self.hasher, step);
+            self.next += 1;
+        }
+        if self.steps_end_ms.is_none() {
+            self.steps_end_ms = Some(cluster.now().as_millis());
+            if self.scenario.tail_ms > 0 {
+                cluster.advance_time(self.scenario.tail_ms);
+                hash_events(cluster, &mut self.hasher);
+            }
+        }
+        true
+    }
+
+    pub fn scenario(&self) -> &std::rc::Rc<Scenario> {
+        &self.scenario
+    }
+
+    /// Steps run, and steps in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.scenario.steps.len())
+    }
+
+    pub fn trace_hash(&self) -> u64 {
+        self.hasher.finish()
+    }
+
+    /// The clock when the last step had run (once [`ReplayJob::run`] returned true).
+    pub fn steps_end_ms(&self) -> Option<i64> {
+        self.steps_end_ms
+    }
+
+    pub fn failed(&self) -> usize {
+        self.failed
+    }
+}
+
 /// One step: its wait, then its commands; the failed commands' count.
 pub fn run_step(cluster: &mut Cluster, hasher: &mut TraceHasher, step: &Step) -> usize {
     if step.wait_ms > 0 {

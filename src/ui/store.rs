@@ -23,7 +23,7 @@ use super::playback::{Playback, PlaybackAction};
 use super::produce::ProduceOutcome;
 use super::restart_report::RestartReport;
 use super::saving::{SaveBatch, StorageStatus};
-use super::share::ShareLink;
+use super::share::{Replaying, ShareLink};
 use super::terminal::run::run_request;
 use super::terminal::session::CommandRequest;
 use super::terminal::Transcript;
@@ -90,6 +90,8 @@ pub enum Action {
     /// Replaces the cluster with a scenario's replay (a share link or a `.kplay` file opened in
     /// a new workspace).
     OpenScenario(Rc<Scenario>),
+    /// The next slice of an opened scenario's replay (one per animation frame).
+    ReplayChunk,
 }
 
 /// How the last action went, in Kafka's words.
@@ -150,6 +152,9 @@ pub struct Store {
     pub(super) unsettled: bool,
     /// The last Share's link fragment (`s=…`), or why the session cannot be shared.
     pub share: Option<ShareLink>,
+    /// An opened scenario being replayed, a slice per frame: nothing else changes the cluster
+    /// meanwhile, and nothing is saved until it is done.
+    pub replaying: Option<Rc<Replaying>>,
 }
 
 impl PartialEq for Store {
@@ -179,6 +184,7 @@ impl Default for Store {
             scenario: Rc::new(Recorder::new(&ClusterOptions::default())),
             unsettled: false,
             share: None,
+            replaying: None,
         }
     }
 }
@@ -187,6 +193,9 @@ impl Reducible for Store {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if self.replaying.is_some() && super::share::waits_for_replay(&action) {
+            return self;
+        }
         let mut next = (*self).clone();
         next.version += 1;
         match action {
@@ -302,7 +311,8 @@ impl Reducible for Store {
             Action::TakenOver => next.storage = StorageStatus::TakenOver,
             Action::ScenarioLoaded(text) => next.scenario_loaded(text.as_deref()),
             Action::Share => next.share_session(),
-            Action::OpenScenario(scenario) => next.open_scenario(&scenario),
+            Action::OpenScenario(scenario) => next.open_scenario(scenario),
+            Action::ReplayChunk => next.replay_chunk(),
         }
         Rc::new(next)
     }
@@ -372,7 +382,7 @@ impl Store {
     /// Moves the cluster's dirty files into the outbox (all of them, over an emptied workspace,
     /// when `rewrite_all`). Nothing happens in a tab that does not write.
     fn persist(&mut self) {
-        if !self.storage.writes() {
+        if !self.storage.writes() || self.replaying.is_some() {
             return;
         }
         let mut cluster = self.cluster_mut();
@@ -400,7 +410,7 @@ impl Store {
     /// one IndexedDB transaction started, and a batch is all or nothing, so the markers never
     /// vouch for files the workspace lacks.
     fn clean_shutdown(&mut self) {
-        if !self.storage.writes() {
+        if !self.storage.writes() || self.replaying.is_some() {
             return;
         }
         self.persist();

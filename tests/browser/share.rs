@@ -79,7 +79,18 @@ fn a_shared_session_replays_to_its_trace_hash() {
     assert_eq!(replayed.cluster.now(), store.cluster().now());
     assert_eq!(replayed.trace_hash, store.scenario.trace_hash());
 
-    let opened = loaded().reduce(Action::OpenScenario(Rc::new(scenario)));
+    let mut opened = loaded().reduce(Action::OpenScenario(Rc::new(scenario)));
+    // A long replay goes on a slice per frame; nothing else runs meanwhile.
+    let before = opened.cluster().now();
+    let mut slices = 0;
+    while opened.replaying.is_some() {
+        let ignored = opened.clone().reduce(Action::AdvanceTime(1_000));
+        assert!(Rc::ptr_eq(&ignored, &opened));
+        opened = opened.reduce(Action::ReplayChunk);
+        slices += 1;
+        assert!(slices < 10_000);
+    }
+    assert!(opened.cluster().now() >= before);
     assert_eq!(opened.scenario.trace_hash(), store.scenario.trace_hash());
     assert_eq!(opened.scenario.actions(), store.scenario.actions());
     assert_eq!(
@@ -88,4 +99,27 @@ fn a_shared_session_replays_to_its_trace_hash() {
     );
     assert_eq!(total_records(&opened, "orders"), 12);
     assert!(opened.rewrite_all);
+}
+
+/// A scenario too long for one frame replays over several slices to the hash of one replay.
+#[wasm_bindgen_test]
+fn a_long_scenario_replays_over_frames() {
+    let mut text = String::from("kafka-topics.sh --create --topic t --partitions 3\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "kafka-console-producer.sh --topic t <<'EOF'\nr{i}\nEOF\ntime advance 50ms\n"
+        ));
+    }
+    let scenario = Rc::new(kafka_playground::scenario::Scenario::from_kplay(&text).expect("reads"));
+    let expected = replay(&scenario).trace_hash;
+    let mut store = loaded().reduce(Action::OpenScenario(scenario));
+    let mut slices = 0;
+    while store.replaying.is_some() {
+        store = store.reduce(Action::ReplayChunk);
+        slices += 1;
+    }
+    assert!(slices > 0, "one slice ran it all");
+    assert_eq!(store.scenario.trace_hash(), expected);
+    assert_eq!(store.scenario.actions(), 301);
+    assert_eq!(total_records(&store, "t"), 300);
 }

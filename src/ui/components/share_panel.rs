@@ -40,6 +40,22 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             }
         });
     }
+    {
+        // An opened scenario replays a slice per animation frame, so the page keeps drawing.
+        let replaying = store.as_ref().is_some_and(|s| s.replaying.is_some());
+        let version = store.as_ref().map_or(0, |s| s.version);
+        let store = store.clone();
+        use_effect_with((replaying, version), move |(replaying, _)| {
+            let frame = (*replaying).then(|| {
+                gloo::render::request_animation_frame(move |_| {
+                    if let Some(store) = &store {
+                        store.dispatch(Action::ReplayChunk);
+                    }
+                })
+            });
+            move || drop(frame)
+        });
+    }
     let Some(store) = store else {
         return html! {};
     };
@@ -75,6 +91,12 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     html! {
         <section class="panel share-panel" aria-labelledby="share-heading">
             <h2 id="share-heading">{"Share"}</h2>
+            if let Some(replaying) = &store.replaying {
+                <p class="scenario-about" role="status" data-testid="replay-progress">
+                    {format!("Replaying the scenario: step {} of {}…",
+                        replaying.job.progress().0, replaying.job.progress().1)}
+                </p>
+            } else {
             <p class="scenario-about" data-testid="scenario-about">
                 {"About this scenario: "}
                 <span data-testid="scenario-commands"
@@ -84,6 +106,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                     options.seed, options.brokers, if options.brokers == 1 { "" } else { "s" })}
                 <code data-testid="scenario-hash">{format!("{:016x}", recorder.trace_hash())}</code>
             </p>
+            }
             <div class="share-actions">
                 <button data-testid="share-button" onclick={on_share}
                     title="Pause and put this scenario in a link">{"Share link"}</button>

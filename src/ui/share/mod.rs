@@ -18,13 +18,42 @@ use super::terminal::{Builtin, TermLine};
 use crate::cli::shell::parse_script;
 use crate::scenario::link::{to_fragment, MAX_FRAGMENT_CHARS};
 use crate::scenario::recorder::{Recorder, WORKSPACE_FILE};
-use crate::scenario::replay::replay;
+use crate::scenario::replay::ReplayJob;
 use crate::scenario::{render_command, shell_quote, Scenario};
 use crate::storage::Change;
 use std::rc::Rc;
 
 /// A Share's link fragment (`s=…`), or why the session cannot be shared.
 pub type ShareLink = Result<Rc<str>, String>;
+
+/// The wall time one slice of a replay may take: a frame is 16.7 ms and rendering needs the rest
+/// (as playback's `FRAME_BUDGET_MS`).
+pub const REPLAY_SLICE_MS: f64 = 12.0;
+
+/// An opened scenario being replayed, and when it started (wall ms, for the benchmark line).
+#[derive(Debug, Clone)]
+pub struct Replaying {
+    pub job: ReplayJob,
+    started_ms: Option<f64>,
+}
+
+/// Whether an action must wait until a replay is done: everything that would change the cluster
+/// or the session (an action while replaying would land in the middle of the scenario).
+pub fn waits_for_replay(action: &super::store::Action) -> bool {
+    use super::store::Action;
+    !matches!(
+        action,
+        Action::ReplayChunk
+            | Action::Loaded { .. }
+            | Action::Persist
+            | Action::CleanShutdown
+            | Action::Sent(_)
+            | Action::Saved
+            | Action::SaveFailed(_)
+            | Action::TakenOver
+            | Action::ScenarioLoaded(_)
+    )
+}
 
 /// The topic form's line.
 pub fn create_topic_line(name: &str, partitions: i32, replication_factor: Option<i16>) -> String {
@@ -91,6 +120,7 @@ impl Store {
         self.scenario = Rc::new(Recorder::new(self.cluster().options()));
         self.unsettled = false;
         self.share = None;
+        self.replaying = None;
     }
 
     /// The workspace's saved scenario, when it is one for this cluster. A restored cluster
@@ -142,22 +172,11 @@ impl Store {
         });
     }
 
-    /// The scenario as this session: a fresh cluster with its options, every step replayed.
-    pub(super) fn open_scenario(&mut self, scenario: &Scenario) {
-        let started = wall_ms();
-        let replayed = replay(scenario);
-        let hash = replayed.trace_hash;
-        // Read by the end-to-end benchmark (docs/PERFORMANCE.md, "Share links").
-        if let (Some(started), Some(ended)) = (started, wall_ms()) {
-            gloo::console::log!(format!(
-                "kplay: replayed {} commands in {:.1} ms, {:.0} ms after the page started",
-                scenario.command_count(),
-                ended - started,
-                ended
-            ));
-        }
-        self.scenario = Rc::new(Recorder::replayed(scenario, replayed.steps_end_ms, hash));
-        self.replace_cluster(replayed.cluster);
+    /// The scenario as this session: a fresh cluster with its options, its steps replayed a
+    /// slice at a time ([`Store::replay_chunk`]; a short scenario is done in this action).
+    pub(super) fn open_scenario(&mut self, scenario: Rc<Scenario>) {
+        let (job, cluster) = ReplayJob::new(scenario);
+        self.replace_cluster(cluster);
         self.unsettled = false;
         self.share = None;
         self.playback = Default::default();
@@ -168,12 +187,47 @@ impl Store {
         self.metrics = Default::default();
         self.restart_report = None;
         self.outbox = Rc::new(Vec::new());
+        self.replaying = Some(Rc::new(Replaying {
+            job,
+            started_ms: wall_ms(),
+        }));
+        self.replay_chunk();
+    }
+
+    /// Runs the replay on for [`REPLAY_SLICE_MS`] of wall time; at the end the session is the
+    /// scenario's, and it is saved (the whole workspace rewritten).
+    pub(super) fn replay_chunk(&mut self) {
+        let Some(mut replaying) = self.replaying.take() else {
+            return;
+        };
+        let state = Rc::make_mut(&mut replaying);
+        let deadline = wall_ms().map(|now| now + REPLAY_SLICE_MS);
+        let done = state.job.run(&mut self.cluster_mut(), || {
+            deadline.is_none_or(|deadline| wall_ms().is_some_and(|now| now < deadline))
+        });
+        if !done {
+            self.replaying = Some(replaying);
+            return;
+        }
+        let job = &state.job;
+        let hash = job.trace_hash();
+        let steps_end = job.steps_end_ms().unwrap_or_default();
+        self.scenario = Rc::new(Recorder::replayed(job.scenario(), steps_end, hash));
         self.rewrite_all = true;
         self.cluster_version += 1;
         if self.storage.can_reset() {
             self.storage = super::saving::StorageStatus::Saving;
         }
-        let failed = match replayed.failed {
+        // Read by the end-to-end benchmark (docs/PERFORMANCE.md, "Share links").
+        if let (Some(started), Some(ended)) = (state.started_ms, wall_ms()) {
+            gloo::console::log!(format!(
+                "kplay: replayed {} commands in {:.1} ms, {:.0} ms after the page started",
+                job.scenario().command_count(),
+                ended - started,
+                ended
+            ));
+        }
+        let failed = match job.failed() {
             0 => String::new(),
             n => format!(", {n} failed as they did when recorded"),
         };
