@@ -26,9 +26,10 @@ use std::rc::Rc;
 /// A Share's link fragment (`s=…`), or why the session cannot be shared.
 pub type ShareLink = Result<Rc<str>, String>;
 
-/// The wall time one slice of a replay may take: a frame is 16.7 ms and rendering needs the rest
-/// (as playback's `FRAME_BUDGET_MS`).
-pub const REPLAY_SLICE_MS: f64 = 12.0;
+/// The wall time one slice of a replay may take: with the page's render after it, under the
+/// 50 ms a task may hold the main thread. (12 ms, playback's frame budget, made the replay of
+/// 1 000 commands 2–4 times longer: every slice re-renders the whole page; docs/PERFORMANCE.md.)
+pub const REPLAY_SLICE_MS: f64 = 25.0;
 
 /// An opened scenario being replayed, and when it started (wall ms, for the benchmark line).
 #[derive(Debug, Clone)]
