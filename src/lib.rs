@@ -12,6 +12,7 @@
 //! |---------------|-------------------------------------------------------------------------------|
 //! | [`engine`]    | the cluster as a pure, deterministic state machine: no web, no fs, no clock   |
 //! | [`cli`]       | Kafka's tools as a command language: tokenise a line, run it, print like Kafka |
+//! | [`scenario`]  | what a session did as data: `.kplay` text, share links, replay, shell export   |
 //! | `ui`          | the Yew web app (wasm32 only): one reducer store, small function components    |
 //!
 //! The binaries: `src/bin/kplay.rs` runs scripts natively; `src/bin/playground.rs` is the page
@@ -22,6 +23,7 @@ pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod lessons;
+pub mod scenario;
 pub mod storage;
 
 #[cfg(target_arch = "wasm32")]

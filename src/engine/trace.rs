@@ -320,6 +320,12 @@ impl TraceHasher {
         TraceHasher(Self::OFFSET_BASIS)
     }
 
+    /// Goes on from a value [`TraceHasher::finish`] returned (a saved session's hash: FNV's
+    /// whole state is that value).
+    pub fn resume(state: u64) -> Self {
+        TraceHasher(state)
+    }
+
     /// Hashes `bytes` as they come: hashing a file in pieces gives its whole hash.
     pub fn write(&mut self, bytes: &[u8]) {
         for &byte in bytes {

@@ -51,7 +51,8 @@ pub fn produce_script(topic: &str, first: u64) -> String {
 }
 
 impl Store {
-    pub(super) fn produce(&mut self, topic: &str) {
+    /// Produces a click's records; the script it ran, if it ran one.
+    pub(super) fn produce(&mut self, topic: &str) -> Option<String> {
         // Topic names are [a-zA-Z0-9._-] (`Topic.validate`); anything else is not a topic this
         // button can show, and must not reach the shell as words.
         if topic.is_empty()
@@ -59,10 +60,11 @@ impl Store {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         {
-            return;
+            return None;
         }
         let first = records_in(&self.cluster(), topic);
-        let output = run_script(&mut self.cluster_mut(), &produce_script(topic, first));
+        let script = produce_script(topic, first);
+        let output = run_script(&mut self.cluster_mut(), &script);
         let failures = output
             .lines
             .iter()
@@ -82,5 +84,6 @@ impl Store {
             message,
             lines: output.lines.into_iter().map(|(_, line)| line).collect(),
         });
+        Some(script)
     }
 }

@@ -23,6 +23,7 @@ use super::playback::{Playback, PlaybackAction};
 use super::produce::ProduceOutcome;
 use super::restart_report::RestartReport;
 use super::saving::{SaveBatch, StorageStatus};
+use super::share::{Replaying, ShareLink};
 use super::terminal::run::run_request;
 use super::terminal::session::CommandRequest;
 use super::terminal::Transcript;
@@ -32,6 +33,8 @@ use crate::engine::persist::workspace::{
 };
 use crate::engine::topic::{has_collision_chars, COLLISION_WARNING};
 use crate::engine::{Cluster, ClusterOptions};
+use crate::scenario::recorder::Recorder;
+use crate::scenario::Scenario;
 use std::cell::RefMut;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -83,6 +86,15 @@ pub enum Action {
     /// Rewrites the whole workspace now: this tab took it by force, and a write the other tab
     /// had under way may have landed after this tab read it.
     RewriteAll,
+    /// The workspace's saved scenario (`playground-scenario.kplay`), read with its cluster.
+    ScenarioLoaded(Option<String>),
+    /// Share (`ui::share`): pauses and puts the session's link in [`Store::share`].
+    Share,
+    /// Replaces the cluster with a scenario's replay (a share link or a `.kplay` file opened in
+    /// a new workspace).
+    OpenScenario(Rc<Scenario>),
+    /// The next slice of an opened scenario's replay (one per animation frame).
+    ReplayChunk,
 }
 
 /// How the last action went, in Kafka's words.
@@ -136,6 +148,16 @@ pub struct Store {
     pub playback: Playback,
     /// Kafka's metrics sampled once per simulated second (`ui::metrics`), fed by `drain_events`.
     pub metrics: Rc<MetricsHistory>,
+    /// What this session did, as a scenario, and its trace hash (`ui::share`).
+    pub scenario: Rc<Recorder>,
+    /// Something is due at the clock's own time that playback has not run (a Step, a frame cut
+    /// short): the next recorded line runs it first, as `time advance` in a replay would.
+    pub(super) unsettled: bool,
+    /// The last Share's link fragment (`s=…`), or why the session cannot be shared.
+    pub share: Option<ShareLink>,
+    /// An opened scenario being replayed, a slice per frame: nothing else changes the cluster
+    /// meanwhile, and nothing is saved until it is done.
+    pub replaying: Option<Rc<Replaying>>,
 }
 
 impl PartialEq for Store {
@@ -162,6 +184,10 @@ impl Default for Store {
             rewrite_all: false,
             playback: Playback::default(),
             metrics: Rc::new(MetricsHistory::default()),
+            scenario: Rc::new(Recorder::new(&ClusterOptions::default())),
+            unsettled: false,
+            share: None,
+            replaying: None,
         }
     }
 }
@@ -170,6 +196,9 @@ impl Reducible for Store {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if self.replaying.is_some() && super::share::waits_for_replay(&action) {
+            return self;
+        }
         let mut next = (*self).clone();
         next.version += 1;
         match action {
@@ -178,24 +207,41 @@ impl Reducible for Store {
                 partitions,
                 replication_factor,
             } => {
-                next.create_topic(name, partitions, replication_factor);
+                let line = super::share::create_topic_line(&name, partitions, replication_factor);
+                next.recorded(&line, |store| {
+                    store.create_topic(name, partitions, replication_factor);
+                });
                 next.cluster_changed();
             }
             Action::Broker { verb, node_id } => {
-                next.broker_fault(verb, node_id);
+                let line = format!("broker {} {node_id}", verb.name());
+                next.recorded(&line, |store| store.broker_fault(verb, node_id));
                 next.cluster_changed();
             }
             Action::AdvanceTime(ms) => {
+                // Time that passes is not a line: the next step's wait records it.
                 next.advance_time(ms);
                 next.cluster_changed();
             }
             Action::Produce { topic } => {
-                next.produce(&topic);
+                next.settle();
+                let started = next.cluster().now().as_millis();
+                if let Some(script) = next.produce(&topic) {
+                    next.record(started, &script);
+                }
                 next.cluster_changed();
             }
             Action::RunCommand(request) => {
+                let line = super::share::request_line(&request);
+                if line.is_some() {
+                    next.settle();
+                }
+                let started = next.cluster().now().as_millis();
                 let terminal = Rc::make_mut(&mut next.terminal);
                 if run_request(&mut next.cluster.slot(), terminal, request) {
+                    if let Some(line) = line {
+                        next.record(started, &line);
+                    }
                     next.cluster_changed();
                 }
             }
@@ -213,6 +259,7 @@ impl Reducible for Store {
                 next.events = Rc::new(EventLog::default());
                 next.metrics = Rc::new(MetricsHistory::default());
                 next.drain_events();
+                next.restart_scenario();
                 next.restore_notes.clear();
                 next.restart_report = None;
                 next.outbox = Rc::new(Vec::new());
@@ -236,10 +283,12 @@ impl Reducible for Store {
                 next.restart_report = report;
                 next.metrics = Rc::new(MetricsHistory::default());
                 next.drain_events();
+                next.restart_scenario();
                 next.cluster_version += 1;
             }
             Action::Playback(action) => {
                 if next.playback(action) {
+                    next.note_unsettled();
                     // A Step's report outlives the change it made.
                     let step = next.playback.last_step.take();
                     next.cluster_changed();
@@ -270,6 +319,10 @@ impl Reducible for Store {
                     next.storage = StorageStatus::Saving;
                 }
             }
+            Action::ScenarioLoaded(text) => next.scenario_loaded(text.as_deref()),
+            Action::Share => next.share_session(),
+            Action::OpenScenario(scenario) => next.open_scenario(scenario),
+            Action::ReplayChunk => next.replay_chunk(),
         }
         Rc::new(next)
     }
@@ -286,9 +339,14 @@ impl Store {
         self.cluster.borrow_mut()
     }
 
+    /// Puts another cluster in the store's place (an opened scenario's replay).
+    pub(super) fn replace_cluster(&self, cluster: Cluster) {
+        self.cluster.replace(cluster);
+    }
+
     /// After a change to the cluster: its events go to the log, and it is unsaved until the
     /// write-behind has run.
-    fn cluster_changed(&mut self) {
+    pub(super) fn cluster_changed(&mut self) {
         // Where the last Step went is stale once anything else moved the cluster.
         self.playback.last_step = None;
         self.drain_events();
@@ -299,13 +357,14 @@ impl Store {
     }
 
     /// Moves the cluster's events since the last drain into the event log, as trace lines.
-    fn drain_events(&mut self) {
+    pub(super) fn drain_events(&mut self) {
         let events = self.cluster_mut().drain_events();
         let cluster = self.cluster();
         if self.metrics.wants(cluster.now().as_millis(), &events) {
             Rc::make_mut(&mut self.metrics).observe(&cluster, &events);
         }
         if !events.is_empty() {
+            Rc::make_mut(&mut self.scenario).observe(&events);
             Rc::make_mut(&mut self.events).extend(events.iter().map(|e| e.to_string()));
         }
     }
@@ -333,7 +392,7 @@ impl Store {
     /// Moves the cluster's dirty files into the outbox (all of them, over an emptied workspace,
     /// when `rewrite_all`). Nothing happens in a tab that does not write.
     fn persist(&mut self) {
-        if !self.storage.writes() {
+        if !self.storage.writes() || self.replaying.is_some() {
             return;
         }
         let mut cluster = self.cluster_mut();
@@ -349,6 +408,8 @@ impl Store {
             }
         };
         drop(cluster);
+        let mut batch = batch;
+        batch.changes.push(self.scenario_file());
         self.rewrite_all = false;
         let mut outbox = (*self.outbox).clone();
         outbox.push(batch);
@@ -359,7 +420,7 @@ impl Store {
     /// one IndexedDB transaction started, and a batch is all or nothing, so the markers never
     /// vouch for files the workspace lacks.
     fn clean_shutdown(&mut self) {
-        if !self.storage.writes() {
+        if !self.storage.writes() || self.replaying.is_some() {
             return;
         }
         self.persist();

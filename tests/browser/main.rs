@@ -19,6 +19,7 @@ mod placement_fixture;
 mod playback;
 mod producers;
 mod restart_report;
+mod share;
 mod storage;
 mod store_bench;
 mod take_over;

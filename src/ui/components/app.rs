@@ -12,6 +12,7 @@ use super::metrics_panel::MetricsPanel;
 use super::network_panel::NetworkPanel;
 use super::partition_panel::PartitionPanel;
 use super::producers_panel::ProducersPanel;
+use super::share_panel::SharePanel;
 use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
 use super::topic_form::TopicForm;
@@ -81,6 +82,7 @@ pub fn App(props: &AppProps) -> Html {
                     <ConfigEditor />
                     <PartitionPanel />
                     <FilesPanel />
+                    <SharePanel workspace={props.workspace.clone()} />
                 </main>
             }
         </ContextProvider<StoreHandle>>

@@ -66,8 +66,19 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
             spawn_local(async move {
                 let by_force = take_over::steal_asked(&database_name(&workspace));
                 let on_lost = on_lock_lost(&store, &handle, &ownership);
-                let loaded = load(&workspace, &handle, &ownership, by_force, on_lost).await;
+                let mut scenario = None;
+                let loaded = load(
+                    &workspace,
+                    &handle,
+                    &ownership,
+                    by_force,
+                    on_lost,
+                    &mut scenario,
+                )
+                .await;
                 store.dispatch(loaded);
+                // The session's scenario (`ui::share`), kept beside the cluster's files.
+                store.dispatch(Action::ScenarioLoaded(scenario));
                 // Read by the end-to-end suite as "reload: fully loaded" (the cluster restarted).
                 if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                     let _ = performance.mark("kplay-loaded");
@@ -238,6 +249,7 @@ async fn load(
     ownership: &Rc<RefCell<Ownership>>,
     by_force: bool,
     on_lost: OnLost,
+    scenario: &mut Option<String>,
 ) -> Action {
     let loaded = |status, cluster, notes| Action::Loaded {
         cluster,
@@ -260,6 +272,9 @@ async fn load(
         Ok(files) => files,
         Err(e) => return loaded(StorageStatus::InMemory(e.to_string()), None, Vec::new()),
     };
+    *scenario = files
+        .get(crate::scenario::recorder::WORKSPACE_FILE)
+        .and_then(|bytes| String::from_utf8(bytes.clone()).ok());
     let status = if owner {
         StorageStatus::Saved
     } else {

@@ -1,0 +1,183 @@
+//! The Share panel: "About this scenario" (commands, seed, brokers, trace hash), Share (a link
+//! with the scenario in its `#s=…` fragment), export as a `.kplay` file or a bash script for a
+//! real cluster, and import of a `.kplay` file. A link or a file is opened only after the
+//! person says yes, in a new workspace (`ui::share::browser`); one that cannot be read says why.
+//! Everything from a link or a file is shown as text (Yew escapes it), never as markup.
+
+use super::share_dialog::{Offer, ShareDialog};
+use crate::scenario::shell_export::to_shell_script;
+use crate::scenario::{Scenario, MAX_SCRIPT_BYTES};
+use crate::ui::share::browser;
+use crate::ui::store::{Action, StoreHandle};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SharePanelProps {
+    /// The open workspace (an opened scenario goes to a new one beside it).
+    pub workspace: AttrValue,
+}
+
+#[component]
+pub fn SharePanel(props: &SharePanelProps) -> Html {
+    let store = use_context::<StoreHandle>();
+    let offer = use_state(|| None::<Offer>);
+    {
+        // At start: a scenario handed to this workspace is replayed; a link is offered.
+        let (store, offer, workspace) = (store.clone(), offer.clone(), props.workspace.clone());
+        use_effect_with((), move |_| {
+            if let (Some(store), Some(text)) = (&store, browser::take_pending(&workspace)) {
+                match Scenario::from_kplay(&text) {
+                    Ok(scenario) => store.dispatch(Action::OpenScenario(scenario.into())),
+                    Err(e) => offer.set(Some(Offer::Refused(e.to_string()))),
+                }
+            }
+            let fragment = browser::fragment();
+            if let Some(read) = crate::scenario::link::from_fragment(&fragment) {
+                browser::clear_fragment();
+                offer.set(Some(Offer::from_read("link", read)));
+            }
+        });
+    }
+    {
+        // An opened scenario replays a slice per animation frame, so the page keeps drawing.
+        let replaying = store.as_ref().is_some_and(|s| s.replaying.is_some());
+        let version = store.as_ref().map_or(0, |s| s.version);
+        let store = store.clone();
+        use_effect_with((replaying, version), move |(replaying, _)| {
+            let frame = (*replaying).then(|| {
+                gloo::render::request_animation_frame(move |_| {
+                    if let Some(store) = &store {
+                        store.dispatch(Action::ReplayChunk);
+                    }
+                })
+            });
+            move || drop(frame)
+        });
+    }
+    let Some(store) = store else {
+        return html! {};
+    };
+    let cluster = store.cluster();
+    let recorder = store.scenario.clone();
+    let now = cluster.now().as_millis();
+    let on_share = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Share))
+    };
+    let download = |name: &'static str, mime: &'static str, make: fn(&Scenario) -> String| {
+        let recorder = recorder.clone();
+        Callback::from(move |_: MouseEvent| {
+            let _ = browser::download(name, mime, &make(&recorder.scenario(now)));
+        })
+    };
+    let on_kplay = download("scenario.kplay", "text/plain", Scenario::to_kplay);
+    let on_shell = download("scenario.sh", "text/x-shellscript", to_shell_script);
+    let on_import = {
+        let offer = offer.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            read_file(&input, offer.clone());
+            input.set_value("");
+        })
+    };
+    let link = store
+        .share
+        .clone()
+        .map(|share| share.map(|f| browser::link(&f)));
+    let options = recorder.options();
+    let kplay = recorder.scenario(now).kplay_command("scenario.kplay");
+    html! {
+        <section class="panel share-panel" aria-labelledby="share-heading">
+            <h2 id="share-heading">{"Share"}</h2>
+            if let Some(replaying) = &store.replaying {
+                <p class="scenario-about" role="status" data-testid="replay-progress">
+                    {format!("Replaying the scenario: step {} of {}…",
+                        replaying.job.progress().0, replaying.job.progress().1)}
+                </p>
+            } else {
+            <p class="scenario-about" data-testid="scenario-about">
+                {"About this scenario: "}
+                <span data-testid="scenario-commands"
+                    title="Commands that changed the cluster; time that passed between them is not counted">
+                    {recorder.actions()}</span>
+                {format!(" commands · seed {} · {} broker{} · trace hash ",
+                    options.seed, options.brokers, if options.brokers == 1 { "" } else { "s" })}
+                <code data-testid="scenario-hash">{format!("{:016x}", recorder.trace_hash())}</code>
+            </p>
+            }
+            <div class="share-actions">
+                <button data-testid="share-button" onclick={on_share}
+                    title="Pause and put this scenario in a link">{"Share link"}</button>
+                <button data-testid="export-kplay" onclick={on_kplay}>{"Export .kplay"}</button>
+                <button data-testid="export-shell" onclick={on_shell}
+                    title="The Kafka tool commands that rebuild it on a real cluster">
+                    {"Export as shell script"}</button>
+                <label class="share-import">{"Import .kplay "}
+                    <input type="file" accept=".kplay,.txt,text/plain" data-testid="import-kplay"
+                        onchange={on_import} />
+                </label>
+            </div>
+            <code class="command-preview" data-testid="share-command">{kplay}</code>
+            { share_result(link) }
+            if let Some(current) = (*offer).clone() {
+                <ShareDialog offer={current} workspace={props.workspace.clone()}
+                    ondone={let offer = offer.clone(); Callback::from(move |_| offer.set(None))} />
+            }
+        </section>
+    }
+}
+
+/// The link a Share made (to select or copy), or why there is none.
+fn share_result(link: Option<Result<String, String>>) -> Html {
+    match link {
+        None => html! {},
+        Some(Ok(link)) => {
+            let copy = {
+                let link = link.clone();
+                Callback::from(move |_: MouseEvent| browser::copy_to_clipboard(&link))
+            };
+            let chars = link.len();
+            html! {
+                <div class="share-link">
+                    <label>{"Link "}
+                        <input readonly=true value={link} data-testid="share-link"
+                            onfocus={Callback::from(|e: FocusEvent| {
+                                if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                                    input.select();
+                                }
+                            })} />
+                    </label>
+                    <button data-testid="copy-link" onclick={copy}>{"Copy"}</button>
+                    <span class="muted">{format!("{chars} characters")}</span>
+                </div>
+            }
+        }
+        Some(Err(message)) => html! {
+            <p class="share-error" role="alert" data-testid="share-refused">{message}</p>
+        },
+    }
+}
+
+/// Reads the chosen file (at most 1 MiB) and offers it.
+fn read_file(input: &HtmlInputElement, offer: UseStateHandle<Option<Offer>>) {
+    let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        return;
+    };
+    let file = gloo::file::File::from(file);
+    if file.size() > MAX_SCRIPT_BYTES as u64 {
+        offer.set(Some(Offer::Refused(format!(
+            "The file is {} bytes long; a scenario may hold at most {MAX_SCRIPT_BYTES} bytes (1 MiB).",
+            file.size()
+        ))));
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let read = gloo::file::futures::read_as_text(&file).await;
+        offer.set(Some(match read {
+            Ok(text) => Offer::from_read("file", Scenario::from_kplay(&text)),
+            Err(_) => Offer::Refused("The file could not be read as text.".to_string()),
+        }));
+    });
+}
