@@ -6,15 +6,27 @@
 
 use crate::ui::files_view::{dump_command, log_dir_listing, DirRow, FileRow};
 use crate::ui::format::bytes;
-use crate::ui::store::{Action, StoreHandle};
+use crate::ui::store::{Action, StoreHandle, ViewChange};
 use crate::ui::terminal::session::CommandRequest;
 use yew::prelude::*;
 
 #[component]
 pub fn FilesPanel() -> Html {
-    let chosen = use_state(|| 1_i32);
-    let open = use_state(|| false);
-    let Some(store) = use_context::<StoreHandle>() else {
+    let context = use_context::<StoreHandle>();
+    // Open on the broker it was open on before a reload (`ui::session_clients`), if it was.
+    let kept = context.as_ref().and_then(|s| s.session.files);
+    let chosen = use_state(|| kept.unwrap_or(1));
+    let open = use_state(|| kept.is_some());
+    {
+        let context = context.clone();
+        use_effect_with((*open, *chosen), move |&(open, chosen)| {
+            let now = open.then_some(chosen);
+            if let Some(store) = context.filter(|s| s.session.files != now) {
+                store.dispatch(Action::View(ViewChange::Files(now)));
+            }
+        });
+    }
+    let Some(store) = context else {
         return html! {};
     };
     let toggle = {

@@ -21,6 +21,7 @@ pub mod producer_form;
 pub mod producers_panel;
 pub mod record_list;
 pub mod restart_notice;
+pub mod session_notice;
 pub mod storage_bar;
 pub mod terminal;
 pub mod time_controls;

@@ -7,7 +7,8 @@ use super::log_lanes::LogLanes;
 use super::record_list::RecordList;
 use crate::ui::format::{bytes, time_of_day};
 use crate::ui::partition_view::{replica_logs, LogShape, ReplicaLog, SegmentRow};
-use crate::ui::store::StoreHandle;
+use crate::ui::session_clients::PartitionPick;
+use crate::ui::store::{Action, StoreHandle, ViewChange};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -20,10 +21,45 @@ struct Pick {
     replica: Option<i32>,
 }
 
+impl From<PartitionPick> for Pick {
+    fn from(p: PartitionPick) -> Self {
+        Pick {
+            topic: p.topic,
+            partition: p.partition,
+            replica: p.replica,
+        }
+    }
+}
+
 #[component]
 pub fn PartitionPanel() -> Html {
-    let pick = use_state(Pick::default);
-    let Some(store) = use_context::<StoreHandle>() else {
+    let context = use_context::<StoreHandle>();
+    // The pick kept from before a reload (`ui::session_clients`), if any.
+    let pick = use_state(|| {
+        context
+            .as_ref()
+            .and_then(|s| s.session.partition.clone())
+            .map(Pick::from)
+            .unwrap_or_default()
+    });
+    {
+        let context = context.clone();
+        use_effect_with((*pick).clone(), move |pick| {
+            let kept = context.as_ref().and_then(|s| s.session.partition.clone());
+            let chosen = PartitionPick {
+                topic: pick.topic.clone(),
+                partition: pick.partition,
+                replica: pick.replica,
+            };
+            // Only a choice the person made is kept (not the first render's default).
+            if let Some(store) = context.filter(|_| *pick != Pick::default()) {
+                if kept.as_ref() != Some(&chosen) {
+                    store.dispatch(Action::View(ViewChange::Partition(chosen)));
+                }
+            }
+        });
+    }
+    let Some(store) = context else {
         return html! {};
     };
     let cluster = &store.cluster();
