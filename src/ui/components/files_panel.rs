@@ -12,34 +12,31 @@ use yew::prelude::*;
 
 #[component]
 pub fn FilesPanel() -> Html {
-    let context = use_context::<StoreHandle>();
-    // Open on the broker it was open on before a reload (`ui::session_clients`), if it was.
-    let kept = context.as_ref().and_then(|s| s.session.files);
-    let chosen = use_state(|| kept.unwrap_or(1));
-    let open = use_state(|| kept.is_some());
-    {
-        let context = context.clone();
-        use_effect_with((*open, *chosen), move |&(open, chosen)| {
-            let now = open.then_some(chosen);
-            if let Some(store) = context.filter(|s| s.session.files != now) {
-                store.dispatch(Action::View(ViewChange::Files(now)));
-            }
-        });
-    }
-    let Some(store) = context else {
+    let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
+    // Open or closed, and on which broker, is kept in the store, so it comes back after a reload
+    // (`ui::session_clients`).
+    let kept = store.session.files;
+    let open = kept.is_some();
+    let chosen = kept.unwrap_or(1);
+    let show = {
+        let store = store.clone();
+        Callback::from(move |node: Option<i32>| {
+            store.dispatch(Action::View(ViewChange::Files(node)))
+        })
+    };
     let toggle = {
-        let open = open.clone();
-        Callback::from(move |_: MouseEvent| open.set(!*open))
+        let show = show.clone();
+        Callback::from(move |_: MouseEvent| show.emit((!open).then_some(chosen)))
     };
     let toggle = html! {
         <button class="files-toggle" onclick={toggle} aria-expanded={open.to_string()}
             aria-controls="files-body" data-testid="files-toggle">
-            { if *open { "Hide" } else { "Show the brokers' log dirs" } }
+            { if open { "Hide" } else { "Show the brokers' log dirs" } }
         </button>
     };
-    if !*open {
+    if !open {
         return html! {
             <section class="panel files-panel" aria-labelledby="files-heading" data-testid="files-panel">
                 <div class="files-head"><h2 id="files-heading">{"Files"}</h2>{toggle}</div>
@@ -49,7 +46,7 @@ pub fn FilesPanel() -> Html {
     let cluster = &store.cluster();
     let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
     let node_id = if ids.contains(&chosen) {
-        *chosen
+        chosen
     } else {
         ids.first().copied().unwrap_or(1)
     };
@@ -57,11 +54,11 @@ pub fn FilesPanel() -> Html {
         return html! {};
     };
     let tabs = ids.iter().map(|&id| {
-        let chosen = chosen.clone();
+        let show = show.clone();
         let selected = id == node_id;
         html! {
             <button role="tab" aria-selected={selected.to_string()} class={classes!(selected.then_some("selected"))}
-                onclick={Callback::from(move |_: MouseEvent| chosen.set(id))} data-testid={format!("files-broker-{id}")}>
+                onclick={Callback::from(move |_: MouseEvent| show.emit(Some(id)))} data-testid={format!("files-broker-{id}")}>
                 {format!("broker-{id}")}
             </button>
         }
