@@ -217,7 +217,7 @@ pub fn restart_note(restarted: &[KeptClient], failed: &[KeptClient]) -> Option<S
                 consumer.name
             ),
             None => format!(
-                "Consumer {} rejoins group {group} as a new member: a restarted client process gets a new member id, so the group rebalances.",
+                "Consumer {} rejoins group {group} as a new member: a restarted client process gets a new member id. Its member from before the reload sent no LeaveGroup and stays in the group until its session times out (session.timeout.ms, 45 s by default).",
                 consumer.name
             ),
         });

@@ -382,34 +382,35 @@ impl Store {
     /// over the cluster it loaded) its clients, started again by their own lines at the
     /// restored time. A tab that does not own the workspace runs nothing: it saves nothing.
     fn restore_session(&mut self, kept: KeptSession) {
-        let mut session = KeptSession {
+        let KeptSession {
+            clients,
+            partition,
+            files,
+        } = kept;
+        self.session = Rc::new(KeptSession {
             clients: Vec::new(),
-            ..kept.clone()
-        };
-        if self.storage.writes() {
-            self.session = Rc::new(session);
-            let (mut restarted, mut failed) = (Vec::new(), Vec::new());
-            for client in kept.clients {
-                self.run_command(CommandRequest::typed(&client.line));
-                let runs = self
-                    .session
-                    .clients
-                    .iter()
-                    .any(|c| c.kind == client.kind && c.name == client.name);
-                if runs {
-                    restarted.push(client)
-                } else {
-                    failed.push(client)
-                }
-            }
-            self.session_note = session_clients::restart_note(&restarted, &failed);
-            if !(restarted.is_empty() && failed.is_empty()) {
-                self.cluster_changed();
-            }
+            partition,
+            files,
+        });
+        if !self.storage.writes() || clients.is_empty() {
             return;
         }
-        session.clients.clear();
-        self.session = Rc::new(session);
+        let (mut restarted, mut failed) = (Vec::new(), Vec::new());
+        for client in clients {
+            self.run_command(CommandRequest::typed(&client.line));
+            let runs = self
+                .session
+                .clients
+                .iter()
+                .any(|c| c.kind == client.kind && c.name == client.name);
+            if runs {
+                restarted.push(client);
+            } else {
+                failed.push(client);
+            }
+        }
+        self.session_note = session_clients::restart_note(&restarted, &failed);
+        self.cluster_changed();
     }
 
     /// Moves the cluster's dirty files into the outbox (all of them, over an emptied workspace,

@@ -73,7 +73,7 @@ test('running clients and open views come back after a reload; a stopped produce
   await reload(page);
   const note = await page.getByTestId('session-restored-summary').innerText();
   assert.match(note, /^Restarted producer p1 and consumer c1 at the restored time/);
-  assert.match(note, /Consumer c1 rejoins group g as a new member: a restarted client process gets a new member id/);
+  assert.match(note, /Consumer c1 rejoins group g as a new member: a restarted client process gets a new member id\. Its member from before the reload sent no LeaveGroup/);
   // The terminal shows the lines that started them again.
   const screen = page.getByTestId('terminal-output');
   await screen.locator('.term-line', { hasText: 'producer start p1 --topic orders --rate 50/s' }).first().waitFor();
@@ -86,15 +86,22 @@ test('running clients and open views come back after a reload; a stopped produce
   assert.equal(await page.getByTestId('files-broker-3').getAttribute('aria-selected'), 'true');
   await screenshot(page, 'session-02-after-reload');
 
-  // They run: the producer's records and the consumer's commits keep growing.
+  // The consumer is a new member; its member from before the reload sent no LeaveGroup (the page
+  // went away as a crashed process does) and stays until its session times out (45 s).
+  const members = page.locator('[data-testid=group-member][data-member=c1]');
+  await tick(page, 2);
+  assert.equal(await members.count(), 2, 'the old member and the new one');
+  await screenshot(page, 'session-03-old-and-new-member');
+  await page.getByTestId('advance-1m').click();
   await tick(page, 10);
-  await page.locator('[data-testid=group-member][data-member=c1]').waitFor();
+  // They run: the producer's records and the consumer's commits keep growing.
+  assert.equal(await members.count(), 1, 'the old member timed out');
   const after = await groupOffsets(page);
   assert.ok(after.logEnd > before.logEnd, `log end ${before.logEnd} → ${after.logEnd}`);
   assert.ok(after.committed > before.committed, `committed ${before.committed} → ${after.committed}`);
   assert.ok(Number(await page.getByTestId('producer-sent').innerText()) > 0);
   assert.notEqual(await memberId(page), memberBefore, 'a new member id');
-  await screenshot(page, 'session-03-running-again');
+  await screenshot(page, 'session-04-running-again');
 
   // Stopped before a reload: stays stopped; the consumer still comes back.
   await page.getByTestId('stop-producer-p1').click();
@@ -110,7 +117,7 @@ test('running clients and open views come back after a reload; a stopped produce
   await reload(page);
   assert.equal(await page.getByTestId('session-restored').count(), 0);
   assert.equal(await page.getByTestId('files-broker-3').getAttribute('aria-selected'), 'true');
-  await screenshot(page, 'session-04-nothing-running');
+  await screenshot(page, 'session-05-nothing-running');
   assert.deepEqual(problems, []);
   await context.close();
 });
