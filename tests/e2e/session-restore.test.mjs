@@ -5,7 +5,8 @@
 // same partition and files view are open. A producer stopped before a reload stays stopped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
+import { join } from 'node:path';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir } from './support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -31,6 +32,22 @@ async function groupOffsets(page) {
     .evaluateAll((rs) => rs.map((r) => [r.cells[2].textContent, r.cells[3].textContent]));
   const sum = (i) => rows.reduce((a, r) => a + (Number(r[i]) || 0), 0);
   return { committed: sum(0), logEnd: sum(1), partitions: rows.length };
+}
+
+/** The full page, and its top (header, storage bar, notices, cluster) and the partition, groups
+ *  and files panels alone: the page is long. */
+async function shots(page, name) {
+  await screenshot(page, name);
+  await page.screenshot({ path: join(screenshotDir, `${name}-top.png`), clip: { x: 0, y: 0, width: 1280, height: 480 } });
+  for (const panel of ['partition-panel', 'groups-panel']) {
+    await page.getByTestId(panel).screenshot({ path: join(screenshotDir, `${name}-${panel}.png`) });
+  }
+  // The files panel's head only (the list of files is long).
+  const files = page.getByTestId('files-panel');
+  await files.evaluate((el) => el.scrollIntoView());
+  const box = await files.boundingBox();
+  await page.screenshot({ path: join(screenshotDir, `${name}-files-panel.png`),
+    clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 300) } });
 }
 
 const memberId = (page) => page.locator('[data-testid=group-member][data-member=c1] .member-id').innerText();
@@ -62,13 +79,16 @@ test('running clients and open views come back after a reload; a stopped produce
   assert.ok(before.committed > 0, JSON.stringify(before));
   const memberBefore = await memberId(page);
 
-  // The views: partition 1 of orders on broker 2's replica, the files view on broker 3.
+  // The views: partition 2 of orders on a follower's replica (not the leader's, shown by
+  // default), the files view on broker 3.
   await page.getByTestId('partition-topic').selectOption('orders');
-  await page.getByTestId('partition-number').selectOption('1');
-  await page.locator('[data-testid=replica-lane][data-node="2"]').click();
+  await page.getByTestId('partition-number').selectOption('2');
+  const follower = await page.locator('[data-testid=replica-lane]:has(.role.follower)').last().getAttribute('data-node');
+  await page.locator(`[data-testid=replica-lane][data-node="${follower}"] .lane-label`).click();
+  await page.locator('.partition-panel h3.subhead', { hasText: `Segments on broker ${follower}` }).waitFor();
   await page.getByTestId('files-toggle').click();
   await page.getByTestId('files-broker-3').click();
-  await screenshot(page, 'session-01-before-reload');
+  await shots(page, 'session-01-before-reload');
 
   await reload(page);
   const note = await page.getByTestId('session-restored-summary').innerText();
@@ -81,17 +101,17 @@ test('running clients and open views come back after a reload; a stopped produce
   await page.locator('[data-testid=producer-card][data-name=p1]').waitFor();
   // The views are open where they were.
   assert.equal(await page.getByTestId('partition-topic').inputValue(), 'orders');
-  assert.equal(await page.getByTestId('partition-number').inputValue(), '1');
-  assert.match(await page.locator('.partition-panel h3.subhead').first().innerText(), /on broker 2$/);
+  assert.equal(await page.getByTestId('partition-number').inputValue(), '2');
+  assert.equal(await page.locator('.partition-panel h3.subhead').first().innerText(), `Segments on broker ${follower}`);
   assert.equal(await page.getByTestId('files-broker-3').getAttribute('aria-selected'), 'true');
-  await screenshot(page, 'session-02-after-reload');
+  await shots(page, 'session-02-after-reload');
 
   // The consumer is a new member; its member from before the reload sent no LeaveGroup (the page
   // went away as a crashed process does) and stays until its session times out (45 s).
   const members = page.locator('[data-testid=group-member][data-member=c1]');
   await tick(page, 2);
   assert.equal(await members.count(), 2, 'the old member and the new one');
-  await screenshot(page, 'session-03-old-and-new-member');
+  await shots(page, 'session-03-old-and-new-member');
   await page.getByTestId('advance-1m').click();
   await tick(page, 10);
   // They run: the producer's records and the consumer's commits keep growing.
@@ -101,7 +121,7 @@ test('running clients and open views come back after a reload; a stopped produce
   assert.ok(after.committed > before.committed, `committed ${before.committed} → ${after.committed}`);
   assert.ok(Number(await page.getByTestId('producer-sent').innerText()) > 0);
   assert.notEqual(await memberId(page), memberBefore, 'a new member id');
-  await screenshot(page, 'session-04-running-again');
+  await shots(page, 'session-04-running-again');
 
   // Stopped before a reload: stays stopped; the consumer still comes back.
   await page.getByTestId('stop-producer-p1').click();
@@ -117,7 +137,7 @@ test('running clients and open views come back after a reload; a stopped produce
   await reload(page);
   assert.equal(await page.getByTestId('session-restored').count(), 0);
   assert.equal(await page.getByTestId('files-broker-3').getAttribute('aria-selected'), 'true');
-  await screenshot(page, 'session-05-nothing-running');
+  await shots(page, 'session-05-nothing-running');
   assert.deepEqual(problems, []);
   await context.close();
 });
