@@ -168,3 +168,35 @@ fn a_client_that_cannot_start_again_is_named() {
     assert_eq!(note, "Could not restart producer p2 (see the terminal).");
     assert!(restored.session.clients.is_empty());
 }
+
+#[wasm_bindgen_test]
+fn a_static_member_rejoins_with_its_instance_id_and_the_note_lists_everyone() {
+    let store = run(
+        loaded(StorageStatus::Saved),
+        "kafka-topics.sh --create --topic orders --partitions 2",
+    );
+    let store = run(store, "producer start a --topic orders");
+    let store = run(store, "producer start b --topic orders");
+    let store = run(
+        store,
+        "consumer start s1 --group g --topic orders --instance-id app-1",
+    );
+    let saved = (*store.session).clone();
+    let reloaded = run(
+        loaded(StorageStatus::Saved),
+        "kafka-topics.sh --create --topic orders --partitions 2",
+    );
+    let note = reloaded
+        .reduce(Action::RestoreSession(saved))
+        .session_note
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        note.starts_with("Restarted producer a, producer b and consumer s1 at the restored time"),
+        "{note}"
+    );
+    assert!(
+        note.contains("Consumer s1 rejoins group g as static member app-1 (group.instance.id)"),
+        "{note}"
+    );
+}
