@@ -24,6 +24,7 @@ pub mod producers;
 pub mod replica_view;
 pub mod restart_report;
 pub mod saving;
+pub mod session_clients;
 pub mod share;
 pub mod store;
 pub mod take_over;

@@ -23,6 +23,7 @@ use super::playback::{Playback, PlaybackAction};
 use super::produce::ProduceOutcome;
 use super::restart_report::RestartReport;
 use super::saving::{SaveBatch, StorageStatus};
+use super::session_clients::{self, KeptSession, PartitionPick};
 use super::share::{Replaying, ShareLink};
 use super::terminal::run::run_request;
 use super::terminal::session::CommandRequest;
@@ -95,6 +96,19 @@ pub enum Action {
     OpenScenario(Rc<Scenario>),
     /// The next slice of an opened scenario's replay (one per animation frame).
     ReplayChunk,
+    /// The session kept for this workspace (`ui::session_clients`), read once the cluster is
+    /// loaded: its views open again and, in the tab that owns the workspace, its clients start.
+    RestoreSession(KeptSession),
+    /// The person opened another view (kept for the next reload).
+    View(ViewChange),
+}
+
+/// A view that comes back after a reload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewChange {
+    Partition(PartitionPick),
+    /// The files view: open on this broker, or closed.
+    Files(Option<i32>),
 }
 
 /// How the last action went, in Kafka's words.
@@ -158,6 +172,10 @@ pub struct Store {
     /// An opened scenario being replayed, a slice per frame: nothing else changes the cluster
     /// meanwhile, and nothing is saved until it is done.
     pub replaying: Option<Rc<Replaying>>,
+    /// Running clients and open views, kept for the next reload (`ui::session_clients`).
+    pub session: Rc<KeptSession>,
+    /// What restoring the session restarted, when it restarted anything.
+    pub session_note: Option<String>,
 }
 
 impl PartialEq for Store {
@@ -188,6 +206,8 @@ impl Default for Store {
             unsettled: false,
             share: None,
             replaying: None,
+            session: Rc::new(KeptSession::default()),
+            session_note: None,
         }
     }
 }
@@ -237,8 +257,7 @@ impl Reducible for Store {
                     next.settle();
                 }
                 let started = next.cluster().now().as_millis();
-                let terminal = Rc::make_mut(&mut next.terminal);
-                if run_request(&mut next.cluster.slot(), terminal, request) {
+                if next.run_command(request) {
                     if let Some(line) = line {
                         next.record(started, &line);
                     }
@@ -262,6 +281,8 @@ impl Reducible for Store {
                 next.restart_scenario();
                 next.restore_notes.clear();
                 next.restart_report = None;
+                Rc::make_mut(&mut next.session).clients.clear();
+                next.session_note = None;
                 next.outbox = Rc::new(Vec::new());
                 next.rewrite_all = true;
                 next.cluster_version += 1;
@@ -323,6 +344,14 @@ impl Reducible for Store {
             Action::Share => next.share_session(),
             Action::OpenScenario(scenario) => next.open_scenario(scenario),
             Action::ReplayChunk => next.replay_chunk(),
+            Action::RestoreSession(kept) => next.restore_session(kept),
+            Action::View(change) => {
+                let session = Rc::make_mut(&mut next.session);
+                match change {
+                    ViewChange::Partition(pick) => session.partition = Some(pick),
+                    ViewChange::Files(node) => session.files = node,
+                }
+            }
         }
         Rc::new(next)
     }
@@ -349,6 +378,11 @@ impl Store {
     pub(super) fn cluster_changed(&mut self) {
         // Where the last Step went is stale once anything else moved the cluster.
         self.playback.last_step = None;
+        // A client that stopped on its own (fenced, or by a broker's answer) is not restarted.
+        if !self.session.all_running(&self.cluster()) {
+            let now = session_clients::running(&self.cluster());
+            Rc::make_mut(&mut self.session).forget_stopped(&now);
+        }
         self.drain_events();
         self.cluster_version += 1;
         if self.storage == StorageStatus::Saved {
@@ -387,6 +421,55 @@ impl Store {
                 message: error.message().to_string(),
             },
         });
+    }
+
+    /// Runs a terminal request; a client it starts or stops is remembered or forgotten
+    /// (`ui::session_clients`). True when the cluster ran a command.
+    fn run_command(&mut self, request: CommandRequest) -> bool {
+        let script = request.script.clone();
+        let before = session_clients::running(&self.cluster());
+        let terminal = Rc::make_mut(&mut self.terminal);
+        let ran = run_request(&mut self.cluster.slot(), terminal, request);
+        if let (true, Some(script)) = (ran, script) {
+            let cluster = self.cluster();
+            Rc::make_mut(&mut self.session).observe(&script, &before, &cluster);
+        }
+        ran
+    }
+
+    /// The kept session after a reload: its views, and (in the tab that owns the workspace,
+    /// over the cluster it loaded) its clients, started again by their own lines at the
+    /// restored time. A tab that does not own the workspace runs nothing: it saves nothing.
+    fn restore_session(&mut self, kept: KeptSession) {
+        let KeptSession {
+            clients,
+            partition,
+            files,
+        } = kept;
+        self.session = Rc::new(KeptSession {
+            clients: Vec::new(),
+            partition,
+            files,
+        });
+        if !self.storage.writes() || clients.is_empty() {
+            return;
+        }
+        let (mut restarted, mut failed) = (Vec::new(), Vec::new());
+        for client in clients {
+            self.run_command(CommandRequest::typed(&client.line));
+            let runs = self
+                .session
+                .clients
+                .iter()
+                .any(|c| c.kind == client.kind && c.name == client.name);
+            if runs {
+                restarted.push(client);
+            } else {
+                failed.push(client);
+            }
+        }
+        self.session_note = session_clients::restart_note(&restarted, &failed);
+        self.cluster_changed();
     }
 
     /// Moves the cluster's dirty files into the outbox (all of them, over an emptied workspace,

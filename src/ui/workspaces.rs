@@ -211,6 +211,7 @@ pub async fn copy(from: &str, to: &str, existing: &[String]) -> Result<(), Strin
 /// Deletes workspace `name`'s database (not the open one: see [`delete_at_next_start`]).
 pub async fn delete(name: &str) -> Result<(), String> {
     unregister(name);
+    super::session_clients::forget_kept(name);
     Workspace::delete(name).await.map_err(|e| e.to_string())
 }
 
@@ -253,6 +254,8 @@ pub async fn delete_pending() {
     let _ = LocalStorage::set(PENDING_DELETE_KEY, Vec::<String>::new());
     let left = std::rc::Rc::new(std::cell::Cell::new(pending.len()));
     for name in pending {
+        // Its running clients and views go with it: a new workspace by that name starts empty.
+        super::session_clients::forget_kept(&name);
         let left = left.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let _ = Workspace::delete(&name).await;

@@ -19,6 +19,7 @@ mod placement_fixture;
 mod playback;
 mod producers;
 mod restart_report;
+mod session_clients;
 mod share;
 mod storage;
 mod store_bench;

@@ -12,6 +12,7 @@ use super::metrics_panel::MetricsPanel;
 use super::network_panel::NetworkPanel;
 use super::partition_panel::PartitionPanel;
 use super::producers_panel::ProducersPanel;
+use super::session_notice::SessionNotice;
 use super::share_panel::SharePanel;
 use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
@@ -22,6 +23,7 @@ use super::workspace_switcher::WorkspaceSwitcher;
 use crate::storage::indexeddb::DEFAULT_WORKSPACE;
 use crate::ui::hooks::persistence::use_persistence;
 use crate::ui::hooks::playback::use_playback;
+use crate::ui::hooks::session::use_session;
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Store, StoreHandle};
 use yew::prelude::*;
@@ -46,6 +48,7 @@ pub fn App(props: &AppProps) -> Html {
     let store = use_reducer(Store::default);
     use_persistence(&store, &props.workspace);
     use_playback(&store, &props.workspace);
+    use_session(&store, &props.workspace);
     // A performance mark the end-to-end suite reads as "time to first render".
     use_effect_with((), |_| {
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
@@ -62,6 +65,7 @@ pub fn App(props: &AppProps) -> Html {
             </header>
             <StorageBar workspace={props.workspace.clone()} />
             <WorkspaceStorage workspace={props.workspace.clone()} />
+            <SessionNotice />
             if loading {
                 <main class="layout"><p class="muted" data-testid="loading">{"Loading…"}</p></main>
             } else {

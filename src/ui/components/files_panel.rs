@@ -6,28 +6,37 @@
 
 use crate::ui::files_view::{dump_command, log_dir_listing, DirRow, FileRow};
 use crate::ui::format::bytes;
-use crate::ui::store::{Action, StoreHandle};
+use crate::ui::store::{Action, StoreHandle, ViewChange};
 use crate::ui::terminal::session::CommandRequest;
 use yew::prelude::*;
 
 #[component]
 pub fn FilesPanel() -> Html {
-    let chosen = use_state(|| 1_i32);
-    let open = use_state(|| false);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
+    // Open or closed, and on which broker, is kept in the store, so it comes back after a reload
+    // (`ui::session_clients`).
+    let kept = store.session.files;
+    let open = kept.is_some();
+    let chosen = kept.unwrap_or(1);
+    let show = {
+        let store = store.clone();
+        Callback::from(move |node: Option<i32>| {
+            store.dispatch(Action::View(ViewChange::Files(node)))
+        })
+    };
     let toggle = {
-        let open = open.clone();
-        Callback::from(move |_: MouseEvent| open.set(!*open))
+        let show = show.clone();
+        Callback::from(move |_: MouseEvent| show.emit((!open).then_some(chosen)))
     };
     let toggle = html! {
         <button class="files-toggle" onclick={toggle} aria-expanded={open.to_string()}
             aria-controls="files-body" data-testid="files-toggle">
-            { if *open { "Hide" } else { "Show the brokers' log dirs" } }
+            { if open { "Hide" } else { "Show the brokers' log dirs" } }
         </button>
     };
-    if !*open {
+    if !open {
         return html! {
             <section class="panel files-panel" aria-labelledby="files-heading" data-testid="files-panel">
                 <div class="files-head"><h2 id="files-heading">{"Files"}</h2>{toggle}</div>
@@ -37,7 +46,7 @@ pub fn FilesPanel() -> Html {
     let cluster = &store.cluster();
     let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
     let node_id = if ids.contains(&chosen) {
-        *chosen
+        chosen
     } else {
         ids.first().copied().unwrap_or(1)
     };
@@ -45,11 +54,11 @@ pub fn FilesPanel() -> Html {
         return html! {};
     };
     let tabs = ids.iter().map(|&id| {
-        let chosen = chosen.clone();
+        let show = show.clone();
         let selected = id == node_id;
         html! {
             <button role="tab" aria-selected={selected.to_string()} class={classes!(selected.then_some("selected"))}
-                onclick={Callback::from(move |_: MouseEvent| chosen.set(id))} data-testid={format!("files-broker-{id}")}>
+                onclick={Callback::from(move |_: MouseEvent| show.emit(Some(id)))} data-testid={format!("files-broker-{id}")}>
                 {format!("broker-{id}")}
             </button>
         }

@@ -21,6 +21,7 @@ pub mod producer_form;
 pub mod producers_panel;
 pub mod record_list;
 pub mod restart_notice;
+pub mod session_notice;
 pub mod share_dialog;
 pub mod share_panel;
 pub mod storage_bar;

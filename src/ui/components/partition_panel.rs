@@ -7,24 +7,24 @@ use super::log_lanes::LogLanes;
 use super::record_list::RecordList;
 use crate::ui::format::{bytes, time_of_day};
 use crate::ui::partition_view::{replica_logs, LogShape, ReplicaLog, SegmentRow};
-use crate::ui::store::StoreHandle;
+// The partition being looked at and the replica whose segments and records are listed
+// (`replica: None`: the leader, or the first replica when there is none).
+use crate::ui::session_clients::PartitionPick as Pick;
+use crate::ui::store::{Action, StoreHandle, ViewChange};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// The partition being looked at and the replica whose segments and records are listed.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Pick {
-    topic: String,
-    partition: i32,
-    /// `None`: the leader (or the first replica when there is none).
-    replica: Option<i32>,
-}
-
 #[component]
 pub fn PartitionPanel() -> Html {
-    let pick = use_state(Pick::default);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
+    };
+    // Kept in the store, so the same partition is open again after a reload
+    // (`ui::session_clients`).
+    let pick = store.session.partition.clone().unwrap_or_default();
+    let set_pick = {
+        let store = store.clone();
+        Callback::from(move |p: Pick| store.dispatch(Action::View(ViewChange::Partition(p))))
     };
     let cluster = &store.cluster();
     let topics: Vec<(String, i32)> = cluster
@@ -41,7 +41,7 @@ pub fn PartitionPanel() -> Html {
     }
     // A pick whose topic is gone (deleted, reset) falls back to the first topic.
     let current = match topics.iter().find(|(name, _)| *name == pick.topic) {
-        Some((_, count)) if pick.partition < *count => (*pick).clone(),
+        Some((_, count)) if pick.partition < *count => pick.clone(),
         Some(_) => Pick {
             topic: pick.topic.clone(),
             ..Pick::default()
@@ -64,20 +64,20 @@ pub fn PartitionPanel() -> Html {
         .or_else(|| replicas.iter().find(|r| r.is_leader).map(|r| r.node_id))
         .or_else(|| replicas.first().map(|r| r.node_id));
     let on_topic = {
-        let pick = pick.clone();
+        let pick = set_pick.clone();
         Callback::from(move |e: Event| {
             let topic = e.target_unchecked_into::<HtmlSelectElement>().value();
-            pick.set(Pick {
+            pick.emit(Pick {
                 topic,
                 ..Pick::default()
             });
         })
     };
     let on_partition = {
-        let (pick, current) = (pick.clone(), current.clone());
+        let (pick, current) = (set_pick.clone(), current.clone());
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            pick.set(Pick {
+            pick.emit(Pick {
                 partition: value.parse().unwrap_or(0),
                 replica: None,
                 ..current.clone()
@@ -85,9 +85,9 @@ pub fn PartitionPanel() -> Html {
         })
     };
     let on_replica = {
-        let (pick, current) = (pick.clone(), current.clone());
+        let (pick, current) = (set_pick.clone(), current.clone());
         Callback::from(move |node_id: i32| {
-            pick.set(Pick {
+            pick.emit(Pick {
                 replica: Some(node_id),
                 ..current.clone()
             });

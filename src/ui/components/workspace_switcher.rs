@@ -380,6 +380,8 @@ fn RenameForm(props: &RenameFormProps) -> Html {
             spawn_local(async move {
                 match workspaces::copy(&from, &to, &names).await {
                     Ok(()) => {
+                        // Its running clients and open views move with it.
+                        crate::ui::session_clients::move_kept(&from, &to);
                         workspaces::delete_at_next_start(&from);
                         workspaces::open(&to);
                     }

@@ -2,3 +2,4 @@
 
 pub mod persistence;
 pub mod playback;
+pub mod session;

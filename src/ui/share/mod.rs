@@ -53,6 +53,7 @@ pub fn waits_for_replay(action: &super::store::Action) -> bool {
             | Action::SaveFailed(_)
             | Action::TakenOver
             | Action::RewriteAll
+            | Action::View(_)
             | Action::ScenarioLoaded(_)
     )
 }
