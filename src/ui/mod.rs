@@ -8,6 +8,7 @@
 pub mod cluster_cell;
 pub mod components;
 pub mod config_table;
+pub mod download;
 pub mod event_log;
 pub mod faults;
 pub mod files_view;

@@ -289,22 +289,7 @@ pub async fn export(name: &str, mtime_ms: i64) -> Result<(), String> {
     let files = files_of(name).await?;
     let seconds = u64::try_from(mtime_ms / 1000).unwrap_or(0);
     let tar = write_tar(&files, seconds).map_err(|e| e.to_string())?;
-    let blob = gloo::file::Blob::new_with_options(tar.as_slice(), Some("application/x-tar"));
-    let url = gloo::file::ObjectUrl::from(blob);
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let link: web_sys::HtmlElement = document
-        .create_element("a")
-        .map_err(|_| "cannot create a link")?
-        .dyn_into()
-        .map_err(|_| "cannot create a link")?;
-    let _ = link.set_attribute("href", &url);
-    let _ = link.set_attribute("download", &format!("{name}.tar"));
-    link.click();
-    // The URL lives a minute: long enough for the download to start.
-    gloo::timers::callback::Timeout::new(60_000, move || drop(url)).forget();
-    Ok(())
+    super::download::download(&format!("{name}.tar"), "application/x-tar", &tar)
 }
 
 /// Reads a tar of a `kplay --data-dir` directory into a new workspace `name`. The archive is

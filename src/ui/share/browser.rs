@@ -93,22 +93,7 @@ pub fn take_pending(workspace: &str) -> Option<String> {
 
 /// Hands `text` to the browser to download as `name`.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let blob = gloo::file::Blob::new_with_options(text, Some(mime));
-    let url = gloo::file::ObjectUrl::from(blob);
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let link: web_sys::HtmlElement = document
-        .create_element("a")
-        .map_err(|_| "cannot create a link")?
-        .dyn_into()
-        .map_err(|_| "cannot create a link")?;
-    let _ = link.set_attribute("href", &url);
-    let _ = link.set_attribute("download", name);
-    link.click();
-    // The URL lives a minute: long enough for the download to start.
-    gloo::timers::callback::Timeout::new(60_000, move || drop(url)).forget();
-    Ok(())
+    crate::ui::download::download(name, mime, text.as_bytes())
 }
 
 /// Copies `text` to the clipboard, where the browser allows it (errors are ignored: the link is
