@@ -101,7 +101,7 @@ fn a_shared_session_replays_to_its_trace_hash() {
     assert!(opened.rewrite_all);
 }
 
-/// A scenario too long for one frame replays over several slices to the hash of one replay.
+/// A long scenario opened in the store (a slice per frame) ends with the hash of one replay.
 #[wasm_bindgen_test]
 fn a_long_scenario_replays_over_frames() {
     let mut text = String::from("kafka-topics.sh --create --topic t --partitions 3\n");
@@ -112,13 +112,15 @@ fn a_long_scenario_replays_over_frames() {
     }
     let scenario = Rc::new(kafka_playground::scenario::Scenario::from_kplay(&text).expect("reads"));
     let expected = replay(&scenario).trace_hash;
+    // How many slices it takes depends on the machine's speed (tests/scenario.rs replays one
+    // command per slice for the same hash); here only the outcome is checked.
     let mut store = loaded().reduce(Action::OpenScenario(scenario));
     let mut slices = 0;
     while store.replaying.is_some() {
         store = store.reduce(Action::ReplayChunk);
         slices += 1;
+        assert!(slices < 100_000, "the replay ends");
     }
-    assert!(slices > 0, "one slice ran it all");
     assert_eq!(store.scenario.trace_hash(), expected);
     assert_eq!(store.scenario.actions(), 301);
     assert_eq!(total_records(&store, "t"), 300);
