@@ -49,6 +49,72 @@ pub struct Scenario {
     pub steps: Vec<Step>,
     /// Simulated time that passed after the last step.
     pub tail_ms: i64,
+    /// What the page showed when it was shared.
+    pub view: View,
+}
+
+/// The views a scenario opens with: the partition view's topic-partition (and replica, `None`
+/// for the leader's) and the files view's broker. Header lines `# view-partition: TOPIC P [R]`
+/// and `# view-files: B`; `kplay` reads them as comments.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct View {
+    pub partition: Option<(String, i32, Option<i32>)>,
+    pub files: Option<i32>,
+}
+
+impl View {
+    fn header(&self) -> String {
+        let mut text = String::new();
+        if let Some((topic, partition, replica)) = &self.partition {
+            text.push_str(&format!("# view-partition: {topic} {partition}"));
+            if let Some(replica) = replica {
+                text.push_str(&format!(" {replica}"));
+            }
+            text.push('\n');
+        }
+        if let Some(broker) = self.files {
+            text.push_str(&format!("# view-files: {broker}\n"));
+        }
+        text
+    }
+
+    /// The view a header names. A topic that is no legal Kafka name, or numbers that are not
+    /// numbers, are a header error: the text came from somewhere else.
+    fn from_header(text: &str) -> Result<View, ScenarioError> {
+        let bad = |key: &str, value: &str| {
+            ScenarioError::Header(format!(
+                "{key} '{value}' is not a topic, a partition and a broker"
+            ))
+        };
+        let mut view = View::default();
+        if let Some(value) = header_value(text, "view-partition") {
+            let words: Vec<&str> = value.split_whitespace().collect();
+            let number =
+                |word: Option<&&str>| word.and_then(|w| w.parse::<i32>().ok()).filter(|n| *n >= 0);
+            let (topic, partition) = match words.as_slice() {
+                [topic, _] | [topic, _, _] => (*topic, number(words.get(1))),
+                _ => return Err(bad("view-partition", value)),
+            };
+            let replica = match words.get(2) {
+                Some(_) => Some(number(words.get(2)).ok_or_else(|| bad("view-partition", value))?),
+                None => None,
+            };
+            if crate::engine::topic::validate_name(topic).is_err() {
+                return Err(bad("view-partition", value));
+            }
+            let partition = partition.ok_or_else(|| bad("view-partition", value))?;
+            view.partition = Some((topic.to_string(), partition, replica));
+        }
+        if let Some(value) = header_value(text, "view-files") {
+            let broker = value
+                .parse::<i32>()
+                .ok()
+                .filter(|b| (1..=MAX_BROKERS).contains(b))
+                .ok_or_else(|| bad("view-files", value))?;
+            view.files = Some(broker);
+        }
+        Ok(view)
+    }
 }
 
 /// Why a scenario was refused, in words a person can act on.
@@ -75,6 +141,7 @@ impl Scenario {
             options,
             steps: Vec::new(),
             tail_ms: 0,
+            view: View::default(),
         }
     }
 
@@ -114,6 +181,7 @@ impl Scenario {
             o.brokers,
             o.start_time.as_millis()
         );
+        text.push_str(&self.view.header());
         for step in &self.steps {
             push_wait(&mut text, step.wait_ms);
             text.push_str(&step.script);
@@ -132,6 +200,7 @@ impl Scenario {
             return Err(ScenarioError::TooLarge { bytes: text.len() });
         }
         let options = header_options(text)?;
+        let view = View::from_header(text)?;
         let commands = parse_script(text).map_err(|e| ScenarioError::Syntax(e.to_string()))?;
         if commands.len() > MAX_COMMANDS {
             return Err(ScenarioError::TooManyCommands {
@@ -167,6 +236,7 @@ impl Scenario {
             options,
             steps,
             tail_ms: 0,
+            view,
         })
     }
 }

@@ -25,6 +25,10 @@ fn sample() -> Scenario {
             },
         ],
         tail_ms: 2500,
+        view: View {
+            partition: Some(("orders".into(), 2, Some(3))),
+            files: Some(2),
+        },
     }
 }
 
@@ -37,12 +41,45 @@ fn kplay_text_round_trips() {
         text.ends_with("broker kill 2\ntime advance 2500ms\n"),
         "{text}"
     );
+    assert!(
+        text.contains("# view-partition: orders 2 3\n# view-files: 2\n"),
+        "{text}"
+    );
     let read = Scenario::from_kplay(&text).expect("reads");
     assert_eq!(read.options, sample().options);
+    assert_eq!(read.view, sample().view);
     // Waits come back as `time advance` steps: the same script, a fixed point after one pass.
     assert_eq!(read.command_count(), 5);
     assert_eq!(read.action_count(), 3);
     assert_eq!(read.to_kplay(), text);
+}
+
+/// The view in a header comes from wherever the link came from: only a legal topic name and
+/// numbers are taken.
+#[test]
+fn a_view_header_is_checked() {
+    let view = |header: &str| Scenario::from_kplay(&format!("{header}\nbroker stop 1\n"));
+    assert_eq!(
+        view("# view-partition: orders 0")
+            .expect("reads")
+            .view
+            .partition,
+        Some(("orders".into(), 0, None))
+    );
+    for hostile in [
+        "# view-partition: <img/src=x> 0",
+        "# view-partition: orders -1",
+        "# view-partition: orders 0 x",
+        "# view-partition: orders",
+        "# view-files: 0",
+        "# view-files: 99999",
+    ] {
+        let error = view(hostile).expect_err(hostile).to_string();
+        assert!(
+            error.starts_with("The scenario's header is wrong: view-"),
+            "{error}"
+        );
+    }
 }
 
 #[test]

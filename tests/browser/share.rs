@@ -1,14 +1,15 @@
 //! Share links in the store (issue #12): a session made of the page's own actions — the topic
 //! form, the produce button, playback frames, Step, a broker button, typed records — is shared,
 //! the link decoded and replayed, and the replay has the session's trace hash; opening it in a
-//! new store shows the same topics and records.
+//! new store shows the same topics, records and views.
 
 use kafka_playground::scenario::link::from_fragment;
 use kafka_playground::scenario::replay::replay;
 use kafka_playground::ui::faults::BrokerVerb;
 use kafka_playground::ui::playback::PlaybackAction;
 use kafka_playground::ui::saving::StorageStatus;
-use kafka_playground::ui::store::{Action, Store};
+use kafka_playground::ui::session_clients::PartitionPick;
+use kafka_playground::ui::store::{Action, Store, ViewChange};
 use kafka_playground::ui::terminal::session::CommandRequest;
 use std::rc::Rc;
 use wasm_bindgen_test::*;
@@ -71,6 +72,13 @@ fn a_shared_session_replays_to_its_trace_hash() {
     }));
     store = frames(store, 30);
     store = store.reduce(Action::AdvanceTime(10_000));
+    let pick = PartitionPick {
+        topic: "orders".into(),
+        partition: 1,
+        replica: Some(3),
+    };
+    store = store.reduce(Action::View(ViewChange::Partition(pick.clone())));
+    store = store.reduce(Action::View(ViewChange::Files(Some(2))));
     store = store.reduce(Action::Share);
     assert_eq!(store.scenario.commands(), 4);
     let fragment = store.share.clone().expect("shared").expect("a link");
@@ -98,6 +106,9 @@ fn a_shared_session_replays_to_its_trace_hash() {
         total_records(&store, "orders")
     );
     assert_eq!(total_records(&opened, "orders"), 12);
+    // The views open when it was shared open with it.
+    assert_eq!(opened.session.partition, Some(pick));
+    assert_eq!(opened.session.files, Some(2));
     assert!(opened.rewrite_all);
 }
 

@@ -9,6 +9,7 @@ use crate::scenario::shell_export::to_shell_script;
 use crate::scenario::{Scenario, MAX_SCRIPT_BYTES};
 use crate::ui::share::browser;
 use crate::ui::store::{Action, StoreHandle};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -59,17 +60,16 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     let Some(store) = store else {
         return html! {};
     };
-    let cluster = store.cluster();
     let recorder = store.scenario.clone();
-    let now = cluster.now().as_millis();
     let on_share = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Share))
     };
+    let shared = Rc::new(store.shared_scenario());
     let download = |name: &'static str, mime: &'static str, make: fn(&Scenario) -> String| {
-        let recorder = recorder.clone();
+        let shared = shared.clone();
         Callback::from(move |_: MouseEvent| {
-            let _ = browser::download(name, mime, &make(&recorder.scenario(now)));
+            let _ = browser::download(name, mime, &make(&shared));
         })
     };
     let on_kplay = download("scenario.kplay", "text/plain", Scenario::to_kplay);
@@ -87,7 +87,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         .clone()
         .map(|share| share.map(|f| browser::link(&f)));
     let options = recorder.options();
-    let kplay = recorder.scenario(now).kplay_command("scenario.kplay");
+    let kplay = shared.kplay_command("scenario.kplay");
     html! {
         <section class="panel share-panel" aria-labelledby="share-heading">
             <h2 id="share-heading">{"Share"}</h2>

@@ -165,14 +165,28 @@ impl Store {
                 crate::scenario::MAX_COMMANDS
             ))
         } else {
-            let now = self.cluster().now().as_millis();
-            let fragment = to_fragment(&self.scenario.scenario(now));
+            let fragment = to_fragment(&self.shared_scenario());
             if fragment.len() > MAX_FRAGMENT_CHARS {
                 Err("This session's link would be too long to open. Export it as a .kplay file instead.".to_string())
             } else {
                 Ok(Rc::from(fragment))
             }
         });
+    }
+
+    /// What a link or an export holds: the session's scenario up to now, with the views open.
+    pub fn shared_scenario(&self) -> Scenario {
+        let now = self.cluster().now().as_millis();
+        let mut scenario = self.scenario.scenario(now);
+        scenario.view = crate::scenario::View {
+            partition: self
+                .session
+                .partition
+                .as_ref()
+                .map(|p| (p.topic.clone(), p.partition, p.replica)),
+            files: self.session.files,
+        };
+        scenario
     }
 
     /// The scenario as this session: a fresh cluster with its options, its steps replayed a
@@ -213,6 +227,17 @@ impl Store {
             return;
         }
         let job = &state.job;
+        // The views the scenario was shared with open again (and are kept for a reload).
+        let view = &job.scenario().view;
+        let session = Rc::make_mut(&mut self.session);
+        session.partition = view.partition.clone().map(|(topic, partition, replica)| {
+            super::session_clients::PartitionPick {
+                topic,
+                partition,
+                replica,
+            }
+        });
+        session.files = view.files;
         let hash = job.trace_hash();
         let steps_end = job.steps_end_ms().unwrap_or_default();
         self.scenario = Rc::new(Recorder::replayed(job.scenario(), steps_end, hash));
