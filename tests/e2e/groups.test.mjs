@@ -209,3 +209,38 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// Issue #11, item 2: more members than partitions leaves one idle, marked so once the group is
+// settled; slow members lag in offsets and in time (the table's time-lag column).
+test('a member beyond the partition count is idle, and slow members lag in offsets and time', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.getByTestId('broker-1').waitFor();
+  await page.getByTestId('topic-name').fill('tiny');
+  await page.getByTestId('topic-partitions').fill('2');
+  await page.getByTestId('create-topic').click();
+  await page.getByTestId('topic-outcome').waitFor();
+  await page.getByTestId('producer-rate').fill('50');
+  await page.getByTestId('start-producer').click();
+  await page.locator('[data-testid=producer-answer][data-ok=true]').waitFor();
+  for (let i = 0; i < 3; i++) {
+    await startConsumer(page, { group: 'few', topics: 'tiny', rate: 5 });
+    await advance(page, 'advance-1s', 2);
+  }
+  await advance(page, 'advance-10s', 2);
+  const few = card(page, 'few');
+  await few.locator('[data-testid=group-state]', { hasText: 'Stable' }).waitFor();
+  const members = await memberPartitions(page, 'few');
+  assert.equal(members.length, 3);
+  assert.deepEqual(members.map(([, n]) => n).sort(), [0, 1, 1]);
+  const idle = few.locator('[data-testid=group-member][data-partitions="0"]');
+  assert.equal(await idle.getByTestId('member-idle').count(), 1);
+  assert.equal(await few.getByTestId('member-idle').count(), 1, 'only the member without partitions');
+  // 50 records/s against 5/s each: offsets and time lag grow.
+  const rows = few.locator('[data-testid=group-partition]');
+  const lags = await rows.evaluateAll((rs) => rs.map((r) => [Number(r.dataset.lag), Number(r.dataset.timeLagMs)]));
+  assert.equal(lags.length, 2);
+  assert.ok(lags.every(([lag, ms]) => lag > 0 && ms > 0), `lag in offsets and ms: ${JSON.stringify(lags)}`);
+  await shoot(page, 'groups-05-idle-member-and-time-lag');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
