@@ -219,11 +219,12 @@ test('a member beyond the partition count is idle, and slow members lag in offse
   await page.getByTestId('topic-partitions').fill('2');
   await page.getByTestId('create-topic').click();
   await page.getByTestId('topic-outcome').waitFor();
-  await page.getByTestId('producer-rate').fill('50');
+  await page.getByTestId('producer-rate').fill('500');
+  await page.getByTestId('producer-keys').fill('k{n%10}');
   await page.getByTestId('start-producer').click();
   await page.locator('[data-testid=producer-answer][data-ok=true]').waitFor();
   for (let i = 0; i < 3; i++) {
-    await startConsumer(page, { group: 'few', topics: 'tiny', rate: 5 });
+    await startConsumer(page, { group: 'few', topics: 'tiny', rate: 100 });
     await advance(page, 'advance-1s', 2);
   }
   await advance(page, 'advance-10s', 2);
@@ -235,12 +236,14 @@ test('a member beyond the partition count is idle, and slow members lag in offse
   const idle = few.locator('[data-testid=group-member][data-partitions="0"]');
   assert.equal(await idle.getByTestId('member-idle').count(), 1);
   assert.equal(await few.getByTestId('member-idle').count(), 1, 'only the member without partitions');
-  // 50 records/s against 5/s each: offsets and time lag grow.
+  // 500 records/s against 100/s each (a 500-record poll takes 5 s): once they have committed
+  // (auto-commit, 5 s, at a poll), offsets and time lag show.
+  await advance(page, 'advance-10s');
+  await shoot(page, 'groups-05-idle-member-and-time-lag');
   const rows = few.locator('[data-testid=group-partition]');
   const lags = await rows.evaluateAll((rs) => rs.map((r) => [Number(r.dataset.lag), Number(r.dataset.timeLagMs)]));
   assert.equal(lags.length, 2);
   assert.ok(lags.every(([lag, ms]) => lag > 0 && ms > 0), `lag in offsets and ms: ${JSON.stringify(lags)}`);
-  await shoot(page, 'groups-05-idle-member-and-time-lag');
   assert.deepEqual(problems, []);
   await context.close();
 });
