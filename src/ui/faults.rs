@@ -27,6 +27,11 @@ impl BrokerVerb {
     }
 }
 
+/// The command-language line a broker button runs and shows (`broker stop|kill|start ID`).
+pub fn broker_line(verb: BrokerVerb, id: i32) -> String {
+    format!("broker {} {id}", verb.name())
+}
+
 /// The longest single advance a button may ask for: a day of simulated time.
 const MAX_ADVANCE_MS: i64 = 86_400_000;
 

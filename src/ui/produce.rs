@@ -50,6 +50,11 @@ pub fn produce_script(topic: &str, first: u64) -> String {
     )
 }
 
+/// The script the next click on `topic`'s button runs (and shows in its tooltip).
+pub fn next_produce_script(cluster: &Cluster, topic: &str) -> String {
+    produce_script(topic, records_in(cluster, topic))
+}
+
 impl Store {
     /// Produces a click's records; the script it ran, if it ran one.
     pub(super) fn produce(&mut self, topic: &str) -> Option<String> {
@@ -62,8 +67,7 @@ impl Store {
         {
             return None;
         }
-        let first = records_in(&self.cluster(), topic);
-        let script = produce_script(topic, first);
+        let script = next_produce_script(&self.cluster(), topic);
         let output = run_script(&mut self.cluster_mut(), &script);
         let failures = output
             .lines

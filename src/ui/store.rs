@@ -234,7 +234,7 @@ impl Reducible for Store {
                 next.cluster_changed();
             }
             Action::Broker { verb, node_id } => {
-                let line = format!("broker {} {node_id}", verb.name());
+                let line = super::faults::broker_line(verb, node_id);
                 next.recorded(&line, |store| store.broker_fault(verb, node_id));
                 next.cluster_changed();
             }

@@ -13,6 +13,7 @@ mod corrupt_chunk;
 mod faults;
 mod files_view;
 mod groups;
+mod panel_commands;
 mod partition_view;
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;

@@ -139,7 +139,8 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   await coop.locator('[data-testid=group-state]', { hasText: 'Stable' }).waitFor();
   assert.deepEqual((await memberPartitions(page, 'coop')).sort(), [['consumer-3', 3], ['consumer-4', 3]]);
   const coopSecond = Number(await coop.getByTestId('group-generation').getAttribute('data-generation'));
-  assert.ok(coopSecond > coopFirst, `${coopSecond} > ${coopFirst}`);
+  // Two rounds (KIP-429): one generation revokes what moves, the next hands it out.
+  assert.ok(coopSecond >= coopFirst + 2, `two rebalances: ${coopFirst} -> ${coopSecond}`);
 
   // 4. A KIP-848 group, slow consumers (1 record/s) so lag builds and drains.
   line = await startConsumer(page, { group: 'kip', protocol: 'consumer', assignor: 'uniform', rate: 1 });
@@ -206,6 +207,44 @@ test('consumers join groups, partitions move, a killed one is timed out', async 
   });
   assert.deepEqual(wide, [], 'nothing in the panel is wider than the screen');
   await page.getByTestId('groups-panel').screenshot({ path: join(screenshotDir, 'groups-05-narrow-panel.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Issue #11, item 2: more members than partitions leaves one idle, marked so once the group is
+// settled; slow members lag in offsets and in time (the table's time-lag column).
+test('a member beyond the partition count is idle, and slow members lag in offsets and time', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.getByTestId('broker-1').waitFor();
+  await page.getByTestId('topic-name').fill('tiny');
+  await page.getByTestId('topic-partitions').fill('2');
+  await page.getByTestId('create-topic').click();
+  await page.getByTestId('topic-outcome').waitFor();
+  await page.getByTestId('producer-rate').fill('500');
+  await page.getByTestId('producer-keys').fill('k{n%10}');
+  await page.getByTestId('start-producer').click();
+  await page.locator('[data-testid=producer-answer][data-ok=true]').waitFor();
+  for (let i = 0; i < 3; i++) {
+    await startConsumer(page, { group: 'few', topics: 'tiny', rate: 100 });
+    await advance(page, 'advance-1s', 2);
+  }
+  await advance(page, 'advance-10s', 2);
+  const few = card(page, 'few');
+  await few.locator('[data-testid=group-state]', { hasText: 'Stable' }).waitFor();
+  const members = await memberPartitions(page, 'few');
+  assert.equal(members.length, 3);
+  assert.deepEqual(members.map(([, n]) => n).sort(), [0, 1, 1]);
+  const idle = few.locator('[data-testid=group-member][data-partitions="0"]');
+  assert.equal(await idle.getByTestId('member-idle').count(), 1);
+  assert.equal(await few.getByTestId('member-idle').count(), 1, 'only the member without partitions');
+  // 500 records/s against 100/s each (a 500-record poll takes 5 s): once they have committed
+  // (auto-commit, 5 s, at a poll), offsets and time lag show.
+  await advance(page, 'advance-10s');
+  await shoot(page, 'groups-05-idle-member-and-time-lag');
+  const rows = few.locator('[data-testid=group-partition]');
+  const lags = await rows.evaluateAll((rs) => rs.map((r) => [Number(r.dataset.lag), Number(r.dataset.timeLagMs)]));
+  assert.equal(lags.length, 2);
+  assert.ok(lags.every(([lag, ms]) => lag > 0 && ms > 0), `lag in offsets and ms: ${JSON.stringify(lags)}`);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -169,3 +169,48 @@ test('a producer started from the form spreads keyed records, loses acks=1 recor
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// Issue #11, item 1: NOT_ENOUGH_REPLICAS and retries visible. RF=3 with min.insync.replicas=2
+// (set in the config editor) and an acks=all producer: one follower stopped is survived; with
+// both stopped the leader refuses the batches (Kafka's `min.insync.replicas` docs) and the card
+// shows them being retried, in the Java client's words, until a follower is back.
+test('an acks=all producer below min.insync.replicas retries with NOT_ENOUGH_REPLICAS', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.getByTestId('broker-1').waitFor();
+  await page.getByTestId('topic-name').fill('pay');
+  await page.getByTestId('topic-replication-factor').fill('3');
+  await page.getByTestId('create-topic').click();
+  await page.getByTestId('topic-outcome').waitFor();
+  await page.getByTestId('config-input-min.insync.replicas').fill('2');
+  await page.getByTestId('config-set-min.insync.replicas').click();
+  await page.locator('[data-testid=config-answer][data-ok=true]').waitFor();
+  await page.getByTestId('start-producer').click();
+  await page.locator('[data-testid=producer-answer][data-ok=true]').waitFor();
+  const card = page.locator('[data-testid=producer-card][data-name=p1]');
+  await card.waitFor();
+  const leader = await page.locator('[data-testid=topic-row][data-topic=pay] [data-partition="0"]').getAttribute('data-leader');
+  const followers = ['1', '2', '3'].filter((id) => id !== leader);
+  await page.getByTestId(`stop-broker-${followers[0]}`).click();
+  await advance(page, 'advance-1s', 1_000);
+  assert.equal(await card.getByTestId('producer-retrying').count(), 0, 'one follower down is survived');
+  const before = await counts(card);
+  await page.getByTestId(`stop-broker-${followers[1]}`).click();
+  await advance(page, 'advance-1s', 1_000);
+  const retrying = card.getByTestId('producer-retrying');
+  await retrying.waitFor();
+  assert.match(await retrying.innerText(), /WARN \[Producer clientId=p1\] Got error produce response on topic-partition pay-0, retrying \(\d+ attempts left\)\. Error: NOT_ENOUGH_REPLICAS/);
+  const during = await counts(card);
+  await advance(page, 'advance-1s', 1_000);
+  assert.equal((await counts(card)).acknowledged, during.acknowledged, 'nothing acknowledged below min.insync.replicas');
+  assert.ok(before.acknowledged > 0, 'acknowledged while one follower was down');
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, '67-producer-not-enough-replicas');
+  await card.screenshot({ path: `${screenshotDir}/67a-producer-card-not-enough-replicas.png` });
+  // A follower back: the retried batches go through.
+  await page.getByTestId(`start-broker-${followers[0]}`).click();
+  await advance(page, 'advance-10s', 10_000);
+  assert.equal(await card.getByTestId('producer-retrying').count(), 0);
+  assert.ok((await counts(card)).acknowledged > during.acknowledged);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -100,3 +100,32 @@ test('time to first render (reported, not asserted)', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// Issue #11, item 6: every action on the first page shows the command it runs — the topic form
+// under its fields, the produce, broker and time buttons first in their tooltips (the wasm test
+// tests/browser/panel_commands.rs types each into a fresh terminal and compares trace hashes).
+test('the topic form, produce, broker and time buttons show the commands they run', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.getByTestId('broker-1').waitFor();
+  const preview = page.getByTestId('topic-command');
+  assert.equal(await preview.innerText(), '$ kafka-topics.sh --bootstrap-server localhost:9092 --create --topic \'\' --partitions 1');
+  await page.getByTestId('topic-name').fill('orders');
+  await page.getByTestId('topic-partitions').fill('3');
+  await page.getByTestId('topic-replication-factor').fill('3');
+  const line = 'kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3';
+  assert.equal(await preview.innerText(), `$ ${line}`);
+  await screenshot(page, '05-topic-form-command');
+  await page.getByTestId('create-topic').click();
+  await page.getByTestId('topic-outcome').waitFor();
+  const produce = page.getByTestId('produce-orders');
+  assert.match(await produce.getAttribute('title'), /^kafka-console-producer\.sh --bootstrap-server localhost:9092 --topic orders --property parse\.key=true --property key\.separator=: <<EOF\nkey-0:record-0\n/);
+  await produce.click();
+  await page.getByTestId('produce-outcome').waitFor();
+  // The next click's records are numbered on from what is there.
+  assert.match(await produce.getAttribute('title'), /\nkey-10:record-10\n/);
+  assert.match(await page.getByTestId('kill-broker-2').getAttribute('title'), /^broker kill 2: /);
+  assert.match(await page.getByTestId('stop-broker-3').getAttribute('title'), /^broker stop 3: /);
+  assert.equal(await page.getByTestId('advance-1m').getAttribute('title'), 'time advance 1m');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

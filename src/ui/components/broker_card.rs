@@ -5,7 +5,7 @@
 
 use crate::engine::replication::BrokerState;
 use crate::engine::Cluster;
-use crate::ui::faults::BrokerVerb;
+use crate::ui::faults::{broker_line, BrokerVerb};
 use crate::ui::replica_view::{replicas_on, ReplicaRow};
 use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
@@ -38,6 +38,8 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
         let onclick = Callback::from(move |_: MouseEvent| {
             store.dispatch(Action::Broker { verb, node_id: id })
         });
+        // The command the button runs, first in its tooltip (as the consumer buttons do).
+        let title = format!("{}: {title}", broker_line(verb, id));
         html! {
             <button class={classes!("fault", verb.name())} {onclick} disabled={!enabled} {title}
                 data-testid={format!("{}-broker-{id}", verb.name())}

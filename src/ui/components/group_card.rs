@@ -124,7 +124,14 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
     let heading = format!("group-{}-heading", o.group_id);
     let members = o.members.iter().map(|m| {
         let colour = colour_of(&m.member_id).unwrap_or(0);
-        member_view(m, &still_held(o, m), colour, &props.on_command)
+        let held = still_held(o, m);
+        // Idle: a settled member the assignor gave nothing (more members than partitions).
+        // Mid-rebalance an empty member is only waiting, so it is not called idle then.
+        let idle = !rebalancing
+            && [&m.assigned, &held, &m.pending_revocation, &m.awaiting]
+                .iter()
+                .all(|p| p.is_empty());
+        member_view(m, &held, (colour, idle), &props.on_command)
     });
     let rows = o
         .partitions
@@ -235,7 +242,7 @@ fn still_held(o: &GroupOverview, m: &MemberOverview) -> Vec<TopicPartition> {
 fn member_view(
     m: &MemberOverview,
     held: &[TopicPartition],
-    colour: usize,
+    (colour, idle): (usize, bool),
     on_command: &Callback<String>,
 ) -> Html {
     let mut details = vec![m.protocol.to_string(), m.state.to_string()];
@@ -260,6 +267,10 @@ fn member_view(
                 { chips(held, "owned", colour) }
                 { chips(&m.pending_revocation, "revoking", colour) }
                 { chips(&m.awaiting, "assigning", colour) }
+                if idle {
+                    <span class="chip idle" data-testid="member-idle"
+                        title="Idle: the group has more members than partitions, so this one got none">{"idle"}</span>
+                }
             </span>
             if let Some(name) = &m.consumer_name {
                 { consumer_buttons(name, on_command) }
@@ -333,7 +344,7 @@ fn partition_row(
     html! {
         <tr class={classes!("group-partition", moving)} data-testid="group-partition"
             data-partition={p.partition.to_string()} data-owner={p.owner.as_deref().map(name_of)}
-            data-lag={or_dash(p.lag)}>
+            data-lag={or_dash(p.lag)} data-time-lag-ms={or_dash(p.time_lag_ms)}>
             <th scope="row"><code>{p.partition.to_string()}</code></th>
             <td class={classes!("owner", colour.map(|c| format!("member-colour-{c}")))}
                 title={(rebalancing && p.owner.is_none() && p.assigning_to.is_none())

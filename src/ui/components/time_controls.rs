@@ -9,11 +9,12 @@ use crate::ui::playback::{Playback, PlaybackAction, StepReport, SPEEDS};
 use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
 
-/// The buttons: label, milliseconds, test id.
-const STEPS: [(&str, i64, &str); 3] = [
-    ("+1 s", 1_000, "advance-1s"),
-    ("+10 s", 10_000, "advance-10s"),
-    ("+1 min", 60_000, "advance-1m"),
+/// The buttons: label, milliseconds, test id, the `time advance` duration they show (the
+/// command language's units: `1m`, not `1min`).
+const STEPS: [(&str, i64, &str, &str); 3] = [
+    ("+1 s", 1_000, "advance-1s", "1s"),
+    ("+10 s", 10_000, "advance-10s", "10s"),
+    ("+1 min", 60_000, "advance-1m", "1m"),
 ];
 
 #[component]
@@ -24,12 +25,12 @@ pub fn TimeControls() -> Html {
     let cluster = store.cluster();
     let now = cluster.now().as_millis();
     let start = cluster.options().start_time.as_millis();
-    let buttons = STEPS.iter().map(|&(label, ms, testid)| {
+    let buttons = STEPS.iter().map(|&(label, ms, testid, duration)| {
         let store = store.clone();
         let onclick = Callback::from(move |_: MouseEvent| store.dispatch(Action::AdvanceTime(ms)));
         html! {
             <button {onclick} data-testid={testid}
-                title={format!("time advance {}", &label[1..].replace(' ', ""))}>{label}</button>
+                title={format!("time advance {duration}")}>{label}</button>
         }
     });
     html! {

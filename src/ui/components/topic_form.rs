@@ -1,6 +1,7 @@
 //! The form that creates a topic. The cluster, not the form, judges the name: whatever Kafka's
 //! controller would answer is what the person sees.
 
+use crate::ui::share::create_topic_line;
 use crate::ui::store::{Action, Outcome, StoreHandle};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -49,6 +50,12 @@ pub fn TopicForm() -> Html {
     };
 
     let outcome = store.as_ref().and_then(|s| s.last_outcome.clone());
+    // The `kafka-topics.sh --create` line the form runs, shown as it is filled in.
+    let line = create_topic_line(
+        &name,
+        *partitions,
+        parse_replication_factor(&replication_factor),
+    );
     html! {
         <form class="topic-form" onsubmit={on_submit} aria-label="Create a topic">
             <label>{"Name"}
@@ -65,6 +72,7 @@ pub fn TopicForm() -> Html {
                     placeholder="1" title="Empty: the broker default (default.replication.factor=1)" />
             </label>
             <button type="submit" data-testid="create-topic">{"Create topic"}</button>
+            <code class="command-preview topic-command" data-testid="topic-command">{format!("$ {line}")}</code>
             { outcome_view(outcome) }
         </form>
     }

@@ -2,7 +2,7 @@
 //! and how the last produce went under its topic. Kafka's internal topics (`__consumer_offsets`,
 //! 50 partitions) are folded into one line until asked for.
 
-use crate::ui::produce::{ProduceOutcome, PRODUCE_BATCH};
+use crate::ui::produce::{next_produce_script, ProduceOutcome, PRODUCE_BATCH};
 use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
 
@@ -53,6 +53,8 @@ pub fn TopicList() -> Html {
                     store.dispatch(Action::Produce { topic: topic.clone() })
                 })
             };
+            // The exact script the click runs (acks=all, keys spread by murmur2), as its tooltip.
+            let title = next_produce_script(&cluster, &topic.name);
             let outcome = store
                 .produce_outcome
                 .as_ref()
@@ -63,7 +65,7 @@ pub fn TopicList() -> Html {
                         <strong class="topic-name">{topic.name.clone()}</strong>
                         <code class="muted">{topic.id.to_string()}</code>
                         <button class="produce" {onclick} data-testid={format!("produce-{}", topic.name)}
-                            title="kafka-console-producer.sh --property parse.key=true (acks=all): key-N:record-N, spread over the partitions by key">
+                            {title}>
                             {format!("Produce {PRODUCE_BATCH} records")}
                         </button>
                     </div>
