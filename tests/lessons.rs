@@ -59,8 +59,8 @@ fn korean_and_english_lessons_run_the_same_commands_and_checks() {
             let texts =
                 |checks: &[Check]| checks.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
             assert_eq!(
-                texts(&a.checks),
-                texts(&b.checks),
+                (texts(&a.checks), a.unchanged),
+                (texts(&b.checks), b.unchanged),
                 "{} / {}: checks",
                 en.id,
                 a.title
@@ -78,6 +78,30 @@ fn korean_and_english_lessons_run_the_same_commands_and_checks() {
 /// should, and after each step all of its checks hold. `context` names the run in messages.
 fn walk(lesson: &Lesson, cluster: &mut Cluster, context: &str) {
     for step in &lesson.steps {
+        // Issue #12: a step's checks stay red until it is done — else the step turns green
+        // without the learner doing anything. A step that only looks (describes, lists, reads,
+        // or shows a refusal) changes nothing: its checks say what the learner sees there.
+        let before: Vec<_> = step.checks.iter().map(|c| c.evaluate(cluster)).collect();
+        if step.unchanged {
+            for (check, found) in step.checks.iter().zip(&before) {
+                assert!(
+                    found.holds,
+                    "{context} / {}: `{}` is written `check unchanged` but does not hold before the step (now {})",
+                    step.title, check.text, found.actual
+                );
+            }
+        } else if !before.is_empty() && before.iter().all(|found| found.holds) {
+            assert!(
+                step.commands().all(only_looks),
+                "{context} / {}: every check already holds before the step ({})",
+                step.title,
+                step.checks
+                    .iter()
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
         for command in step.commands() {
             let output = run_script(cluster, &command.script);
             assert_eq!(
@@ -106,13 +130,60 @@ fn walk(lesson: &Lesson, cluster: &mut Cluster, context: &str) {
     }
 }
 
-/// Runs every lesson step by step; after each step all of its checks hold.
+/// Whether a lesson command changes nothing: a refusal shown on purpose, or only tools and
+/// options that read (a console consumer without a group commits nothing).
+fn only_looks(command: &kafka_playground::lessons::Command) -> bool {
+    const READS: [&str; 8] = [
+        "kafka-topics.sh --describe",
+        "kafka-log-dirs.sh --describe",
+        "kafka-topics.sh --list",
+        "kafka-get-offsets.sh",
+        "kafka-dump-log.sh",
+        "kafka-metadata-quorum.sh",
+        "kafka-consumer-groups.sh --describe",
+        "kafka-configs.sh --describe",
+    ];
+    let reads = |line: &str| {
+        let words: Vec<&str> = line
+            .split_whitespace()
+            .filter(|w| *w != "--bootstrap-server" && *w != "localhost:9092")
+            .collect();
+        let line = words.join(" ");
+        READS.iter().any(|tool| {
+            let (name, option) = tool.split_once(' ').unwrap_or((tool, ""));
+            line.starts_with(name) && line.contains(option)
+        }) || (line.starts_with("kafka-console-consumer.sh") && !line.contains("--group"))
+    };
+    command.fails
+        || command
+            .script
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .all(reads)
+}
+
+/// Runs every lesson step by step; before each step that changes the cluster some check is red,
+/// and after each step all of its checks hold.
 #[test]
 fn walking_through_every_lesson_turns_every_check_green() {
     for lesson in all(Lang::En) {
         let mut cluster = Cluster::new(ClusterOptions::default());
         walk(&lesson, &mut cluster, &lesson.id);
     }
+}
+
+/// ```` ```sh fails ```` is a command the walk expects to fail (it was read as prose before),
+/// and ```` ```check unchanged ```` marks a step whose checks hold before it.
+#[test]
+fn failing_commands_and_unchanged_checks_are_read() {
+    let text = "---\nid: t\norder: 1\ntitle: T\nsummary: S\n---\n## Refused\n```sh fails\nkafka-topics.sh --create --topic 'a b'\n```\n```check unchanged\ntopic ab absent\n```\n## Made\n```sh\nkafka-topics.sh --create --topic ab\n```\n```check\ntopic ab exists\n```\n";
+    let lesson = parse(text).expect("parses");
+    let refused: Vec<_> = lesson.steps[0].commands().collect();
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0].fails);
+    assert!(lesson.steps[0].unchanged);
+    assert!(!lesson.steps[1].unchanged);
+    assert!(!lesson.steps[1].commands().any(|c| c.fails));
 }
 
 #[test]

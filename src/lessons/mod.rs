@@ -2,7 +2,9 @@
 //! with front matter; each `## ` heading starts a step with prose, ```` ```sh ```` blocks the
 //! learner can run (one script each, here-documents allowed; ```` ```sh fails ```` for one that
 //! fails on purpose, to show Kafka's error) and a ```` ```check ```` block of predicates over the
-//! cluster's state ([`check`]) that turns green when the step is done.
+//! cluster's state ([`check`]) that turns green when the step is done. A step whose point is that
+//! nothing changes (a request refused, data that survives a crash) writes
+//! ```` ```check unchanged ````: its checks hold before and after it, so it is done when reached.
 //!
 //! ~~~text
 //! ---
@@ -53,6 +55,8 @@ pub struct Step {
     /// Prose and commands in the order written.
     pub parts: Vec<Part>,
     pub checks: Vec<Check>,
+    /// Written ```` ```check unchanged ````: the checks hold before the step as after it.
+    pub unchanged: bool,
 }
 
 /// A piece of a step.
@@ -117,12 +121,13 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
                 title: title.trim().to_string(),
                 parts: Vec::new(),
                 checks: Vec::new(),
+                unchanged: false,
             });
             continue;
         }
         let Some(kind) = line
             .strip_prefix("```")
-            .filter(|k| matches!(k.trim(), "sh" | "check"))
+            .filter(|k| matches!(k.trim(), "sh" | "sh fails" | "check" | "check unchanged"))
         else {
             prose.push_str(line);
             prose.push('\n');
@@ -141,12 +146,13 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
         let Some(step) = lesson.steps.last_mut() else {
             continue;
         };
-        if kind.trim() != "check" {
+        if !kind.trim().starts_with("check") {
             step.parts.push(Part::Command(Command {
                 script: block.join("\n") + "\n",
                 fails: kind.trim() == "sh fails",
             }));
         } else {
+            step.unchanged |= kind.trim() == "check unchanged";
             for line in block.iter().filter(|l| !l.trim().is_empty()) {
                 step.checks.push(Check::parse(line).map_err(at)?);
             }
