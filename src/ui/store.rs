@@ -248,6 +248,7 @@ impl Reducible for Store {
                 let started = next.cluster().now().as_millis();
                 if let Some(script) = next.produce(&topic) {
                     next.record(started, &script);
+                    next.echo(&script);
                 }
                 next.cluster_changed();
             }

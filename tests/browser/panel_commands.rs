@@ -19,6 +19,7 @@ use kafka_playground::ui::components::topic_form::TopicForm;
 use kafka_playground::ui::components::topic_list::TopicList;
 use kafka_playground::ui::store::{Action, Store, StoreHandle};
 use kafka_playground::ui::terminal::session::CommandRequest;
+use kafka_playground::ui::terminal::{LineKind, Prompt};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -63,6 +64,14 @@ async fn dispatch(action: Action) {
         .expect("harness rendered");
     handle.dispatch(action);
     settle().await;
+}
+
+/// Whether the terminal shows `line` at its `$ ` prompt.
+fn echoed(store: &Store, line: &str) -> bool {
+    store
+        .terminal
+        .lines()
+        .any(|l| l.kind == LineKind::Typed(Prompt::Shell) && l.text == line)
 }
 
 /// Session A's store as it is now.
@@ -274,6 +283,8 @@ async fn broker_buttons_run_what_they_show() {
         lines.push(format!("#advance {wait}"));
     }
     assert_eq!(lines[1], "broker kill 1");
+    // The terminal shows each click's command, as if typed.
+    assert!(echoed(&store_a(), "broker kill 1") && echoed(&store_a(), "broker stop 1"));
     assert_same(&store_a(), &session_b(&lines));
 }
 
@@ -299,6 +310,11 @@ async fn the_topic_form_and_produce_button_run_what_they_show() {
         click(&root, "produce-orders").await;
     }
     assert!(lines[3].contains("key-10:record-10"), "{}", lines[3]);
+    assert!(echoed(&store_a(), &lines[0]));
+    assert!(echoed(
+        &store_a(),
+        lines[3].lines().next().unwrap_or_default()
+    ));
     assert_same(&store_a(), &session_b(&lines));
 }
 

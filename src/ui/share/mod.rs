@@ -92,6 +92,16 @@ impl Store {
         let started = self.cluster().now().as_millis();
         run(self);
         self.record(started, line);
+        self.echo(line);
+    }
+
+    /// Shows a button's or form's command in the terminal as if typed (item 6 of issue #11:
+    /// the learner sees the CLI form of what they clicked); the panel shows its outcome.
+    pub(super) fn echo(&mut self, script: &str) {
+        let terminal = Rc::make_mut(&mut self.terminal);
+        for line in crate::ui::terminal::echo_script(script.trim_end_matches('\n')) {
+            terminal.push(line);
+        }
     }
 
     /// Records `line`, which ran from `started` to now.
