@@ -48,3 +48,21 @@ pub fn bytes(n: i64) -> String {
         ),
     }
 }
+
+/// A duration as the command language writes it (`500ms`, `10s`, `1m`, `2h`, `7d`): the
+/// largest unit it is a whole number of.
+pub fn duration(ms: i64) -> String {
+    let units = [
+        (86_400_000, "d"),
+        (3_600_000, "h"),
+        (60_000, "m"),
+        (1_000, "s"),
+    ];
+    units
+        .iter()
+        .find(|(unit, _)| ms != 0 && ms % unit == 0)
+        .map_or_else(
+            || format!("{ms}ms"),
+            |(unit, name)| format!("{}{name}", ms / unit),
+        )
+}

@@ -239,8 +239,10 @@ impl Reducible for Store {
                 next.cluster_changed();
             }
             Action::AdvanceTime(ms) => {
-                // Time that passes is not a line: the next step's wait records it.
+                // Time that passes is not a line: the next step's wait records it. The
+                // terminal shows the line the time buttons show (`time advance 10s`).
                 next.advance_time(ms);
+                next.echo(&format!("time advance {}", super::format::duration(ms)));
                 next.cluster_changed();
             }
             Action::Produce { topic } => {

@@ -328,6 +328,10 @@ async fn time_buttons_and_jump_run_what_they_show() {
         click(&root, testid).await;
     }
     assert_eq!(lines[2], "time advance 1s");
+    // Each button's line shows in the terminal as if typed, as its title says.
+    for line in &lines[2..5] {
+        assert!(echoed(&store_a(), line), "{line}");
+    }
     type_into(&root, "jump-by", "90s").await;
     lines.push(shown(&root, "jump-command"));
     click(&root, "jump").await;

@@ -78,6 +78,12 @@ test('a lesson step by click and by hand, in English and Korean, across a reload
   await page.getByTestId('reset-cluster').click();
   await page.getByTestId('no-topics').waitFor();
   assert.deepEqual(await progress(page), { done: 0, steps: 4 });
+
+  // A step whose point is that nothing changes says so beside its checks (acks=all refused).
+  await page.getByTestId('lesson-select').selectOption('acks');
+  const refused = page.getByTestId('lesson-step').nth(2);
+  assert.match(await refused.getByTestId('lesson-unchanged').innerText(), /아무것도 바뀌지 않아야/);
+  assert.equal(await page.getByTestId('lesson-step').nth(1).getByTestId('lesson-unchanged').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -174,6 +174,8 @@ struct Words {
     fresh_cluster: &'static str,
     run: &'static str,
     fails: &'static str,
+    /// Beside the checks of a step written `check unchanged`.
+    unchanged: &'static str,
 }
 
 fn words(lang: Lang) -> &'static Words {
@@ -182,12 +184,15 @@ fn words(lang: Lang) -> &'static Words {
             "Lessons start from a fresh cluster: \"Reset cluster\" at the top gives you one.",
         run: "▶ Run",
         fails: "This one fails on purpose, to show Kafka's error.",
+        unchanged: "Nothing should change here: these hold before and after the step.",
     };
     const KO: Words = Words {
         fresh_cluster:
             "레슨은 새 클러스터에서 시작합니다. 맨 위의 \"Reset cluster\"로 새로 만들 수 있습니다.",
         run: "▶ 실행",
         fails: "일부러 실패해서 카프카의 오류를 보여 줍니다.",
+        unchanged:
+            "여기서는 아무것도 바뀌지 않아야 합니다. 이 조건들은 단계 전후에 모두 성립합니다.",
     };
     match lang {
         Lang::En => &EN,
@@ -267,6 +272,9 @@ fn step_view(
             aria-current={current.then_some("step")}>
             <h4>{ if done { "✓ " } else { "" } }{step.title.clone()}</h4>
             { for parts }
+            if step.unchanged {
+                <p class="muted unchanged-note" data-testid="lesson-unchanged">{words.unchanged}</p>
+            }
             <ul class="checks" aria-label="Checks">{ for checks }</ul>
         </li>
     }
