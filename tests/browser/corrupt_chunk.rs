@@ -6,7 +6,6 @@
 //! `LogSegment.recover` does, and the report says how much. (With a clean shutdown Kafka checks
 //! nothing below the recovery point, and neither does the playground.)
 
-use kafka_playground::cli::run_script;
 use kafka_playground::engine::persist::workspace::{restore_workspace, take_workspace_changes};
 use kafka_playground::engine::{Cluster, ClusterOptions};
 use kafka_playground::storage::indexeddb::{database_name, Workspace};
@@ -51,16 +50,7 @@ const LOG: &str = "broker-1/orders-0/00000000000000000000.log";
 
 /// A workspace written behind (no clean-shutdown file) with 400 records in `orders-0`.
 async fn crashed_workspace(name: &str) -> i64 {
-    let mut cluster = Cluster::new(ClusterOptions::default());
-    let records: String = (0..400).map(|i| format!("record-{i}\n")).collect();
-    let output = run_script(
-        &mut cluster,
-        &format!(
-            "kafka-topics.sh --create --topic orders --partitions 1\n\
-             kafka-console-producer.sh --topic orders <<EOF\n{records}EOF\n"
-        ),
-    );
-    assert!(!output.failed, "{:?}", output.lines);
+    let mut cluster = super::cluster_with_orders(1, 400);
     let mut workspace = Workspace::open(name).await.expect("open");
     workspace.clear().await.expect("clear");
     let changes = take_workspace_changes(&mut cluster);

@@ -72,6 +72,22 @@ fn bad_input_is_refused_without_panicking() {
     assert_eq!(cluster.topics().count(), 0);
 }
 
+/// A default cluster with topic `orders` of `partitions` partitions holding `records` records
+/// (`record-0`, `record-1`, …), produced through the command language.
+fn cluster_with_orders(partitions: i32, records: usize) -> Cluster {
+    let mut cluster = Cluster::new(ClusterOptions::default());
+    let lines: String = (0..records).map(|i| format!("record-{i}\n")).collect();
+    let output = run_script(
+        &mut cluster,
+        &format!(
+            "kafka-topics.sh --create --topic orders --partitions {partitions}\n\
+             kafka-console-producer.sh --topic orders <<EOF\n{lines}EOF\n"
+        ),
+    );
+    assert!(!output.failed, "{:?}", output.lines);
+    cluster
+}
+
 /// Waits until Yew has rendered (it schedules renders on the microtask queue).
 async fn settle() {
     gloo::timers::future::TimeoutFuture::new(10).await;

@@ -2,7 +2,6 @@
 //! written behind without a clean shutdown is recovered, a cut tail is truncated, and a clean
 //! shutdown's restart says nothing — as Kafka's broker logs it.
 
-use kafka_playground::cli::run_script;
 use kafka_playground::engine::persist::workspace::{
     restore_workspace, take_workspace_changes, workspace_snapshot,
 };
@@ -12,16 +11,7 @@ use kafka_playground::ui::restart_report::RestartReport;
 use wasm_bindgen_test::*;
 
 fn saved_cluster() -> (Cluster, MemoryDisk) {
-    let mut cluster = Cluster::new(ClusterOptions::default());
-    let records: String = (0..200).map(|i| format!("record-{i}\n")).collect();
-    let output = run_script(
-        &mut cluster,
-        &format!(
-            "kafka-topics.sh --create --topic orders --partitions 2\n\
-             kafka-console-producer.sh --topic orders <<EOF\n{records}EOF\n"
-        ),
-    );
-    assert!(!output.failed, "{:?}", output.lines);
+    let mut cluster = super::cluster_with_orders(2, 200);
     let mut disk = MemoryDisk::new();
     disk.apply(&workspace_snapshot(&mut cluster))
         .expect("applied");
