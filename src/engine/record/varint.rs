@@ -92,36 +92,16 @@ pub const fn size_of_varlong(value: i64) -> u32 {
 
 /// Reads an unsigned varint at `*pos`, advancing `*pos` past it (`ByteUtils.readUnsignedVarint`).
 pub fn read_unsigned_varint(bytes: &[u8], pos: &mut usize) -> Result<u32, VarintError> {
-    let mut result: u32 = 0;
-    for i in 0..5u32 {
-        let byte = *bytes.get(*pos).ok_or(VarintError::Truncated)?;
-        *pos += 1;
-        // `wrapping_shl` keeps Java's behaviour for the 5th byte: bits past 32 fall away.
-        result |= u32::from(byte & 0x7f).wrapping_shl(7 * i);
-        if byte & 0x80 == 0 {
-            return Ok(result);
-        }
-    }
-    Err(VarintError::TooLong)
+    read_unsigned_varint_minimal(bytes, pos).map(|(value, _)| value)
 }
 
 /// Reads an unsigned varlong at `*pos`, advancing `*pos` (`ByteUtils.readUnsignedVarlong`).
 pub fn read_unsigned_varlong(bytes: &[u8], pos: &mut usize) -> Result<u64, VarintError> {
-    let mut result: u64 = 0;
-    for i in 0..10u32 {
-        let byte = *bytes.get(*pos).ok_or(VarintError::Truncated)?;
-        *pos += 1;
-        result |= u64::from(byte & 0x7f).wrapping_shl(7 * i);
-        if byte & 0x80 == 0 {
-            return Ok(result);
-        }
-    }
-    Err(VarintError::TooLong)
+    read_unsigned_varlong_minimal(bytes, pos).map(|(value, _)| value)
 }
 
-/// Reads an unsigned varint at `*pos` as [`read_unsigned_varint`] does, and says whether it was
-/// spelled in as few bytes as its value takes: a longer spelling ends in a zero byte, or sets
-/// bits past the 32nd in its fifth byte (which Java drops).
+/// [`read_unsigned_varint`], and whether the varint was spelled in as few bytes as its value
+/// takes: a longer spelling ends in a zero byte, or sets bits past the 32nd in its fifth byte.
 #[inline]
 pub fn read_unsigned_varint_minimal(
     bytes: &[u8],
@@ -131,6 +111,7 @@ pub fn read_unsigned_varint_minimal(
     for i in 0..5u32 {
         let byte = *bytes.get(*pos).ok_or(VarintError::Truncated)?;
         *pos += 1;
+        // `wrapping_shl` keeps Java's behaviour for the 5th byte: bits past 32 fall away.
         result |= u32::from(byte & 0x7f).wrapping_shl(7 * i);
         if byte & 0x80 == 0 {
             return Ok((result, i == 0 || (byte != 0 && (i < 4 || byte <= 0x0f))));
