@@ -82,7 +82,12 @@ export async function openPage(browser, url) {
 /** Saves a full-page screenshot as screenshots/NAME.png (git-ignored; look at them). */
 export async function screenshot(page, name) {
   await mkdir(screenshotDir, { recursive: true });
+  const scrolled = await page.evaluate(() => [window.scrollX, window.scrollY]);
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  // A full-page capture resizes the viewport and can leave the page scrolled elsewhere than it
+  // was, with the next focus change jumping back: a click's target then moves between mousedown
+  // and mouseup. Put the scroll position back as it was.
+  await page.evaluate(([x, y]) => window.scrollTo(x, y), scrolled);
 }
 
 /**
