@@ -491,6 +491,7 @@ proptest! {
                 line_number: 1,
                 words: line,
                 input: None,
+                background: false,
             };
             let output = kafka_playground::cli::run_command(&mut cluster, &command);
             if output.failed {

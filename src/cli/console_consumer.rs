@@ -90,7 +90,14 @@ fn start_position(opts: &ParsedOptions) -> Result<(Start, Option<i32>), String> 
     Ok((start, partition))
 }
 
-pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
+/// Runs the tool; with `job` (its command line, typed with `&`) it keeps consuming as a shell
+/// job (`cli::jobs`) instead of until it has caught up.
+pub(super) fn run(
+    cluster: &mut Cluster,
+    args: &[String],
+    job: Option<&[String]>,
+    output: &mut Output,
+) {
     let opts = match options::parse(args, SPECS) {
         Ok(opts) => opts,
         Err(error) => return output.fail(error.to_string()),
@@ -99,14 +106,9 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
         let max_messages = opts.int::<i64>("max-messages").map_err(|e| e.to_string())?;
         let mut props = properties(opts.values("property"))?;
         props.extend(properties(opts.values("formatter-property"))?);
-        Ok((
-            start,
-            partition,
-            max_messages,
-            Formatter::from_properties(&props),
-        ))
+        Ok((start, partition, max_messages, props))
     });
-    let (start, partition, max_messages, formatter) = match setup {
+    let (start, partition, max_messages, formatter_props) = match setup {
         Ok(setup) => setup,
         Err(message) => return output.fail(message),
     };
@@ -136,6 +138,10 @@ pub(super) fn run(cluster: &mut Cluster, args: &[String], output: &mut Output) {
         Ok(consumer) => consumer,
         Err(message) => return output.fail(message),
     };
+    if let Some(command) = job {
+        return super::jobs::start(cluster, consumer, command, formatter_props, max_messages);
+    }
+    let formatter = Formatter::from_properties(&formatter_props);
     let limits = Limits {
         max_messages,
         timeout_ms: opts

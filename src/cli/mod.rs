@@ -16,6 +16,7 @@ mod dump_log;
 pub mod formatter;
 mod get_offsets;
 mod java_order;
+pub mod jobs;
 pub mod json;
 mod leader_election;
 pub mod line_reader;
@@ -102,6 +103,8 @@ pub const PROGRAMS: &[&str] = &[
     "network",
     "producer",
     "consumer",
+    "jobs",
+    "kill",
 ];
 
 /// The long options (without `--`) a Kafka tool's parser declares, in its order: what the
@@ -133,19 +136,35 @@ pub fn tool_name(program: &str) -> &str {
     base.strip_suffix(".sh").unwrap_or(base)
 }
 
-/// Runs one command against the cluster.
+/// Runs one command against the cluster, then prints what the shell's jobs consumed meanwhile
+/// ([`jobs::drain`]).
 pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
+    let mut output = run_one(cluster, command);
+    output.lines.extend(jobs::drain(cluster));
+    output
+}
+
+fn run_one(cluster: &mut Cluster, command: &CommandLine) -> Output {
     let mut output = Output::default();
     let Some((program, args)) = command.words.split_first() else {
         return output;
     };
+    if command.background && tool_name(program) != "kafka-console-consumer" {
+        output.fail(format!(
+            "{program}: only kafka-console-consumer.sh runs as a job (&) in the playground; every other command finishes in simulated time, so run it without '&'"
+        ));
+        return output;
+    }
     match tool_name(program) {
         "kafka-topics" => topics::run(cluster, args, &mut output),
         "kafka-configs" => configs::run(cluster, args, &mut output),
         "kafka-console-producer" => {
             console_producer::run(cluster, args, command.input.as_deref(), &mut output)
         }
-        "kafka-console-consumer" => console_consumer::run(cluster, args, &mut output),
+        "kafka-console-consumer" => {
+            let job = command.background.then_some(command.words.as_slice());
+            console_consumer::run(cluster, args, job, &mut output)
+        }
         "kafka-consumer-groups" => consumer_groups::run(cluster, args, &mut output),
         "kafka-get-offsets" => get_offsets::run(cluster, args, &mut output),
         "kafka-dump-log" => dump_log::run(cluster, args, &mut output),
@@ -166,6 +185,8 @@ pub fn run_command(cluster: &mut Cluster, command: &CommandLine) -> Output {
         "network" => playground::run_network(cluster, args, &mut output),
         "producer" => playground::run_producer(cluster, args, &mut output),
         "consumer" => consumer_verbs::run(cluster, args, &mut output),
+        "jobs" => jobs::run_jobs(cluster, args, &mut output),
+        "kill" => jobs::run_kill(cluster, args, &mut output),
         _ => output.fail(format!("{program}: command not found")),
     }
     output

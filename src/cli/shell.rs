@@ -5,7 +5,9 @@
 //! line continues it; `#` at the start of a word begins a comment. A word `<<WORD`, `<<'WORD'` or
 //! `<<-WORD` (also with a blank after `<<`) makes the following lines, up to one that is exactly
 //! WORD, the command's standard input (`<<-` strips leading tabs). Nothing is expanded: `$x` stays
-//! `$x`, so a script means the same here as in bash with no variables set.
+//! `$x`, so a script means the same here as in bash with no variables set. A single `&` ending a
+//! command runs it in the background, as a shell job (`cli::jobs`); every other operator (`|`,
+//! `;`, `&&`, redirections) is refused with a message.
 
 use thiserror::Error;
 
@@ -17,6 +19,8 @@ pub struct CommandLine {
     pub words: Vec<String>,
     /// The here-document's lines joined with '\n' (each line ends with '\n'), if any.
     pub input: Option<String>,
+    /// The command ended in `&`: a shell job in the background.
+    pub background: bool,
 }
 
 /// A script the shell could not split.
@@ -50,7 +54,7 @@ pub fn parse_script(script: &str) -> Result<Vec<CommandLine>, ShellError> {
         // Gather continuation lines (a line ending in an unquoted backslash, or inside quotes).
         let mut text = lines[index].to_string();
         index += 1;
-        let (words, here_doc) = loop {
+        let (words, here_doc, background) = loop {
             match split_words(&text, line_number) {
                 Ok(split) => break split,
                 Err(Incomplete) if index < lines.len() => {
@@ -70,6 +74,7 @@ pub fn parse_script(script: &str) -> Result<Vec<CommandLine>, ShellError> {
                 line_number,
                 words,
                 input,
+                background,
             });
         }
     }
@@ -79,7 +84,7 @@ pub fn parse_script(script: &str) -> Result<Vec<CommandLine>, ShellError> {
 /// Splits one command line (no here-document body) into words.
 pub fn split_line(line: &str) -> Result<Vec<String>, ShellError> {
     match split_words(line, 1) {
-        Ok(result) => result.map(|(words, _)| words),
+        Ok(result) => result.map(|(words, _, _)| words),
         Err(Incomplete) => Err(incomplete_error(line, 1)),
     }
 }
@@ -113,7 +118,8 @@ fn open_quote(text: &str) -> Option<char> {
 /// The line ends inside quotes or with a continuation backslash: more input is needed.
 struct Incomplete;
 
-type Split = Result<(Vec<String>, Option<HereDocument>), ShellError>;
+/// A line's words, its here-document and whether it ended in `&`.
+type Split = Result<(Vec<String>, Option<HereDocument>, bool), ShellError>;
 
 fn split_words(text: &str, line: u32) -> Result<Split, Incomplete> {
     let mut words: Vec<String> = Vec::new();
@@ -121,6 +127,7 @@ fn split_words(text: &str, line: u32) -> Result<Split, Incomplete> {
     let mut in_word = false;
     let mut here_doc_pending: Option<bool> = None; // Some(strip_tabs) after `<<`
     let mut here_doc = None;
+    let mut background = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -183,6 +190,11 @@ fn split_words(text: &str, line: u32) -> Result<Split, Incomplete> {
                 }
                 here_doc_pending = Some(strip_tabs);
             }
+            // `cmd &`: a lone `&` with nothing but blanks or a comment after it.
+            '&' if chars.peek() != Some(&'&') && ends_command(chars.clone()) => {
+                background = true;
+                break;
+            }
             '|' | '&' | ';' | '<' | '>' | '`' | '(' | ')' => {
                 let mut operator = c.to_string();
                 if let Some(&next) = chars.peek() {
@@ -211,7 +223,19 @@ fn split_words(text: &str, line: u32) -> Result<Split, Incomplete> {
     if here_doc_pending.is_some() {
         return Ok(Err(ShellError::MissingDelimiter { line }));
     }
-    Ok(Ok((words, here_doc)))
+    if background && words.is_empty() {
+        return Ok(Err(ShellError::UnsupportedOperator {
+            line,
+            operator: "&".to_string(),
+        }));
+    }
+    Ok(Ok((words, here_doc, background)))
+}
+
+/// Only blanks, then perhaps a comment, up to the end of the line.
+fn ends_command(rest: impl Iterator<Item = char>) -> bool {
+    let mut rest = rest.skip_while(|c| *c == ' ' || *c == '\t');
+    matches!(rest.next(), None | Some('#'))
 }
 
 fn read_here_document(
@@ -274,6 +298,18 @@ mod tests {
     }
 
     #[test]
+    fn background_jobs() {
+        let commands = parse_script("consume --x &\nplain\nproduce <<EOF &  # a job\nr\nEOF\n")
+            .expect("parses");
+        assert_eq!(commands[0].words, ["consume", "--x"]);
+        assert!(commands[0].background);
+        assert!(!commands[1].background);
+        assert!(commands[2].background);
+        assert_eq!(commands[2].input.as_deref(), Some("r\n"));
+        assert_eq!(words("a&"), ["a"]);
+    }
+
+    #[test]
     fn continuation_and_errors() {
         let commands = parse_script("a \\\n  b\n'multi\nline'\n").expect("parses");
         assert_eq!(commands[0].words, ["a", "b"]);
@@ -290,6 +326,15 @@ mod tests {
             parse_script("a | b"),
             Err(ShellError::UnsupportedOperator { .. })
         ));
+        for refused in ["a && b", "a & b", "&", "a;", "a > f"] {
+            assert!(
+                matches!(
+                    parse_script(refused),
+                    Err(ShellError::UnsupportedOperator { .. })
+                ),
+                "{refused}"
+            );
+        }
         assert!(matches!(
             parse_script("a <<"),
             Err(ShellError::MissingDelimiter { .. })

@@ -7,6 +7,7 @@
 use super::broker::{default_log_dir, Broker};
 use super::client::background::BackgroundProducer;
 use super::client::background_consumer::BackgroundConsumer;
+use super::client::console_job::ConsoleJob;
 use super::clock::{SimClock, SimTime};
 use super::config::{
     validate_topic_configs, BrokerConfigStore, ConfigError, Strictness, TopicConfigs, Warning,
@@ -156,6 +157,8 @@ pub struct Cluster {
     pub(crate) groups: GroupRuntime,
     /// Consumers running on their own (`consumer start`), by name.
     pub(crate) background_consumers: BTreeMap<String, BackgroundConsumer>,
+    /// The shell's `kafka-console-consumer.sh … &` jobs, by number (`engine::client::console_job`).
+    pub(crate) console_jobs: BTreeMap<u32, ConsoleJob>,
     /// Invariant checking after every step (tests and seed sweeps), with what it found.
     invariants: Option<Box<(InvariantHistory, Vec<Violation>)>>,
     /// The controller quorum and every node's metadata log (`engine::kraft`).
@@ -386,6 +389,7 @@ impl Cluster {
             Task::ProducerTick { name } => self.run_producer_tick(&name),
             Task::GroupTimer { broker, group_id } => self.run_group_timer(broker, &group_id),
             Task::ConsumerTick { name } => self.run_consumer_tick(&name),
+            Task::ConsoleJobTick { number } => self.run_console_job_tick(number),
             Task::RaftTimer { node } => self.run_raft_timer(node),
             Task::RaftFetchExpiry {
                 leader,
@@ -618,6 +622,7 @@ impl Cluster {
             background_producers: BTreeMap::new(),
             groups: GroupRuntime::default(),
             background_consumers: BTreeMap::new(),
+            console_jobs: BTreeMap::new(),
             replication_settings: ReplicationSettings::default(),
             quorum: Quorum::empty(),
         };

@@ -42,6 +42,8 @@ pub enum Task {
     GroupTimer { broker: i32, group_id: String },
     /// A background consumer's next wake (`engine::client::background_consumer`).
     ConsumerTick { name: String },
+    /// A console consumer job's next wake (`engine::client::console_job`).
+    ConsoleJobTick { number: u32 },
     /// A quorum node's election, fetch or check-quorum timer (`engine::kraft::election`).
     RaftTimer { node: i32 },
     /// A metadata-log fetch the leader held reaches its `MaxWaitMs` (`engine::kraft::replication`).

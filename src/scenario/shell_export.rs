@@ -2,7 +2,8 @@
 //! it on a real Apache Kafka 4.1 cluster at `localhost:9092`.
 //!
 //! Every line that runs is a Kafka tool (`kafka-*.sh`), with `--bootstrap-server
-//! localhost:9092` added where the tool needs one and the playground let it be left out.
+//! localhost:9092` added where the tool needs one and the playground let it be left out, or the
+//! shell's own `jobs` and `kill` for a console consumer run as a job (`… &`).
 //! Playground-only lines (`time`, `broker`, `network`, `producer`, `consumer`) are commented out
 //! with a note saying what to do by hand, and the playground's departures a line relies on (a
 //! `segment.bytes` below Kafka's 1 MiB minimum, a console consumer that would wait forever, the
@@ -66,6 +67,11 @@ fn push_command(out: &mut String, command: &CommandLine) {
         return;
     };
     let tool = tool_name(program);
+    if SHELL_BUILTINS.contains(&tool) {
+        // `kill -INT %1` stops a console consumer job on a real cluster's shell as it does here.
+        out.push_str(&render_command(&command.words, None));
+        return;
+    }
     let is_kafka_tool = tool.starts_with("kafka-")
         && crate::cli::PROGRAMS
             .iter()
@@ -77,7 +83,7 @@ fn push_command(out: &mut String, command: &CommandLine) {
         );
         return;
     }
-    for note in departures(tool, &command.words) {
+    for note in departures(tool, &command.words, command.background) {
         out.push_str(&format!("# NOTE: {note}\n"));
     }
     let mut words = command.words.clone();
@@ -93,8 +99,18 @@ fn push_command(out: &mut String, command: &CommandLine) {
             ],
         );
     }
-    out.push_str(&render_command(&words, command.input.as_deref()));
+    let text = render_command(&words, command.input.as_deref());
+    if command.background {
+        // The job's `&` goes on its first line, before any here-document's lines.
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        out.push_str(&format!("{first} &\n{rest}"));
+    } else {
+        out.push_str(&text);
+    }
 }
+
+/// The shell's own commands a scenario may hold (`cli::jobs`): bash runs them as they are.
+const SHELL_BUILTINS: &[&str] = &["jobs", "kill"];
 
 /// A playground-only line, every line of it commented out.
 fn playground_only(out: &mut String, text: &str) {
@@ -104,7 +120,7 @@ fn playground_only(out: &mut String, text: &str) {
 }
 
 /// The departures a Kafka tool line relies on, as notes.
-fn departures(tool: &str, words: &[String]) -> Vec<String> {
+fn departures(tool: &str, words: &[String], job: bool) -> Vec<String> {
     let mut notes = Vec::new();
     for (name, value) in config_entries(words) {
         let small = value
@@ -117,7 +133,7 @@ fn departures(tool: &str, words: &[String]) -> Vec<String> {
         }
     }
     let has = |flag: &str| words.iter().any(|w| w == flag);
-    if tool == "kafka-console-consumer" && !has("--timeout-ms") && !has("--max-messages") {
+    if tool == "kafka-console-consumer" && !has("--timeout-ms") && !has("--max-messages") && !job {
         notes.push("a real console consumer waits for more records until it is stopped (Ctrl-C); the playground's stops once it has caught up. Add --timeout-ms 10000 to end it (docs/DEPARTURES.md).".to_string());
     }
     if words

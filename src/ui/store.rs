@@ -27,7 +27,7 @@ use super::session_clients::{self, KeptSession, PartitionPick};
 use super::share::{Replaying, ShareLink};
 use super::terminal::run::run_request;
 use super::terminal::session::CommandRequest;
-use super::terminal::Transcript;
+use super::terminal::{TermLine, Transcript};
 use crate::engine::cluster::NewTopic;
 use crate::engine::persist::workspace::{
     take_shutdown_changes, take_workspace_changes, workspace_snapshot,
@@ -395,6 +395,11 @@ impl Store {
 
     /// Moves the cluster's events since the last drain into the event log, as trace lines.
     pub(super) fn drain_events(&mut self) {
+        // What the terminal's jobs (`kafka-console-consumer.sh … &`) consumed meanwhile.
+        if self.cluster().console_jobs_have_news() {
+            let lines = crate::cli::jobs::drain(&mut self.cluster_mut());
+            Rc::make_mut(&mut self.terminal).extend(lines.into_iter().map(TermLine::from));
+        }
         let events = self.cluster_mut().drain_events();
         let cluster = self.cluster();
         if self.metrics.wants(cluster.now().as_millis(), &events) {

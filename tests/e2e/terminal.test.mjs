@@ -174,3 +174,42 @@ test('Ctrl-C in the producer sends what was typed, a heredoc typed line by line,
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// The streaming console consumer (issue #12, item 1): `kafka-console-consumer.sh … &` keeps
+// consuming while time runs, its records appear as they arrive, and Ctrl-C at the empty prompt
+// stops it as Ctrl-C stops Kafka's tool (it commits what it printed; docs/CLI.md "Jobs").
+test('a console consumer job streams records as they arrive until Ctrl-C', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.getByTestId('broker-1').waitFor();
+  const input = page.getByTestId('terminal-input');
+  await type(page, 'kafka-topics.sh --create --topic orders --partitions 2');
+  await waitForLine(page, 'Created topic orders.', 'stdout');
+  await type(page, 'kafka-console-consumer.sh --topic orders --group watchers --from-beginning --property print.key=true &');
+  const bar = page.getByTestId('terminal-jobs');
+  await bar.waitFor();
+  assert.match(await bar.innerText(), /\[1\] kafka-console-consumer\.sh --topic orders --group watchers --from-beginning --property print\.key=true &/);
+
+  // Records produced with the topic's Produce button, then time: the job prints them.
+  await page.getByTestId('produce-orders').click();
+  await page.getByTestId('produce-outcome').waitFor();
+  await page.getByTestId('advance-10s').click();
+  await waitForLine(page, 'key-9\trecord-9', 'stdout');
+  const streamed = (await screenLines(page)).filter((l) => l.stream === 'stdout' && l.text.startsWith('key-'));
+  assert.equal(streamed.length, 10);
+  await type(page, 'jobs');
+  await waitForLine(page, '[1]+  Running', 'stdout');
+  await screenshot(page, '23-terminal-job-streaming');
+
+  // Ctrl-C at the empty prompt stops the job: run and shown as kill -INT %1.
+  await input.press('Control+c');
+  await waitForLine(page, 'Processed a total of 10 messages', 'stderr');
+  await waitForLine(page, 'kill -INT %1', 'typed');
+  await bar.waitFor({ state: 'detached' });
+  await type(page, 'kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group watchers');
+  await waitForLine(page, "Consumer group 'watchers' has no active members.", 'stderr');
+  const rows = (await screenLines(page)).filter((l) => l.stream === 'stdout' && l.text.startsWith('watchers'));
+  const committed = rows.map((l) => Number(l.text.split(/\s+/)[3])).reduce((a, b) => a + b, 0);
+  assert.equal(committed, 10, JSON.stringify(rows));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -4,6 +4,7 @@
 
 pub mod background;
 pub mod background_consumer;
+pub mod console_job;
 pub mod consumer;
 pub mod metadata;
 pub mod producer;

@@ -99,6 +99,7 @@ pub fn Terminal() -> Html {
                         aria-describedby="terminal-keys" />
                     <button type="submit" data-testid="terminal-run">{run_label}</button>
                 </form>
+                <JobsBar jobs={running_jobs(&store)} on_stop={on_interrupt.clone()} />
                 if !candidates.is_empty() {
                     <p class="term-candidates" aria-live="polite" data-testid="terminal-candidates">
                         { candidates.join("  ") }
@@ -124,6 +125,44 @@ pub fn Terminal() -> Html {
                 {" lists the commands (docs/CLI.md describes them all)."}
             </p>
         </section>
+    }
+}
+
+/// The terminal's running jobs, newest last: number and command line.
+fn running_jobs(store: &StoreHandle) -> Vec<(u32, String)> {
+    let cluster = store.cluster();
+    let jobs = cluster
+        .console_jobs()
+        .iter()
+        .filter(|(_, job)| !job.is_done());
+    jobs.map(|(n, job)| (*n, job.command.clone())).collect()
+}
+
+#[derive(Properties, PartialEq)]
+struct JobsBarProps {
+    jobs: Vec<(u32, String)>,
+    on_stop: Callback<MouseEvent>,
+}
+
+/// The jobs consuming in the background (`kafka-console-consumer.sh … &`): their records print
+/// above as simulated time brings them, until Ctrl-C (or `kill -INT %N`) stops the newest.
+#[component]
+fn JobsBar(props: &JobsBarProps) -> Html {
+    let Some((newest, _)) = props.jobs.last() else {
+        return html! {};
+    };
+    html! {
+        <div class="term-jobs" role="status" data-testid="terminal-jobs">
+            <ul>
+                { for props.jobs.iter().map(|(n, command)| html! {
+                    <li><code>{format!("[{n}] {command} &")}</code>{" consuming…"}</li>
+                }) }
+            </ul>
+            <button type="button" onclick={props.on_stop.clone()} data-testid="terminal-stop-job"
+                title={format!("Ctrl-C at an empty prompt: kill -INT %{newest}")}>
+                {format!("Stop job [{newest}] (Ctrl-C)")}
+            </button>
+        </div>
     }
 }
 
@@ -189,8 +228,22 @@ impl Keys {
         self.send(request);
     }
 
+    /// Ctrl-C. At an empty command line while a job runs, it stops the newest job as the
+    /// line `kill -INT %N` (shown and recorded as that: in bash Ctrl-C reaches only a job in
+    /// the foreground, and this terminal keeps its prompt while jobs run).
     fn interrupt(&self) {
         let line = self.take_line();
+        let idle = line.is_empty() && matches!(self.session.borrow().mode(), Mode::Command);
+        let newest_job = self
+            .store
+            .cluster()
+            .console_jobs()
+            .keys()
+            .next_back()
+            .copied();
+        if let (true, Some(number)) = (idle, newest_job) {
+            return self.send(Some(CommandRequest::typed(&format!("kill -INT %{number}"))));
+        }
         let request = self.session.borrow_mut().interrupt(&line);
         self.send(request);
     }

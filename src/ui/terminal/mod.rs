@@ -74,6 +74,15 @@ impl TermLine {
     }
 }
 
+impl From<(crate::cli::Stream, String)> for TermLine {
+    fn from((stream, text): (crate::cli::Stream, String)) -> Self {
+        match stream {
+            crate::cli::Stream::Stdout => TermLine::stdout(text),
+            crate::cli::Stream::Stderr => TermLine::stderr(text),
+        }
+    }
+}
+
 /// The terminal's scrollback: the last [`TRANSCRIPT_CAPACITY`] lines, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Transcript {
@@ -192,4 +201,6 @@ This terminal:
   help, clear; Tab completes commands, options, topic and group names;
   Up/Down recall history; a line ending in <<EOF reads lines up to EOF;
   Ctrl-C interrupts. A console consumer stops once it has caught up
-  (a playground departure: the real tool waits for more records).";
+  (a playground departure: the real tool waits for more records);
+  end its line with & to keep it consuming as a job while time runs:
+  jobs lists the jobs, Ctrl-C at an empty prompt or kill -INT %N ends one.";

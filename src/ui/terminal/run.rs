@@ -5,8 +5,8 @@
 
 use super::session::CommandRequest;
 use super::{Builtin, TermLine, Transcript, HELP};
+use crate::cli::run_command;
 use crate::cli::shell::parse_script;
-use crate::cli::{run_command, Stream};
 use crate::engine::Cluster;
 use std::rc::Rc;
 
@@ -52,10 +52,7 @@ pub fn run_request(
     let cluster = Rc::make_mut(cluster);
     for command in &commands {
         let output = run_command(cluster, command);
-        transcript.extend(output.lines.into_iter().map(|(stream, line)| match stream {
-            Stream::Stdout => TermLine::stdout(line),
-            Stream::Stderr => TermLine::stderr(line),
-        }));
+        transcript.extend(output.lines.into_iter().map(TermLine::from));
     }
     true
 }
