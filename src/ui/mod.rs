@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod network_view;
 pub mod partition_view;
 pub mod playback;
+pub mod prefs;
 pub mod produce;
 pub mod producers;
 pub mod replica_view;
@@ -38,6 +39,8 @@ use components::app::App;
 /// Mounts the app on the page's `<body>`, on the workspace the URL or the last visit names
 /// (`workspaces::initial_workspace`), once workspaces deleted while open are gone.
 pub fn run() {
+    // The theme before the first paint, so a dark page does not flash light.
+    prefs::apply(prefs::initial_theme());
     let workspace = workspaces::initial_workspace();
     wasm_bindgen_futures::spawn_local(async move {
         workspaces::delete_pending().await;

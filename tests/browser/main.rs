@@ -18,6 +18,7 @@ mod partition_view;
 #[path = "../support/placement_fixture.rs"]
 mod placement_fixture;
 mod playback;
+mod prefs;
 mod producers;
 mod restart_report;
 mod session_clients;

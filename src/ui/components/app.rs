@@ -16,6 +16,7 @@ use super::session_notice::SessionNotice;
 use super::share_panel::SharePanel;
 use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
+use super::theme_switch::ThemeSwitch;
 use super::topic_form::TopicForm;
 use super::topic_list::TopicList;
 use super::workspace_storage::WorkspaceStorage;
@@ -62,6 +63,7 @@ pub fn App(props: &AppProps) -> Html {
                 <h1>{"Kafka Playground"}</h1>
                 <p class="tagline">{"A Kafka 4.1 cluster (KRaft) running in your browser"}</p>
                 <WorkspaceSwitcher workspace={props.workspace.clone()} />
+                <ThemeSwitch />
             </header>
             <StorageBar workspace={props.workspace.clone()} />
             <WorkspaceStorage workspace={props.workspace.clone()} />

@@ -26,6 +26,7 @@ pub mod share_dialog;
 pub mod share_panel;
 pub mod storage_bar;
 pub mod terminal;
+pub mod theme_switch;
 pub mod time_controls;
 pub mod topic_form;
 pub mod topic_list;
