@@ -22,6 +22,7 @@
 pub mod bench;
 pub mod cli;
 pub mod engine;
+pub mod i18n;
 pub mod lessons;
 pub mod scenario;
 pub mod storage;

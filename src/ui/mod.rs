@@ -41,6 +41,7 @@ use components::app::App;
 pub fn run() {
     // The theme before the first paint, so a dark page does not flash light.
     prefs::apply(prefs::initial_theme());
+    prefs::apply_lang(prefs::initial_lang());
     let workspace = workspaces::initial_workspace();
     wasm_bindgen_futures::spawn_local(async move {
         workspaces::delete_pending().await;

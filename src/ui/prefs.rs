@@ -1,14 +1,68 @@
-//! The person's display preferences: the colour theme. A pick (light, dark, or the system's) is
-//! kept in `localStorage`; a `theme` URL parameter (a shared page's or an embed's) wins for that
-//! page without being kept. The page shows the theme as `<html data-theme="light|dark">`, which
-//! `www/style.css` reads; "system" follows `prefers-color-scheme` when the page opens.
+//! The person's display preferences: the colour theme and the language. A pick is kept in
+//! `localStorage`; a `theme` or `lang` URL parameter (a shared page's or an embed's) wins for
+//! that page without being kept. The page shows the theme as `<html data-theme="light|dark">`,
+//! which `www/style.css` reads ("system" follows `prefers-color-scheme` when the page opens),
+//! and the language as `<html lang>`; components read the language from the [`PageLang`]
+//! context and write their words through `crate::i18n`.
 
+use crate::i18n::Lang;
 use gloo::storage::{LocalStorage, Storage};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
 
 /// `localStorage` key of the theme picked.
 const THEME_KEY: &str = "kplay.theme";
+/// `localStorage` key of the language picked (the lessons kept it under the older key).
+const LANG_KEY: &str = "kplay.lang";
+const OLD_LANG_KEY: &str = "kplay.lesson.lang";
+
+/// The page's language and how to change it, given to every component by the app.
+#[derive(Clone, PartialEq)]
+pub struct PageLang {
+    pub lang: Lang,
+    pub set: Callback<Lang>,
+}
+
+/// The page's language (English outside the app's context, as in component tests).
+#[hook]
+pub fn use_lang() -> Lang {
+    use_context::<PageLang>().map_or(Lang::En, |page| page.lang)
+}
+
+/// The language this page starts with: the URL's `lang`, else the kept pick, else English.
+pub fn initial_lang() -> Lang {
+    let kept = || {
+        [LANG_KEY, OLD_LANG_KEY]
+            .into_iter()
+            .find_map(|key| Lang::from_code(&LocalStorage::get::<String>(key).ok()?))
+    };
+    url_param("lang")
+        .and_then(|code| Lang::from_code(&code))
+        .or_else(kept)
+        .unwrap_or_default()
+}
+
+/// Shows `lang` on the page and keeps it, unless the URL chose the page's language.
+pub fn pick_lang(lang: Lang) {
+    if url_param("lang")
+        .and_then(|c| Lang::from_code(&c))
+        .is_none()
+    {
+        let _ = LocalStorage::set(LANG_KEY, lang.code());
+    }
+    apply_lang(lang);
+}
+
+/// `<html lang>`: screen readers and fonts follow it.
+pub fn apply_lang(lang: Lang) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+}
 
 /// What the person picked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -76,10 +130,15 @@ pub fn theme_from_url() -> bool {
 }
 
 fn from_url() -> Option<ThemeChoice> {
+    ThemeChoice::from_code(&url_param("theme")?)
+}
+
+/// A parameter of this page's URL.
+fn url_param(name: &str) -> Option<String> {
     let search = Reflect::get(&web_sys::window()?.location(), &"search".into())
         .ok()?
         .as_string()?;
-    ThemeChoice::from_code(&query_param(&search, "theme")?)
+    query_param(&search, name)
 }
 
 fn kept() -> Option<ThemeChoice> {

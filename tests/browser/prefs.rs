@@ -19,8 +19,14 @@ fn theme_codes_resolve_as_picked_or_as_the_system_prefers() {
 
 #[wasm_bindgen_test]
 fn the_theme_parameter_is_read_from_the_query() {
-    assert_eq!(query_param("?embed=1&theme=dark", "theme").as_deref(), Some("dark"));
-    assert_eq!(query_param("theme=light", "theme").as_deref(), Some("light"));
+    assert_eq!(
+        query_param("?embed=1&theme=dark", "theme").as_deref(),
+        Some("dark")
+    );
+    assert_eq!(
+        query_param("theme=light", "theme").as_deref(),
+        Some("light")
+    );
     assert_eq!(query_param("?themes=dark", "theme"), None);
     assert_eq!(query_param("?theme", "theme").as_deref(), Some(""));
     assert_eq!(query_param("", "theme"), None);

@@ -4,6 +4,7 @@
 
 use super::cluster_panel::ClusterPanel;
 use super::config_editor::ConfigEditor;
+use super::display_prefs::{LanguageSwitch, ThemeSwitch};
 use super::event_panel::EventPanel;
 use super::files_panel::FilesPanel;
 use super::groups_panel::GroupsPanel;
@@ -16,15 +17,16 @@ use super::session_notice::SessionNotice;
 use super::share_panel::SharePanel;
 use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
-use super::theme_switch::ThemeSwitch;
 use super::topic_form::TopicForm;
 use super::topic_list::TopicList;
 use super::workspace_storage::WorkspaceStorage;
 use super::workspace_switcher::WorkspaceSwitcher;
+use crate::i18n::tr;
 use crate::storage::indexeddb::DEFAULT_WORKSPACE;
 use crate::ui::hooks::persistence::use_persistence;
 use crate::ui::hooks::playback::use_playback;
 use crate::ui::hooks::session::use_session;
+use crate::ui::prefs::{self, PageLang};
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Store, StoreHandle};
 use yew::prelude::*;
@@ -56,27 +58,38 @@ pub fn App(props: &AppProps) -> Html {
             let _ = performance.mark("kplay-first-render");
         }
     });
+    let lang = use_state(prefs::initial_lang);
+    let page_lang = PageLang {
+        lang: *lang,
+        set: Callback::from(move |next| {
+            prefs::pick_lang(next);
+            lang.set(next);
+        }),
+    };
+    let lang = page_lang.lang;
     let loading = store.storage == StorageStatus::Loading;
     html! {
+        <ContextProvider<PageLang> context={page_lang}>
         <ContextProvider<StoreHandle> context={store}>
             <header class="app-header">
                 <h1>{"Kafka Playground"}</h1>
-                <p class="tagline">{"A Kafka 4.1 cluster (KRaft) running in your browser"}</p>
+                <p class="tagline">{tr(lang, "A Kafka 4.1 cluster (KRaft) running in your browser")}</p>
                 <WorkspaceSwitcher workspace={props.workspace.clone()} />
                 <ThemeSwitch />
+                <LanguageSwitch />
             </header>
             <StorageBar workspace={props.workspace.clone()} />
             <WorkspaceStorage workspace={props.workspace.clone()} />
             <SessionNotice />
             if loading {
-                <main class="layout"><p class="muted" data-testid="loading">{"Loading…"}</p></main>
+                <main class="layout"><p class="muted" data-testid="loading">{tr(lang, "Loading…")}</p></main>
             } else {
                 <main class="layout">
                     <ClusterPanel />
                     <LessonPanel />
                     <Terminal />
                     <section class="panel" aria-labelledby="topics-heading">
-                        <h2 id="topics-heading">{"Topics"}</h2>
+                        <h2 id="topics-heading">{tr(lang, "Topics")}</h2>
                         <TopicForm />
                         <TopicList />
                     </section>
@@ -92,5 +105,6 @@ pub fn App(props: &AppProps) -> Html {
                 </main>
             }
         </ContextProvider<StoreHandle>>
+        </ContextProvider<PageLang>>
     }
 }

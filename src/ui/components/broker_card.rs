@@ -5,7 +5,9 @@
 
 use crate::engine::replication::BrokerState;
 use crate::engine::Cluster;
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::faults::{broker_line, BrokerVerb};
+use crate::ui::prefs::use_lang;
 use crate::ui::replica_view::{replicas_on, ReplicaRow};
 use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
@@ -17,6 +19,7 @@ pub struct BrokerCardProps {
 
 #[component]
 pub fn BrokerCard(props: &BrokerCardProps) -> Html {
+    let lang = use_lang();
     let show_internal = use_state(|| false);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
@@ -54,10 +57,10 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
                     <rect x="3" y="3" width="18" height="18" rx="3" />
                     if !running { <path d="M7 7 L17 17 M17 7 L7 17" /> }
                 </svg>
-                <strong>{format!("Broker {id}")}</strong>
-                <span class={classes!("badge", "state", state)}>{state}</span>
+                <strong>{trf(lang, "Broker {}", &[&id])}</strong>
+                <span class={classes!("badge", "state", state)}>{tr(lang, state)}</span>
                 if fenced {
-                    <span class="badge fenced" title="The controller fenced this broker: it leads no partition and is in no ISR until it registers again">{"fenced"}</span>
+                    <span class="badge fenced" title="The controller fenced this broker: it leads no partition and is in no ISR until it registers again">{tr(lang, "fenced")}</span>
                 }
                 if active {
                     <span class="badge controller" title="The active KRaft controller">{"active controller"}</span>
@@ -66,19 +69,24 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
                     <span class="badge voter" title="A KRaft controller voter (controller.quorum.voters)">{"voter"}</span>
                 }
             </div>
-            <div class="muted">{format!("leader of {led} partition(s)")}</div>
+            <div class="muted">{trf(lang, "leader of {} partition(s)", &[&led])}</div>
             { quorum_line(cluster, id) }
             <div class="fault-buttons" role="group" aria-label={format!("Faults for broker {id}")}>
-                { button(BrokerVerb::Stop, "Stop", "Controlled shutdown: leadership moves away first, everything is flushed", running) }
-                { button(BrokerVerb::Kill, "Kill", "The process dies; the controller fences it when broker.session.timeout.ms (9 s) runs out", running) }
-                { button(BrokerVerb::Start, "Start", "Start the broker: it loads (after a crash, recovers) its logs and registers", !running) }
+                { button(BrokerVerb::Stop, tr(lang, "Stop"), "Controlled shutdown: leadership moves away first, everything is flushed", running) }
+                { button(BrokerVerb::Kill, tr(lang, "Kill"), "The process dies; the controller fences it when broker.session.timeout.ms (9 s) runs out", running) }
+                { button(BrokerVerb::Start, tr(lang, "Start"), "Start the broker: it loads (after a crash, recovers) its logs and registers", !running) }
             </div>
-            { replica_table(id, &replicas, &show_internal) }
+            { replica_table(id, &replicas, &show_internal, lang) }
         </li>
     }
 }
 
-fn replica_table(id: i32, replicas: &[ReplicaRow], show_internal: &UseStateHandle<bool>) -> Html {
+fn replica_table(
+    id: i32,
+    replicas: &[ReplicaRow],
+    show_internal: &UseStateHandle<bool>,
+    lang: Lang,
+) -> Html {
     if replicas.is_empty() {
         return html! { <p class="muted">{"No partition replicas."}</p> };
     }
@@ -92,14 +100,14 @@ fn replica_table(id: i32, replicas: &[ReplicaRow], show_internal: &UseStateHandl
     html! {
         <table class="replicas" aria-label={format!("Replicas on broker {id}")}>
             <thead><tr>
-                <th scope="col">{"Partition"}</th>
-                <th scope="col">{"Role"}</th>
-                <th scope="col">{"In sync"}</th>
+                <th scope="col">{tr(lang, "Partition")}</th>
+                <th scope="col">{tr(lang, "Role")}</th>
+                <th scope="col">{tr(lang, "In sync")}</th>
                 <th scope="col"><abbr title="log end offset: the offset the next record gets">{"LEO"}</abbr></th>
                 <th scope="col"><abbr title="high watermark: records below it are committed and readable">{"HW"}</abbr></th>
             </tr></thead>
             <tbody>
-                { for topics.iter().map(|r| replica_row(r)) }
+                { for topics.iter().map(|r| replica_row(r, lang)) }
                 if !internal.is_empty() {
                     <tr class="internal-replicas"><td colspan="5">
                         <button class="internal-toggle" onclick={toggle} aria-expanded={show_internal.to_string()}
@@ -108,14 +116,14 @@ fn replica_table(id: i32, replicas: &[ReplicaRow], show_internal: &UseStateHandl
                                 if **show_internal { "▾" } else { "▸" }, internal.len())}
                         </button>
                     </td></tr>
-                    if **show_internal { { for internal.iter().map(|r| replica_row(r)) } }
+                    if **show_internal { { for internal.iter().map(|r| replica_row(r, lang)) } }
                 }
             </tbody>
         </table>
     }
 }
 
-fn replica_row(r: &ReplicaRow) -> Html {
+fn replica_row(r: &ReplicaRow, lang: Lang) -> Html {
     let role = match (r.leader, r.is_leader) {
         (None, _) => "offline",
         (Some(_), true) => "leader",
@@ -147,13 +155,13 @@ fn replica_row(r: &ReplicaRow) -> Html {
             title={leader_note}>
             <th scope="row"><code>{format!("{}-{}", r.topic, r.partition)}</code></th>
             <td>
-                <span class="role">{role}</span>
+                <span class="role">{tr(lang, role)}</span>
                 if r.is_preferred {
                     <span class="preferred" title="The preferred leader: first in the replica list">{"★ preferred"}</span>
                 }
             </td>
             <td class="sync">
-                {sync}
+                {tr(lang, sync)}
                 if r.in_last_known_elr {
                     <span title="LastKnownElr: the leader when the ISR became empty; Kafka 4.1 elects it again when it returns, uncleanly (it may have lost unflushed records)">{" · last known leader"}</span>
                 }

@@ -3,12 +3,15 @@
 
 use super::broker_card::BrokerCard;
 use super::time_controls::TimeControls;
+use crate::i18n::tr;
+use crate::ui::prefs::use_lang;
 use crate::ui::replica_view::{partition_health, PartitionHealth};
 use crate::ui::store::{Outcome, StoreHandle};
 use yew::prelude::*;
 
 #[component]
 pub fn ClusterPanel() -> Html {
+    let lang = use_lang();
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -19,7 +22,7 @@ pub fn ClusterPanel() -> Html {
     html! {
         <section class="panel cluster-panel" aria-labelledby="cluster-heading">
             <div class="cluster-head">
-                <h2 id="cluster-heading">{"Cluster"}</h2>
+                <h2 id="cluster-heading">{tr(lang, "Cluster")}</h2>
                 <p class="muted">{"Cluster id "}<code>{cluster.cluster_id().to_string()}</code></p>
             </div>
             <TimeControls />

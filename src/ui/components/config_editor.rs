@@ -6,10 +6,12 @@
 //! message for a bad value — shows next to the field. Below, the producer and consumer configs
 //! the playground's `producer start` / `consumer start` take, with Kafka's defaults, read-only.
 
+use crate::i18n::tr;
 use crate::ui::config_table::{
     add_config_line, config_rows, consumer_rows, delete_config_line, entities, producer_rows,
     ClientConfigRow, ConfigEntity, ConfigRow, FIXED_BROKER_CONFIGS,
 };
+use crate::ui::prefs::use_lang;
 use crate::ui::producers::{answer_to, CommandAnswer};
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
@@ -26,6 +28,7 @@ struct Draft {
 
 #[component]
 pub fn ConfigEditor() -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let picked = use_state(|| None::<ConfigEntity>);
     let filter = use_state(String::new);
@@ -73,7 +76,7 @@ pub fn ConfigEditor() -> Html {
     let needle = filter.trim().to_lowercase();
     html! {
         <section class="panel config-editor" aria-labelledby="configs-heading">
-            <h2 id="configs-heading">{"Configs"}</h2>
+            <h2 id="configs-heading">{tr(lang, "Configs")}</h2>
             <div class="config-pick">
                 <label>{"Entity"}
                     <select data-testid="config-entity" onchange={on_pick}>

@@ -1,12 +1,15 @@
 //! The event log: the cluster's last trace lines (docs/TRACE.md), newest first — leader
 //! changes, ISR changes, fencing, high watermarks — as `kplay --trace` writes them.
 
+use crate::i18n::tr;
 use crate::ui::event_log::EVENT_LOG_CAPACITY;
+use crate::ui::prefs::use_lang;
 use crate::ui::store::StoreHandle;
 use yew::prelude::*;
 
 #[component]
 pub fn EventPanel() -> Html {
+    let lang = use_lang();
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -17,7 +20,7 @@ pub fn EventPanel() -> Html {
         .map(|line| html! { <li><code>{line.clone()}</code></li> });
     html! {
         <section class="panel events-panel" aria-labelledby="events-heading">
-            <h2 id="events-heading">{"Events"}</h2>
+            <h2 id="events-heading">{tr(lang, "Events")}</h2>
             <p class="muted">
                 {format!("The last {EVENT_LOG_CAPACITY} trace lines, newest first ({} in all): ", log.total())}
                 <code>{"AT_MS NODE SUBJECT WHAT [DETAIL] [(REASON)]"}</code>

@@ -4,14 +4,17 @@
 //! `kafka-dump-log.sh` on it in the terminal. Closed until asked for: listing every file costs
 //! time on each render, and while playback runs the page renders every frame.
 
+use crate::i18n::tr;
 use crate::ui::files_view::{dump_command, log_dir_listing, DirRow, FileRow};
 use crate::ui::format::bytes;
+use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle, ViewChange};
 use crate::ui::terminal::session::CommandRequest;
 use yew::prelude::*;
 
 #[component]
 pub fn FilesPanel() -> Html {
+    let lang = use_lang();
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -39,7 +42,7 @@ pub fn FilesPanel() -> Html {
     if !open {
         return html! {
             <section class="panel files-panel" aria-labelledby="files-heading" data-testid="files-panel">
-                <div class="files-head"><h2 id="files-heading">{"Files"}</h2>{toggle}</div>
+                <div class="files-head"><h2 id="files-heading">{tr(lang, "Files")}</h2>{toggle}</div>
             </section>
         };
     }
@@ -75,7 +78,7 @@ pub fn FilesPanel() -> Html {
         <section class="panel files-panel" aria-labelledby="files-heading" data-testid="files-panel"
             id="files-body">
             <div class="files-head">
-                <h2 id="files-heading">{"Files"}</h2>
+                <h2 id="files-heading">{tr(lang, "Files")}</h2>
                 <div role="tablist" aria-label="Broker log dirs" class="files-tabs">{ for tabs }</div>
                 {toggle}
             </div>

@@ -10,6 +10,8 @@ use super::lag_sparkline::LagHistory;
 use crate::engine::client::background_consumer::BackgroundConsumer;
 use crate::engine::group::overview::GroupOverview;
 use crate::engine::topic::is_internal;
+use crate::i18n::tr;
+use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
 use crate::ui::terminal::{LineKind, Prompt, Transcript};
@@ -65,6 +67,7 @@ fn waiting_consumers<'a>(
 
 #[component]
 pub fn GroupsPanel() -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let history = use_mut_ref(LagHistory::default);
     // The last line this panel ran, to show what it printed.
@@ -114,7 +117,7 @@ pub fn GroupsPanel() -> Html {
     });
     html! {
         <section class="panel groups-panel" aria-labelledby="groups-heading" data-testid="groups-panel">
-            <h2 id="groups-heading">{"Consumer groups"}</h2>
+            <h2 id="groups-heading">{tr(lang, "Consumer groups")}</h2>
             <ConsumerForm {groups} {topics} default_name={next_consumer_name(consumers.keys())}
                 on_start={on_command.clone()} outcome={form_outcome} />
             if let Some((ok, lines)) = panel_outcome {

@@ -9,10 +9,12 @@
 //! starts the lessons over too.
 
 use crate::engine::Cluster;
+use crate::i18n::tr;
 use crate::lessons::catalog::{lessons, Lang};
 use crate::lessons::check::Evaluation;
 use crate::lessons::{Lesson, Part, Step};
 use crate::ui::markdown::render;
+use crate::ui::prefs::PageLang;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
 use gloo::storage::{LocalStorage, Storage};
@@ -20,9 +22,9 @@ use std::collections::BTreeMap;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// `localStorage` keys for the chosen lesson, the language and the steps done per lesson.
+/// `localStorage` keys for the chosen lesson and the steps done per lesson (the language is the
+/// page's: `ui::prefs`).
 const LESSON_KEY: &str = "kplay.lesson";
-const LANG_KEY: &str = "kplay.lesson.lang";
 const PROGRESS_KEY: &str = "kplay.lesson.progress";
 
 fn remembered(key: &str) -> Option<String> {
@@ -76,13 +78,11 @@ fn steps_done(lesson: &Lesson, before: usize, cluster: &Cluster) -> (usize, Vec<
 
 #[component]
 pub fn LessonPanel() -> Html {
-    let lang = use_state(|| {
-        remembered(LANG_KEY)
-            .and_then(|c| Lang::from_code(&c))
-            .unwrap_or_default()
-    });
+    // The page's language (`ui::prefs`): the panel's buttons switch the whole page.
+    let page = use_context::<PageLang>();
+    let lang = page.as_ref().map_or(Lang::En, |p| p.lang);
     let chosen = use_state(|| remembered(LESSON_KEY).unwrap_or_else(|| "topics".to_string()));
-    let catalog = use_memo(*lang, |lang| lessons(*lang));
+    let catalog = use_memo(lang, |lang| lessons(*lang));
     let progress = use_state(load_progress);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
@@ -103,13 +103,7 @@ pub fn LessonPanel() -> Html {
             chosen.set(id);
         })
     };
-    let on_lang = {
-        let lang = lang.clone();
-        Callback::from(move |next: Lang| {
-            remember(LANG_KEY, next.code());
-            lang.set(next);
-        })
-    };
+    let on_lang = page.map_or_else(Callback::noop, |p| p.set);
     let run = {
         let store = store.clone();
         Callback::from(move |script: String| {
@@ -139,7 +133,7 @@ pub fn LessonPanel() -> Html {
         <section class="panel lesson-panel" aria-labelledby="lesson-heading" data-testid="lesson-panel"
             lang={lang.code()}>
             <div class="lesson-head">
-                <h2 id="lesson-heading">{ if *lang == Lang::Ko { "레슨" } else { "Lessons" } }</h2>
+                <h2 id="lesson-heading">{ tr(lang, "Lessons") }</h2>
                 <select onchange={on_lesson} data-testid="lesson-select" aria-label="Lesson">
                     { for catalog.iter().map(|l| html! {
                         <option value={l.id.clone()} selected={l.id == lesson.id}>
@@ -147,9 +141,9 @@ pub fn LessonPanel() -> Html {
                         </option>
                     }) }
                 </select>
-                { lang_switch(*lang, on_lang) }
+                { lang_switch(lang, on_lang) }
             </div>
-            { lesson_view(lesson, *lang, done, &found, &run) }
+            { lesson_view(lesson, lang, done, &found, &run) }
         </section>
     }
 }

@@ -2,7 +2,9 @@
 //! (`ui::metrics` samples them once per simulated second), each with its current value, unit,
 //! and Kafka's MBean name and meaning in a tooltip.
 
+use crate::i18n::tr;
 use crate::ui::metrics::{Metric, MetricsHistory, Sample};
+use crate::ui::prefs::use_lang;
 use crate::ui::store::StoreHandle;
 use yew::prelude::*;
 
@@ -53,6 +55,7 @@ pub fn chart_points(samples: &[&Sample], metric: Metric) -> String {
 
 #[component]
 pub fn MetricsPanel() -> Html {
+    let lang = use_lang();
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -86,7 +89,7 @@ pub fn MetricsPanel() -> Html {
     };
     html! {
         <section class="panel metrics-panel" aria-labelledby="metrics-heading">
-            <h2 id="metrics-heading">{"Metrics"}</h2>
+            <h2 id="metrics-heading">{tr(lang, "Metrics")}</h2>
             <p class="muted">
                 {"Kafka's own metrics (hover for the MBean), one sample per simulated second, the last minute. \
                   Broker metrics are summed over the cluster."}

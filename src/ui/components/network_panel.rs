@@ -6,10 +6,12 @@
 //! log (`user network partition 1 2`, `ctl t-0 isr 1,2,3->1,2 …`).
 
 use crate::engine::Cluster;
+use crate::i18n::tr;
 use crate::ui::form::field_setter;
 use crate::ui::network_view::{
     links, network_line, node_ids, node_position, LinkView, NetworkVerb,
 };
+use crate::ui::prefs::use_lang;
 use crate::ui::producers::answer_to;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
@@ -38,6 +40,7 @@ impl Default for Fields {
 
 #[component]
 pub fn NetworkPanel() -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let fields = use_state(Fields::default);
     let ran = use_state(|| None::<String>);
@@ -79,7 +82,7 @@ pub fn NetworkPanel() -> Html {
         .and_then(|line| answer_to(&store.terminal, line));
     html! {
         <section class="panel network-panel" aria-labelledby="network-heading">
-            <h2 id="network-heading">{"Network"}</h2>
+            <h2 id="network-heading">{tr(lang, "Network")}</h2>
             <p class="muted">
                 {"Links between brokers: cut one, slow it down or make it lose messages, and watch \
                   followers fall out of the ISR (replica.lag.time.max.ms), or brokers cut off from the \

@@ -5,8 +5,10 @@
 
 use super::log_lanes::LogLanes;
 use super::record_list::RecordList;
+use crate::i18n::tr;
 use crate::ui::format::{bytes, time_of_day};
 use crate::ui::partition_view::{replica_logs, LogShape, ReplicaLog, SegmentRow};
+use crate::ui::prefs::use_lang;
 // The partition being looked at and the replica whose segments and records are listed
 // (`replica: None`: the leader, or the first replica when there is none).
 use crate::ui::session_clients::PartitionPick as Pick;
@@ -16,6 +18,7 @@ use yew::prelude::*;
 
 #[component]
 pub fn PartitionPanel() -> Html {
+    let lang = use_lang();
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -34,7 +37,7 @@ pub fn PartitionPanel() -> Html {
     if topics.is_empty() {
         return html! {
             <section class="panel partition-panel" aria-labelledby="partition-heading">
-                <h2 id="partition-heading">{"Partition"}</h2>
+                <h2 id="partition-heading">{tr(lang, "Partition")}</h2>
                 <p class="muted" data-testid="no-partition">{"Create a topic to see its partitions' logs here."}</p>
             </section>
         };
@@ -101,7 +104,7 @@ pub fn PartitionPanel() -> Html {
     html! {
         <section class="panel partition-panel" aria-labelledby="partition-heading" data-testid="partition-panel">
             <div class="partition-head">
-                <h2 id="partition-heading">{"Partition"}</h2>
+                <h2 id="partition-heading">{tr(lang, "Partition")}</h2>
                 <label>{"Topic "}
                     <select onchange={on_topic} data-testid="partition-topic">
                         { for topics.iter().map(|(name, _)| html! {

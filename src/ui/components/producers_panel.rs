@@ -4,11 +4,14 @@
 
 use super::producer_card::ProducerCard;
 use super::producer_form::ProducerForm;
+use crate::i18n::tr;
+use crate::ui::prefs::use_lang;
 use crate::ui::store::StoreHandle;
 use yew::prelude::*;
 
 #[component]
 pub fn ProducersPanel() -> Html {
+    let lang = use_lang();
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -16,7 +19,7 @@ pub fn ProducersPanel() -> Html {
     let names: Vec<String> = cluster.background_producers().keys().cloned().collect();
     html! {
         <section class="panel producers-panel" aria-labelledby="producers-heading">
-            <h2 id="producers-heading">{"Producers"}</h2>
+            <h2 id="producers-heading">{tr(lang, "Producers")}</h2>
             <p class="muted">
                 {"Producers that keep sending while simulated time passes, as "}
                 <code>{"kafka-producer-perf-test.sh"}</code>{" does to a real cluster."}

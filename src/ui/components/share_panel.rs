@@ -5,8 +5,10 @@
 //! Everything from a link or a file is shown as text (Yew escapes it), never as markup.
 
 use super::share_dialog::{Offer, ShareDialog};
+use crate::i18n::tr;
 use crate::scenario::shell_export::to_shell_script;
 use crate::scenario::{Scenario, MAX_SCRIPT_BYTES};
+use crate::ui::prefs::use_lang;
 use crate::ui::share::browser;
 use crate::ui::store::{Action, StoreHandle};
 use std::rc::Rc;
@@ -22,6 +24,7 @@ pub struct SharePanelProps {
 
 #[component]
 pub fn SharePanel(props: &SharePanelProps) -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let offer = use_state(|| None::<Offer>);
     {
@@ -90,7 +93,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     let kplay = shared.kplay_command("scenario.kplay");
     html! {
         <section class="panel share-panel" aria-labelledby="share-heading">
-            <h2 id="share-heading">{"Share"}</h2>
+            <h2 id="share-heading">{tr(lang, "Share")}</h2>
             if let Some(replaying) = &store.replaying {
                 <p class="scenario-about" role="status" data-testid="replay-progress">
                     {format!("Replaying the scenario: step {} of {}…",

@@ -8,6 +8,8 @@
 //! producer's input, Ctrl-C interrupts (and copies when text is selected). Buttons do Enter,
 //! Ctrl-D and Ctrl-C for touch screens. The typing logic is `ui::terminal`.
 
+use crate::i18n::tr;
+use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::complete::{complete, Names};
 use crate::ui::terminal::history::History;
@@ -20,6 +22,7 @@ use yew::prelude::*;
 
 #[component]
 pub fn Terminal() -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let session = use_mut_ref(Session::default);
     let history = use_mut_ref(History::default);
@@ -82,7 +85,7 @@ pub fn Terminal() -> Html {
     let records = matches!(mode, Mode::Records { .. });
     html! {
         <section class="panel terminal-panel" aria-labelledby="terminal-heading">
-            <h2 id="terminal-heading">{"Terminal"}</h2>
+            <h2 id="terminal-heading">{tr(lang, "Terminal")}</h2>
             <div class="terminal">
                 <div class="term-screen" role="log" aria-live="polite" aria-label="Terminal output"
                     tabindex="0" ref={screen_ref} data-testid="terminal-output">
@@ -97,7 +100,7 @@ pub fn Terminal() -> Html {
                         data-testid="terminal-input" type="text" autocomplete="off"
                         autocapitalize="off" spellcheck="false" enterkeyhint="send"
                         aria-describedby="terminal-keys" />
-                    <button type="submit" data-testid="terminal-run">{run_label}</button>
+                    <button type="submit" data-testid="terminal-run">{tr(lang, run_label)}</button>
                 </form>
                 <JobsBar jobs={running_jobs(&store)} on_stop={on_interrupt.clone()} />
                 if !candidates.is_empty() {
@@ -108,9 +111,9 @@ pub fn Terminal() -> Html {
                 if typing_input {
                     <div class="term-keys-buttons">
                         <button type="button" onclick={on_end_input} data-testid="terminal-end-input"
-                            title="Ctrl-D">{"End input (Ctrl-D)"}</button>
+                            title="Ctrl-D">{tr(lang, "End input (Ctrl-D)")}</button>
                         <button type="button" onclick={on_interrupt} data-testid="terminal-interrupt"
-                            title="Ctrl-C">{"Interrupt (Ctrl-C)"}</button>
+                            title="Ctrl-C">{tr(lang, "Interrupt (Ctrl-C)")}</button>
                         if records {
                             // docs/DEPARTURES.md: said where it shows.
                             <span class="term-note">
@@ -121,7 +124,7 @@ pub fn Terminal() -> Html {
                 }
             </div>
             <p class="muted" id="terminal-keys">
-                {"Enter runs, Tab completes, ↑/↓ recall, Ctrl-C interrupts; "}<code>{"help"}</code>
+                {tr(lang, "Enter runs, Tab completes, ↑/↓ recall, Ctrl-C interrupts; ")}<code>{"help"}</code>
                 {" lists the commands (docs/CLI.md describes them all)."}
             </p>
         </section>

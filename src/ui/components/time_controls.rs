@@ -4,8 +4,10 @@
 //! elections, replication, background producers and consumers — runs at its own time.
 
 use super::jump_form::JumpForm;
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::format::{date_time as clock, iso};
 use crate::ui::playback::{Playback, PlaybackAction, StepReport, SPEEDS};
+use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
 
@@ -19,6 +21,7 @@ const STEPS: [(&str, i64, &str, &str); 3] = [
 
 #[component]
 pub fn TimeControls() -> Html {
+    let lang = use_lang();
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
     };
@@ -30,19 +33,19 @@ pub fn TimeControls() -> Html {
         let onclick = Callback::from(move |_: MouseEvent| store.dispatch(Action::AdvanceTime(ms)));
         html! {
             <button {onclick} data-testid={testid}
-                title={format!("time advance {duration}")}>{label}</button>
+                title={format!("time advance {duration}")}>{tr(lang, label)}</button>
         }
     });
     html! {
         <div class="time-controls" role="group" aria-label="Simulated time">
             <div class="clock-row">
-                <span class="muted">{"Simulated time"}</span>
+                <span class="muted">{tr(lang, "Simulated time")}</span>
                 <time data-testid="sim-clock" data-ms={now.to_string()} datetime={iso(now)}>{clock(now)}</time>
                 if now >= start {
                     <span class="muted" data-testid="sim-elapsed">{format!("T+{}", elapsed(now - start))}</span>
                 }
             </div>
-            { playback_row(&store) }
+            { playback_row(&store, lang) }
             <div class="advance-row">
                 { for buttons }
                 <JumpForm />
@@ -53,7 +56,7 @@ pub fn TimeControls() -> Html {
 }
 
 /// Play/Pause, the speed, Step and how fast time really runs.
-fn playback_row(store: &StoreHandle) -> Html {
+fn playback_row(store: &StoreHandle, lang: Lang) -> Html {
     let playback = &store.playback;
     let dispatch = |action: PlaybackAction| {
         let store = store.clone();
@@ -79,10 +82,13 @@ fn playback_row(store: &StoreHandle) -> Html {
         html! { <option value={speed.to_string()} selected={speed == playback.speed}>{times(speed)}</option> }
     });
     let (label, title) = if playback.playing {
-        ("❚❚ Pause", "Pause simulated time (Space)")
+        (
+            format!("❚❚ {}", tr(lang, "Pause")),
+            "Pause simulated time (Space)",
+        )
     } else {
         (
-            "▶ Play",
+            format!("▶ {}", tr(lang, "Play")),
             "Let simulated time run at the chosen speed (Space)",
         )
     };
@@ -91,23 +97,23 @@ fn playback_row(store: &StoreHandle) -> Html {
             <button class={classes!("play", playback.playing.then_some("playing"))}
                 data-testid="play-pause" aria-pressed={playback.playing.to_string()} {title}
                 onclick={Callback::from(move |_: MouseEvent| toggle())}>{label}</button>
-            <label class="speed">{"Speed "}
+            <label class="speed">{tr(lang, "Speed")}{" "}
                 <select data-testid="speed" onchange={on_speed}
                     title="Simulated time per wall-clock second">{ for options }</select>
             </label>
             <button data-testid="step" onclick={Callback::from(move |_: MouseEvent| step())}
                 title="Pause and run exactly the next scheduled event (a message arriving or a background job). The command language has no equivalent: time advance moves by a duration.">
-                {"Step"}</button>
-            { rate_view(playback) }
+                {tr(lang, "Step")}</button>
+            { rate_view(playback, lang) }
         </div>
     }
 }
 
 /// "Paused", "Playing at 100×", or — honestly — "Running at 43× of 100× asked".
-fn rate_view(playback: &Playback) -> Html {
+fn rate_view(playback: &Playback, lang: Lang) -> Html {
     let asked = times(playback.speed);
     let (class, text) = match (playback.playing, playback.achieved) {
-        (false, _) => ("muted", "Paused".to_string()),
+        (false, _) => ("muted", tr(lang, "Paused").to_string()),
         (true, Some(achieved)) if playback.is_behind() => (
             "behind",
             format!(
@@ -115,7 +121,7 @@ fn rate_view(playback: &Playback) -> Html {
                 times(round_speed(achieved))
             ),
         ),
-        (true, _) => ("ok", format!("Playing at {asked}")),
+        (true, _) => ("ok", trf(lang, "Playing at {}", &[&asked])),
     };
     let achieved = playback
         .achieved

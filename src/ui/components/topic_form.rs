@@ -1,6 +1,8 @@
 //! The form that creates a topic. The cluster, not the form, judges the name: whatever Kafka's
 //! controller would answer is what the person sees.
 
+use crate::i18n::tr;
+use crate::ui::prefs::use_lang;
 use crate::ui::share::create_topic_line;
 use crate::ui::store::{Action, Outcome, StoreHandle};
 use web_sys::HtmlInputElement;
@@ -8,6 +10,7 @@ use yew::prelude::*;
 
 #[component]
 pub fn TopicForm() -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let name = use_state(String::new);
     let partitions = use_state(|| 1_i32);
@@ -58,20 +61,20 @@ pub fn TopicForm() -> Html {
     );
     html! {
         <form class="topic-form" onsubmit={on_submit} aria-label="Create a topic">
-            <label>{"Name"}
+            <label>{tr(lang, "Name")}
                 <input data-testid="topic-name" value={(*name).clone()} oninput={on_name}
                     placeholder="orders" autocomplete="off" spellcheck="false" />
             </label>
-            <label>{"Partitions"}
+            <label>{tr(lang, "Partitions")}
                 <input data-testid="topic-partitions" type="number" min="1"
                     value={partitions.to_string()} oninput={on_partitions} />
             </label>
-            <label>{"Replication factor"}
+            <label>{tr(lang, "Replication factor")}
                 <input data-testid="topic-replication-factor" type="number" min="1"
                     value={(*replication_factor).clone()} oninput={on_replication_factor}
                     placeholder="1" title="Empty: the broker default (default.replication.factor=1)" />
             </label>
-            <button type="submit" data-testid="create-topic">{"Create topic"}</button>
+            <button type="submit" data-testid="create-topic">{tr(lang, "Create topic")}</button>
             <code class="command-preview topic-command" data-testid="topic-command">{format!("$ {line}")}</code>
             { outcome_view(outcome) }
         </form>

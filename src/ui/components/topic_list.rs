@@ -2,12 +2,15 @@
 //! and how the last produce went under its topic. Kafka's internal topics (`__consumer_offsets`,
 //! 50 partitions) are folded into one line until asked for.
 
+use crate::i18n::tr;
+use crate::ui::prefs::use_lang;
 use crate::ui::produce::{next_produce_script, ProduceOutcome, PRODUCE_BATCH};
 use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
 
 #[component]
 pub fn TopicList() -> Html {
+    let lang = use_lang();
     let show_internal = use_state(|| false);
     let Some(store) = use_context::<StoreHandle>() else {
         return html! {};
@@ -89,7 +92,7 @@ pub fn TopicList() -> Html {
                 </button>
             }
             if topics.is_empty() {
-                <p class="muted" data-testid="no-topics">{"No topics yet. Create one above."}</p>
+                <p class="muted" data-testid="no-topics">{tr(lang, "No topics yet. Create one above.")}</p>
             } else {
                 <ul class="topics" data-testid="topic-list">{ topics }</ul>
             }

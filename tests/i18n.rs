@@ -1,0 +1,104 @@
+//! The page's words in Korean (`kafka_playground::i18n`, issue #10 item 5): every English text the
+//! UI's sources give to `tr`/`trf` has its Korean, every Korean entry is used, and a template keeps
+//! its `{}` slots.
+
+use kafka_playground::i18n::{korean, tr, trf, Lang, KO};
+use regex_lite::Regex;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Words the UI passes to `tr` from a value rather than a literal, with where they come from.
+const FROM_VALUES: &[&str] = &[
+    // BrokerState::name, shown on each broker card.
+    "running",
+    "stopped",
+    "crashed",
+    // A replica's role and sync state on the broker card (components/broker_card.rs).
+    "leader",
+    "follower",
+    "offline",
+    "out of sync",
+    // The terminal's submit button in each typing mode.
+    "Run",
+    "Enter",
+    "Send line",
+    // The time buttons' labels (components/time_controls.rs STEPS).
+    "+1 s",
+    "+10 s",
+    "+1 min",
+    // ThemeChoice::label (ui/prefs.rs).
+    "System theme",
+    "Light",
+    "Dark",
+];
+
+/// The literal texts given to `tr(lang, "…")` and `trf(lang, "…", …)` in `dir`'s `.rs` files.
+fn texts_in(dir: &Path, found: &mut BTreeSet<String>) {
+    let call = Regex::new(r#"\btrf?\(\s*[a-z_.]+,\s*"((?:[^"\\]|\\.)*)""#).expect("regex");
+    for entry in std::fs::read_dir(dir).expect("reads the dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            texts_in(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let source = std::fs::read_to_string(&path).expect("reads a source");
+            for capture in call.captures_iter(&source) {
+                found.insert(capture[1].replace("\\\"", "\""));
+            }
+        }
+    }
+}
+
+fn ui_texts() -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    texts_in(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
+        &mut found,
+    );
+    assert!(found.len() > 30, "too few texts found: {found:?}");
+    found
+}
+
+#[test]
+fn every_text_the_ui_translates_has_its_korean() {
+    let missing: Vec<_> = ui_texts()
+        .into_iter()
+        .chain(FROM_VALUES.iter().map(|s| s.to_string()))
+        .filter(|en| korean(en).is_none())
+        .collect();
+    assert!(missing.is_empty(), "no Korean for {missing:?}");
+}
+
+#[test]
+fn every_korean_entry_is_used_and_the_table_is_sorted() {
+    let used: BTreeSet<String> = ui_texts()
+        .into_iter()
+        .chain(FROM_VALUES.iter().map(|s| s.to_string()))
+        .collect();
+    let unused: Vec<_> = KO.iter().filter(|(en, _)| !used.contains(*en)).collect();
+    assert!(unused.is_empty(), "unused entries: {unused:?}");
+    for pair in KO.windows(2) {
+        assert!(
+            pair[0].0 < pair[1].0,
+            "not sorted: {:?} then {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+}
+
+#[test]
+fn templates_keep_their_slots() {
+    for (en, ko) in KO {
+        assert_eq!(
+            en.matches("{}").count(),
+            ko.matches("{}").count(),
+            "{en} / {ko}"
+        );
+        assert!(!ko.is_empty(), "{en}");
+    }
+    assert_eq!(trf(Lang::Ko, "Broker {}", &[&2]), "브로커 2");
+    assert_eq!(trf(Lang::En, "Broker {}", &[&2]), "Broker 2");
+    assert_eq!(tr(Lang::Ko, "Topics"), "토픽");
+    // Kafka's own words and anything without an entry stay as they are.
+    assert_eq!(tr(Lang::Ko, "ISR"), "ISR");
+}
