@@ -9,6 +9,7 @@ pub mod cluster_cell;
 pub mod components;
 pub mod config_table;
 pub mod download;
+pub mod embed;
 pub mod event_log;
 pub mod faults;
 pub mod files_view;
@@ -38,6 +39,10 @@ use components::app::App;
 /// Mounts the app on the page's `<body>`, on the workspace the URL or the last visit names
 /// (`workspaces::initial_workspace`), once workspaces deleted while open are gone.
 pub fn run() {
+    // An embed (`?embed=1`) opens no workspace of the person's: see `embed`.
+    if embed::is_embed_page() {
+        return embed::run();
+    }
     let workspace = workspaces::initial_workspace();
     wasm_bindgen_futures::spawn_local(async move {
         workspaces::delete_pending().await;
