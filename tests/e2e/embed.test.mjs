@@ -7,7 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { useServerAndBrowser, openPage, screenshot, typeLine } from './support.mjs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir, typeLine } from './support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -34,7 +36,7 @@ after(async () => docs?.close());
 function hostPage(play) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Kafka docs</title>
 <script src="${play}embed.js"></script>
-<style>body{font-family:sans-serif;margin:1rem} iframe{border:1px solid #ccc}</style></head><body>
+<style>body{font-family:sans-serif;margin:1rem} iframe{border:1px solid #ccc;vertical-align:top} kafka-playground{display:inline-block;width:620px;vertical-align:top}</style></head><body>
 <h1>Kafka docs with three playgrounds</h1>
 <iframe id="a" title="Playground A" src="${play}index.html?embed=1&view=terminal" width="620" height="380"></iframe>
 <iframe id="b" title="Playground B" src="${play}index.html?embed=1&view=cluster" width="620" height="380"></iframe>
@@ -177,6 +179,9 @@ test('two iframes and a <kafka-playground> run side by side, each its own cluste
   const frameC = await frameOf(page, 'c iframe');
   assert.deepEqual(await frameC.evaluate(async () => (await indexedDB.databases()).length), 0);
 
+  // Frames outside the viewport are not painted in a capture: make room for all of them.
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await screenshot(page, 'embed-docs-page');
   // The embed's first render inside a frame (reported, never asserted).
   const firstRender = await frameA.evaluate(() => {
@@ -194,7 +199,8 @@ test('an embed on its own: first render, and a normal page on the same origin ha
   await page.locator('[data-testid=embed][data-ready=true]').waitFor();
   const ms = await page.evaluate(() => performance.getEntriesByName('kplay-embed-first-render')[0]?.startTime);
   assert.equal(typeof ms, 'number');
-  console.log(`# embed first render (top level) ${Math.round(ms)} ms after navigation start`);
+  const wasm = await page.evaluate(() => performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'))?.responseEnd);
+  console.log(`# embed first render (top level) ${Math.round(ms)} ms after navigation start (the .wasm fetched at ${Math.round(wasm)} ms)`);
   await typeLine(page, create('orders'));
   await page.getByText('Created topic orders.').waitFor();
   // No workspace switcher, no storage bar; nothing stored.
@@ -206,6 +212,9 @@ test('an embed on its own: first render, and a normal page on the same origin ha
   await page.goto(env.server.url);
   await page.getByTestId('broker-1').waitFor();
   assert.equal(await page.getByTestId('topic-row').count(), 0);
+  // For comparison, in the same browser: the full page's first render ("Loading…").
+  const full = await page.evaluate(() => performance.getEntriesByName('kplay-first-render')[0]?.startTime);
+  console.log(`# full page first render ("Loading…") ${Math.round(full)} ms after navigation start`);
   const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
   assert.deepEqual(names, ['kafka-playground/default']);
   assert.deepEqual(problems, []);
@@ -224,7 +233,8 @@ test('Copy embed code makes snippets that show the same scenario in another page
   const loader = await page.getByTestId('embed-loader').inputValue();
   assert.match(iframe, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1&amp;scenario=[A-Za-z0-9_-]+&amp;view=cluster,terminal" /);
   assert.match(loader, /^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js" defer><\/script>\n<kafka-playground scenario="/);
-  await screenshot(page, 'embed-code');
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.locator('.share-panel').screenshot({ path: join(screenshotDir, 'embed-code.png') });
   pages.set('/snippet.html', `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><h1>Snippets</h1>${iframe}\n${loader}</body></html>`);
   const docsPage = await context.newPage();
   await docsPage.goto(`${docs.url}/snippet.html`);
@@ -254,6 +264,30 @@ test('hostile parameters get a message in the embed, as text', async () => {
   await page.getByTestId('lesson-panel').waitFor();
   assert.equal(await page.getByTestId('lesson-panel').getAttribute('lang'), 'ko');
   await screenshot(page, 'embed-hostile');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('autoplay and speed start the clock; persist=NAME keeps the cluster in its own workspace', async () => {
+  const { page, context, problems } = await openPage(env.browser, `${env.server.url}index.html?embed=1&view=cluster&autoplay=1&speed=10`);
+  await page.locator('[data-testid=embed][data-ready=true]').waitFor();
+  assert.equal(await page.locator('.time-controls select').inputValue(), '10');
+  // Playing: the simulated clock moves on by itself.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-clock]').dataset.ms) > 1735689601000);
+  // A persisted embed: its own workspace `embed-docs`, there again after a reload.
+  await page.goto(`${env.server.url}index.html?embed=1&view=terminal&persist=docs`);
+  await page.locator('[data-testid=embed][data-ready=true]').waitFor();
+  assert.equal(await page.getByTestId('embed-memory').count(), 0);
+  await typeLine(page, create('kept'));
+  await page.getByText('Created topic kept.').waitFor();
+  // Written behind: the embed says when its workspace holds everything.
+  await page.locator('[data-testid=embed][data-storage=saved]').waitFor();
+  await page.reload();
+  await page.locator('[data-testid=embed][data-ready=true]').waitFor();
+  await typeLine(page, list);
+  await page.locator('.term-line.out', { hasText: /^kept$/ }).first().waitFor();
+  const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+  assert.deepEqual(names, ['kafka-playground/embed-docs']);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -125,7 +125,8 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
     let config = &props.config;
     let views = config.shown_views();
     html! {
-        <div class="embed" data-testid="embed" data-ready={(*stage == Stage::Ready).to_string()}>
+        <div class="embed" data-testid="embed" data-ready={(*stage == Stage::Ready).to_string()}
+            data-storage={storage_word(&store.storage)}>
             <header class="embed-header">
                 <strong>{"Kafka Playground"}</strong>
                 <span class="muted">{" · a Kafka 4.1 cluster (KRaft) in your browser"}</span>
@@ -148,11 +149,23 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
             if loading {
                 <p class="muted" data-testid="loading">{"Loading…"}</p>
             } else {
-                <main class={classes!("layout", "embed-layout", (views.len() == 1).then_some("single"))}>
+                <main class={classes!("layout", "embed-layout", views.contains(&EmbedView::Lesson).then_some("with-lesson"))}>
                     { for views.iter().map(|view| view_html(view, config)) }
                 </main>
             }
         </div>
+    }
+}
+
+/// Where the embed's cluster is, for tests and styles: `memory`, `saved`, `saving`, `loading`,
+/// or `other` (a persisted embed's workspace is open elsewhere, or cannot be written).
+fn storage_word(status: &StorageStatus) -> &'static str {
+    match status {
+        StorageStatus::InMemory(_) => "memory",
+        StorageStatus::Saved => "saved",
+        StorageStatus::Saving => "saving",
+        StorageStatus::Loading => "loading",
+        _ => "other",
     }
 }
 
