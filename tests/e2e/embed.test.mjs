@@ -213,6 +213,11 @@ test('an embed on its own: first render, and a normal page on the same origin ha
   assert.equal(await page.getByTestId('storage-status').count(), 0);
   assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).length), 0);
   assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
+  // "Open in the playground": the session so far, as a share link of the full page, which asks.
+  const [opened] = await Promise.all([context.waitForEvent('page'), page.getByTestId('embed-open').click()]);
+  await opened.getByTestId('share-dialog').waitFor();
+  assert.match(await opened.getByTestId('share-preview').innerText(), /--create --topic orders --partitions 3/);
+  await opened.close();
   // The person's own page, same origin, same browser: its workspace holds no 'orders'.
   await page.goto(env.server.url);
   await page.getByTestId('broker-1').waitFor();
@@ -227,7 +232,8 @@ test('an embed on its own: first render, and a normal page on the same origin ha
 });
 
 test('Copy embed code makes snippets that show the same scenario in another page', async () => {
-  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  // theme and lang are the page's own preferences: the snippets pass them on as given.
+  const { page, context, problems } = await openPage(env.browser, `${env.server.url}?theme=dark&lang=ko`);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByTestId('broker-1').waitFor();
   await typeLine(page, create('clicks'));
@@ -236,8 +242,9 @@ test('Copy embed code makes snippets that show the same scenario in another page
   await page.getByTestId('embed-code-button').click();
   const iframe = await page.getByTestId('embed-iframe').inputValue();
   const loader = await page.getByTestId('embed-loader').inputValue();
-  assert.match(iframe, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1&amp;scenario=[A-Za-z0-9_-]+&amp;view=cluster,terminal" /);
+  assert.match(iframe, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1&amp;scenario=[A-Za-z0-9_-]+&amp;view=cluster,terminal&amp;theme=dark&amp;lang=ko" /);
   assert.match(loader, /^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js" defer><\/script>\n<kafka-playground scenario="/);
+  assert.match(loader, / view="cluster,terminal" theme="dark" lang="ko" height="600"><\/kafka-playground>$/);
   mkdirSync(screenshotDir, { recursive: true });
   await page.locator('.share-panel').screenshot({ path: join(screenshotDir, 'embed-code.png') });
   pages.set('/snippet.html', `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><h1>Snippets</h1>${iframe}\n${loader}</body></html>`);

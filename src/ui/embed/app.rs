@@ -129,12 +129,19 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
             data-storage={storage_word(&store.storage)}>
             <header class="embed-header">
                 <strong>{"Kafka Playground"}</strong>
-                <span class="muted">{" · a Kafka 4.1 cluster (KRaft) in your browser"}</span>
+                <span class="muted embed-tagline">{" · a Kafka 4.1 cluster (KRaft) in your browser"}</span>
                 if config.persist.is_none() {
                     <span class="muted embed-memory" data-testid="embed-memory"
                         title="Nothing is saved: reloading starts over">{" · in memory"}</span>
                 }
+                <button class="embed-open" data-testid="embed-open" onclick={open_full(&store)}
+                    title="Open this scenario in the full playground, in a new tab (it asks before opening it in a new workspace)">
+                    {"Open in the playground ↗"}</button>
             </header>
+            if let (Some(workspace), "other") = (config.workspace(), storage_word(&store.storage)) {
+                <p class="embed-problems" role="status" data-testid="embed-storage">
+                    {store.storage.describe(&workspace)}</p>
+            }
             if !props.problems.is_empty() {
                 <div class="embed-problems" role="alert" data-testid="embed-problems">
                     <ul>{ for props.problems.iter().map(|p| html! { <li>{p.clone()}</li> }) }</ul>
@@ -155,6 +162,20 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
             }
         </div>
     }
+}
+
+/// Opens the session so far as a share link of the full page, in a new tab. (Made on click:
+/// deflating the scenario on every render would cost each playback frame.)
+fn open_full(store: &StoreHandle) -> Callback<MouseEvent> {
+    let store = store.clone();
+    Callback::from(move |_: MouseEvent| {
+        let fragment = crate::scenario::link::to_fragment(&store.shared_scenario());
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let url = crate::ui::share::browser::link(&fragment);
+        let _ = window.open_with_url_and_target_and_features(&url, "_blank", "noopener");
+    })
 }
 
 /// Where the embed's cluster is, for tests and styles: `memory`, `saved`, `saving`, `loading`,
