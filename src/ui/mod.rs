@@ -9,6 +9,7 @@ pub mod cluster_cell;
 pub mod components;
 pub mod config_table;
 pub mod download;
+pub mod embed;
 pub mod event_log;
 pub mod faults;
 pub mod files_view;
@@ -42,6 +43,10 @@ pub fn run() {
     // The theme before the first paint, so a dark page does not flash light.
     prefs::apply(prefs::initial_theme());
     prefs::apply_lang(prefs::initial_lang());
+    // An embed (`?embed=1`) opens no workspace of the person's: see `embed`.
+    if embed::is_embed_page() {
+        return embed::run();
+    }
     let workspace = workspaces::initial_workspace();
     wasm_bindgen_futures::spawn_local(async move {
         workspaces::delete_pending().await;

@@ -10,6 +10,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod blocked;
 mod corrupt_chunk;
+mod embed;
 mod faults;
 mod files_view;
 mod groups;

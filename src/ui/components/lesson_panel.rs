@@ -63,7 +63,11 @@ fn save_progress(progress: &Progress) {
 /// How many steps are done: those done before, then each next step whose checks hold now.
 /// Also the current step's checks as evaluated now — only that step's: checks may read records,
 /// and while playback runs the panel renders every frame.
-fn steps_done(lesson: &Lesson, before: usize, cluster: &Cluster) -> (usize, Vec<Vec<Evaluation>>) {
+pub(crate) fn steps_done(
+    lesson: &Lesson,
+    before: usize,
+    cluster: &Cluster,
+) -> (usize, Vec<Vec<Evaluation>>) {
     let mut done = before.min(lesson.steps.len());
     let mut found = vec![Vec::new(); lesson.steps.len()];
     while let Some(step) = lesson.steps.get(done) {
@@ -194,7 +198,7 @@ fn words(lang: Lang) -> &'static Words {
     }
 }
 
-fn lesson_view(
+pub(crate) fn lesson_view(
     lesson: &Lesson,
     lang: Lang,
     finished: usize,

@@ -124,6 +124,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             </div>
             <code class="command-preview" data-testid="share-command">{kplay}</code>
             { share_result(link) }
+            <crate::ui::embed::code::EmbedCode />
             if let Some(current) = (*offer).clone() {
                 <ShareDialog offer={current} workspace={props.workspace.clone()}
                     ondone={let offer = offer.clone(); Callback::from(move |_| offer.set(None))} />
