@@ -10,17 +10,13 @@
 
 use super::image::{self, BrokerRegistration, MetadataImage, METADATA_VERSION_LEVEL};
 use super::records::{LeaderChange, CONFIG_RESOURCE_TOPIC};
+use super::restore::quorum_seed;
 use super::{metadata_log, LeaderState, Quorum, QuorumNode, QuorumSettings, Role};
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::ids::Uuid;
 use crate::engine::rng::Rng;
 use std::collections::BTreeMap;
-
-/// The seed of the quorum's own generator, apart from the cluster's.
-fn quorum_seed(seed: u64) -> u64 {
-    seed ^ 0x6b72_6166_745f_7175 // "kraft_qu"
-}
 
 impl Cluster {
     /// What the controller's tables say, as an image (broker epochs left at -1).
@@ -173,7 +169,8 @@ impl Cluster {
 
     /// Builds the quorum of a cluster whose first election is over: node 1 leads epoch 1 and
     /// every node's log holds the committed bootstrap records. An existing metadata log in a
-    /// restored log dir is set aside: until restarts replay it, the metadata file is the truth.
+    /// restored log dir is set aside: this runs only for a new cluster, or one migrated from a
+    /// metadata file of version 1 or 2, whose tables are the truth (`Cluster::restore`).
     pub(crate) fn bootstrap_quorum(&mut self) {
         let now = self.now().as_millis();
         let brokers = self.options().brokers.max(1);
