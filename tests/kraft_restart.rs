@@ -270,7 +270,23 @@ fn a_torn_metadata_log_is_recovered_with_a_warning() {
     );
     let names: Vec<_> = restored.cluster.topics().map(|t| t.name.clone()).collect();
     assert_eq!(names, ["a"], "b's records were never whole");
-    assert!(warnings.contains("b-0 is not a partition"), "{warnings}");
+    // LogManager.loadLog: the log nothing assigns is moved aside as a stray.
+    assert!(
+        warnings.contains("WARNING: Log in /tmp/kraft-combined-logs/broker-1/b-0 marked stray and renamed to /tmp/kraft-combined-logs/broker-1/b-0.")
+            && warnings.contains("-stray"),
+        "{warnings}"
+    );
+    let strays: Vec<String> = restored
+        .cluster
+        .broker(1)
+        .expect("broker 1")
+        .store
+        .dirs()
+        .into_iter()
+        .filter(|d| d.ends_with("-stray"))
+        .collect();
+    assert_eq!(strays.len(), 1, "{strays:?}");
+    assert!(strays[0].starts_with("b-0.") && strays[0].len() == "b-0.".len() + 32 + 6);
     // A flipped bit in the middle: recovery stops at the bad batch, no panic.
     let mut flipped = bytes.clone();
     let middle = flipped.len() / 2;

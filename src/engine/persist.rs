@@ -544,14 +544,44 @@ impl Restore<'_> {
                 .iter()
                 .any(|s| dir.ends_with(s))
                 || dir == crate::engine::kraft::metadata_log::dir();
-            if !special && !logs.values().any(|log: &PartitionLog| log.dir() == dir) {
-                self.warnings.push(format!(
+            if special || logs.values().any(|log: &PartitionLog| log.dir() == dir) {
+                continue;
+            }
+            match stray_dir_name(&dir) {
+                // LogManager.loadLog: a log the metadata image does not assign to this broker is
+                // a stray (`isStrayReplica`; KIP-858 and KAFKA-14616: a broker may hold a replica
+                // deleted while it was away). It is moved aside, not deleted.
+                Some(stray) => {
+                    store.rename_dir(&dir, &stray);
+                    self.warnings.push(format!(
+                        "WARNING: Log in {log_dir}/{dir} marked stray and renamed to {log_dir}/{stray}"
+                    ));
+                }
+                None => self.warnings.push(format!(
                     "WARNING: {log_dir}/{dir} is not a partition this broker hosts; it is left as it is."
-                ));
+                )),
             }
         }
         Ok(Broker::from_parts(node_id, log_dir, store, logs))
     }
+}
+
+/// `UnifiedLog.logStrayDirName`: `<topic>-<partition>.<uniqueId>-stray`, for a directory named
+/// like a partition's log (`None` otherwise). Kafka's `uniqueId` is a random UUID's 32 hex
+/// digits; here it is drawn from a generator seeded by the directory's name, so loading never
+/// shifts the cluster's own generator and the same dir always gets the same name.
+fn stray_dir_name(dir: &str) -> Option<String> {
+    let (topic, partition) = dir.rsplit_once('-')?;
+    if topic.is_empty() || partition.is_empty() || !partition.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // FNV-1a of the name: a fixed seed per directory.
+    let seed = dir.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let id = Uuid::random(&mut Rng::from_seed(seed)).to_bytes();
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!("{dir}.{hex}-stray"))
 }
 
 /// `MetaPropertiesEnsemble.verify`: the log dir belongs to this node of this cluster.
