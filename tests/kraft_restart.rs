@@ -354,3 +354,63 @@ fn a_script_split_over_a_restart_prints_what_it_prints_at_once() {
     let expected = expected.split_once("Completed updating config for topic a.\n");
     assert_eq!(later.stdout(), expected.expect("altered").1);
 }
+
+/// `metadata.log.max.snapshot.interval.ms` (one hour, KIP-876): with records committed since the
+/// last snapshot, each node writes `<end offset>-<epoch>.checkpoint`; Kafka's tools read it, and a
+/// restart starts each image from it.
+#[test]
+fn snapshots_are_written_read_by_the_tools_and_used_on_restart() {
+    use kafka_playground::engine::kraft::snapshot;
+    let mut cluster = new_cluster(3, 0);
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic a --partitions 2\ntime advance 30m\n",
+    );
+    let store = |c: &Cluster, id: i32| c.broker(id).expect("a broker").store.clone();
+    assert_eq!(
+        snapshot::latest(&store(&cluster, 1)),
+        None,
+        "not an hour yet"
+    );
+    run_ok(
+        &mut cluster,
+        "time advance 31m\nkafka-topics.sh --create --topic b\ntime advance 1s\n",
+    );
+    let (end, epoch, path) = snapshot::latest(&store(&cluster, 2)).expect("a snapshot");
+    assert_eq!(epoch, 1);
+    let node = cluster.quorum().node(2).expect("node 2");
+    assert_eq!(end, node.high_watermark);
+    assert_eq!(
+        snapshot::decode(store(&cluster, 2).contents(&path).expect("the file")),
+        Some(node.image.clone())
+    );
+    let file = format!("/tmp/kraft-combined-logs/broker-2/{path}");
+    let shell = run_ok(
+        &mut cluster,
+        &format!("kafka-metadata-shell.sh --snapshot {file} ls /image/topics/byName\n"),
+    );
+    assert_eq!(shell.stdout(), "a\nb\n");
+    let dump = run_ok(
+        &mut cluster,
+        &format!("kafka-dump-log.sh --cluster-metadata-decoder --files {file}\n"),
+    )
+    .stdout();
+    assert!(dump.contains(" SnapshotHeader {\"version\":0,"), "{dump}");
+    assert!(dump.contains(" SnapshotFooter {\"version\":0}"), "{dump}");
+    assert!(dump.contains("\"name\":\"b\""), "{dump}");
+    // A restart: every node's image starts from its snapshot and replays the log after it.
+    let before = tables(&cluster);
+    let (metadata, disks) = save(&mut cluster);
+    let restored = restore(3, &metadata, &disks);
+    assert_eq!(restored.warnings, Vec::<String>::new());
+    assert_eq!(tables(&restored.cluster), before);
+    // A snapshot cut short is not a snapshot: ignored with a warning, the log replays instead.
+    let mut cut = stores(&disks);
+    let broken = cut.get_mut(&2).expect("broker 2");
+    let bytes = broken.contents(&path).expect("the file").to_vec();
+    broken.replace(&path, &bytes[..bytes.len() - 10]);
+    let again = Cluster::restore(&options(3, 0), &metadata, cut, None).expect("restored");
+    let warnings = again.warnings.join("\n");
+    assert!(warnings.contains("is not a whole snapshot"), "{warnings}");
+    assert_eq!(tables(&again.cluster), before);
+}

@@ -12,6 +12,7 @@
 //! | [`node`] | messages delivered to a node, and a node stopping, crashing and starting |
 //! | [`idle`] | a settled quorum in a long `time advance`: idle fetch rounds skipped |
 //! | [`restore`] | a restart: each node's log and `quorum-state` loaded, roles as after a restart |
+//! | [`snapshot`] | `<offset>-<epoch>.checkpoint` snapshots of the image, written and read back |
 //!
 //! Voters are nodes `1..=voters` (the largest odd number ≤ min(3, N)); every node is a broker
 //! and keeps the log in its log dir; the others fetch it as observers. A new cluster starts as
@@ -31,6 +32,7 @@ pub mod node;
 pub mod records;
 pub mod replication;
 pub mod restore;
+pub mod snapshot;
 
 use crate::engine::log::PartitionLog;
 use crate::engine::rng::Rng;
@@ -148,6 +150,8 @@ pub struct QuorumNode {
     pub image: MetadataImage,
     /// The next offset to replay into the image.
     pub applied_offset: i64,
+    /// When the next snapshot is due.
+    pub snapshot: snapshot::SnapshotState,
 }
 
 /// The quorum: every node's state, the image the active controller's decisions were last

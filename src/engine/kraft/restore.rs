@@ -13,6 +13,7 @@
 //! follows, and is written again by whichever voter wins instead (`take_over_as_controller`).
 
 use super::image::MetadataImage;
+use super::snapshot::SnapshotState;
 use super::{metadata_log, Quorum, QuorumNode, QuorumSettings, Role};
 use crate::engine::cluster::Cluster;
 use crate::engine::log::load::LoadRequest;
@@ -54,6 +55,8 @@ pub fn parse_quorum_state(text: &str) -> Option<QuorumStateFile> {
 pub struct LoadedNode {
     pub log: PartitionLog,
     pub state: Option<QuorumStateFile>,
+    /// The latest whole snapshot within the log: its end offset and image.
+    pub snapshot: Option<(i64, MetadataImage)>,
 }
 
 impl LoadedNode {
@@ -113,7 +116,24 @@ pub fn load_node(
         }
         parsed
     });
-    Some(LoadedNode { log, state })
+    // The latest snapshot the log reaches (one past a truncated end would need records this
+    // node no longer has in the log; Kafka then fetches the leader's snapshot).
+    let snapshot = super::snapshot::latest(store).and_then(|(end, _, path)| {
+        let image = store.contents(&path).and_then(super::snapshot::decode);
+        if image.is_none() {
+            warnings.push(format!(
+                "WARNING: {log_dir}/{path} is not a whole snapshot; it is ignored."
+            ));
+        }
+        image
+            .filter(|_| end <= log.log_end_offset())
+            .map(|image| (end, image))
+    });
+    Some(LoadedNode {
+        log,
+        state,
+        snapshot,
+    })
 }
 
 /// Each epoch's first offset, from the batches' partition leader epochs.
@@ -218,8 +238,14 @@ impl LoadedQuorum {
     }
 }
 
+/// The image of `node`'s log up to `to`: from its latest snapshot when that lies below `to`.
 fn replay(image: &mut MetadataImage, node: &LoadedNode, store: &FileStore, to: i64) {
-    for (offset, record) in metadata_log::read_records(&node.log, store, 0, to) {
+    let mut from = 0;
+    if let Some((end, snapshot)) = node.snapshot.as_ref().filter(|(end, _)| *end <= to) {
+        image.clone_from(snapshot);
+        from = *end;
+    }
+    for (offset, record) in metadata_log::read_records(&node.log, store, from, to) {
         image.replay(offset, &record);
     }
 }
@@ -251,6 +277,7 @@ impl Cluster {
             let node = loaded_nodes.remove(&id).unwrap_or_else(|| LoadedNode {
                 log: metadata_log::create(store, now),
                 state: None,
+                snapshot: None,
             });
             let high_watermark = committed.get(&id).copied().unwrap_or(0);
             let mut image = MetadataImage::default();
@@ -272,6 +299,11 @@ impl Cluster {
                 deadline_ms: 0,
                 fetch_in_flight: None,
                 log: node.log,
+                snapshot: SnapshotState {
+                    end_offset: node.snapshot.as_ref().map_or(0, |(end, _)| *end),
+                    written_ms: now,
+                    bytes_since: 0,
+                },
                 image,
                 applied_offset: high_watermark,
             };
