@@ -267,12 +267,16 @@ fn corrupt_or_newer_metadata_is_a_clear_error() {
     let good = std::fs::read_to_string(&path).expect("metadata");
     let cases = [
         (
-            good.replace("leader=1", "leader=x"),
-            "playground-metadata.properties line 7: PartitionRecord leader: 'x' is not a number",
+            good.replace("nextProducerId=0", "nextProducerId=x"),
+            "playground-metadata.properties line 6: ProducerIdsRecord nextProducerId: 'x' is not a number",
         ),
         (
-            good.replace("version=2", "version=7"),
-            "playground-metadata.properties has version 7, from a newer Kafka Playground; this one reads version 2 and older",
+            format!("{good}TopicRecord name=t topicId=AAAAAAAAAAAAAAAAAAAAAg\n"),
+            "playground-metadata.properties line 7: TopicRecord: since version 3 the controller's tables are in the KRaft metadata log (__cluster_metadata-0), not in this file",
+        ),
+        (
+            good.replace("version=3", "version=7"),
+            "playground-metadata.properties has version 7, from a newer Kafka Playground; this one reads version 3 and older",
         ),
         (
             "\u{0}\u{1}binary".to_string(),

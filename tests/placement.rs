@@ -216,13 +216,13 @@ fn a_version_1_metadata_file_starts_the_placer_afresh() {
         );
         let path = dir.join("playground-metadata.properties");
         let text = std::fs::read_to_string(&path).expect("metadata");
-        assert!(text.contains("\nversion=2\n"), "{text}");
+        assert!(text.contains("\nversion=3\n"), "{text}");
         if strip {
             let old: Vec<String> = text
                 .lines()
                 .map(|line| match line.split_once(" placerRandom=") {
                     Some((kept, _)) => kept.to_string(),
-                    None => line.replace("version=2", "version=1"),
+                    None => line.replace("version=3", "version=1"),
                 })
                 .collect();
             std::fs::write(&path, old.join("\n")).expect("written");
@@ -230,7 +230,7 @@ fn a_version_1_metadata_file_starts_the_placer_afresh() {
         let output = kplay(&["--data-dir", dir.arg()], next);
         assert_eq!(output.status.code(), Some(0));
         let saved = std::fs::read_to_string(&path).expect("metadata");
-        assert!(saved.contains("\nversion=2\n") && saved.contains(" placerRandom="));
+        assert!(saved.contains("\nversion=3\n") && saved.contains(" placerRandom="));
         described_replicas(&stdout(&output))
     };
     let mut fresh = new_cluster(3, 0);

@@ -9,9 +9,9 @@
 //! metadata record replayed into a [`MetadataImage`] (`MetadataLoader`), and the command run on
 //! the tree of [`tree`] by [`commands`].
 //!
-//! Left out: the interactive shell (a command is required here), the `.lock` check (the
-//! playground's log dirs hold no lock file), and `.checkpoint` snapshots (the playground writes
-//! none).
+//! A `.checkpoint` snapshot (`engine::kraft::snapshot`) is read the same way: its header and
+//! footer are control batches. Left out: the interactive shell (a command is required here) and
+//! the `.lock` check (the playground's log dirs hold no lock file).
 
 mod commands;
 mod tree;

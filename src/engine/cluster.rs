@@ -190,6 +190,7 @@ impl Cluster {
             broker_configs: BrokerConfigStore::new(),
             broker_dynamic_configs: BTreeMap::new(),
             next_producer_id: 0,
+            quorum: None,
         })
     }
 
@@ -628,7 +629,15 @@ impl Cluster {
         };
         cluster.refresh_replication_settings();
         cluster.schedule_startup_jobs();
-        cluster.bootstrap_quorum();
+        match parts.quorum {
+            // A restart: the quorum and the controller's view of the brokers from the log.
+            Some(restored) => {
+                cluster.controller.fenced = restored.fenced;
+                cluster.controller.incarnations = restored.incarnations;
+                cluster.resume_quorum(restored.loaded, restored.image);
+            }
+            None => cluster.bootstrap_quorum(),
+        }
         cluster
     }
 

@@ -100,12 +100,26 @@ impl Broker {
 
     /// The paths the engine made durable since the last call, in the order to flush them.
     pub fn take_flush_requests(&mut self) -> Vec<String> {
+        self.queue_metadata_log();
         std::mem::take(&mut self.flush_queue.paths)
+    }
+
+    /// The metadata log and `quorum-state` are durable once written: the Raft client flushes
+    /// before it acknowledges (`KafkaRaftClient` `flushLeaderLog`, `FileQuorumStateStore`), so
+    /// a crash keeps every record and vote a restart rebuilds the cluster from.
+    fn queue_metadata_log(&mut self) {
+        let prefix = format!("{}/", crate::engine::kraft::metadata_log::dir());
+        for path in self.store.dirty_paths() {
+            if path.starts_with(&prefix) {
+                self.flush_queue.push_data(path);
+            }
+        }
     }
 
     /// Writes what the engine made durable to `disk` (a synchronous back-end's side of the seam).
     /// Returns the bytes of file data written. On an error the remaining paths stay queued.
     pub fn flush_requested(&mut self, disk: &mut dyn Disk) -> Result<u64, StorageError> {
+        self.queue_metadata_log();
         let mut written = 0;
         while let Some(path) = self.flush_queue.paths.first().cloned() {
             written += self.store.flush(disk, Scope::File(&path))?;

@@ -8,12 +8,17 @@
 //!   `log-start-offset-checkpoint`, `replication-offset-checkpoint` and `cleaner-offset-checkpoint`.
 //!   [`Cluster::checkpoint_log_dirs`] writes the ones that are not written on append, as a broker's
 //!   clean shutdown does (`LogManager.shutdown`, `ReplicaManager.checkpointHighWatermarks`).
-//! - **What the controller knows** — topics, ids, assignments, leaders, configs, the seed's
-//!   generator, the replica placer's generator, the clock, the next producer id — is one text
-//!   file, [`METADATA_FILE`] in `DIR` (format in [`metadata_file`]), until the KRaft metadata log
-//!   replaces it (issue #6).
+//! - **What the controller knows** — topics, ids, assignments, leaders, ISR, ELR, configs,
+//!   broker registrations and fencing — is the KRaft metadata log `__cluster_metadata-0` in each
+//!   node's log dir with its `quorum-state` (`engine::kraft`). On restart the quorum is loaded
+//!   from them ([`crate::engine::kraft::restore`]) and the tables are replayed from the most
+//!   up-to-date voter's log ([`tables`]).
+//! - **What KRaft does not hold** — the seed and its generator, the replica placer's generator,
+//!   the simulated clock, the next producer id and the static broker options — is one text file,
+//!   [`METADATA_FILE`] in `DIR` (format in [`metadata_file`]). A file of version 1 or 2 still
+//!   holds the tables: it is read, and its metadata log is started from them (the migration).
 //!
-//! [`Cluster::restore`] reads both back: it checks each log dir's identity (`meta.properties`,
+//! [`Cluster::restore`] reads it all back: it checks each log dir's identity (`meta.properties`,
 //! `partition.metadata`) as Kafka does at startup and rebuilds every partition log with
 //! [`PartitionLog::load`]. Bad input is an error or a `WARNING:` line, never a panic.
 //!
@@ -22,6 +27,7 @@
 //! split over two runs on one data dir draws the same ids as the script run at once.
 
 pub mod metadata_file;
+mod tables;
 pub mod workspace;
 
 use super::broker::{default_log_dir, Broker};
@@ -37,10 +43,12 @@ use super::log::recovery::{LogDirRecovery, CLEAN_SHUTDOWN_FILE};
 use super::log::{partition_dir, PartitionLog};
 use super::placement::placer_seed;
 use super::rng::Rng;
+use crate::engine::kraft::image::MetadataImage;
+use crate::engine::kraft::restore::{load_node, LoadedQuorum};
 use crate::engine::sorting::{self, CollectBTree};
 use crate::storage::FileStore;
-use metadata_file::Metadata;
-use std::collections::BTreeMap;
+use metadata_file::{Metadata, TABLES_IN_METADATA_LOG};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use metadata_file::METADATA_VERSION;
 
@@ -82,6 +90,17 @@ pub(crate) struct ClusterParts {
     pub broker_configs: BrokerConfigStore,
     pub broker_dynamic_configs: BTreeMap<i32, BTreeMap<String, String>>,
     pub next_producer_id: i64,
+    /// The quorum loaded from the log dirs, or `None` to start a new one from the tables.
+    pub quorum: Option<RestoredQuorum>,
+}
+
+/// What a restart read from the metadata log, for [`Cluster::from_parts`].
+pub(crate) struct RestoredQuorum {
+    pub loaded: LoadedQuorum,
+    /// The controller's tables as an image (what its log holds).
+    pub image: MetadataImage,
+    pub fenced: BTreeSet<i32>,
+    pub incarnations: BTreeMap<i32, u32>,
 }
 
 /// A restored cluster, the `WARNING:` lines its loading produced, and what log recovery did in
@@ -133,9 +152,11 @@ impl Cluster {
         }
     }
 
-    /// The metadata file's text for the cluster as it is now.
+    /// The metadata file's text for the cluster as it is now: what the metadata log does not
+    /// hold (the tables are left out of the text).
     pub fn to_metadata_file(&self) -> String {
         Metadata {
+            version: METADATA_VERSION,
             cluster_id: self.cluster_id(),
             brokers: i32::try_from(self.brokers().count()).unwrap_or(i32::MAX),
             seed: self.options().seed,
@@ -160,6 +181,9 @@ impl Cluster {
     /// `meta.properties` if it is missing. Flushing the stores afterwards puts it all on disk. A
     /// stopped or crashed broker writes nothing: its files stay as it left them.
     pub fn checkpoint_log_dirs(&mut self) {
+        // The controller writes what it decided before the files are closed: the metadata log
+        // is what a restart rebuilds the tables from.
+        self.journal_metadata();
         let now = self.now().as_millis();
         let cluster_id = self.cluster_id().to_string();
         let seed = self.options().seed;
@@ -176,6 +200,7 @@ impl Cluster {
     /// active segments as [`Self::checkpoint_log_dirs`] does: the browser's write-behind, which
     /// flushes every file with them in one transaction, so the recovery point is the log end.
     pub fn write_checkpoints(&mut self) {
+        self.journal_metadata();
         let now = self.now().as_millis();
         let cluster_id = self.cluster_id().to_string();
         let seed = self.options().seed;
@@ -204,20 +229,54 @@ impl Cluster {
     /// A cluster from its metadata file's text and its brokers' log dirs (node id to store; a
     /// missing one is an empty log dir). `options.brokers` must match the saved cluster; the seed
     /// and start time are the saved ones, and the clock and generator resume where they were.
-    /// With `data_dir`, brokers' log dirs are named `DIR/broker-N`.
+    /// The controller's tables come from the metadata log (or, from a file of version 1 or 2,
+    /// from the file). With `data_dir`, brokers' log dirs are named `DIR/broker-N`.
     pub fn restore(
         options: &ClusterOptions,
         metadata: &str,
         mut stores: BTreeMap<i32, FileStore>,
         data_dir: Option<&str>,
     ) -> Result<Restored, PersistError> {
-        let meta = Metadata::parse(metadata)?;
+        let mut meta = Metadata::parse(metadata)?;
         if meta.brokers != options.brokers {
             return Err(PersistError::BrokerCount {
                 found: meta.brokers,
                 expected: options.brokers,
             });
         }
+        let log_dir = |node_id| {
+            data_dir.map_or_else(
+                || default_log_dir(node_id),
+                |dir| data_dir_log_dir(dir, node_id),
+            )
+        };
+        let mut warnings = Vec::new();
+        for node_id in 1..=meta.brokers {
+            let store = stores.entry(node_id).or_default();
+            check_meta_properties(
+                store,
+                node_id,
+                &log_dir(node_id),
+                meta.cluster_id,
+                &mut warnings,
+            )?;
+        }
+        let quorum = if meta.version >= TABLES_IN_METADATA_LOG {
+            let mut quorum = load_quorum(&meta, &mut stores, &log_dir, &mut warnings);
+            if let Some(q) = &mut quorum {
+                let tables = tables::from_image(&q.image, meta.brokers, &mut warnings);
+                meta.topics = tables.topics;
+                meta.broker_configs.dynamic_default = tables.dynamic_default;
+                meta.broker_dynamic_configs = tables.broker_dynamic_configs;
+                q.fenced = tables.fenced;
+                q.incarnations = tables.incarnations;
+            }
+            quorum
+        } else {
+            // The migration: the old file's tables are the truth, and a new metadata log is
+            // started from them (`Cluster::bootstrap_quorum` sets the old one aside).
+            None
+        };
         let mut configs = BTreeMap::new();
         for topic in meta.topics.values() {
             let resolved =
@@ -227,22 +286,17 @@ impl Cluster {
             configs.insert(topic.name.clone(), resolved);
         }
         let mut restore = Restore {
-            cluster_id: meta.cluster_id,
             topics: &meta.topics,
             now: meta.now_ms,
             configs: &configs,
             rng: Rng::from_state(meta.rng_state),
-            warnings: Vec::new(),
+            warnings,
             recovery: Vec::new(),
         };
         let mut brokers = BTreeMap::new();
         for node_id in 1..=meta.brokers {
-            let log_dir = data_dir.map_or_else(
-                || default_log_dir(node_id),
-                |dir| data_dir_log_dir(dir, node_id),
-            );
             let store = stores.remove(&node_id).unwrap_or_default();
-            brokers.insert(node_id, restore.broker(node_id, log_dir, store)?);
+            brokers.insert(node_id, restore.broker(node_id, log_dir(node_id), store)?);
         }
         let parts = ClusterParts {
             options: ClusterOptions {
@@ -263,6 +317,7 @@ impl Cluster {
             broker_configs: meta.broker_configs.clone(),
             broker_dynamic_configs: meta.broker_dynamic_configs.clone(),
             next_producer_id: meta.next_producer_id,
+            quorum,
         };
         Ok(Restored {
             cluster: Cluster::from_parts(parts),
@@ -270,6 +325,38 @@ impl Cluster {
             recovery: restore.recovery,
         })
     }
+}
+
+/// Every node's `__cluster_metadata-0` and `quorum-state`, loaded; `None` (with a `WARNING:`)
+/// when no voter has a metadata log, and the cluster starts a new one with no topics.
+fn load_quorum(
+    meta: &Metadata,
+    stores: &mut BTreeMap<i32, FileStore>,
+    log_dir: &dyn Fn(i32) -> String,
+    warnings: &mut Vec<String>,
+) -> Option<RestoredQuorum> {
+    let mut nodes = BTreeMap::new();
+    for node_id in 1..=meta.brokers {
+        let store = stores.entry(node_id).or_default();
+        if let Some(node) = load_node(store, &log_dir(node_id), meta.now_ms, warnings) {
+            nodes.insert(node_id, node);
+        }
+    }
+    let voters: Vec<i32> = (1..=crate::engine::kraft::voters_for(meta.brokers)).collect();
+    let Some(loaded) = LoadedQuorum::settle(nodes, &voters) else {
+        warnings.push(format!(
+            "WARNING: no voter's log dir holds {}; the cluster starts a new metadata log with no topics.",
+            crate::engine::kraft::metadata_log::dir()
+        ));
+        return None;
+    };
+    let image = loaded.controller_image(stores);
+    Some(RestoredQuorum {
+        loaded,
+        image,
+        fenced: BTreeSet::new(),
+        incarnations: BTreeMap::new(),
+    })
 }
 
 /// One broker's part of [`Cluster::checkpoint_log_dirs`] (`close`) and
@@ -368,7 +455,6 @@ pub(crate) fn directory_id(seed: u64, node_id: i32) -> Uuid {
 
 /// The state shared while the brokers are restored one after the other.
 pub(crate) struct Restore<'a> {
-    pub(crate) cluster_id: Uuid,
     pub(crate) topics: &'a BTreeMap<String, TopicInfo>,
     pub(crate) now: i64,
     pub(crate) configs: &'a BTreeMap<String, TopicConfigs>,
@@ -385,7 +471,6 @@ impl Restore<'_> {
         log_dir: String,
         mut store: FileStore,
     ) -> Result<Broker, PersistError> {
-        self.check_meta_properties(&store, node_id, &log_dir)?;
         let read = |name: &str| read_offsets(&store, &log_dir, name);
         let log_starts = read(checkpoint::LOG_START_OFFSET_CHECKPOINT)?;
         let high_watermarks = read(checkpoint::REPLICATION_OFFSET_CHECKPOINT)?;
@@ -459,49 +544,80 @@ impl Restore<'_> {
                 .iter()
                 .any(|s| dir.ends_with(s))
                 || dir == crate::engine::kraft::metadata_log::dir();
-            if !special && !logs.values().any(|log: &PartitionLog| log.dir() == dir) {
-                self.warnings.push(format!(
+            if special || logs.values().any(|log: &PartitionLog| log.dir() == dir) {
+                continue;
+            }
+            match stray_dir_name(&dir) {
+                // LogManager.loadLog: a log the metadata image does not assign to this broker is
+                // a stray (`isStrayReplica`; KIP-858 and KAFKA-14616: a broker may hold a replica
+                // deleted while it was away). It is moved aside, not deleted.
+                Some(stray) => {
+                    store.rename_dir(&dir, &stray);
+                    self.warnings.push(format!(
+                        "WARNING: Log in {log_dir}/{dir} marked stray and renamed to {log_dir}/{stray}"
+                    ));
+                }
+                None => self.warnings.push(format!(
                     "WARNING: {log_dir}/{dir} is not a partition this broker hosts; it is left as it is."
-                ));
+                )),
             }
         }
         Ok(Broker::from_parts(node_id, log_dir, store, logs))
     }
+}
 
-    /// `MetaPropertiesEnsemble.verify`: the log dir belongs to this node of this cluster.
-    fn check_meta_properties(
-        &mut self,
-        store: &FileStore,
-        node_id: i32,
-        log_dir: &str,
-    ) -> Result<(), PersistError> {
-        let path = format!("{log_dir}/{META_PROPERTIES}");
-        let fail = |message: String| PersistError::LogDir {
-            path: path.clone(),
-            message,
-        };
-        let Some(bytes) = store.contents(META_PROPERTIES) else {
-            self.warnings.push(format!(
-                "WARNING: {path} is missing; the log dir is formatted again when the cluster is saved."
-            ));
-            return Ok(());
-        };
-        let meta = MetaProperties::parse(bytes).map_err(|e| fail(e.to_string()))?;
-        let cluster_id = self.cluster_id.to_string();
-        if meta.cluster_id != cluster_id {
-            return Err(fail(format!(
-                "Invalid cluster.id in: {log_dir}. Expected {cluster_id}, but read {}",
-                meta.cluster_id
-            )));
-        }
-        if meta.node_id != node_id {
-            return Err(fail(format!(
-                "Stored node id {} doesn't match the node id {node_id} of this log dir",
-                meta.node_id
-            )));
-        }
-        Ok(())
+/// `UnifiedLog.logStrayDirName`: `<topic>-<partition>.<uniqueId>-stray`, for a directory named
+/// like a partition's log (`None` otherwise). Kafka's `uniqueId` is a random UUID's 32 hex
+/// digits; here it is drawn from a generator seeded by the directory's name, so loading never
+/// shifts the cluster's own generator and the same dir always gets the same name.
+fn stray_dir_name(dir: &str) -> Option<String> {
+    let (topic, partition) = dir.rsplit_once('-')?;
+    if topic.is_empty() || partition.is_empty() || !partition.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
+    // FNV-1a of the name: a fixed seed per directory.
+    let seed = dir.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let id = Uuid::random(&mut Rng::from_seed(seed)).to_bytes();
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!("{dir}.{hex}-stray"))
+}
+
+/// `MetaPropertiesEnsemble.verify`: the log dir belongs to this node of this cluster.
+fn check_meta_properties(
+    store: &FileStore,
+    node_id: i32,
+    log_dir: &str,
+    cluster_id: Uuid,
+    warnings: &mut Vec<String>,
+) -> Result<(), PersistError> {
+    let path = format!("{log_dir}/{META_PROPERTIES}");
+    let fail = |message: String| PersistError::LogDir {
+        path: path.clone(),
+        message,
+    };
+    let Some(bytes) = store.contents(META_PROPERTIES) else {
+        warnings.push(format!(
+            "WARNING: {path} is missing; the log dir is formatted again when the cluster is saved."
+        ));
+        return Ok(());
+    };
+    let meta = MetaProperties::parse(bytes).map_err(|e| fail(e.to_string()))?;
+    let cluster_id = cluster_id.to_string();
+    if meta.cluster_id != cluster_id {
+        return Err(fail(format!(
+            "Invalid cluster.id in: {log_dir}. Expected {cluster_id}, but read {}",
+            meta.cluster_id
+        )));
+    }
+    if meta.node_id != node_id {
+        return Err(fail(format!(
+            "Stored node id {} doesn't match the node id {node_id} of this log dir",
+            meta.node_id
+        )));
+    }
+    Ok(())
 }
 
 /// An offset checkpoint at the top of a log dir; a missing one is empty.

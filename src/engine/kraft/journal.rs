@@ -10,17 +10,14 @@
 
 use super::image::{self, BrokerRegistration, MetadataImage, METADATA_VERSION_LEVEL};
 use super::records::{LeaderChange, CONFIG_RESOURCE_TOPIC};
+use super::restore::quorum_seed;
+use super::snapshot::{self, SnapshotState};
 use super::{metadata_log, LeaderState, Quorum, QuorumNode, QuorumSettings, Role};
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::ids::Uuid;
 use crate::engine::rng::Rng;
 use std::collections::BTreeMap;
-
-/// The seed of the quorum's own generator, apart from the cluster's.
-fn quorum_seed(seed: u64) -> u64 {
-    seed ^ 0x6b72_6166_745f_7175 // "kraft_qu"
-}
 
 impl Cluster {
     /// What the controller's tables say, as an image (broker epochs left at -1).
@@ -133,11 +130,38 @@ impl Cluster {
         }
         let records =
             metadata_log::read_records(&n.log, &broker.store, n.applied_offset, n.high_watermark);
-        if let Some(n) = self.quorum_mut().node_mut(node) {
-            for (offset, record) in &records {
-                n.image.replay(*offset, record);
-            }
-            n.applied_offset = n.high_watermark;
+        let now = self.now().as_millis();
+        let Some(n) = self.quorum_mut().node_mut(node) else {
+            return;
+        };
+        for (offset, record) in &records {
+            n.image.replay(*offset, record);
+            let size = i64::try_from(record.encode().len()).unwrap_or(0);
+            n.snapshot.bytes_since += size;
+        }
+        n.applied_offset = n.high_watermark;
+        if !n.snapshot.is_due(now) {
+            return;
+        }
+        // SnapshotGenerator: the image at the committed offset, named by the epoch of the last
+        // record it holds.
+        let end = n.high_watermark;
+        let epoch = n
+            .log
+            .leader_epochs()
+            .entries()
+            .iter()
+            .rev()
+            .find(|&&(_, start)| start < end)
+            .map_or(0, |&(epoch, _)| epoch);
+        let image = n.image.clone();
+        n.snapshot = SnapshotState {
+            end_offset: end,
+            written_ms: now,
+            bytes_since: 0,
+        };
+        if let Some(broker) = self.broker_mut(node) {
+            snapshot::write(&mut broker.store, &image, end, epoch, now);
         }
     }
 
@@ -173,7 +197,8 @@ impl Cluster {
 
     /// Builds the quorum of a cluster whose first election is over: node 1 leads epoch 1 and
     /// every node's log holds the committed bootstrap records. An existing metadata log in a
-    /// restored log dir is set aside: until restarts replay it, the metadata file is the truth.
+    /// restored log dir is set aside: this runs only for a new cluster, or one migrated from a
+    /// metadata file of version 1 or 2, whose tables are the truth (`Cluster::restore`).
     pub(crate) fn bootstrap_quorum(&mut self) {
         let now = self.now().as_millis();
         let brokers = self.options().brokers.max(1);
@@ -200,6 +225,10 @@ impl Cluster {
                     log,
                     image: MetadataImage::default(),
                     applied_offset: 0,
+                    snapshot: SnapshotState {
+                        written_ms: now,
+                        ..SnapshotState::default()
+                    },
                 },
             );
         }

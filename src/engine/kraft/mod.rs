@@ -11,11 +11,14 @@
 //! | [`journal`] | the active controller writing its decisions as records, nodes applying what is committed |
 //! | [`node`] | messages delivered to a node, and a node stopping, crashing and starting |
 //! | [`idle`] | a settled quorum in a long `time advance`: idle fetch rounds skipped |
+//! | [`restore`] | a restart: each node's log and `quorum-state` loaded, roles as after a restart |
+//! | [`snapshot`] | `<offset>-<epoch>.checkpoint` snapshots of the image, written and read back |
 //!
 //! Voters are nodes `1..=voters` (the largest odd number ≤ min(3, N)); every node is a broker
 //! and keeps the log in its log dir; the others fetch it as observers. A new cluster starts as
 //! one whose first election is over: node 1 leads epoch 1 and the bootstrap records
-//! (`metadata.version`, the brokers' registrations) are committed everywhere. From then on,
+//! (`metadata.version`, the brokers' registrations) are committed everywhere. A restarted
+//! cluster loads each node's log and `quorum-state` from its log dir and elects ([`restore`]). From then on,
 //! leadership moves only by elections over the simulated network, with Kafka's timeouts and
 //! the quorum's own seeded generator (so they never disturb the cluster's other draws).
 
@@ -28,6 +31,8 @@ pub mod metadata_log;
 pub mod node;
 pub mod records;
 pub mod replication;
+pub mod restore;
+pub mod snapshot;
 
 use crate::engine::log::PartitionLog;
 use crate::engine::rng::Rng;
@@ -36,6 +41,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// `__cluster_metadata`, the metadata log's topic name (`Topic.CLUSTER_METADATA_TOPIC_NAME`).
 pub const METADATA_TOPIC: &str = "__cluster_metadata";
+
+/// How many of `brokers` nodes are controller voters: the largest odd number ≤ min(3, N).
+pub fn voters_for(brokers: i32) -> i32 {
+    let n = brokers.clamp(1, 3);
+    if n % 2 == 0 {
+        n - 1
+    } else {
+        n
+    }
+}
 
 /// Kafka 4.1's quorum settings (`QuorumConfig`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +150,8 @@ pub struct QuorumNode {
     pub image: MetadataImage,
     /// The next offset to replay into the image.
     pub applied_offset: i64,
+    /// When the next snapshot is due.
+    pub snapshot: snapshot::SnapshotState,
 }
 
 /// The quorum: every node's state, the image the active controller's decisions were last

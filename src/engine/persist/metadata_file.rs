@@ -1,29 +1,34 @@
-//! The text of `playground-metadata.properties`: what the controller knows, one record a line.
+//! The text of `playground-metadata.properties`: what a restart needs that the KRaft metadata
+//! log (`__cluster_metadata-0`, `engine::kraft`) does not hold, one record a line.
 //!
 //! ```text
 //! # comments and blank lines are skipped
-//! version=2
+//! version=3
 //! ClusterState clusterId=… brokers=3 seed=0 startTimeMs=1735689600000 nowMs=… rngState=h,h,h,h placerRandom=h
 //! ProducerIdsRecord nextProducerId=0
-//! BrokerConfig layer=static|dynamic-default|dynamic-broker name=log.segment.bytes value=1048576
-//! ConfigRecord resourceType=BROKER resourceName=1 name=log.cleaner.threads value=2
-//! TopicRecord name=orders topicId=Gl-EnUkzRuCqpZTxJi0tLA
-//! PartitionRecord topicId=Gl-EnUkzRuCqpZTxJi0tLA partitionId=0 replicas=1 isr=1 leader=1 leaderEpoch=0 partitionEpoch=0 elr= lastKnownElr=
-//! ConfigRecord resourceType=TOPIC resourceName=orders name=retention.ms value=1000
+//! BrokerConfig layer=static name=log.segment.bytes value=1048576
 //! ```
 //!
+//! Since version 3 the file keeps only the playground's own state: the seed and its generator's
+//! position, the simulated clock, the replica placer's generator, the next producer id (Kafka's
+//! metadata log holds only the end of the last producer-id block; keeping the exact id makes a
+//! script split over two runs hand out the ids it hands out in one), and the static broker
+//! options (`server.properties`, `--override`). Topics, partitions, dynamic configs, broker
+//! registrations and fencing are replayed from the metadata log on restart (`persist::tables`).
+//!
+//! Versions 1 and 2 held the controller's tables too — `TopicRecord`, `PartitionRecord`,
+//! `ConfigRecord` lines and the `dynamic-default`/`dynamic-broker` `BrokerConfig` layers, named
+//! after the KRaft records they stood in for — and are still read: a data dir of such a file is
+//! migrated by starting its metadata log from them (`Cluster::restore`). A version 3 file with
+//! such lines is refused (they belong in the log). A `ConfigRecord` of a `BROKER` held that
+//! broker's own dynamic layer (`--entity-type brokers --entity-name N`).
+//!
 //! The first record is the version; a file from a newer version is refused before anything else
-//! in it is read. Records are named after the KRaft metadata records they stand in for
-//! (`TopicRecord`, `PartitionRecord`, `ConfigRecord`, `ProducerIdsRecord`) until the metadata log
-//! replaces this file (issue #6); `ClusterState` and `BrokerConfig` (the cluster's
-//! [`BrokerConfigStore`] layers) have no KRaft record of their own (the seed, the clock and
-//! `server.properties` live outside the metadata log). A `ConfigRecord` of a `BROKER` holds that
-//! broker's own dynamic layer (`--entity-type brokers --entity-name N`). Fields are `key=value`,
-//! separated by one space; in a value, `\` escapes a space (`\s`), tab (`\t`), line feed (`\n`),
-//! carriage return (`\r`) and itself (`\\`). `rngState` is the four 64-bit words of the
-//! generator in hex; `placerRandom` is the 48-bit state of the replica placer's
-//! `java.util.Random` in hex (version 2; a version 1 file has none, and the placer starts as a
-//! new cluster's would); `leader=-1` means no leader. Every check on reading gives a
+//! in it is read. Fields are `key=value`, separated by one space; in a value, `\` escapes a space
+//! (`\s`), tab (`\t`), line feed (`\n`), carriage return (`\r`) and itself (`\\`). `rngState` is
+//! the four 64-bit words of the generator in hex; `placerRandom` is the 48-bit state of the
+//! replica placer's `java.util.Random` in hex (a version 1 file has none, and the placer starts
+//! as a new cluster's would); `leader=-1` means no leader. Every check on reading gives a
 //! [`PersistError`] naming the line: the file is small and written by the playground, so any
 //! surprise in it is corruption.
 
@@ -37,12 +42,18 @@ use std::fmt::Write as _;
 
 /// The version this build writes and the newest it reads.
 /// Version 2 added `placerRandom` and the partitions' `leaderEpoch` and `partitionEpoch`;
-/// version 1 files are still read.
-pub const METADATA_VERSION: u32 = 2;
+/// version 3 moved the controller's tables to the KRaft metadata log. Versions 1 and 2 are
+/// still read.
+pub const METADATA_VERSION: u32 = 3;
+
+/// The first version whose tables are in the metadata log, not in this file.
+pub const TABLES_IN_METADATA_LOG: u32 = 3;
 
 /// Everything the metadata file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metadata {
+    /// The version the file was written in (a new one is [`METADATA_VERSION`]).
+    pub version: u32,
     pub cluster_id: Uuid,
     pub brokers: i32,
     pub seed: u64,
@@ -52,21 +63,12 @@ pub struct Metadata {
     /// The replica placer's `java.util.Random` state; `None` in a version 1 file.
     pub placer_random_state: Option<i64>,
     pub next_producer_id: i64,
+    /// Only the static layer is written since version 3.
     pub broker_configs: BrokerConfigStore,
-    /// Each broker's own dynamic layer, by node id.
+    /// Each broker's own dynamic layer, by node id (versions 1 and 2 only).
     pub broker_dynamic_configs: BTreeMap<i32, BTreeMap<String, String>>,
+    /// Versions 1 and 2 only.
     pub topics: BTreeMap<String, TopicInfo>,
-}
-
-const LAYERS: [&str; 3] = ["static", "dynamic-default", "dynamic-broker"];
-
-fn layer<'a>(store: &'a BrokerConfigStore, name: &str) -> Option<&'a BTreeMap<String, String>> {
-    match name {
-        "static" => Some(&store.static_configs),
-        "dynamic-default" => Some(&store.dynamic_default),
-        "dynamic-broker" => Some(&store.dynamic_broker),
-        _ => None,
-    }
 }
 
 fn layer_mut<'a>(
@@ -82,11 +84,13 @@ fn layer_mut<'a>(
 }
 
 impl Metadata {
-    /// The file's text.
+    /// The file's text (version [`METADATA_VERSION`]: the tables are not written; they are in
+    /// the metadata log).
     pub fn to_text(&self) -> String {
         let mut text = String::from(
-            "# Kafka Playground cluster metadata (docs/cli/data-dir.md), written by kplay --data-dir.\n\
-             # It stands in for the KRaft metadata log until that exists; edit at your own risk.\n",
+            "# Kafka Playground cluster state (docs/cli/data-dir.md), written by kplay --data-dir.\n\
+             # Topics, partitions and dynamic configs are in each voter's __cluster_metadata-0; this\n\
+             # file keeps what KRaft does not: the seed, the generators, the clock, static options.\n",
         );
         let _ = writeln!(text, "version={METADATA_VERSION}");
         let rng = self.rng_state.map(|w| format!("{w:016x}")).join(",");
@@ -103,23 +107,9 @@ impl Metadata {
             "ProducerIdsRecord nextProducerId={}",
             self.next_producer_id
         );
-        for name in LAYERS {
-            for (key, value) in layer(&self.broker_configs, name).into_iter().flatten() {
-                let (key, value) = (escape(key), escape(value));
-                let _ = writeln!(text, "BrokerConfig layer={name} name={key} value={value}");
-            }
-        }
-        for (node_id, configs) in &self.broker_dynamic_configs {
-            for (key, value) in configs {
-                let (key, value) = (escape(key), escape(value));
-                let _ = writeln!(
-                    text,
-                    "ConfigRecord resourceType=BROKER resourceName={node_id} name={key} value={value}"
-                );
-            }
-        }
-        for topic in self.topics.values() {
-            write_topic(&mut text, topic);
+        for (key, value) in &self.broker_configs.static_configs {
+            let (key, value) = (escape(key), escape(value));
+            let _ = writeln!(text, "BrokerConfig layer=static name={key} value={value}");
         }
         text
     }
@@ -147,58 +137,16 @@ impl Metadata {
         if version == 0 {
             return Err(corrupt(number, "version 0 does not exist"));
         }
-        let mut reader = Reader::default();
+        let mut reader = Reader {
+            version,
+            ..Reader::default()
+        };
         for (number, line) in lines {
             reader
                 .record(line)
                 .map_err(|message| corrupt(number, message))?;
         }
         reader.finish()
-    }
-}
-
-fn write_topic(text: &mut String, topic: &TopicInfo) {
-    let _ = writeln!(
-        text,
-        "TopicRecord name={} topicId={}",
-        escape(&topic.name),
-        topic.id
-    );
-    let list = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
-    for p in &topic.partitions {
-        let _ = write!(
-            text,
-            "PartitionRecord topicId={} partitionId={} replicas={} isr={} leader={} leaderEpoch={} partitionEpoch={} elr={} lastKnownElr={}",
-            topic.id,
-            p.partition,
-            list(&p.replicas),
-            list(&p.isr),
-            p.leader.unwrap_or(-1),
-            p.leader_epoch,
-            p.partition_epoch,
-            list(&p.elr),
-            list(&p.last_known_elr)
-        );
-        // PartitionRecord's addingReplicas/removingReplicas (KIP-455), written only during a
-        // reassignment so other lines keep their form.
-        if !p.adding_replicas.is_empty() || !p.removing_replicas.is_empty() {
-            let _ = write!(
-                text,
-                " addingReplicas={} removingReplicas={}",
-                list(&p.adding_replicas),
-                list(&p.removing_replicas)
-            );
-        }
-        text.push('\n');
-    }
-    for (key, value) in &topic.configs {
-        let _ = writeln!(
-            text,
-            "ConfigRecord resourceType=TOPIC resourceName={} name={} value={}",
-            escape(&topic.name),
-            escape(key),
-            escape(value)
-        );
     }
 }
 
@@ -333,6 +281,7 @@ type ClusterState = (Uuid, i32, u64, i64, i64, [u64; 4], Option<i64>);
 /// What the records so far have said.
 #[derive(Default)]
 struct Reader {
+    version: u32,
     cluster: Option<ClusterState>,
     next_producer_id: Option<i64>,
     broker_configs: BrokerConfigStore,
@@ -346,6 +295,13 @@ impl Reader {
         let mut words = line.split(' ');
         let record = words.next().unwrap_or_default();
         let mut fields = Fields::parse(record, words)?;
+        let table = matches!(record, "TopicRecord" | "PartitionRecord" | "ConfigRecord")
+            || (record == "BrokerConfig" && !line.contains(" layer=static "));
+        if table && self.version >= TABLES_IN_METADATA_LOG {
+            return Err(format!(
+                "{record}: since version {TABLES_IN_METADATA_LOG} the controller's tables are in the KRaft metadata log (__cluster_metadata-0), not in this file"
+            ));
+        }
         match record {
             "ClusterState" => self.cluster_state(&mut fields)?,
             "ProducerIdsRecord" => self.next_producer_id = Some(fields.number("nextProducerId")?),
@@ -539,6 +495,7 @@ impl Reader {
             }
         }
         Ok(Metadata {
+            version: self.version,
             cluster_id,
             brokers,
             seed,
@@ -558,39 +515,18 @@ impl Reader {
 mod tests {
     use super::*;
 
-    fn configs_of(key: &str, value: &str) -> BTreeMap<String, String> {
-        [(key.to_string(), value.to_string())].into()
-    }
+    /// A version 2 file as the playground wrote it before the metadata log held the tables
+    /// (`kplay --seed 11 --brokers 3`, two topics, two dynamic broker configs).
+    const VERSION_2: &str =
+        include_str!("../../../tests/fixtures/playground-metadata-v2.properties");
 
     fn sample() -> Metadata {
-        let id = Uuid::new(0x4000_0000_0000_0001, 0x8000_0000_0000_0002);
-        let mut configs = BTreeMap::new();
-        configs.insert("retention.ms".to_string(), "1000".to_string());
-        let topic = TopicInfo {
-            name: "a.b".to_string(),
-            id,
-            partitions: vec![PartitionInfo {
-                partition: 0,
-                leader: None,
-                replicas: vec![1],
-                isr: vec![],
-                elr: vec![],
-                last_known_elr: vec![],
-                leader_epoch: 3,
-                partition_epoch: 5,
-                adding_replicas: vec![],
-                removing_replicas: vec![],
-            }],
-            configs,
-        };
         let mut broker_configs = BrokerConfigStore::new();
         broker_configs
             .static_configs
             .insert("odd key".to_string(), "a\\b c\td\ne\r=".to_string());
-        broker_configs
-            .dynamic_default
-            .insert("log.retention.ms".to_string(), "5".to_string());
         Metadata {
+            version: METADATA_VERSION,
             cluster_id: Uuid::new(0x4000_0000_0000_0003, 0x8000_0000_0000_0004),
             brokers: 1,
             seed: u64::MAX,
@@ -600,8 +536,8 @@ mod tests {
             placer_random_state: Some(0xFFFF_FFFF_FFFF),
             next_producer_id: 7,
             broker_configs,
-            broker_dynamic_configs: [(1, configs_of("log.cleaner.threads", "2"))].into(),
-            topics: [("a.b".to_string(), topic)].into_iter().collect(),
+            broker_dynamic_configs: BTreeMap::new(),
+            topics: BTreeMap::new(),
         }
     }
 
@@ -611,35 +547,87 @@ mod tests {
         let text = metadata.to_text();
         assert!(text
             .contains("BrokerConfig layer=static name=odd\\skey value=a\\\\b\\sc\\td\\ne\\r=\n"));
-        assert!(text.contains(
-            "ConfigRecord resourceType=BROKER resourceName=1 name=log.cleaner.threads value=2\n"
-        ));
-        assert!(text.contains("PartitionRecord topicId=QAAAAAAAAAGAAAAAAAAAAg partitionId=0 replicas=1 isr= leader=-1 leaderEpoch=3 partitionEpoch=5 elr= lastKnownElr=\n"));
         assert_eq!(Metadata::parse(&text), Ok(metadata));
         assert_eq!(Metadata::parse(&text.replace('\n', "\r\n")), Ok(sample()));
     }
 
     #[test]
+    fn the_tables_are_not_written_since_version_3() {
+        let mut metadata = sample();
+        metadata
+            .broker_configs
+            .dynamic_default
+            .insert("log.retention.ms".to_string(), "5".to_string());
+        let text = metadata.to_text();
+        assert!(!text.contains("dynamic-default"), "{text}");
+        for line in [
+            "TopicRecord name=a topicId=QAAAAAAAAAGAAAAAAAAAAg",
+            "BrokerConfig layer=dynamic-default name=a value=b",
+            "ConfigRecord resourceType=BROKER resourceName=1 name=a value=b",
+        ] {
+            let error = Metadata::parse(&format!("{text}{line}\n")).expect_err(line);
+            assert!(
+                error.to_string().contains("__cluster_metadata-0"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_version_2_file_is_read_with_its_tables() {
+        let old = Metadata::parse(VERSION_2).expect("a version 2 file");
+        assert_eq!(old.version, 2);
+        assert_eq!(old.brokers, 3);
+        assert_eq!(
+            old.topics.keys().collect::<Vec<_>>(),
+            ["__consumer_offsets", "audit", "orders"]
+        );
+        assert_eq!(old.topics["orders"].partitions.len(), 3);
+        assert_eq!(
+            old.topics["orders"]
+                .configs
+                .get("retention.ms")
+                .map(String::as_str),
+            Some("86400000")
+        );
+        assert_eq!(
+            old.broker_configs
+                .dynamic_default
+                .get("log.retention.ms")
+                .map(String::as_str),
+            Some("600000")
+        );
+        assert_eq!(old.broker_dynamic_configs[&2]["log.cleaner.threads"], "2");
+        // Rewritten, it is a version 3 file without the tables.
+        let text = old.to_text();
+        let new = Metadata::parse(&text).expect("version 3");
+        assert_eq!(new.version, METADATA_VERSION);
+        assert!(new.topics.is_empty() && new.broker_dynamic_configs.is_empty());
+        assert_eq!(
+            (new.seed, new.now_ms, new.rng_state),
+            (old.seed, old.now_ms, old.rng_state)
+        );
+    }
+
+    #[test]
     fn a_version_1_file_has_no_placer_state() {
-        let text = sample().to_text();
-        assert!(text.contains(" placerRandom=ffffffffffff\n"));
-        let old = text
+        let old = VERSION_2
             .replace("version=2", "version=1")
-            .replace(" placerRandom=ffffffffffff", "");
-        let mut expected = sample();
-        expected.placer_random_state = None;
-        assert_eq!(Metadata::parse(&old), Ok(expected));
+            .replace(" placerRandom=88c40a38ce57", "");
+        let parsed = Metadata::parse(&old).expect("a version 1 file");
+        assert_eq!(parsed.placer_random_state, None);
+        assert_eq!(parsed.topics.len(), 3);
     }
 
     #[test]
     fn versions_and_corruption_are_errors_not_panics() {
         let text = sample().to_text();
-        let newer = text.replace("version=2", "version=3\nSomethingNew x=y");
+        let newer = text.replace("version=3", "version=4\nSomethingNew x=y");
         assert_eq!(
             Metadata::parse(&newer),
             Err(PersistError::NewerVersion {
-                found: 3,
-                supported: 2
+                found: 4,
+                supported: 3
             })
         );
         assert_eq!(Metadata::parse(""), Err(PersistError::MissingVersion));
@@ -648,18 +636,26 @@ mod tests {
             Err(PersistError::MissingVersion)
         );
         let cases = [
-            ("nowMs=", "nowMs=x"),
-            ("leader=-1", "leader=2"),
-            ("partitionId=0", "partitionId=1"),
-            ("TopicRecord", "TopicThing"),
-            ("value=5", "value=5 extra=1"),
-            ("value=5", "value=\\q"),
-            ("rngState=", "rngState=zz,"),
-            ("placerRandom=", "placerRandom=1"),
-            ("placerRandom=ffffffffffff", "placerRandom=x"),
-            ("placerRandom=ffffffffffff", "placerRandom=1000000000000"),
+            (&text, "nowMs=", "nowMs=x"),
+            (&text, "ClusterState", "ClusterThing"),
+            (&text, "value=a", "value=a extra=1"),
+            (&text, "value=a", "value=\\q"),
+            (&text, "rngState=", "rngState=zz,"),
+            (&text, "placerRandom=", "placerRandom=1"),
+            (&text, "placerRandom=ffffffffffff", "placerRandom=x"),
+            (
+                &text,
+                "placerRandom=ffffffffffff",
+                "placerRandom=1000000000000",
+            ),
         ];
-        for (from, to) in cases {
+        let v2 = VERSION_2.to_string();
+        let v2_cases = [
+            (&v2, "leader=2 ", "leader=9 "),
+            (&v2, "partitionId=0", "partitionId=1"),
+            (&v2, "TopicRecord", "TopicThing"),
+        ];
+        for (text, from, to) in cases.into_iter().chain(v2_cases) {
             let broken = text.replacen(from, to, 1);
             let error = Metadata::parse(&broken).expect_err(to);
             assert!(
@@ -667,8 +663,8 @@ mod tests {
                 "{to}: {error}"
             );
         }
-        for cut in 0..text.len() {
-            let _ = Metadata::parse(&text[..cut]);
+        for cut in 0..VERSION_2.len() {
+            let _ = Metadata::parse(&VERSION_2[..cut]);
         }
         let no_state: String = text
             .lines()

@@ -60,12 +60,7 @@ impl FenceReason {
 impl Cluster {
     /// The number of controller voters: the largest odd number ≤ min(3, brokers).
     pub fn voter_count(&self) -> i32 {
-        let n = self.options().brokers.clamp(1, 3);
-        if n % 2 == 0 {
-            n - 1
-        } else {
-            n
-        }
+        crate::engine::kraft::voters_for(self.options().brokers)
     }
 
     /// Whether `a` and `b` are running and can talk.

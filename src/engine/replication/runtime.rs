@@ -178,7 +178,6 @@ impl Cluster {
         let log_dir = node.log_dir.clone();
         let rng = self.rng().clone();
         let mut restore = Restore {
-            cluster_id,
             topics: &topics,
             now,
             configs: &configs,
