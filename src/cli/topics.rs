@@ -416,6 +416,8 @@ fn list(cluster: &Cluster, opts: &ParsedOptions, output: &mut Output) -> Result<
         .into_iter()
         .map(|t| t.name.as_str())
         .collect();
+    // `TopicService.listTopics` prints the names joined with '\n' in one `println`: with no
+    // topic that is one empty line, as the real tool prints.
     if names.is_empty() {
         output.out("");
     }

@@ -215,6 +215,33 @@ mod tests {
         assert!(back.topics().any(|t| t.name == "audit"));
     }
 
+    /// The page's reload, twice: a topic created after the first restart is in the second.
+    #[test]
+    fn what_a_restored_cluster_does_is_saved_and_restored_again() {
+        let mut cluster = cluster_with_records();
+        let mut disk = MemoryDisk::new();
+        disk.apply(&take_workspace_changes(&mut cluster)).unwrap();
+        let restore = |disk: &MemoryDisk| {
+            restore_workspace(&ClusterOptions::default(), disk.files().clone())
+                .unwrap()
+                .expect("a cluster")
+                .cluster
+        };
+        let mut first = restore(&disk);
+        // The page's store starts saving a restored cluster with its whole snapshot.
+        disk.apply(&take_workspace_changes(&mut first)).unwrap();
+        let created = run_script(&mut first, "kafka-topics.sh --create --topic audit\n");
+        assert!(!created.failed, "{created:?}");
+        first.advance_time(1_000);
+        disk.apply(&take_workspace_changes(&mut first)).unwrap();
+        let second = restore(&disk);
+        assert!(
+            second.topics().any(|t| t.name == "audit"),
+            "{:?}",
+            second.topics().map(|t| t.name.clone()).collect::<Vec<_>>()
+        );
+    }
+
     #[test]
     fn a_saved_workspace_keeps_its_broker_count() {
         // A workspace saved when the page started clusters with one broker stays one broker.
