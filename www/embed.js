@@ -8,7 +8,8 @@
 // lesson, view, autoplay, speed, height, theme, lang, persist, origin; plus src (the
 // playground's page). `height` sizes the iframe (px, default 600).
 //
-// API: element.run(line) → Promise of the embed's {type:'kplay:output', …} answer; events
+// API: element.run(line) → Promise of the embed's {type:'kplay:output', …} answer (sent once
+// the embed is ready; runs asked for earlier wait); events
 // 'kplay-ready', 'kplay-state' and 'kplay-output' (detail: the message). Only messages whose
 // source is this element's own iframe and whose origin is the playground's are taken.
 (() => {
@@ -30,6 +31,10 @@
       this._origin = null;
       this._nextId = 1;
       this._waiting = new Map();
+      // Runs asked for before the embed said ready: a message sent while the iframe still
+      // shows another document is dropped by the browser, so they wait for 'kplay:ready'.
+      this._unsent = [];
+      this._isReady = false;
       this._onMessage = (event) => this._receive(event);
     }
 
@@ -78,7 +83,10 @@
       }
       this._frame.style.height = `${px}px`;
       this._origin = url.origin;
-      if (this._frame.src !== url.href) this._frame.src = url.href;
+      if (this._frame.src !== url.href) {
+        this._isReady = false;
+        this._frame.src = url.href;
+      }
     }
 
     /** Runs a command-language line in the embed; resolves with its output message. */
@@ -90,8 +98,14 @@
           return;
         }
         this._waiting.set(id, { resolve, reject });
-        this._frame.contentWindow.postMessage({ type: 'kplay:run', id, line: String(line) }, this._origin);
+        const message = { type: 'kplay:run', id, line: String(line) };
+        if (this._isReady) this._send(message);
+        else this._unsent.push(message);
       });
+    }
+
+    _send(message) {
+      this._frame.contentWindow.postMessage(message, this._origin);
     }
 
     _receive(event) {
@@ -101,7 +115,11 @@
       if (data === null || typeof data !== 'object' || typeof data.type !== 'string') return;
       const name = { 'kplay:ready': 'kplay-ready', 'kplay:state': 'kplay-state', 'kplay:output': 'kplay-output' }[data.type];
       if (name === undefined) return;
-      if (data.type === 'kplay:ready') this.ready = data;
+      if (data.type === 'kplay:ready') {
+        this.ready = data;
+        this._isReady = true;
+        for (const message of this._unsent.splice(0)) this._send(message);
+      }
       if (data.type === 'kplay:state') this.state = data;
       if (data.type === 'kplay:output' && this._waiting.has(data.id)) {
         this._waiting.get(data.id).resolve(data);

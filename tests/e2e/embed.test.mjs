@@ -62,6 +62,8 @@ function hostPage(play) {
     window.addEventListener('message', listen);
     document.getElementById(id).contentWindow.postMessage({ type: 'kplay:run', id: rid, line }, '${new URL(play).origin}');
   });
+  // Asked before the element's embed has even loaded: the loader holds it until ready.
+  window.early = document.getElementById('c').run('${create('early')}');
   window.cEvents = [];
   for (const name of ['kplay-ready', 'kplay-state', 'kplay-output']) {
     document.getElementById('c').addEventListener(name, (e) => window.cEvents.push({ name, detail: e.detail }));
@@ -116,9 +118,10 @@ test('two iframes and a <kafka-playground> run side by side, each its own cluste
   assert.deepEqual(created.output, [{ stream: 'stdout', text: 'Created topic orders.' }]);
   const inB = await page.evaluate(([l]) => window.run('b', l), [list]);
   assert.deepEqual(names(inB), []);
+  assert.equal((await page.evaluate(() => window.early)).text, 'Created topic early.\n');
   const inC = await page.evaluate(([l]) => document.getElementById('c').run(l), [list]);
   assert.equal(inC.type, 'kplay:output');
-  assert.deepEqual(names(inC), []);
+  assert.deepEqual(names(inC), ['early']);
   // C creates another; A does not see it. The terminals show what ran, as if typed.
   await page.evaluate(([l]) => document.getElementById('c').run(l), [create('payments')]);
   const inA = await page.evaluate(([l]) => window.run('a', l), [list]);

@@ -141,17 +141,7 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
     html! {
         <div class="embed" data-testid="embed" data-ready={(*stage == Stage::Ready).to_string()}
             data-storage={storage_word(&store.storage)}>
-            <header class="embed-header">
-                <strong>{"Kafka Playground"}</strong>
-                <span class="muted embed-tagline">{" · a Kafka 4.1 cluster (KRaft) in your browser"}</span>
-                if config.persist.is_none() {
-                    <span class="muted embed-memory" data-testid="embed-memory"
-                        title="Nothing is saved: reloading starts over">{" · in memory"}</span>
-                }
-                <button class="embed-open" data-testid="embed-open" onclick={open_full(&store)}
-                    title="Open this scenario in the full playground, in a new tab (it asks before opening it in a new workspace)">
-                    {"Open in the playground ↗"}</button>
-            </header>
+            { header(config, &store) }
             if let (Some(workspace), "other") = (config.workspace(), storage_word(&store.storage)) {
                 <p class="embed-problems" role="status" data-testid="embed-storage">
                     {store.storage.describe(&workspace)}</p>
@@ -175,6 +165,24 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
                 </main>
             }
         </div>
+    }
+}
+
+/// The slim band at the top: the name, "in memory" when nothing is saved, and the way out to
+/// the full playground.
+fn header(config: &EmbedConfig, store: &StoreHandle) -> Html {
+    html! {
+        <header class="embed-header">
+            <strong>{"Kafka Playground"}</strong>
+            <span class="muted embed-tagline">{" · a Kafka 4.1 cluster (KRaft) in your browser"}</span>
+            if config.persist.is_none() {
+                <span class="muted embed-memory" data-testid="embed-memory"
+                    title="Nothing is saved: reloading starts over">{" · in memory"}</span>
+            }
+            <button class="embed-open" data-testid="embed-open" onclick={open_full(store)}
+                title="Open this scenario in the full playground, in a new tab (it asks before opening it in a new workspace)">
+                {"Open in the playground ↗"}</button>
+        </header>
     }
 }
 

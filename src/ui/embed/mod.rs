@@ -38,13 +38,6 @@ pub fn is_embed_page() -> bool {
 /// Mounts the embed on `<body>`: no workspace is chosen, remembered or cleaned up here.
 pub fn run() {
     let (config, problems) = params::parse(&search());
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        // The page's own styles for a frame: no page margins, no header band.
-        body.set_class_name("embedded");
-    }
     let props = app::EmbedAppProps {
         config: Rc::new(config),
         problems: Rc::new(problems),
