@@ -18,7 +18,7 @@ use super::formatter::{ConsumedRecord, Formatter};
 use super::options::{self, flag, with_value, OptionSpec, ParsedOptions};
 use super::topic_filter::IncludeList;
 use super::Output;
-use crate::engine::client::consumer::{Consumer, ConsumerConfig};
+use crate::engine::client::consumer::{Consumer, ConsumerConfig, ConsumerRecord};
 use crate::engine::client::metadata::fetch_topic_metadata;
 use crate::engine::fetch::OffsetSpec;
 use crate::engine::group::assignor::TopicPartition;
@@ -331,16 +331,7 @@ fn consume(
             if reached_max(printed) {
                 break;
             }
-            let line = formatter.format(&ConsumedRecord {
-                timestamp_type: record.timestamp_type.name(),
-                timestamp: record.timestamp,
-                partition: record.partition,
-                offset: record.offset,
-                headers: &record.headers,
-                key: record.key.as_deref(),
-                value: record.value.as_deref(),
-            });
-            output.out(line.strip_suffix('\n').unwrap_or(&line).to_string());
+            output.out(record_line(formatter, record));
             printed += 1;
             printed_to.insert(
                 TopicPartition::new(record.topic.clone(), record.partition),
@@ -399,4 +390,22 @@ fn caught_up(cluster: &Cluster, consumer: &Consumer) -> bool {
             .map_or(0, |o| o.offset);
         consumer.positions.get(tp).is_some_and(|&p| p >= end)
     })
+}
+
+/// A record as the tool prints it (`DefaultMessageFormatter`), without the line separator the
+/// output adds back.
+pub(super) fn record_line(formatter: &Formatter, record: &ConsumerRecord) -> String {
+    let line = formatter.format(&ConsumedRecord {
+        timestamp_type: record.timestamp_type.name(),
+        timestamp: record.timestamp,
+        partition: record.partition,
+        offset: record.offset,
+        headers: &record.headers,
+        key: record.key.as_deref(),
+        value: record.value.as_deref(),
+    });
+    match line.strip_suffix('\n') {
+        Some(line) => line.to_string(),
+        None => line,
+    }
 }

@@ -9,7 +9,7 @@
 //! job reads every partition directly, as the foreground tool does here (docs/DEPARTURES.md).
 //! A job ends by itself at `--max-messages`; `--timeout-ms` is left to the foreground tool.
 
-use super::formatter::{ConsumedRecord, Formatter};
+use super::formatter::Formatter;
 use super::{Output, Stream};
 use crate::engine::client::console_job::ConsoleJob;
 use crate::engine::client::consumer::Consumer;
@@ -81,16 +81,7 @@ fn print_unprinted(cluster: &mut Cluster, number: u32, output: &mut Output) {
     let records = std::mem::take(&mut job.unprinted);
     let formatter = Formatter::from_properties(&job.properties);
     for record in &records {
-        let line = formatter.format(&ConsumedRecord {
-            timestamp_type: record.timestamp_type.name(),
-            timestamp: record.timestamp,
-            partition: record.partition,
-            offset: record.offset,
-            headers: &record.headers,
-            key: record.key.as_deref(),
-            value: record.value.as_deref(),
-        });
-        output.out(line.strip_suffix('\n').unwrap_or(&line).to_string());
+        output.out(super::console_consumer::record_line(&formatter, record));
     }
 }
 
