@@ -319,8 +319,15 @@ impl Cluster {
             next_producer_id: meta.next_producer_id,
             quorum,
         };
+        let started_new_log = parts.quorum.is_none();
+        let mut cluster = Cluster::from_parts(parts);
+        if started_new_log {
+            // As after a restart from the metadata log (`Cluster::resume_quorum`): each broker
+            // acts on its image, its coordinators load their `__consumer_offsets` partitions.
+            cluster.sync_replication();
+        }
         Ok(Restored {
-            cluster: Cluster::from_parts(parts),
+            cluster,
             warnings: restore.warnings,
             recovery: restore.recovery,
         })
