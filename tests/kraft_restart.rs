@@ -52,7 +52,7 @@ fn save_onto(
     cluster.write_clean_shutdown_files();
     let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
     for id in ids {
-        let disk = disks.entry(id).or_insert_with(MemoryDisk::new);
+        let disk = disks.entry(id).or_default();
         let broker = cluster.broker_mut(id).expect("a broker");
         broker.store.flush(disk, Scope::All).expect("flushed");
     }
