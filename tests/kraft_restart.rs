@@ -14,7 +14,7 @@ use kafka_playground::engine::kraft::image::MetadataImage;
 use kafka_playground::engine::kraft::{metadata_log, Role};
 use kafka_playground::engine::persist::Restored;
 use kafka_playground::engine::{Cluster, ClusterOptions};
-use kafka_playground::storage::{FileStore, MemoryDisk, Scope};
+use kafka_playground::storage::{Disk, FileStore, MemoryDisk, Scope};
 use std::collections::BTreeMap;
 use support::run_ok;
 
@@ -492,4 +492,39 @@ fn a_version_2_data_dir_keeps_its_records_after_the_migration() {
     assert_eq!(restored.warnings, Vec::<String>::new());
     let mut again = restored.cluster;
     assert_eq!(run_ok(&mut again, consume).stdout(), expected);
+}
+
+/// The page's cycle (tests/e2e/persistence.test.mjs): written behind, reloaded, a topic created
+/// under the controller elected after the reload, written behind, reloaded again.
+#[test]
+fn a_topic_created_after_a_reload_survives_the_next_reload() {
+    use kafka_playground::engine::persist::workspace::{restore_workspace, take_workspace_changes};
+    let mut cluster = Cluster::new(options(3, 0));
+    run_ok(
+        &mut cluster,
+        "kafka-topics.sh --create --topic orders --partitions 3\n",
+    );
+    let mut disk = MemoryDisk::new();
+    disk.apply(&take_workspace_changes(&mut cluster))
+        .expect("written");
+    let reload = |disk: &MemoryDisk| {
+        restore_workspace(&options(3, 0), disk.files().clone())
+            .expect("restored")
+            .expect("a cluster")
+            .cluster
+    };
+    let mut reloaded = reload(&disk);
+    // The page's topic form calls the library, not the tool: it too waits for the election.
+    assert_eq!(reloaded.active_controller(), None);
+    let request = kafka_playground::engine::cluster::NewTopic {
+        name: "audit".to_string(),
+        ..Default::default()
+    };
+    reloaded.create_topic(request).expect("created");
+    assert!(reloaded.active_controller().is_some());
+    disk.apply(&take_workspace_changes(&mut reloaded))
+        .expect("written");
+    let again = reload(&disk);
+    let names: Vec<_> = again.topics().map(|t| t.name.clone()).collect();
+    assert_eq!(names, ["audit", "orders"]);
 }
