@@ -467,10 +467,20 @@ impl Cluster {
         std::mem::take(&mut self.events)
     }
 
+    /// Creates a topic as an admin client's `CreateTopics` does: brokers forward it to the
+    /// active controller (KIP-590), so without one it waits for one in simulated time (a
+    /// restarted cluster elects first) and fails as the admin client does when none comes.
+    pub fn create_topic(&mut self, request: NewTopic) -> Result<Created, ApiError> {
+        self.await_active_controller("createTopics")?;
+        self.create_topic_decided(request)
+    }
+
     /// Creates a topic as the KRaft controller does (`ReplicationControlManager.createTopics`):
     /// name rules, then existence, then a '.'/'_' collision, then configs, then partitions and
-    /// replicas. On success every replica's broker has an empty log for each partition.
-    pub fn create_topic(&mut self, request: NewTopic) -> Result<Created, ApiError> {
+    /// replicas. On success every replica's broker has an empty log for each partition. For
+    /// the engine's own creations inside a step (auto-created topics, `__consumer_offsets`),
+    /// which must not step the cluster again.
+    pub(crate) fn create_topic_decided(&mut self, request: NewTopic) -> Result<Created, ApiError> {
         let name = request.name;
         topic::validate_name(&name)
             .map_err(|message| ApiError::new(ErrorCode::InvalidTopicException, message))?;

@@ -418,16 +418,11 @@ impl Store {
             replication_factor,
             ..NewTopic::default()
         };
-        // As `kafka-topics.sh --create`: the brokers forward it to the active controller, so it
-        // waits (in simulated time) for one — after a reload the quorum elects one first.
-        let created = {
-            let mut cluster = self.cluster_mut();
-            cluster
-                .await_active_controller("createTopics")
-                .and_then(|()| cluster.create_topic(request).map(|_| ()))
-        };
+        // Waits (in simulated time) for an active controller, as `kafka-topics.sh --create`
+        // does: after a reload the quorum elects one first.
+        let created = self.cluster_mut().create_topic(request);
         self.last_outcome = Some(match created {
-            Ok(()) => Outcome::Created {
+            Ok(_created) => Outcome::Created {
                 message: format!("Created topic {name}."),
                 warning: has_collision_chars(&name).then(|| COLLISION_WARNING.to_string()),
             },

@@ -39,7 +39,7 @@ pub fn fetch_topic_metadata(
     if !(allow_auto_create && auto_create) {
         return Err(ApiError::bare(ErrorCode::UnknownTopicOrPartition));
     }
-    let created = cluster.create_topic(NewTopic {
+    let created = cluster.create_topic_decided(NewTopic {
         name: name.to_string(),
         ..NewTopic::default()
     })?;

@@ -91,7 +91,7 @@ impl Cluster {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         };
-        self.create_topic(request)
+        self.create_topic_decided(request)
             .map(|created| created.topic.partitions.len() as i32)
             .map_err(|_| ApiError::bare(ErrorCode::CoordinatorNotAvailable))
     }

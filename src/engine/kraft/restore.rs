@@ -11,6 +11,8 @@
 //! return once the controller decided, and a leader's first commit in its epoch commits its
 //! whole log (Raft §5.4.2), so that log's tail commits when its holder wins the election that
 //! follows, and is written again by whichever voter wins instead (`take_over_as_controller`).
+//! An image starts from the node's latest whole snapshot below where it replays to
+//! (`engine::kraft::snapshot`) and replays the log after it.
 
 use super::image::MetadataImage;
 use super::snapshot::SnapshotState;
