@@ -10,8 +10,6 @@ use kafka_playground::engine::cluster::NewTopic;
 use kafka_playground::engine::persist::{PersistError, METADATA_FILE};
 use kafka_playground::engine::record::RecordBatchBuilder;
 use kafka_playground::engine::{Cluster, ClusterOptions};
-use kafka_playground::storage::{FileStore, MemoryDisk, Scope};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Output;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -44,6 +42,7 @@ impl Drop for TempDir {
     }
 }
 
+use support::data_dir::{save, stores};
 use support::kplay;
 
 fn stdout(output: &Output) -> String {
@@ -368,29 +367,6 @@ fn a_torn_log_tail_is_truncated_with_a_warning() {
     let again = run_ok(&dir, &format!("{}{CONSUME}", produce("t", &["four"])));
     assert_eq!(stderr(&again), "Processed a total of 3 messages\n");
     assert!(stdout(&again).ends_with("\tOffset:2\tfour\n"));
-}
-
-/// Flushes every broker of `cluster` to its own memory disk, as kplay's clean exit flushes to
-/// `DIR/broker-N`, clean-shutdown file last.
-fn save(cluster: &mut Cluster) -> (String, BTreeMap<i32, MemoryDisk>) {
-    cluster.prepare_clean_shutdown();
-    cluster.write_clean_shutdown_files();
-    let mut disks = BTreeMap::new();
-    let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
-    for id in ids {
-        let mut disk = MemoryDisk::new();
-        let broker = cluster.broker_mut(id).expect("a broker");
-        broker.store.flush(&mut disk, Scope::All).expect("flushed");
-        disks.insert(id, disk);
-    }
-    (cluster.to_metadata_file(), disks)
-}
-
-fn stores(disks: &BTreeMap<i32, MemoryDisk>) -> BTreeMap<i32, FileStore> {
-    disks
-        .iter()
-        .map(|(id, disk)| (*id, FileStore::open(disk).expect("opened")))
-        .collect()
 }
 
 fn append(cluster: &mut Cluster, values: &[&str]) -> (i64, i64) {

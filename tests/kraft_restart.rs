@@ -14,8 +14,9 @@ use kafka_playground::engine::kraft::image::MetadataImage;
 use kafka_playground::engine::kraft::{metadata_log, Role};
 use kafka_playground::engine::persist::Restored;
 use kafka_playground::engine::{Cluster, ClusterOptions};
-use kafka_playground::storage::{Disk, FileStore, MemoryDisk, Scope};
+use kafka_playground::storage::{Disk, MemoryDisk};
 use std::collections::BTreeMap;
+use support::data_dir::{save, save_onto, stores};
 use support::run_ok;
 
 /// A version 2 metadata file (`kplay --seed 11 --brokers 3`, written before the metadata log
@@ -35,35 +36,6 @@ fn options(brokers: i32, seed: u64) -> ClusterOptions {
         seed,
         ..ClusterOptions::default()
     }
-}
-
-/// A clean shutdown as `kplay --data-dir` does it: the metadata file's text and every broker's
-/// files on a memory disk.
-fn save(cluster: &mut Cluster) -> (String, BTreeMap<i32, MemoryDisk>) {
-    save_onto(cluster, BTreeMap::new())
-}
-
-/// [`save`] onto the disks a cluster was restored from (a store flushes only what changed).
-fn save_onto(
-    cluster: &mut Cluster,
-    mut disks: BTreeMap<i32, MemoryDisk>,
-) -> (String, BTreeMap<i32, MemoryDisk>) {
-    cluster.prepare_clean_shutdown();
-    cluster.write_clean_shutdown_files();
-    let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
-    for id in ids {
-        let disk = disks.entry(id).or_default();
-        let broker = cluster.broker_mut(id).expect("a broker");
-        broker.store.flush(disk, Scope::All).expect("flushed");
-    }
-    (cluster.to_metadata_file(), disks)
-}
-
-fn stores(disks: &BTreeMap<i32, MemoryDisk>) -> BTreeMap<i32, FileStore> {
-    disks
-        .iter()
-        .map(|(id, disk)| (*id, FileStore::open(disk).expect("opened")))
-        .collect()
 }
 
 fn restore(brokers: i32, metadata: &str, disks: &BTreeMap<i32, MemoryDisk>) -> Restored {

@@ -4,6 +4,8 @@
 
 /// Log compaction helpers (tests/compaction*.rs).
 pub mod compaction;
+/// A cluster saved to memory disks and opened again, as `kplay --data-dir` does.
+pub mod data_dir;
 /// The seed-sweep driver (tests/*/sweep.rs).
 pub mod sweep;
 
