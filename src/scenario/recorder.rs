@@ -5,9 +5,9 @@
 //! A session past [`MAX_COMMANDS`] commands or [`MAX_SCRIPT_BYTES`] of text stops recording
 //! (it is [`Recorder::overflowed`]): it could not be shared or opened anyway.
 //!
-//! The workspace keeps the recorder as `.kplay` text ([`Recorder::to_workspace_file`]) with two
-//! more header lines — when the last step ended and the trace hash so far — so a reload goes on
-//! where it was.
+//! The workspace keeps the recorder as `.kplay` text ([`Recorder::to_workspace_file`]) with more
+//! header lines — when the last step ended, the trace hash so far, how often the cluster
+//! restarted from its files — so a reload goes on where it was.
 
 use super::{header_value, Scenario, Step, MAX_COMMANDS, MAX_SCRIPT_BYTES};
 use crate::cli::shell::parse_script;
@@ -32,6 +32,10 @@ pub struct Recorder {
     /// The cluster had a history before recording began (a workspace saved before scenarios
     /// were kept): the steps alone do not rebuild it.
     incomplete: bool,
+    /// How often the session's cluster restarted from its files (a reload of the page). The
+    /// steps hold no restart, so a replay reaches the same topics, records and offsets by a
+    /// different trace: the hash differs.
+    restarts: u32,
 }
 
 impl Recorder {
@@ -46,6 +50,7 @@ impl Recorder {
             bytes: 0,
             overflowed: false,
             incomplete: false,
+            restarts: 0,
         }
     }
 
@@ -129,6 +134,16 @@ impl Recorder {
         self.incomplete
     }
 
+    /// The session's cluster restarted from its files (the page was reloaded).
+    pub fn mark_restarted(&mut self) {
+        self.restarts = self.restarts.saturating_add(1);
+    }
+
+    /// How often the session's cluster restarted from its files.
+    pub fn restarts(&self) -> u32 {
+        self.restarts
+    }
+
     /// The scenario up to `now_ms`: the steps, then the time that passed since the last.
     pub fn scenario(&self, now_ms: i64) -> Scenario {
         Scenario {
@@ -140,11 +155,12 @@ impl Recorder {
     /// The `.kplay` text the workspace keeps (see the module doc).
     pub fn to_workspace_file(&self) -> String {
         let mut text = format!(
-            "# steps-end: {}\n# trace-hash: {:016x}\n# overflowed: {}\n# incomplete: {}\n",
+            "# steps-end: {}\n# trace-hash: {:016x}\n# overflowed: {}\n# incomplete: {}\n# restarts: {}\n",
             self.steps_end_ms,
             self.trace_hash(),
             self.overflowed,
-            self.incomplete
+            self.incomplete,
+            self.restarts
         );
         text.push_str(&self.scenario.to_kplay());
         text
@@ -159,6 +175,9 @@ impl Recorder {
         let mut recorder = Recorder::replayed(&scenario, steps_end_ms, hash);
         recorder.overflowed = header_value(text, "overflowed") == Some("true");
         recorder.incomplete = header_value(text, "incomplete") == Some("true");
+        recorder.restarts = header_value(text, "restarts")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
         Some(recorder)
     }
 }

@@ -235,4 +235,9 @@ fn recorder_keeps_waits_and_survives_the_workspace_file() {
     let back = Recorder::from_workspace_file(&old.to_workspace_file()).expect("reads");
     assert!(back.incomplete() && !back.overflowed());
     assert_eq!(back.scenario(start + 100).tail_ms, 1);
+    assert_eq!(back.restarts(), 0);
+    let mut reloaded = back;
+    reloaded.mark_restarted();
+    let again = Recorder::from_workspace_file(&reloaded.to_workspace_file()).expect("reads");
+    assert_eq!(again.restarts(), 1);
 }

@@ -143,10 +143,12 @@ impl Store {
         let cluster = self.cluster();
         let options = cluster.options().clone();
         match text.and_then(Recorder::from_workspace_file) {
-            Some(recorder)
+            Some(mut recorder)
                 if recorder.options().seed == options.seed
                     && recorder.options().brokers == options.brokers =>
             {
+                // Loaded with its cluster: the cluster restarted from its files.
+                recorder.mark_restarted();
                 self.scenario = Rc::new(recorder);
             }
             _ => {
