@@ -26,6 +26,9 @@ const FROM_VALUES: &[&str] = &[
     "+1 s",
     "+10 s",
     "+1 min",
+    // ConsumerDraft::missing, the consumer form's hint (components/consumer_form.rs).
+    "Name a group (an existing one, or a new one).",
+    "Name a topic to subscribe to.",
     // ThemeChoice::label (ui/prefs.rs).
     "System theme",
     "Light",
