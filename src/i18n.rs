@@ -337,6 +337,7 @@ pub static KO: &[(&str, &str)] = &[
     ("partition", "파티션"),
     ("read-only", "읽기 전용"),
     ("read-only: set in server.properties, not at runtime", "read-only: 실행 중이 아니라 server.properties에서 설정합니다"),
+    ("records/s", "레코드/초"),
     ("revoked from {}", "{}에서 회수됨"),
     ("revoked · waiting", "회수됨 · 대기 중"),
     ("running", "실행 중"),

@@ -81,7 +81,7 @@ pub fn ProducerCard(props: &ProducerCardProps) -> Html {
                 <div title={tr(lang, "Sent but not answered yet: in a batch waiting for linger.ms or batch.size, in flight, or waiting to be retried")}>
                     <dt>{tr(lang, "waiting")}</dt><dd>{waiting.to_string()}</dd></div>
                 <div title={tr(lang, "Acknowledged records per simulated second, over the last step of time")}>
-                    <dt>{"records/s"}</dt>
+                    <dt>{tr(lang, "records/s")}</dt>
                     <dd data-testid="producer-rate-now">{per_sec.map_or("—".to_string(), |r| r.to_string())}</dd></div>
             </dl>
             if let Some(error) = &producer.last_error {
