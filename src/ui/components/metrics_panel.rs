@@ -77,7 +77,7 @@ pub fn MetricsPanel() -> Html {
                     <span class="metric-name">{metric.name()}</span>
                     <span class="metric-value">
                         { value.map_or_else(|| "–".to_string(), compact) }
-                        <small>{format!(" {}", metric.unit())}</small>
+                        <small>{format!(" {}", tr(lang, metric.unit()))}</small>
                     </span>
                 </div>
                 <svg class="metric-chart" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none"
