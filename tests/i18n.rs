@@ -18,6 +18,7 @@ const FROM_VALUES: &[&str] = &[
     "follower",
     "offline",
     "out of sync",
+    "ELR (may still lead)",
     // The terminal's submit button in each typing mode.
     "Run",
     "Enter",
