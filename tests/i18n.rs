@@ -18,6 +18,7 @@ const FROM_VALUES: &[&str] = &[
     "follower",
     "offline",
     "out of sync",
+    "ELR (may still lead)",
     // The terminal's submit button in each typing mode.
     "Run",
     "Enter",
@@ -26,6 +27,13 @@ const FROM_VALUES: &[&str] = &[
     "+1 s",
     "+10 s",
     "+1 min",
+    // ConsumerDraft::missing, the consumer form's hint (components/consumer_form.rs).
+    "Name a group (an existing one, or a new one).",
+    "Name a topic to subscribe to.",
+    // Metric::unit (ui/metrics.rs), under each metric's value; "/s", "B/s" and the like stay.
+    "partitions",
+    "controllers",
+    "records",
     // ThemeChoice::label (ui/prefs.rs).
     "System theme",
     "Light",
@@ -101,4 +109,29 @@ fn templates_keep_their_slots() {
     assert_eq!(tr(Lang::Ko, "Topics"), "토픽");
     // Kafka's own words and anything without an entry stay as they are.
     assert_eq!(tr(Lang::Ko, "ISR"), "ISR");
+}
+
+/// Kafka's own words inside a translated text — config names (`replica.lag.time.max.ms`), tool
+/// and file names (`kafka-configs.sh`, `.timeindex`), metric and request names
+/// (`UnderReplicatedPartitions`, `JoinGroup`), KIPs, upper-case terms (ISR, LEO, `CURRENT-OFFSET`)
+/// and internal topics — stay as they are in the Korean: a person types and reads them on a
+/// real cluster.
+#[test]
+fn kafka_words_stay_untranslated() {
+    let kafka_word = Regex::new(
+        r"[A-Za-z_][\w-]*(?:\.[\w-]+)+|\bKIP-\d+|\b[A-Z][a-z]+[A-Z]\w*|\b[A-Z][A-Z_-]{2,}\b|__\w+|--[\w-]+",
+    )
+    .expect("regex");
+    let mut changed = Vec::new();
+    for (en, ko) in KO {
+        for word in kafka_word.find_iter(en).map(|m| m.as_str()) {
+            // "e.g." is English, not Kafka's.
+            if word != "e.g" && !ko.contains(word) {
+                changed.push(format!("{word:?} in {en:?}"));
+            }
+        }
+    }
+    assert!(changed.is_empty(), "Kafka's words translated: {changed:?}");
+    assert!(kafka_word.is_match("min.insync.replicas"));
+    assert!(kafka_word.is_match("UnderReplicatedPartitions"));
 }

@@ -60,21 +60,21 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
                 <strong>{trf(lang, "Broker {}", &[&id])}</strong>
                 <span class={classes!("badge", "state", state)}>{tr(lang, state)}</span>
                 if fenced {
-                    <span class="badge fenced" title="The controller fenced this broker: it leads no partition and is in no ISR until it registers again">{tr(lang, "fenced")}</span>
+                    <span class="badge fenced" title={tr(lang, "The controller fenced this broker: it leads no partition and is in no ISR until it registers again")}>{tr(lang, "fenced")}</span>
                 }
                 if active {
-                    <span class="badge controller" title="The active KRaft controller">{"active controller"}</span>
+                    <span class="badge controller" title={tr(lang, "The active KRaft controller")}>{tr(lang, "active controller")}</span>
                 }
                 if voter {
-                    <span class="badge voter" title="A KRaft controller voter (controller.quorum.voters)">{"voter"}</span>
+                    <span class="badge voter" title={tr(lang, "A KRaft controller voter (controller.quorum.voters)")}>{tr(lang, "voter")}</span>
                 }
             </div>
             <div class="muted">{trf(lang, "leader of {} partition(s)", &[&led])}</div>
             { quorum_line(cluster, id) }
-            <div class="fault-buttons" role="group" aria-label={format!("Faults for broker {id}")}>
-                { button(BrokerVerb::Stop, tr(lang, "Stop"), "Controlled shutdown: leadership moves away first, everything is flushed", running) }
-                { button(BrokerVerb::Kill, tr(lang, "Kill"), "The process dies; the controller fences it when broker.session.timeout.ms (9 s) runs out", running) }
-                { button(BrokerVerb::Start, tr(lang, "Start"), "Start the broker: it loads (after a crash, recovers) its logs and registers", !running) }
+            <div class="fault-buttons" role="group" aria-label={trf(lang, "Faults for broker {}", &[&id])}>
+                { button(BrokerVerb::Stop, tr(lang, "Stop"), tr(lang, "Controlled shutdown: leadership moves away first, everything is flushed"), running) }
+                { button(BrokerVerb::Kill, tr(lang, "Kill"), tr(lang, "The process dies; the controller fences it when broker.session.timeout.ms (9 s) runs out"), running) }
+                { button(BrokerVerb::Start, tr(lang, "Start"), tr(lang, "Start the broker: it loads (after a crash, recovers) its logs and registers"), !running) }
             </div>
             { replica_table(id, &replicas, &show_internal, lang) }
         </li>
@@ -88,7 +88,7 @@ fn replica_table(
     lang: Lang,
 ) -> Html {
     if replicas.is_empty() {
-        return html! { <p class="muted">{"No partition replicas."}</p> };
+        return html! { <p class="muted">{tr(lang, "No partition replicas.")}</p> };
     }
     let (internal, topics): (Vec<&ReplicaRow>, Vec<&ReplicaRow>) =
         replicas.iter().partition(|r| r.topic.starts_with("__"));
@@ -98,13 +98,13 @@ fn replica_table(
     };
     let led = internal.iter().filter(|r| r.is_leader).count();
     html! {
-        <table class="replicas" aria-label={format!("Replicas on broker {id}")}>
+        <table class="replicas" aria-label={trf(lang, "Replicas on broker {}", &[&id])}>
             <thead><tr>
                 <th scope="col">{tr(lang, "Partition")}</th>
                 <th scope="col">{tr(lang, "Role")}</th>
                 <th scope="col">{tr(lang, "In sync")}</th>
-                <th scope="col"><abbr title="log end offset: the offset the next record gets">{"LEO"}</abbr></th>
-                <th scope="col"><abbr title="high watermark: records below it are committed and readable">{"HW"}</abbr></th>
+                <th scope="col"><abbr title={tr(lang, "log end offset: the offset the next record gets")}>{"LEO"}</abbr></th>
+                <th scope="col"><abbr title={tr(lang, "high watermark: records below it are committed and readable")}>{"HW"}</abbr></th>
             </tr></thead>
             <tbody>
                 { for topics.iter().map(|r| replica_row(r, lang)) }
@@ -112,8 +112,8 @@ fn replica_table(
                     <tr class="internal-replicas"><td colspan="5">
                         <button class="internal-toggle" onclick={toggle} aria-expanded={show_internal.to_string()}
                             data-testid={format!("internal-replicas-{id}")}>
-                            {format!("{} {} internal-topic replica(s), leader of {led}",
-                                if **show_internal { "▾" } else { "▸" }, internal.len())}
+                            {trf(lang, "{} {} internal-topic replica(s), leader of {}",
+                                &[&if **show_internal { "▾" } else { "▸" }, &internal.len(), &led])}
                         </button>
                     </td></tr>
                     if **show_internal { { for internal.iter().map(|r| replica_row(r, lang)) } }
@@ -142,9 +142,9 @@ fn replica_row(r: &ReplicaRow, lang: Lang) -> Html {
             (leo.to_string(), hw.to_string())
         });
     let leader_note = match (r.leader, r.preferred_leader) {
-        (None, _) => "no leader (Leader: none)".to_string(),
-        (Some(l), Some(p)) if l != p => format!("leader {l}, preferred leader {p}"),
-        (Some(l), _) => format!("leader {l} (the preferred leader)"),
+        (None, _) => tr(lang, "no leader (Leader: none)").to_string(),
+        (Some(l), Some(p)) if l != p => trf(lang, "leader {}, preferred leader {}", &[&l, &p]),
+        (Some(l), _) => trf(lang, "leader {} (the preferred leader)", &[&l]),
     };
     html! {
         <tr class={classes!("replica", role, (!r.in_isr).then_some("out-of-isr"), r.in_elr.then_some("in-elr"))}
@@ -157,13 +157,13 @@ fn replica_row(r: &ReplicaRow, lang: Lang) -> Html {
             <td>
                 <span class="role">{tr(lang, role)}</span>
                 if r.is_preferred {
-                    <span class="preferred" title="The preferred leader: first in the replica list">{"★ preferred"}</span>
+                    <span class="preferred" title={tr(lang, "The preferred leader: first in the replica list")}>{tr(lang, "★ preferred")}</span>
                 }
             </td>
             <td class="sync">
                 {tr(lang, sync)}
                 if r.in_last_known_elr {
-                    <span title="LastKnownElr: the leader when the ISR became empty; Kafka 4.1 elects it again when it returns, uncleanly (it may have lost unflushed records)">{" · last known leader"}</span>
+                    <span title={tr(lang, "LastKnownElr: the leader when the ISR became empty; Kafka 4.1 elects it again when it returns, uncleanly (it may have lost unflushed records)")}>{tr(lang, " · last known leader")}</span>
                 }
             </td>
             <td class="num">{leo}</td>

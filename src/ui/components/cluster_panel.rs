@@ -3,7 +3,7 @@
 
 use super::broker_card::BrokerCard;
 use super::time_controls::TimeControls;
-use crate::i18n::tr;
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::prefs::use_lang;
 use crate::ui::replica_view::{partition_health, PartitionHealth};
 use crate::ui::store::{Outcome, StoreHandle};
@@ -23,10 +23,10 @@ pub fn ClusterPanel() -> Html {
         <section class="panel cluster-panel" aria-labelledby="cluster-heading">
             <div class="cluster-head">
                 <h2 id="cluster-heading">{tr(lang, "Cluster")}</h2>
-                <p class="muted">{"Cluster id "}<code>{cluster.cluster_id().to_string()}</code></p>
+                <p class="muted">{tr(lang, "Cluster id ")}<code>{cluster.cluster_id().to_string()}</code></p>
             </div>
             <TimeControls />
-            { health_view(&partition_health(cluster)) }
+            { health_view(lang, &partition_health(cluster)) }
             <ul class="brokers">{ for cards }</ul>
             { outcome_view(store.cluster_outcome.as_ref()) }
         </section>
@@ -34,7 +34,7 @@ pub fn ClusterPanel() -> Html {
 }
 
 /// "N offline, M under-replicated", named after Kafka's metrics, with the partitions listed.
-fn health_view(health: &PartitionHealth) -> Html {
+fn health_view(lang: Lang, health: &PartitionHealth) -> Html {
     let (offline, under) = (health.offline.len(), health.under_replicated.len());
     let trouble = offline + under > 0;
     let list = |names: &[String]| names.join(", ");
@@ -44,25 +44,25 @@ fn health_view(health: &PartitionHealth) -> Html {
             role={if trouble { "alert" } else { "status" }}>
             <strong>
                 <span class={classes!((offline > 0).then_some("bad"))}
-                    title="OfflinePartitionsCount (kafka.controller:type=KafkaController): partitions with no leader">
-                    {format!("{offline} offline")}
+                    title={tr(lang, "OfflinePartitionsCount (kafka.controller:type=KafkaController): partitions with no leader")}>
+                    {trf(lang, "{} offline", &[&offline])}
                 </span>
                 {", "}
                 <span class={classes!((under > 0).then_some("warn"))}
-                    title="UnderReplicatedPartitions (kafka.server:type=ReplicaManager): partitions whose ISR is smaller than their replica list">
-                    {format!("{under} under-replicated")}
+                    title={tr(lang, "UnderReplicatedPartitions (kafka.server:type=ReplicaManager): partitions whose ISR is smaller than their replica list")}>
+                    {trf(lang, "{} under-replicated", &[&under])}
                 </span>
             </strong>
             if offline > 0 {
-                <div data-testid="offline-partitions">{"Offline (Leader: none): "}{list(&health.offline)}</div>
+                <div data-testid="offline-partitions">{tr(lang, "Offline (Leader: none): ")}{list(&health.offline)}</div>
             }
             if under > 0 {
-                <div data-testid="under-replicated-partitions">{"Under-replicated: "}{list(&health.under_replicated)}</div>
+                <div data-testid="under-replicated-partitions">{tr(lang, "Under-replicated: ")}{list(&health.under_replicated)}</div>
             }
             if !health.not_preferred.is_empty() {
                 <div class="muted" data-testid="not-preferred-partitions"
-                    title="PreferredReplicaImbalanceCount (kafka.controller:type=KafkaController) counts these, and the offline partitions">
-                    {"Led by a broker other than the preferred leader: "}{list(&health.not_preferred)}
+                    title={tr(lang, "PreferredReplicaImbalanceCount (kafka.controller:type=KafkaController) counts these, and the offline partitions")}>
+                    {tr(lang, "Led by a broker other than the preferred leader: ")}{list(&health.not_preferred)}
                 </div>
             }
         </div>

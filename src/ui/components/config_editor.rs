@@ -6,7 +6,7 @@
 //! message for a bad value — shows next to the field. Below, the producer and consumer configs
 //! the playground's `producer start` / `consumer start` take, with Kafka's defaults, read-only.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::config_table::{
     add_config_line, config_rows, consumer_rows, delete_config_line, entities, producer_rows,
     ClientConfigRow, ConfigEntity, ConfigRow, FIXED_BROKER_CONFIGS,
@@ -78,16 +78,16 @@ pub fn ConfigEditor() -> Html {
         <section class="panel config-editor" aria-labelledby="configs-heading">
             <h2 id="configs-heading">{tr(lang, "Configs")}</h2>
             <div class="config-pick">
-                <label>{"Entity"}
+                <label>{tr(lang, "Entity")}
                     <select data-testid="config-entity" onchange={on_pick}>
                         { for all.iter().map(|e| html! {
                             <option value={e.key()} selected={*e == entity}>{e.label()}</option>
                         }) }
                     </select>
                 </label>
-                <label>{"Filter"}
+                <label>{tr(lang, "Filter")}
                     <input data-testid="config-filter" value={(*filter).clone()} oninput={on_filter}
-                        placeholder="e.g. retention" spellcheck="false" autocomplete="off" />
+                        placeholder={tr(lang, "e.g. retention")} spellcheck="false" autocomplete="off" />
                 </label>
             </div>
             { match rows {
@@ -99,8 +99,8 @@ pub fn ConfigEditor() -> Html {
             } }
             if matches!(entity, ConfigEntity::AllBrokers | ConfigEntity::Broker(_)) {
                 <p class="muted" data-testid="fixed-broker-configs">
-                    <span class="badge departure">{"departure"}</span>
-                    {" Fixed at Kafka 4.1's defaults here, not editable yet: "}
+                    <span class="badge departure">{tr(lang, "departure")}</span>
+                    {tr(lang, " Fixed at Kafka 4.1's defaults here, not editable yet: ")}
                     { for FIXED_BROKER_CONFIGS.iter().enumerate().map(|(i, name)| html! {
                         <>{ if i > 0 { ", " } else { "" } }<code>{*name}</code></>
                     }) }
@@ -127,8 +127,10 @@ struct ConfigTableProps {
 /// picking another starts afresh).
 #[component]
 fn ConfigTable(props: &ConfigTableProps) -> Html {
+    let lang = use_lang();
     let draft = use_state(Draft::default);
     let ctx = RowContext {
+        lang,
         on_run: &props.on_run,
         draft: &draft,
         entity: &props.entity,
@@ -139,11 +141,11 @@ fn ConfigTable(props: &ConfigTableProps) -> Html {
         <div class="config-table-wrap">
             <table class="config-table" data-testid="config-table">
                 <thead><tr>
-                    <th scope="col">{"Config"}</th>
-                    <th scope="col">{"Value"}</th>
-                    <th scope="col">{"Kafka default"}</th>
-                    <th scope="col">{"Playground default"}</th>
-                    <th scope="col" title="As kafka-configs.sh --describe --all prints it">{"Source"}</th>
+                    <th scope="col">{tr(lang, "Config")}</th>
+                    <th scope="col">{tr(lang, "Value")}</th>
+                    <th scope="col">{tr(lang, "Kafka default")}</th>
+                    <th scope="col">{tr(lang, "Playground default")}</th>
+                    <th scope="col" title={tr(lang, "As kafka-configs.sh --describe --all prints it")}>{tr(lang, "Source")}</th>
                 </tr></thead>
                 <tbody>
                     { for props.rows.iter().filter(|r| needle.is_empty() || r.name.contains(needle.as_str()))
@@ -156,6 +158,7 @@ fn ConfigTable(props: &ConfigTableProps) -> Html {
 
 /// What a row needs from the table: how to run a line, the typed value, the last answer.
 struct RowContext<'a> {
+    lang: Lang,
     on_run: &'a Callback<(String, String)>,
     draft: &'a UseStateHandle<Draft>,
     entity: &'a ConfigEntity,
@@ -179,7 +182,7 @@ fn run_line<E: 'static>(
 /// One config: its name (and departure), the value field with Set and Delete, the line an edit
 /// runs, the tool's answer, Kafka's and the playground's defaults, the source.
 fn row_view(ctx: &RowContext, row: &ConfigRow) -> Html {
-    let (draft, entity) = (ctx.draft, ctx.entity);
+    let (draft, entity, lang) = (ctx.draft, ctx.entity, ctx.lang);
     let editing = draft.name == row.name;
     let value = if editing {
         draft.value.clone()
@@ -210,24 +213,24 @@ fn row_view(ctx: &RowContext, row: &ConfigRow) -> Html {
             class={classes!(row.overridden.then_some("overridden"), row.departure.is_some().then_some("departure"))}>
             <th scope="row"><code>{row.name.clone()}</code>
                 if let Some(note) = row.departure {
-                    <span class="badge departure" title={note} data-testid={format!("departure-{}", row.name)}>{"departure"}</span>
+                    <span class="badge departure" title={note} data-testid={format!("departure-{}", row.name)}>{tr(lang, "departure")}</span>
                 }
             </th>
             <td>
                 <form class="config-value" onsubmit={on_submit}
-                    aria-label={format!("Set {}", row.name)}>
+                    aria-label={trf(lang, "Set {}", &[&row.name])}>
                     <input value={value} oninput={on_input} disabled={row.read_only}
-                        aria-label={format!("{} value", row.name)} spellcheck="false" autocomplete="off"
+                        aria-label={trf(lang, "{} value", &[&row.name])} spellcheck="false" autocomplete="off"
                         data-testid={format!("config-input-{}", row.name)}
-                        title={if row.read_only { "read-only: set in server.properties, not at runtime" } else { "" }} />
+                        title={if row.read_only { tr(lang, "read-only: set in server.properties, not at runtime") } else { "" }} />
                     if row.read_only {
-                        <span class="muted" title="Kafka's update mode: read-only (server.properties, then a restart)">{"read-only"}</span>
+                        <span class="muted" title={tr(lang, "Kafka's update mode: read-only (server.properties, then a restart)")}>{tr(lang, "read-only")}</span>
                     } else {
-                        <button type="submit" disabled={!changed} data-testid={format!("config-set-{}", row.name)}>{"Set"}</button>
+                        <button type="submit" disabled={!changed} data-testid={format!("config-set-{}", row.name)}>{tr(lang, "Set")}</button>
                     }
                     if row.overridden && !row.read_only {
                         <button type="button" onclick={on_delete} data-testid={format!("config-delete-{}", row.name)}
-                            title={format!("$ {delete}")}>{"Delete"}</button>
+                            title={format!("$ {delete}")}>{tr(lang, "Delete")}</button>
                     }
                 </form>
                 if changed {
@@ -244,7 +247,7 @@ fn row_view(ctx: &RowContext, row: &ConfigRow) -> Html {
             <td><code>{row.kafka_default.clone()}</code></td>
             <td>{ match &row.playground_default {
                 Some(v) => html! { <code>{v.clone()}</code> },
-                None => html! { <span class="muted">{"same"}</span> },
+                None => html! { <span class="muted">{tr(lang, "same")}</span> },
             } }</td>
             <td><code class="source">{row.source}</code></td>
         </tr>
@@ -255,10 +258,11 @@ fn row_view(ctx: &RowContext, row: &ConfigRow) -> Html {
 /// component without props: it renders once).
 #[component]
 fn ClientConfigs() -> Html {
+    let lang = use_lang();
     let table = |rows: Vec<ClientConfigRow>| {
         html! {
             <table class="config-table client">
-                <thead><tr><th scope="col">{"Config"}</th><th scope="col">{"Kafka default"}</th><th scope="col">{"Set with"}</th></tr></thead>
+                <thead><tr><th scope="col">{tr(lang, "Config")}</th><th scope="col">{tr(lang, "Kafka default")}</th><th scope="col">{tr(lang, "Set with")}</th></tr></thead>
                 <tbody>
                     { for rows.into_iter().map(|r| html! {
                         <tr><th scope="row"><code>{r.name}</code></th><td><code>{r.kafka_default}</code></td><td><code>{r.flag}</code></td></tr>
@@ -269,12 +273,12 @@ fn ClientConfigs() -> Html {
     };
     html! {
         <details class="client-configs" data-testid="client-configs">
-            <summary>{"Producer and consumer configs"}</summary>
-            <p class="muted">{"Client configs belong to each client: set them in the Producers form ("}
-                <code>{"producer start"}</code>{") and the Consumer groups form ("}<code>{"consumer start"}</code>{")."}</p>
-            <h3>{"Producer"}</h3>
+            <summary>{tr(lang, "Producer and consumer configs")}</summary>
+            <p class="muted">{tr(lang, "Client configs belong to each client: set them in the Producers form (")}
+                <code>{"producer start"}</code>{tr(lang, ") and the Consumer groups form (")}<code>{"consumer start"}</code>{tr(lang, ").")}</p>
+            <h3>{tr(lang, "Producer")}</h3>
             { table(producer_rows()) }
-            <h3>{"Consumer"}</h3>
+            <h3>{tr(lang, "Consumer")}</h3>
             { table(consumer_rows()) }
         </details>
     }

@@ -3,6 +3,8 @@
 //! to the panel, which runs it in the terminal. The cluster, not the form, judges the options:
 //! whatever the command prints on stderr is shown under the form.
 
+use crate::i18n::{tr, trf, Lang};
+use crate::ui::prefs::use_lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -190,6 +192,7 @@ pub struct ConsumerFormProps {
 
 #[component]
 pub fn ConsumerForm(props: &ConsumerFormProps) -> Html {
+    let lang = use_lang();
     let draft = use_state(ConsumerDraft::default);
     let update = {
         let draft = draft.clone();
@@ -211,16 +214,16 @@ pub fn ConsumerForm(props: &ConsumerFormProps) -> Html {
         })
     };
     html! {
-        <form class="consumer-form" onsubmit={on_submit} aria-label="Add a consumer">
-            { text_fields(&draft, props, &update) }
-            { choice_fields(&draft, &update) }
-            <button type="submit" data-testid="start-consumer" disabled={missing.is_some()}>{"Start"}</button>
+        <form class="consumer-form" onsubmit={on_submit} aria-label={tr(lang, "Add a consumer")}>
+            { text_fields(lang, &draft, props, &update) }
+            { choice_fields(lang, &draft, &update) }
+            <button type="submit" data-testid="start-consumer" disabled={missing.is_some()}>{tr(lang, "Start")}</button>
             <div class="command-preview">
-                <span class="muted">{"Command: "}</span>
+                <span class="muted">{tr(lang, "Command: ")}</span>
                 <code data-testid="consumer-command">{line}</code>
             </div>
             if let Some(missing) = missing {
-                <p class="muted hint">{missing}</p>
+                <p class="muted hint">{tr(lang, missing)}</p>
             }
             { outcome_view(props.outcome.as_ref()) }
         </form>
@@ -240,18 +243,19 @@ fn on_select(update: &Callback<(Field, String)>, field: Field) -> Callback<Event
 
 /// Name, group, topics: free text with the existing groups and topics as suggestions.
 fn text_fields(
+    lang: Lang,
     draft: &ConsumerDraft,
     props: &ConsumerFormProps,
     update: &Callback<(Field, String)>,
 ) -> Html {
     html! {
         <>
-            <label>{"Name"}
+            <label>{tr(lang, "Name")}
                 <input data-testid="consumer-name" value={draft.name.clone()}
                     oninput={on_text(update, Field::Name)}
                     placeholder={props.default_name.clone()} autocomplete="off" spellcheck="false" />
             </label>
-            <label>{"Group"}
+            <label>{tr(lang, "Group")}
                 <input data-testid="consumer-group" value={draft.group.clone()}
                     oninput={on_text(update, Field::Group)} list="consumer-group-choices"
                     placeholder="orders-app" autocomplete="off" spellcheck="false" />
@@ -259,11 +263,11 @@ fn text_fields(
             <datalist id="consumer-group-choices">
                 { for props.groups.iter().map(|g| html! { <option value={g.clone()} /> }) }
             </datalist>
-            <label>{"Topic(s)"}
+            <label>{tr(lang, "Topic(s)")}
                 <input data-testid="consumer-topics" value={draft.topics.clone()}
                     oninput={on_text(update, Field::Topics)} list="consumer-topic-choices"
                     placeholder="orders" autocomplete="off" spellcheck="false"
-                    title="One topic, or several separated by commas" />
+                    title={tr(lang, "One topic, or several separated by commas")} />
             </label>
             <datalist id="consumer-topic-choices">
                 { for props.topics.iter().map(|t| html! { <option value={t.clone()} /> }) }
@@ -273,7 +277,7 @@ fn text_fields(
 }
 
 /// Protocol, assignor (the protocol's own), rate, static instance id, from beginning.
-fn choice_fields(draft: &ConsumerDraft, update: &Callback<(Field, String)>) -> Html {
+fn choice_fields(lang: Lang, draft: &ConsumerDraft, update: &Callback<(Field, String)>) -> Html {
     let protocol = draft.protocol;
     let assignor_options = protocol.assignors().iter().map(|a| {
         html! { <option value={*a} selected={draft.assignor == *a}>{*a}</option> }
@@ -284,35 +288,35 @@ fn choice_fields(draft: &ConsumerDraft, update: &Callback<(Field, String)>) -> H
     });
     html! {
         <>
-            <label>{"Protocol"}
+            <label>{tr(lang, "Protocol")}
                 <select data-testid="consumer-protocol" onchange={on_select(update, Field::Protocol)}
                     title="group.protocol: classic (JoinGroup/SyncGroup) or consumer (KIP-848)">
                     <option value="classic" selected={protocol == ProtocolChoice::Classic}>{"classic"}</option>
                     <option value="consumer" selected={protocol == ProtocolChoice::Consumer}>{"consumer (KIP-848)"}</option>
                 </select>
             </label>
-            <label>{"Assignor"}
+            <label>{tr(lang, "Assignor")}
                 <select data-testid="consumer-assignor" onchange={on_select(update, Field::Assignor)}>
                     <option value="" selected={draft.assignor.is_empty()}>
-                        {format!("default ({})", protocol.default_assignor())}
+                        {trf(lang, "default ({})", &[&protocol.default_assignor()])}
                     </option>
                     { for assignor_options }
                 </select>
             </label>
-            <label>{"Rate (records/s)"}
+            <label>{tr(lang, "Rate (records/s)")}
                 <input data-testid="consumer-rate" type="number" min="1" value={draft.rate.clone()}
-                    oninput={on_text(update, Field::Rate)} placeholder="unlimited" />
+                    oninput={on_text(update, Field::Rate)} placeholder={tr(lang, "unlimited")} />
             </label>
-            <label>{"Static instance id"}
+            <label>{tr(lang, "Static instance id")}
                 <input data-testid="consumer-instance-id" value={draft.instance_id.clone()}
-                    oninput={on_text(update, Field::InstanceId)} placeholder="optional"
+                    oninput={on_text(update, Field::InstanceId)} placeholder={tr(lang, "optional")}
                     autocomplete="off" spellcheck="false"
-                    title="group.instance.id (KIP-345): a static member keeps its partitions across restarts" />
+                    title={tr(lang, "group.instance.id (KIP-345): a static member keeps its partitions across restarts")} />
             </label>
             <label class="check">
                 <input type="checkbox" data-testid="consumer-from-beginning"
                     checked={draft.from_beginning} onchange={on_from_beginning} />
-                {"From beginning"}
+                {tr(lang, "From beginning")}
             </label>
         </>
     }

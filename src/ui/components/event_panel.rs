@@ -1,7 +1,7 @@
 //! The event log: the cluster's last trace lines (docs/TRACE.md), newest first — leader
 //! changes, ISR changes, fencing, high watermarks — as `kplay --trace` writes them.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::ui::event_log::EVENT_LOG_CAPACITY;
 use crate::ui::prefs::use_lang;
 use crate::ui::store::StoreHandle;
@@ -22,11 +22,11 @@ pub fn EventPanel() -> Html {
         <section class="panel events-panel" aria-labelledby="events-heading">
             <h2 id="events-heading">{tr(lang, "Events")}</h2>
             <p class="muted">
-                {format!("The last {EVENT_LOG_CAPACITY} trace lines, newest first ({} in all): ", log.total())}
+                {trf(lang, "The last {} trace lines, newest first ({} in all): ", &[&EVENT_LOG_CAPACITY, &log.total()])}
                 <code>{"AT_MS NODE SUBJECT WHAT [DETAIL] [(REASON)]"}</code>
             </p>
             if log.total() == 0 {
-                <p class="muted" data-testid="no-events">{"Nothing has happened yet."}</p>
+                <p class="muted" data-testid="no-events">{tr(lang, "Nothing has happened yet.")}</p>
             } else {
                 <ol class="event-log" data-testid="event-log" aria-live="polite">{ for lines }</ol>
             }

@@ -4,7 +4,7 @@
 //! `kafka-dump-log.sh` on it in the terminal. Closed until asked for: listing every file costs
 //! time on each render, and while playback runs the page renders every frame.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::files_view::{dump_command, log_dir_listing, DirRow, FileRow};
 use crate::ui::format::bytes;
 use crate::ui::prefs::use_lang;
@@ -36,7 +36,7 @@ pub fn FilesPanel() -> Html {
     let toggle = html! {
         <button class="files-toggle" onclick={toggle} aria-expanded={open.to_string()}
             aria-controls="files-body" data-testid="files-toggle">
-            { if open { "Hide" } else { "Show the brokers' log dirs" } }
+            { if open { tr(lang, "Hide") } else { tr(lang, "Show the brokers' log dirs") } }
         </button>
     };
     if !open {
@@ -79,24 +79,24 @@ pub fn FilesPanel() -> Html {
             id="files-body">
             <div class="files-head">
                 <h2 id="files-heading">{tr(lang, "Files")}</h2>
-                <div role="tablist" aria-label="Broker log dirs" class="files-tabs">{ for tabs }</div>
+                <div role="tablist" aria-label={tr(lang, "Broker log dirs")} class="files-tabs">{ for tabs }</div>
                 {toggle}
             </div>
             <p class="muted">
                 <code>{format!("ls -l {}", listing.log_dir)}</code>
-                if !listing.running { {" — the broker is down; its files stay."} }
-                {" Unflushed bytes are still only in the page cache."}
+                if !listing.running { {tr(lang, " — the broker is down; its files stay.")} }
+                {tr(lang, " Unflushed bytes are still only in the page cache.")}
             </p>
             <ul class="file-list" data-testid="top-files">
-                { for listing.top_files.iter().map(|f| file_item(f, &dump)) }
+                { for listing.top_files.iter().map(|f| file_item(lang, f, &dump)) }
             </ul>
             <ul class="dir-list" data-testid="partition-dirs">
-                { for topics.iter().map(|d| dir_item(d, &dump)) }
+                { for topics.iter().map(|d| dir_item(lang, d, &dump)) }
                 if !internal.is_empty() {
                     <li>
                         <details>
-                            <summary>{format!("internal topics: {} folders ({})", internal.len(), internal_topic_names(&internal))}</summary>
-                            <ul class="dir-list">{ for internal.iter().map(|d| dir_item(d, &dump)) }</ul>
+                            <summary>{trf(lang, "internal topics: {} folders ({})", &[&internal.len(), &internal_topic_names(&internal)])}</summary>
+                            <ul class="dir-list">{ for internal.iter().map(|d| dir_item(lang, d, &dump)) }</ul>
                         </details>
                     </li>
                 }
@@ -105,21 +105,21 @@ pub fn FilesPanel() -> Html {
     }
 }
 
-fn dir_item(dir: &DirRow, dump: &Callback<String>) -> Html {
+fn dir_item(lang: Lang, dir: &DirRow, dump: &Callback<String>) -> Html {
     let total: u64 = dir.files.iter().map(|f| f.size).sum();
     html! {
         <li data-testid="log-dir-folder" data-dir={dir.name.clone()}>
             <details>
                 <summary><code>{format!("{}/", dir.name)}</code>
-                    <span class="muted">{format!(" {} files, {}", dir.files.len(), bytes(total as i64))}</span>
+                    <span class="muted">{trf(lang, " {} files, {}", &[&dir.files.len(), &bytes(total as i64)])}</span>
                 </summary>
-                <ul class="file-list">{ for dir.files.iter().map(|f| file_item(f, dump)) }</ul>
+                <ul class="file-list">{ for dir.files.iter().map(|f| file_item(lang, f, dump)) }</ul>
             </details>
         </li>
     }
 }
 
-fn file_item(file: &FileRow, dump: &Callback<String>) -> Html {
+fn file_item(lang: Lang, file: &FileRow, dump: &Callback<String>) -> Html {
     let command = dump_command(file);
     let onclick = {
         let (dump, command) = (dump.clone(), command.clone());
@@ -130,12 +130,12 @@ fn file_item(file: &FileRow, dump: &Callback<String>) -> Html {
             <code class="file-name">{file.name.clone()}</code>
             <span class="file-size">{bytes(file.size as i64)}</span>
             if file.unflushed_bytes > 0 {
-                <span class="badge unflushed" title="Written to the page cache, not yet flushed to the disk back-end">
-                    {format!("{} unflushed", bytes(file.unflushed_bytes as i64))}
+                <span class="badge unflushed" title={tr(lang, "Written to the page cache, not yet flushed to the disk back-end")}>
+                    {trf(lang, "{} unflushed", &[&bytes(file.unflushed_bytes as i64)])}
                 </span>
             }
             if file.dumpable {
-                <button class="dump" {onclick} title={command.clone()} data-testid="dump-file">{"Dump"}</button>
+                <button class="dump" {onclick} title={command.clone()} data-testid="dump-file">{tr(lang, "Dump")}</button>
             }
             if let Some(text) = &file.text {
                 <pre class="file-text">{text.clone()}</pre>

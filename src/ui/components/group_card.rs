@@ -9,6 +9,8 @@ use crate::engine::group::assignor::TopicPartition;
 use crate::engine::group::describe::{GroupState, GroupType};
 use crate::engine::group::overview::{GroupOverview, MemberOverview, PartitionOverview};
 use crate::engine::sorting;
+use crate::i18n::{tr, trf, Lang};
+use crate::ui::prefs::use_lang;
 use yew::prelude::*;
 
 /// How many member colours there are (`.member-colour-N` in the stylesheet).
@@ -72,23 +74,23 @@ fn colour_hash(text: &str) -> usize {
 }
 
 /// What the state means, for a person watching.
-pub fn state_hint(state: GroupState, group_type: GroupType) -> &'static str {
+pub fn state_hint(lang: Lang, state: GroupState, group_type: GroupType) -> &'static str {
     match (state, group_type) {
         (GroupState::PreparingRebalance, _) => {
-            "Rebalancing: members rejoin (JoinGroup), each when its next heartbeat tells it to. An eager member gives up all its partitions as it rejoins; a cooperative one keeps those that stay."
+            tr(lang, "Rebalancing: members rejoin (JoinGroup), each when its next heartbeat tells it to. An eager member gives up all its partitions as it rejoins; a cooperative one keeps those that stay.")
         }
         (GroupState::CompletingRebalance, _) => {
-            "Rebalancing: the leader computes the assignment and every member waits for it (SyncGroup)."
+            tr(lang, "Rebalancing: the leader computes the assignment and every member waits for it (SyncGroup).")
         }
         (GroupState::Assigning, _) => {
-            "Rebalancing: the group epoch moved on; the coordinator computes the new target assignment."
+            tr(lang, "Rebalancing: the group epoch moved on; the coordinator computes the new target assignment.")
         }
         (GroupState::Reconciling, _) => {
-            "Rebalancing: members move to the target assignment, revoking partitions before others get them."
+            tr(lang, "Rebalancing: members move to the target assignment, revoking partitions before others get them.")
         }
-        (GroupState::Empty, _) => "No active members: the committed offsets stay.",
-        (GroupState::Unknown, _) => "Not known to a coordinator yet: the consumers are looking for it.",
-        (GroupState::Dead, _) => "The group no longer exists.",
+        (GroupState::Empty, _) => tr(lang, "No active members: the committed offsets stay."),
+        (GroupState::Unknown, _) => tr(lang, "Not known to a coordinator yet: the consumers are looking for it."),
+        (GroupState::Dead, _) => tr(lang, "The group no longer exists."),
         (GroupState::Stable, _) => "",
     }
 }
@@ -110,6 +112,7 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
 
 #[component]
 pub fn GroupCard(props: &GroupCardProps) -> Html {
+    let lang = use_lang();
     let o = &props.overview;
     let colours = member_colours(&o.members);
     let colour_of = |member_id: &str| colours.iter().find(|(id, _)| id == member_id).map(|c| c.1);
@@ -120,7 +123,7 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
             .map_or(member_id.to_string(), member_label)
     };
     let rebalancing = o.rebalancing();
-    let hint = state_hint(o.state, o.group_type);
+    let hint = state_hint(lang, o.state, o.group_type);
     let heading = format!("group-{}-heading", o.group_id);
     let members = o.members.iter().map(|m| {
         let colour = colour_of(&m.member_id).unwrap_or(0);
@@ -131,12 +134,12 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
             && [&m.assigned, &held, &m.pending_revocation, &m.awaiting]
                 .iter()
                 .all(|p| p.is_empty());
-        member_view(m, &held, (colour, idle), &props.on_command)
+        member_view(lang, m, &held, (colour, idle), &props.on_command)
     });
     let rows = o
         .partitions
         .iter()
-        .map(|p| partition_row(p, rebalancing, &colour_of, &name_of));
+        .map(|p| partition_row(lang, p, rebalancing, &colour_of, &name_of));
     html! {
         <article class={classes!("group-card", rebalancing.then_some("rebalancing"))}
             data-testid="group-card" data-group={o.group_id.clone()} data-state={o.state.to_string()}
@@ -149,12 +152,12 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
                     { match o.group_type { GroupType::Classic => "classic", GroupType::Consumer => "consumer (KIP-848)" } }
                     if !o.assignor.is_empty() { {format!(" · {}", o.assignor)} }
                 </span>
-                { epoch_view(o) }
+                { epoch_view(lang, o) }
             </header>
             <p class="muted coordinator" data-testid="group-coordinator">
                 { match o.coordinator {
-                    Some(c) => format!("coordinator: broker {} · __consumer_offsets-{}", c.broker, c.partition),
-                    None => "coordinator: not found yet".to_string(),
+                    Some(c) => trf(lang, "coordinator: broker {} · __consumer_offsets-{}", &[&c.broker, &c.partition]),
+                    None => tr(lang, "coordinator: not found yet").to_string(),
                 } }
             </p>
             if !hint.is_empty() {
@@ -162,22 +165,22 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
                     role={if rebalancing { "status" } else { "note" }} data-testid="group-hint">{hint}</p>
             }
             <LagSparkline samples={props.samples.clone()} />
-            <ul class="members" aria-label={format!("Members of {}", o.group_id)}>
+            <ul class="members" aria-label={trf(lang, "Members of {}", &[&o.group_id])}>
                 { for members }
-                { for props.waiting.iter().map(|w| waiting_view(w, &props.on_command)) }
+                { for props.waiting.iter().map(|w| waiting_view(lang, w, &props.on_command)) }
             </ul>
             if !o.partitions.is_empty() {
                 <div class="table-scroll">
                 <table class="group-partitions" data-testid="group-partitions">
-                    <caption class="visually-hidden">{format!("Partitions of group {}", o.group_id)}</caption>
+                    <caption class="visually-hidden">{trf(lang, "Partitions of group {}", &[&o.group_id])}</caption>
                     <thead><tr>
-                        <th scope="col">{"Partition"}</th>
-                        <th scope="col">{"Owner"}</th>
-                        <th scope="col" class="num" title="CURRENT-OFFSET: the committed offset">{"Committed"}</th>
-                        <th scope="col" class="num" title="LOG-END-OFFSET (the high watermark)">{"LEO"}</th>
-                        <th scope="col" class="num" title="LAG = LOG-END-OFFSET − CURRENT-OFFSET">{"Lag"}</th>
-                        <th scope="col" class="num" title="Age of the first record not committed, in simulated time">{"Time lag"}</th>
-                        <th scope="col" class="num" title="The next offset our consumer will read">{"Position"}</th>
+                        <th scope="col">{tr(lang, "Partition")}</th>
+                        <th scope="col">{tr(lang, "Owner")}</th>
+                        <th scope="col" class="num" title={tr(lang, "CURRENT-OFFSET: the committed offset")}>{tr(lang, "Committed")}</th>
+                        <th scope="col" class="num" title={tr(lang, "LOG-END-OFFSET (the high watermark)")}>{"LEO"}</th>
+                        <th scope="col" class="num" title="LAG = LOG-END-OFFSET − CURRENT-OFFSET">{tr(lang, "Lag")}</th>
+                        <th scope="col" class="num" title={tr(lang, "Age of the first record not committed, in simulated time")}>{tr(lang, "Time lag")}</th>
+                        <th scope="col" class="num" title={tr(lang, "The next offset our consumer will read")}>{tr(lang, "Position")}</th>
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
@@ -196,16 +199,16 @@ fn state_class(state: GroupState) -> &'static str {
     }
 }
 
-fn epoch_view(o: &GroupOverview) -> Html {
+fn epoch_view(lang: Lang, o: &GroupOverview) -> Html {
     match (o.generation_id, o.group_epoch, o.target_assignment_epoch) {
         (Some(generation), _, _) => html! {
             <span class="epoch" data-testid="group-generation" data-generation={generation.to_string()}
-                title="generation id: bumped by every rebalance">{format!("generation {generation}")}</span>
+                title={tr(lang, "generation id: bumped by every rebalance")}>{trf(lang, "generation {}", &[&generation])}</span>
         },
         (None, Some(epoch), target) => html! {
             <span class="epoch" data-testid="group-epoch" data-epoch={epoch.to_string()}
-                title="group epoch (bumped when membership or subscriptions change) and target assignment epoch">
-                {format!("group epoch {epoch} · target {}", or_dash(target))}
+                title={tr(lang, "group epoch (bumped when membership or subscriptions change) and target assignment epoch")}>
+                {trf(lang, "group epoch {} · target {}", &[&epoch, &or_dash(target)])}
             </span>
         },
         _ => html! {},
@@ -240,6 +243,7 @@ fn still_held(o: &GroupOverview, m: &MemberOverview) -> Vec<TopicPartition> {
 }
 
 fn member_view(
+    lang: Lang,
     m: &MemberOverview,
     held: &[TopicPartition],
     (colour, idle): (usize, bool),
@@ -247,20 +251,20 @@ fn member_view(
 ) -> Html {
     let mut details = vec![m.protocol.to_string(), m.state.to_string()];
     if let Some(epoch) = m.member_epoch {
-        details.push(format!("epoch {epoch}"));
+        details.push(trf(lang, "epoch {}", &[&epoch]));
     }
     if let Some(instance) = &m.group_instance_id {
-        details.push(format!("static: {instance}"));
+        details.push(trf(lang, "static: {}", &[instance]));
     }
     if m.leader {
-        details.push("leader".to_string());
+        details.push(tr(lang, "leader").to_string());
     }
     html! {
         <li class={classes!("member", format!("member-colour-{colour}"))} data-testid="group-member"
             data-member={member_label(m)} data-partitions={m.assigned.len().to_string()}>
             <span class="swatch" aria-hidden="true"></span>
             <strong>{member_label(m)}</strong>
-            <code class="muted member-id" title="member id">{m.member_id.clone()}</code>
+            <code class="muted member-id" title={tr(lang, "member id")}>{m.member_id.clone()}</code>
             <span class="muted">{details.join(" · ")}</span>
             <span class="member-partitions">
                 { chips(&m.assigned, "owned", colour) }
@@ -269,28 +273,28 @@ fn member_view(
                 { chips(&m.awaiting, "assigning", colour) }
                 if idle {
                     <span class="chip idle" data-testid="member-idle"
-                        title="Idle: the group has more members than partitions, so this one got none">{"idle"}</span>
+                        title={tr(lang, "Idle: the group has more members than partitions, so this one got none")}>{tr(lang, "idle")}</span>
                 }
             </span>
             if let Some(name) = &m.consumer_name {
-                { consumer_buttons(name, on_command) }
+                { consumer_buttons(lang, name, on_command) }
             }
         </li>
     }
 }
 
-fn waiting_view(w: &WaitingConsumer, on_command: &Callback<String>) -> Html {
+fn waiting_view(lang: Lang, w: &WaitingConsumer, on_command: &Callback<String>) -> Html {
     html! {
         <li class="member waiting" data-testid="group-waiting" data-member={w.name.clone()}>
             <span class="swatch" aria-hidden="true"></span>
             <strong>{w.name.clone()}</strong>
             <span class="muted">{w.note.clone()}</span>
-            { consumer_buttons(&w.name, on_command) }
+            { consumer_buttons(lang, &w.name, on_command) }
         </li>
     }
 }
 
-fn consumer_buttons(name: &str, on_command: &Callback<String>) -> Html {
+fn consumer_buttons(lang: Lang, name: &str, on_command: &Callback<String>) -> Html {
     let button = |verb: &'static str, title: String| {
         let line = format!("consumer {verb} {}", super::consumer_form::shell_word(name));
         let on_command = on_command.clone();
@@ -298,14 +302,14 @@ fn consumer_buttons(name: &str, on_command: &Callback<String>) -> Html {
         html! {
             <button type="button" class={verb} {onclick} {title}
                 data-testid={format!("consumer-{verb}-{name}")}>
-                { if verb == "stop" { "Stop" } else { "Kill" } }
+                { if verb == "stop" { tr(lang, "Stop") } else { tr(lang, "Kill") } }
             </button>
         }
     };
     html! {
         <span class="consumer-buttons">
-            { button("stop", format!("consumer stop {name}: commits and leaves the group (LeaveGroup)")) }
-            { button("kill", format!("consumer kill {name}: a crash, no LeaveGroup; the session timeout will find it")) }
+            { button("stop", trf(lang, "consumer stop {}: commits and leaves the group (LeaveGroup)", &[&name])) }
+            { button("kill", trf(lang, "consumer kill {}: a crash, no LeaveGroup; the session timeout will find it", &[&name])) }
         </span>
     }
 }
@@ -314,6 +318,7 @@ fn consumer_buttons(name: &str, on_command: &Callback<String>) -> Html {
 /// an eager group as it rejoined, or by the member a cooperative assignment took it from) and
 /// waits for this rebalance to give it out.
 fn partition_row(
+    lang: Lang,
     p: &PartitionOverview,
     rebalancing: bool,
     colour_of: &dyn Fn(&str) -> Option<usize>,
@@ -321,15 +326,17 @@ fn partition_row(
 ) -> Html {
     let colour = p.owner.as_deref().and_then(colour_of);
     let owner = match (&p.owner, &p.revoking_from, &p.assigning_to) {
-        (Some(owner), Some(_), _) => format!("{} (revoking)", name_of(owner)),
-        (None, Some(from), None) => format!("revoked from {}", name_of(from)),
+        (Some(owner), Some(_), _) => trf(lang, "{} (revoking)", &[&name_of(owner)]),
+        (None, Some(from), None) => trf(lang, "revoked from {}", &[&name_of(from)]),
         (None, Some(from), Some(to)) => format!("{} → {}", name_of(from), name_of(to)),
-        (Some(owner), None, Some(to)) => {
-            format!("{} → {} (assigning)", name_of(owner), name_of(to))
-        }
+        (Some(owner), None, Some(to)) => trf(
+            lang,
+            "{} → {} (assigning)",
+            &[&name_of(owner), &name_of(to)],
+        ),
         (Some(owner), None, None) => name_of(owner),
-        (None, None, Some(to)) => format!("→ {} (assigning)", name_of(to)),
-        (None, None, None) if rebalancing => "revoked · waiting".to_string(),
+        (None, None, Some(to)) => trf(lang, "→ {} (assigning)", &[&name_of(to)]),
+        (None, None, None) if rebalancing => tr(lang, "revoked · waiting").to_string(),
         (None, None, None) => "-".to_string(),
     };
     let moving = if p.revoking_from.is_some() {
@@ -348,7 +355,7 @@ fn partition_row(
             <th scope="row"><code>{p.partition.to_string()}</code></th>
             <td class={classes!("owner", colour.map(|c| format!("member-colour-{c}")))}
                 title={(rebalancing && p.owner.is_none() && p.assigning_to.is_none())
-                    .then_some("Revoked: nobody holds it until this rebalance gives it out")}>
+                    .then_some(tr(lang, "Revoked: nobody holds it until this rebalance gives it out"))}>
                 if colour.is_some() { <span class="swatch" aria-hidden="true"></span> }
                 {owner}
             </td>

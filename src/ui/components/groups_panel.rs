@@ -10,7 +10,7 @@ use super::lag_sparkline::LagHistory;
 use crate::engine::client::background_consumer::BackgroundConsumer;
 use crate::engine::group::overview::GroupOverview;
 use crate::engine::topic::is_internal;
-use crate::i18n::tr;
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
@@ -43,6 +43,7 @@ pub fn next_consumer_name<'a>(running: impl Iterator<Item = &'a String> + Clone)
 /// Our background consumers of `group` that are not among its members: joining, or stopped by
 /// an error.
 fn waiting_consumers<'a>(
+    lang: Lang,
     group: &GroupOverview,
     consumers: impl Iterator<Item = (&'a String, &'a BackgroundConsumer)>,
 ) -> Vec<WaitingConsumer> {
@@ -57,9 +58,9 @@ fn waiting_consumers<'a>(
         .map(|(name, c)| WaitingConsumer {
             name: name.clone(),
             note: match (&c.consumer.fatal, &c.last_error) {
-                (Some(e), _) => format!("failed: {}", e.code.exception_class()),
-                (None, Some(e)) => format!("joining (last error: {})", e.code.name()),
-                (None, None) => "joining…".to_string(),
+                (Some(e), _) => trf(lang, "failed: {}", &[&e.code.exception_class()]),
+                (None, Some(e)) => trf(lang, "joining (last error: {})", &[&e.code.name()]),
+                (None, None) => tr(lang, "joining…").to_string(),
             },
         })
         .collect()
@@ -111,7 +112,7 @@ pub fn GroupsPanel() -> Html {
         html! {
             <GroupCard key={o.group_id.clone()} overview={o.clone()}
                 samples={history.borrow().samples(&o.group_id)}
-                waiting={waiting_consumers(o, consumers.iter())}
+                waiting={waiting_consumers(lang, o, consumers.iter())}
                 on_command={on_command.clone()} />
         }
     });
@@ -128,8 +129,8 @@ pub fn GroupsPanel() -> Html {
             }
             if overviews.is_empty() {
                 <p class="muted" data-testid="no-groups">
-                    {"No consumer groups yet. Start a consumer above, or run "}
-                    <code>{"kafka-console-consumer.sh --group …"}</code>{" in the terminal."}
+                    {tr(lang, "No consumer groups yet. Start a consumer above, or run ")}
+                    <code>{"kafka-console-consumer.sh --group …"}</code>{tr(lang, " in the terminal.")}
                 </p>
             } else {
                 <div class="group-cards">{ for cards }</div>

@@ -3,6 +3,8 @@
 //! terminal shows the command, and the form shows that command while it is typed.
 
 use crate::cli::parse_duration_ms;
+use crate::i18n::tr;
+use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
 use web_sys::HtmlInputElement;
@@ -10,6 +12,7 @@ use yew::prelude::*;
 
 #[component]
 pub fn JumpForm() -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let text = use_state(String::new);
     let on_input = {
@@ -37,8 +40,8 @@ pub fn JumpForm() -> Html {
         )
     });
     html! {
-        <form class="jump-form" onsubmit={on_submit} aria-label="Jump by a duration">
-            <label>{"Jump by "}
+        <form class="jump-form" onsubmit={on_submit} aria-label={tr(lang, "Jump by a duration")}>
+            <label>{tr(lang, "Jump by ")}
                 <input data-testid="jump-by" value={(*text).clone()} oninput={on_input}
                     placeholder="10s" size="6" autocomplete="off" spellcheck="false"
                     aria-invalid={error.is_some().to_string()}
@@ -46,7 +49,7 @@ pub fn JumpForm() -> Html {
             </label>
             <button type="submit" data-testid="jump" disabled={!valid}
                 title={if valid { command.clone() } else { "time advance DURATION".to_string() }}>
-                {"Jump"}</button>
+                {tr(lang, "Jump")}</button>
             <code id="jump-command" class="command-preview" data-testid="jump-command">
                 { if valid { command } else { "time advance DURATION".to_string() } }
             </code>

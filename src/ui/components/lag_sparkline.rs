@@ -1,6 +1,7 @@
 //! A group's total lag over simulated time: the samples the groups panel keeps (bounded, one per
 //! moment of sim time it rendered at) and the small SVG line that draws them.
 
+use crate::i18n::trf;
 use std::collections::{BTreeMap, VecDeque};
 use yew::prelude::*;
 
@@ -95,11 +96,13 @@ const HEIGHT: i64 = 32;
 /// The line, with the latest lag and the largest one seen beside it.
 #[component]
 pub fn LagSparkline(props: &LagSparklineProps) -> Html {
+    let lang = crate::ui::prefs::use_lang();
     let latest = props.samples.last().map_or(0, |s| s.1);
     let peak = props.samples.iter().map(|s| s.1).max().unwrap_or(0);
-    let label = format!(
-        "Total lag over the last {} samples of simulated time: now {latest}, at most {peak}",
-        props.samples.len()
+    let label = trf(
+        lang,
+        "Total lag over the last {} samples of simulated time: now {}, at most {}",
+        &[&props.samples.len(), &latest, &peak],
     );
     html! {
         <div class="lag-spark" data-testid="lag-sparkline" data-samples={props.samples.len().to_string()}
@@ -110,9 +113,9 @@ pub fn LagSparkline(props: &LagSparklineProps) -> Html {
                 <line x1="0" y1={HEIGHT.to_string()} x2={WIDTH.to_string()} y2={HEIGHT.to_string()} class="axis" />
                 <polyline points={sparkline_points(&props.samples, WIDTH, HEIGHT)} />
             </svg>
-            <span class="lag-now">{format!("lag {latest}")}</span>
+            <span class="lag-now">{trf(lang, "lag {}", &[&latest])}</span>
             if peak > latest {
-                <span class="muted">{format!(" (peak {peak})")}</span>
+                <span class="muted">{trf(lang, " (peak {})", &[&peak])}</span>
             }
         </div>
     }

@@ -3,7 +3,9 @@
 //! compacted log's clean tail and dirty head, and lines at the high watermark and log end — so
 //! a follower catching up, a truncation or a segment deleted by retention is seen at a glance.
 
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::partition_view::{LogShape, ReplicaLog};
+use crate::ui::prefs::use_lang;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -47,6 +49,7 @@ impl Scale {
 
 #[component]
 pub fn LogLanes(props: &LogLanesProps) -> Html {
+    let lang = use_lang();
     let scale = Scale::of(&props.replicas);
     let lanes = props.replicas.iter().map(|replica| {
         let node_id = replica.node_id;
@@ -58,33 +61,33 @@ pub fn LogLanes(props: &LogLanesProps) -> Html {
             <li class={classes!("lane", selected.then_some("selected"), (!replica.in_isr).then_some("out-of-isr"))}
                 data-testid="replica-lane" data-node={node_id.to_string()}>
                 <button class="lane-label" {onclick} aria-pressed={selected.to_string()}
-                    title="Show this replica's segments and records">
-                    <strong>{format!("Broker {node_id}")}</strong>
-                    <span class={classes!("role", role)}>{role}</span>
-                    <span class="sync">{sync}</span>
+                    title={tr(lang, "Show this replica's segments and records")}>
+                    <strong>{trf(lang, "Broker {}", &[&node_id])}</strong>
+                    <span class={classes!("role", role)}>{tr(lang, role)}</span>
+                    <span class="sync">{tr(lang, sync)}</span>
                 </button>
                 { match &replica.log {
-                    Some(log) => lane(log, scale),
-                    None => html! { <div class="lane-down muted">{"broker down: log closed"}</div> },
+                    Some(log) => lane(lang, log, scale),
+                    None => html! { <div class="lane-down muted">{tr(lang, "broker down: log closed")}</div> },
                 } }
             </li>
         }
     });
     html! {
         <div class="log-lanes">
-            <ul aria-label="Replicas of this partition, on one offset scale">{ for lanes }</ul>
+            <ul aria-label={tr(lang, "Replicas of this partition, on one offset scale")}>{ for lanes }</ul>
             <p class="legend muted">
-                <span class="swatch sealed"></span>{"sealed segment "}
-                <span class="swatch active"></span>{"active segment "}
-                <span class="swatch uncommitted"></span>{"above the high watermark (not yet readable) "}
-                <span class="swatch dirty"></span>{"dirty head (compaction)"}
+                <span class="swatch sealed"></span>{tr(lang, "sealed segment ")}
+                <span class="swatch active"></span>{tr(lang, "active segment ")}
+                <span class="swatch uncommitted"></span>{tr(lang, "above the high watermark (not yet readable) ")}
+                <span class="swatch dirty"></span>{tr(lang, "dirty head (compaction)")}
             </p>
         </div>
     }
 }
 
 /// One replica's log: segments, the uncommitted stretch, compaction halves and the marks.
-fn lane(log: &LogShape, scale: Scale) -> Html {
+fn lane(lang: Lang, log: &LogShape, scale: Scale) -> Html {
     let rect = |from: i64, to: i64, class: &'static str, title: String| {
         let (x, end) = (scale.x(from), scale.x(to));
         html! {
@@ -111,11 +114,14 @@ fn lane(log: &LogShape, scale: Scale) -> Html {
         rect(s.base_offset, s.next_offset, class, title)
     });
     let uncommitted = (log.log_end_offset > log.high_watermark).then(|| {
-        let title = format!(
+        let title = trf(
+            lang,
             "offsets {}–{}: on this replica, above the high watermark {}",
-            log.high_watermark,
-            log.log_end_offset - 1,
-            log.high_watermark
+            &[
+                &log.high_watermark,
+                &(log.log_end_offset - 1),
+                &log.high_watermark,
+            ],
         );
         rect(log.high_watermark, log.log_end_offset, "uncommitted", title)
     });
@@ -136,8 +142,8 @@ fn lane(log: &LogShape, scale: Scale) -> Html {
     html! {
         <div class="lane-body">
             <svg class="lane-svg" width="100%" height="34" role="img"
-                aria-label={format!("log start {}, high watermark {}, log end {}, {} segment(s)",
-                    log.log_start_offset, log.high_watermark, log.log_end_offset, log.segments.len())}>
+                aria-label={trf(lang, "log start {}, high watermark {}, log end {}, {} segment(s)",
+                    &[&log.log_start_offset, &log.high_watermark, &log.log_end_offset, &log.segments.len()])}>
                 <rect class="track" x="0" y="4" width="100%" height="26" />
                 { for segments }
                 { uncommitted.unwrap_or_default() }
@@ -148,10 +154,10 @@ fn lane(log: &LogShape, scale: Scale) -> Html {
             </svg>
             <div class="lane-offsets" data-testid="lane-offsets" data-log-start={log.log_start_offset.to_string()}
                 data-high-watermark={log.high_watermark.to_string()} data-log-end={log.log_end_offset.to_string()}>
-                <span title="Log start offset: the first offset a consumer can read">{format!("start {}", log.log_start_offset)}</span>
-                <span class="hw" title="High watermark: offsets below it are on every in-sync replica and readable">{format!("HW {}", log.high_watermark)}</span>
-                <span class="end" title="Log end offset: the offset the next record appended here gets">{format!("LEO {}", log.log_end_offset)}</span>
-                <span class="muted" title="Recovery point: offsets below it are flushed to the log dir">{format!("flushed to {}", log.recovery_point)}</span>
+                <span title={tr(lang, "Log start offset: the first offset a consumer can read")}>{trf(lang, "start {}", &[&log.log_start_offset])}</span>
+                <span class="hw" title={tr(lang, "High watermark: offsets below it are on every in-sync replica and readable")}>{format!("HW {}", log.high_watermark)}</span>
+                <span class="end" title={tr(lang, "Log end offset: the offset the next record appended here gets")}>{format!("LEO {}", log.log_end_offset)}</span>
+                <span class="muted" title={tr(lang, "Recovery point: offsets below it are flushed to the log dir")}>{trf(lang, "flushed to {}", &[&log.recovery_point])}</span>
             </div>
         </div>
     }

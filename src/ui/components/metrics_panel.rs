@@ -2,7 +2,7 @@
 //! (`ui::metrics` samples them once per simulated second), each with its current value, unit,
 //! and Kafka's MBean name and meaning in a tooltip.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::ui::metrics::{Metric, MetricsHistory, Sample};
 use crate::ui::prefs::use_lang;
 use crate::ui::store::StoreHandle;
@@ -77,11 +77,11 @@ pub fn MetricsPanel() -> Html {
                     <span class="metric-name">{metric.name()}</span>
                     <span class="metric-value">
                         { value.map_or_else(|| "–".to_string(), compact) }
-                        <small>{format!(" {}", metric.unit())}</small>
+                        <small>{format!(" {}", tr(lang, metric.unit()))}</small>
                     </span>
                 </div>
                 <svg class="metric-chart" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none"
-                    role="img" aria-label={format!("{} over the last {} simulated seconds", metric.name(), shown.len())}>
+                    role="img" aria-label={trf(lang, "{} over the last {} simulated seconds", &[&metric.name(), &shown.len()])}>
                     <polyline points={chart_points(&shown, metric)} />
                 </svg>
             </li>
@@ -91,8 +91,7 @@ pub fn MetricsPanel() -> Html {
         <section class="panel metrics-panel" aria-labelledby="metrics-heading">
             <h2 id="metrics-heading">{tr(lang, "Metrics")}</h2>
             <p class="muted">
-                {"Kafka's own metrics (hover for the MBean), one sample per simulated second, the last minute. \
-                  Broker metrics are summed over the cluster."}
+                {tr(lang, "Kafka's own metrics (hover for the MBean), one sample per simulated second, the last minute. Broker metrics are summed over the cluster.")}
             </p>
             <ul class="metrics" data-testid="metrics" data-samples={history.samples().len().to_string()}>
                 { for Metric::ALL.into_iter().map(card) }

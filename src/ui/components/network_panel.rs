@@ -6,7 +6,7 @@
 //! log (`user network partition 1 2`, `ctl t-0 isr 1,2,3->1,2 …`).
 
 use crate::engine::Cluster;
-use crate::i18n::tr;
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::form::field_setter;
 use crate::ui::network_view::{
     links, network_line, node_ids, node_position, LinkView, NetworkVerb,
@@ -72,7 +72,7 @@ pub fn NetworkPanel() -> Html {
         html! {
             <select data-testid={format!("network-node-{which}")} onchange={pick(which)}>
                 { for nodes.iter().map(|&id| html! {
-                    <option value={id.to_string()} selected={id == current}>{format!("Broker {id}")}</option>
+                    <option value={id.to_string()} selected={id == current}>{trf(lang, "Broker {}", &[&id])}</option>
                 }) }
             </select>
         }
@@ -84,30 +84,28 @@ pub fn NetworkPanel() -> Html {
         <section class="panel network-panel" aria-labelledby="network-heading">
             <h2 id="network-heading">{tr(lang, "Network")}</h2>
             <p class="muted">
-                {"Links between brokers: cut one, slow it down or make it lose messages, and watch \
-                  followers fall out of the ISR (replica.lag.time.max.ms), or brokers cut off from the \
-                  controller get fenced, on the broker cards and in the event log."}
+                {tr(lang, "Links between brokers: cut one, slow it down or make it lose messages, and watch followers fall out of the ISR (replica.lag.time.max.ms), or brokers cut off from the controller get fenced, on the broker cards and in the event log.")}
             </p>
-            { network_svg(cluster, &links, &f, &fields) }
-            <div class="network-form" role="group" aria-label="Fault on a link">
-                <label>{"From"}{ select("a", f.a) }</label>
-                <label>{"to"}{ select("b", f.b) }</label>
-                <label>{"Delay (ms)"}
+            { network_svg(lang, cluster, &links, &f, &fields) }
+            <div class="network-form" role="group" aria-label={tr(lang, "Fault on a link")}>
+                <label>{tr(lang, "From")}{ select("a", f.a) }</label>
+                <label>{tr(lang, "to")}{ select("b", f.b) }</label>
+                <label>{tr(lang, "Delay (ms)")}
                     <input type="number" min="0" data-testid="network-delay-ms" value={f.delay_ms.clone()}
                         oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.delay_ms = v)} />
                 </label>
-                <label>{"Loss (%)"}
+                <label>{tr(lang, "Loss (%)")}
                     <input type="number" min="0" max="100" step="any" data-testid="network-loss-percent"
                         value={f.loss_percent.clone()}
                         oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.loss_percent = v)} />
                 </label>
             </div>
             <ul class="network-actions">
-                { action(NetworkVerb::Partition, "Partition", "network-partition") }
-                { action(NetworkVerb::Heal, "Heal", "network-heal") }
-                { action(NetworkVerb::Delay, "Delay", "network-delay") }
-                { action(NetworkVerb::Drop, "Loss", "network-drop") }
-                { action(NetworkVerb::HealAll, "Heal all", "network-heal-all") }
+                { action(NetworkVerb::Partition, tr(lang, "Partition"), "network-partition") }
+                { action(NetworkVerb::Heal, tr(lang, "Heal"), "network-heal") }
+                { action(NetworkVerb::Delay, tr(lang, "Delay"), "network-delay") }
+                { action(NetworkVerb::Drop, tr(lang, "Loss"), "network-drop") }
+                { action(NetworkVerb::HealAll, tr(lang, "Heal all"), "network-heal-all") }
             </ul>
             if let Some(answer) = answer {
                 <div class={classes!("outcome", if answer.ok { "ok" } else { "error" })}
@@ -158,6 +156,7 @@ fn action_row(
 
 /// The nodes on a circle and a line per link; clicking a link picks its two nodes.
 fn network_svg(
+    lang: Lang,
     cluster: &Cluster,
     links: &[LinkView],
     picked: &Fields,
@@ -184,12 +183,17 @@ fn network_svg(
             })
         };
         let label = link.label();
+        let state = if label.is_empty() {
+            tr(lang, "healthy")
+        } else {
+            &label
+        };
+        let link_title = trf(lang, "Link {}-{}: {}", &[&link.a, &link.b, &state]);
         html! {
             <g class={classes!("link", link.state(), selected.then_some("selected"))}
                 data-testid={format!("link-{}-{}", link.a, link.b)} data-state={link.state()}
-                {onclick} role="button" aria-label={format!("Link {}-{}: {}", link.a, link.b,
-                    if label.is_empty() { "healthy".to_string() } else { label.clone() })}>
-                <title>{format!("Link {}-{}: {}", link.a, link.b, if label.is_empty() { "healthy" } else { &label })}</title>
+                {onclick} role="button" aria-label={link_title.clone()}>
+                <title>{link_title}</title>
                 <line class="hit" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
                 <line class="wire" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
                 if !label.is_empty() {
@@ -201,7 +205,7 @@ fn network_svg(
     };
     html! {
         <svg class="network-map" viewBox="0 0 220 190" role="img" data-testid="network-map"
-            aria-label="The brokers and the links between them">
+            aria-label={tr(lang, "The brokers and the links between them")}>
             { for links.iter().map(link_view) }
             { for nodes.iter().map(|&id| {
                 let (x, y) = at(id);
@@ -209,7 +213,7 @@ fn network_svg(
                 let state = cluster.broker(id).map_or("running", |b| b.state.name());
                 html! {
                     <g class={classes!("node", state)} data-testid={format!("node-{id}")} data-state={state}>
-                        <title>{format!("Broker {id}: {state}")}</title>
+                        <title>{trf(lang, "Broker {}: {}", &[&id, &tr(lang, state)])}</title>
                         <circle cx={x.to_string()} cy={y.to_string()} r="16" />
                         <text x={x.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{id.to_string()}</text>
                     </g>

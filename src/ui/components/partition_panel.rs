@@ -5,7 +5,7 @@
 
 use super::log_lanes::LogLanes;
 use super::record_list::RecordList;
-use crate::i18n::tr;
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::format::{bytes, time_of_day};
 use crate::ui::partition_view::{replica_logs, LogShape, ReplicaLog, SegmentRow};
 use crate::ui::prefs::use_lang;
@@ -38,7 +38,7 @@ pub fn PartitionPanel() -> Html {
         return html! {
             <section class="panel partition-panel" aria-labelledby="partition-heading">
                 <h2 id="partition-heading">{tr(lang, "Partition")}</h2>
-                <p class="muted" data-testid="no-partition">{"Create a topic to see its partitions' logs here."}</p>
+                <p class="muted" data-testid="no-partition">{tr(lang, "Create a topic to see its partitions' logs here.")}</p>
             </section>
         };
     }
@@ -105,14 +105,14 @@ pub fn PartitionPanel() -> Html {
         <section class="panel partition-panel" aria-labelledby="partition-heading" data-testid="partition-panel">
             <div class="partition-head">
                 <h2 id="partition-heading">{tr(lang, "Partition")}</h2>
-                <label>{"Topic "}
+                <label>{tr(lang, "Topic ")}
                     <select onchange={on_topic} data-testid="partition-topic">
                         { for topics.iter().map(|(name, _)| html! {
                             <option value={name.clone()} selected={*name == current.topic}>{name.clone()}</option>
                         }) }
                     </select>
                 </label>
-                <label>{"Partition "}
+                <label>{tr(lang, "Partition ")}
                     <select onchange={on_partition} data-testid="partition-number">
                         { for (0..partitions).map(|p| html! {
                             <option value={p.to_string()} selected={p == current.partition}>{p}</option>
@@ -122,25 +122,25 @@ pub fn PartitionPanel() -> Html {
                 <code class="muted">{format!("{}-{}", current.topic, current.partition)}</code>
             </div>
             <LogLanes replicas={replicas.clone()} selected={shown} on_select={on_replica} />
-            { replica.map(|r| replica_detail(r, &current)).unwrap_or_default() }
+            { replica.map(|r| replica_detail(lang, r, &current)).unwrap_or_default() }
         </section>
     }
 }
 
 /// The chosen replica: its segments and its records.
-fn replica_detail(replica: &ReplicaLog, pick: &Pick) -> Html {
+fn replica_detail(lang: Lang, replica: &ReplicaLog, pick: &Pick) -> Html {
     let Some(log) = &replica.log else {
         return html! {
             <p class="muted" data-testid="replica-down">
-                {format!("Broker {} is down: its log is closed (the files stay in its log dir).", replica.node_id)}
+                {trf(lang, "Broker {} is down: its log is closed (the files stay in its log dir).", &[&replica.node_id])}
             </p>
         };
     };
     html! {
         <>
-            <h3 class="subhead">{format!("Segments on broker {}", replica.node_id)}</h3>
-            { segment_table(log, &pick.topic, pick.partition) }
-            <h3 class="subhead">{format!("Records on broker {}", replica.node_id)}</h3>
+            <h3 class="subhead">{trf(lang, "Segments on broker {}", &[&replica.node_id])}</h3>
+            { segment_table(lang, log, &pick.topic, pick.partition) }
+            <h3 class="subhead">{trf(lang, "Records on broker {}", &[&replica.node_id])}</h3>
             <RecordList topic={pick.topic.clone()} partition={pick.partition} node_id={replica.node_id}
                 log_start_offset={log.log_start_offset} log_end_offset={log.log_end_offset}
                 high_watermark={log.high_watermark} />
@@ -148,31 +148,31 @@ fn replica_detail(replica: &ReplicaLog, pick: &Pick) -> Html {
     }
 }
 
-fn segment_table(log: &LogShape, topic: &str, partition: i32) -> Html {
+fn segment_table(lang: Lang, log: &LogShape, topic: &str, partition: i32) -> Html {
     let dir = format!("{topic}-{partition}");
     html! {
         <div class="table-scroll">
             <table class="segments" data-testid="segment-table">
                 <caption class="muted">
-                    {format!("{dir}/: {} segment(s), {} in all. ", log.segments.len(),
-                        bytes(log.segments.iter().map(|s| i64::from(s.size_bytes)).sum()))}
-                    {"Each is a .log file with its .index (offset → position) and .timeindex (timestamp → offset)."}
+                    {trf(lang, "{}/: {} segment(s), {} in all. ", &[&dir, &log.segments.len(),
+                        &bytes(log.segments.iter().map(|s| i64::from(s.size_bytes)).sum())])}
+                    {tr(lang, "Each is a .log file with its .index (offset → position) and .timeindex (timestamp → offset).")}
                 </caption>
                 <thead><tr>
-                    <th scope="col">{"File"}</th>
-                    <th scope="col" class="num">{"Offsets"}</th>
-                    <th scope="col" class="num">{"Records"}</th>
-                    <th scope="col" class="num">{"Size"}</th>
-                    <th scope="col">{"Time range"}</th>
-                    <th scope="col" class="num" title=".index and .timeindex entries: one per index.interval.bytes (4096) appended">{"Index entries"}</th>
+                    <th scope="col">{tr(lang, "File")}</th>
+                    <th scope="col" class="num">{tr(lang, "Offsets")}</th>
+                    <th scope="col" class="num">{tr(lang, "Records")}</th>
+                    <th scope="col" class="num">{tr(lang, "Size")}</th>
+                    <th scope="col">{tr(lang, "Time range")}</th>
+                    <th scope="col" class="num" title={tr(lang, ".index and .timeindex entries: one per index.interval.bytes (4096) appended")}>{tr(lang, "Index entries")}</th>
                 </tr></thead>
-                <tbody>{ for log.segments.iter().map(segment_row) }</tbody>
+                <tbody>{ for log.segments.iter().map(|s| segment_row(lang, s)) }</tbody>
             </table>
         </div>
     }
 }
 
-fn segment_row(segment: &SegmentRow) -> Html {
+fn segment_row(lang: Lang, segment: &SegmentRow) -> Html {
     let offsets = if segment.next_offset > segment.base_offset {
         format!("{}–{}", segment.base_offset, segment.next_offset - 1)
     } else {
@@ -180,13 +180,13 @@ fn segment_row(segment: &SegmentRow) -> Html {
     };
     let times = match (segment.first_timestamp, segment.max_timestamp) {
         (Some(first), Some(max)) => format!("{} – {}", time_of_day(first), time_of_day(max)),
-        _ => "empty".to_string(),
+        _ => tr(lang, "empty").to_string(),
     };
     html! {
         <tr class={classes!(segment.active.then_some("active"))} data-testid="segment-row"
             data-base-offset={segment.base_offset.to_string()}>
             <th scope="row"><code>{format!("{:020}.log", segment.base_offset)}</code>
-                if segment.active { <span class="badge active-segment">{"active"}</span> }
+                if segment.active { <span class="badge active-segment">{tr(lang, "active")}</span> }
             </th>
             <td class="num">{offsets}</td>
             <td class="num">{segment.record_count}</td>

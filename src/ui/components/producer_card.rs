@@ -8,6 +8,8 @@ use crate::engine::client::producer::{Acks, RetryingBatch};
 use crate::engine::client::producer_view::{
     acknowledged_per_partition, key_partitions, uncommitted_acknowledged,
 };
+use crate::i18n::{tr, trf, Lang};
+use crate::ui::prefs::use_lang;
 use crate::ui::producers::{loss_text, sh_quote, LossMemo, RateSample};
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
@@ -23,6 +25,7 @@ pub struct ProducerCardProps {
 
 #[component]
 pub fn ProducerCard(props: &ProducerCardProps) -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     // Kept between renders: the loss check runs only when a leader changed (`LossMemo`).
     let loss = use_mut_ref(LossMemo::default);
@@ -66,35 +69,35 @@ pub fn ProducerCard(props: &ProducerCardProps) -> Html {
                 <strong>{spec.name.clone()}</strong>
                 <span class="muted">{"→ "}<code>{spec.topic.clone()}</code></span>
                 <button class="stop" {onclick} data-testid={format!("stop-producer-{}", spec.name)}
-                    aria-label={format!("Stop producer {}", spec.name)}
-                    title={format!("producer stop {}", spec.name)}>{"Stop"}</button>
+                    aria-label={trf(lang, "Stop producer {}", &[&spec.name])}
+                    title={format!("producer stop {}", spec.name)}>{tr(lang, "Stop")}</button>
             </div>
-            <div class="producer-settings muted">{settings(producer)}</div>
+            <div class="producer-settings muted">{settings(lang, producer)}</div>
             <dl class="producer-counts">
-                <div><dt>{"sent"}</dt><dd data-testid="producer-sent">{stats.sent.to_string()}</dd></div>
-                <div><dt>{"acknowledged"}</dt><dd data-testid="producer-acknowledged">{stats.acknowledged.to_string()}</dd></div>
-                <div><dt>{"failed"}</dt><dd class={classes!((stats.failed > 0).then_some("bad"))}
+                <div><dt>{tr(lang, "sent")}</dt><dd data-testid="producer-sent">{stats.sent.to_string()}</dd></div>
+                <div><dt>{tr(lang, "acknowledged")}</dt><dd data-testid="producer-acknowledged">{stats.acknowledged.to_string()}</dd></div>
+                <div><dt>{tr(lang, "failed")}</dt><dd class={classes!((stats.failed > 0).then_some("bad"))}
                     data-testid="producer-failed">{stats.failed.to_string()}</dd></div>
-                <div title="Sent but not answered yet: in a batch waiting for linger.ms or batch.size, in flight, or waiting to be retried">
-                    <dt>{"waiting"}</dt><dd>{waiting.to_string()}</dd></div>
-                <div title="Acknowledged records per simulated second, over the last step of time">
-                    <dt>{"records/s"}</dt>
+                <div title={tr(lang, "Sent but not answered yet: in a batch waiting for linger.ms or batch.size, in flight, or waiting to be retried")}>
+                    <dt>{tr(lang, "waiting")}</dt><dd>{waiting.to_string()}</dd></div>
+                <div title={tr(lang, "Acknowledged records per simulated second, over the last step of time")}>
+                    <dt>{tr(lang, "records/s")}</dt>
                     <dd data-testid="producer-rate-now">{per_sec.map_or("—".to_string(), |r| r.to_string())}</dd></div>
             </dl>
             if let Some(error) = &producer.last_error {
                 <div class="outcome error" role="alert" data-testid="producer-last-error">
-                    {"Last failed record: "}<code>{error.code.name()}</code>{" "}{error.message().to_string()}
+                    {tr(lang, "Last failed record: ")}<code>{error.code.name()}</code>{" "}{error.message().to_string()}
                 </div>
             }
-            { retry_view(&spec.config.client_id, &producer.retrying()) }
-            { loss_view(producer, lost, uncommitted_acknowledged(producer, cluster), &report.unreadable) }
-            { partition_bars(producer, partitions) }
-            { key_table(&spec.name, &spec.keys, partitions) }
+            { retry_view(lang, &spec.config.client_id, &producer.retrying()) }
+            { loss_view(lang, producer, lost, uncommitted_acknowledged(producer, cluster), &report.unreadable) }
+            { partition_bars(lang, producer, partitions) }
+            { key_table(lang, &spec.name, &spec.keys, partitions) }
         </li>
     }
 }
 
-fn settings(producer: &BackgroundProducer) -> String {
+fn settings(lang: Lang, producer: &BackgroundProducer) -> String {
     let spec = &producer.spec;
     let acks = match spec.config.acks {
         Acks::Zero => "0",
@@ -102,8 +105,8 @@ fn settings(producer: &BackgroundProducer) -> String {
         Acks::All => "all",
     };
     let keys = match &spec.keys {
-        KeyPattern::None => "keyless".to_string(),
-        KeyPattern::Pattern(p) => format!("keys {p}"),
+        KeyPattern::None => tr(lang, "keyless").to_string(),
+        KeyPattern::Pattern(p) => trf(lang, "keys {}", &[p]),
     };
     format!(
         "{}/s · {keys} · acks={acks} · linger.ms={} · batch.size={} · enable.idempotence={}",
@@ -119,7 +122,7 @@ const RETRIES: i64 = i32::MAX as i64;
 
 /// The batches waiting for a retry, one line per partition in the words of the Java client's
 /// warning (`Sender.completeBatch`; the model has no correlation ids, so the line leaves it out).
-fn retry_view(client_id: &str, batches: &[RetryingBatch]) -> Html {
+fn retry_view(lang: Lang, client_id: &str, batches: &[RetryingBatch]) -> Html {
     if batches.is_empty() {
         return html! {};
     }
@@ -136,7 +139,7 @@ fn retry_view(client_id: &str, batches: &[RetryingBatch]) -> Html {
     html! {
         <div class="producer-retrying" role="status" data-testid="producer-retrying"
             data-batches={batches.len().to_string()} data-records={records.to_string()}>
-            <div>{format!("{} batch(es), {records} record(s) waiting to be retried:", batches.len())}</div>
+            <div>{trf(lang, "{} batch(es), {} record(s) waiting to be retried:", &[&batches.len(), &records])}</div>
             <ul>
                 { for latest.iter().map(|b| {
                     // Java counts attempts from 0 when it logs (`retries - batch.attempts() - 1`).
@@ -154,6 +157,7 @@ fn retry_view(client_id: &str, batches: &[RetryingBatch]) -> Html {
 }
 
 fn loss_view(
+    lang: Lang,
     producer: &BackgroundProducer,
     lost: Option<String>,
     uncommitted: u64,
@@ -162,7 +166,7 @@ fn loss_view(
     if producer.spec.config.acks == Acks::Zero {
         return html! {
             <p class="muted" data-testid="producer-loss">
-                {"acks=0: the producer never hears back, so it cannot know what was lost."}
+                {tr(lang, "acks=0: the producer never hears back, so it cannot know what was lost.")}
             </p>
         };
     }
@@ -171,20 +175,24 @@ fn loss_view(
             .iter()
             .map(|p| format!("{}-{p}", producer.spec.topic))
             .collect();
-        format!(" Not checked now (no leader to read): {}.", list.join(", "))
+        trf(
+            lang,
+            " Not checked now (no leader to read): {}.",
+            &[&list.join(", ")],
+        )
     });
     html! {
         <div class={classes!("producer-loss", lost.is_some().then_some("lost"))} data-testid="producer-loss"
             role={if lost.is_some() { "alert" } else { "status" }}>
             if let Some(lost) = lost {
                 <strong>{lost}</strong>
-                <div class="muted">{"The leader acknowledged them alone (acks=1) and died before a follower copied them; the new leader never had them."}</div>
+                <div class="muted">{tr(lang, "The leader acknowledged them alone (acks=1) and died before a follower copied them; the new leader never had them.")}</div>
             } else {
-                {"No acknowledged record lost."}
+                {tr(lang, "No acknowledged record lost.")}
             }
             if uncommitted > 0 {
-                <span class="muted" title="acks=1 answers once the leader alone has the record">
-                    {format!(" {uncommitted} acknowledged but not committed yet (above the high watermark).")}
+                <span class="muted" title={tr(lang, "acks=1 answers once the leader alone has the record")}>
+                    {trf(lang, " {} acknowledged but not committed yet (above the high watermark).", &[&uncommitted])}
                 </span>
             }
             if let Some(note) = unreadable { <span class="muted">{note}</span> }
@@ -193,7 +201,7 @@ fn loss_view(
 }
 
 /// A bar per partition: how many of the remembered acknowledged records landed there.
-fn partition_bars(producer: &BackgroundProducer, partitions: i32) -> Html {
+fn partition_bars(lang: Lang, producer: &BackgroundProducer, partitions: i32) -> Html {
     if producer.spec.config.acks == Acks::Zero || partitions == 0 {
         return html! {};
     }
@@ -204,7 +212,7 @@ fn partition_bars(producer: &BackgroundProducer, partitions: i32) -> Html {
         html! {
             <li data-testid="partition-bar" data-partition={p.to_string()} data-count={count.to_string()}>
                 <span class="bar-label"><code>{format!("{}-{p}", producer.spec.topic)}</code></span>
-                <span class="bar" role="img" aria-label={format!("{count} records")}>
+                <span class="bar" role="img" aria-label={trf(lang, "{} records", &[&count])}>
                     <span class="bar-fill" style={format!("width: {width}%")}></span>
                 </span>
                 <span class="bar-count">{count.to_string()}</span>
@@ -213,39 +221,39 @@ fn partition_bars(producer: &BackgroundProducer, partitions: i32) -> Html {
     });
     html! {
         <figure class="partition-bars">
-            <figcaption class="muted">{"Where acknowledged records landed (the last 100 000 at most)"}</figcaption>
+            <figcaption class="muted">{tr(lang, "Where acknowledged records landed (the last 100 000 at most)")}</figcaption>
             <ul>{ for rows }</ul>
         </figure>
     }
 }
 
 /// The first keys and their partitions, or what a keyless producer does instead.
-fn key_table(name: &str, keys: &KeyPattern, partitions: i32) -> Html {
+fn key_table(lang: Lang, name: &str, keys: &KeyPattern, partitions: i32) -> Html {
     // An id unique on the page (producer names are), without whitespace, as HTML wants.
     let id = format!("keys-of-{}", name.replace(char::is_whitespace, "-"));
     let table = key_partitions(keys, partitions, KEYS_SHOWN);
     if table.is_empty() {
         return html! {
             <p class="muted" data-testid="keyless-note">
-                {"Keyless records: the sticky partitioner (KIP-480, KIP-794) fills one batch (batch.size) for a partition, then picks another."}
+                {tr(lang, "Keyless records: the sticky partitioner (KIP-480, KIP-794) fills one batch (batch.size) for a partition, then picks another.")}
             </p>
         };
     }
     html! {
         <div class="key-partitions">
         <p class="muted" id={id.clone()}>
-            {"Which partition each key goes to: murmur2(key) % partitions, so the same key always goes to the same partition."}
+            {tr(lang, "Which partition each key goes to: murmur2(key) % partitions, so the same key always goes to the same partition.")}
         </p>
         <table class="key-table" data-testid="key-table" aria-describedby={id}>
             <tbody>
                 <tr>
-                    <th scope="row">{"key"}</th>
+                    <th scope="row">{tr(lang, "key")}</th>
                     { for table.iter().map(|(key, p)| html! {
                         <td data-key={key.clone()} data-partition={p.to_string()}><code>{key.clone()}</code></td>
                     }) }
                 </tr>
                 <tr>
-                    <th scope="row">{"partition"}</th>
+                    <th scope="row">{tr(lang, "partition")}</th>
                     { for table.iter().map(|(_, p)| html! { <td>{p.to_string()}</td> }) }
                 </tr>
             </tbody>

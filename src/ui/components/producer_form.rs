@@ -3,7 +3,9 @@
 //! through the terminal's path, so the terminal shows the command and its answer; the answer
 //! (a refusal in the tool's words, too) is read back from the transcript and shown here.
 
+use crate::i18n::tr;
 use crate::ui::form::field_setter;
+use crate::ui::prefs::use_lang;
 use crate::ui::producers::{
     answer_to, next_producer_name, producible_topics, CommandAnswer, ProducerFields,
     DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS,
@@ -14,6 +16,7 @@ use yew::prelude::*;
 
 #[component]
 pub fn ProducerForm() -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     // Name and topic empty: the next free `pN` and the first topic.
     let fields = use_state(|| ProducerFields {
@@ -61,19 +64,19 @@ pub fn ProducerForm() -> Html {
     // Once this very line ran, its answer says it all (a refusal in the same words as the check).
     let answered = answer.is_some() && submitted.as_deref() == Some(line.as_str());
     let idempotence_default = if effective.acks == "all" {
-        "default (true)"
+        tr(lang, "default (true)")
     } else {
-        "default (false: acks is not all)"
+        tr(lang, "default (false: acks is not all)")
     };
     let no_topics = topics.is_empty();
     html! {
-        <form class="producer-form" onsubmit={on_submit} aria-label="Start a producer">
+        <form class="producer-form" onsubmit={on_submit} aria-label={tr(lang, "Start a producer")}>
             <div class="producer-fields">
-                <label>{"Name"}
+                <label>{tr(lang, "Name")}
                     <input data-testid="producer-name" value={fields.name.clone()} placeholder={auto_name}
                         oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.name = v)} autocomplete="off" spellcheck="false" />
                 </label>
-                <label>{"Topic"}
+                <label>{tr(lang, "Topic")}
                     <select data-testid="producer-topic" onchange={field_setter::<_, Event>(&fields, |f, v| f.topic = v)}
                         disabled={no_topics}>
                         { for topics.iter().map(|t| html! {
@@ -81,18 +84,18 @@ pub fn ProducerForm() -> Html {
                         }) }
                     </select>
                 </label>
-                <label>{"Rate (records/s)"}
+                <label>{tr(lang, "Rate (records/s)")}
                     <input data-testid="producer-rate" type="number" min="0" value={fields.rate.clone()}
                         oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.rate = v)} />
                 </label>
-                <label title="none: keyless (the sticky partitioner); {n} is the record number, {n%K} it modulo K">
-                    {"Keys"}
+                <label title={tr(lang, "none: keyless (the sticky partitioner); {n} is the record number, {n%K} it modulo K")}>
+                    {tr(lang, "Keys")}
                     <input data-testid="producer-keys" value={fields.keys.clone()} placeholder="none"
                         oninput={field_setter::<_, InputEvent>(&fields, |f, v| f.keys = v)} autocomplete="off" spellcheck="false" />
                 </label>
                 <label>{"acks"}
                     <select data-testid="producer-acks" onchange={field_setter::<_, Event>(&fields, |f, v| f.acks = v)}>
-                        <option value="all" selected={fields.acks == "all"}>{"all (default)"}</option>
+                        <option value="all" selected={fields.acks == "all"}>{tr(lang, "all (default)")}</option>
                         <option value="1" selected={fields.acks == "1"}>{"1"}</option>
                         <option value="0" selected={fields.acks == "0"}>{"0"}</option>
                     </select>
@@ -112,14 +115,14 @@ pub fn ProducerForm() -> Html {
                         <option value="false" selected={fields.idempotence == "false"}>{"false"}</option>
                     </select>
                 </label>
-                <button type="submit" data-testid="start-producer" disabled={no_topics}>{"Start"}</button>
+                <button type="submit" data-testid="start-producer" disabled={no_topics}>{tr(lang, "Start")}</button>
             </div>
             if no_topics {
                 <p class="muted" data-testid="producer-no-topics">
-                    {"No topic to produce to yet: create one in the Topics panel."}
+                    {tr(lang, "No topic to produce to yet: create one in the Topics panel.")}
                 </p>
             } else {
-                <pre class="command-preview" aria-label="The command this form runs"><code data-testid="producer-command">{format!("$ {line}")}</code></pre>
+                <pre class="command-preview" aria-label={tr(lang, "The command this form runs")}><code data-testid="producer-command">{format!("$ {line}")}</code></pre>
             }
             if let (false, false, Err(message)) = (no_topics, answered, &check) {
                 <div class="outcome error" role="alert" data-testid="producer-check">{message.clone()}</div>

@@ -21,12 +21,12 @@ pub fn ProducersPanel() -> Html {
         <section class="panel producers-panel" aria-labelledby="producers-heading">
             <h2 id="producers-heading">{tr(lang, "Producers")}</h2>
             <p class="muted">
-                {"Producers that keep sending while simulated time passes, as "}
-                <code>{"kafka-producer-perf-test.sh"}</code>{" does to a real cluster."}
+                {tr(lang, "Producers that keep sending while simulated time passes, as ")}
+                <code>{"kafka-producer-perf-test.sh"}</code>{tr(lang, " does to a real cluster.")}
             </p>
             <ProducerForm />
             if names.is_empty() {
-                <p class="muted" data-testid="no-producers">{"No producer running."}</p>
+                <p class="muted" data-testid="no-producers">{tr(lang, "No producer running.")}</p>
             } else {
                 <ul class="producer-cards" data-testid="producer-cards">
                     { for names.into_iter().map(|name| html! {

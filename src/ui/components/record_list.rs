@@ -3,8 +3,10 @@
 //! rows cost. A row is an offset; offsets a compaction removed leave a gap. Records above the
 //! high watermark are marked: they are on this replica but consumers cannot read them yet.
 
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::format::date_time;
 use crate::ui::partition_view::{records_window, RecordRow};
+use crate::ui::prefs::use_lang;
 use crate::ui::store::StoreHandle;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -76,6 +78,7 @@ impl Window {
 
 #[component]
 pub fn RecordList(props: &RecordListProps) -> Html {
+    let lang = use_lang();
     let scroll_top = use_state(|| 0_i64);
     let follow_end = use_state(|| false);
     let viewport = use_node_ref();
@@ -136,25 +139,25 @@ pub fn RecordList(props: &RecordListProps) -> Html {
     let shown = records
         .iter()
         .filter(|r| r.offset < from + VIEW_ROWS + 1)
-        .map(|r| record_row(r, top_of(r.offset)));
+        .map(|r| record_row(lang, r, top_of(r.offset)));
     html! {
         <div class="record-list">
             <div class="record-tools">
-                <label>{"Go to offset "}
+                <label>{tr(lang, "Go to offset ")}
                     <input type="number" min={props.log_start_offset.to_string()} data-testid="jump-offset"
                         onkeydown={on_jump} placeholder="Enter" />
                 </label>
                 <label><input type="checkbox" checked={*follow_end} onchange={on_follow}
-                    data-testid="follow-end" />{" Follow the log end"}</label>
-                <span class="muted">{format!("{rows} offsets from {} to {}", props.log_start_offset,
-                    (props.log_end_offset - 1).max(props.log_start_offset))}</span>
+                    data-testid="follow-end" />{tr(lang, " Follow the log end")}</label>
+                <span class="muted">{trf(lang, "{} offsets from {} to {}", &[&rows, &props.log_start_offset,
+                    &(props.log_end_offset - 1).max(props.log_start_offset)])}</span>
             </div>
             <div class="record-head" role="row" aria-hidden="true">
-                <span>{"Offset"}</span><span>{"Timestamp"}</span><span>{"Key"}</span>
-                <span>{"Value"}</span><span>{"Headers"}</span>
+                <span>{tr(lang, "Offset")}</span><span>{tr(lang, "Timestamp")}</span><span>{tr(lang, "Key")}</span>
+                <span>{tr(lang, "Value")}</span><span>{tr(lang, "Headers")}</span>
             </div>
             <div class="record-viewport" ref={viewport} {onscroll} tabindex="0" role="table"
-                aria-label={format!("Records of {}-{} on broker {}", props.topic, props.partition, props.node_id)}
+                aria-label={trf(lang, "Records of {}-{} on broker {}", &[&props.topic, &props.partition, &props.node_id])}
                 aria-rowcount={rows.to_string()} data-testid="record-viewport"
                 style={format!("height: {}px", VIEW_ROWS * ROW_PX)}>
                 <div class="record-content" style={format!("height: {}px", window.content_px)}>
@@ -162,13 +165,13 @@ pub fn RecordList(props: &RecordListProps) -> Html {
                 </div>
             </div>
             if rows == 0 {
-                <p class="muted" data-testid="no-records">{"No records in this replica's log."}</p>
+                <p class="muted" data-testid="no-records">{tr(lang, "No records in this replica's log.")}</p>
             }
         </div>
     }
 }
 
-fn record_row(record: &RecordRow, top_px: i64) -> Html {
+fn record_row(lang: Lang, record: &RecordRow, top_px: i64) -> Html {
     let headers = if record.headers.is_empty() {
         "NO_HEADERS".to_string()
     } else {
@@ -188,7 +191,10 @@ fn record_row(record: &RecordRow, top_px: i64) -> Html {
         if record.committed {
             ""
         } else {
-            " · above the high watermark: not readable by consumers yet"
+            tr(
+                lang,
+                " · above the high watermark: not readable by consumers yet",
+            )
         }
     );
     html! {

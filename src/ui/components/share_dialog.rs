@@ -3,7 +3,9 @@
 //! workspace, leaving the open one as it is. A scenario that cannot be read gets its reason
 //! instead.
 
+use crate::i18n::{tr, trf};
 use crate::scenario::{Scenario, ScenarioError};
+use crate::ui::prefs::use_lang;
 use crate::ui::share::browser;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -46,6 +48,7 @@ pub struct ShareDialogProps {
 
 #[component]
 pub fn ShareDialog(props: &ShareDialogProps) -> Html {
+    let lang = use_lang();
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
     // The question takes the focus (Cancel: the choice that changes nothing), as a dialog should.
@@ -67,9 +70,9 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
             return html! {
                 <div class="share-dialog" role="alertdialog" aria-labelledby="share-dialog-title"
                     data-testid="share-dialog">
-                    <h3 id="share-dialog-title">{"Cannot open this scenario"}</h3>
+                    <h3 id="share-dialog-title">{tr(lang, "Cannot open this scenario")}</h3>
                     <p role="alert" data-testid="share-error">{message.clone()}</p>
-                    <button onclick={cancel} data-testid="share-dismiss" ref={focus}>{"Dismiss"}</button>
+                    <button onclick={cancel} data-testid="share-dismiss" ref={focus}>{tr(lang, "Dismiss")}</button>
                 </div>
             };
         }
@@ -95,26 +98,37 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
     let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
     let more = lines.len().saturating_sub(PREVIEW_LINES);
     let preview = lines[..lines.len().min(PREVIEW_LINES)].join("\n");
+    let facts: [&dyn std::fmt::Display; 4] = [
+        &scenario.action_count(),
+        &o.brokers,
+        &o.seed,
+        &props.workspace,
+    ];
+    let summary = if o.brokers == 1 {
+        trf(lang, "{} commands on {} broker with seed {}. It opens in a new workspace and replays there; your workspace '{}' stays as it is.", &facts)
+    } else {
+        trf(lang, "{} commands on {} brokers with seed {}. It opens in a new workspace and replays there; your workspace '{}' stays as it is.", &facts)
+    };
     html! {
         <div class="share-dialog" role="dialog" aria-modal="true"
             aria-labelledby="share-dialog-title" data-testid="share-dialog">
-            <h3 id="share-dialog-title">{format!("Open the shared scenario from this {from}?")}</h3>
-            <p>{format!(
-                "{} commands on {} broker{} with seed {}. It opens in a new workspace and replays there; your workspace '{}' stays as it is.",
-                scenario.action_count(), o.brokers, if o.brokers == 1 { "" } else { "s" }, o.seed,
-                props.workspace
-            )}</p>
+            <h3 id="share-dialog-title">{if from == "link" {
+                tr(lang, "Open the shared scenario from this link?")
+            } else {
+                tr(lang, "Open the shared scenario from this file?")
+            }}</h3>
+            <p>{summary}</p>
             <pre class="share-preview" data-testid="share-preview">{preview}</pre>
             if more > 0 {
-                <p class="muted">{format!("… and {more} more lines.")}</p>
+                <p class="muted">{trf(lang, "… and {} more lines.", &[&more])}</p>
             }
             if let Some(error) = (*error).clone() {
                 <p class="share-error" role="alert" data-testid="share-error">{error}</p>
             }
             <div class="share-actions">
                 <button onclick={open} disabled={*busy} data-testid="open-shared">
-                    {"Open in a new workspace"}</button>
-                <button onclick={cancel} data-testid="share-cancel" ref={focus}>{"Cancel"}</button>
+                    {tr(lang, "Open in a new workspace")}</button>
+                <button onclick={cancel} data-testid="share-cancel" ref={focus}>{tr(lang, "Cancel")}</button>
             </div>
         </div>
     }

@@ -5,7 +5,7 @@
 //! Everything from a link or a file is shown as text (Yew escapes it), never as markup.
 
 use super::share_dialog::{Offer, ShareDialog};
-use crate::i18n::tr;
+use crate::i18n::{tr, trf, Lang};
 use crate::scenario::shell_export::to_shell_script;
 use crate::scenario::{Scenario, MAX_SCRIPT_BYTES};
 use crate::ui::prefs::use_lang;
@@ -96,34 +96,37 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             <h2 id="share-heading">{tr(lang, "Share")}</h2>
             if let Some(replaying) = &store.replaying {
                 <p class="scenario-about" role="status" data-testid="replay-progress">
-                    {format!("Replaying the scenario: step {} of {}…",
-                        replaying.job.progress().0, replaying.job.progress().1)}
+                    {trf(lang, "Replaying the scenario: step {} of {}…",
+                        &[&replaying.job.progress().0, &replaying.job.progress().1])}
                 </p>
             } else {
             <p class="scenario-about" data-testid="scenario-about">
-                {"About this scenario: "}
+                {tr(lang, "About this scenario: ")}
                 <span data-testid="scenario-commands"
-                    title="Commands that changed the cluster; time that passed between them is not counted">
+                    title={tr(lang, "Commands that changed the cluster; time that passed between them is not counted")}>
                     {recorder.actions()}</span>
-                {format!(" commands · seed {} · {} broker{} · trace hash ",
-                    options.seed, options.brokers, if options.brokers == 1 { "" } else { "s" })}
+                {if options.brokers == 1 {
+                    trf(lang, " commands · seed {} · {} broker · trace hash ", &[&options.seed, &options.brokers])
+                } else {
+                    trf(lang, " commands · seed {} · {} brokers · trace hash ", &[&options.seed, &options.brokers])
+                }}
                 <code data-testid="scenario-hash">{format!("{:016x}", recorder.trace_hash())}</code>
             </p>
             }
             <div class="share-actions">
                 <button data-testid="share-button" onclick={on_share}
-                    title="Pause and put this scenario in a link">{"Share link"}</button>
-                <button data-testid="export-kplay" onclick={on_kplay}>{"Export .kplay"}</button>
+                    title={tr(lang, "Pause and put this scenario in a link")}>{tr(lang, "Share link")}</button>
+                <button data-testid="export-kplay" onclick={on_kplay}>{tr(lang, "Export .kplay")}</button>
                 <button data-testid="export-shell" onclick={on_shell}
-                    title="The Kafka tool commands that rebuild it on a real cluster">
-                    {"Export as shell script"}</button>
-                <label class="share-import">{"Import .kplay "}
+                    title={tr(lang, "The Kafka tool commands that rebuild it on a real cluster")}>
+                    {tr(lang, "Export as shell script")}</button>
+                <label class="share-import">{tr(lang, "Import .kplay ")}
                     <input type="file" accept=".kplay,.txt,text/plain" data-testid="import-kplay"
                         onchange={on_import} />
                 </label>
             </div>
             <code class="command-preview" data-testid="share-command">{kplay}</code>
-            { share_result(link) }
+            { share_result(lang, link) }
             <crate::ui::embed::code::EmbedCode />
             if let Some(current) = (*offer).clone() {
                 <ShareDialog offer={current} workspace={props.workspace.clone()}
@@ -134,7 +137,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
 }
 
 /// The link a Share made (to select or copy), or why there is none.
-fn share_result(link: Option<Result<String, String>>) -> Html {
+fn share_result(lang: Lang, link: Option<Result<String, String>>) -> Html {
     match link {
         None => html! {},
         Some(Ok(link)) => {
@@ -145,7 +148,7 @@ fn share_result(link: Option<Result<String, String>>) -> Html {
             let chars = link.len();
             html! {
                 <div class="share-link">
-                    <label>{"Link "}
+                    <label>{tr(lang, "Link ")}
                         <input readonly=true value={link} data-testid="share-link"
                             onfocus={Callback::from(|e: FocusEvent| {
                                 if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
@@ -153,8 +156,8 @@ fn share_result(link: Option<Result<String, String>>) -> Html {
                                 }
                             })} />
                     </label>
-                    <button data-testid="copy-link" onclick={copy}>{"Copy"}</button>
-                    <span class="muted">{format!("{chars} characters")}</span>
+                    <button data-testid="copy-link" onclick={copy}>{tr(lang, "Copy")}</button>
+                    <span class="muted">{trf(lang, "{} characters", &[&chars])}</span>
                 </div>
             }
         }

@@ -37,7 +37,7 @@ pub fn TimeControls() -> Html {
         }
     });
     html! {
-        <div class="time-controls" role="group" aria-label="Simulated time">
+        <div class="time-controls" role="group" aria-label={tr(lang, "Simulated time")}>
             <div class="clock-row">
                 <span class="muted">{tr(lang, "Simulated time")}</span>
                 <time data-testid="sim-clock" data-ms={now.to_string()} datetime={iso(now)}>{clock(now)}</time>
@@ -50,7 +50,7 @@ pub fn TimeControls() -> Html {
                 { for buttons }
                 <JumpForm />
             </div>
-            { step_view(store.playback.last_step) }
+            { step_view(store.playback.last_step, lang) }
         </div>
     }
 }
@@ -84,25 +84,25 @@ fn playback_row(store: &StoreHandle, lang: Lang) -> Html {
     let (label, title) = if playback.playing {
         (
             format!("❚❚ {}", tr(lang, "Pause")),
-            "Pause simulated time (Space)",
+            tr(lang, "Pause simulated time (Space)"),
         )
     } else {
         (
             format!("▶ {}", tr(lang, "Play")),
-            "Let simulated time run at the chosen speed (Space)",
+            tr(lang, "Let simulated time run at the chosen speed (Space)"),
         )
     };
     html! {
-        <div class="playback-row" role="group" aria-label="Playback">
+        <div class="playback-row" role="group" aria-label={tr(lang, "Playback")}>
             <button class={classes!("play", playback.playing.then_some("playing"))}
                 data-testid="play-pause" aria-pressed={playback.playing.to_string()} {title}
                 onclick={Callback::from(move |_: MouseEvent| toggle())}>{label}</button>
             <label class="speed">{tr(lang, "Speed")}{" "}
                 <select data-testid="speed" onchange={on_speed}
-                    title="Simulated time per wall-clock second">{ for options }</select>
+                    title={tr(lang, "Simulated time per wall-clock second")}>{ for options }</select>
             </label>
             <button data-testid="step" onclick={Callback::from(move |_: MouseEvent| step())}
-                title="Pause and run exactly the next scheduled event (a message arriving or a background job). The command language has no equivalent: time advance moves by a duration.">
+                title={tr(lang, "Pause and run exactly the next scheduled event (a message arriving or a background job). The command language has no equivalent: time advance moves by a duration.")}>
                 {tr(lang, "Step")}</button>
             { rate_view(playback, lang) }
         </div>
@@ -116,9 +116,10 @@ fn rate_view(playback: &Playback, lang: Lang) -> Html {
         (false, _) => ("muted", tr(lang, "Paused").to_string()),
         (true, Some(achieved)) if playback.is_behind() => (
             "behind",
-            format!(
-                "Running at {} of {asked} asked",
-                times(round_speed(achieved))
+            trf(
+                lang,
+                "Running at {} of {} asked",
+                &[&times(round_speed(achieved)), &asked],
             ),
         ),
         (true, _) => ("ok", trf(lang, "Playing at {}", &[&asked])),
@@ -130,25 +131,25 @@ fn rate_view(playback: &Playback, lang: Lang) -> Html {
     html! {
         <span class={classes!("playback-rate", class)} data-testid="playback-rate"
             data-playing={playback.playing.to_string()} data-achieved={achieved} role="status"
-            title="The engine gets at most 12 ms of each animation frame; when it needs more, simulated time falls behind instead of freezing the page">
+            title={tr(lang, "The engine gets at most 12 ms of each animation frame; when it needs more, simulated time falls behind instead of freezing the page")}>
             {text}
         </span>
     }
 }
 
 /// Where the last Step took the clock.
-fn step_view(report: Option<StepReport>) -> Html {
+fn step_view(report: Option<StepReport>, lang: Lang) -> Html {
     match report {
         None => html! {},
         Some(StepReport::Ran { from_ms, to_ms }) => html! {
             <p class="step-report" data-testid="step-report" data-to-ms={to_ms.to_string()} role="status">
-                {"Stepped to "}<time datetime={iso(to_ms)}>{clock(to_ms)}</time>
+                {tr(lang, "Stepped to ")}<time datetime={iso(to_ms)}>{clock(to_ms)}</time>
                 {format!(" (+{})", gap(to_ms - from_ms))}
             </p>
         },
         Some(StepReport::NothingDue) => html! {
             <p class="step-report" data-testid="step-report" role="status">
-                {"Nothing is scheduled: no message in flight and no background job waiting."}
+                {tr(lang, "Nothing is scheduled: no message in flight and no background job waiting.")}
             </p>
         },
     }

@@ -60,7 +60,7 @@ pub fn TopicForm() -> Html {
         parse_replication_factor(&replication_factor),
     );
     html! {
-        <form class="topic-form" onsubmit={on_submit} aria-label="Create a topic">
+        <form class="topic-form" onsubmit={on_submit} aria-label={tr(lang, "Create a topic")}>
             <label>{tr(lang, "Name")}
                 <input data-testid="topic-name" value={(*name).clone()} oninput={on_name}
                     placeholder="orders" autocomplete="off" spellcheck="false" />
@@ -72,7 +72,7 @@ pub fn TopicForm() -> Html {
             <label>{tr(lang, "Replication factor")}
                 <input data-testid="topic-replication-factor" type="number" min="1"
                     value={(*replication_factor).clone()} oninput={on_replication_factor}
-                    placeholder="1" title="Empty: the broker default (default.replication.factor=1)" />
+                    placeholder="1" title={tr(lang, "Empty: the broker default (default.replication.factor=1)")} />
             </label>
             <button type="submit" data-testid="create-topic">{tr(lang, "Create topic")}</button>
             <code class="command-preview topic-command" data-testid="topic-command">{format!("$ {line}")}</code>

@@ -2,7 +2,9 @@
 //! broker, and Open and Delete (after a confirmation) for each. The open workspace is deleted
 //! from the switcher's own "Delete…"; another one here, unless a tab has it open.
 
+use crate::i18n::{tr, trf};
 use crate::ui::format::bytes as format_bytes;
+use crate::ui::prefs::use_lang;
 use crate::ui::workspaces;
 use std::collections::BTreeMap;
 use wasm_bindgen_futures::spawn_local;
@@ -21,6 +23,7 @@ type Usage = BTreeMap<String, BTreeMap<Option<i32>, u64>>;
 
 #[component]
 pub fn WorkspaceList(props: &WorkspaceListProps) -> Html {
+    let lang = use_lang();
     let usage = use_state(Usage::new);
     let confirm = use_state(|| None as Option<String>);
     let error = use_state(|| None as Option<String>);
@@ -45,7 +48,7 @@ pub fn WorkspaceList(props: &WorkspaceListProps) -> Html {
         let brokers = sizes
             .iter()
             .flat_map(|s| s.iter())
-            .filter_map(|(b, n)| b.map(|b| format!("broker {b}: {}", size(*n))))
+            .filter_map(|(b, n)| b.map(|b| trf(lang, "broker {}: {}", &[&b, &size(*n)])))
             .collect::<Vec<_>>()
             .join(", ");
         let open_it = {
@@ -83,23 +86,23 @@ pub fn WorkspaceList(props: &WorkspaceListProps) -> Html {
                     if !brokers.is_empty() { {format!(" ({brokers})")} }
                 </span>
                 if is_open {
-                    <span class="muted">{" (open)"}</span>
+                    <span class="muted">{tr(lang, " (open)")}</span>
                 } else if confirm.as_deref() == Some(name.as_str()) {
-                    <span role="alertdialog" aria-label={format!("Delete workspace '{name}'?")}>
-                        {format!(" Delete '{name}' and everything in it? ")}
-                        <button class="danger" onclick={delete} data-testid="workspace-row-delete-yes">{"Delete workspace"}</button>
-                        <button onclick={cancel}>{"Cancel"}</button>
+                    <span role="alertdialog" aria-label={trf(lang, "Delete workspace '{}'?", &[name])}>
+                        {trf(lang, " Delete '{}' and everything in it? ", &[name])}
+                        <button class="danger" onclick={delete} data-testid="workspace-row-delete-yes">{tr(lang, "Delete workspace")}</button>
+                        <button onclick={cancel}>{tr(lang, "Cancel")}</button>
                     </span>
                 } else {
-                    <button onclick={open_it} data-testid="workspace-row-open">{"Open"}</button>
-                    <button onclick={ask} data-testid="workspace-row-delete">{"Delete…"}</button>
+                    <button onclick={open_it} data-testid="workspace-row-open">{tr(lang, "Open")}</button>
+                    <button onclick={ask} data-testid="workspace-row-delete">{tr(lang, "Delete…")}</button>
                 }
             </li>
         }
     });
     html! {
         <div class="workspace-form workspace-list" data-testid="workspace-list">
-            <ul aria-label="Workspaces">{ for rows }</ul>
+            <ul aria-label={tr(lang, "Workspaces")}>{ for rows }</ul>
             if let Some(message) = &*error {
                 <p class="workspace-message error" role="alert" data-testid="workspace-error">{message.clone()}</p>
             }

@@ -2,7 +2,9 @@
 //! the whole site's usage and quota (`navigator.storage.estimate()`), and "Keep data", which asks
 //! the browser not to evict this site's data (`navigator.storage.persist()`) and shows its answer.
 
+use crate::i18n::{tr, trf};
 use crate::ui::format::bytes as format_bytes;
+use crate::ui::prefs::use_lang;
 use crate::ui::store::StoreHandle;
 use crate::ui::workspaces;
 use std::collections::BTreeMap;
@@ -29,6 +31,7 @@ struct Figures {
 
 #[component]
 pub fn WorkspaceStorage(props: &WorkspaceStorageProps) -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let figures = use_state(Figures::default);
     let persist_answer = use_state(|| None as Option<Option<bool>>);
@@ -63,32 +66,40 @@ pub fn WorkspaceStorage(props: &WorkspaceStorageProps) -> Html {
         .collect();
     rows.sort_by_key(|(broker, _)| (broker.is_none(), *broker));
     let brokers = rows.iter().map(|(broker, bytes)| {
-        let who = broker.map_or("metadata".to_string(), |id| format!("broker {id}"));
-        html! { <li data-testid="usage-item">{format!("{who}: {}", human_bytes(*bytes))}</li> }
+        let text = match broker {
+            Some(id) => trf(lang, "broker {}: {}", &[id, &human_bytes(*bytes)]),
+            None => trf(lang, "metadata: {}", &[&human_bytes(*bytes)]),
+        };
+        html! { <li data-testid="usage-item">{text}</li> }
     });
     let persisted = (*persist_answer).unwrap_or(figures.persisted);
     let answer = match (*persist_answer, persisted) {
-        (Some(None), _) => "This browser cannot be asked to keep data.",
-        (_, Some(true)) => {
-            "Kept: the browser will not evict this site's data under storage pressure."
-        }
-        (Some(Some(false)), _) => {
-            "The browser declined: it may evict this site's data when storage runs low."
-        }
-        _ => "The browser may evict this site's data when storage runs low.",
+        (Some(None), _) => tr(lang, "This browser cannot be asked to keep data."),
+        (_, Some(true)) => tr(
+            lang,
+            "Kept: the browser will not evict this site's data under storage pressure.",
+        ),
+        (Some(Some(false)), _) => tr(
+            lang,
+            "The browser declined: it may evict this site's data when storage runs low.",
+        ),
+        _ => tr(
+            lang,
+            "The browser may evict this site's data when storage runs low.",
+        ),
     };
     html! {
-        <section class="workspace-storage" aria-label="Storage used" data-testid="workspace-storage">
+        <section class="workspace-storage" aria-label={tr(lang, "Storage used")} data-testid="workspace-storage">
             <span data-testid="workspace-usage">
-                {format!("This workspace: {}", human_bytes(total))}
+                {trf(lang, "This workspace: {}", &[&human_bytes(total)])}
             </span>
             <ul class="usage-list">{ for brokers }</ul>
             if let Some((usage, quota)) = figures.estimate {
                 <span class="muted" data-testid="site-usage">
-                    {format!("All of this site: {} of {}", human_bytes(usage as u64), human_bytes(quota as u64))}
+                    {trf(lang, "All of this site: {} of {}", &[&human_bytes(usage as u64), &human_bytes(quota as u64)])}
                 </span>
             }
-            <button onclick={on_keep} data-testid="keep-data" disabled={persisted == Some(true)}>{"Keep data"}</button>
+            <button onclick={on_keep} data-testid="keep-data" disabled={persisted == Some(true)}>{tr(lang, "Keep data")}</button>
             <span class="muted" role="status" data-testid="keep-data-answer">{answer}</span>
         </section>
     }

@@ -5,8 +5,10 @@
 //! workspace is said, with the list of workspaces open and "New…" beside it.
 
 use super::workspace_list::WorkspaceList;
+use crate::i18n::{tr, trf, Lang};
 use crate::storage::indexeddb::DEFAULT_WORKSPACE;
 use crate::storage::registry::{self, copy_name, validate_new_name};
+use crate::ui::prefs::use_lang;
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::StoreHandle;
 use crate::ui::workspaces;
@@ -60,6 +62,7 @@ impl Runner {
 
 #[component]
 pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let open = props.workspace.to_string();
     let names = use_state(Vec::<String>::new);
@@ -108,12 +111,14 @@ pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
     let on_duplicate = {
         let (runner, list, from) = (runner.clone(), (*names).clone(), open.clone());
         Callback::from(move |_: MouseEvent| {
-            runner.run(Box::pin(duplicate(from.clone(), list.clone())))
+            runner.run(Box::pin(duplicate(lang, from.clone(), list.clone())))
         })
     };
     let on_export = {
         let (runner, name) = (runner.clone(), open.clone());
-        Callback::from(move |_: MouseEvent| runner.run(Box::pin(export(name.clone(), now_ms))))
+        Callback::from(move |_: MouseEvent| {
+            runner.run(Box::pin(export(lang, name.clone(), now_ms)))
+        })
     };
     let on_import = {
         let (runner, names) = (runner.clone(), names.clone());
@@ -121,7 +126,7 @@ pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             if let Some(file) = input.files().and_then(|files| files.get(0)) {
                 input.set_value("");
-                runner.run(Box::pin(import_file(file, (*names).clone())));
+                runner.run(Box::pin(import_file(lang, file, (*names).clone())));
             }
         })
     };
@@ -144,35 +149,35 @@ pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
     let expanded = |m: Mode| (*mode == m).to_string();
     html! {
         <div class="workspace-switcher" data-testid="workspace-switcher">
-            <label class="workspace-pick">{"Workspace "}
+            <label class="workspace-pick">{tr(lang, "Workspace ")}
                 <select data-testid="workspace-select" onchange={on_select} disabled={busy}>
                     if names.is_empty() { <option selected=true>{open.clone()}</option> }
                     { for options }
                 </select>
             </label>
             <span class="workspace-facts" data-testid="workspace-facts">
-                {format!("seed {seed} · {brokers} broker{}", if brokers == 1 { "" } else { "s" })}
+                {if brokers == 1 { trf(lang, "seed {} · {} broker", &[&seed, &brokers]) } else { trf(lang, "seed {} · {} brokers", &[&seed, &brokers]) }}
             </span>
-            <div class="workspace-actions" role="group" aria-label="Workspace actions">
-                <button onclick={set_mode(Mode::New)} data-testid="workspace-new" aria-expanded={expanded(Mode::New)}>{"New…"}</button>
+            <div class="workspace-actions" role="group" aria-label={tr(lang, "Workspace actions")}>
+                <button onclick={set_mode(Mode::New)} data-testid="workspace-new" aria-expanded={expanded(Mode::New)}>{tr(lang, "New…")}</button>
                 <button onclick={set_mode(Mode::Rename)} data-testid="workspace-rename" disabled={!saved}
-                    aria-expanded={expanded(Mode::Rename)} title="Rename this workspace (when everything is saved)">{"Rename…"}</button>
-                <button onclick={on_duplicate} data-testid="workspace-duplicate" disabled={busy}>{"Duplicate"}</button>
+                    aria-expanded={expanded(Mode::Rename)} title={tr(lang, "Rename this workspace (when everything is saved)")}>{tr(lang, "Rename…")}</button>
+                <button onclick={on_duplicate} data-testid="workspace-duplicate" disabled={busy}>{tr(lang, "Duplicate")}</button>
                 <button onclick={set_mode(Mode::ConfirmDelete)} data-testid="workspace-delete" disabled={!owner}
-                    aria-expanded={expanded(Mode::ConfirmDelete)}>{"Delete…"}</button>
+                    aria-expanded={expanded(Mode::ConfirmDelete)}>{tr(lang, "Delete…")}</button>
                 <button onclick={set_mode(Mode::Manage)} data-testid="workspace-manage"
-                    aria-expanded={expanded(Mode::Manage)} title="Every workspace, its storage, open or delete it">{"All…"}</button>
+                    aria-expanded={expanded(Mode::Manage)} title={tr(lang, "Every workspace, its storage, open or delete it")}>{tr(lang, "All…")}</button>
                 <button onclick={on_export} data-testid="workspace-export" disabled={busy}
-                    title="The workspace's files as kplay --data-dir keeps them">{"Download .tar"}</button>
-                <label class="button-like">{"Import .tar"}
+                    title={tr(lang, "The workspace's files as kplay --data-dir keeps them")}>{tr(lang, "Download .tar")}</button>
+                <label class="button-like">{tr(lang, "Import .tar")}
                     <input type="file" accept=".tar,application/x-tar" onchange={on_import}
                         data-testid="workspace-import" class="visually-hidden" />
                 </label>
             </div>
             if let Some((asked, why)) = &*url_problem {
                 <p class="workspace-message error workspace-url-error" role="alert" data-testid="workspace-url-error">
-                    {format!("The link asks for workspace '{asked}', which cannot be opened: {why} This page opened workspace '{open}' instead: open one from the list below, or create one with \"New…\".")}
-                    <button type="button" class="dismiss" onclick={dismiss(&url_problem)} data-testid="workspace-url-error-dismiss">{"Dismiss"}</button>
+                    {trf(lang, "The link asks for workspace '{}', which cannot be opened: {} This page opened workspace '{}' instead: open one from the list below, or create one with \"New…\".", &[asked, why, &open])}
+                    <button type="button" class="dismiss" onclick={dismiss(&url_problem)} data-testid="workspace-url-error-dismiss">{tr(lang, "Dismiss")}</button>
                 </p>
             }
             { form }
@@ -186,16 +191,18 @@ fn dismiss<T: 'static>(state: &UseStateHandle<Option<T>>) -> Callback<MouseEvent
     Callback::from(move |_: MouseEvent| state.set(None))
 }
 
-async fn duplicate(from: String, list: Vec<String>) -> Result<String, String> {
+async fn duplicate(lang: Lang, from: String, list: Vec<String>) -> Result<String, String> {
     let to = copy_name(&from, &list);
     workspaces::copy(&from, &to, &list).await?;
-    Ok(format!("Duplicated '{from}' as '{to}'."))
+    Ok(trf(lang, "Duplicated '{}' as '{}'.", &[&from, &to]))
 }
 
-async fn export(name: String, now_ms: i64) -> Result<String, String> {
+async fn export(lang: Lang, name: String, now_ms: i64) -> Result<String, String> {
     workspaces::export(&name, now_ms).await?;
-    Ok(format!(
-        "Downloading {name}.tar: mkdir DIR && tar -xf {name}.tar -C DIR && kplay --data-dir DIR continues this cluster."
+    Ok(trf(
+        lang,
+        "Downloading {}.tar: mkdir DIR && tar -xf {}.tar -C DIR && kplay --data-dir DIR continues this cluster.",
+        &[&name, &name],
     ))
 }
 
@@ -209,6 +216,7 @@ struct DeleteConfirmProps {
 /// The confirmation step before the open workspace is deleted; its neighbour opens after.
 #[component]
 fn DeleteConfirm(props: &DeleteConfirmProps) -> Html {
+    let lang = use_lang();
     let on_delete = {
         let (names, open) = (props.names.clone(), props.open.clone());
         Callback::from(move |_: MouseEvent| {
@@ -221,16 +229,16 @@ fn DeleteConfirm(props: &DeleteConfirmProps) -> Html {
         <div class="workspace-form" role="alertdialog" aria-labelledby="delete-workspace-q"
             data-testid="workspace-delete-confirm">
             <p id="delete-workspace-q">
-                {format!("Delete workspace '{}' and every topic and record in it? This cannot be undone.", props.open)}
+                {trf(lang, "Delete workspace '{}' and every topic and record in it? This cannot be undone.", &[&props.open])}
             </p>
-            <button class="danger" onclick={on_delete} data-testid="workspace-delete-yes">{"Delete workspace"}</button>
-            <button onclick={props.oncancel.clone()}>{"Cancel"}</button>
+            <button class="danger" onclick={on_delete} data-testid="workspace-delete-yes">{tr(lang, "Delete workspace")}</button>
+            <button onclick={props.oncancel.clone()}>{tr(lang, "Cancel")}</button>
         </div>
     }
 }
 
 /// Imports `file` as a new workspace named after it (made unique), then opens it.
-async fn import_file(file: web_sys::File, list: Vec<String>) -> Result<String, String> {
+async fn import_file(lang: Lang, file: web_sys::File, list: Vec<String>) -> Result<String, String> {
     let file = gloo::file::File::from(file);
     let stem = file.name();
     let stem = stem.strip_suffix(".tar").unwrap_or(&stem).replace('/', "-");
@@ -247,10 +255,10 @@ async fn import_file(file: web_sys::File, list: Vec<String>) -> Result<String, S
     };
     let bytes = gloo::file::futures::read_as_bytes(&file)
         .await
-        .map_err(|e| format!("Cannot read {}: {e}", file.name()))?;
+        .map_err(|e| trf(lang, "Cannot read {}: {}", &[&file.name(), &e]))?;
     workspaces::import(&name, &bytes, &list).await?;
     workspaces::open(&name);
-    Ok(format!("Imported '{name}'."))
+    Ok(trf(lang, "Imported '{}'.", &[&name]))
 }
 
 fn message_view(message: &Message) -> Html {
@@ -273,6 +281,7 @@ struct NewFormProps {
 /// Name, broker count and seed of a new workspace; creating it opens it.
 #[component]
 fn NewForm(props: &NewFormProps) -> Html {
+    let lang = use_lang();
     let name = use_state(String::new);
     let brokers = use_state(|| "3".to_string());
     let seed = use_state(|| "0".to_string());
@@ -289,7 +298,7 @@ fn NewForm(props: &NewFormProps) -> Html {
         let names = props.names.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let parsed = parse_new(&name, &brokers, &seed, &names);
+            let parsed = parse_new(lang, &name, &brokers, &seed, &names);
             let (name, error) = ((*name).clone(), error.clone());
             let names = names.clone();
             match parsed {
@@ -304,20 +313,20 @@ fn NewForm(props: &NewFormProps) -> Html {
         })
     };
     html! {
-        <form class="workspace-form" onsubmit={on_submit} aria-label="New workspace" data-testid="workspace-new-form">
-            <label>{"Name"}
+        <form class="workspace-form" onsubmit={on_submit} aria-label={tr(lang, "New workspace")} data-testid="workspace-new-form">
+            <label>{tr(lang, "Name")}
                 <input data-testid="workspace-new-name" value={(*name).clone()} oninput={text(&name)}
                     maxlength="64" autocomplete="off" spellcheck="false" placeholder="orders-lab" />
             </label>
-            <label>{"Brokers"}
+            <label>{tr(lang, "Brokers")}
                 <input data-testid="workspace-new-brokers" type="number" min="1" max={registry::MAX_BROKERS.to_string()}
                     value={(*brokers).clone()} oninput={text(&brokers)} />
             </label>
-            <label>{"Seed"}
+            <label>{tr(lang, "Seed")}
                 <input data-testid="workspace-new-seed" type="number" min="0"
                     value={(*seed).clone()} oninput={text(&seed)} />
             </label>
-            <button type="submit" data-testid="workspace-create">{"Create and open"}</button>
+            <button type="submit" data-testid="workspace-create">{tr(lang, "Create and open")}</button>
             if let Some(message) = &*error {
                 <p class="workspace-message error" role="alert" data-testid="workspace-error">{message.clone()}</p>
             }
@@ -327,6 +336,7 @@ fn NewForm(props: &NewFormProps) -> Html {
 
 /// The new workspace's broker count and seed, or why the form cannot be used.
 fn parse_new(
+    lang: Lang,
     name: &str,
     brokers: &str,
     seed: &str,
@@ -338,12 +348,17 @@ fn parse_new(
         .parse::<i32>()
         .ok()
         .filter(|b| (1..=registry::MAX_BROKERS).contains(b))
-        .ok_or(format!(
+        .ok_or(trf(
+            lang,
             "The broker count must be between 1 and {}.",
-            registry::MAX_BROKERS
+            &[&registry::MAX_BROKERS],
         ))?;
     let seed = seed.trim().parse::<u64>().map_err(|_| {
-        "The seed must be a whole number from 0 to 18446744073709551615.".to_string()
+        tr(
+            lang,
+            "The seed must be a whole number from 0 to 18446744073709551615.",
+        )
+        .to_string()
     })?;
     Ok((brokers, seed))
 }
@@ -358,6 +373,7 @@ struct RenameFormProps {
 /// once this page is gone.
 #[component]
 fn RenameForm(props: &RenameFormProps) -> Html {
+    let lang = use_lang();
     let name = use_state(|| props.open.clone());
     let error = use_state(|| None as Option<String>);
     let on_input = {
@@ -391,12 +407,12 @@ fn RenameForm(props: &RenameFormProps) -> Html {
         })
     };
     html! {
-        <form class="workspace-form" onsubmit={on_submit} aria-label="Rename workspace" data-testid="workspace-rename-form">
-            <label>{"New name"}
+        <form class="workspace-form" onsubmit={on_submit} aria-label={tr(lang, "Rename workspace")} data-testid="workspace-rename-form">
+            <label>{tr(lang, "New name")}
                 <input data-testid="workspace-rename-name" value={(*name).clone()} oninput={on_input}
                     maxlength="64" autocomplete="off" spellcheck="false" />
             </label>
-            <button type="submit" data-testid="workspace-rename-save">{"Rename"}</button>
+            <button type="submit" data-testid="workspace-rename-save">{tr(lang, "Rename")}</button>
             if let Some(message) = &*error {
                 <p class="workspace-message error" role="alert" data-testid="workspace-error">{message.clone()}</p>
             }
