@@ -26,6 +26,7 @@ use crate::storage::indexeddb::DEFAULT_WORKSPACE;
 use crate::ui::hooks::persistence::use_persistence;
 use crate::ui::hooks::playback::use_playback;
 use crate::ui::hooks::session::use_session;
+use crate::ui::hooks::slow_store::{use_slow_store_of, SlowStore};
 use crate::ui::prefs::{self, PageLang};
 use crate::ui::saving::StorageStatus;
 use crate::ui::store::{Store, StoreHandle};
@@ -67,10 +68,12 @@ pub fn App(props: &AppProps) -> Html {
         }),
     };
     let lang = page_lang.lang;
+    let slow_store = use_slow_store_of(&store);
     let loading = store.storage == StorageStatus::Loading;
     html! {
         <ContextProvider<PageLang> context={page_lang}>
         <ContextProvider<StoreHandle> context={store}>
+        <ContextProvider<SlowStore> context={slow_store}>
             <header class="app-header">
                 <h1>{"Kafka Playground"}</h1>
                 <p class="tagline">{tr(lang, "A Kafka 4.1 cluster (KRaft) running in your browser")}</p>
@@ -104,6 +107,7 @@ pub fn App(props: &AppProps) -> Html {
                     <SharePanel workspace={props.workspace.clone()} />
                 </main>
             }
+        </ContextProvider<SlowStore>>
         </ContextProvider<StoreHandle>>
         </ContextProvider<PageLang>>
     }

@@ -11,9 +11,10 @@ use crate::ui::config_table::{
     add_config_line, config_rows, consumer_rows, delete_config_line, entities, producer_rows,
     ClientConfigRow, ConfigEntity, ConfigRow, FIXED_BROKER_CONFIGS,
 };
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
 use crate::ui::producers::{answer_to, CommandAnswer};
-use crate::ui::store::{Action, StoreHandle};
+use crate::ui::store::Action;
 use crate::ui::terminal::session::CommandRequest;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -29,7 +30,7 @@ struct Draft {
 #[component]
 pub fn ConfigEditor() -> Html {
     let lang = use_lang();
-    let store = use_context::<StoreHandle>();
+    let store = use_slow_store();
     let picked = use_state(|| None::<ConfigEntity>);
     let filter = use_state(String::new);
     // The row and the line last run from this editor, to show the tool's answer beside it.

@@ -3,14 +3,14 @@
 
 use crate::i18n::{tr, trf};
 use crate::ui::event_log::EVENT_LOG_CAPACITY;
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
-use crate::ui::store::StoreHandle;
 use yew::prelude::*;
 
 #[component]
 pub fn EventPanel() -> Html {
     let lang = use_lang();
-    let Some(store) = use_context::<StoreHandle>() else {
+    let Some(store) = use_slow_store() else {
         return html! {};
     };
     let log = &store.events;

@@ -7,15 +7,16 @@
 use crate::i18n::{tr, trf, Lang};
 use crate::ui::files_view::{dump_command, log_dir_listing, DirRow, FileRow};
 use crate::ui::format::bytes;
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
-use crate::ui::store::{Action, StoreHandle, ViewChange};
+use crate::ui::store::{Action, ViewChange};
 use crate::ui::terminal::session::CommandRequest;
 use yew::prelude::*;
 
 #[component]
 pub fn FilesPanel() -> Html {
     let lang = use_lang();
-    let Some(store) = use_context::<StoreHandle>() else {
+    let Some(store) = use_slow_store() else {
         return html! {};
     };
     // Open or closed, and on which broker, is kept in the store, so it comes back after a reload

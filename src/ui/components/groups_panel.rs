@@ -11,8 +11,9 @@ use crate::engine::client::background_consumer::BackgroundConsumer;
 use crate::engine::group::overview::GroupOverview;
 use crate::engine::topic::is_internal;
 use crate::i18n::{tr, trf, Lang};
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
-use crate::ui::store::{Action, StoreHandle};
+use crate::ui::store::Action;
 use crate::ui::terminal::session::CommandRequest;
 use crate::ui::terminal::{LineKind, Prompt, Transcript};
 use yew::prelude::*;
@@ -69,7 +70,7 @@ fn waiting_consumers<'a>(
 #[component]
 pub fn GroupsPanel() -> Html {
     let lang = use_lang();
-    let store = use_context::<StoreHandle>();
+    let store = use_slow_store();
     let history = use_mut_ref(LagHistory::default);
     // The last line this panel ran, to show what it printed.
     let last_line = use_state(|| None::<String>);

@@ -13,9 +13,10 @@ use crate::i18n::tr;
 use crate::lessons::catalog::{lessons, Lang};
 use crate::lessons::check::Evaluation;
 use crate::lessons::{Lesson, Part, Step};
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::markdown::render;
 use crate::ui::prefs::PageLang;
-use crate::ui::store::{Action, StoreHandle};
+use crate::ui::store::Action;
 use crate::ui::terminal::session::CommandRequest;
 use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
@@ -88,7 +89,7 @@ pub fn LessonPanel() -> Html {
     let chosen = use_state(|| remembered(LESSON_KEY).unwrap_or_else(|| "topics".to_string()));
     let catalog = use_memo(lang, |lang| lessons(*lang));
     let progress = use_state(load_progress);
-    let Some(store) = use_context::<StoreHandle>() else {
+    let Some(store) = use_slow_store() else {
         return html! {};
     };
     let cluster = &store.cluster();

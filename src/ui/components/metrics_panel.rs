@@ -3,9 +3,9 @@
 //! and Kafka's MBean name and meaning in a tooltip.
 
 use crate::i18n::{tr, trf};
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::metrics::{Metric, MetricsHistory, Sample};
 use crate::ui::prefs::use_lang;
-use crate::ui::store::StoreHandle;
 use yew::prelude::*;
 
 /// How many samples a chart draws (one a simulated second).
@@ -56,7 +56,7 @@ pub fn chart_points(samples: &[&Sample], metric: Metric) -> String {
 #[component]
 pub fn MetricsPanel() -> Html {
     let lang = use_lang();
-    let Some(store) = use_context::<StoreHandle>() else {
+    let Some(store) = use_slow_store() else {
         return html! {};
     };
     let history: &MetricsHistory = &store.metrics;

@@ -8,6 +8,7 @@
 use crate::engine::Cluster;
 use crate::i18n::{tr, trf, Lang};
 use crate::ui::form::field_setter;
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::network_view::{
     links, network_line, node_ids, node_position, LinkView, NetworkVerb,
 };
@@ -41,7 +42,7 @@ impl Default for Fields {
 #[component]
 pub fn NetworkPanel() -> Html {
     let lang = use_lang();
-    let store = use_context::<StoreHandle>();
+    let store = use_slow_store();
     let fields = use_state(Fields::default);
     let ran = use_state(|| None::<String>);
     let Some(store) = store else {

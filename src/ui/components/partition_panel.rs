@@ -7,19 +7,20 @@ use super::log_lanes::LogLanes;
 use super::record_list::RecordList;
 use crate::i18n::{tr, trf, Lang};
 use crate::ui::format::{bytes, time_of_day};
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::partition_view::{replica_logs, LogShape, ReplicaLog, SegmentRow};
 use crate::ui::prefs::use_lang;
 // The partition being looked at and the replica whose segments and records are listed
 // (`replica: None`: the leader, or the first replica when there is none).
 use crate::ui::session_clients::PartitionPick as Pick;
-use crate::ui::store::{Action, StoreHandle, ViewChange};
+use crate::ui::store::{Action, ViewChange};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[component]
 pub fn PartitionPanel() -> Html {
     let lang = use_lang();
-    let Some(store) = use_context::<StoreHandle>() else {
+    let Some(store) = use_slow_store() else {
         return html! {};
     };
     // Kept in the store, so the same partition is open again after a reload

@@ -9,9 +9,10 @@ use crate::engine::client::producer_view::{
     acknowledged_per_partition, key_partitions, uncommitted_acknowledged,
 };
 use crate::i18n::{tr, trf, Lang};
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
 use crate::ui::producers::{loss_text, sh_quote, LossMemo, RateSample};
-use crate::ui::store::{Action, StoreHandle};
+use crate::ui::store::Action;
 use crate::ui::terminal::session::CommandRequest;
 use yew::prelude::*;
 
@@ -26,7 +27,7 @@ pub struct ProducerCardProps {
 #[component]
 pub fn ProducerCard(props: &ProducerCardProps) -> Html {
     let lang = use_lang();
-    let store = use_context::<StoreHandle>();
+    let store = use_slow_store();
     // Kept between renders: the loss check runs only when a leader changed (`LossMemo`).
     let loss = use_mut_ref(LossMemo::default);
     let rate = use_mut_ref(RateSample::default);

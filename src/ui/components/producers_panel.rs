@@ -5,14 +5,14 @@
 use super::producer_card::ProducerCard;
 use super::producer_form::ProducerForm;
 use crate::i18n::tr;
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
-use crate::ui::store::StoreHandle;
 use yew::prelude::*;
 
 #[component]
 pub fn ProducersPanel() -> Html {
     let lang = use_lang();
-    let Some(store) = use_context::<StoreHandle>() else {
+    let Some(store) = use_slow_store() else {
         return html! {};
     };
     let cluster = &store.cluster();

@@ -5,9 +5,9 @@
 
 use crate::i18n::{tr, trf, Lang};
 use crate::ui::format::date_time;
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::partition_view::{records_window, RecordRow};
 use crate::ui::prefs::use_lang;
-use crate::ui::store::StoreHandle;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
@@ -93,7 +93,7 @@ pub fn RecordList(props: &RecordListProps) -> Html {
             }
         });
     }
-    let Some(store) = use_context::<StoreHandle>() else {
+    let Some(store) = use_slow_store() else {
         return html! {};
     };
     let cluster = &store.cluster();

@@ -8,9 +8,10 @@ use super::share_dialog::{Offer, ShareDialog};
 use crate::i18n::{tr, trf, Lang};
 use crate::scenario::shell_export::to_shell_script;
 use crate::scenario::{Scenario, MAX_SCRIPT_BYTES};
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
 use crate::ui::share::browser;
-use crate::ui::store::{Action, StoreHandle};
+use crate::ui::store::Action;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -25,7 +26,7 @@ pub struct SharePanelProps {
 #[component]
 pub fn SharePanel(props: &SharePanelProps) -> Html {
     let lang = use_lang();
-    let store = use_context::<StoreHandle>();
+    let store = use_slow_store();
     let offer = use_state(|| None::<Offer>);
     {
         // At start: a scenario handed to this workspace is replayed; a link is offered.

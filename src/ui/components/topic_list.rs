@@ -3,16 +3,17 @@
 //! 50 partitions) are folded into one line until asked for.
 
 use crate::i18n::tr;
+use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
 use crate::ui::produce::{next_produce_script, ProduceOutcome, PRODUCE_BATCH};
-use crate::ui::store::{Action, StoreHandle};
+use crate::ui::store::Action;
 use yew::prelude::*;
 
 #[component]
 pub fn TopicList() -> Html {
     let lang = use_lang();
     let show_internal = use_state(|| false);
-    let Some(store) = use_context::<StoreHandle>() else {
+    let Some(store) = use_slow_store() else {
         return html! {};
     };
     let cluster = store.cluster();

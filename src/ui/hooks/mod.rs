@@ -3,3 +3,4 @@
 pub mod persistence;
 pub mod playback;
 pub mod session;
+pub mod slow_store;
