@@ -289,6 +289,10 @@ pub static KO: &[(&str, &str)] = &[
     ("The brokers and the links between them", "브로커와 그 사이의 링크"),
     ("The browser declined: it may evict this site's data when storage runs low.", "브라우저가 거절했습니다: 저장 공간이 부족하면 이 사이트의 데이터를 지울 수 있습니다."),
     ("The browser may evict this site's data when storage runs low.", "저장 공간이 부족하면 브라우저가 이 사이트의 데이터를 지울 수 있습니다."),
+    (
+        "The cluster restarted from its files {} time(s) (a reload): a link replays the commands without the restarts, so its topics, records and offsets come back but its trace hash differs.",
+        "클러스터가 파일에서 {}번 재시작했습니다 (새로 고침). 링크는 재시작 없이 명령만 다시 실행하므로 토픽, 레코드, 오프셋은 같지만 trace hash는 다릅니다.",
+    ),
     ("The command this form runs", "이 양식이 실행하는 명령"),
     ("The controller fenced this broker: it leads no partition and is in no ISR until it registers again", "컨트롤러가 이 브로커를 펜싱했습니다: 다시 등록할 때까지 어떤 파티션도 리드하지 않고 어떤 ISR에도 없습니다"),
     ("The engine gets at most 12 ms of each animation frame; when it needs more, simulated time falls behind instead of freezing the page", "엔진은 애니메이션 프레임마다 최대 12 ms를 씁니다. 더 필요하면 페이지를 멈추는 대신 시뮬레이션 시간이 뒤처집니다"),

@@ -40,6 +40,8 @@ test('topics and their ids survive a reload', async () => {
   await page.getByTestId('broker-1').waitFor();
   await storageStatus(page, 'saved');
   assert.deepEqual(await listedTopics(page), before, 'same topics, same ids');
+  // The Share panel says a link cannot replay the restart itself (issue #12).
+  assert.match(await page.getByTestId('scenario-restarted').innerText(), /restarted from its files 1 time\(s\)/);
   assert.equal(await page.locator('[data-topic=orders] .partition').count(), 3);
   // The placement comes back too: orders on brokers 1, 2, 3 and payments on 1, 2 (seed 0).
   const leads = { 1: 2, 2: 2, 3: 1 };

@@ -113,6 +113,11 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                 }}
                 <code data-testid="scenario-hash">{format!("{:016x}", recorder.trace_hash())}</code>
             </p>
+            if recorder.restarts() > 0 {
+                <p class="muted" data-testid="scenario-restarted">
+                    {trf(lang, "The cluster restarted from its files {} time(s) (a reload): a link replays the commands without the restarts, so its topics, records and offsets come back but its trace hash differs.", &[&recorder.restarts()])}
+                </p>
+            }
             }
             <div class="share-actions">
                 <button data-testid="share-button" onclick={on_share}
