@@ -1,5 +1,6 @@
 //! Where this tab's cluster is kept, as the page says it, and what a save writes.
 
+use crate::i18n::{tr, trf, Lang};
 use crate::storage::Change;
 
 /// One flush of the write-behind: the changes, in order, over an emptied workspace if
@@ -74,24 +75,32 @@ impl StorageStatus {
     }
 
     /// The sentence the page shows.
-    pub fn describe(&self, workspace: &str) -> String {
+    pub fn describe(&self, workspace: &str, lang: Lang) -> String {
         match self {
-            StorageStatus::Loading => "Loading…".to_string(),
-            StorageStatus::Saved => format!("Saved in this browser (workspace '{workspace}')."),
-            StorageStatus::Saving => format!("Saving to this browser (workspace '{workspace}')…"),
-            StorageStatus::Failed(message) => format!(
-                "Not saved: {message}. The cluster in this tab is intact; the next save rewrites the workspace."
+            StorageStatus::Loading => tr(lang, "Loading…").to_string(),
+            StorageStatus::Saved => trf(lang, "Saved in this browser (workspace '{}').", &[&workspace]),
+            StorageStatus::Saving => trf(lang, "Saving to this browser (workspace '{}')…", &[&workspace]),
+            StorageStatus::Failed(message) => trf(
+                lang,
+                "Not saved: {}. The cluster in this tab is intact; the next save rewrites the workspace.",
+                &[message],
             ),
-            StorageStatus::OtherTab => "This workspace is open in another tab. This tab shows the cluster as it was last saved and does not save changes; \"Take over here\" moves the workspace to this tab (or close the other tab and reload).".to_string(),
-            StorageStatus::TakenOver => "Another tab took over this workspace: everything this tab did is saved, and it saves nothing more. Reload to work here again.".to_string(),
-            StorageStatus::TakenOverUnsaved(message) => format!(
-                "Another tab took this workspace over before this tab's last changes were saved ({message}). They are in this tab only and are lost when it closes; the workspace holds the cluster as last saved, and this tab saves nothing more."
+            StorageStatus::OtherTab => tr(lang, "This workspace is open in another tab. This tab shows the cluster as it was last saved and does not save changes; \"Take over here\" moves the workspace to this tab (or close the other tab and reload).").to_string(),
+            StorageStatus::TakenOver => tr(lang, "Another tab took over this workspace: everything this tab did is saved, and it saves nothing more. Reload to work here again.").to_string(),
+            StorageStatus::TakenOverUnsaved(message) => trf(
+                lang,
+                "Another tab took this workspace over before this tab's last changes were saved ({}). They are in this tab only and are lost when it closes; the workspace holds the cluster as last saved, and this tab saves nothing more.",
+                &[message],
             ),
-            StorageStatus::InMemory(message) => format!(
-                "{message}. The cluster lives in this tab only and is lost when it closes."
+            StorageStatus::InMemory(message) => trf(
+                lang,
+                "{}. The cluster lives in this tab only and is lost when it closes.",
+                &[message],
             ),
-            StorageStatus::Unreadable(message) => format!(
-                "The saved cluster cannot be loaded: {message}. It is left untouched; \"Reset cluster\" starts a new one."
+            StorageStatus::Unreadable(message) => trf(
+                lang,
+                "The saved cluster cannot be loaded: {}. It is left untouched; \"Reset cluster\" starts a new one.",
+                &[message],
             ),
         }
     }

@@ -57,7 +57,8 @@ fn a_tab_taken_over_says_whether_everything_was_saved() {
         StorageStatus::Failed(refused).after_take_over(),
         StorageStatus::TakenOverUnsaved(full.clone())
     );
-    let text = StorageStatus::TakenOverUnsaved(full).describe("default");
+    let text =
+        StorageStatus::TakenOverUnsaved(full).describe("default", kafka_playground::i18n::Lang::En);
     assert!(text.contains("before this tab's last changes were saved (the storage quota is exceeded (QuotaExceededError))"), "{text}");
     assert!(text.contains("in this tab only"), "{text}");
 }

@@ -65,7 +65,7 @@ pub fn StorageBar(props: &StorageBarProps) -> Html {
     html! {
         <section class={classes!("storage-bar", kind)} aria-label={tr(lang, "Storage")}>
             <p role={role} data-testid="storage-status" data-status={status_name(status)}>
-                {status.describe(&props.workspace)}
+                {status.describe(&props.workspace, lang)}
             </p>
             if !store.restore_notes.is_empty() {
                 <ul class="restore-notes" data-testid="restore-notes">{ for notes }</ul>

@@ -8,7 +8,7 @@
 //! producer's input, Ctrl-C interrupts (and copies when text is selected). Buttons do Enter,
 //! Ctrl-D and Ctrl-C for touch screens. The typing logic is `ui::terminal`.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::complete::{complete, Names};
@@ -117,7 +117,7 @@ pub fn Terminal() -> Html {
                         if records {
                             // docs/DEPARTURES.md: said where it shows.
                             <span class="term-note">
-                                {"The lines are sent when the input ends; Kafka's tool sends each as it is typed."}
+                                {tr(lang, "The lines are sent when the input ends; Kafka's tool sends each as it is typed.")}
                             </span>
                         }
                     </div>
@@ -125,7 +125,7 @@ pub fn Terminal() -> Html {
             </div>
             <p class="muted" id="terminal-keys">
                 {tr(lang, "Enter runs, Tab completes, ↑/↓ recall, Ctrl-C interrupts; ")}<code>{"help"}</code>
-                {" lists the commands (docs/CLI.md describes them all)."}
+                {tr(lang, " lists the commands (docs/CLI.md describes them all).")}
             </p>
         </section>
     }
@@ -151,6 +151,7 @@ struct JobsBarProps {
 /// above as simulated time brings them, until Ctrl-C (or `kill -INT %N`) stops the newest.
 #[component]
 fn JobsBar(props: &JobsBarProps) -> Html {
+    let lang = use_lang();
     let Some((newest, _)) = props.jobs.last() else {
         return html! {};
     };
@@ -158,12 +159,12 @@ fn JobsBar(props: &JobsBarProps) -> Html {
         <div class="term-jobs" role="status" data-testid="terminal-jobs">
             <ul>
                 { for props.jobs.iter().map(|(n, command)| html! {
-                    <li><code>{format!("[{n}] {command} &")}</code>{" consuming…"}</li>
+                    <li><code>{format!("[{n}] {command} &")}</code>{" "}{tr(lang, "consuming…")}</li>
                 }) }
             </ul>
             <button type="button" onclick={props.on_stop.clone()} data-testid="terminal-stop-job"
                 title={format!("Ctrl-C at an empty prompt: kill -INT %{newest}")}>
-                {format!("Stop job [{newest}] (Ctrl-C)")}
+                {trf(lang, "Stop job [{}] (Ctrl-C)", &[newest])}
             </button>
         </div>
     }
@@ -379,19 +380,20 @@ impl PartialEq for TranscriptProps {
 
 #[component]
 fn TranscriptView(props: &TranscriptProps) -> Html {
+    let lang = use_lang();
     let transcript = &props.transcript;
     html! {
         <>
             if transcript.dropped() > 0 {
                 <div class="term-line note">
-                    {format!("… {} earlier lines are not kept", transcript.dropped())}
+                    {trf(lang, "… {} earlier lines are not kept", &[&transcript.dropped()])}
                 </div>
             }
             if transcript.is_empty() {
                 <div class="term-line note">
-                    {"Kafka's tools run here as in a shell, against the cluster above. Try "}
+                    {tr(lang, "Kafka's tools run here as in a shell, against the cluster above. Try ")}
                     <code>{"kafka-topics.sh --create --topic orders --partitions 3"}</code>
-                    {", or type "}<code>{"help"}</code>{"."}
+                    {tr(lang, ", or type ")}<code>{"help"}</code>{"."}
                 </div>
             }
             { for transcript.lines().map(line_view) }

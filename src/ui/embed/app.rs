@@ -144,7 +144,7 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
             { header(config, &store) }
             if let (Some(workspace), "other") = (config.workspace(), storage_word(&store.storage)) {
                 <p class="embed-problems" role="status" data-testid="embed-storage">
-                    {store.storage.describe(&workspace)}</p>
+                    {store.storage.describe(&workspace, lang)}</p>
             }
             if !props.problems.is_empty() {
                 <div class="embed-problems" role="alert" data-testid="embed-problems">
