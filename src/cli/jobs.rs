@@ -55,9 +55,14 @@ pub fn drain(cluster: &mut Cluster) -> Vec<(Stream, String)> {
     let numbers: Vec<u32> = cluster.console_jobs().keys().copied().collect();
     for number in numbers {
         print_unprinted(cluster, number, &mut output);
-        let done = cluster.console_jobs().get(&number).filter(|j| j.is_done());
-        if let Some(job) = done.cloned() {
-            cluster.console_jobs_mut().remove(&number);
+        if !cluster
+            .console_jobs()
+            .get(&number)
+            .is_some_and(|j| j.is_done())
+        {
+            continue;
+        }
+        if let Some(job) = cluster.console_jobs_mut().remove(&number) {
             if let Some(error) = &job.error {
                 output.err(super::log4j::line(
                     now,

@@ -67,9 +67,8 @@ impl ConsoleJob {
 
 impl Cluster {
     /// Starts `consumer` as job `number` (the next free one: see [`Cluster::next_job_number`]).
-    pub fn start_console_job(&mut self, mut job: ConsoleJob) {
+    pub fn start_console_job(&mut self, job: ConsoleJob) {
         let number = job.number;
-        job.unprinted.clear();
         self.console_jobs.insert(number, job);
         self.schedule_in(0, Task::ConsoleJobTick { number });
     }

@@ -26,7 +26,7 @@ pub fn ThemeSwitch() -> Html {
         })
     };
     html! {
-        <label class="theme-switch">
+        <label class="header-pick">
             <select data-testid="theme-select" onchange={on_change} aria-label={tr(lang, "Theme")}>
                 { for ThemeChoice::ALL.into_iter().map(|c| html! {
                     <option value={c.code()} selected={c == *choice}>{tr(lang, c.label())}</option>
@@ -55,7 +55,7 @@ pub fn LanguageSwitch() -> Html {
         html! { <option value={lang.code()} lang={lang.code()} selected={lang == page.lang}>{name}</option> }
     };
     html! {
-        <label class="theme-switch">
+        <label class="header-pick">
             <select data-testid="lang-select" onchange={on_change} aria-label={tr(page.lang, "Language")}>
                 { option(Lang::En, "English") }{ option(Lang::Ko, "한국어") }
             </select>
