@@ -34,6 +34,9 @@ const FROM_VALUES: &[&str] = &[
     "partitions",
     "controllers",
     "records",
+    // Store::rewind_refusal (ui/timeline.rs), shown in the timeline.
+    "This workspace was saved before the playground kept what was done in it, so its history cannot be replayed. Reset the cluster to start one that can.",
+    "This session is too long to rewind: it holds more than 10000 commands. Reset the cluster to start a new one.",
     // ThemeChoice::label (ui/prefs.rs).
     "System theme",
     "Light",

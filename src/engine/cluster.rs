@@ -273,6 +273,11 @@ impl Cluster {
         self.brokers.values()
     }
 
+    /// The bytes of every broker's files (what a copy of the cluster copies).
+    pub fn file_bytes(&self) -> u64 {
+        self.brokers.values().map(|b| b.store.total_bytes()).sum()
+    }
+
     /// Topics in name order, internal ones included.
     pub fn topics(&self) -> impl Iterator<Item = &TopicInfo> {
         self.topics.values()

@@ -132,6 +132,17 @@ pub enum EventKind {
         old_high_watermark: i64,
         new_high_watermark: i64,
     },
+    /// A group coordinator finished a rebalance: a classic group's new generation (its
+    /// `GroupMetadata` record, written when a rebalance completes or the last member leaves), or
+    /// a consumer group's new group epoch (`ConsumerGroupMetadata`, KIP-848).
+    GroupRebalanced {
+        broker: i32,
+        group: String,
+        /// `classic` or `consumer`.
+        protocol: &'static str,
+        /// The generation (classic) or the group epoch (consumer).
+        generation: i32,
+    },
     /// A replica's log lost its tail: a follower's truncation to its new leader's log, or a
     /// crash losing what was never flushed. The records in between are gone from this replica.
     ReplicaTruncated {

@@ -64,6 +64,25 @@ fn write_kind(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Result {
         | EventKind::ReassignmentChanged { .. }
         | EventKind::HighWatermarkAdvanced { .. }
         | EventKind::ReplicaTruncated { .. } => write_replication(f, kind),
+        EventKind::GroupRebalanced {
+            broker,
+            group,
+            protocol,
+            generation,
+        } => {
+            // A group id may hold spaces (Kafka allows any string): they are escaped so the
+            // line keeps its columns.
+            let group = group.replace('%', "%25").replace(' ', "%20");
+            let what = if *protocol == "classic" {
+                "generation"
+            } else {
+                "epoch"
+            };
+            write!(
+                f,
+                "b{broker} group:{group} rebalanced {what}={generation} ({protocol})"
+            )
+        }
     }
 }
 

@@ -8,12 +8,15 @@
 //! This module is pure (no web, no clock): the text codec and its limits are here;
 //! [`link`] packs the text into a URL fragment, [`replay`] runs it on a fresh cluster,
 //! [`recorder`] builds it from a live session and [`shell_export`] turns it into a bash script
-//! for a real cluster.
+//! for a real cluster. [`history`] keeps a session's branches and timeline marks, and
+//! [`checkpoints`] the clusters a rewind replays from.
 //!
 //! Untrusted text (a link, an imported file) is refused with a message, never a panic, when it
 //! is larger than [`MAX_SCRIPT_BYTES`], holds more than [`MAX_COMMANDS`] commands or advances
 //! time by more than [`MAX_SPAN_MS`] in all — the limits keep a replay bounded.
 
+pub mod checkpoints;
+pub mod history;
 pub mod link;
 pub mod recorder;
 pub mod replay;

@@ -93,6 +93,16 @@ impl Recorder {
         self.steps_end_ms = ended_ms;
     }
 
+    /// The steps recorded so far.
+    pub fn steps(&self) -> &[Step] {
+        &self.scenario.steps
+    }
+
+    /// The clock when the last step ended (the cluster's start before any).
+    pub fn steps_end_ms(&self) -> i64 {
+        self.steps_end_ms
+    }
+
     /// Adds events the cluster emitted, in order, to the trace hash.
     pub fn observe(&mut self, events: &[Event]) {
         for event in events {

@@ -6,6 +6,7 @@
 //! builds the cluster and drops those events, and every event after it is hashed in order
 //! (`engine::trace::TraceHasher`), so a live session, its replay and `kplay` agree.
 
+use super::checkpoints::Checkpoint;
 use super::{Scenario, Step};
 use crate::cli::run_command;
 use crate::cli::shell::parse_script;
@@ -61,6 +62,10 @@ pub struct ReplayJob {
     hasher: TraceHasher,
     failed: usize,
     steps_end_ms: Option<i64>,
+    /// The clock when the last step run ended: the next step starts `wait_ms` after it.
+    prev_end_ms: i64,
+    /// Where the replay ends instead of after the scenario's tail (a rewind's moment).
+    until_ms: Option<i64>,
 }
 
 impl ReplayJob {
@@ -73,7 +78,36 @@ impl ReplayJob {
             hasher: TraceHasher::new(),
             failed: 0,
             steps_end_ms: None,
+            prev_end_ms: cluster.now().as_millis(),
+            until_ms: None,
         };
+        (job, cluster)
+    }
+
+    /// A rewind (`scenario::history`): the scenario's steps, from `checkpoint` when there is
+    /// one (its steps are the scenario's first), then time up to `until_ms` — its tail is not
+    /// run. The same cluster and trace hash as a replay from the start.
+    pub fn rewind(
+        scenario: std::rc::Rc<Scenario>,
+        checkpoint: Option<&Checkpoint>,
+        until_ms: i64,
+    ) -> (Self, Cluster) {
+        let (mut job, cluster) = match checkpoint {
+            None => Self::new(scenario),
+            Some(checkpoint) => {
+                let job = ReplayJob {
+                    scenario,
+                    next: checkpoint.steps.len(),
+                    hasher: TraceHasher::resume(checkpoint.trace_hash),
+                    failed: 0,
+                    steps_end_ms: None,
+                    prev_end_ms: checkpoint.steps_end_ms,
+                    until_ms: None,
+                };
+                (job, Cluster::clone(&checkpoint.cluster))
+            }
+        };
+        job.until_ms = Some(until_ms);
         (job, cluster)
     }
 
@@ -85,15 +119,24 @@ impl ReplayJob {
             if !std::mem::take(&mut first) && !keep_going() {
                 return false;
             }
-            self.failed += run_step(cluster, &mut self.hasher, step);
+            // From a checkpoint taken while time passed, part of the wait has passed already.
+            let starts_ms = self.prev_end_ms + step.wait_ms;
+            wait(
+                cluster,
+                &mut self.hasher,
+                starts_ms - cluster.now().as_millis(),
+            );
+            self.failed += run_script(cluster, &mut self.hasher, &step.script);
+            self.prev_end_ms = cluster.now().as_millis();
             self.next += 1;
         }
         if self.steps_end_ms.is_none() {
-            self.steps_end_ms = Some(cluster.now().as_millis());
-            if self.scenario.tail_ms > 0 {
-                cluster.advance_time(self.scenario.tail_ms);
-                hash_events(cluster, &mut self.hasher);
-            }
+            self.steps_end_ms = Some(self.prev_end_ms);
+            let tail_ms = match self.until_ms {
+                Some(until_ms) => until_ms - cluster.now().as_millis(),
+                None => self.scenario.tail_ms,
+            };
+            wait(cluster, &mut self.hasher, tail_ms);
         }
         true
     }
@@ -123,11 +166,21 @@ impl ReplayJob {
 
 /// One step: its wait, then its commands; the failed commands' count.
 pub fn run_step(cluster: &mut Cluster, hasher: &mut TraceHasher, step: &Step) -> usize {
-    if step.wait_ms > 0 {
-        cluster.advance_time(step.wait_ms);
+    wait(cluster, hasher, step.wait_ms);
+    run_script(cluster, hasher, &step.script)
+}
+
+/// Simulated time passes by `ms` (nothing when it is not positive).
+fn wait(cluster: &mut Cluster, hasher: &mut TraceHasher, ms: i64) {
+    if ms > 0 {
+        cluster.advance_time(ms);
         hash_events(cluster, hasher);
     }
-    let Ok(commands) = parse_script(&step.script) else {
+}
+
+/// A step's commands; the failed commands' count.
+fn run_script(cluster: &mut Cluster, hasher: &mut TraceHasher, script: &str) -> usize {
+    let Ok(commands) = parse_script(script) else {
         return 1;
     };
     let mut failed = 0;

@@ -335,6 +335,11 @@ impl FileStore {
         self.files.get(path).map(CachedFile::len)
     }
 
+    /// Every file's length, summed (what a copy of this store copies).
+    pub fn total_bytes(&self) -> u64 {
+        self.files.values().map(CachedFile::len).sum()
+    }
+
     /// True when the log dir holds no file.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()

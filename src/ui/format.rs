@@ -66,3 +66,20 @@ pub fn duration(ms: i64) -> String {
             |(unit, name)| format!("{}{name}", ms / unit),
         )
 }
+
+/// Time since the cluster's start: `9.5 s`, `2 min 10 s`, `3 h 0 min`.
+pub fn elapsed(ms: i64) -> String {
+    let seconds = ms / 1000;
+    if seconds < 60 {
+        let tenths = ms % 1000 / 100;
+        return if tenths == 0 {
+            format!("{seconds} s")
+        } else {
+            format!("{seconds}.{tenths} s")
+        };
+    }
+    if seconds < 3600 {
+        return format!("{} min {} s", seconds / 60, seconds % 60);
+    }
+    format!("{} h {} min", seconds / 3600, seconds / 60 % 60)
+}

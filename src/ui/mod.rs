@@ -32,6 +32,7 @@ pub mod share;
 pub mod store;
 pub mod take_over;
 pub mod terminal;
+pub mod timeline;
 pub mod web_lock;
 pub mod workspaces;
 

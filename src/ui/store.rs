@@ -28,6 +28,7 @@ use super::share::{Replaying, ShareLink};
 use super::terminal::run::run_request;
 use super::terminal::session::CommandRequest;
 use super::terminal::{TermLine, Transcript};
+use super::timeline::Timeline;
 use crate::engine::cluster::NewTopic;
 use crate::engine::persist::workspace::{
     take_shutdown_changes, take_workspace_changes, workspace_snapshot,
@@ -101,6 +102,11 @@ pub enum Action {
     RestoreSession(KeptSession),
     /// The person opened another view (kept for the next reload).
     View(ViewChange),
+    /// Puts the whole cluster back to a moment of a branch (`ui::timeline`).
+    Rewind {
+        branch: u32,
+        moment: crate::scenario::history::Moment,
+    },
 }
 
 /// A view that comes back after a reload.
@@ -176,6 +182,8 @@ pub struct Store {
     pub session: Rc<KeptSession>,
     /// What restoring the session restarted, when it restarted anything.
     pub session_note: Option<String>,
+    /// The branches and marks of the timeline, and the checkpoints rewinds start from.
+    pub timeline: Timeline,
 }
 
 impl PartialEq for Store {
@@ -208,6 +216,7 @@ impl Default for Store {
             replaying: None,
             session: Rc::new(KeptSession::default()),
             session_note: None,
+            timeline: Timeline::new(ClusterOptions::default().start_time.as_millis()),
         }
     }
 }
@@ -348,6 +357,7 @@ impl Reducible for Store {
             Action::OpenScenario(scenario) => next.open_scenario(scenario),
             Action::ReplayChunk => next.replay_chunk(),
             Action::RestoreSession(kept) => next.restore_session(kept),
+            Action::Rewind { branch, moment } => next.rewind(branch, moment),
             Action::View(change) => {
                 let session = Rc::make_mut(&mut next.session);
                 match change {
@@ -391,6 +401,7 @@ impl Store {
         if self.storage == StorageStatus::Saved {
             self.storage = StorageStatus::Saving;
         }
+        self.consider_checkpoint();
     }
 
     /// Moves the cluster's events since the last drain into the event log, as trace lines.
@@ -406,6 +417,7 @@ impl Store {
             Rc::make_mut(&mut self.metrics).observe(&cluster, &events);
         }
         if !events.is_empty() {
+            self.mark_events(&events);
             Rc::make_mut(&mut self.scenario).observe(&events);
             Rc::make_mut(&mut self.events).extend(events.iter().map(|e| e.to_string()));
         }

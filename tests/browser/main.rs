@@ -28,6 +28,7 @@ mod storage;
 mod store_bench;
 mod take_over;
 mod terminal;
+mod timeline;
 mod trace;
 #[path = "../support/trace_fixture.rs"]
 mod trace_fixture;

@@ -9,11 +9,12 @@ use super::coordinator::GroupCoordinator;
 use super::effects::{Effects, Write};
 use super::migration::MigrationPolicy;
 use super::protocol::{GroupRequest, GroupResponse};
-use super::records::{deserialize, partition_for, CoordinatorRecord};
+use super::records::{deserialize, partition_for, CoordinatorRecord, RecordValue};
 use crate::engine::cluster::{Cluster, NewTopic};
 use crate::engine::config::broker_defs::GROUP_CONSUMER_MIGRATION_POLICY;
 use crate::engine::config::value::Value;
 use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::event::EventKind;
 use crate::engine::ids::Uuid;
 use crate::engine::produce::{Produced, RequiredAcks};
 use crate::engine::record::{RecordBatch, RecordBatchBuilder};
@@ -196,6 +197,7 @@ impl Cluster {
             };
             match self.append_coordinator_records(partition, &records) {
                 Ok(produced) => {
+                    self.emit_rebalances(broker, &records);
                     let deadline_ms = self.now().as_millis() + OFFSETS_COMMIT_TIMEOUT_MS;
                     self.groups.writes.push(PendingWrite {
                         partition,
@@ -208,6 +210,26 @@ impl Cluster {
             }
         }
         self.resolve_group_writes();
+    }
+
+    /// The timeline's rebalance events: a group's new generation or epoch, as written.
+    fn emit_rebalances(&mut self, broker: i32, records: &[CoordinatorRecord]) {
+        for record in records {
+            let Some(value) = &record.value else {
+                continue;
+            };
+            let (protocol, generation) = match &value.value {
+                RecordValue::GroupMetadata(v) => ("classic", v.generation),
+                RecordValue::ConsumerGroupMetadata(v) => ("consumer", v.epoch),
+                _ => continue,
+            };
+            self.emit(EventKind::GroupRebalanced {
+                broker,
+                group: record.key.group_id().to_string(),
+                protocol,
+                generation,
+            });
+        }
     }
 
     fn fail_group_write(&mut self, then: Vec<(u64, GroupResponse)>, error: ErrorCode) {

@@ -17,6 +17,7 @@ use super::session_notice::SessionNotice;
 use super::share_panel::SharePanel;
 use super::storage_bar::StorageBar;
 use super::terminal::Terminal;
+use super::timeline_panel::TimelinePanel;
 use super::topic_form::TopicForm;
 use super::topic_list::TopicList;
 use super::workspace_storage::WorkspaceStorage;
@@ -89,6 +90,7 @@ pub fn App(props: &AppProps) -> Html {
             } else {
                 <main class="layout">
                     <ClusterPanel />
+                    <TimelinePanel />
                     <LessonPanel />
                     <Terminal />
                     <section class="panel" aria-labelledby="topics-heading">

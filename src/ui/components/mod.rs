@@ -28,6 +28,7 @@ pub mod share_panel;
 pub mod storage_bar;
 pub mod terminal;
 pub mod time_controls;
+pub mod timeline_panel;
 pub mod topic_form;
 pub mod topic_list;
 pub mod workspace_list;

@@ -5,7 +5,7 @@
 
 use super::jump_form::JumpForm;
 use crate::i18n::{tr, trf, Lang};
-use crate::ui::format::{date_time as clock, iso};
+use crate::ui::format::{date_time as clock, elapsed, iso};
 use crate::ui::playback::{Playback, PlaybackAction, StepReport, SPEEDS};
 use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle};
@@ -178,21 +178,4 @@ fn gap(ms: i64) -> String {
     } else {
         elapsed(ms)
     }
-}
-
-/// Time since the cluster's start: `9.5 s`, `2 min 10 s`, `3 h 0 min`.
-fn elapsed(ms: i64) -> String {
-    let seconds = ms / 1000;
-    if seconds < 60 {
-        let tenths = ms % 1000 / 100;
-        return if tenths == 0 {
-            format!("{seconds} s")
-        } else {
-            format!("{seconds}.{tenths} s")
-        };
-    }
-    if seconds < 3600 {
-        return format!("{} min {} s", seconds / 60, seconds % 60);
-    }
-    format!("{} h {} min", seconds / 3600, seconds / 60 % 60)
 }

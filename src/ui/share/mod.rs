@@ -31,11 +31,36 @@ pub type ShareLink = Result<Rc<str>, String>;
 /// 1 000 commands 2–4 times longer: every slice re-renders the whole page; docs/PERFORMANCE.md.)
 pub const REPLAY_SLICE_MS: f64 = 25.0;
 
-/// An opened scenario being replayed, and when it started (wall ms, for the benchmark line).
+/// A scenario being replayed, why, and when it started (wall ms, for the benchmark line).
 #[derive(Debug, Clone)]
 pub struct Replaying {
     pub job: ReplayJob,
+    pub purpose: ReplayPurpose,
     started_ms: Option<f64>,
+}
+
+/// What a replay is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplayPurpose {
+    /// A share link or a `.kplay` file opened: the session becomes the scenario's.
+    Open,
+    /// A rewind on the timeline (`ui::timeline`): the session goes on from `moment` on
+    /// `branch`; the replay started from a checkpoint at `from_ms`, or from the start.
+    Rewind {
+        branch: u32,
+        moment: crate::scenario::history::Moment,
+        from_ms: Option<i64>,
+    },
+}
+
+impl Replaying {
+    pub fn new(job: ReplayJob, purpose: ReplayPurpose) -> Self {
+        Replaying {
+            job,
+            purpose,
+            started_ms: wall_ms(),
+        }
+    }
 }
 
 /// Whether an action must wait until a replay is done: everything that would change the cluster
@@ -107,7 +132,11 @@ impl Store {
     /// Records `line`, which ran from `started` to now.
     pub(super) fn record(&mut self, started: i64, line: &str) {
         let ended = self.cluster().now().as_millis();
+        let steps = self.scenario.steps().len();
         Rc::make_mut(&mut self.scenario).record(started, line, ended);
+        if self.scenario.steps().len() > steps {
+            self.mark_command(steps, started, line);
+        }
     }
 
     /// Runs what is due at the clock's own time and playback left (see `Store::unsettled`).
@@ -131,6 +160,7 @@ impl Store {
     /// A new or restarted cluster: its start is not part of the session; recording starts over.
     pub(super) fn restart_scenario(&mut self) {
         self.scenario = Rc::new(Recorder::new(self.cluster().options()));
+        self.restart_timeline();
         self.unsettled = false;
         self.share = None;
         self.replaying = None;
@@ -216,10 +246,8 @@ impl Store {
         self.metrics = Default::default();
         self.restart_report = None;
         self.outbox = Rc::new(Vec::new());
-        self.replaying = Some(Rc::new(Replaying {
-            job,
-            started_ms: wall_ms(),
-        }));
+        self.restart_timeline();
+        self.replaying = Some(Rc::new(Replaying::new(job, ReplayPurpose::Open)));
         self.replay_chunk();
     }
 
@@ -239,6 +267,23 @@ impl Store {
             return;
         }
         let job = &state.job;
+        let hash = job.trace_hash();
+        let steps_end = job.steps_end_ms().unwrap_or_default();
+        self.scenario = Rc::new(Recorder::replayed(job.scenario(), steps_end, hash));
+        self.rewrite_all = true;
+        self.cluster_version += 1;
+        if self.storage.can_reset() {
+            self.storage = super::saving::StorageStatus::Saving;
+        }
+        if let ReplayPurpose::Rewind {
+            branch,
+            moment,
+            from_ms,
+        } = state.purpose
+        {
+            self.rewound(branch, moment, from_ms, job.scenario().command_count());
+            return;
+        }
         // The views the scenario was shared with open again (and are kept for a reload).
         let view = &job.scenario().view;
         let session = Rc::make_mut(&mut self.session);
@@ -250,14 +295,6 @@ impl Store {
             }
         });
         session.files = view.files;
-        let hash = job.trace_hash();
-        let steps_end = job.steps_end_ms().unwrap_or_default();
-        self.scenario = Rc::new(Recorder::replayed(job.scenario(), steps_end, hash));
-        self.rewrite_all = true;
-        self.cluster_version += 1;
-        if self.storage.can_reset() {
-            self.storage = super::saving::StorageStatus::Saving;
-        }
         // Read by the end-to-end benchmark (docs/PERFORMANCE.md, "Share links").
         if let (Some(started), Some(ended)) = (state.started_ms, wall_ms()) {
             gloo::console::log!(format!(
