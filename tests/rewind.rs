@@ -12,6 +12,7 @@ use kafka_playground::cli::run_script;
 use kafka_playground::engine::{Cluster, ClusterOptions};
 use kafka_playground::scenario::checkpoints::{Checkpoint, Checkpoints};
 use kafka_playground::scenario::history::{History, MarkKind, Moment};
+use kafka_playground::scenario::history_file::{from_text, to_text};
 use kafka_playground::scenario::recorder::Recorder;
 use kafka_playground::scenario::replay::{start, ReplayJob};
 use kafka_playground::scenario::{Scenario, Step};
@@ -416,4 +417,65 @@ fn a_checkpoint_serves_only_the_steps_it_ran_and_moments_after_it() {
             at_ms: 9_000
         }
     ));
+}
+
+#[test]
+fn the_timeline_file_keeps_every_branch_and_refuses_what_it_cannot_read() {
+    let mut session = eventful_session(false);
+    let kill = session
+        .history
+        .branch(1)
+        .expect("the branch")
+        .marks
+        .iter()
+        .find(|m| m.text == "broker kill 2")
+        .expect("the kill's mark")
+        .moment;
+    session.rewind(1, kill, false);
+    // A here-document in a step: its newlines survive.
+    session.act(PRODUCE);
+    let text = to_text(&session.history);
+    let read = from_text(&text).expect("reads back");
+    assert_eq!(read.live(), 2);
+    assert_eq!(read.branches().len(), 2);
+    let (old, new) = (session.history.branch(1), read.branch(1));
+    assert_eq!(new.map(|b| &b.steps), old.map(|b| &b.steps));
+    assert_eq!(new.map(|b| &b.marks), old.map(|b| &b.marks));
+    assert_eq!(new.map(|b| b.end), old.map(|b| b.end));
+    assert_eq!(read.branch(2).map(|b| b.parent), Some(Some((1, kill))));
+    assert_eq!(
+        read.branch(2).map(|b| &b.marks),
+        session.history.branch(2).map(|b| &b.marks)
+    );
+    // The live branch's steps are the scenario file's: not written twice.
+    assert!(read.branch(2).is_some_and(|b| b.steps.is_empty()));
+    assert_eq!(to_text(&read), text);
+    for broken in [
+        "",
+        "# kplay timeline 2\nlive 1\n",
+        "# kplay timeline 1\nlive 9\nbranch 1 parent none end 0 0\n",
+        "# kplay timeline 1\nlive 1\nbranch 1 parent none end 0 0\nmark 0 0 nonsense x\n",
+        "# kplay timeline 1\nlive 1\nbranch 1 parent none end 0 0\nstep 0 bad\\escape\n",
+        "# kplay timeline 1\nlive 1\nbranch 1 parent none end 0 0\nbranch 1 parent none end 0 0\n",
+        "# kplay timeline 1\nlive 1\nmark 0 0 command x\n",
+    ] {
+        assert!(from_text(broken).is_none(), "{broken:?}");
+    }
+}
+
+#[test]
+fn an_opened_scenario_comes_with_the_timeline_the_session_had() {
+    let session = eventful_session(false);
+    let scenario = session
+        .recorder
+        .scenario(session.cluster.now().as_millis());
+    let (mut job, mut cluster) = ReplayJob::new(Rc::new(scenario));
+    job.keep_timeline(cluster.now().as_millis());
+    assert!(job.run(&mut cluster, || true));
+    assert_eq!(job.trace_hash(), session.recorder.trace_hash());
+    let replayed = job.take_timeline().expect("a timeline");
+    assert_eq!(
+        replayed.branch(1).map(|b| &b.marks),
+        session.history.branch(1).map(|b| &b.marks)
+    );
 }

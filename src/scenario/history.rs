@@ -156,6 +156,8 @@ pub struct History {
     branches: Vec<Branch>,
     live: u32,
     next_id: u32,
+    /// Bumped by every change, so a save writes the history only when it changed.
+    revision: u64,
 }
 
 impl Default for History {
@@ -180,7 +182,23 @@ impl History {
             }],
             live: 1,
             next_id: 2,
+            revision: 0,
         }
+    }
+
+    /// A history read back (`scenario::history_file`); `None` when the live branch is missing.
+    pub fn from_parts(branches: Vec<Branch>, live: u32) -> Option<Self> {
+        branches.iter().any(|b| b.id == live).then(|| History {
+            next_id: branches.iter().map(|b| b.id).max().unwrap_or(0) + 1,
+            branches,
+            live,
+            revision: 0,
+        })
+    }
+
+    /// Changes so far (see the field).
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     pub fn branches(&self) -> &[Branch] {
@@ -242,6 +260,7 @@ impl History {
     }
 
     fn push(&mut self, mark: Mark) {
+        self.revision += 1;
         let marks = &mut self.live_mut().marks;
         if marks.len() == MAX_MARKS {
             marks.pop_front();
@@ -284,6 +303,7 @@ impl History {
         id: u32,
         moment: Moment,
     ) -> u32 {
+        self.revision += 1;
         let live = self.live_mut();
         live.steps = live_steps.to_vec();
         live.end = live_end;

@@ -8,8 +8,8 @@
 //! This module is pure (no web, no clock): the text codec and its limits are here;
 //! [`link`] packs the text into a URL fragment, [`replay`] runs it on a fresh cluster,
 //! [`recorder`] builds it from a live session and [`shell_export`] turns it into a bash script
-//! for a real cluster. [`history`] keeps a session's branches and timeline marks, and
-//! [`checkpoints`] the clusters a rewind replays from.
+//! for a real cluster. [`history`] keeps a session's branches and timeline marks
+//! ([`history_file`] in the workspace), and [`checkpoints`] the clusters a rewind replays from.
 //!
 //! Untrusted text (a link, an imported file) is refused with a message, never a panic, when it
 //! is larger than [`MAX_SCRIPT_BYTES`], holds more than [`MAX_COMMANDS`] commands or advances
@@ -17,6 +17,7 @@
 
 pub mod checkpoints;
 pub mod history;
+pub mod history_file;
 pub mod link;
 pub mod recorder;
 pub mod replay;

@@ -7,9 +7,11 @@
 //! (`engine::trace::TraceHasher`), so a live session, its replay and `kplay` agree.
 
 use super::checkpoints::Checkpoint;
+use super::history::History;
 use super::{Scenario, Step};
 use crate::cli::run_command;
 use crate::cli::shell::parse_script;
+use crate::engine::event::Event;
 use crate::engine::trace::TraceHasher;
 use crate::engine::{Cluster, ClusterOptions};
 
@@ -66,6 +68,8 @@ pub struct ReplayJob {
     prev_end_ms: i64,
     /// Where the replay ends instead of after the scenario's tail (a rewind's moment).
     until_ms: Option<i64>,
+    /// The timeline of what is replayed, when one is kept ([`ReplayJob::keep_timeline`]).
+    timeline: Option<History>,
 }
 
 impl ReplayJob {
@@ -80,6 +84,7 @@ impl ReplayJob {
             steps_end_ms: None,
             prev_end_ms: cluster.now().as_millis(),
             until_ms: None,
+            timeline: None,
         };
         (job, cluster)
     }
@@ -103,6 +108,7 @@ impl ReplayJob {
                     steps_end_ms: None,
                     prev_end_ms: checkpoint.steps_end_ms,
                     until_ms: None,
+                    timeline: None,
                 };
                 (job, Cluster::clone(&checkpoint.cluster))
             }
@@ -111,24 +117,39 @@ impl ReplayJob {
         (job, cluster)
     }
 
+    /// Marks the timeline of everything replayed (`scenario::history`), as a live session
+    /// would have: an opened link comes with its timeline.
+    pub fn keep_timeline(&mut self, start_ms: i64) {
+        self.timeline = Some(History::new(start_ms));
+    }
+
+    /// The timeline kept (see [`ReplayJob::keep_timeline`]), with the replay's end as its
+    /// branch's end.
+    pub fn take_timeline(&mut self) -> Option<History> {
+        self.timeline.take()
+    }
+
     /// Runs steps while `keep_going` says so (at least one); true once the whole scenario,
     /// its tail included, has run.
     pub fn run(&mut self, cluster: &mut Cluster, mut keep_going: impl FnMut() -> bool) -> bool {
         let mut first = true;
-        while let Some(step) = self.scenario.steps.get(self.next) {
+        let scenario = self.scenario.clone();
+        while let Some(step) = scenario.steps.get(self.next) {
             if !std::mem::take(&mut first) && !keep_going() {
                 return false;
             }
             // From a checkpoint taken while time passed, part of the wait has passed already.
             let starts_ms = self.prev_end_ms + step.wait_ms;
-            wait(
-                cluster,
-                &mut self.hasher,
-                starts_ms - cluster.now().as_millis(),
-            );
-            self.failed += run_script(cluster, &mut self.hasher, &step.script);
+            let waited = wait(cluster, starts_ms - cluster.now().as_millis());
+            self.observe(&waited, self.next, self.prev_end_ms);
+            if let Some(timeline) = &mut self.timeline {
+                timeline.command(self.next, cluster.now().as_millis(), &step.script);
+            }
+            let (failed, events) = run_script(cluster, &step.script);
+            self.failed += failed;
             self.prev_end_ms = cluster.now().as_millis();
             self.next += 1;
+            self.observe(&events, self.next, self.prev_end_ms);
         }
         if self.steps_end_ms.is_none() {
             self.steps_end_ms = Some(self.prev_end_ms);
@@ -136,9 +157,21 @@ impl ReplayJob {
                 Some(until_ms) => until_ms - cluster.now().as_millis(),
                 None => self.scenario.tail_ms,
             };
-            wait(cluster, &mut self.hasher, tail_ms);
+            let waited = wait(cluster, tail_ms);
+            self.observe(&waited, self.next, self.prev_end_ms);
         }
         true
+    }
+
+    /// Events replayed after `steps` steps that ended at `steps_end_ms`: into the trace hash,
+    /// and the timeline when one is kept.
+    fn observe(&mut self, events: &[Event], steps: usize, steps_end_ms: i64) {
+        for event in events {
+            self.hasher.add(event);
+        }
+        if let Some(timeline) = &mut self.timeline {
+            timeline.observe(events, steps, steps_end_ms);
+        }
     }
 
     pub fn scenario(&self) -> &std::rc::Rc<Scenario> {
@@ -166,29 +199,35 @@ impl ReplayJob {
 
 /// One step: its wait, then its commands; the failed commands' count.
 pub fn run_step(cluster: &mut Cluster, hasher: &mut TraceHasher, step: &Step) -> usize {
-    wait(cluster, hasher, step.wait_ms);
-    run_script(cluster, hasher, &step.script)
-}
-
-/// Simulated time passes by `ms` (nothing when it is not positive).
-fn wait(cluster: &mut Cluster, hasher: &mut TraceHasher, ms: i64) {
-    if ms > 0 {
-        cluster.advance_time(ms);
-        hash_events(cluster, hasher);
-    }
-}
-
-/// A step's commands; the failed commands' count.
-fn run_script(cluster: &mut Cluster, hasher: &mut TraceHasher, script: &str) -> usize {
-    let Ok(commands) = parse_script(script) else {
-        return 1;
-    };
-    let mut failed = 0;
-    for command in &commands {
-        failed += usize::from(run_command(cluster, command).failed);
-        hash_events(cluster, hasher);
+    let waited = wait(cluster, step.wait_ms);
+    let (failed, events) = run_script(cluster, &step.script);
+    for event in waited.iter().chain(&events) {
+        hasher.add(event);
     }
     failed
+}
+
+/// Simulated time passes by `ms` (nothing when it is not positive); what the cluster emitted.
+fn wait(cluster: &mut Cluster, ms: i64) -> Vec<Event> {
+    if ms <= 0 {
+        return Vec::new();
+    }
+    cluster.advance_time(ms);
+    cluster.drain_events()
+}
+
+/// A step's commands: the failed commands' count, and what the cluster emitted.
+fn run_script(cluster: &mut Cluster, script: &str) -> (usize, Vec<Event>) {
+    let Ok(commands) = parse_script(script) else {
+        return (1, Vec::new());
+    };
+    let mut failed = 0;
+    let mut events = Vec::new();
+    for command in &commands {
+        failed += usize::from(run_command(cluster, command).failed);
+        events.extend(cluster.drain_events());
+    }
+    (failed, events)
 }
 
 fn hash_events(cluster: &mut Cluster, hasher: &mut TraceHasher) {

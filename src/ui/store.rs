@@ -90,6 +90,8 @@ pub enum Action {
     RewriteAll,
     /// The workspace's saved scenario (`playground-scenario.kplay`), read with its cluster.
     ScenarioLoaded(Option<String>),
+    /// The workspace's saved timeline (`playground-timeline.txt`), read after its scenario.
+    TimelineLoaded(Option<String>),
     /// Share (`ui::share`): pauses and puts the session's link in [`Store::share`].
     Share,
     /// Replaces the cluster with a scenario's replay (a share link or a `.kplay` file opened in
@@ -353,6 +355,7 @@ impl Reducible for Store {
                 }
             }
             Action::ScenarioLoaded(text) => next.scenario_loaded(text.as_deref()),
+            Action::TimelineLoaded(text) => next.timeline_loaded(text.as_deref()),
             Action::Share => next.share_session(),
             Action::OpenScenario(scenario) => next.open_scenario(scenario),
             Action::ReplayChunk => next.replay_chunk(),
@@ -515,6 +518,7 @@ impl Store {
         drop(cluster);
         let mut batch = batch;
         batch.changes.push(self.scenario_file());
+        batch.changes.extend(self.timeline_file(self.rewrite_all));
         self.rewrite_all = false;
         let mut outbox = (*self.outbox).clone();
         outbox.push(batch);

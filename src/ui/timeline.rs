@@ -15,9 +15,11 @@ use super::terminal::TermLine;
 use crate::engine::event::Event;
 use crate::scenario::checkpoints::{Checkpoint, Checkpoints};
 use crate::scenario::history::{History, Moment};
+use crate::scenario::history_file;
 use crate::scenario::replay::ReplayJob;
 use crate::scenario::Scenario;
-use std::cell::RefCell;
+use crate::storage::Change;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// The wall time between two checkpoints taken while time only passes (playback): a copy of
@@ -31,6 +33,8 @@ pub struct Timeline {
     checkpoints: Rc<RefCell<Checkpoints>>,
     /// When the last checkpoint was taken (wall ms).
     last_checkpoint_wall_ms: Rc<RefCell<Option<f64>>>,
+    /// The history's revision the workspace holds (`None`: not written yet).
+    saved_revision: Rc<Cell<Option<u64>>>,
 }
 
 impl Timeline {
@@ -38,6 +42,14 @@ impl Timeline {
     pub fn new(start_ms: i64) -> Self {
         Timeline {
             history: Rc::new(RefCell::new(History::new(start_ms))),
+            ..Timeline::default()
+        }
+    }
+
+    /// A history built elsewhere (an opened scenario's replay), not saved yet.
+    pub fn from_history(history: History) -> Self {
+        Timeline {
+            history: Rc::new(RefCell::new(history)),
             ..Timeline::default()
         }
     }
@@ -52,6 +64,40 @@ impl Store {
     /// are gone with it).
     pub(super) fn restart_timeline(&mut self) {
         self.timeline = Timeline::new(self.cluster().options().start_time.as_millis());
+    }
+
+    /// The timeline a restored workspace kept, when it belongs to the restored session (its
+    /// scenario was restored too, and the live branch has no mark past its steps).
+    pub(super) fn timeline_loaded(&mut self, text: Option<&str>) {
+        if self.scenario.incomplete() || self.scenario.restarts() == 0 {
+            return;
+        }
+        let Some(history) = text.and_then(history_file::from_text) else {
+            return;
+        };
+        let steps = self.scenario.steps().len();
+        let fits = history
+            .branch(history.live())
+            .is_some_and(|live| live.marks.iter().all(|m| m.moment.steps <= steps));
+        if fits {
+            let revision = history.revision();
+            self.timeline = Timeline::from_history(history);
+            self.timeline.saved_revision.set(Some(revision));
+        }
+    }
+
+    /// The timeline's file for a save batch, when it changed since the last (or `all`).
+    pub(super) fn timeline_file(&self, all: bool) -> Option<Change> {
+        let history = self.timeline.history.borrow();
+        let saved = &self.timeline.saved_revision;
+        if !all && saved.get() == Some(history.revision()) {
+            return None;
+        }
+        saved.set(Some(history.revision()));
+        Some(Change::Replace {
+            path: history_file::WORKSPACE_FILE.to_string(),
+            bytes: history_file::to_text(&history).into_bytes(),
+        })
     }
 
     /// The mark for a command that started at `started_ms` after `steps` steps.

@@ -114,6 +114,19 @@ test('rewind to before a crash, act on a new branch, and go back to the old one'
   const label = await page.locator('[data-testid=timeline-marks] [data-testid=rewind]').first().getAttribute('aria-label');
   assert.match(label, /^Rewind to just (before this command|after this event): T\+/);
   await shots(page, 'timeline-back-on-branch-1');
+
+  // A reload keeps every branch (playground-timeline.txt in the workspace): branch 2's end is
+  // still reachable, with broker 3 stopped there.
+  await page.locator('[data-testid=storage-status][data-status=saved]').waitFor({ timeout: 10_000 });
+  await page.reload();
+  await page.getByTestId('branch-2').waitFor();
+  assert.match(await page.getByTestId('branch-1').innerText(), /now/);
+  await page.getByTestId('branch-2').click();
+  assert.ok((await marks(page)).some((m) => m.text === 'broker stop 3'), 'branch 2 kept its marks');
+  await page.getByTestId('go-to-branch-end').click();
+  await replayDone(page);
+  assert.equal(await brokerState(page, 3), 'stopped');
+  assert.equal(await brokerState(page, 2), 'running');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -66,19 +66,16 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
             spawn_local(async move {
                 let by_force = take_over::steal_asked(&database_name(&workspace));
                 let on_lost = on_lock_lost(&store, &handle, &ownership);
-                let mut scenario = None;
+                let mut kept = KeptTexts::default();
                 let loaded = load(
-                    &workspace,
-                    &handle,
-                    &ownership,
-                    by_force,
-                    on_lost,
-                    &mut scenario,
+                    &workspace, &handle, &ownership, by_force, on_lost, &mut kept,
                 )
                 .await;
                 store.dispatch(loaded);
-                // The session's scenario (`ui::share`), kept beside the cluster's files.
-                store.dispatch(Action::ScenarioLoaded(scenario));
+                // The session's scenario (`ui::share`) and timeline (`ui::timeline`), kept
+                // beside the cluster's files.
+                store.dispatch(Action::ScenarioLoaded(kept.scenario));
+                store.dispatch(Action::TimelineLoaded(kept.timeline));
                 // Read by the end-to-end suite as "reload: fully loaded" (the cluster restarted).
                 if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                     let _ = performance.mark("kplay-loaded");
@@ -241,6 +238,13 @@ fn on_lock_lost(
     })
 }
 
+/// The session's texts a workspace keeps beside the cluster's files.
+#[derive(Default)]
+struct KeptTexts {
+    scenario: Option<String>,
+    timeline: Option<String>,
+}
+
 /// Reads the workspace; on success this tab's handle is set if it owns the workspace. With
 /// `by_force` the lock is stolen from the tab that holds it.
 async fn load(
@@ -249,7 +253,7 @@ async fn load(
     ownership: &Rc<RefCell<Ownership>>,
     by_force: bool,
     on_lost: OnLost,
-    scenario: &mut Option<String>,
+    kept: &mut KeptTexts,
 ) -> Action {
     let loaded = |status, cluster, notes| Action::Loaded {
         cluster,
@@ -272,9 +276,13 @@ async fn load(
         Ok(files) => files,
         Err(e) => return loaded(StorageStatus::InMemory(e.to_string()), None, Vec::new()),
     };
-    *scenario = files
-        .get(crate::scenario::recorder::WORKSPACE_FILE)
-        .and_then(|bytes| String::from_utf8(bytes.clone()).ok());
+    let text = |path: &str| {
+        files
+            .get(path)
+            .and_then(|bytes| String::from_utf8(bytes.clone()).ok())
+    };
+    kept.scenario = text(crate::scenario::recorder::WORKSPACE_FILE);
+    kept.timeline = text(crate::scenario::history_file::WORKSPACE_FILE);
     let status = if owner {
         StorageStatus::Saved
     } else {

@@ -80,6 +80,7 @@ pub fn waits_for_replay(action: &super::store::Action) -> bool {
             | Action::RewriteAll
             | Action::View(_)
             | Action::ScenarioLoaded(_)
+            | Action::TimelineLoaded(_)
     )
 }
 
@@ -234,7 +235,8 @@ impl Store {
     /// The scenario as this session: a fresh cluster with its options, its steps replayed a
     /// slice at a time ([`Store::replay_chunk`]; a short scenario is done in this action).
     pub(super) fn open_scenario(&mut self, scenario: Rc<Scenario>) {
-        let (job, cluster) = ReplayJob::new(scenario);
+        let (mut job, cluster) = ReplayJob::new(scenario);
+        job.keep_timeline(cluster.now().as_millis());
         self.replace_cluster(cluster);
         self.unsettled = false;
         self.share = None;
@@ -266,6 +268,9 @@ impl Store {
             self.replaying = Some(replaying);
             return;
         }
+        if let Some(history) = state.job.take_timeline() {
+            self.timeline = super::timeline::Timeline::from_history(history);
+        }
         let job = &state.job;
         let hash = job.trace_hash();
         let steps_end = job.steps_end_ms().unwrap_or_default();
@@ -274,6 +279,15 @@ impl Store {
         self.cluster_version += 1;
         if self.storage.can_reset() {
             self.storage = super::saving::StorageStatus::Saving;
+        }
+        // Read by the end-to-end benchmarks (docs/PERFORMANCE.md, "Share links", "Rewind").
+        if let (Some(started), Some(ended)) = (state.started_ms, wall_ms()) {
+            gloo::console::log!(format!(
+                "kplay: replayed {} commands in {:.1} ms, {:.0} ms after the page started",
+                job.scenario().command_count(),
+                ended - started,
+                ended
+            ));
         }
         if let ReplayPurpose::Rewind {
             branch,
@@ -295,15 +309,6 @@ impl Store {
             }
         });
         session.files = view.files;
-        // Read by the end-to-end benchmark (docs/PERFORMANCE.md, "Share links").
-        if let (Some(started), Some(ended)) = (state.started_ms, wall_ms()) {
-            gloo::console::log!(format!(
-                "kplay: replayed {} commands in {:.1} ms, {:.0} ms after the page started",
-                job.scenario().command_count(),
-                ended - started,
-                ended
-            ));
-        }
         let failed = match job.failed() {
             0 => String::new(),
             n => format!(", {n} failed as they did when recorded"),
