@@ -267,3 +267,57 @@ async fn the_panel_lists_moments_and_its_buttons_rewind() {
         .collect();
     assert_eq!(kinds, vec!["command"; 3], "{kinds:?}");
 }
+
+/// How long a rewind takes (docs/PERFORMANCE.md, "Rewind"): a session of `n` recorded commands
+/// (a one-record console producer each, 100 ms apart), rewound to its middle — from the nearest
+/// checkpoint through the store, and from the cluster's start by the same job. Reported, never
+/// asserted; full size only in an optimised build.
+#[wasm_bindgen_test]
+fn benchmark_rewind() {
+    let n = if cfg!(debug_assertions) { 40 } else { 400 };
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let mut store = loaded().reduce(Action::CreateTopic {
+        name: "orders".into(),
+        partitions: 3,
+        replication_factor: Some(3),
+    });
+    for i in 0..n {
+        store = store.reduce(Action::AdvanceTime(100));
+        store = store.reduce(Action::RunCommand(CommandRequest::typed(&format!(
+            "kafka-console-producer.sh --topic orders <<EOF\nrecord-{i}\nEOF"
+        ))));
+    }
+    let middle = {
+        let history = store.timeline.history.borrow();
+        let marks = &history.branch(1).expect("the branch").marks;
+        marks
+            .iter()
+            .filter(|m| m.kind == MarkKind::Command)
+            .nth(n / 2)
+            .expect("a middle command")
+            .moment
+    };
+    let checkpoints = store.checkpoint_count();
+    let started = performance.now();
+    let rewound = replayed(store.reduce(Action::Rewind {
+        branch: 1,
+        moment: middle,
+    }));
+    let from_checkpoint_ms = performance.now() - started;
+    assert_eq!(rewound.cluster().now().as_millis(), middle.at_ms);
+    let scenario = Scenario {
+        steps: rewound.scenario.steps().to_vec(),
+        ..Scenario::new(rewound.scenario.options().clone())
+    };
+    let started = performance.now();
+    let (mut job, mut cluster) = ReplayJob::rewind(Rc::new(scenario), None, middle.at_ms);
+    assert!(job.run(&mut cluster, || true));
+    let from_start_ms = performance.now() - started;
+    assert_eq!(job.trace_hash(), rewound.scenario.trace_hash());
+    console_log!(
+        "rewind of a {n}-command session to command {}: {from_checkpoint_ms:.1} ms from the nearest of {checkpoints} checkpoints (through the store, a slice per action), {from_start_ms:.1} ms replayed from the start",
+        middle.steps
+    );
+}
