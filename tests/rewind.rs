@@ -434,7 +434,7 @@ fn the_timeline_file_keeps_every_branch_and_refuses_what_it_cannot_read() {
     session.rewind(1, kill, false);
     // A here-document in a step: its newlines survive.
     session.act(PRODUCE);
-    let text = to_text(&session.history);
+    let text = to_text(&session.history, session.recorder.steps());
     let read = from_text(&text).expect("reads back");
     assert_eq!(read.live(), 2);
     assert_eq!(read.branches().len(), 2);
@@ -447,9 +447,23 @@ fn the_timeline_file_keeps_every_branch_and_refuses_what_it_cannot_read() {
         read.branch(2).map(|b| &b.marks),
         session.history.branch(2).map(|b| &b.marks)
     );
-    // The live branch's steps are the scenario file's: not written twice.
-    assert!(read.branch(2).is_some_and(|b| b.steps.is_empty()));
-    assert_eq!(to_text(&read), text);
+    // The live branch's steps are written too: the scenario file read back cuts them into a
+    // step per command, `time advance` lines included, and the marks count recorded steps.
+    let live_steps = read.branch(2).map(|b| b.steps.clone()).expect("branch 2");
+    assert_eq!(live_steps, session.recorder.steps());
+    let reloaded = Recorder::from_workspace_file(&session.recorder.to_workspace_file());
+    let mut reloaded = reloaded.expect("reads back");
+    assert_ne!(
+        reloaded.steps().len(),
+        live_steps.len(),
+        "a step per command"
+    );
+    assert!(reloaded.adopt_steps(live_steps.clone()));
+    assert_eq!(reloaded.steps(), live_steps.as_slice());
+    let mut other = live_steps.clone();
+    other.pop();
+    assert!(!reloaded.adopt_steps(other), "not the same scenario");
+    assert_eq!(to_text(&read, &live_steps), text);
     for broken in [
         "",
         "# kplay timeline 2\nlive 1\n",
@@ -466,9 +480,7 @@ fn the_timeline_file_keeps_every_branch_and_refuses_what_it_cannot_read() {
 #[test]
 fn an_opened_scenario_comes_with_the_timeline_the_session_had() {
     let session = eventful_session(false);
-    let scenario = session
-        .recorder
-        .scenario(session.cluster.now().as_millis());
+    let scenario = session.recorder.scenario(session.cluster.now().as_millis());
     let (mut job, mut cluster) = ReplayJob::new(Rc::new(scenario));
     job.keep_timeline(cluster.now().as_millis());
     assert!(job.run(&mut cluster, || true));

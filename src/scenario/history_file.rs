@@ -14,9 +14,11 @@
 //! branch 2 parent 1 2 1735689650000 end 2 1735689650000
 //! ```
 //!
-//! The live branch's steps are not written (the scenario file holds them). The file is
-//! untrusted like any saved file: anything it does not parse is refused as a whole (`None`),
-//! and the timeline then starts over from the restored session.
+//! The live branch's steps are written too, although the scenario file holds them: read back
+//! from `.kplay` text, a scenario has one step per command, `time advance` lines included, while
+//! the marks count the steps as they were recorded (`Recorder::adopt_steps` puts them back). The
+//! file is untrusted like any saved file: anything it does not parse is refused as a whole
+//! (`None`), and the timeline then starts over from the restored session.
 
 use super::history::{Branch, History, Mark, MarkKind, Moment, MAX_MARKS};
 use super::Step;
@@ -27,8 +29,8 @@ pub const WORKSPACE_FILE: &str = "playground-timeline.txt";
 
 const HEADER: &str = "# kplay timeline 1";
 
-/// The history as the file's text.
-pub fn to_text(history: &History) -> String {
+/// The history as the file's text, with `live_steps` as the live branch's steps.
+pub fn to_text(history: &History, live_steps: &[Step]) -> String {
     let mut text = format!("{HEADER}\nlive {}\n", history.live());
     for branch in history.branches() {
         let parent = match branch.parent {
@@ -39,10 +41,13 @@ pub fn to_text(history: &History) -> String {
             "branch {} parent {parent} end {} {}\n",
             branch.id, branch.end.steps, branch.end.at_ms
         ));
-        if branch.id != history.live() {
-            for step in &branch.steps {
-                text.push_str(&format!("step {} {}\n", step.wait_ms, escape(&step.script)));
-            }
+        let steps = if branch.id == history.live() {
+            live_steps
+        } else {
+            &branch.steps
+        };
+        for step in steps {
+            text.push_str(&format!("step {} {}\n", step.wait_ms, escape(&step.script)));
         }
         for mark in &branch.marks {
             text.push_str(&format!(

@@ -103,6 +103,26 @@ impl Recorder {
         self.steps_end_ms
     }
 
+    /// Takes `steps` as the recorded steps when they are the same scenario as the steps it
+    /// holds — the same `.kplay` text — only cut into steps differently: a scenario read back
+    /// from text has a step per command, `time advance` lines included, and the timeline's marks
+    /// count the steps as they were recorded (`scenario::history_file`). False, and nothing
+    /// changed, when they differ.
+    pub fn adopt_steps(&mut self, steps: Vec<Step>) -> bool {
+        let text = |steps: &[Step]| {
+            Scenario {
+                steps: steps.to_vec(),
+                ..Scenario::new(self.scenario.options.clone())
+            }
+            .to_kplay()
+        };
+        if text(&steps) != text(&self.scenario.steps) {
+            return false;
+        }
+        self.scenario.steps = steps;
+        true
+    }
+
     /// Adds events the cluster emitted, in order, to the trace hash.
     pub fn observe(&mut self, events: &[Event]) {
         for event in events {

@@ -66,8 +66,8 @@ impl Store {
         self.timeline = Timeline::new(self.cluster().options().start_time.as_millis());
     }
 
-    /// The timeline a restored workspace kept, when it belongs to the restored session (its
-    /// scenario was restored too, and the live branch has no mark past its steps).
+    /// The timeline a restored workspace kept, when it belongs to the restored session: its
+    /// scenario was restored too, and the live branch's steps are that scenario's.
     pub(super) fn timeline_loaded(&mut self, text: Option<&str>) {
         if self.scenario.incomplete() || self.scenario.restarts() == 0 {
             return;
@@ -75,11 +75,13 @@ impl Store {
         let Some(history) = text.and_then(history_file::from_text) else {
             return;
         };
-        let steps = self.scenario.steps().len();
-        let fits = history
+        // The marks count the steps as recorded; the scenario file read back has a step per
+        // command: the timeline's copy of the steps puts the recorded ones back.
+        let steps = history
             .branch(history.live())
-            .is_some_and(|live| live.marks.iter().all(|m| m.moment.steps <= steps));
-        if fits {
+            .map(|live| live.steps.clone())
+            .unwrap_or_default();
+        if Rc::make_mut(&mut self.scenario).adopt_steps(steps) {
             let revision = history.revision();
             self.timeline = Timeline::from_history(history);
             self.timeline.saved_revision.set(Some(revision));
@@ -96,7 +98,7 @@ impl Store {
         saved.set(Some(history.revision()));
         Some(Change::Replace {
             path: history_file::WORKSPACE_FILE.to_string(),
-            bytes: history_file::to_text(&history).into_bytes(),
+            bytes: history_file::to_text(&history, self.scenario.steps()).into_bytes(),
         })
     }
 

@@ -121,12 +121,25 @@ test('rewind to before a crash, act on a new branch, and go back to the old one'
   await page.reload();
   await page.getByTestId('branch-2').waitFor();
   assert.match(await page.getByTestId('branch-1').innerText(), /now/);
+  // Branch 1's marks still point at the right steps: just before the kill, broker 2 runs.
+  await page.locator('[data-testid=timeline-marks] li[data-kind=command]', { hasText: 'broker kill 2' })
+    .getByTestId('rewind').click();
+  await replayDone(page);
+  assert.equal(await clockMs(page), kill.atMs);
+  assert.equal(await brokerState(page, 2), 'running');
+  assert.equal(await page.getByTestId('branch-3').getAttribute('aria-pressed'), 'true');
   await page.getByTestId('branch-2').click();
   assert.ok((await marks(page)).some((m) => m.text === 'broker stop 3'), 'branch 2 kept its marks');
   await page.getByTestId('go-to-branch-end').click();
   await replayDone(page);
   assert.equal(await brokerState(page, 3), 'stopped');
   assert.equal(await brokerState(page, 2), 'running');
+  assert.equal(await page.getByTestId('branch-3').count(), 0, 'the untouched fork is dropped');
+  // The first screen with the timeline, as docs/screenshot.png shows it (copied by hand).
+  await page.setViewportSize({ width: 1440, height: 1250 });
+  await page.getByTestId('branch-1').click();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(screenshotDir, 'readme-timeline.png') });
   assert.deepEqual(problems, []);
   await context.close();
 });
