@@ -4,15 +4,16 @@
 //! what is done next continues on a new branch, and every branch stays in the branch bar,
 //! where "Go to its end" puts the cluster back where that branch was left.
 //!
-//! The track is a picture (`aria-hidden`) for the mouse; the list holds the same moments as
-//! buttons for the keyboard and screen readers.
+//! The track is a picture (`aria-hidden`) for the mouse, one tick per kind and few pixels (the
+//! latest mark there); the list holds the moments as buttons for the keyboard and screen
+//! readers.
 
 use crate::i18n::{tr, trf, Lang};
 use crate::scenario::history::{Branch, History, Mark, MarkKind, Moment};
 use crate::ui::format::{elapsed, iso};
 use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
-use crate::ui::store::Action;
+use crate::ui::store::{Action, StoreHandle};
 use yew::prelude::*;
 
 /// The most moments the list shows (the track shows every kept mark).
@@ -105,9 +106,8 @@ pub fn TimelinePanel() -> Html {
             if marks.is_empty() {
                 <p class="muted" data-testid="timeline-empty">{tr(lang, "Nothing on this branch yet: run a command or let time play.")}</p>
             } else {
-                <ol class="timeline-marks" data-testid="timeline-marks">
-                    { for marks.iter().rev().take(LIST_LIMIT).map(|m| mark_row(m, shown_id, start, can_rewind, &rewind, lang)) }
-                </ol>
+                <MarkList marks={marks.iter().rev().take(LIST_LIMIT).map(|m| (*m).clone()).collect::<Vec<_>>()}
+                    branch={shown_id} {start} {can_rewind} />
             }
         </section>
     }
@@ -174,7 +174,9 @@ fn track(
 ) -> Html {
     let span = (end.at_ms - start).max(1) as f64;
     let x = |at: i64| ((at - start) as f64 / span * TRACK_WIDTH).clamp(0.0, TRACK_WIDTH);
-    let ticks = marks.iter().map(|m| {
+    // One tick per kind and 3 units of width: a thousand marks draw as what can be told apart.
+    let mut drawn = std::collections::BTreeSet::new();
+    let ticks = marks.iter().rev().filter(|m| drawn.insert(((x(m.moment.at_ms) / 3.0) as i64, m.kind.name()))).map(|m| {
         let moment = m.moment;
         let onclick = {
             let rewind = rewind.clone();
@@ -201,6 +203,33 @@ fn track(
             { for fork }
             { for ticks }
         </svg>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MarkListProps {
+    /// Newest first.
+    marks: Vec<Mark>,
+    branch: u32,
+    start: i64,
+    can_rewind: bool,
+}
+
+/// The list of moments: its own component, so while time only passes (the track stretches,
+/// the marks stay) it is not rendered again.
+#[component]
+fn MarkList(props: &MarkListProps) -> Html {
+    let lang = use_lang();
+    let store = use_context::<StoreHandle>();
+    let rewind = Callback::from(move |(branch, moment): (u32, Moment)| {
+        if let Some(store) = &store {
+            store.dispatch(Action::Rewind { branch, moment });
+        }
+    });
+    html! {
+        <ol class="timeline-marks" data-testid="timeline-marks">
+            { for props.marks.iter().map(|m| mark_row(m, props.branch, props.start, props.can_rewind, &rewind, lang)) }
+        </ol>
     }
 }
 
