@@ -130,6 +130,36 @@ impl KeptSession {
         self.forget_stopped(&now);
     }
 
+    /// After a replay (an opened scenario, a rewind): the start line of each client the
+    /// replayed `steps` left running — the last line that started it — so a reload starts it
+    /// again. Clients kept from before are forgotten unless they run.
+    pub fn rebuild_clients(&mut self, steps: &[crate::scenario::Step], cluster: &Cluster) {
+        let now = running(cluster);
+        let mut clients: Vec<KeptClient> = Vec::new();
+        for step in steps {
+            let Ok(commands) = parse_script(&step.script) else {
+                continue;
+            };
+            let single = commands.len() == 1;
+            for command in &commands {
+                let Some((kind, name)) = started_by(&command.words) else {
+                    continue;
+                };
+                if !now.contains(&(kind, name.clone())) {
+                    continue;
+                }
+                let line = if single {
+                    step.script.trim().to_string()
+                } else {
+                    quote_words(&command.words)
+                };
+                clients.retain(|c| (c.kind, &c.name) != (kind, &name));
+                clients.push(KeptClient { kind, name, line });
+            }
+        }
+        self.clients = clients;
+    }
+
     /// Whether every kept client still runs (the reducer checks this after each change).
     pub fn all_running(&self, cluster: &Cluster) -> bool {
         self.clients.iter().all(|c| match c.kind {

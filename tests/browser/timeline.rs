@@ -321,3 +321,50 @@ fn benchmark_rewind() {
         middle.steps
     );
 }
+
+/// A background producer running at the moment rewound to is kept for the next reload (its
+/// start line), and one started after that moment is forgotten.
+#[wasm_bindgen_test]
+fn a_rewind_keeps_the_clients_running_at_its_moment() {
+    let mut store = loaded().reduce(Action::CreateTopic {
+        name: "orders".into(),
+        partitions: 3,
+        replication_factor: Some(3),
+    });
+    store = store.reduce(Action::RunCommand(CommandRequest::typed(
+        "producer start early --topic orders --rate 10/s",
+    )));
+    store = store.reduce(Action::AdvanceTime(2_000));
+    store = store.reduce(Action::RunCommand(CommandRequest::typed(
+        "producer start late --topic orders --rate 10/s",
+    )));
+    let names = |store: &Store| -> Vec<String> {
+        store
+            .session
+            .clients
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    assert_eq!(names(&store), vec!["early", "late"]);
+    let late = {
+        let history = store.timeline.history.borrow();
+        history
+            .branch(1)
+            .expect("the branch")
+            .marks
+            .iter()
+            .find(|m| m.text.starts_with("producer start late"))
+            .expect("the late start's mark")
+            .moment
+    };
+    let rewound = replayed(store.reduce(Action::Rewind {
+        branch: 1,
+        moment: late,
+    }));
+    assert_eq!(names(&rewound), vec!["early"]);
+    assert_eq!(
+        rewound.session.clients[0].line,
+        "producer start early --topic orders --rate 10/s"
+    );
+}

@@ -272,6 +272,12 @@ impl Store {
             self.timeline = super::timeline::Timeline::from_history(history);
         }
         let job = &state.job;
+        // The clients the replay left running start again after a reload. (The snapshot of
+        // the cluster is dropped at once: one held while the cluster changes makes it a copy.)
+        {
+            let cluster = self.cluster();
+            Rc::make_mut(&mut self.session).rebuild_clients(&job.scenario().steps, &cluster);
+        }
         let hash = job.trace_hash();
         let steps_end = job.steps_end_ms().unwrap_or_default();
         self.scenario = Rc::new(Recorder::replayed(job.scenario(), steps_end, hash));
