@@ -44,6 +44,12 @@ async function replayDone(page) {
 
 test('rewind to before a crash, act on a new branch, and go back to the old one', async () => {
   const { page, context, problems } = await openPage(env.browser, env.server.url);
+  // Each rewind's replay time, printed for docs/PERFORMANCE.md ("Rewind"), never asserted.
+  const replays = [];
+  page.on('console', (msg) => {
+    const m = msg.text().match(/replayed (\d+) commands in ([\d.]+) ms/);
+    if (m) replays.push(`${m[1]} commands in ${m[2]} ms`);
+  });
   await page.getByTestId('broker-1').waitFor();
   await type(page, 'kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3');
   await waitForLine(page, 'Created topic orders.');
@@ -140,6 +146,8 @@ test('rewind to before a crash, act on a new branch, and go back to the old one'
   await page.getByTestId('branch-1').click();
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(screenshotDir, 'readme-timeline.png') });
+  console.log(`rewinds (release wasm, Chromium): ${replays.join('; ')}`);
+  assert.equal(replays.length, 4);
   assert.deepEqual(problems, []);
   await context.close();
 });
