@@ -146,6 +146,13 @@ test('rewind to before a crash, act on a new branch, and go back to the old one'
   await page.getByTestId('branch-1').click();
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(screenshotDir, 'readme-timeline.png') });
+  // A 360 px screen: the panel fits its width, and its buttons still rewind.
+  await page.setViewportSize({ width: 360, height: 800 });
+  const panel = page.getByTestId('timeline');
+  await panel.scrollIntoViewIfNeeded();
+  const overflow = await panel.evaluate((el) => el.scrollWidth - el.clientWidth);
+  assert.ok(overflow <= 0, `the timeline is ${overflow} px wider than its panel at 360 px`);
+  await panel.screenshot({ path: join(screenshotDir, 'timeline-360px.png') });
   console.log(`rewinds (release wasm, Chromium): ${replays.join('; ')}`);
   assert.equal(replays.length, 4);
   assert.deepEqual(problems, []);
