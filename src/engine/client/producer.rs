@@ -9,6 +9,7 @@
 //! too large is split and its records sent one by one, as `Sender` does.
 
 use super::metadata::fetch_topic_metadata;
+use super::metadata_cache::{MetadataCache, DEFAULT_METADATA_MAX_AGE_MS};
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::partitioner::{
@@ -45,6 +46,8 @@ pub struct ProducerConfig {
     /// `retry.backoff.ms` and `retry.backoff.max.ms` (KIP-580's exponential backoff).
     pub retry_backoff_ms: i64,
     pub retry_backoff_max_ms: i64,
+    /// `metadata.max.age.ms`: how old the metadata cache may get before a refresh.
+    pub metadata_max_age_ms: i64,
 }
 
 impl Default for ProducerConfig {
@@ -61,6 +64,7 @@ impl Default for ProducerConfig {
             delivery_timeout_ms: 120_000,
             retry_backoff_ms: 100,
             retry_backoff_max_ms: 1_000,
+            metadata_max_age_ms: DEFAULT_METADATA_MAX_AGE_MS,
         }
     }
 }
@@ -113,6 +117,7 @@ impl ProducerConfig {
                 "delivery.timeout.ms" => self.delivery_timeout_ms = number(name, value)?.max(0),
                 "retry.backoff.ms" => self.retry_backoff_ms = number(name, value)?.max(0),
                 "retry.backoff.max.ms" => self.retry_backoff_max_ms = number(name, value)?.max(0),
+                "metadata.max.age.ms" => self.metadata_max_age_ms = number(name, value)?.max(0),
                 _ => {}
             }
         }
@@ -192,6 +197,8 @@ pub struct Producer {
     /// Client log lines (metadata warnings), in order.
     pub log: Vec<String>,
     metadata_requests: i32,
+    /// The leaders this producer sends to (`engine::client::metadata_cache`).
+    metadata: MetadataCache,
 }
 
 impl Producer {
@@ -202,7 +209,14 @@ impl Producer {
         } else {
             -1
         };
+        let metadata = MetadataCache::new(
+            &config.client_id,
+            config.metadata_max_age_ms,
+            config.retry_backoff_ms,
+            config.retry_backoff_max_ms,
+        );
         Producer {
+            metadata,
             config,
             producer_id,
             sequences: BTreeMap::new(),
@@ -369,6 +383,8 @@ impl Producer {
     /// `Sender.runOnce` without waiting: tries every batch that is due, in order, and settles
     /// the ones whose answer is known.
     pub fn pump(&mut self, cluster: &mut Cluster) {
+        // NetworkClient.poll: a refresh falls due every metadata.max.age.ms, sending or not.
+        self.metadata.maybe_refresh(cluster);
         let now = cluster.now().as_millis();
         let mut i = 0;
         while i < self.in_flight.len() {
@@ -399,7 +415,7 @@ impl Producer {
                     self.record_results(batch.key.1, &batch.open, Ok(base));
                 }
                 Some(Err(error)) => {
-                    if self.retry_or_fail(i, error, now) {
+                    if self.retry_or_fail(cluster, i, error) {
                         i += 1;
                     }
                 }
@@ -425,7 +441,17 @@ impl Producer {
         }
         let key = batch.key.clone();
         let count = i32::try_from(batch.open.sends.len()).unwrap_or(i32::MAX);
-        let sequence = *batch.sequence.get_or_insert_with(|| {
+        let attempts = batch.attempts;
+        // The leader the cache names; none known is the metadata's LEADER_NOT_AVAILABLE.
+        let Some(leader) = self.metadata.leader(cluster, &key.0, key.1) else {
+            self.in_flight[i].sent_to = None;
+            return Some(Err(ApiError::bare(ErrorCode::LeaderNotAvailable)));
+        };
+        self.in_flight[i].sent_to = Some(leader);
+        if attempts > 1 {
+            cluster.emit(self.metadata.retry_event(&key.0, key.1, leader, attempts));
+        }
+        let sequence = *self.in_flight[i].sequence.get_or_insert_with(|| {
             let next = self.sequences.get(&key).copied().unwrap_or(0);
             self.sequences.insert(
                 key.clone(),
@@ -441,7 +467,7 @@ impl Producer {
             Acks::All => RequiredAcks::All,
             Acks::One | Acks::Zero => RequiredAcks::Leader,
         };
-        match cluster.produce(&key.0, key.1, record_batch, required) {
+        match cluster.produce_to(leader, &key.0, key.1, record_batch, required) {
             // acks=0: the producer never hears back, so it knows no offset.
             Ok(_) | Err(_) if self.config.acks == Acks::Zero => Some(Ok(-1)),
             Ok(produced) if self.config.acks == Acks::One => Some(Ok(produced.info.first_offset)),
@@ -489,10 +515,19 @@ impl Producer {
 
     /// A failed try of batch `i`: retried after the backoff when the error is retriable and
     /// time is left (`Sender.canRetry`), else failed for good. True when it stays.
-    fn retry_or_fail(&mut self, i: usize, error: ApiError, now: i64) -> bool {
+    fn retry_or_fail(&mut self, cluster: &mut Cluster, i: usize, error: ApiError) -> bool {
+        let now = cluster.now().as_millis();
         let batch = &mut self.in_flight[i];
         batch.waiting = None;
         if is_retriable(error.code) && !batch.expiring {
+            // Sender.completeBatch: the error is logged, and an invalid-metadata one (or a
+            // lost connection) asks for a metadata update before the retry.
+            if let Some(broker) = batch.sent_to {
+                let (topic, partition) = &batch.key;
+                cluster.emit(self.metadata.error_event(topic, *partition, broker, error.code));
+            }
+            self.metadata.request_update(error.code);
+            let batch = &mut self.in_flight[i];
             // KIP-580: retry.backoff.ms doubling up to retry.backoff.max.ms (without the jitter).
             let exponent = batch.attempts.saturating_sub(1).min(20);
             let backoff = self
@@ -716,6 +751,8 @@ struct SenderBatch {
     expiring: bool,
     /// The error of the last try, while it waits to be retried.
     last_error: Option<ApiError>,
+    /// The broker its last try went to, the leader the metadata cache named.
+    sent_to: Option<i32>,
 }
 
 impl SenderBatch {
@@ -730,6 +767,7 @@ impl SenderBatch {
             waiting: None,
             expiring: false,
             last_error: None,
+            sent_to: None,
         }
     }
 }
@@ -746,6 +784,7 @@ fn is_retriable(code: ErrorCode) -> bool {
             | ErrorCode::NetworkException
             | ErrorCode::FencedLeaderEpoch
             | ErrorCode::UnknownLeaderEpoch
+            | ErrorCode::UnknownTopicOrPartition
     )
 }
 
