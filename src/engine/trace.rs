@@ -79,7 +79,10 @@ fn write_client(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Result {
             partition,
             broker,
             error,
-        } => write!(f, "{client} {topic}-{partition} error {error} from=b{broker}"),
+        } => write!(
+            f,
+            "{client} {topic}-{partition} error {error} from=b{broker}"
+        ),
         EventKind::MetadataRefreshed {
             client,
             broker,

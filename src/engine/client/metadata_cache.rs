@@ -51,6 +51,8 @@ pub struct MetadataCache {
     attempts: u32,
     /// The broker the next refresh asks first.
     next_node: i32,
+    /// How many refreshes were answered.
+    refreshes: u64,
 }
 
 impl MetadataCache {
@@ -66,12 +68,18 @@ impl MetadataCache {
             update_requested: None,
             attempts: 0,
             next_node: 1,
+            refreshes: 0,
         }
     }
 
     /// When the cache was last refreshed, if ever.
     pub fn last_refresh_ms(&self) -> Option<i64> {
         self.last_refresh_ms
+    }
+
+    /// How many refreshes were answered so far.
+    pub fn refreshes(&self) -> u64 {
+        self.refreshes
     }
 
     /// What the cache believes of a partition, without refreshing.
@@ -130,13 +138,22 @@ impl MetadataCache {
         })
     }
 
+    /// When a refresh that was asked for is due (`None` when none was asked for).
+    pub fn requested_refresh_ms(&self) -> Option<i64> {
+        self.update_requested?;
+        self.next_refresh_ms().or(Some(i64::MIN))
+    }
+
     /// Refreshes when one is due now.
     pub fn maybe_refresh(&mut self, cluster: &mut Cluster) {
         let now = cluster.now().as_millis();
         if self.topics.is_empty() || self.next_refresh_ms().is_some_and(|due| now < due) {
             return;
         }
-        let reason = self.update_requested.take().unwrap_or("metadata.max.age.ms");
+        let reason = self
+            .update_requested
+            .take()
+            .unwrap_or("metadata.max.age.ms");
         self.refresh(cluster, reason);
     }
 
@@ -153,6 +170,7 @@ impl MetadataCache {
         };
         // An answer resets the backoff (`Metadata.update`).
         self.attempts = 0;
+        self.refreshes += 1;
         let mut changed = Vec::new();
         if let Some(image) = cluster.quorum().node(broker).map(|n| &n.image) {
             for topic in &self.topics {
@@ -209,7 +227,13 @@ impl MetadataCache {
     }
 
     /// The event for an error a client got from `broker` for a partition.
-    pub fn error_event(&self, topic: &str, partition: i32, broker: i32, error: ErrorCode) -> EventKind {
+    pub fn error_event(
+        &self,
+        topic: &str,
+        partition: i32,
+        broker: i32,
+        error: ErrorCode,
+    ) -> EventKind {
         EventKind::ClientError {
             client: self.client.clone(),
             topic: topic.to_string(),

@@ -524,7 +524,10 @@ impl Producer {
             // lost connection) asks for a metadata update before the retry.
             if let Some(broker) = batch.sent_to {
                 let (topic, partition) = &batch.key;
-                cluster.emit(self.metadata.error_event(topic, *partition, broker, error.code));
+                cluster.emit(
+                    self.metadata
+                        .error_event(topic, *partition, broker, error.code),
+                );
             }
             self.metadata.request_update(error.code);
             let batch = &mut self.in_flight[i];
@@ -623,7 +626,13 @@ impl Producer {
                 .iter()
                 .map(|b| b.waiting.map_or(b.next_try_ms, |(_, deadline)| deadline))
                 .min()
-                .unwrap_or(0)
+                .unwrap_or(0);
+            // A metadata refresh asked for by an error goes out at once (`Sender.runOnce`
+            // polls the NetworkClient), not only when the batch's retry falls due.
+            let wake = self
+                .metadata
+                .requested_refresh_ms()
+                .map_or(wake, |due| wake.min(due))
                 .max(cluster.now().as_millis());
             loop {
                 budget = budget.saturating_sub(1);
