@@ -11,9 +11,10 @@
 //! ```
 //!
 //! `AT_MS` is sim time; `NODE` is who acted — `b<N>` a broker, `ctl` the KRaft controller,
-//! `user` a fault a command injected, or a client's id (a producer's or consumer's `client.id`); `SUBJECT` is what it acted on — `<topic>-<partition>` as
-//! Kafka's `TopicPartition.toString`, `b<N>` a broker, `process` a broker's own process, `files`
-//! a log dir's files, `quorum` the controller quorum, `network` the links; `WHAT` is one keyword
+//! `user` a fault a command injected, or a client's `client.id` (a producer or a consumer);
+//! `SUBJECT` is what it acted on — `<topic>-<partition>` as Kafka's `TopicPartition.toString`,
+//! `b<N>` a broker, `process` a broker's own process, `files` a log dir's files, `quorum` the
+//! controller quorum, `network` the links, `metadata` a client's metadata cache; `WHAT` is one keyword
 //! per kind of event, so `grep ' isr '` finds every ISR change. A change is `OLD->NEW`, a list is
 //! `[a,b]`, a missing value is `none`, and a reason is last, in parentheses. None of the tokens
 //! holds a space except the reason (topic names cannot: `Topic.validate`).

@@ -15,9 +15,11 @@
 //! `InvalidMetadataException` — NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE,
 //! UNKNOWN_TOPIC_OR_PARTITION… — or a disconnect), no sooner than the refresh backoff after the
 //! last one: `retry.backoff.ms` doubling up to `retry.backoff.max.ms` (KIP-580, without the
-//! jitter). An answer never moves a partition back to an older leader epoch (KIP-320's
-//! `Metadata.updateLatestMetadata`). KIP-951 (the new leader carried in a produce or fetch
-//! error response) is not modelled: the client always learns it by a refresh.
+//! jitter) while the answers bring nothing new. The producer keeps asking while a batch waits
+//! to be retried after such an error, and retries it at once when a refresh names a new leader
+//! (`RecordAccumulator.shouldBackoff` skips the backoff when the leader changed, KIP-951). An answer never moves a partition back to an older leader epoch (KIP-320's
+//! `Metadata.updateLatestMetadata`). KIP-951's other half (the new leader carried in a
+//! produce or fetch error response) is not modelled: the client learns it by a refresh.
 
 use crate::engine::cluster::Cluster;
 use crate::engine::error::ErrorCode;
@@ -47,7 +49,8 @@ pub struct MetadataCache {
     last_refresh_ms: Option<i64>,
     /// Why a refresh was asked for, until it happens.
     update_requested: Option<&'static str>,
-    /// Metadata requests that failed in a row (the backoff's exponent).
+    /// Metadata requests in a row that failed or, asked for by an error, brought no news (the
+    /// backoff's exponent).
     attempts: u32,
     /// The broker the next refresh asks first.
     next_node: i32,
@@ -120,7 +123,7 @@ impl MetadataCache {
         }
     }
 
-    /// The refresh backoff after `attempts` failed refreshes in a row.
+    /// The refresh backoff after `attempts` fruitless refreshes in a row.
     fn backoff(&self) -> i64 {
         let exponent = self.attempts.min(20);
         self.backoff_ms
@@ -144,21 +147,21 @@ impl MetadataCache {
         self.next_refresh_ms().or(Some(i64::MIN))
     }
 
-    /// Refreshes when one is due now.
-    pub fn maybe_refresh(&mut self, cluster: &mut Cluster) {
+    /// Refreshes when one is due now; returns the partitions whose leader it learned anew.
+    pub fn maybe_refresh(&mut self, cluster: &mut Cluster) -> Vec<(String, i32)> {
         let now = cluster.now().as_millis();
         if self.topics.is_empty() || self.next_refresh_ms().is_some_and(|due| now < due) {
-            return;
+            return Vec::new();
         }
         let reason = self
             .update_requested
             .take()
             .unwrap_or("metadata.max.age.ms");
-        self.refresh(cluster, reason);
+        self.refresh(cluster, reason)
     }
 
     /// One Metadata request for the cached topics, answered from a live broker's image.
-    fn refresh(&mut self, cluster: &mut Cluster, reason: &'static str) {
+    fn refresh(&mut self, cluster: &mut Cluster, reason: &'static str) -> Vec<(String, i32)> {
         let now = cluster.now().as_millis();
         self.last_refresh_ms = Some(now);
         let Some(broker) = self.pick_node(cluster) else {
@@ -166,10 +169,8 @@ impl MetadataCache {
             // again after a backoff that grows with the failures.
             self.attempts = self.attempts.saturating_add(1);
             self.update_requested = Some(reason);
-            return;
+            return Vec::new();
         };
-        // An answer resets the backoff (`Metadata.update`).
-        self.attempts = 0;
         self.refreshes += 1;
         let mut changed = Vec::new();
         if let Some(image) = cluster.quorum().node(broker).map(|n| &n.image) {
@@ -202,12 +203,26 @@ impl MetadataCache {
                 }
             }
         }
+        // An answer with news, or a periodic one, resets the backoff; one asked for by an
+        // error that brings nothing new grows it, so a client waiting for a leader to move
+        // asks less and less often (KIP-580's exponential backoff, to retry.backoff.max.ms).
+        if changed.is_empty() && reason != "metadata.max.age.ms" {
+            self.attempts = self.attempts.saturating_add(1);
+        } else {
+            self.attempts = 0;
+        }
+        let learned = changed
+            .iter()
+            .filter(|c| c.new_leader.is_some())
+            .map(|c| (c.topic.clone(), c.partition))
+            .collect();
         cluster.emit(EventKind::MetadataRefreshed {
             client: self.client.clone(),
             broker,
             changed,
             reason,
         });
+        learned
     }
 
     /// The live broker to ask: the next in turn after the last one asked.

@@ -384,8 +384,9 @@ impl Producer {
     /// the ones whose answer is known.
     pub fn pump(&mut self, cluster: &mut Cluster) {
         // NetworkClient.poll: a refresh falls due every metadata.max.age.ms, sending or not.
-        self.metadata.maybe_refresh(cluster);
+        let learned = self.metadata.maybe_refresh(cluster);
         let now = cluster.now().as_millis();
+        self.retry_at_once_on_new_leader(&learned, now);
         let mut i = 0;
         while i < self.in_flight.len() {
             let outcome = if let Some((produced, deadline)) = self.in_flight[i].waiting {
@@ -420,6 +421,29 @@ impl Producer {
                     }
                 }
             }
+        }
+    }
+
+    /// KIP-951 (`RecordAccumulator.shouldBackoff`): a batch waiting to be retried goes at once
+    /// when a refresh named a new leader for its partition; while any still waits after an
+    /// error that asks for metadata, the producer keeps asking (each lost connection or
+    /// NOT_LEADER_OR_FOLLOWER does in the Java client).
+    fn retry_at_once_on_new_leader(&mut self, learned: &[(String, i32)], now: i64) {
+        for batch in &mut self.in_flight {
+            let retrying = batch.waiting.is_none() && !batch.expiring && batch.attempts > 0;
+            if retrying && learned.contains(&batch.key) {
+                batch.next_try_ms = batch.next_try_ms.min(now);
+            }
+        }
+        let asking = self
+            .in_flight
+            .iter()
+            .filter(|b| b.waiting.is_none() && !b.expiring)
+            .filter_map(|b| b.last_error.as_ref())
+            .map(|e| e.code)
+            .find(|&code| super::metadata_cache::asks_for_refresh(code));
+        if let Some(code) = asking {
+            self.metadata.request_update(code);
         }
     }
 
