@@ -297,3 +297,42 @@ fn metadata_max_age_ms_is_checked_as_kafka_checks_it() {
     assert_eq!(config.apply(&props), Ok(()));
     assert_eq!(config.metadata_max_age_ms, 1000);
 }
+
+/// The same story as a `kplay` script, as a person would run it (docs/TRACE.md shows these
+/// lines): with seed 0 partition `s-0`'s replicas are [1,2,3], so stopping broker 1 moves the
+/// leader to 2, and the preferred election moves it back while `p1` still sends to 2.
+const LEADER_MOVE_SCRIPT: &str = "\
+kafka-topics.sh --bootstrap-server localhost:9092 --create --topic s --partitions 1 --replication-factor 3
+broker stop 1
+time advance 1s
+broker start 1
+time advance 10s
+producer start p1 --topic s --rate 100/s
+time advance 2s
+kafka-leader-election.sh --bootstrap-server localhost:9092 --election-type preferred --all-topic-partitions
+time advance 2s
+producer stop p1
+";
+
+#[test]
+fn a_kplay_script_shows_the_error_the_refresh_and_the_retry() {
+    let out = support::kplay(&["--brokers", "3", "--trace", "-"], LEADER_MOVE_SCRIPT);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.split(' ').nth(1) == Some("p1"))
+        .map(|l| l.splitn(2, ' ').nth(1).unwrap_or_default().to_string())
+        .collect();
+    let first = |prefix: &str| lines.iter().position(|l| l.starts_with(prefix));
+    let error = first("p1 s-0 error NOT_LEADER_OR_FOLLOWER from=b2");
+    let refresh = lines
+        .iter()
+        .position(|l| l.contains("leaders=[s-0:2->1] (NOT_LEADER_OR_FOLLOWER)"));
+    let retry = first("p1 s-0 retry to=b1 attempt=2");
+    assert!(
+        error.is_some() && error < refresh && refresh <= retry,
+        "{}",
+        lines.join("\n")
+    );
+}
