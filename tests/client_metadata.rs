@@ -322,7 +322,7 @@ fn a_kplay_script_shows_the_error_the_refresh_and_the_retry() {
     let lines: Vec<String> = stderr
         .lines()
         .filter(|l| l.split(' ').nth(1) == Some("p1"))
-        .map(|l| l.splitn(2, ' ').nth(1).unwrap_or_default().to_string())
+        .map(|l| l.split_once(' ').map_or("", |x| x.1).to_string())
         .collect();
     let first = |prefix: &str| lines.iter().position(|l| l.starts_with(prefix));
     let error = first("p1 s-0 error NOT_LEADER_OR_FOLLOWER from=b2");
