@@ -285,3 +285,77 @@ pub fn asks_for_refresh(error: ErrorCode) -> bool {
             | ErrorCode::RequestTimedOut
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::cluster::{ClusterOptions, NewTopic};
+
+    fn cluster_with_topic() -> Cluster {
+        let mut cluster = Cluster::new(ClusterOptions::default());
+        let topic = NewTopic {
+            name: "s".into(),
+            partitions: Some(2),
+            replication_factor: Some(3),
+            ..NewTopic::default()
+        };
+        cluster.create_topic(topic).expect("created");
+        cluster
+    }
+
+    #[test]
+    fn a_first_lookup_seeds_the_cache_and_the_age_schedules_the_next_refresh() {
+        let mut cluster = cluster_with_topic();
+        let now = cluster.now().as_millis();
+        let mut cache = MetadataCache::new("producer 1", 300_000, 100, 1_000);
+        let leader = cluster.partition_info("s", 1).and_then(|p| p.leader);
+        assert_eq!(cache.leader(&mut cluster, "s", 1), leader);
+        assert_eq!(cache.last_refresh_ms(), Some(now));
+        assert_eq!(cache.next_refresh_ms(), Some(now + 300_000));
+        assert_eq!(cache.requested_refresh_ms(), None);
+        assert!(cluster
+            .drain_events()
+            .iter()
+            .all(|e| !matches!(e.kind, EventKind::MetadataRefreshed { .. })));
+    }
+
+    #[test]
+    fn only_metadata_errors_ask_for_a_refresh_after_the_backoff() {
+        let mut cluster = cluster_with_topic();
+        let now = cluster.now().as_millis();
+        let mut cache = MetadataCache::new("p", 300_000, 100, 1_000);
+        cache.leader(&mut cluster, "s", 0);
+        cache.request_update(ErrorCode::NotEnoughReplicas);
+        assert_eq!(cache.requested_refresh_ms(), None);
+        cache.request_update(ErrorCode::NotLeaderOrFollower);
+        assert_eq!(cache.requested_refresh_ms(), Some(now + 100));
+        // Not due yet: nothing happens.
+        assert!(cache.maybe_refresh(&mut cluster).is_empty());
+        assert_eq!(cache.refreshes(), 0);
+        cluster.advance_time(100);
+        cache.maybe_refresh(&mut cluster);
+        assert_eq!(cache.refreshes(), 1);
+        let lines: Vec<String> = cluster
+            .drain_events()
+            .iter()
+            .map(|e| e.trace_line())
+            .filter(|l| l.contains(" metadata refresh "))
+            .collect();
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].ends_with("p metadata refresh via=b1 leaders=[] (NOT_LEADER_OR_FOLLOWER)"));
+        // Nothing new: the next asked-for refresh waits twice as long (KIP-580).
+        cache.request_update(ErrorCode::NotLeaderOrFollower);
+        assert_eq!(cache.requested_refresh_ms(), Some(now + 100 + 200));
+    }
+
+    #[test]
+    fn a_client_id_with_spaces_keeps_the_trace_columns() {
+        let cache = MetadataCache::new("my producer", 1, 1, 1);
+        let line = crate::engine::event::Event {
+            at_ms: 0,
+            kind: cache.retry_event("s", 0, 1, 2),
+        }
+        .trace_line();
+        assert_eq!(line, "0 my_producer s-0 retry to=b1 attempt=2");
+    }
+}
