@@ -9,4 +9,5 @@ pub mod consumer;
 pub mod metadata;
 pub mod metadata_cache;
 pub mod producer;
+pub mod producer_config;
 pub mod producer_view;
