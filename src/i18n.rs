@@ -361,6 +361,7 @@ pub static KO: &[(&str, &str)] = &[
     ("broker", "브로커"),
     ("broker down: log closed", "브로커 내려감: 로그 닫힘"),
     ("broker {}: {}", "브로커 {}: {}"),
+    ("client", "클라이언트"),
     ("command", "명령"),
     ("compaction", "컴팩션"),
     ("consumer kill {}: a crash, no LeaveGroup; the session timeout will find it", "consumer kill {}: 비정상 종료, LeaveGroup 없음; 세션 타임아웃이 알아챕니다"),

@@ -153,4 +153,41 @@ pub enum EventKind {
         new_log_end_offset: i64,
         reason: &'static str,
     },
+    /// A client (producer or consumer, by client id) got a retriable error for a partition
+    /// from `broker` (`Sender.completeBatch`'s "Got error produce response … retrying").
+    ClientError {
+        client: String,
+        topic: String,
+        partition: i32,
+        broker: i32,
+        error: &'static str,
+    },
+    /// A client refreshed its metadata cache from `broker`'s metadata image
+    /// (`engine::client::metadata_cache`): the leaders it learned that differ from what it had,
+    /// and why it refreshed (an error's name, or `metadata.max.age.ms`).
+    MetadataRefreshed {
+        client: String,
+        broker: i32,
+        changed: Vec<LeaderLearned>,
+        reason: &'static str,
+    },
+    /// A client sent a partition's request again, to the leader its cache now names.
+    ClientRetry {
+        client: String,
+        topic: String,
+        partition: i32,
+        broker: i32,
+        /// The try this is (2 for the first retry), `ProducerBatch.attempts` + 1.
+        attempt: u32,
+    },
+}
+
+/// A partition leader a client's metadata refresh learned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaderLearned {
+    pub topic: String,
+    pub partition: i32,
+    pub old_leader: Option<i32>,
+    pub new_leader: Option<i32>,
+    pub leader_epoch: i32,
 }

@@ -90,6 +90,31 @@ impl Cluster {
         })
     }
 
+    /// A consumer's Fetch sent to `broker` because its metadata cache names it the leader
+    /// (`engine::client::metadata_cache`): a broker that does not lead the partition refuses
+    /// it with NOT_LEADER_OR_FOLLOWER (`ReplicaManager.readFromLocalLog`), one that is down
+    /// never answers.
+    pub fn fetch_from(
+        &self,
+        broker: i32,
+        topic: &str,
+        partition: i32,
+        offset: i64,
+        max_bytes: i32,
+    ) -> Result<FetchResult, ApiError> {
+        if !self.broker(broker).is_some_and(|b| b.is_running()) {
+            return Err(ApiError::bare(ErrorCode::NetworkException));
+        }
+        match self.leader_of(topic, partition) {
+            Ok(leader) if leader == broker => self.fetch(topic, partition, offset, max_bytes),
+            Ok(_) => Err(ApiError::bare(ErrorCode::NotLeaderOrFollower)),
+            Err(error) if error.code == ErrorCode::LeaderNotAvailable => {
+                Err(ApiError::bare(ErrorCode::NotLeaderOrFollower))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     /// ListOffsets for one partition; `None` when no offset matches (Kafka's -1).
     pub fn list_offset(
         &self,

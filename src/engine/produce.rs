@@ -196,6 +196,31 @@ impl Cluster {
     }
 
     /// The partition's leader, or Kafka's error for a missing topic or partition.
+    /// A Produce sent to `broker` because the client's metadata cache names it the leader
+    /// (`engine::client::metadata_cache`): a broker that does not lead the partition (any
+    /// more) refuses it with NOT_LEADER_OR_FOLLOWER (`Partition.appendRecordsToLeader`), and a
+    /// broker that is down never answers (the client sees a disconnect).
+    pub fn produce_to(
+        &mut self,
+        broker: i32,
+        topic: &str,
+        partition: i32,
+        batch: RecordBatch,
+        acks: RequiredAcks,
+    ) -> Result<Produced, ApiError> {
+        if !self.broker(broker).is_some_and(|b| b.is_running()) {
+            return Err(ApiError::bare(ErrorCode::NetworkException));
+        }
+        match self.leader_of(topic, partition) {
+            Ok(leader) if leader == broker => self.produce(topic, partition, batch, acks),
+            Ok(_) => Err(ApiError::bare(ErrorCode::NotLeaderOrFollower)),
+            Err(error) if error.code == ErrorCode::LeaderNotAvailable => {
+                Err(ApiError::bare(ErrorCode::NotLeaderOrFollower))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     pub fn leader_of(&self, topic: &str, partition: i32) -> Result<i32, ApiError> {
         let info = self
             .topic(topic)

@@ -11,9 +11,10 @@
 //! ```
 //!
 //! `AT_MS` is sim time; `NODE` is who acted — `b<N>` a broker, `ctl` the KRaft controller,
-//! `user` a fault a command injected; `SUBJECT` is what it acted on — `<topic>-<partition>` as
-//! Kafka's `TopicPartition.toString`, `b<N>` a broker, `process` a broker's own process, `files`
-//! a log dir's files, `quorum` the controller quorum, `network` the links; `WHAT` is one keyword
+//! `user` a fault a command injected, or a client's `client.id` (a producer or a consumer);
+//! `SUBJECT` is what it acted on — `<topic>-<partition>` as Kafka's `TopicPartition.toString`,
+//! `b<N>` a broker, `process` a broker's own process, `files` a log dir's files, `quorum` the
+//! controller quorum, `network` the links, `metadata` a client's metadata cache; `WHAT` is one keyword
 //! per kind of event, so `grep ' isr '` finds every ISR change. A change is `OLD->NEW`, a list is
 //! `[a,b]`, a missing value is `none`, and a reason is last, in parentheses. None of the tokens
 //! holds a space except the reason (topic names cannot: `Topic.validate`).
@@ -83,6 +84,62 @@ fn write_kind(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Result {
                 "b{broker} group:{group} rebalanced {what}={generation} ({protocol})"
             )
         }
+        EventKind::ClientError { .. }
+        | EventKind::MetadataRefreshed { .. }
+        | EventKind::ClientRetry { .. } => write_client(f, kind),
+    }
+}
+
+/// The forms of the client events (issue #6, item 5): `NODE` is the client's id.
+fn write_client(f: &mut fmt::Formatter<'_>, kind: &EventKind) -> fmt::Result {
+    match kind {
+        EventKind::ClientError {
+            client,
+            topic,
+            partition,
+            broker,
+            error,
+        } => write!(
+            f,
+            "{client} {topic}-{partition} error {error} from=b{broker}"
+        ),
+        EventKind::MetadataRefreshed {
+            client,
+            broker,
+            changed,
+            reason,
+        } => {
+            let changes: Vec<String> = changed
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}-{}:{}->{}",
+                        c.topic,
+                        c.partition,
+                        Node(c.old_leader),
+                        Node(c.new_leader)
+                    )
+                })
+                .collect();
+            write!(
+                f,
+                "{client} metadata refresh via=b{broker} leaders={}",
+                List(&changes)
+            )?;
+            write_reason(f, reason)
+        }
+        EventKind::ClientRetry {
+            client,
+            topic,
+            partition,
+            broker,
+            attempt,
+        } => write!(
+            f,
+            "{client} {topic}-{partition} retry to=b{broker} attempt={attempt}"
+        ),
+        // `write_kind` hands over only the client events.
+        _ => Ok(()),
     }
 }
 

@@ -265,6 +265,63 @@ fn partition_replication_events() {
 
 /// FNV-1a 64's published test vectors (Fowler, Noll, Vo: "FNV test vectors", fnv_test.c).
 #[test]
+fn client_metadata_events() {
+    assert_eq!(
+        line(EventKind::ClientError {
+            client: "producer-1".into(),
+            topic: "s".into(),
+            partition: 0,
+            broker: 2,
+            error: "NOT_LEADER_OR_FOLLOWER",
+        }),
+        "1735689630146 producer-1 s-0 error NOT_LEADER_OR_FOLLOWER from=b2"
+    );
+    assert_eq!(
+        line(EventKind::MetadataRefreshed {
+            client: "producer-1".into(),
+            broker: 1,
+            changed: vec![
+                crate::engine::event::LeaderLearned {
+                    topic: "s".into(),
+                    partition: 0,
+                    old_leader: Some(2),
+                    new_leader: Some(1),
+                    leader_epoch: 3,
+                },
+                crate::engine::event::LeaderLearned {
+                    topic: "s".into(),
+                    partition: 1,
+                    old_leader: Some(1),
+                    new_leader: None,
+                    leader_epoch: 2,
+                },
+            ],
+            reason: "NOT_LEADER_OR_FOLLOWER",
+        }),
+        "1735689630146 producer-1 metadata refresh via=b1 leaders=[s-0:2->1,s-1:1->none] (NOT_LEADER_OR_FOLLOWER)"
+    );
+    assert_eq!(
+        line(EventKind::MetadataRefreshed {
+            client: "c1".into(),
+            broker: 3,
+            changed: vec![],
+            reason: "metadata.max.age.ms",
+        }),
+        "1735689630146 c1 metadata refresh via=b3 leaders=[] (metadata.max.age.ms)"
+    );
+    assert_eq!(
+        line(EventKind::ClientRetry {
+            client: "c1".into(),
+            topic: "s".into(),
+            partition: 0,
+            broker: 1,
+            attempt: 2,
+        }),
+        "1735689630146 c1 s-0 retry to=b1 attempt=2"
+    );
+}
+
+#[test]
 fn hash_is_fnv1a_64() {
     let of = |bytes: &[u8]| {
         let mut hasher = TraceHasher::new();

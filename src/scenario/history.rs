@@ -51,6 +51,8 @@ pub enum MarkKind {
     Reassignment,
     /// A consumer group's rebalance completed (a new generation or group epoch).
     Rebalance,
+    /// A client got an error, refreshed its metadata or retried (issue #6, item 5).
+    Client,
 }
 
 impl MarkKind {
@@ -73,6 +75,9 @@ impl MarkKind {
             EventKind::ReassignmentChanged { .. } => MarkKind::Reassignment,
             EventKind::ReplicaTruncated { .. } => MarkKind::Truncation,
             EventKind::GroupRebalanced { .. } => MarkKind::Rebalance,
+            EventKind::ClientError { .. }
+            | EventKind::MetadataRefreshed { .. }
+            | EventKind::ClientRetry { .. } => MarkKind::Client,
             EventKind::LogStartOffsetIncremented { .. }
             | EventKind::SegmentFilesDeleted { .. }
             | EventKind::LogFlushed { .. }
@@ -81,7 +86,7 @@ impl MarkKind {
     }
 
     /// Every kind, in the order a legend lists them.
-    pub const ALL: [MarkKind; 12] = [
+    pub const ALL: [MarkKind; 13] = [
         MarkKind::Command,
         MarkKind::Leader,
         MarkKind::Isr,
@@ -91,6 +96,7 @@ impl MarkKind {
         MarkKind::Retention,
         MarkKind::Compaction,
         MarkKind::Rebalance,
+        MarkKind::Client,
         MarkKind::Truncation,
         MarkKind::Network,
         MarkKind::Reassignment,
@@ -111,6 +117,7 @@ impl MarkKind {
             MarkKind::Network => "network",
             MarkKind::Reassignment => "reassignment",
             MarkKind::Rebalance => "rebalance",
+            MarkKind::Client => "client",
         }
     }
 }

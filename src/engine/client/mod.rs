@@ -7,5 +7,7 @@ pub mod background_consumer;
 pub mod console_job;
 pub mod consumer;
 pub mod metadata;
+pub mod metadata_cache;
 pub mod producer;
+pub mod producer_config;
 pub mod producer_view;

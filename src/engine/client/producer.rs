@@ -9,6 +9,8 @@
 //! too large is split and its records sent one by one, as `Sender` does.
 
 use super::metadata::fetch_topic_metadata;
+use super::metadata_cache::MetadataCache;
+pub use super::producer_config::{Acks, ProducerConfig};
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::partitioner::{
@@ -19,127 +21,6 @@ use crate::engine::record::{
     record_size_in_bytes, Header, RecordBatch, RecordBatchBuilder, RECORD_BATCH_OVERHEAD,
 };
 use std::collections::{BTreeMap, BTreeSet};
-
-/// `acks`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Acks {
-    Zero,
-    One,
-    All,
-}
-
-/// The producer configs the model obeys, with Kafka 4.1's defaults.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProducerConfig {
-    pub client_id: String,
-    pub acks: Acks,
-    pub linger_ms: i64,
-    pub batch_size: i32,
-    pub enable_idempotence: bool,
-    pub max_request_size: i32,
-    pub partitioner_ignore_keys: bool,
-    /// `request.timeout.ms`: how long a Produce may wait for its answer.
-    pub request_timeout_ms: i64,
-    /// `delivery.timeout.ms`: how long a record may take in all, retries included.
-    pub delivery_timeout_ms: i64,
-    /// `retry.backoff.ms` and `retry.backoff.max.ms` (KIP-580's exponential backoff).
-    pub retry_backoff_ms: i64,
-    pub retry_backoff_max_ms: i64,
-}
-
-impl Default for ProducerConfig {
-    fn default() -> Self {
-        ProducerConfig {
-            client_id: "producer-1".to_string(),
-            acks: Acks::All,
-            linger_ms: 5,
-            batch_size: 16384,
-            enable_idempotence: true,
-            max_request_size: 1024 * 1024,
-            partitioner_ignore_keys: false,
-            request_timeout_ms: 30_000,
-            delivery_timeout_ms: 120_000,
-            retry_backoff_ms: 100,
-            retry_backoff_max_ms: 1_000,
-        }
-    }
-}
-
-fn invalid(name: &str, value: &str, reason: &str) -> String {
-    format!("Invalid value {value} for configuration {name}: {reason}")
-}
-
-impl ProducerConfig {
-    /// Applies `--producer-property` style settings, with `ConfigDef`'s messages.
-    pub fn apply(&mut self, props: &BTreeMap<String, String>) -> Result<(), String> {
-        let number = |name: &str, value: &str| -> Result<i64, String> {
-            value
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| invalid(name, value, "Not a number of type LONG"))
-        };
-        let mut idempotence_set = None;
-        for (name, value) in props {
-            match name.as_str() {
-                "acks" => {
-                    self.acks = match value.trim() {
-                        "all" | "-1" => Acks::All,
-                        "1" => Acks::One,
-                        "0" => Acks::Zero,
-                        _ => {
-                            return Err(invalid(
-                                name,
-                                value,
-                                "String must be one of: all, -1, 0, 1",
-                            ))
-                        }
-                    }
-                }
-                "linger.ms" => self.linger_ms = number(name, value)?.max(0),
-                "batch.size" => {
-                    self.batch_size = i32::try_from(number(name, value)?.max(0))
-                        .map_err(|_| invalid(name, value, "Not a number of type INT"))?
-                }
-                "max.request.size" => {
-                    self.max_request_size = i32::try_from(number(name, value)?.max(0))
-                        .map_err(|_| invalid(name, value, "Not a number of type INT"))?
-                }
-                "enable.idempotence" => idempotence_set = Some(parse_bool(name, value)?),
-                "partitioner.ignore.keys" => {
-                    self.partitioner_ignore_keys = parse_bool(name, value)?
-                }
-                "client.id" => self.client_id = value.clone(),
-                "request.timeout.ms" => self.request_timeout_ms = number(name, value)?.max(0),
-                "delivery.timeout.ms" => self.delivery_timeout_ms = number(name, value)?.max(0),
-                "retry.backoff.ms" => self.retry_backoff_ms = number(name, value)?.max(0),
-                "retry.backoff.max.ms" => self.retry_backoff_max_ms = number(name, value)?.max(0),
-                _ => {}
-            }
-        }
-        match idempotence_set {
-            // ProducerConfig.postProcessAndValidateIdempotenceConfigs
-            Some(true) if self.acks != Acks::All => {
-                return Err("Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.".to_string())
-            }
-            Some(enabled) => self.enable_idempotence = enabled,
-            // Idempotence is on by default, but quietly off when acks is not all.
-            None => self.enable_idempotence = self.acks == Acks::All,
-        }
-        Ok(())
-    }
-}
-
-fn parse_bool(name: &str, value: &str) -> Result<bool, String> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(invalid(
-            name,
-            value,
-            "Expected value to be either true or false",
-        )),
-    }
-}
 
 /// A record to send.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -192,6 +73,8 @@ pub struct Producer {
     /// Client log lines (metadata warnings), in order.
     pub log: Vec<String>,
     metadata_requests: i32,
+    /// The leaders this producer sends to (`engine::client::metadata_cache`).
+    metadata: MetadataCache,
 }
 
 impl Producer {
@@ -202,7 +85,14 @@ impl Producer {
         } else {
             -1
         };
+        let metadata = MetadataCache::new(
+            &config.client_id,
+            config.metadata_max_age_ms,
+            config.retry_backoff_ms,
+            config.retry_backoff_max_ms,
+        );
         Producer {
+            metadata,
             config,
             producer_id,
             sequences: BTreeMap::new(),
@@ -369,7 +259,10 @@ impl Producer {
     /// `Sender.runOnce` without waiting: tries every batch that is due, in order, and settles
     /// the ones whose answer is known.
     pub fn pump(&mut self, cluster: &mut Cluster) {
+        // NetworkClient.poll: a refresh falls due every metadata.max.age.ms, sending or not.
+        let learned = self.metadata.maybe_refresh(cluster);
         let now = cluster.now().as_millis();
+        self.retry_at_once_on_new_leader(&learned, now);
         let mut i = 0;
         while i < self.in_flight.len() {
             let outcome = if let Some((produced, deadline)) = self.in_flight[i].waiting {
@@ -399,11 +292,34 @@ impl Producer {
                     self.record_results(batch.key.1, &batch.open, Ok(base));
                 }
                 Some(Err(error)) => {
-                    if self.retry_or_fail(i, error, now) {
+                    if self.retry_or_fail(cluster, i, error) {
                         i += 1;
                     }
                 }
             }
+        }
+    }
+
+    /// KIP-951 (`RecordAccumulator.shouldBackoff`): a batch waiting to be retried goes at once
+    /// when a refresh named a new leader for its partition; while any still waits after an
+    /// error that asks for metadata, the producer keeps asking (each lost connection or
+    /// NOT_LEADER_OR_FOLLOWER does in the Java client).
+    fn retry_at_once_on_new_leader(&mut self, learned: &[(String, i32)], now: i64) {
+        for batch in &mut self.in_flight {
+            let retrying = batch.waiting.is_none() && !batch.expiring && batch.attempts > 0;
+            if retrying && learned.contains(&batch.key) {
+                batch.next_try_ms = batch.next_try_ms.min(now);
+            }
+        }
+        let asking = self
+            .in_flight
+            .iter()
+            .filter(|b| b.waiting.is_none() && !b.expiring)
+            .filter_map(|b| b.last_error.as_ref())
+            .map(|e| e.code)
+            .find(|&code| super::metadata_cache::asks_for_refresh(code));
+        if let Some(code) = asking {
+            self.metadata.request_update(code);
         }
     }
 
@@ -425,7 +341,17 @@ impl Producer {
         }
         let key = batch.key.clone();
         let count = i32::try_from(batch.open.sends.len()).unwrap_or(i32::MAX);
-        let sequence = *batch.sequence.get_or_insert_with(|| {
+        let attempts = batch.attempts;
+        // The leader the cache names; none known is the metadata's LEADER_NOT_AVAILABLE.
+        let Some(leader) = self.metadata.leader(cluster, &key.0, key.1) else {
+            self.in_flight[i].sent_to = None;
+            return Some(Err(ApiError::bare(ErrorCode::LeaderNotAvailable)));
+        };
+        self.in_flight[i].sent_to = Some(leader);
+        if attempts > 1 {
+            cluster.emit(self.metadata.retry_event(&key.0, key.1, leader, attempts));
+        }
+        let sequence = *self.in_flight[i].sequence.get_or_insert_with(|| {
             let next = self.sequences.get(&key).copied().unwrap_or(0);
             self.sequences.insert(
                 key.clone(),
@@ -441,7 +367,7 @@ impl Producer {
             Acks::All => RequiredAcks::All,
             Acks::One | Acks::Zero => RequiredAcks::Leader,
         };
-        match cluster.produce(&key.0, key.1, record_batch, required) {
+        match cluster.produce_to(leader, &key.0, key.1, record_batch, required) {
             // acks=0: the producer never hears back, so it knows no offset.
             Ok(_) | Err(_) if self.config.acks == Acks::Zero => Some(Ok(-1)),
             Ok(produced) if self.config.acks == Acks::One => Some(Ok(produced.info.first_offset)),
@@ -489,10 +415,22 @@ impl Producer {
 
     /// A failed try of batch `i`: retried after the backoff when the error is retriable and
     /// time is left (`Sender.canRetry`), else failed for good. True when it stays.
-    fn retry_or_fail(&mut self, i: usize, error: ApiError, now: i64) -> bool {
+    fn retry_or_fail(&mut self, cluster: &mut Cluster, i: usize, error: ApiError) -> bool {
+        let now = cluster.now().as_millis();
         let batch = &mut self.in_flight[i];
         batch.waiting = None;
         if is_retriable(error.code) && !batch.expiring {
+            // Sender.completeBatch: the error is logged, and an invalid-metadata one (or a
+            // lost connection) asks for a metadata update before the retry.
+            if let Some(broker) = batch.sent_to {
+                let (topic, partition) = &batch.key;
+                cluster.emit(
+                    self.metadata
+                        .error_event(topic, *partition, broker, error.code),
+                );
+            }
+            self.metadata.request_update(error.code);
+            let batch = &mut self.in_flight[i];
             // KIP-580: retry.backoff.ms doubling up to retry.backoff.max.ms (without the jitter).
             let exponent = batch.attempts.saturating_sub(1).min(20);
             let backoff = self
@@ -588,7 +526,13 @@ impl Producer {
                 .iter()
                 .map(|b| b.waiting.map_or(b.next_try_ms, |(_, deadline)| deadline))
                 .min()
-                .unwrap_or(0)
+                .unwrap_or(0);
+            // A metadata refresh asked for by an error goes out at once (`Sender.runOnce`
+            // polls the NetworkClient), not only when the batch's retry falls due.
+            let wake = self
+                .metadata
+                .requested_refresh_ms()
+                .map_or(wake, |due| wake.min(due))
                 .max(cluster.now().as_millis());
             loop {
                 budget = budget.saturating_sub(1);
@@ -716,6 +660,8 @@ struct SenderBatch {
     expiring: bool,
     /// The error of the last try, while it waits to be retried.
     last_error: Option<ApiError>,
+    /// The broker its last try went to, the leader the metadata cache named.
+    sent_to: Option<i32>,
 }
 
 impl SenderBatch {
@@ -730,6 +676,7 @@ impl SenderBatch {
             waiting: None,
             expiring: false,
             last_error: None,
+            sent_to: None,
         }
     }
 }
@@ -746,6 +693,7 @@ fn is_retriable(code: ErrorCode) -> bool {
             | ErrorCode::NetworkException
             | ErrorCode::FencedLeaderEpoch
             | ErrorCode::UnknownLeaderEpoch
+            | ErrorCode::UnknownTopicOrPartition
     )
 }
 

@@ -279,5 +279,6 @@ fn kind_label(kind: MarkKind, lang: Lang) -> &'static str {
         MarkKind::Network => tr(lang, "network"),
         MarkKind::Reassignment => tr(lang, "reassignment"),
         MarkKind::Rebalance => tr(lang, "rebalance"),
+        MarkKind::Client => tr(lang, "client"),
     }
 }

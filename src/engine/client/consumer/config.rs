@@ -32,7 +32,10 @@ pub struct ConsumerConfig {
     pub max_partition_fetch_bytes: i32,
     pub fetch_max_wait_ms: i64,
     pub retry_backoff_ms: i64,
-    /// `metadata.max.age.ms`: how often a pattern subscription looks for new topics.
+    /// `retry.backoff.max.ms`: the most the backoff grows to (KIP-580).
+    pub retry_backoff_max_ms: i64,
+    /// `metadata.max.age.ms`: how often a pattern subscription looks for new topics, and the
+    /// metadata cache refreshes its leaders.
     pub metadata_max_age_ms: i64,
     /// `partition.assignment.strategy`, preferred first (classic protocol).
     pub assignors: Vec<ClientAssignor>,
@@ -61,6 +64,7 @@ impl Default for ConsumerConfig {
             max_partition_fetch_bytes: 1_048_576,
             fetch_max_wait_ms: 500,
             retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1_000,
             metadata_max_age_ms: 300_000,
             // Kafka 4's default: [RangeAssignor, CooperativeStickyAssignor].
             assignors: vec![ClientAssignor::Range, ClientAssignor::CooperativeSticky],
@@ -138,6 +142,7 @@ impl ConsumerConfig {
                 }
                 "fetch.max.wait.ms" => self.fetch_max_wait_ms = long(name, value)?.max(0),
                 "retry.backoff.ms" => self.retry_backoff_ms = long(name, value)?.max(0),
+                "retry.backoff.max.ms" => self.retry_backoff_max_ms = long(name, value)?.max(0),
                 "metadata.max.age.ms" => self.metadata_max_age_ms = long(name, value)?.max(0),
                 "group.protocol" => {
                     self.group_protocol = match value.trim().to_ascii_lowercase().as_str() {

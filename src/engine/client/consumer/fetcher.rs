@@ -135,6 +135,7 @@ impl Consumer {
         if count == 0 || self.fetch_is_held(cluster) {
             return records;
         }
+        self.metadata.maybe_refresh(cluster);
         let start = self.fetch_cursor % count;
         self.fetch_cursor = self.fetch_cursor.wrapping_add(1);
         let mut budget = self.config.fetch_max_bytes;
@@ -149,12 +150,8 @@ impl Consumer {
             let Some(&position) = self.positions.get(&tp) else {
                 continue;
             };
-            let fetched = match cluster.fetch(
-                &tp.topic,
-                tp.partition,
-                position,
-                self.config.max_partition_fetch_bytes.min(budget),
-            ) {
+            let max_bytes = self.config.max_partition_fetch_bytes.min(budget);
+            let fetched = match self.fetch_from_leader(cluster, &tp, position, max_bytes) {
                 Ok(fetched) => fetched,
                 Err(error) if error.code == ErrorCode::OffsetOutOfRange => {
                     // Reset by policy (`Fetcher.handleOffsetOutOfRange`).
@@ -188,6 +185,58 @@ impl Consumer {
             }
         }
         records
+    }
+
+    /// One partition's Fetch, sent to the leader the metadata cache names. After an error that
+    /// asks for a refresh (`AbstractFetch.handleInitializeErrors`: NOT_LEADER_OR_FOLLOWER,
+    /// UNKNOWN_TOPIC_OR_PARTITION…, or a lost connection) the partition is skipped until the
+    /// cache has refreshed, then fetched again (a retry event). An error `NONE`: skipped now.
+    fn fetch_from_leader(
+        &mut self,
+        cluster: &mut Cluster,
+        tp: &TopicPartition,
+        position: i64,
+        max_bytes: i32,
+    ) -> Result<crate::engine::fetch::FetchResult, ApiError> {
+        let skipped = || Err(ApiError::bare(ErrorCode::None));
+        let failed = self.fetch_errors.get(tp).copied();
+        if failed.is_some_and(|(_, at_refresh)| self.metadata.refreshes() <= at_refresh) {
+            return skipped();
+        }
+        let Some(leader) = self.metadata.leader(cluster, &tp.topic, tp.partition) else {
+            // "Requesting metadata update for partition … since the position … is missing
+            // the current leader node".
+            self.metadata.request_update(ErrorCode::LeaderNotAvailable);
+            let attempts = failed.map_or(0, |(n, _)| n) + 1;
+            self.fetch_errors
+                .insert(tp.clone(), (attempts, self.metadata.refreshes()));
+            return skipped();
+        };
+        if let Some((attempts, _)) = failed {
+            cluster.emit(
+                self.metadata
+                    .retry_event(&tp.topic, tp.partition, leader, attempts + 1),
+            );
+        }
+        let result = cluster.fetch_from(leader, &tp.topic, tp.partition, position, max_bytes);
+        match &result {
+            Err(error) if super::super::metadata_cache::asks_for_refresh(error.code) => {
+                cluster.emit(self.metadata.error_event(
+                    &tp.topic,
+                    tp.partition,
+                    leader,
+                    error.code,
+                ));
+                self.metadata.request_update(error.code);
+                let attempts = failed.map_or(0, |(n, _)| n) + 1;
+                self.fetch_errors
+                    .insert(tp.clone(), (attempts, self.metadata.refreshes()));
+            }
+            _ => {
+                self.fetch_errors.remove(tp);
+            }
+        }
+        result
     }
 
     /// `fetch.min.bytes`: the broker holds a fetch until that many bytes are there to read, or

@@ -24,6 +24,7 @@ pub use kip848::GroupProtocol;
 pub use config::{AutoOffsetReset, ConsumerConfig};
 pub use membership::{MemberState, Membership};
 
+use super::metadata_cache::MetadataCache;
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::group::assignor::TopicPartition;
@@ -138,6 +139,12 @@ pub struct Consumer {
     pub epochs: BTreeMap<TopicPartition, i32>,
     /// Owned partitions a poll skips (`pause`).
     pub paused: BTreeSet<TopicPartition>,
+    /// The leaders this consumer fetches from (`engine::client::metadata_cache`).
+    pub(super) metadata: MetadataCache,
+    /// Partitions whose last fetch failed in a way that asks for a metadata refresh: the
+    /// failed fetches in a row, and the cache's refresh count then (the next fetch waits for a
+    /// later refresh, as `AbstractFetch` skips a partition whose leader is being looked up).
+    pub(super) fetch_errors: BTreeMap<TopicPartition, (u32, u64)>,
     commits_in_flight: Vec<(u64, BTreeMap<TopicPartition, i64>)>,
     /// An OffsetFetch for owned partitions without a position.
     offset_fetch: Option<u64>,
@@ -165,7 +172,15 @@ impl Consumer {
             }
             membership
         });
+        let metadata = MetadataCache::new(
+            &config.client_id,
+            config.metadata_max_age_ms,
+            config.retry_backoff_ms,
+            config.retry_backoff_max_ms,
+        );
         let mut consumer = Consumer {
+            metadata,
+            fetch_errors: BTreeMap::new(),
             next_auto_commit_ms: now + config.auto_commit_interval_ms,
             next_metadata_refresh_ms: now + config.metadata_max_age_ms,
             config,
