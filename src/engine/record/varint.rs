@@ -107,6 +107,13 @@ pub fn read_unsigned_varint_minimal(
     bytes: &[u8],
     pos: &mut usize,
 ) -> Result<(u32, bool), VarintError> {
+    // Most varints in a batch (deltas, short lengths, header counts) are one byte.
+    if let Some(&byte) = bytes.get(*pos) {
+        if byte & 0x80 == 0 {
+            *pos += 1;
+            return Ok((u32::from(byte), true));
+        }
+    }
     let mut result: u32 = 0;
     for i in 0..5u32 {
         let byte = *bytes.get(*pos).ok_or(VarintError::Truncated)?;
@@ -126,6 +133,12 @@ pub fn read_unsigned_varlong_minimal(
     bytes: &[u8],
     pos: &mut usize,
 ) -> Result<(u64, bool), VarintError> {
+    if let Some(&byte) = bytes.get(*pos) {
+        if byte & 0x80 == 0 {
+            *pos += 1;
+            return Ok((u64::from(byte), true));
+        }
+    }
     let mut result: u64 = 0;
     for i in 0..10u32 {
         let byte = *bytes.get(*pos).ok_or(VarintError::Truncated)?;
