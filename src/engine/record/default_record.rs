@@ -30,10 +30,12 @@ use super::{Header, Record};
 /// A length as the `i32` the wire carries. Callers keep batches within `i32::MAX` bytes (the
 /// builder refuses more), so saturation never shows in encoded output; it only keeps size
 /// arithmetic on absurd inputs from wrapping into a small number.
+#[inline]
 pub(super) fn wire_len(len: usize) -> i32 {
     i32::try_from(len).unwrap_or(i32::MAX)
 }
 
+#[inline]
 fn size_of_bytes(bytes: Option<&[u8]>) -> u64 {
     match bytes {
         None => u64::from(size_of_varint(-1)),
@@ -41,6 +43,7 @@ fn size_of_bytes(bytes: Option<&[u8]>) -> u64 {
     }
 }
 
+#[inline]
 fn size_of_body(
     offset_delta: i32,
     timestamp_delta: i64,
@@ -63,6 +66,7 @@ fn size_of_body(
 /// Bytes one record takes in a batch, length prefix included (Kafka's `DefaultRecord.sizeInBytes`).
 ///
 /// Returned as `u64` so that no input can overflow it; anything above `i32::MAX` cannot be encoded.
+#[inline]
 pub fn record_size_in_bytes(
     offset_delta: i32,
     timestamp_delta: i64,
@@ -76,6 +80,7 @@ pub fn record_size_in_bytes(
 
 impl Record {
     /// This record's size in a batch with the given base offset and base timestamp.
+    #[inline]
     pub fn size_in_bytes(&self, base_offset: i64, base_timestamp: i64) -> u64 {
         record_size_in_bytes(
             self.offset.wrapping_sub(base_offset) as i32,
@@ -87,6 +92,7 @@ impl Record {
     }
 }
 
+#[inline]
 fn write_bytes(bytes: Option<&[u8]>, out: &mut Vec<u8>) {
     match bytes {
         None => write_varint(-1, out),
@@ -99,6 +105,7 @@ fn write_bytes(bytes: Option<&[u8]>, out: &mut Vec<u8>) {
 
 /// Appends `record` as Kafka's `DefaultRecord.writeTo` does. The deltas fit by the batch's
 /// invariant (the builder checked them); timestamps wrap as Java's `long` subtraction does.
+#[inline]
 pub(super) fn write_record(
     record: &Record,
     base_offset: i64,
@@ -137,7 +144,7 @@ impl<'a> BodyReader<'a> {
         self.body.len().saturating_sub(self.pos) as u64
     }
 
-    #[inline]
+    #[inline(always)]
     fn varint(&mut self, field: &'static str) -> Result<i32, RecordError> {
         let (value, minimal) = read_unsigned_varint_minimal(self.body, &mut self.pos)
             .map_err(|error| RecordError::Varint { field, error })?;
@@ -145,7 +152,7 @@ impl<'a> BodyReader<'a> {
         Ok(unzigzag_u32(value))
     }
 
-    #[inline]
+    #[inline(always)]
     fn varlong(&mut self, field: &'static str) -> Result<i64, RecordError> {
         let (value, minimal) = read_unsigned_varlong_minimal(self.body, &mut self.pos)
             .map_err(|error| RecordError::Varint { field, error })?;
@@ -153,7 +160,7 @@ impl<'a> BodyReader<'a> {
         Ok(unzigzag_u64(value))
     }
 
-    #[inline]
+    #[inline(always)]
     fn take(&mut self, field: &'static str, length: i32) -> Result<&'a [u8], RecordError> {
         let slice = usize::try_from(length)
             .ok()
@@ -169,7 +176,7 @@ impl<'a> BodyReader<'a> {
     }
 
     /// Kafka's nullable bytes: a negative length is null. Borrowed from the batch's bytes.
-    #[inline]
+    #[inline(always)]
     fn nullable_bytes(&mut self, field: &'static str) -> Result<Option<&'a [u8]>, RecordError> {
         let length = self.varint(field)?;
         if length < 0 {
@@ -195,12 +202,18 @@ impl<'a> BodyReader<'a> {
 
     /// Checks every header and returns them as the slice they fill, to be walked again lazily
     /// by [`HeadersRef::iter`]: no allocation for a record's headers until someone asks.
-    #[inline]
+    #[inline(always)]
     fn headers(&mut self) -> Result<HeadersRef<'a>, RecordError> {
         let count = self.varint("header count")?;
         if count == 0 {
+            // The usual case, kept inline: the walk below is out of line.
             return Ok(HeadersRef::default());
         }
+        self.some_headers(count)
+    }
+
+    #[inline(never)]
+    fn some_headers(&mut self, count: i32) -> Result<HeadersRef<'a>, RecordError> {
         // Each header needs at least two bytes, so a count beyond the bytes left is corrupt.
         if count < 0 || count as u64 > self.remaining() {
             return Err(RecordError::InvalidHeaderCount { count });
@@ -243,6 +256,7 @@ pub(super) fn read_record(
 /// Reads the record at `data[*pos]` as a view of those bytes, advancing `*pos` past it
 /// (`DefaultRecord.readFrom`, every check included), and whether the record re-encodes to
 /// exactly the bytes read (what [`Record::size_in_bytes`] would say, without a second pass).
+#[inline(always)]
 pub(super) fn read_record_ref<'a>(
     data: &'a [u8],
     pos: &mut usize,
