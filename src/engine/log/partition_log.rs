@@ -12,7 +12,7 @@ use super::producer_state::ProducerState;
 use super::segment::{BatchSummary, RollParams, RollReason, Segment};
 use super::LogConfig;
 use crate::engine::error::{ApiError, ErrorCode};
-use crate::engine::record::{BatchHeader, RecordBatch};
+use crate::engine::record::{BatchHeader, BatchRef, RecordBatch};
 use crate::storage::FileStore;
 
 /// A segment that rolled, for the trace and the UI.
@@ -455,7 +455,7 @@ impl PartitionLog {
         let mut position = usize::try_from(start).ok()?;
         while let Ok(header) = BatchHeader::parse(file.get(position..)?) {
             if header.max_timestamp == max_timestamp {
-                let (batch, _) = RecordBatch::decode(file.get(position..)?).ok()?;
+                let (batch, _) = BatchRef::decode(file.get(position..)?).ok()?;
                 if batch.timestamp_type() == crate::engine::record::TimestampType::LogAppendTime {
                     return Some(TimestampOffset {
                         timestamp: max_timestamp,
