@@ -106,13 +106,14 @@ pub fn append(
 }
 
 /// Reads the whole log from offset 0 in 1 MiB fetches and decodes every record, as a
-/// consumer does.
+/// consumer does: every batch checked (CRC-32C, lengths), every record read in place
+/// ([`crate::engine::record::RecordRef`]: key and value borrowed, not copied).
 pub fn sequential_read(cluster: &Cluster, now: &mut dyn FnMut() -> f64) -> Measurement {
     let start = now();
     let mut offset = 0;
     let mut records = 0;
     let mut bytes = 0;
-    while let Ok(fetched) = cluster.fetch("bench", 0, offset, 1024 * 1024) {
+    while let Ok(fetched) = cluster.fetch_ref("bench", 0, offset, 1024 * 1024) {
         let Some(last) = fetched.batches.last() else {
             break;
         };

@@ -4,7 +4,7 @@
 use super::cluster::Cluster;
 use super::error::{ApiError, ErrorCode};
 use super::log::PartitionLog;
-use super::record::RecordBatch;
+use super::record::{BatchRef, RecordBatch};
 
 /// ListOffsets' special timestamps (`ListOffsetsRequest`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,15 @@ pub struct FetchResult {
     pub log_start_offset: i64,
 }
 
+/// [`FetchResult`] read in place: the batches' records borrow from the leader's page cache, so
+/// a reader that only looks (prints, counts, maps keys) copies no key or value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchRef<'a> {
+    pub batches: Vec<BatchRef<'a>>,
+    pub high_watermark: i64,
+    pub log_start_offset: i64,
+}
+
 impl Cluster {
     fn leader_log(
         &self,
@@ -67,27 +76,62 @@ impl Cluster {
         offset: i64,
         max_bytes: i32,
     ) -> Result<FetchResult, ApiError> {
+        let mut batches = Vec::new();
+        let (high_watermark, log_start_offset) =
+            self.fetch_each(topic, partition, offset, max_bytes, |bytes| {
+                RecordBatch::decode(bytes).map(|(batch, _)| batches.push(batch))
+            })?;
+        Ok(FetchResult {
+            batches,
+            high_watermark,
+            log_start_offset,
+        })
+    }
+
+    /// [`Cluster::fetch`] without copying: the same batches, the same checks and errors, each
+    /// record's key, value and headers borrowed from the leader's log.
+    pub fn fetch_ref(
+        &self,
+        topic: &str,
+        partition: i32,
+        offset: i64,
+        max_bytes: i32,
+    ) -> Result<FetchRef<'_>, ApiError> {
+        let mut batches = Vec::new();
+        let (high_watermark, log_start_offset) =
+            self.fetch_each(topic, partition, offset, max_bytes, |bytes| {
+                BatchRef::decode(bytes).map(|(batch, _)| batches.push(batch))
+            })?;
+        Ok(FetchRef {
+            batches,
+            high_watermark,
+            log_start_offset,
+        })
+    }
+
+    /// The read both fetches share: each whole batch handed to `decode` where it lies in the
+    /// page cache (nothing copied first); the first corrupt batch ends the read as
+    /// CORRUPT_MESSAGE. Returns the high watermark and log start offset.
+    fn fetch_each<'s>(
+        &'s self,
+        topic: &str,
+        partition: i32,
+        offset: i64,
+        max_bytes: i32,
+        mut decode: impl FnMut(&'s [u8]) -> Result<(), crate::engine::record::BatchError>,
+    ) -> Result<(i64, i64), ApiError> {
         let (log, store) = self.leader_log(topic, partition)?;
         log.check_fetch_offset(offset)?;
-        // Decoded where they lie in the page cache: a consumer's fetch copies nothing first.
-        let mut batches = Vec::new();
         let mut corrupt = None;
         log.read_batches(store, offset, max_bytes, log.high_watermark(), |bytes| {
             if corrupt.is_none() {
-                match RecordBatch::decode(bytes) {
-                    Ok((batch, _)) => batches.push(batch),
-                    Err(error) => corrupt = Some(error),
-                }
+                corrupt = decode(bytes).err();
             }
         });
         if let Some(error) = corrupt {
             return Err(ApiError::new(ErrorCode::CorruptMessage, error.to_string()));
         }
-        Ok(FetchResult {
-            batches,
-            high_watermark: log.high_watermark(),
-            log_start_offset: log.log_start_offset(),
-        })
+        Ok((log.high_watermark(), log.log_start_offset()))
     }
 
     /// A consumer's Fetch sent to `broker` because its metadata cache names it the leader

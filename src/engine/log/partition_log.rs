@@ -12,7 +12,7 @@ use super::producer_state::ProducerState;
 use super::segment::{BatchSummary, RollParams, RollReason, Segment};
 use super::LogConfig;
 use crate::engine::error::{ApiError, ErrorCode};
-use crate::engine::record::{BatchHeader, RecordBatch};
+use crate::engine::record::{BatchHeader, BatchRef, RecordBatch};
 use crate::storage::FileStore;
 
 /// A segment that rolled, for the trace and the UI.
@@ -364,13 +364,13 @@ impl PartitionLog {
 
     /// [`PartitionLog::read`] without the copy: each whole batch is handed to `each` as it lies
     /// in the page cache, in offset order. The caller checked that `fetch_offset` is in range.
-    pub fn read_batches(
+    pub fn read_batches<'s>(
         &self,
-        store: &FileStore,
+        store: &'s FileStore,
         fetch_offset: i64,
         max_bytes: i32,
         max_offset: i64,
-        mut each: impl FnMut(&[u8]),
+        mut each: impl FnMut(&'s [u8]),
     ) {
         let mut read = 0;
         // A reader caught up with the end (a follower's usual fetch) gets nothing, at once.
@@ -455,7 +455,7 @@ impl PartitionLog {
         let mut position = usize::try_from(start).ok()?;
         while let Ok(header) = BatchHeader::parse(file.get(position..)?) {
             if header.max_timestamp == max_timestamp {
-                let (batch, _) = RecordBatch::decode(file.get(position..)?).ok()?;
+                let (batch, _) = BatchRef::decode(file.get(position..)?).ok()?;
                 if batch.timestamp_type() == crate::engine::record::TimestampType::LogAppendTime {
                     return Some(TimestampOffset {
                         timestamp: max_timestamp,
@@ -527,14 +527,14 @@ impl PartitionLog {
 /// from `fetch_offset` to below `max_offset`, counting their bytes in `read`; true when the read
 /// is complete (`limit` reached, or the end of what may be read). The first batch is handed over
 /// whatever its size, as Kafka does, so a reader always makes progress.
-fn read_segment(
-    file: &[u8],
+fn read_segment<'s>(
+    file: &'s [u8],
     mut position: usize,
     fetch_offset: i64,
     limit: usize,
     max_offset: i64,
     read: &mut usize,
-    each: &mut impl FnMut(&[u8]),
+    each: &mut impl FnMut(&'s [u8]),
 ) -> bool {
     while let Ok(header) = BatchHeader::parse(&file[position.min(file.len())..]) {
         let size = usize::try_from(header.size_in_bytes()).unwrap_or(usize::MAX);

@@ -7,18 +7,15 @@
 
 use super::batch_header::{
     array_at, BatchHeader, ATTRIBUTES_OFFSET, CONTROL_FLAG_MASK, CRC_OFFSET,
-    DELETE_HORIZON_FLAG_MASK, LENGTH_OFFSET, RECORDS_OFFSET, TIMESTAMP_TYPE_MASK,
-    TRANSACTIONAL_FLAG_MASK,
+    DELETE_HORIZON_FLAG_MASK, LENGTH_OFFSET, TIMESTAMP_TYPE_MASK, TRANSACTIONAL_FLAG_MASK,
 };
+use super::batch_ref::{decode_batch, Decoded};
 use super::crc32c::crc32c;
-use super::default_record::{read_record_canonical, write_record};
+use super::default_record::write_record;
 use super::error::BatchError;
 use super::RECORD_BATCH_OVERHEAD;
 use super::{increment_sequence, CompressionType, Record, TimestampType, LOG_OVERHEAD};
 use super::{MAGIC_VALUE_V2, NO_SEQUENCE};
-
-/// The smallest possible record: length, attributes, two deltas, two null lengths, no headers.
-const MIN_RECORD_SIZE: usize = 7;
 
 /// A v2 record batch with its records decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -280,45 +277,19 @@ impl RecordBatch {
     /// Decodes the batch at `bytes[0]`, checking its size, CRC and every record; returns it with
     /// the number of bytes it took. Bytes after the batch are left for the next call.
     pub fn decode(bytes: &[u8]) -> Result<(RecordBatch, usize), BatchError> {
-        let header = BatchHeader::parse(bytes)?;
-        header.verify_crc(bytes)?;
-        let base_offset = header.base_offset;
-        if header.compression != CompressionType::None {
-            return Err(BatchError::UnsupportedCompression {
-                base_offset,
-                codec: header.compression,
-            });
-        }
-        let count = header.records_count;
-        if count < 0 {
-            return Err(BatchError::InvalidRecordCount { base_offset, count });
-        }
-        // verify_crc succeeded, so the whole batch is present and its size fits in memory.
-        let size = header.size_in_bytes() as usize;
-        let data = bytes.get(RECORDS_OFFSET..size).unwrap_or_default();
-        // The count comes from the input: never reserve more than the bytes could hold.
-        let mut records = Vec::with_capacity((count as usize).min(data.len() / MIN_RECORD_SIZE));
-        let mut pos = 0;
-        let mut canonical = true;
-        for index in 0..count {
-            let (record, exact) =
-                read_record_canonical(data, &mut pos, base_offset, header.base_timestamp).map_err(
-                    |source| BatchError::InvalidRecord {
-                        base_offset,
-                        index,
-                        source,
-                    },
-                )?;
-            canonical &= exact;
-            records.push(record);
-        }
-        if pos != data.len() {
-            return Err(BatchError::TrailingBytes {
-                base_offset,
-                count,
-                remaining: (data.len() - pos) as u64,
-            });
-        }
+        let decoded = decode_batch(bytes, |record| record.to_record())?;
+        let size = decoded.size;
+        Ok((RecordBatch::from_decoded(decoded), size))
+    }
+
+    /// The batch [`decode_batch`] checked, with owned records.
+    pub(super) fn from_decoded(decoded: Decoded<Record>) -> RecordBatch {
+        let Decoded {
+            header,
+            records,
+            size,
+            canonical,
+        } = decoded;
         // The size this batch re-encodes to: the same as `size` unless the input used longer
         // varints than needed or lengths below -1, which Kafka reads but never writes.
         let canonical_size = if canonical {
@@ -327,11 +298,11 @@ impl RecordBatch {
             records
                 .iter()
                 .fold(u64::from(RECORD_BATCH_OVERHEAD), |sum, r| {
-                    sum + r.size_in_bytes(base_offset, header.base_timestamp)
+                    sum + r.size_in_bytes(header.base_offset, header.base_timestamp)
                 })
         };
-        let batch = RecordBatch {
-            base_offset,
+        RecordBatch {
+            base_offset: header.base_offset,
             partition_leader_epoch: header.partition_leader_epoch,
             timestamp_type: header.timestamp_type,
             is_transactional: header.is_transactional,
@@ -345,8 +316,7 @@ impl RecordBatch {
             base_sequence: header.base_sequence,
             records,
             size_in_bytes: u32::try_from(canonical_size).unwrap_or(u32::MAX),
-        };
-        Ok((batch, size))
+        }
     }
 
     /// Decodes consecutive batches filling `bytes` (a fetch response or a whole segment).

@@ -19,6 +19,7 @@
 //! key that is not UTF-8 is an error here, where Java would substitute U+FFFD when the key is
 //! read. That way a decoded batch always re-encodes to at most its original size.
 
+use super::batch_ref::{HeaderRef, HeadersRef, RecordRef};
 use super::error::RecordError;
 use super::varint::{
     read_unsigned_varint_minimal, read_unsigned_varlong_minimal, size_of_varint, size_of_varlong,
@@ -29,10 +30,12 @@ use super::{Header, Record};
 /// A length as the `i32` the wire carries. Callers keep batches within `i32::MAX` bytes (the
 /// builder refuses more), so saturation never shows in encoded output; it only keeps size
 /// arithmetic on absurd inputs from wrapping into a small number.
+#[inline]
 pub(super) fn wire_len(len: usize) -> i32 {
     i32::try_from(len).unwrap_or(i32::MAX)
 }
 
+#[inline]
 fn size_of_bytes(bytes: Option<&[u8]>) -> u64 {
     match bytes {
         None => u64::from(size_of_varint(-1)),
@@ -40,6 +43,7 @@ fn size_of_bytes(bytes: Option<&[u8]>) -> u64 {
     }
 }
 
+#[inline]
 fn size_of_body(
     offset_delta: i32,
     timestamp_delta: i64,
@@ -62,6 +66,7 @@ fn size_of_body(
 /// Bytes one record takes in a batch, length prefix included (Kafka's `DefaultRecord.sizeInBytes`).
 ///
 /// Returned as `u64` so that no input can overflow it; anything above `i32::MAX` cannot be encoded.
+#[inline]
 pub fn record_size_in_bytes(
     offset_delta: i32,
     timestamp_delta: i64,
@@ -75,6 +80,7 @@ pub fn record_size_in_bytes(
 
 impl Record {
     /// This record's size in a batch with the given base offset and base timestamp.
+    #[inline]
     pub fn size_in_bytes(&self, base_offset: i64, base_timestamp: i64) -> u64 {
         record_size_in_bytes(
             self.offset.wrapping_sub(base_offset) as i32,
@@ -86,6 +92,7 @@ impl Record {
     }
 }
 
+#[inline]
 fn write_bytes(bytes: Option<&[u8]>, out: &mut Vec<u8>) {
     match bytes {
         None => write_varint(-1, out),
@@ -98,6 +105,7 @@ fn write_bytes(bytes: Option<&[u8]>, out: &mut Vec<u8>) {
 
 /// Appends `record` as Kafka's `DefaultRecord.writeTo` does. The deltas fit by the batch's
 /// invariant (the builder checked them); timestamps wrap as Java's `long` subtraction does.
+#[inline]
 pub(super) fn write_record(
     record: &Record,
     base_offset: i64,
@@ -136,7 +144,7 @@ impl<'a> BodyReader<'a> {
         self.body.len().saturating_sub(self.pos) as u64
     }
 
-    #[inline]
+    #[inline(always)]
     fn varint(&mut self, field: &'static str) -> Result<i32, RecordError> {
         let (value, minimal) = read_unsigned_varint_minimal(self.body, &mut self.pos)
             .map_err(|error| RecordError::Varint { field, error })?;
@@ -144,7 +152,7 @@ impl<'a> BodyReader<'a> {
         Ok(unzigzag_u32(value))
     }
 
-    #[inline]
+    #[inline(always)]
     fn varlong(&mut self, field: &'static str) -> Result<i64, RecordError> {
         let (value, minimal) = read_unsigned_varlong_minimal(self.body, &mut self.pos)
             .map_err(|error| RecordError::Varint { field, error })?;
@@ -152,56 +160,85 @@ impl<'a> BodyReader<'a> {
         Ok(unzigzag_u64(value))
     }
 
-    #[inline]
+    #[inline(always)]
     fn take(&mut self, field: &'static str, length: i32) -> Result<&'a [u8], RecordError> {
-        let available = self.remaining();
-        let end = usize::try_from(length)
+        let slice = usize::try_from(length)
             .ok()
             .and_then(|n| self.pos.checked_add(n))
-            .filter(|&end| end <= self.body.len())
-            .ok_or(RecordError::FieldTruncated {
+            .and_then(|end| self.body.get(self.pos..end))
+            .ok_or_else(|| RecordError::FieldTruncated {
                 field,
                 length,
-                available,
+                available: self.remaining(),
             })?;
-        let slice = self.body.get(self.pos..end).unwrap_or_default();
-        self.pos = end;
+        self.pos += slice.len();
         Ok(slice)
     }
 
-    /// Kafka's nullable bytes: a negative length is null.
-    #[inline]
-    fn nullable_bytes(&mut self, field: &'static str) -> Result<Option<Vec<u8>>, RecordError> {
+    /// Kafka's nullable bytes: a negative length is null. Borrowed from the batch's bytes.
+    #[inline(always)]
+    fn nullable_bytes(&mut self, field: &'static str) -> Result<Option<&'a [u8]>, RecordError> {
         let length = self.varint(field)?;
         if length < 0 {
             // Kafka reads any negative length as null but writes only -1.
             self.canonical &= length == -1;
             return Ok(None);
         }
-        Ok(Some(self.take(field, length)?.to_vec()))
+        Ok(Some(self.take(field, length)?))
     }
 
+    /// One header: a UTF-8 key and nullable value bytes, both borrowed.
     #[inline]
-    fn headers(&mut self) -> Result<Vec<Header>, RecordError> {
+    fn header(&mut self) -> Result<HeaderRef<'a>, RecordError> {
+        let key_size = self.varint("header key length")?;
+        if key_size < 0 {
+            return Err(RecordError::NegativeHeaderKeySize { size: key_size });
+        }
+        let key = std::str::from_utf8(self.take("header key", key_size)?)
+            .map_err(|_| RecordError::HeaderKeyNotUtf8)?;
+        let value = self.nullable_bytes("header value")?;
+        Ok(HeaderRef { key, value })
+    }
+
+    /// Checks every header and returns them as the slice they fill, to be walked again lazily
+    /// by [`HeadersRef::iter`]: no allocation for a record's headers until someone asks.
+    #[inline(always)]
+    fn headers(&mut self) -> Result<HeadersRef<'a>, RecordError> {
         let count = self.varint("header count")?;
-        // Each header needs at least two bytes, so a count beyond the bytes left is corrupt; this
-        // also bounds the allocation below by the input's size.
+        if count == 0 {
+            // The usual case, kept inline: the walk below is out of line.
+            return Ok(HeadersRef::default());
+        }
+        self.some_headers(count)
+    }
+
+    #[inline(never)]
+    fn some_headers(&mut self, count: i32) -> Result<HeadersRef<'a>, RecordError> {
+        // Each header needs at least two bytes, so a count beyond the bytes left is corrupt.
         if count < 0 || count as u64 > self.remaining() {
             return Err(RecordError::InvalidHeaderCount { count });
         }
-        let mut headers = Vec::with_capacity(count as usize);
+        let start = self.pos;
         for _ in 0..count {
-            let key_size = self.varint("header key length")?;
-            if key_size < 0 {
-                return Err(RecordError::NegativeHeaderKeySize { size: key_size });
-            }
-            let key = std::str::from_utf8(self.take("header key", key_size)?)
-                .map_err(|_| RecordError::HeaderKeyNotUtf8)?
-                .to_owned();
-            let value = self.nullable_bytes("header value")?;
-            headers.push(Header { key, value });
+            self.header()?;
         }
-        Ok(headers)
+        Ok(HeadersRef {
+            bytes: self.body.get(start..self.pos).unwrap_or_default(),
+            count: count as u32,
+        })
+    }
+}
+
+impl<'a> HeadersRef<'a> {
+    /// The headers in order. They were checked when the record was read, so the walk cannot
+    /// fail; were the bytes ever wrong, it would end early rather than panic.
+    pub fn iter(&self) -> impl Iterator<Item = HeaderRef<'a>> + 'a {
+        let mut reader = BodyReader {
+            body: self.bytes,
+            pos: 0,
+            canonical: true,
+        };
+        (0..self.count).map_while(move |_| reader.header().ok())
     }
 }
 
@@ -213,17 +250,19 @@ pub(super) fn read_record(
     base_offset: i64,
     base_timestamp: i64,
 ) -> Result<Record, RecordError> {
-    read_record_canonical(data, pos, base_offset, base_timestamp).map(|(record, _)| record)
+    read_record_ref(data, pos, base_offset, base_timestamp).map(|(record, _)| record.to_record())
 }
 
-/// [`read_record`], and whether the record re-encodes to exactly the bytes read (what
-/// [`Record::size_in_bytes`] would say, found without a second pass over the record).
-pub(super) fn read_record_canonical(
-    data: &[u8],
+/// Reads the record at `data[*pos]` as a view of those bytes, advancing `*pos` past it
+/// (`DefaultRecord.readFrom`, every check included), and whether the record re-encodes to
+/// exactly the bytes read (what [`Record::size_in_bytes`] would say, without a second pass).
+#[inline(always)]
+pub(super) fn read_record_ref<'a>(
+    data: &'a [u8],
     pos: &mut usize,
     base_offset: i64,
     base_timestamp: i64,
-) -> Result<(Record, bool), RecordError> {
+) -> Result<(RecordRef<'a>, bool), RecordError> {
     let (size, minimal) =
         read_unsigned_varint_minimal(data, pos).map_err(|error| RecordError::Varint {
             field: "record length",
@@ -260,7 +299,7 @@ pub(super) fn read_record_canonical(
         });
     }
     *pos = end;
-    let record = Record {
+    let record = RecordRef {
         offset: base_offset.wrapping_add(i64::from(offset_delta)),
         timestamp: base_timestamp.wrapping_add(timestamp_delta),
         key,

@@ -9,6 +9,7 @@
 //! | [`RecordBatchBuilder`]   | `MemoryRecordsBuilder`                             | the producer and the cleaner build batches |
 //! | [`RecordBatch::encode`]  | `DefaultRecordBatch.writeHeader` + `DefaultRecord.writeTo` | bytes for the log and the wire |
 //! | [`RecordBatch::decode`]  | `DefaultRecordBatch.iterator` + `ensureValid`      | consumers, replication, dump-log |
+//! | [`BatchRef::decode`]     | the same, records slicing the batch's bytes        | reads that only look: fetch, bench, cleaner map |
 //! | [`BatchHeader::parse`]   | `FileLogInputStream` / `DefaultFileChannelRecordBatch` | segment scans, recovery, indexes |
 //! | [`is_valid`]             | `DefaultRecordBatch.isValid`                       | log recovery |
 //!
@@ -20,6 +21,7 @@
 
 mod batch;
 mod batch_header;
+mod batch_ref;
 mod builder;
 pub mod crc32c;
 mod default_record;
@@ -31,6 +33,7 @@ pub use batch_header::{
     is_valid, set_base_offset_in_place, set_max_timestamp_in_place,
     set_partition_leader_epoch_in_place, BatchHeader,
 };
+pub use batch_ref::{BatchRef, HeaderRef, HeadersRef, RecordRef};
 pub use builder::{BatchOptions, RecordBatchBuilder};
 pub use default_record::record_size_in_bytes;
 pub use error::{BatchError, BuildError, RecordError};

@@ -27,7 +27,7 @@ use crate::engine::log::index::{OFFSET_ENTRY_SIZE, TIME_ENTRY_SIZE};
 use crate::engine::log::segment::{BatchSummary, Segment};
 use crate::engine::log::PartitionLog;
 use crate::engine::record::{
-    BatchHeader, BatchOptions, Record, RecordBatch, RecordBatchBuilder, TimestampType,
+    BatchHeader, BatchOptions, BatchRef, Record, RecordBatchBuilder, RecordRef, TimestampType,
 };
 use crate::engine::sorting::CollectBTree;
 use crate::storage::FileStore;
@@ -296,9 +296,10 @@ fn map_segment(bytes: &[u8], start: i64, map: &mut OffsetMap, stats: &mut Cleane
     for (header, raw) in batches(bytes) {
         if header.is_control {
             stats.map_messages_read += 1;
-        } else if let Ok((batch, _)) = RecordBatch::decode(raw) {
+        } else if let Ok((batch, _)) = BatchRef::decode(raw) {
+            // Keys are looked at where they lie; the map copies only the ones it keeps.
             for record in batch.records() {
-                if let Some(key) = &record.key {
+                if let Some(key) = record.key {
                     if record.offset >= start {
                         if !map.has_room() {
                             return true;
@@ -325,7 +326,8 @@ impl Filter<'_> {
         raw: &'b [u8],
         stats: &mut CleanerStats,
     ) -> Option<Cow<'b, [u8]>> {
-        let Ok((batch, _)) = RecordBatch::decode(raw) else {
+        // Records are judged where they lie; only a batch that loses some is rebuilt (copied).
+        let Ok((batch, _)) = BatchRef::decode(raw) else {
             // A batch the playground cannot read (compressed) is kept as it is.
             let count = i64::from(header.records_count.max(0));
             stats.messages_read += count;
@@ -338,7 +340,7 @@ impl Filter<'_> {
         let total = batch.records().len();
         let mut retained = Vec::with_capacity(total);
         let mut contains_tombstones = false;
-        for record in batch.into_records() {
+        for &record in batch.records() {
             stats.messages_read += 1;
             if header.is_control || self.should_retain_record(header, &record, stats) {
                 contains_tombstones |= record.value.is_none();
@@ -360,6 +362,7 @@ impl Filter<'_> {
             };
             // A batch the builder refuses (inconsistent producer fields) is kept whole: keeping
             // more than needed is always safe for a compacted log.
+            let retained = retained.iter().map(RecordRef::to_record).collect();
             Some(rebuild(header, retained, horizon).map_or(Cow::Borrowed(raw), Cow::Owned))
         } else if retain_empty {
             Some(empty_header(header).map_or(Cow::Borrowed(raw), Cow::Owned))
@@ -373,13 +376,13 @@ impl Filter<'_> {
     fn should_retain_record(
         &self,
         header: &BatchHeader,
-        record: &Record,
+        record: &RecordRef<'_>,
         stats: &mut CleanerStats,
     ) -> bool {
         if record.offset > self.map.latest_offset() {
             return true;
         }
-        let Some(key) = &record.key else {
+        let Some(key) = record.key else {
             stats.invalid_messages += 1;
             return false;
         };
