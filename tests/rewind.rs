@@ -77,6 +77,15 @@ impl Session {
         self.recorder.observe(&events);
     }
 
+    /// The moment of branch `id`'s mark with this text.
+    fn mark_of(&self, id: u32, text: &str) -> Moment {
+        self.history
+            .branch(id)
+            .and_then(|b| b.marks.iter().find(|m| m.text == text))
+            .unwrap_or_else(|| panic!("a mark {text:?} on branch {id}"))
+            .moment
+    }
+
     fn moment(&self) -> Moment {
         Moment {
             steps: self.recorder.steps().len(),
@@ -275,15 +284,7 @@ fn acting_after_a_rewind_starts_a_branch_and_the_old_one_stays_whole() {
     let end_hash = session.recorder.trace_hash();
     let end_looks = session.looks();
     let old_steps = session.recorder.steps().to_vec();
-    let kill = session
-        .history
-        .branch(1)
-        .expect("the branch")
-        .marks
-        .iter()
-        .find(|m| m.text == "broker kill 2")
-        .expect("the kill's mark")
-        .moment;
+    let kill = session.mark_of(1, "broker kill 2");
     // Back to just before the kill: broker 2 is running again, and a different fault follows.
     let on = session.rewind(1, kill, true);
     assert_eq!(on, 2, "a rewind lands on a new branch");
@@ -422,15 +423,7 @@ fn a_checkpoint_serves_only_the_steps_it_ran_and_moments_after_it() {
 #[test]
 fn the_timeline_file_keeps_every_branch_and_refuses_what_it_cannot_read() {
     let mut session = eventful_session(false);
-    let kill = session
-        .history
-        .branch(1)
-        .expect("the branch")
-        .marks
-        .iter()
-        .find(|m| m.text == "broker kill 2")
-        .expect("the kill's mark")
-        .moment;
+    let kill = session.mark_of(1, "broker kill 2");
     session.rewind(1, kill, false);
     // A here-document in a step: its newlines survive.
     session.act(PRODUCE);

@@ -225,16 +225,7 @@ impl Store {
         let from_ms = checkpoint.as_ref().map(|c| c.moment.at_ms);
         let (job, cluster) =
             ReplayJob::rewind(Rc::new(scenario), checkpoint.as_ref(), moment.at_ms);
-        self.replace_cluster(cluster);
-        self.unsettled = false;
-        self.share = None;
-        self.last_outcome = None;
-        self.cluster_outcome = None;
-        self.produce_outcome = None;
-        self.events = Default::default();
-        self.metrics = Default::default();
-        self.restart_report = None;
-        self.outbox = Rc::new(Vec::new());
+        self.replay_into(cluster);
         self.replaying = Some(Rc::new(Replaying::new(
             job,
             ReplayPurpose::Rewind {

@@ -91,6 +91,36 @@ fn cluster_with_orders(partitions: i32, records: usize) -> Cluster {
     cluster
 }
 
+/// A store whose (empty) workspace was loaded in memory, as the page's is before any action.
+fn loaded_store() -> std::rc::Rc<kafka_playground::ui::store::Store> {
+    use kafka_playground::ui::store::{Action, Store};
+    use yew::Reducible;
+    std::rc::Rc::new(Store::default()).reduce(Action::Loaded {
+        cluster: None,
+        status: kafka_playground::ui::saving::StorageStatus::InMemory("test".into()),
+        notes: Vec::new(),
+        report: None,
+    })
+}
+
+/// Playback for `n` animation frames of 16 ms (with a generous engine budget), then paused.
+fn play_frames(
+    mut store: std::rc::Rc<kafka_playground::ui::store::Store>,
+    n: usize,
+) -> std::rc::Rc<kafka_playground::ui::store::Store> {
+    use kafka_playground::ui::playback::PlaybackAction;
+    use kafka_playground::ui::store::Action;
+    use yew::Reducible;
+    store = store.reduce(Action::Playback(PlaybackAction::Play));
+    for _ in 0..n {
+        store = store.reduce(Action::Playback(PlaybackAction::Frame {
+            wall_ms: 16.0,
+            budget_ms: 1_000.0,
+        }));
+    }
+    store.reduce(Action::Playback(PlaybackAction::Pause))
+}
+
 /// Waits until Yew has rendered (it schedules renders on the microtask queue).
 async fn settle() {
     gloo::timers::future::TimeoutFuture::new(10).await;

@@ -3,37 +3,17 @@
 //! the link decoded and replayed, and the replay has the session's trace hash; opening it in a
 //! new store shows the same topics, records and views.
 
+use crate::{loaded_store, play_frames};
 use kafka_playground::scenario::link::from_fragment;
 use kafka_playground::scenario::replay::replay;
 use kafka_playground::ui::faults::BrokerVerb;
 use kafka_playground::ui::playback::PlaybackAction;
-use kafka_playground::ui::saving::StorageStatus;
 use kafka_playground::ui::session_clients::PartitionPick;
 use kafka_playground::ui::store::{Action, Store, ViewChange};
 use kafka_playground::ui::terminal::session::CommandRequest;
 use std::rc::Rc;
 use wasm_bindgen_test::*;
 use yew::Reducible;
-
-fn loaded() -> Rc<Store> {
-    Rc::new(Store::default()).reduce(Action::Loaded {
-        cluster: None,
-        status: StorageStatus::InMemory("test".into()),
-        notes: Vec::new(),
-        report: None,
-    })
-}
-
-fn frames(mut store: Rc<Store>, n: usize) -> Rc<Store> {
-    store = store.reduce(Action::Playback(PlaybackAction::Play));
-    for _ in 0..n {
-        store = store.reduce(Action::Playback(PlaybackAction::Frame {
-            wall_ms: 16.0,
-            budget_ms: 1_000.0,
-        }));
-    }
-    store.reduce(Action::Playback(PlaybackAction::Pause))
-}
 
 fn total_records(store: &Store, topic: &str) -> i64 {
     let cluster = store.cluster();
@@ -49,7 +29,7 @@ fn total_records(store: &Store, topic: &str) -> i64 {
 
 #[wasm_bindgen_test]
 fn a_shared_session_replays_to_its_trace_hash() {
-    let mut store = loaded();
+    let mut store = loaded_store();
     store = store.reduce(Action::Playback(PlaybackAction::Speed(100.0)));
     store = store.reduce(Action::CreateTopic {
         name: "orders".into(),
@@ -59,7 +39,7 @@ fn a_shared_session_replays_to_its_trace_hash() {
     store = store.reduce(Action::Produce {
         topic: "orders".into(),
     });
-    store = frames(store, 20);
+    store = play_frames(store, 20);
     store = store.reduce(Action::Broker {
         verb: BrokerVerb::Kill,
         node_id: 2,
@@ -70,7 +50,7 @@ fn a_shared_session_replays_to_its_trace_hash() {
         script: Some("kafka-console-producer.sh --topic orders".into()),
         records: Some(vec!["<b>typed</b>".into(), "it's".into()]),
     }));
-    store = frames(store, 30);
+    store = play_frames(store, 30);
     store = store.reduce(Action::AdvanceTime(10_000));
     let pick = PartitionPick {
         topic: "orders".into(),
@@ -87,7 +67,7 @@ fn a_shared_session_replays_to_its_trace_hash() {
     assert_eq!(replayed.cluster.now(), store.cluster().now());
     assert_eq!(replayed.trace_hash, store.scenario.trace_hash());
 
-    let mut opened = loaded().reduce(Action::OpenScenario(Rc::new(scenario)));
+    let mut opened = loaded_store().reduce(Action::OpenScenario(Rc::new(scenario)));
     // A long replay goes on a slice per frame; nothing else runs meanwhile.
     let before = opened.cluster().now();
     let mut slices = 0;
@@ -125,7 +105,7 @@ fn a_long_scenario_replays_over_frames() {
     let expected = replay(&scenario).trace_hash;
     // How many slices it takes depends on the machine's speed (tests/scenario.rs replays one
     // command per slice for the same hash); here only the outcome is checked.
-    let mut store = loaded().reduce(Action::OpenScenario(scenario));
+    let mut store = loaded_store().reduce(Action::OpenScenario(scenario));
     let mut slices = 0;
     while store.replaying.is_some() {
         store = store.reduce(Action::ReplayChunk);

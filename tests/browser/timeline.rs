@@ -4,14 +4,13 @@
 //! branch's end restoring the very cluster that was left (its trace hash). The panel lists the
 //! moments and its rewind buttons do the same.
 
-use crate::{mount, settle};
+use crate::{loaded_store, mount, play_frames, settle};
 use kafka_playground::scenario::history::{MarkKind, Moment};
 use kafka_playground::scenario::replay::ReplayJob;
 use kafka_playground::scenario::Scenario;
 use kafka_playground::ui::components::timeline_panel::TimelinePanel;
 use kafka_playground::ui::faults::BrokerVerb;
 use kafka_playground::ui::playback::PlaybackAction;
-use kafka_playground::ui::saving::StorageStatus;
 use kafka_playground::ui::store::{Action, Store, StoreHandle};
 use kafka_playground::ui::terminal::session::CommandRequest;
 use std::cell::RefCell;
@@ -20,26 +19,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 use yew::Reducible;
-
-fn loaded() -> Rc<Store> {
-    Rc::new(Store::default()).reduce(Action::Loaded {
-        cluster: None,
-        status: StorageStatus::InMemory("test".into()),
-        notes: Vec::new(),
-        report: None,
-    })
-}
-
-fn frames(mut store: Rc<Store>, n: usize) -> Rc<Store> {
-    store = store.reduce(Action::Playback(PlaybackAction::Play));
-    for _ in 0..n {
-        store = store.reduce(Action::Playback(PlaybackAction::Frame {
-            wall_ms: 16.0,
-            budget_ms: 1_000.0,
-        }));
-    }
-    store.reduce(Action::Playback(PlaybackAction::Pause))
-}
 
 fn replayed(mut store: Rc<Store>) -> Rc<Store> {
     let mut slices = 0;
@@ -53,7 +32,7 @@ fn replayed(mut store: Rc<Store>) -> Rc<Store> {
 
 /// A session of the page's own actions: a topic, a produce, playback, a kill, more playback.
 fn session() -> Rc<Store> {
-    let mut store = loaded().reduce(Action::Playback(PlaybackAction::Speed(100.0)));
+    let mut store = loaded_store().reduce(Action::Playback(PlaybackAction::Speed(100.0)));
     store = store.reduce(Action::CreateTopic {
         name: "orders".into(),
         partitions: 3,
@@ -62,12 +41,12 @@ fn session() -> Rc<Store> {
     store = store.reduce(Action::Produce {
         topic: "orders".into(),
     });
-    store = frames(store, 20);
+    store = play_frames(store, 20);
     store = store.reduce(Action::Broker {
         verb: BrokerVerb::Kill,
         node_id: 2,
     });
-    store = frames(store, 40);
+    store = play_frames(store, 40);
     store.reduce(Action::AdvanceTime(30_000))
 }
 
@@ -278,7 +257,7 @@ fn benchmark_rewind() {
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
         return;
     };
-    let mut store = loaded().reduce(Action::CreateTopic {
+    let mut store = loaded_store().reduce(Action::CreateTopic {
         name: "orders".into(),
         partitions: 3,
         replication_factor: Some(3),
@@ -326,7 +305,7 @@ fn benchmark_rewind() {
 /// start line), and one started after that moment is forgotten.
 #[wasm_bindgen_test]
 fn a_rewind_keeps_the_clients_running_at_its_moment() {
-    let mut store = loaded().reduce(Action::CreateTopic {
+    let mut store = loaded_store().reduce(Action::CreateTopic {
         name: "orders".into(),
         partitions: 3,
         replication_factor: Some(3),

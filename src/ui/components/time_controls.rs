@@ -5,6 +5,7 @@
 
 use super::jump_form::JumpForm;
 use crate::i18n::{tr, trf, Lang};
+use crate::ui::form::target_value;
 use crate::ui::format::{date_time as clock, elapsed, iso};
 use crate::ui::playback::{Playback, PlaybackAction, StepReport, SPEEDS};
 use crate::ui::prefs::use_lang;
@@ -67,13 +68,7 @@ fn playback_row(store: &StoreHandle, lang: Lang) -> Html {
     let on_speed = {
         let store = store.clone();
         Callback::from(move |e: Event| {
-            // The select's `value` (web-sys' `HtmlSelectElement` feature is not enabled).
-            let value = e
-                .target()
-                .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            if let Ok(speed) = value.parse::<f64>() {
+            if let Ok(speed) = target_value(&e).parse::<f64>() {
                 store.dispatch(Action::Playback(PlaybackAction::Speed(speed)));
             }
         })

@@ -10,6 +10,7 @@
 
 use crate::i18n::{tr, trf, Lang};
 use crate::scenario::history::{Branch, History, Mark, MarkKind, Moment};
+use crate::ui::form::target_value;
 use crate::ui::format::{elapsed, iso};
 use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
@@ -62,11 +63,7 @@ pub fn TimelinePanel() -> Html {
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {
-            let value = e
-                .target()
-                .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
+            let value = target_value(&e);
             filter.set(MarkKind::ALL.into_iter().find(|k| k.name() == value));
         })
     };

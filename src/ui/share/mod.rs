@@ -237,10 +237,19 @@ impl Store {
     pub(super) fn open_scenario(&mut self, scenario: Rc<Scenario>) {
         let (mut job, cluster) = ReplayJob::new(scenario);
         job.keep_timeline(cluster.now().as_millis());
+        self.replay_into(cluster);
+        self.playback = Default::default();
+        self.restart_timeline();
+        self.replaying = Some(Rc::new(Replaying::new(job, ReplayPurpose::Open)));
+        self.replay_chunk();
+    }
+
+    /// `cluster` takes the live one's place for a replay: what the page showed of the old one
+    /// goes, and nothing is saved until the replay is done.
+    pub(super) fn replay_into(&mut self, cluster: crate::engine::Cluster) {
         self.replace_cluster(cluster);
         self.unsettled = false;
         self.share = None;
-        self.playback = Default::default();
         self.last_outcome = None;
         self.cluster_outcome = None;
         self.produce_outcome = None;
@@ -248,9 +257,6 @@ impl Store {
         self.metrics = Default::default();
         self.restart_report = None;
         self.outbox = Rc::new(Vec::new());
-        self.restart_timeline();
-        self.replaying = Some(Rc::new(Replaying::new(job, ReplayPurpose::Open)));
-        self.replay_chunk();
     }
 
     /// Runs the replay on for [`REPLAY_SLICE_MS`] of wall time; at the end the session is the
