@@ -56,6 +56,10 @@ pub struct MetadataCache {
     next_node: i32,
     /// How many refreshes were answered.
     refreshes: u64,
+    /// Per partition in trouble, the error last reported (broker, name) and the broker the
+    /// last reported retry went to: the trace says each once until the partition succeeds, not
+    /// once per batch (a producer makes a batch every `linger.ms`).
+    reported: BTreeMap<(String, i32), (i32, &'static str, Option<i32>)>,
 }
 
 impl MetadataCache {
@@ -72,6 +76,7 @@ impl MetadataCache {
             attempts: 0,
             next_node: 1,
             refreshes: 0,
+            reported: BTreeMap::new(),
         }
     }
 
@@ -241,31 +246,61 @@ impl MetadataCache {
         Some(chosen)
     }
 
-    /// The event for an error a client got from `broker` for a partition.
+    /// The event for an error a client got from `broker` for a partition, unless the same
+    /// error from the same broker was reported since the partition last succeeded.
     pub fn error_event(
-        &self,
+        &mut self,
         topic: &str,
         partition: i32,
         broker: i32,
         error: ErrorCode,
-    ) -> EventKind {
-        EventKind::ClientError {
+    ) -> Option<EventKind> {
+        let key = (topic.to_string(), partition);
+        let name = error.name();
+        if self
+            .reported
+            .get(&key)
+            .is_some_and(|&(b, e, _)| b == broker && e == name)
+        {
+            return None;
+        }
+        self.reported.insert(key, (broker, name, None));
+        Some(EventKind::ClientError {
             client: self.client.clone(),
             topic: topic.to_string(),
             partition,
             broker,
-            error: error.name(),
-        }
+            error: name,
+        })
     }
 
-    /// The event for a retry of a partition's request, to `broker`.
-    pub fn retry_event(&self, topic: &str, partition: i32, broker: i32, attempt: u32) -> EventKind {
-        EventKind::ClientRetry {
+    /// The event for a retry of a partition's request to `broker`, after a reported error and
+    /// unless a retry to the same broker was reported since.
+    pub fn retry_event(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        broker: i32,
+        attempt: u32,
+    ) -> Option<EventKind> {
+        let entry = self.reported.get_mut(&(topic.to_string(), partition))?;
+        if entry.2 == Some(broker) {
+            return None;
+        }
+        entry.2 = Some(broker);
+        Some(EventKind::ClientRetry {
             client: self.client.clone(),
             topic: topic.to_string(),
             partition,
             broker,
             attempt,
+        })
+    }
+
+    /// A partition's request succeeded: its next error is reported again.
+    pub fn settled(&mut self, topic: &str, partition: i32) {
+        if !self.reported.is_empty() {
+            self.reported.remove(&(topic.to_string(), partition));
         }
     }
 }
@@ -350,12 +385,25 @@ mod tests {
 
     #[test]
     fn a_client_id_with_spaces_keeps_the_trace_columns() {
-        let cache = MetadataCache::new("my producer", 1, 1, 1);
-        let line = crate::engine::event::Event {
-            at_ms: 0,
-            kind: cache.retry_event("s", 0, 1, 2),
-        }
-        .trace_line();
-        assert_eq!(line, "0 my_producer s-0 retry to=b1 attempt=2");
+        let mut cache = MetadataCache::new("my producer", 1, 1, 1);
+        let error = ErrorCode::NetworkException;
+        let kind = cache.error_event("s", 0, 1, error).expect("reported");
+        let line = crate::engine::event::Event { at_ms: 0, kind }.trace_line();
+        assert_eq!(line, "0 my_producer s-0 error NETWORK_EXCEPTION from=b1");
+    }
+
+    #[test]
+    fn each_error_and_retry_is_reported_once_until_the_partition_succeeds() {
+        let mut cache = MetadataCache::new("p", 1, 1, 1);
+        let not_leader = ErrorCode::NotLeaderOrFollower;
+        assert_eq!(cache.retry_event("s", 0, 1, 2), None, "no error yet");
+        assert!(cache.error_event("s", 0, 1, not_leader).is_some());
+        assert_eq!(cache.error_event("s", 0, 1, not_leader), None);
+        assert!(cache.error_event("s", 1, 1, not_leader).is_some());
+        assert!(cache.retry_event("s", 0, 1, 2).is_some());
+        assert_eq!(cache.retry_event("s", 0, 1, 3), None);
+        assert!(cache.retry_event("s", 0, 2, 4).is_some());
+        cache.settled("s", 0);
+        assert!(cache.error_event("s", 0, 1, not_leader).is_some());
     }
 }

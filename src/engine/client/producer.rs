@@ -289,6 +289,7 @@ impl Producer {
                 None => i += 1,
                 Some(Ok(base)) => {
                     let batch = self.in_flight.remove(i);
+                    self.metadata.settled(&batch.key.0, batch.key.1);
                     self.record_results(batch.key.1, &batch.open, Ok(base));
                 }
                 Some(Err(error)) => {
@@ -349,7 +350,9 @@ impl Producer {
         };
         self.in_flight[i].sent_to = Some(leader);
         if attempts > 1 {
-            cluster.emit(self.metadata.retry_event(&key.0, key.1, leader, attempts));
+            if let Some(event) = self.metadata.retry_event(&key.0, key.1, leader, attempts) {
+                cluster.emit(event);
+            }
         }
         let sequence = *self.in_flight[i].sequence.get_or_insert_with(|| {
             let next = self.sequences.get(&key).copied().unwrap_or(0);
@@ -424,10 +427,12 @@ impl Producer {
             // lost connection) asks for a metadata update before the retry.
             if let Some(broker) = batch.sent_to {
                 let (topic, partition) = &batch.key;
-                cluster.emit(
-                    self.metadata
-                        .error_event(topic, *partition, broker, error.code),
-                );
+                let event = self
+                    .metadata
+                    .error_event(topic, *partition, broker, error.code);
+                if let Some(event) = event {
+                    cluster.emit(event);
+                }
             }
             self.metadata.request_update(error.code);
             let batch = &mut self.in_flight[i];

@@ -213,26 +213,32 @@ impl Consumer {
             return skipped();
         };
         if let Some((attempts, _)) = failed {
-            cluster.emit(
-                self.metadata
-                    .retry_event(&tp.topic, tp.partition, leader, attempts + 1),
-            );
+            let event = self
+                .metadata
+                .retry_event(&tp.topic, tp.partition, leader, attempts + 1);
+            if let Some(event) = event {
+                cluster.emit(event);
+            }
         }
         let result = cluster.fetch_from(leader, &tp.topic, tp.partition, position, max_bytes);
         match &result {
             Err(error) if super::super::metadata_cache::asks_for_refresh(error.code) => {
-                cluster.emit(self.metadata.error_event(
-                    &tp.topic,
-                    tp.partition,
-                    leader,
-                    error.code,
-                ));
+                let event = self
+                    .metadata
+                    .error_event(&tp.topic, tp.partition, leader, error.code);
+                if let Some(event) = event {
+                    cluster.emit(event);
+                }
                 self.metadata.request_update(error.code);
                 let attempts = failed.map_or(0, |(n, _)| n) + 1;
                 self.fetch_errors
                     .insert(tp.clone(), (attempts, self.metadata.refreshes()));
             }
-            _ => {
+            Ok(_) => {
+                self.fetch_errors.remove(tp);
+                self.metadata.settled(&tp.topic, tp.partition);
+            }
+            Err(_) => {
                 self.fetch_errors.remove(tp);
             }
         }
