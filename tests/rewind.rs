@@ -466,9 +466,7 @@ fn the_timeline_file_keeps_every_branch_and_refuses_what_it_cannot_read() {
 #[test]
 fn an_opened_scenario_comes_with_the_timeline_the_session_had() {
     let session = eventful_session(false);
-    let scenario = session
-        .recorder
-        .scenario(session.cluster.now().as_millis());
+    let scenario = session.recorder.scenario(session.cluster.now().as_millis());
     let (mut job, mut cluster) = ReplayJob::new(Rc::new(scenario));
     job.keep_timeline(cluster.now().as_millis());
     assert!(job.run(&mut cluster, || true));

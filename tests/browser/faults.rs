@@ -3,6 +3,7 @@
 //! sources, departures) and its `kafka-configs.sh` lines, with Kafka's message for a bad value
 //! coming from the tool; the metrics sampler's arithmetic over simulated time.
 
+use kafka_playground::i18n::Lang;
 use kafka_playground::ui::config_table::{
     add_config_line, config_rows, delete_config_line, entities, ConfigEntity,
 };
@@ -89,7 +90,7 @@ fn the_links_show_what_the_lines_did() {
     let view = links(&store.cluster());
     let state: Vec<(i32, i32, &str, String)> = view
         .iter()
-        .map(|l| (l.a, l.b, l.state(), l.label()))
+        .map(|l| (l.a, l.b, l.state(), l.label(Lang::En)))
         .collect();
     assert_eq!(
         state,

@@ -6,6 +6,7 @@ use kafka_playground::engine::persist::workspace::{
     restore_workspace, take_workspace_changes, workspace_snapshot,
 };
 use kafka_playground::engine::{Cluster, ClusterOptions};
+use kafka_playground::i18n::Lang;
 use kafka_playground::storage::{Disk, MemoryDisk};
 use kafka_playground::ui::restart_report::RestartReport;
 use wasm_bindgen_test::*;
@@ -33,7 +34,7 @@ fn a_write_behind_without_clean_shutdown_is_recovered_with_nothing_truncated() {
     assert_eq!(report.logs, 2);
     assert_eq!(report.logs_recovered, 2, "{report:?}");
     assert_eq!(report.bytes_truncated, 0);
-    assert!(report.summary().starts_with(
+    assert!(report.summary(Lang::En).starts_with(
         "Restarted from IndexedDB after an unclean stop (no clean shutdown file): 2 of 2 logs recovered"
     ));
     assert!(report.lines.iter().any(|l| l.contains(
@@ -63,7 +64,7 @@ fn a_cut_tail_is_truncated_and_said() {
     let report = report_of(&disk).expect("reported");
     assert!(report.bytes_truncated > 0, "{report:?}");
     assert!(report.records_truncated > 0);
-    assert!(report.summary().contains("bytes truncated"));
+    assert!(report.summary(Lang::En).contains("bytes truncated"));
 }
 
 #[wasm_bindgen_test]
