@@ -36,7 +36,7 @@ pub fn TopicList() -> Html {
                     p.partition,
                     join(&p.replicas),
                     join(&p.isr),
-                    if moved { " (not the preferred leader)" } else { "" }
+                    if moved { tr(lang, " (not the preferred leader)") } else { "" }
                 );
                 html! {
                     <li class={classes!("partition", p.leader.is_none().then_some("offline"),
@@ -44,9 +44,9 @@ pub fn TopicList() -> Html {
                         {title} data-partition={p.partition.to_string()} data-leader={leader.clone()}>
                         {format!("P{} ", p.partition)}
                         <span class="leader">
-                            { p.leader.map_or("offline".to_string(), |l| format!("L{l}")) }
+                            { p.leader.map_or(tr(lang, "offline").to_string(), |l| format!("L{l}")) }
                         </span>
-                        if moved { <span aria-label="not the preferred leader">{"*"}</span> }
+                        if moved { <span aria-label={tr(lang, "not the preferred leader")}>{"*"}</span> }
                     </li>
                 }
             });
