@@ -2,7 +2,7 @@
 //! and how the last produce went under its topic. Kafka's internal topics (`__consumer_offsets`,
 //! 50 partitions) are folded into one line until asked for.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
 use crate::ui::produce::{next_produce_script, ProduceOutcome, PRODUCE_BATCH};
@@ -88,8 +88,8 @@ pub fn TopicList() -> Html {
             if internal > 0 {
                 <button class="internal-toggle" onclick={toggle} aria-expanded={show_internal.to_string()}
                     data-testid="internal-topics">
-                    {format!("{} {internal} internal topic(s) (__consumer_offsets)",
-                        if *show_internal { "▾" } else { "▸" })}
+                    {if *show_internal { "▾ " } else { "▸ " }}
+                    {trf(lang, "{} internal topic(s) (__consumer_offsets)", &[&internal])}
                 </button>
             }
             if topics.is_empty() {
