@@ -97,6 +97,7 @@ pub static KO: &[(&str, &str)] = &[
     ("Brokers", "브로커 수"),
     ("CURRENT-OFFSET: the committed offset", "CURRENT-OFFSET: 커밋된 오프셋"),
     ("Cancel", "취소"),
+    ("Cannot hand the scenario to the new workspace: {}", "시나리오를 새 워크스페이스에 넘길 수 없습니다: {}"),
     ("Cannot import: the archive holds no kplay data dir (no broker-N/ log dirs and no playground-metadata.properties).", "가져올 수 없습니다: 아카이브에 kplay 데이터 디렉터리가 없습니다 (broker-N/ 로그 디렉터리도, playground-metadata.properties도 없음)."),
     ("Cannot import: {}", "가져올 수 없습니다: {}"),
     ("Cannot open this scenario", "이 시나리오를 열 수 없습니다"),

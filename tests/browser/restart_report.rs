@@ -37,6 +37,10 @@ fn a_write_behind_without_clean_shutdown_is_recovered_with_nothing_truncated() {
     assert!(report.summary(Lang::En).starts_with(
         "Restarted from IndexedDB after an unclean stop (no clean shutdown file): 2 of 2 logs recovered"
     ));
+    // In Korean, IndexedDB (a name) stays as it is.
+    assert!(report.summary(Lang::Ko).starts_with(
+        "비정상 정지 후 IndexedDB에서 다시 시작했습니다 (정상 종료 파일 없음): 로그 2/2개 복구"
+    ));
     assert!(report.lines.iter().any(|l| l.contains(
         "INFO Attempting recovery for all logs in /tmp/kraft-combined-logs/broker-1 since no clean shutdown file was found (kafka.log.LogManager)"
     )), "{:?}", report.lines);

@@ -95,7 +95,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
             let (error, busy) = (error.clone(), busy.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(e) = browser::open_in_new_workspace(&workspace, &scenario).await {
+                if let Err(e) = browser::open_in_new_workspace(lang, &workspace, &scenario).await {
                     error.set(Some(e));
                     busy.set(false);
                 }
