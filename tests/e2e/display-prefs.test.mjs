@@ -149,6 +149,9 @@ test('in Korean, the producers, config, network and share panels speak Korean to
   await page.getByTestId('embed-iframe').waitFor();
   assert.match(await page.locator('.embed-code').innerText(), /iframe \(복사됨\)[\s\S]*또는 로더와 그 요소/);
   await screenshot(page, '32-korean-panels');
+  for (const [panel, name] of [['.network-panel', '34-korean-network'], ['.config-editor', '35-korean-config'], ['.share-panel', '36-korean-share']]) {
+    await page.locator(panel).screenshot({ path: `${screenshotDir}/${name}.png` });
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });
