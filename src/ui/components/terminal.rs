@@ -74,10 +74,13 @@ pub fn Terminal() -> Html {
     let session = session.borrow();
     let mode = session.mode();
     let (label, run_label) = match mode {
-        Mode::Command => ("Command".to_string(), "Run"),
-        Mode::Continuation { .. } => ("Next line of the command".to_string(), "Enter"),
+        Mode::Command => (tr(lang, "Command"), "Run"),
+        Mode::Continuation { .. } => (tr(lang, "Next line of the command"), "Enter"),
         Mode::Records { .. } => (
-            "Record for kafka-console-producer.sh (Ctrl-D ends the input)".to_string(),
+            tr(
+                lang,
+                "Record for kafka-console-producer.sh (Ctrl-D ends the input)",
+            ),
             "Send line",
         ),
     };
