@@ -12,6 +12,7 @@ use crate::engine::config::{
     broker_config_def, describe_broker_configs, describe_topic_configs, BrokerScope, ConfigEntry,
 };
 use crate::engine::Cluster;
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::producers::sh_quote;
 use std::collections::BTreeMap;
 
@@ -46,12 +47,12 @@ impl ConfigEntity {
             .map(ConfigEntity::Broker)
     }
 
-    /// The picker's words.
-    pub fn label(&self) -> String {
+    /// The picker's words, in `lang`.
+    pub fn label(&self, lang: Lang) -> String {
         match self {
-            ConfigEntity::Topic(name) => format!("topic {name}"),
-            ConfigEntity::Broker(id) => format!("broker {id}"),
-            ConfigEntity::AllBrokers => "all brokers (cluster default)".to_string(),
+            ConfigEntity::Topic(name) => trf(lang, "topic {}", &[name]),
+            ConfigEntity::Broker(id) => trf(lang, "broker {}", &[id]),
+            ConfigEntity::AllBrokers => tr(lang, "all brokers (cluster default)").to_string(),
         }
     }
 
@@ -119,16 +120,18 @@ pub struct ConfigRow {
     pub overridden: bool,
 }
 
-/// The departures from Kafka that show in a config's value or validation.
-pub fn departure(name: &str) -> Option<&'static str> {
+/// The departures from Kafka that show in a config's value or validation, in `lang`.
+pub fn departure(lang: Lang, name: &str) -> Option<&'static str> {
     match name {
-        "segment.bytes" => Some(
+        "segment.bytes" => Some(tr(
+            lang,
             "Kafka refuses less than 1 MiB (1048576); the playground accepts smaller sizes with a WARNING, so segments roll after a few records",
-        ),
-        "log.segment.bytes" => Some(
+        )),
+        "log.segment.bytes" => Some(tr(
+            lang,
             "Kafka refuses less than 1 MiB; the playground accepts down to 14 bytes with a WARNING",
-        ),
-        "min.cleanable.dirty.ratio" => Some("NaN is refused here; Kafka accepts it"),
+        )),
+        "min.cleanable.dirty.ratio" => Some(tr(lang, "NaN is refused here; Kafka accepts it")),
         _ => None,
     }
 }
@@ -212,7 +215,8 @@ fn row(
         kafka_default,
         playground_default,
         source: entry.source.name(),
-        departure: departure(&entry.name),
+        // In English; the editor shows it in the page's language (`departure(lang, …)`).
+        departure: departure(Lang::En, &entry.name),
         read_only: entry.is_read_only,
         overridden,
     }
@@ -286,8 +290,8 @@ pub fn producer_rows() -> Vec<ClientConfigRow> {
 }
 
 /// The consumer configs `consumer start` takes, with Kafka 4.1's defaults
-/// (`ConsumerConfig`).
-pub fn consumer_rows() -> Vec<ClientConfigRow> {
+/// (`ConsumerConfig`), the notes in `lang`.
+pub fn consumer_rows(lang: Lang) -> Vec<ClientConfigRow> {
     let row = |name, default: &str, flag| ClientConfigRow {
         name,
         kafka_default: default.to_string(),
@@ -300,7 +304,11 @@ pub fn consumer_rows() -> Vec<ClientConfigRow> {
             "class org.apache.kafka.clients.consumer.RangeAssignor,class org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
             "--assignor",
         ),
-        row("group.remote.assignor", "null (the broker's: uniform)", "--assignor"),
+        row(
+            "group.remote.assignor",
+            &trf(lang, "null (the broker's: {})", &[&"uniform"]),
+            "--assignor",
+        ),
         row("group.instance.id", "null", "--instance-id"),
     ]
 }

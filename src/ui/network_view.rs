@@ -4,6 +4,7 @@
 //! the tests agree on the text.
 
 use crate::engine::Cluster;
+use crate::i18n::{tr, trf, Lang};
 
 /// One undirected link between two brokers, as the user set it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,17 +34,17 @@ impl LinkView {
         }
     }
 
-    /// What a person reads on the link: `cut`, `+100 ms`, `5% loss`, both, or nothing.
-    pub fn label(&self) -> String {
+    /// What a person reads on the link, in `lang`: `cut`, `+100 ms`, `5% loss`, both, or nothing.
+    pub fn label(&self, lang: Lang) -> String {
         if self.cut {
-            return "cut".to_string();
+            return tr(lang, "cut").to_string();
         }
         let mut parts = Vec::new();
         if self.delay_ms > 0 {
-            parts.push(format!("+{} ms", self.delay_ms));
+            parts.push(trf(lang, "+{} ms", &[&self.delay_ms]));
         }
         if self.drop_ppm > 0 {
-            parts.push(format!("{}% loss", percent_text(self.drop_ppm)));
+            parts.push(trf(lang, "{}% loss", &[&percent_text(self.drop_ppm)]));
         }
         parts.join(", ")
     }

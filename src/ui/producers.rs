@@ -11,6 +11,7 @@ use crate::engine::client::producer_view::{acknowledged_loss, LossReport};
 use crate::engine::fetch::OffsetSpec;
 use crate::engine::topic::is_internal;
 use crate::engine::Cluster;
+use crate::i18n::{trf, Lang};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `linger.ms` and `batch.size` as Kafka 4.1's producer defaults them (`ProducerConfig`).
@@ -281,8 +282,8 @@ impl LossMemo {
     }
 }
 
-/// "3 acknowledged records lost: orders-0 offsets 41–43, orders-2 offset 7".
-pub fn loss_text(topic: &str, report: &LossReport) -> Option<String> {
+/// "3 acknowledged records lost: orders-0 offsets 41–43, orders-2 offset 7", in `lang`.
+pub fn loss_text(lang: Lang, topic: &str, report: &LossReport) -> Option<String> {
     let count = report.lost.len();
     if count == 0 {
         return None;
@@ -291,18 +292,20 @@ pub fn loss_text(topic: &str, report: &LossReport) -> Option<String> {
         .lost_ranges()
         .into_iter()
         .map(|(p, first, last)| {
+            let partition = format!("{topic}-{p}");
             if first == last {
-                format!("{topic}-{p} offset {first}")
+                trf(lang, "{} offset {}", &[&partition, &first])
             } else {
-                format!("{topic}-{p} offsets {first}–{last}")
+                trf(lang, "{} offsets {}–{}", &[&partition, &first, &last])
             }
         })
         .collect();
-    let records = if count == 1 { "record" } else { "records" };
-    Some(format!(
-        "{count} acknowledged {records} lost: {}",
-        ranges.join(", ")
-    ))
+    let ranges = ranges.join(", ");
+    Some(if count == 1 {
+        trf(lang, "{} acknowledged record lost: {}", &[&count, &ranges])
+    } else {
+        trf(lang, "{} acknowledged records lost: {}", &[&count, &ranges])
+    })
 }
 
 /// Acknowledged records per simulated second between two looks at a producer.

@@ -6,6 +6,7 @@
 
 use crate::cli::log4j;
 use crate::engine::log::recovery::{Level, LogDirRecovery};
+use crate::i18n::{trf, Lang};
 
 /// A restart's summary and the broker's log lines about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,31 +73,41 @@ impl RestartReport {
         (!report.clean || repaired || !report.lines.is_empty()).then_some(report)
     }
 
-    /// The one sentence the page shows.
-    pub fn summary(&self) -> String {
+    /// The one sentence the page shows, in `lang`.
+    pub fn summary(&self, lang: Lang) -> String {
         let mut parts = Vec::new();
         if self.clean {
-            parts.push(format!(
+            parts.push(trf(
+                lang,
                 "Restarted from IndexedDB after a clean shutdown: {} logs loaded",
-                self.logs
+                &[&self.logs],
             ));
         } else {
-            parts.push(format!(
+            parts.push(trf(
+                lang,
                 "Restarted from IndexedDB after an unclean stop (no clean shutdown file): {} of {} logs recovered ({} segments checked), {} bytes truncated",
-                self.logs_recovered, self.logs, self.segments_recovered, self.bytes_truncated
+                &[&self.logs_recovered, &self.logs, &self.segments_recovered, &self.bytes_truncated],
             ));
         }
         if self.records_truncated > 0 {
-            parts.push(format!("{} records truncated", self.records_truncated));
+            parts.push(trf(
+                lang,
+                "{} records truncated",
+                &[&self.records_truncated],
+            ));
         }
         if self.segments_deleted > 0 {
-            parts.push(format!("{} segments deleted", self.segments_deleted));
+            parts.push(trf(lang, "{} segments deleted", &[&self.segments_deleted]));
         }
         if self.indexes_rebuilt > 0 {
-            parts.push(format!("{} indexes rebuilt", self.indexes_rebuilt));
+            parts.push(trf(lang, "{} indexes rebuilt", &[&self.indexes_rebuilt]));
         }
         if self.files_repaired > 0 {
-            parts.push(format!("{} temporary files resolved", self.files_repaired));
+            parts.push(trf(
+                lang,
+                "{} temporary files resolved",
+                &[&self.files_repaired],
+            ));
         }
         format!("{}.", parts.join(", "))
     }

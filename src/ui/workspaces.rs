@@ -12,6 +12,7 @@
 
 use crate::engine::persist::workspace::{restore_workspace, workspace_snapshot};
 use crate::engine::{Cluster, ClusterOptions};
+use crate::i18n::{tr, trf, Lang};
 use crate::storage::indexeddb::{Workspace, DEFAULT_WORKSPACE};
 use crate::storage::registry::{self, merge, names_from_databases, validate_name};
 use crate::storage::tar::{read_tar, write_tar};
@@ -136,7 +137,7 @@ fn call0(target: &JsValue, method: &str) -> Option<Promise> {
 }
 
 /// Writes `files` as the whole content of a new workspace `name` and registers it.
-async fn write_new(name: &str, files: BTreeMap<String, Vec<u8>>) -> Result<(), String> {
+async fn write_new(lang: Lang, name: &str, files: BTreeMap<String, Vec<u8>>) -> Result<(), String> {
     keep(name);
     let changes: Vec<Change> = files
         .into_iter()
@@ -147,7 +148,11 @@ async fn write_new(name: &str, files: BTreeMap<String, Vec<u8>>) -> Result<(), S
     // that holds files is never overwritten.
     if !workspace.file_lengths().is_empty() {
         workspace.close();
-        return Err(format!("A workspace named '{name}' already exists."));
+        return Err(trf(
+            lang,
+            "A workspace named '{}' already exists.",
+            &[&name],
+        ));
     }
     let written = workspace.apply(&changes, true).await.map(|_| ());
     workspace.close();
@@ -164,8 +169,10 @@ fn remember_only_in_registry(name: &str) {
     }
 }
 
-/// Creates workspace `name` with a new cluster of `brokers` brokers and PRNG `seed`.
+/// Creates workspace `name` with a new cluster of `brokers` brokers and PRNG `seed`; a refusal
+/// of the page's own is in `lang` (the name checks of `storage::registry` stay English).
 pub async fn create(
+    lang: Lang,
     name: &str,
     brokers: i32,
     seed: u64,
@@ -173,9 +180,10 @@ pub async fn create(
 ) -> Result<(), String> {
     registry::validate_new_name(name, existing)?;
     if !(1..=registry::MAX_BROKERS).contains(&brokers) {
-        return Err(format!(
+        return Err(trf(
+            lang,
             "The broker count must be between 1 and {}.",
-            registry::MAX_BROKERS
+            &[&registry::MAX_BROKERS],
         ));
     }
     let mut cluster = Cluster::new(ClusterOptions {
@@ -190,7 +198,7 @@ pub async fn create(
             _ => None,
         })
         .collect();
-    write_new(name, files).await
+    write_new(lang, name, files).await
 }
 
 /// Every file of workspace `name`, as saved.
@@ -202,10 +210,10 @@ pub async fn files_of(name: &str) -> Result<BTreeMap<String, Vec<u8>>, String> {
 }
 
 /// Copies workspace `from` (as saved) to a new workspace `to`.
-pub async fn copy(from: &str, to: &str, existing: &[String]) -> Result<(), String> {
+pub async fn copy(lang: Lang, from: &str, to: &str, existing: &[String]) -> Result<(), String> {
     registry::validate_new_name(to, existing)?;
     let files = files_of(from).await?;
-    write_new(to, files).await
+    write_new(lang, to, files).await
 }
 
 /// Deletes workspace `name`'s database (not the open one: see [`delete_at_next_start`]).
@@ -217,15 +225,17 @@ pub async fn delete(name: &str) -> Result<(), String> {
 
 /// Deletes workspace `name` unless a tab has it open (holds its Web Lock): deleting the
 /// files under a running cluster would leave that tab writing into a deleted database.
-pub async fn delete_if_free(name: &str) -> Result<(), String> {
+pub async fn delete_if_free(lang: Lang, name: &str) -> Result<(), String> {
     let Some(lock) = super::web_lock::hold(
         &crate::storage::indexeddb::database_name(name),
         std::rc::Rc::new(|| {}),
     )
     .await
     else {
-        return Err(format!(
-            "Workspace '{name}' is open in another tab: close it there (or take it over and delete it from there)."
+        return Err(trf(
+            lang,
+            "Workspace '{}' is open in another tab: close it there (or take it over and delete it from there).",
+            &[&name],
         ));
     };
     let deleted = delete(name).await;
@@ -295,17 +305,22 @@ pub async fn export(name: &str, mtime_ms: i64) -> Result<(), String> {
 /// Reads a tar of a `kplay --data-dir` directory into a new workspace `name`. The archive is
 /// read and its cluster restarted in memory first: a corrupt archive or one that is not a data
 /// dir changes nothing.
-pub async fn import(name: &str, archive: &[u8], existing: &[String]) -> Result<(), String> {
+pub async fn import(
+    lang: Lang,
+    name: &str,
+    archive: &[u8],
+    existing: &[String],
+) -> Result<(), String> {
     registry::validate_new_name(name, existing)?;
-    let files = read_tar(archive).map_err(|e| format!("Cannot import: {e}"))?;
+    let files = read_tar(archive).map_err(|e| trf(lang, "Cannot import: {}", &[&e]))?;
     match restore_workspace(&ClusterOptions::default(), files.clone()) {
         Ok(Some(_)) => {}
         Ok(None) => {
-            return Err("Cannot import: the archive holds no kplay data dir (no broker-N/ log dirs and no playground-metadata.properties).".to_string())
+            return Err(tr(lang, "Cannot import: the archive holds no kplay data dir (no broker-N/ log dirs and no playground-metadata.properties).").to_string())
         }
-        Err(e) => return Err(format!("Cannot import: {e}")),
+        Err(e) => return Err(trf(lang, "Cannot import: {}", &[&e])),
     }
-    write_new(name, files).await
+    write_new(lang, name, files).await
 }
 
 /// How long opening a workspace's database may take before the page says it is blocked.

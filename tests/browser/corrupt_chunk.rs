@@ -8,6 +8,7 @@
 
 use kafka_playground::engine::persist::workspace::{restore_workspace, take_workspace_changes};
 use kafka_playground::engine::{Cluster, ClusterOptions};
+use kafka_playground::i18n::Lang;
 use kafka_playground::storage::indexeddb::{database_name, Workspace};
 use kafka_playground::ui::restart_report::RestartReport;
 use wasm_bindgen::prelude::*;
@@ -95,9 +96,9 @@ async fn a_chunk_cut_short_is_found_and_the_log_truncated_at_it() {
     assert!(report.bytes_truncated > 0, "{report:?}");
     assert!(report.records_truncated > 0, "{report:?}");
     assert!(
-        report.summary().contains("bytes truncated"),
+        report.summary(Lang::En).contains("bytes truncated"),
         "{}",
-        report.summary()
+        report.summary(Lang::En)
     );
 }
 

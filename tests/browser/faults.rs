@@ -3,8 +3,9 @@
 //! sources, departures) and its `kafka-configs.sh` lines, with Kafka's message for a bad value
 //! coming from the tool; the metrics sampler's arithmetic over simulated time.
 
+use kafka_playground::i18n::Lang;
 use kafka_playground::ui::config_table::{
-    add_config_line, config_rows, delete_config_line, entities, ConfigEntity,
+    add_config_line, config_rows, delete_config_line, departure, entities, ConfigEntity,
 };
 use kafka_playground::ui::metrics::{Metric, CAPACITY};
 use kafka_playground::ui::network_view::{links, network_line, percent_text, NetworkVerb};
@@ -89,7 +90,7 @@ fn the_links_show_what_the_lines_did() {
     let view = links(&store.cluster());
     let state: Vec<(i32, i32, &str, String)> = view
         .iter()
-        .map(|l| (l.a, l.b, l.state(), l.label()))
+        .map(|l| (l.a, l.b, l.state(), l.label(Lang::En)))
         .collect();
     assert_eq!(
         state,
@@ -99,6 +100,8 @@ fn the_links_show_what_the_lines_did() {
             (2, 3, "lossy", "5% loss".to_string()),
         ]
     );
+    let korean: Vec<String> = view.iter().map(|l| l.label(Lang::Ko)).collect();
+    assert_eq!(korean, ["끊김", "+100 ms", "5% 손실"]);
     store = run(store, "network heal");
     let view = links(&store.cluster());
     assert!(view.iter().all(|l| !l.cut));
@@ -116,6 +119,12 @@ fn the_config_table_has_kafkas_defaults_sources_and_departures() {
     assert_eq!(all[0], ConfigEntity::Topic("t".into()));
     assert!(all.contains(&ConfigEntity::AllBrokers));
     assert!(all.contains(&ConfigEntity::Broker(3)));
+    assert_eq!(ConfigEntity::Topic("t".into()).label(Lang::Ko), "토픽 t");
+    assert_eq!(
+        ConfigEntity::AllBrokers.label(Lang::En),
+        "all brokers (cluster default)"
+    );
+    assert!(departure(Lang::Ko, "segment.bytes").is_some_and(|d| d.contains("WARNING")));
     let rows = config_rows(&cluster, &ConfigEntity::Topic("t".into())).expect("present");
     let row = |name: &str| {
         rows.iter()

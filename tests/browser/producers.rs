@@ -6,6 +6,7 @@
 use kafka_playground::engine::client::producer_view::{
     acknowledged_loss, acknowledged_per_partition, key_partitions,
 };
+use kafka_playground::i18n::Lang;
 use kafka_playground::ui::producers::{
     answer_to, loss_text, next_producer_name, producible_topics, sh_quote, LossMemo, ProducerFields,
 };
@@ -156,7 +157,7 @@ fn records_spread_by_key_and_the_loss_check_runs_only_when_leaders_change() {
     assert_eq!(keys[0].0, "k0");
     assert_eq!(keys[20], keys[0]);
     assert!(memo.report.lost.is_empty(), "{:?}", memo.report);
-    assert_eq!(loss_text("orders", &memo.report), None);
+    assert_eq!(loss_text(Lang::En, "orders", &memo.report), None);
     assert_eq!(
         acknowledged_loss(producer, &store.cluster(), None).lost,
         memo.report.lost
@@ -210,9 +211,12 @@ fn the_memo_finds_the_records_an_acks_1_failover_lost() {
     let full = acknowledged_loss(producer, &store.cluster(), None);
     assert!(!full.lost.is_empty(), "{full:?}");
     assert_eq!(memo.report.lost, full.lost);
-    let text = loss_text("orders", &memo.report).expect("a loss");
+    let text = loss_text(Lang::En, "orders", &memo.report).expect("a loss");
     assert!(text.contains("acknowledged record"), "{text}");
     assert!(text.contains(": orders-0 offset"), "{text}");
+    let korean = loss_text(Lang::Ko, "orders", &memo.report).expect("a loss");
+    assert!(korean.contains("확인된 레코드"), "{korean}");
+    assert!(korean.contains("orders-0 오프셋"), "{korean}");
 }
 
 /// What the panel's views of one producer cost in wasm with 100 000 acknowledged records (the

@@ -6,6 +6,7 @@ use kafka_playground::engine::persist::workspace::{
     restore_workspace, take_workspace_changes, workspace_snapshot,
 };
 use kafka_playground::engine::{Cluster, ClusterOptions};
+use kafka_playground::i18n::Lang;
 use kafka_playground::storage::{Disk, MemoryDisk};
 use kafka_playground::ui::restart_report::RestartReport;
 use wasm_bindgen_test::*;
@@ -33,8 +34,12 @@ fn a_write_behind_without_clean_shutdown_is_recovered_with_nothing_truncated() {
     assert_eq!(report.logs, 2);
     assert_eq!(report.logs_recovered, 2, "{report:?}");
     assert_eq!(report.bytes_truncated, 0);
-    assert!(report.summary().starts_with(
+    assert!(report.summary(Lang::En).starts_with(
         "Restarted from IndexedDB after an unclean stop (no clean shutdown file): 2 of 2 logs recovered"
+    ));
+    // In Korean, IndexedDB (a name) stays as it is.
+    assert!(report.summary(Lang::Ko).starts_with(
+        "비정상 정지 후 IndexedDB에서 다시 시작했습니다 (정상 종료 파일 없음): 로그 2/2개 복구"
     ));
     assert!(report.lines.iter().any(|l| l.contains(
         "INFO Attempting recovery for all logs in /tmp/kraft-combined-logs/broker-1 since no clean shutdown file was found (kafka.log.LogManager)"
@@ -63,7 +68,7 @@ fn a_cut_tail_is_truncated_and_said() {
     let report = report_of(&disk).expect("reported");
     assert!(report.bytes_truncated > 0, "{report:?}");
     assert!(report.records_truncated > 0);
-    assert!(report.summary().contains("bytes truncated"));
+    assert!(report.summary(Lang::En).contains("bytes truncated"));
 }
 
 #[wasm_bindgen_test]

@@ -4,6 +4,7 @@
 
 use kafka_playground::engine::persist::workspace::restore_workspace;
 use kafka_playground::engine::ClusterOptions;
+use kafka_playground::i18n::Lang;
 use kafka_playground::storage::indexeddb::Workspace;
 use kafka_playground::storage::registry::{after_delete, copy_name, validate_new_name};
 use kafka_playground::storage::tar::write_tar;
@@ -32,7 +33,7 @@ async fn create_copy_and_delete_workspaces_in_indexeddb() {
     for name in ["ws-a", "ws-b"] {
         gone(name).await;
     }
-    workspaces::create("ws-a", 2, 42, &[])
+    workspaces::create(Lang::En, "ws-a", 2, 42, &[])
         .await
         .expect("created");
     let files = workspaces::files_of("ws-a").await.expect("read");
@@ -47,12 +48,12 @@ async fn create_copy_and_delete_workspaces_in_indexeddb() {
 
     // A copy holds the same files; a copy onto an existing name is refused.
     let existing = workspaces::list("default").await;
-    workspaces::copy("ws-a", "ws-b", &existing)
+    workspaces::copy(Lang::En, "ws-a", "ws-b", &existing)
         .await
         .expect("copied");
     assert_eq!(workspaces::files_of("ws-b").await.expect("read"), files);
     let existing = workspaces::list("default").await;
-    let refused = workspaces::copy("ws-a", "ws-b", &existing)
+    let refused = workspaces::copy(Lang::En, "ws-a", "ws-b", &existing)
         .await
         .expect_err("refused");
     assert!(refused.contains("already exists"), "{refused}");
@@ -72,12 +73,12 @@ async fn import_reads_a_data_dir_archive_and_refuses_a_corrupt_one() {
     for name in ["ws-src", "ws-imported", "ws-broken"] {
         gone(name).await;
     }
-    workspaces::create("ws-src", 1, 3, &[])
+    workspaces::create(Lang::En, "ws-src", 1, 3, &[])
         .await
         .expect("created");
     let files = workspaces::files_of("ws-src").await.expect("read");
     let tar = write_tar(&files, 0).expect("archive");
-    workspaces::import("ws-imported", &tar, &[])
+    workspaces::import(Lang::En, "ws-imported", &tar, &[])
         .await
         .expect("imported");
     assert_eq!(
@@ -86,14 +87,14 @@ async fn import_reads_a_data_dir_archive_and_refuses_a_corrupt_one() {
     );
 
     // A stale list never lets an import overwrite a workspace that holds files.
-    let error = workspaces::import("ws-src", &tar, &[])
+    let error = workspaces::import(Lang::En, "ws-src", &tar, &[])
         .await
         .expect_err("refused");
     assert!(error.contains("already exists"), "{error}");
     assert_eq!(workspaces::files_of("ws-src").await.expect("read"), files);
 
     // Cut in the middle: refused, and no workspace is made.
-    let error = workspaces::import("ws-broken", &tar[..700], &[])
+    let error = workspaces::import(Lang::En, "ws-broken", &tar[..700], &[])
         .await
         .expect_err("refused");
     assert!(error.starts_with("Cannot import: "), "{error}");
@@ -105,7 +106,7 @@ async fn import_reads_a_data_dir_archive_and_refuses_a_corrupt_one() {
         0,
     )
     .expect("archive");
-    let error = workspaces::import("ws-broken", &other, &[])
+    let error = workspaces::import(Lang::En, "ws-broken", &other, &[])
         .await
         .expect_err("refused");
     assert!(error.contains("no kplay data dir"), "{error}");

@@ -5,7 +5,7 @@
 // and the lessons together; Kafka's words (tool output, configs, ISR) stay as they are.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, screenshot } from './support.mjs';
+import { useServerAndBrowser, openPage, screenshot, screenshotDir, typeLine, advance } from './support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -89,6 +89,69 @@ test('the language picker switches the page and the lessons to Korean; ?lang= wi
   await page.goto(env.server.url);
   await page.getByTestId('broker-1').waitFor();
   assert.equal(await page.locator('#cluster-heading').innerText(), 'Cluster');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('in Korean, the producers, config, network and share panels speak Korean too; Kafka\'s words stay', async () => {
+  const { page, context, problems } = await openPage(env.browser, `${env.server.url}?lang=ko`);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('broker-1').waitFor();
+  await typeLine(page, 'kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3');
+  await page.locator('[data-testid=topic-row][data-topic=orders]').waitFor();
+
+  // Producers: acks=1 records only the killed leader had are lost, said in Korean, with the
+  // partition and offsets as Kafka names them.
+  const line = 'producer start p1 --topic orders --rate 1000/s --acks 1';
+  await typeLine(page, line);
+  const card = page.locator('[data-testid=producer-card][data-name=p1]');
+  await card.waitFor();
+  await advance(page, 'advance-1s', 1_000);
+  const leader = await page.locator('[data-testid=topic-row][data-topic=orders] [data-partition="0"]').getAttribute('data-leader');
+  await page.getByTestId(`kill-broker-${leader}`).click();
+  await page.locator(`[data-testid=broker-${leader}][data-state=crashed]`).waitFor();
+  await advance(page, 'advance-10s', 10_000);
+  await advance(page, 'advance-10s', 10_000);
+  await page.locator(`[data-testid=broker-${leader}][data-fenced=true]`).waitFor();
+  await advance(page, 'advance-1s', 1_000);
+  const lost = Number(await card.getAttribute('data-lost'));
+  assert.ok(lost > 0, `acks=1 records lost: ${lost}`);
+  const loss = await card.getByTestId('producer-loss').innerText();
+  assert.match(loss, new RegExp(`^확인된 레코드 ${lost}개 유실: orders-\\d 오프셋 \\d+`), loss);
+  await page.locator('.producers-panel, [data-testid=producer-card]').first().screenshot({ path: `${screenshotDir}/33-korean-producer-loss.png` });
+  await typeLine(page, 'producer stop p1');
+  await typeLine(page, `broker start ${leader}`);
+
+  // Config: the picker's words and a departure's note in Korean; config names and sources stay.
+  const entity = page.getByTestId('config-entity');
+  assert.equal(await entity.locator('option[value="topic:orders"]').innerText(), '토픽 orders');
+  assert.equal(await entity.locator('option[value="brokers"]').innerText(), '모든 브로커 (클러스터 기본값)');
+  assert.equal(await entity.locator('option[value="broker:1"]').innerText(), '브로커 1');
+  await entity.selectOption('topic:orders');
+  const departure = page.getByTestId('departure-segment.bytes');
+  assert.match(await departure.getAttribute('title'), /^Kafka는 1 MiB \(1048576\) 미만을 거부합니다\. .*WARNING/);
+  assert.equal(await page.locator('[data-testid="config-row-segment.bytes"]').getAttribute('data-source'), 'DEFAULT_CONFIG');
+
+  // Network: a cut link says so in Korean.
+  await typeLine(page, 'network partition 1 2');
+  const link = page.locator('[data-testid=link-1-2][data-state=cut]');
+  await link.waitFor();
+  assert.match(await link.getAttribute('aria-label'), /끊김/);
+  assert.match(await link.textContent(), /끊김/);
+  await typeLine(page, 'network delay 1 3 100ms');
+  await page.locator('[data-testid=link-1-3][data-state=delayed]').waitFor();
+  assert.match(await page.getByTestId('link-1-3').textContent(), /\+100 ms/);
+
+  // Share: "Copy embed code" and its snippets' labels.
+  const embed = page.getByTestId('embed-code-button');
+  assert.equal(await embed.innerText(), '임베드 코드 복사');
+  await embed.click();
+  await page.getByTestId('embed-iframe').waitFor();
+  assert.match(await page.locator('.embed-code').innerText(), /iframe \(복사됨\)[\s\S]*또는 로더와 그 요소/);
+  await screenshot(page, '32-korean-panels');
+  for (const [panel, name] of [['.network-panel', '34-korean-network'], ['.config-editor', '35-korean-config'], ['.share-panel', '36-korean-share']]) {
+    await page.locator(panel).screenshot({ path: `${screenshotDir}/${name}.png` });
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });

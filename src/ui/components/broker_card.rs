@@ -46,7 +46,7 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
         html! {
             <button class={classes!("fault", verb.name())} {onclick} disabled={!enabled} {title}
                 data-testid={format!("{}-broker-{id}", verb.name())}
-                aria-label={format!("{label} broker {id}")}>{label}</button>
+                aria-label={trf(lang, "{} broker {}", &[&label, &id])}>{label}</button>
         }
     };
     html! {
@@ -70,7 +70,7 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
                 }
             </div>
             <div class="muted">{trf(lang, "leader of {} partition(s)", &[&led])}</div>
-            { quorum_line(cluster, id) }
+            { quorum_line(lang, cluster, id) }
             <div class="fault-buttons" role="group" aria-label={trf(lang, "Faults for broker {}", &[&id])}>
                 { button(BrokerVerb::Stop, tr(lang, "Stop"), tr(lang, "Controlled shutdown: leadership moves away first, everything is flushed"), running) }
                 { button(BrokerVerb::Kill, tr(lang, "Kill"), tr(lang, "The process dies; the controller fences it when broker.session.timeout.ms (9 s) runs out"), running) }
@@ -174,23 +174,34 @@ fn replica_row(r: &ReplicaRow, lang: Lang) -> Html {
 
 /// The node's place in the KRaft quorum: its Raft role and epoch, and how far its copy of
 /// `__cluster_metadata-0` reaches and is committed (what `kafka-metadata-quorum.sh` reports).
-fn quorum_line(cluster: &Cluster, id: i32) -> Html {
+fn quorum_line(lang: Lang, cluster: &Cluster, id: i32) -> Html {
     let Some(node) = cluster.quorum().node(id) else {
         return html! {};
     };
     let running = cluster.broker(id).is_some_and(|b| b.is_running());
+    // The Raft role (Leader, Follower, …) is Kafka's word, as kafka-metadata-quorum.sh prints it.
     let role = if running { node.role.name() } else { "down" };
-    let kind = if node.voter { "voter" } else { "observer" };
-    let text = format!(
-        "KRaft {kind}: {role} · epoch {} · metadata log end {} · committed {}",
-        node.epoch,
-        node.log.log_end_offset(),
-        node.high_watermark
+    let shown_role = if running { role } else { tr(lang, "down") };
+    let kind = if node.voter {
+        tr(lang, "voter")
+    } else {
+        tr(lang, "observer")
+    };
+    let text = trf(
+        lang,
+        "KRaft {}: {} · epoch {} · metadata log end {} · committed {}",
+        &[
+            &kind,
+            &shown_role,
+            &node.epoch,
+            &node.log.log_end_offset(),
+            &node.high_watermark,
+        ],
     );
     html! {
         <div class="muted quorum-line" data-testid={format!("quorum-{id}")} data-role={role}
             data-epoch={node.epoch.to_string()}
-            title="This node's Raft state (KIP-595) and its copy of the metadata log __cluster_metadata-0">
+            title={tr(lang, "This node's Raft state (KIP-595) and its copy of the metadata log __cluster_metadata-0")}>
             {text}
         </div>
     }

@@ -8,8 +8,8 @@
 
 use crate::i18n::{tr, trf, Lang};
 use crate::ui::config_table::{
-    add_config_line, config_rows, consumer_rows, delete_config_line, entities, producer_rows,
-    ClientConfigRow, ConfigEntity, ConfigRow, FIXED_BROKER_CONFIGS,
+    add_config_line, config_rows, consumer_rows, delete_config_line, departure, entities,
+    producer_rows, ClientConfigRow, ConfigEntity, ConfigRow, FIXED_BROKER_CONFIGS,
 };
 use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
@@ -82,7 +82,7 @@ pub fn ConfigEditor() -> Html {
                 <label>{tr(lang, "Entity")}
                     <select data-testid="config-entity" onchange={on_pick}>
                         { for all.iter().map(|e| html! {
-                            <option value={e.key()} selected={*e == entity}>{e.label()}</option>
+                            <option value={e.key()} selected={*e == entity}>{e.label(lang)}</option>
                         }) }
                     </select>
                 </label>
@@ -213,7 +213,7 @@ fn row_view(ctx: &RowContext, row: &ConfigRow) -> Html {
         <tr data-testid={format!("config-row-{}", row.name)} data-source={row.source}
             class={classes!(row.overridden.then_some("overridden"), row.departure.is_some().then_some("departure"))}>
             <th scope="row"><code>{row.name.clone()}</code>
-                if let Some(note) = row.departure {
+                if let Some(note) = departure(lang, &row.name) {
                     <span class="badge departure" title={note} data-testid={format!("departure-{}", row.name)}>{tr(lang, "departure")}</span>
                 }
             </th>
@@ -280,7 +280,7 @@ fn ClientConfigs() -> Html {
             <h3>{tr(lang, "Producer")}</h3>
             { table(producer_rows()) }
             <h3>{tr(lang, "Consumer")}</h3>
-            { table(consumer_rows()) }
+            { table(consumer_rows(lang)) }
         </details>
     }
 }

@@ -290,7 +290,7 @@ fn choice_fields(lang: Lang, draft: &ConsumerDraft, update: &Callback<(Field, St
         <>
             <label>{tr(lang, "Protocol")}
                 <select data-testid="consumer-protocol" onchange={on_select(update, Field::Protocol)}
-                    title="group.protocol: classic (JoinGroup/SyncGroup) or consumer (KIP-848)">
+                    title={tr(lang, "group.protocol: classic (JoinGroup/SyncGroup) or consumer (KIP-848)")}>
                     <option value="classic" selected={protocol == ProtocolChoice::Classic}>{"classic"}</option>
                     <option value="consumer" selected={protocol == ProtocolChoice::Consumer}>{"consumer (KIP-848)"}</option>
                 </select>

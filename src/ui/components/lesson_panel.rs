@@ -139,7 +139,7 @@ pub fn LessonPanel() -> Html {
             lang={lang.code()}>
             <div class="lesson-head">
                 <h2 id="lesson-heading">{ tr(lang, "Lessons") }</h2>
-                <select onchange={on_lesson} data-testid="lesson-select" aria-label="Lesson">
+                <select onchange={on_lesson} data-testid="lesson-select" aria-label={tr(lang, "Lesson")}>
                     { for catalog.iter().map(|l| html! {
                         <option value={l.id.clone()} selected={l.id == lesson.id}>
                             {format!("{}. {}", l.order, l.title)}
@@ -162,7 +162,7 @@ fn lang_switch(lang: Lang, on_lang: Callback<Lang>) -> Html {
         }
     };
     html! {
-        <div class="lesson-lang" role="group" aria-label="Language">
+        <div class="lesson-lang" role="group" aria-label={tr(lang, "Language")}>
             { button(Lang::En, "English") }{ button(Lang::Ko, "한국어") }
         </div>
     }
@@ -175,6 +175,9 @@ struct Words {
     fails: &'static str,
     /// Beside the checks of a step written `check unchanged`.
     unchanged: &'static str,
+    /// The Run button's tooltip and the checks' list label.
+    run_title: &'static str,
+    checks: &'static str,
 }
 
 fn words(lang: Lang) -> &'static Words {
@@ -184,6 +187,8 @@ fn words(lang: Lang) -> &'static Words {
         run: "▶ Run",
         fails: "This one fails on purpose, to show Kafka's error.",
         unchanged: "Nothing should change here: these hold before and after the step.",
+        run_title: "Run it in the terminal",
+        checks: "Checks",
     };
     const KO: Words = Words {
         fresh_cluster:
@@ -192,6 +197,8 @@ fn words(lang: Lang) -> &'static Words {
         fails: "일부러 실패해서 카프카의 오류를 보여 줍니다.",
         unchanged:
             "여기서는 아무것도 바뀌지 않아야 합니다. 이 조건들은 단계 전후에 모두 성립합니다.",
+        run_title: "터미널에서 실행",
+        checks: "확인 항목",
     };
     match lang {
         Lang::En => &EN,
@@ -243,7 +250,7 @@ fn step_view(
                 <>
                     <div class={classes!("lesson-command", command.fails.then_some("fails"))}>
                         <pre><code>{command.script.trim_end()}</code></pre>
-                        <button {onclick} data-testid="lesson-run" title="Run it in the terminal">{words.run}</button>
+                        <button {onclick} data-testid="lesson-run" title={words.run_title}>{words.run}</button>
                     </div>
                     if command.fails { <p class="muted fails-note">{words.fails}</p> }
                 </>
@@ -274,7 +281,7 @@ fn step_view(
             if step.unchanged {
                 <p class="muted unchanged-note" data-testid="lesson-unchanged">{words.unchanged}</p>
             }
-            <ul class="checks" aria-label="Checks">{ for checks }</ul>
+            <ul class="checks" aria-label={words.checks}>{ for checks }</ul>
         </li>
     }
 }

@@ -129,9 +129,9 @@ fn lane(lang: Lang, log: &LogShape, scale: Scale) -> Html {
         let (x, end) = (scale.x(c.first_dirty_offset), scale.x(log.log_end_offset));
         html! {
             <rect class="dirty" x={Scale::pct(x)} width={Scale::pct((end - x).max(0.0))} y="30" height="4">
-                <title>{format!("dirty head from offset {} (dirty ratio {}.{}% vs min.cleanable.dirty.ratio {}%)",
-                    c.first_dirty_offset, c.dirty_ratio_ppm / 10_000, c.dirty_ratio_ppm / 1000 % 10,
-                    c.min_dirty_ratio_ppm / 10_000)}</title>
+                <title>{trf(lang, "dirty head from offset {} (dirty ratio {}.{}% vs min.cleanable.dirty.ratio {}%)",
+                    &[&c.first_dirty_offset, &(c.dirty_ratio_ppm / 10_000), &(c.dirty_ratio_ppm / 1000 % 10),
+                    &(c.min_dirty_ratio_ppm / 10_000)])}</title>
             </rect>
         }
     });

@@ -183,7 +183,7 @@ fn network_svg(
                 })
             })
         };
-        let label = link.label();
+        let label = link.label(lang);
         let state = if label.is_empty() {
             tr(lang, "healthy")
         } else {

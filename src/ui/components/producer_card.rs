@@ -61,7 +61,7 @@ pub fn ProducerCard(props: &ProducerCardProps) -> Html {
             store.dispatch(Action::RunCommand(CommandRequest::typed(&line)))
         })
     };
-    let lost = loss_text(&spec.topic, &report);
+    let lost = loss_text(lang, &spec.topic, &report);
     html! {
         <li class="producer-card" data-testid="producer-card" data-name={spec.name.clone()}
             data-sent={stats.sent.to_string()} data-acknowledged={stats.acknowledged.to_string()}

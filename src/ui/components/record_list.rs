@@ -145,7 +145,7 @@ pub fn RecordList(props: &RecordListProps) -> Html {
             <div class="record-tools">
                 <label>{tr(lang, "Go to offset ")}
                     <input type="number" min={props.log_start_offset.to_string()} data-testid="jump-offset"
-                        onkeydown={on_jump} placeholder="Enter" />
+                        onkeydown={on_jump} placeholder={tr(lang, "Enter")} />
                 </label>
                 <label><input type="checkbox" checked={*follow_end} onchange={on_follow}
                     data-testid="follow-end" />{tr(lang, " Follow the log end")}</label>

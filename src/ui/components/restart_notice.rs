@@ -1,6 +1,8 @@
 //! The notice under the storage bar saying what restarting the saved cluster recovered or
 //! truncated (`ui::restart_report`), with the broker's log lines in a `<details>`; dismissible.
 
+use crate::i18n::{tr, trf};
+use crate::ui::prefs::use_lang;
 use crate::ui::restart_report::RestartReport;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -12,6 +14,7 @@ pub struct RestartNoticeProps {
 
 #[component]
 pub fn RestartNotice(props: &RestartNoticeProps) -> Html {
+    let lang = use_lang();
     let dismissed = use_state(|| false);
     if *dismissed {
         return html! {};
@@ -33,15 +36,15 @@ pub fn RestartNotice(props: &RestartNoticeProps) -> Html {
         <div class={classes!("restart-notice", kind)} role="status" data-testid="recovery-report"
             data-kind={kind} data-logs-recovered={report.logs_recovered.to_string()}
             data-bytes-truncated={report.bytes_truncated.to_string()}>
-            <p data-testid="recovery-summary">{report.summary()}</p>
+            <p data-testid="recovery-summary">{report.summary(lang)}</p>
             if !report.lines.is_empty() {
                 <details data-testid="recovery-lines">
-                    <summary>{format!("What the brokers logged ({} lines)", report.lines.len())}</summary>
+                    <summary>{trf(lang, "What the brokers logged ({} lines)", &[&report.lines.len()])}</summary>
                     <ul>{ for lines }</ul>
                 </details>
             }
             <button type="button" class="dismiss" onclick={on_dismiss} data-testid="dismiss-recovery-report"
-                aria-label="Dismiss the restart report">{"Dismiss"}</button>
+                aria-label={tr(lang, "Dismiss the restart report")}>{tr(lang, "Dismiss")}</button>
         </div>
     }
 }

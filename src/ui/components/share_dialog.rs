@@ -3,7 +3,7 @@
 //! workspace, leaving the open one as it is. A scenario that cannot be read gets its reason
 //! instead.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, Lang};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::ui::prefs::use_lang;
 use crate::ui::share::browser;
@@ -26,13 +26,22 @@ pub enum Offer {
 }
 
 impl Offer {
-    pub fn from_read(from: &'static str, read: Result<Scenario, ScenarioError>) -> Self {
+    /// The offer of what a link or a file (`from`) held; a refusal's words in `lang` (the
+    /// scenario's own reason stays as the reader gave it).
+    pub fn from_read(
+        lang: Lang,
+        from: &'static str,
+        read: Result<Scenario, ScenarioError>,
+    ) -> Self {
         match read {
             Ok(scenario) => Offer::Open {
                 from,
                 scenario: Rc::new(scenario),
             },
-            Err(e) => Offer::Refused(format!("This {from} cannot be opened. {e}")),
+            Err(e) if from == "link" => {
+                Offer::Refused(trf(lang, "This link cannot be opened. {}", &[&e]))
+            }
+            Err(e) => Offer::Refused(trf(lang, "This file cannot be opened. {}", &[&e])),
         }
     }
 }
@@ -86,7 +95,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
             let (error, busy) = (error.clone(), busy.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(e) = browser::open_in_new_workspace(&workspace, &scenario).await {
+                if let Err(e) = browser::open_in_new_workspace(lang, &workspace, &scenario).await {
                     error.set(Some(e));
                     busy.set(false);
                 }

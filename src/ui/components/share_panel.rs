@@ -41,7 +41,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             let fragment = browser::fragment();
             if let Some(read) = crate::scenario::link::from_fragment(&fragment) {
                 browser::clear_fragment();
-                offer.set(Some(Offer::from_read("link", read)));
+                offer.set(Some(Offer::from_read(lang, "link", read)));
             }
         });
     }
@@ -82,7 +82,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         let offer = offer.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            read_file(&input, offer.clone());
+            read_file(lang, &input, offer.clone());
             input.set_value("");
         })
     };
@@ -174,23 +174,24 @@ fn share_result(lang: Lang, link: Option<Result<String, String>>) -> Html {
 }
 
 /// Reads the chosen file (at most 1 MiB) and offers it.
-fn read_file(input: &HtmlInputElement, offer: UseStateHandle<Option<Offer>>) {
+fn read_file(lang: Lang, input: &HtmlInputElement, offer: UseStateHandle<Option<Offer>>) {
     let Some(file) = input.files().and_then(|files| files.get(0)) else {
         return;
     };
     let file = gloo::file::File::from(file);
     if file.size() > MAX_SCRIPT_BYTES as u64 {
-        offer.set(Some(Offer::Refused(format!(
-            "The file is {} bytes long; a scenario may hold at most {MAX_SCRIPT_BYTES} bytes (1 MiB).",
-            file.size()
+        offer.set(Some(Offer::Refused(trf(
+            lang,
+            "The file is {} bytes long; a scenario may hold at most {} bytes (1 MiB).",
+            &[&file.size(), &MAX_SCRIPT_BYTES],
         ))));
         return;
     }
     wasm_bindgen_futures::spawn_local(async move {
         let read = gloo::file::futures::read_as_text(&file).await;
         offer.set(Some(match read {
-            Ok(text) => Offer::from_read("file", Scenario::from_kplay(&text)),
-            Err(_) => Offer::Refused("The file could not be read as text.".to_string()),
+            Ok(text) => Offer::from_read(lang, "file", Scenario::from_kplay(&text)),
+            Err(_) => Offer::Refused(tr(lang, "The file could not be read as text.").to_string()),
         }));
     });
 }

@@ -74,10 +74,13 @@ pub fn Terminal() -> Html {
     let session = session.borrow();
     let mode = session.mode();
     let (label, run_label) = match mode {
-        Mode::Command => ("Command".to_string(), "Run"),
-        Mode::Continuation { .. } => ("Next line of the command".to_string(), "Enter"),
+        Mode::Command => (tr(lang, "Command"), "Run"),
+        Mode::Continuation { .. } => (tr(lang, "Next line of the command"), "Enter"),
         Mode::Records { .. } => (
-            "Record for kafka-console-producer.sh (Ctrl-D ends the input)".to_string(),
+            tr(
+                lang,
+                "Record for kafka-console-producer.sh (Ctrl-D ends the input)",
+            ),
             "Send line",
         ),
     };
@@ -87,7 +90,7 @@ pub fn Terminal() -> Html {
         <section class="panel terminal-panel" aria-labelledby="terminal-heading">
             <h2 id="terminal-heading">{tr(lang, "Terminal")}</h2>
             <div class="terminal">
-                <div class="term-screen" role="log" aria-live="polite" aria-label="Terminal output"
+                <div class="term-screen" role="log" aria-live="polite" aria-label={tr(lang, "Terminal output")}
                     tabindex="0" ref={screen_ref} data-testid="terminal-output">
                     <TranscriptView transcript={store.terminal.clone()} />
                     { for pending.iter().map(line_view) }
@@ -163,7 +166,7 @@ fn JobsBar(props: &JobsBarProps) -> Html {
                 }) }
             </ul>
             <button type="button" onclick={props.on_stop.clone()} data-testid="terminal-stop-job"
-                title={format!("Ctrl-C at an empty prompt: kill -INT %{newest}")}>
+                title={trf(lang, "Ctrl-C at an empty prompt: kill -INT %{}", &[newest])}>
                 {trf(lang, "Stop job [{}] (Ctrl-C)", &[newest])}
             </button>
         </div>

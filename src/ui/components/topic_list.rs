@@ -2,7 +2,7 @@
 //! and how the last produce went under its topic. Kafka's internal topics (`__consumer_offsets`,
 //! 50 partitions) are folded into one line until asked for.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
 use crate::ui::produce::{next_produce_script, ProduceOutcome, PRODUCE_BATCH};
@@ -36,7 +36,7 @@ pub fn TopicList() -> Html {
                     p.partition,
                     join(&p.replicas),
                     join(&p.isr),
-                    if moved { " (not the preferred leader)" } else { "" }
+                    if moved { tr(lang, " (not the preferred leader)") } else { "" }
                 );
                 html! {
                     <li class={classes!("partition", p.leader.is_none().then_some("offline"),
@@ -44,9 +44,9 @@ pub fn TopicList() -> Html {
                         {title} data-partition={p.partition.to_string()} data-leader={leader.clone()}>
                         {format!("P{} ", p.partition)}
                         <span class="leader">
-                            { p.leader.map_or("offline".to_string(), |l| format!("L{l}")) }
+                            { p.leader.map_or(tr(lang, "offline").to_string(), |l| format!("L{l}")) }
                         </span>
-                        if moved { <span aria-label="not the preferred leader">{"*"}</span> }
+                        if moved { <span aria-label={tr(lang, "not the preferred leader")}>{"*"}</span> }
                     </li>
                 }
             });
@@ -88,8 +88,8 @@ pub fn TopicList() -> Html {
             if internal > 0 {
                 <button class="internal-toggle" onclick={toggle} aria-expanded={show_internal.to_string()}
                     data-testid="internal-topics">
-                    {format!("{} {internal} internal topic(s) (__consumer_offsets)",
-                        if *show_internal { "▾" } else { "▸" })}
+                    {if *show_internal { "▾ " } else { "▸ " }}
+                    {trf(lang, "{} internal topic(s) (__consumer_offsets)", &[&internal])}
                 </button>
             }
             if topics.is_empty() {

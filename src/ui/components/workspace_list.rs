@@ -70,7 +70,7 @@ pub fn WorkspaceList(props: &WorkspaceListProps) -> Html {
                 let (name, confirm, error, onchange) =
                     (name.clone(), confirm.clone(), error.clone(), onchange.clone());
                 spawn_local(async move {
-                    let result = workspaces::delete_if_free(&name).await;
+                    let result = workspaces::delete_if_free(lang, &name).await;
                     confirm.set(None);
                     error.set(result.err());
                     onchange.emit(());

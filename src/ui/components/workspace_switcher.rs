@@ -193,7 +193,7 @@ fn dismiss<T: 'static>(state: &UseStateHandle<Option<T>>) -> Callback<MouseEvent
 
 async fn duplicate(lang: Lang, from: String, list: Vec<String>) -> Result<String, String> {
     let to = copy_name(&from, &list);
-    workspaces::copy(&from, &to, &list).await?;
+    workspaces::copy(lang, &from, &to, &list).await?;
     Ok(trf(lang, "Duplicated '{}' as '{}'.", &[&from, &to]))
 }
 
@@ -256,7 +256,7 @@ async fn import_file(lang: Lang, file: web_sys::File, list: Vec<String>) -> Resu
     let bytes = gloo::file::futures::read_as_bytes(&file)
         .await
         .map_err(|e| trf(lang, "Cannot read {}: {}", &[&file.name(), &e]))?;
-    workspaces::import(&name, &bytes, &list).await?;
+    workspaces::import(lang, &name, &bytes, &list).await?;
     workspaces::open(&name);
     Ok(trf(lang, "Imported '{}'.", &[&name]))
 }
@@ -304,7 +304,7 @@ fn NewForm(props: &NewFormProps) -> Html {
             match parsed {
                 Err(message) => error.set(Some(message)),
                 Ok((brokers, seed)) => spawn_local(async move {
-                    match workspaces::create(&name, brokers, seed, &names).await {
+                    match workspaces::create(lang, &name, brokers, seed, &names).await {
                         Ok(()) => workspaces::open(&name),
                         Err(message) => error.set(Some(message)),
                     }
@@ -394,7 +394,7 @@ fn RenameForm(props: &RenameFormProps) -> Html {
             let (to, from, names, error) =
                 ((*name).clone(), open.clone(), names.clone(), error.clone());
             spawn_local(async move {
-                match workspaces::copy(&from, &to, &names).await {
+                match workspaces::copy(lang, &from, &to, &names).await {
                     Ok(()) => {
                         // Its running clients and open views move with it.
                         crate::ui::session_clients::move_kept(&from, &to);

@@ -6,7 +6,7 @@
 use super::lesson::EmbedLesson;
 use super::messages::use_embed_api;
 use super::params::{EmbedConfig, EmbedView};
-use crate::i18n::{tr, Lang};
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::components::cluster_panel::ClusterPanel;
 use crate::ui::components::config_editor::ConfigEditor;
 use crate::ui::components::event_panel::EventPanel;
@@ -141,7 +141,7 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
     html! {
         <div class="embed" data-testid="embed" data-ready={(*stage == Stage::Ready).to_string()}
             data-storage={storage_word(&store.storage)}>
-            { header(config, &store) }
+            { header(lang, config, &store) }
             if let (Some(workspace), "other") = (config.workspace(), storage_word(&store.storage)) {
                 <p class="embed-problems" role="status" data-testid="embed-storage">
                     {store.storage.describe(&workspace, lang)}</p>
@@ -153,12 +153,12 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
             }
             if let Some(replaying) = &store.replaying {
                 <p class="muted" role="status" data-testid="replay-progress">
-                    {format!("Replaying the scenario: step {} of {}…",
-                        replaying.job.progress().0, replaying.job.progress().1)}
+                    {trf(lang, "Replaying the scenario: step {} of {}…",
+                        &[&replaying.job.progress().0, &replaying.job.progress().1])}
                 </p>
             }
             if loading {
-                <p class="muted" data-testid="loading">{"Loading…"}</p>
+                <p class="muted" data-testid="loading">{tr(lang, "Loading…")}</p>
             } else {
                 <main class={classes!("layout", "embed-layout", views.contains(&EmbedView::Lesson).then_some("with-lesson"))}>
                     { for views.iter().map(|view| view_html(view, config, lang)) }
@@ -170,18 +170,18 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
 
 /// The slim band at the top: the name, "in memory" when nothing is saved, and the way out to
 /// the full playground.
-fn header(config: &EmbedConfig, store: &StoreHandle) -> Html {
+fn header(lang: Lang, config: &EmbedConfig, store: &StoreHandle) -> Html {
     html! {
         <header class="embed-header">
             <strong>{"Kafka Playground"}</strong>
-            <span class="muted embed-tagline">{" · a Kafka 4.1 cluster (KRaft) in your browser"}</span>
+            <span class="muted embed-tagline">{tr(lang, " · a Kafka 4.1 cluster (KRaft) in your browser")}</span>
             if config.persist.is_none() {
                 <span class="muted embed-memory" data-testid="embed-memory"
-                    title="Nothing is saved: reloading starts over">{" · in memory"}</span>
+                    title={tr(lang, "Nothing is saved: reloading starts over")}>{tr(lang, " · in memory")}</span>
             }
             <button class="embed-open" data-testid="embed-open" onclick={open_full(store)}
-                title="Open this scenario in the full playground, in a new tab (it asks before opening it in a new workspace)">
-                {"Open in the playground ↗"}</button>
+                title={tr(lang, "Open this scenario in the full playground, in a new tab (it asks before opening it in a new workspace)")}>
+                {tr(lang, "Open in the playground ↗")}</button>
         </header>
     }
 }
@@ -225,8 +225,7 @@ fn view_html(view: &EmbedView, config: &EmbedConfig, lang: Lang) -> Html {
         },
         EmbedView::Terminal => html! { <Terminal /> },
         EmbedView::Lesson => html! {
-            <EmbedLesson lesson={config.lesson.clone().map(AttrValue::from)}
-                lang={config.lang.clone().map(AttrValue::from)} />
+            <EmbedLesson lesson={config.lesson.clone().map(AttrValue::from)} />
         },
         EmbedView::Events => html! { <EventPanel /> },
         EmbedView::Producers => html! { <ProducersPanel /> },

@@ -4,7 +4,9 @@
 
 use super::params::{decode, EmbedView};
 use super::snippet::{SnippetInput, DEFAULT_HEIGHT};
+use crate::i18n::{tr, Lang};
 use crate::scenario::link::{to_fragment, FRAGMENT_KEY, MAX_FRAGMENT_CHARS};
+use crate::ui::prefs::use_lang;
 use crate::ui::share::browser::copy_to_clipboard;
 use crate::ui::store::StoreHandle;
 use js_sys::Reflect;
@@ -15,6 +17,7 @@ type Snippets = Result<(String, String), String>;
 
 #[component]
 pub fn EmbedCode() -> Html {
+    let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let shown = use_state(|| None::<Snippets>);
     let Some(store) = store else {
@@ -23,7 +26,7 @@ pub fn EmbedCode() -> Html {
     let on_make = {
         let (store, shown) = (store.clone(), shown.clone());
         Callback::from(move |_: MouseEvent| {
-            let snippets = make(&store);
+            let snippets = make(lang, &store);
             if let Ok((iframe, _)) = &snippets {
                 copy_to_clipboard(iframe);
             }
@@ -33,7 +36,7 @@ pub fn EmbedCode() -> Html {
     html! {
         <div class="embed-code" data-testid="embed-code">
             <button data-testid="embed-code-button" onclick={on_make}
-                title="HTML that shows this scenario in another page">{"Copy embed code"}</button>
+                title={tr(lang, "HTML that shows this scenario in another page")}>{tr(lang, "Copy embed code")}</button>
             { match (*shown).clone() {
                 None => html! {},
                 Some(Err(message)) => html! {
@@ -41,8 +44,8 @@ pub fn EmbedCode() -> Html {
                 },
                 Some(Ok((iframe, loader))) => html! {
                     <>
-                        { snippet_box("An iframe (copied)", "embed-iframe", iframe) }
-                        { snippet_box("Or the loader and its element", "embed-loader", loader) }
+                        { snippet_box(lang, tr(lang, "An iframe (copied)"), "embed-iframe", iframe) }
+                        { snippet_box(lang, tr(lang, "Or the loader and its element"), "embed-loader", loader) }
                     </>
                 },
             } }
@@ -50,7 +53,7 @@ pub fn EmbedCode() -> Html {
     }
 }
 
-fn snippet_box(label: &'static str, testid: &'static str, text: String) -> Html {
+fn snippet_box(lang: Lang, label: &'static str, testid: &'static str, text: String) -> Html {
     let copy = {
         let text = text.clone();
         Callback::from(move |_: MouseEvent| copy_to_clipboard(&text))
@@ -59,24 +62,27 @@ fn snippet_box(label: &'static str, testid: &'static str, text: String) -> Html 
         <label class="embed-snippet">
             <span>{label}</span>
             <textarea readonly=true rows="3" value={text} data-testid={testid} />
-            <button onclick={copy} data-testid={format!("{testid}-copy")}>{"Copy"}</button>
+            <button onclick={copy} data-testid={format!("{testid}-copy")}>{tr(lang, "Copy")}</button>
         </label>
     }
 }
 
 /// The snippets for the session as it is now.
-fn make(store: &StoreHandle) -> Snippets {
+fn make(lang: Lang, store: &StoreHandle) -> Snippets {
     if store.scenario.incomplete() || store.scenario.overflowed() {
-        return Err(
-            "This session cannot be shared (see Share link): there is no scenario to embed."
-                .to_string(),
-        );
+        return Err(tr(
+            lang,
+            "This session cannot be shared (see Share link): there is no scenario to embed.",
+        )
+        .to_string());
     }
     let fragment = to_fragment(&store.shared_scenario());
     if fragment.len() > MAX_FRAGMENT_CHARS {
-        return Err(
-            "This session is too long to embed. Export it as a .kplay file instead.".to_string(),
-        );
+        return Err(tr(
+            lang,
+            "This session is too long to embed. Export it as a .kplay file instead.",
+        )
+        .to_string());
     }
     let mut views = vec![EmbedView::Cluster];
     if let Some(pick) = &store.session.partition {

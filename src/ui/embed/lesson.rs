@@ -1,9 +1,12 @@
 //! One lesson in an embed (`lesson=ID`): the lessons panel's steps, commands and checks
 //! (`components::lesson_panel`), without its picker and without `localStorage` — an embed's
-//! progress lives as long as its cluster. `lang=ko` reads the Korean lesson.
+//! progress lives as long as its cluster. It is in the page's language (`PageLang`: the embed's
+//! `lang` parameter, else the person's pick), like every other view.
 
-use crate::lessons::catalog::{lessons, Lang};
+use crate::i18n::{tr, trf};
+use crate::lessons::catalog::lessons;
 use crate::ui::components::lesson_panel::{lesson_view, steps_done};
+use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::session::CommandRequest;
 use yew::prelude::*;
@@ -12,17 +15,11 @@ use yew::prelude::*;
 pub struct EmbedLessonProps {
     /// The lesson's id (`topics`, `keys`, …); `None`: the first lesson.
     pub lesson: Option<AttrValue>,
-    /// The page's `lang` parameter, as given.
-    pub lang: Option<AttrValue>,
 }
 
 #[component]
 pub fn EmbedLesson(props: &EmbedLessonProps) -> Html {
-    let lang = props
-        .lang
-        .as_deref()
-        .and_then(|code| Lang::from_code(code.split('-').next().unwrap_or(code)))
-        .unwrap_or_default();
+    let lang = use_lang();
     let catalog = use_memo(lang, |lang| lessons(*lang));
     let done_before = use_state(|| 0_usize);
     let store = use_context::<StoreHandle>();
@@ -49,9 +46,9 @@ pub fn EmbedLesson(props: &EmbedLessonProps) -> Html {
         let ids: Vec<&str> = catalog.iter().map(|l| l.id.as_str()).collect();
         return html! {
             <section class="panel lesson-panel" data-testid="lesson-panel">
-                <p role="alert" data-testid="lesson-missing">{format!(
+                <p role="alert" data-testid="lesson-missing">{trf(lang,
                     "There is no lesson '{}'. The lessons are: {}.",
-                    props.lesson.as_deref().unwrap_or_default(), ids.join(", "))}</p>
+                    &[&props.lesson.as_deref().unwrap_or_default(), &ids.join(", ")])}</p>
             </section>
         };
     };
@@ -59,7 +56,7 @@ pub fn EmbedLesson(props: &EmbedLessonProps) -> Html {
         store.dispatch(Action::RunCommand(CommandRequest::typed(&script)))
     });
     html! {
-        <section class="panel lesson-panel" aria-label="Lesson" data-testid="lesson-panel"
+        <section class="panel lesson-panel" aria-label={tr(lang, "Lesson")} data-testid="lesson-panel"
             lang={lang.code()}>
             { lesson_view(lesson, lang, done, &checks, &run) }
         </section>

@@ -5,6 +5,7 @@
 //! A scenario never replaces the open workspace: opening a link or a file always makes a new
 //! workspace, after the person said yes.
 
+use crate::i18n::{trf, Lang};
 use crate::scenario::Scenario;
 use crate::ui::workspaces;
 use gloo::storage::{SessionStorage, Storage};
@@ -71,12 +72,21 @@ fn free_name(existing: &[String]) -> String {
 /// workspace); that page replays the scenario into it. `workspaces::create` is not used: the
 /// cluster it would write is replaced at once by the replay's (which keeps the scenario's seed,
 /// brokers and start time), and writing it cost the opening a few hundred milliseconds.
-pub async fn open_in_new_workspace(current: &str, scenario: &Scenario) -> Result<(), String> {
+pub async fn open_in_new_workspace(
+    lang: Lang,
+    current: &str,
+    scenario: &Scenario,
+) -> Result<(), String> {
     let existing = workspaces::list(current).await;
     let name = free_name(&existing);
     crate::storage::registry::validate_new_name(&name, &existing)?;
-    SessionStorage::set(PENDING_KEY, (name.clone(), scenario.to_kplay()))
-        .map_err(|e| format!("Cannot hand the scenario to the new workspace: {e}"))?;
+    SessionStorage::set(PENDING_KEY, (name.clone(), scenario.to_kplay())).map_err(|e| {
+        trf(
+            lang,
+            "Cannot hand the scenario to the new workspace: {}",
+            &[&e],
+        )
+    })?;
     workspaces::open(&name);
     Ok(())
 }
