@@ -14,6 +14,7 @@
 
 use crate::cli::shell::parse_script;
 use crate::engine::Cluster;
+use crate::i18n::{trf, Lang};
 use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeSet;
 
@@ -226,50 +227,72 @@ impl KeptSession {
     }
 }
 
-/// What the page says after restarting the kept clients: who runs again (and which of them
-/// rejoin a group as new members), and who did not start (the terminal says why).
-pub fn restart_note(restarted: &[KeptClient], failed: &[KeptClient]) -> Option<String> {
-    if restarted.is_empty() && failed.is_empty() {
-        return None;
+/// What the page says after restarting the kept clients: who restarted, how each consumer
+/// rejoins its group, who could not restart. Kept as the clients, put into words in the page's
+/// language by [`RestartNote::text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestartNote {
+    pub restarted: Vec<KeptClient>,
+    pub failed: Vec<KeptClient>,
+}
+
+/// The note for these clients, `None` when there were none.
+pub fn restart_note(restarted: &[KeptClient], failed: &[KeptClient]) -> Option<RestartNote> {
+    (!restarted.is_empty() || !failed.is_empty()).then(|| RestartNote {
+        restarted: restarted.to_vec(),
+        failed: failed.to_vec(),
+    })
+}
+
+impl RestartNote {
+    pub fn text(&self, lang: Lang) -> String {
+        let mut sentences = Vec::new();
+        if !self.restarted.is_empty() {
+            sentences.push(trf(
+                lang,
+                "Restarted {} at the restored time, as their start lines ran again (see the terminal).",
+                &[&names(&self.restarted, lang)],
+            ));
+        }
+        for consumer in self
+            .restarted
+            .iter()
+            .filter(|c| c.kind == ClientKind::Consumer)
+        {
+            let group = consumer.option("--group").unwrap_or_default();
+            sentences.push(match consumer.option("--instance-id") {
+                Some(id) => trf(
+                    lang,
+                    "Consumer {} rejoins group {} as static member {} (group.instance.id): back within session.timeout.ms, it gets its partitions back.",
+                    &[&consumer.name, &group, &id],
+                ),
+                None => trf(
+                    lang,
+                    "Consumer {} rejoins group {} as a new member: a restarted client process gets a new member id. Its member from before the reload sent no LeaveGroup and stays in the group until its session times out (session.timeout.ms, 45 s by default).",
+                    &[&consumer.name, &group],
+                ),
+            });
+        }
+        if !self.failed.is_empty() {
+            sentences.push(trf(
+                lang,
+                "Could not restart {} (see the terminal).",
+                &[&names(&self.failed, lang)],
+            ));
+        }
+        sentences.join(" ")
     }
-    let mut sentences = Vec::new();
-    if !restarted.is_empty() {
-        sentences.push(format!(
-            "Restarted {} at the restored time, as their start lines ran again (see the terminal).",
-            names(restarted)
-        ));
-    }
-    for consumer in restarted.iter().filter(|c| c.kind == ClientKind::Consumer) {
-        let group = consumer.option("--group").unwrap_or_default();
-        sentences.push(match consumer.option("--instance-id") {
-            Some(id) => format!(
-                "Consumer {} rejoins group {group} as static member {id} (group.instance.id): back within session.timeout.ms, it gets its partitions back.",
-                consumer.name
-            ),
-            None => format!(
-                "Consumer {} rejoins group {group} as a new member: a restarted client process gets a new member id. Its member from before the reload sent no LeaveGroup and stays in the group until its session times out (session.timeout.ms, 45 s by default).",
-                consumer.name
-            ),
-        });
-    }
-    if !failed.is_empty() {
-        sentences.push(format!(
-            "Could not restart {} (see the terminal).",
-            names(failed)
-        ));
-    }
-    Some(sentences.join(" "))
 }
 
 /// "producer p1, producer p2 and consumer c1".
-fn names(clients: &[KeptClient]) -> String {
+fn names(clients: &[KeptClient], lang: Lang) -> String {
     let each: Vec<String> = clients
         .iter()
         .map(|c| format!("{} {}", c.kind.as_str(), c.name))
         .collect();
     match each.split_last() {
         Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        Some((last, rest)) => trf(lang, "{} and {}", &[&rest.join(", "), last]),
         None => String::new(),
     }
 }

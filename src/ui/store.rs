@@ -183,7 +183,7 @@ pub struct Store {
     /// Running clients and open views, kept for the next reload (`ui::session_clients`).
     pub session: Rc<KeptSession>,
     /// What restoring the session restarted, when it restarted anything.
-    pub session_note: Option<String>,
+    pub session_note: Option<Rc<session_clients::RestartNote>>,
     /// The branches and marks of the timeline, and the checkpoints rewinds start from.
     pub timeline: Timeline,
 }
@@ -493,7 +493,7 @@ impl Store {
                 failed.push(client);
             }
         }
-        self.session_note = session_clients::restart_note(&restarted, &failed);
+        self.session_note = session_clients::restart_note(&restarted, &failed).map(Rc::new);
         self.cluster_changed();
     }
 

@@ -2,6 +2,7 @@
 //! as clients start and forgotten as they stop, are killed or reset; kept per workspace (a
 //! rename moves it, a delete drops it); restarted only by the tab that owns the workspace.
 
+use kafka_playground::i18n::Lang;
 use kafka_playground::ui::saving::StorageStatus;
 use kafka_playground::ui::session_clients::{
     forget_kept, keep, load_kept, move_kept, ClientKind, KeptSession, PartitionPick,
@@ -141,10 +142,24 @@ fn the_owner_restarts_the_kept_clients_and_says_so() {
     let cluster = restored.cluster();
     assert!(cluster.background_producers().contains_key("p1"));
     assert!(cluster.background_consumers().contains_key("c1"));
-    let note = restored.session_note.clone().unwrap_or_default();
+    let note = restored
+        .session_note
+        .as_ref()
+        .map(|n| n.text(Lang::En))
+        .unwrap_or_default();
     assert!(
         note.starts_with("Restarted producer p1 and consumer c1"),
         "{note}"
+    );
+    // In the page's language (issue #10, item 5).
+    let korean = restored
+        .session_note
+        .as_ref()
+        .map(|n| n.text(Lang::Ko))
+        .unwrap_or_default();
+    assert!(
+        korean.starts_with("복원된 시각에 producer p1, consumer c1을(를) 다시 시작했습니다"),
+        "{korean}"
     );
     assert!(
         note.contains("Consumer c1 rejoins group g as a new member"),
@@ -164,7 +179,11 @@ fn a_client_that_cannot_start_again_is_named() {
     let saved =
         KeptSession::decode(&["client\tproducer\tp2\tproducer start p2 --rate many".to_string()]);
     let restored = loaded(StorageStatus::Saved).reduce(Action::RestoreSession(saved));
-    let note = restored.session_note.clone().unwrap_or_default();
+    let note = restored
+        .session_note
+        .as_ref()
+        .map(|n| n.text(Lang::En))
+        .unwrap_or_default();
     assert_eq!(note, "Could not restart producer p2 (see the terminal).");
     assert!(restored.session.clients.is_empty());
 }
@@ -189,7 +208,8 @@ fn a_static_member_rejoins_with_its_instance_id_and_the_note_lists_everyone() {
     let note = reloaded
         .reduce(Action::RestoreSession(saved))
         .session_note
-        .clone()
+        .as_ref()
+        .map(|n| n.text(Lang::En))
         .unwrap_or_default();
     assert!(
         note.starts_with("Restarted producer a, producer b and consumer s1 at the restored time"),

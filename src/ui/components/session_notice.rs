@@ -22,7 +22,7 @@ pub fn SessionNotice() -> Html {
     let on_dismiss = Callback::from(move |_: MouseEvent| dismissed.set(true));
     html! {
         <div class="restart-notice clean session-notice" role="status" data-testid="session-restored">
-            <p data-testid="session-restored-summary">{note}</p>
+            <p data-testid="session-restored-summary">{note.text(lang)}</p>
             <button type="button" class="dismiss" onclick={on_dismiss} data-testid="dismiss-session-restored"
                 aria-label={tr(lang, "Dismiss the restarted clients notice")}>{tr(lang, "Dismiss")}</button>
         </div>
