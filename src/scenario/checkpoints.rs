@@ -6,8 +6,8 @@
 //! started yet at the checkpoint's time: replaying on from it is the same as replaying from the
 //! start (the engine is deterministic, and a replay waits until each step's own start time).
 //!
-//! Copies are not free — a cluster holds every broker's files, and the page's store copies the
-//! live cluster once when a checkpoint shares it (`ui::cluster_cell`) — so checkpoints are spaced
+//! Copies are not free — a cluster holds every broker's files, and a checkpoint the page's store
+//! takes is a copy of its live cluster (`ui::timeline`) — so checkpoints are spaced
 //! ([`CHECKPOINT_EVERY_STEPS`], [`CHECKPOINT_EVERY_MS`]), a cluster over
 //! [`MAX_CHECKPOINT_BYTES`] of files is not kept, and the whole set is held under
 //! [`CHECKPOINTS_BUDGET_BYTES`], dropping the oldest first.

@@ -7,7 +7,8 @@
 //!
 //! The history and the checkpoints are shared by every state of the store and changed in
 //! place, as the cluster is (`ui::cluster_cell`): copying a thousand marks on every animation
-//! frame that drained an event would cost more than the frame.
+//! frame that drained an event would cost more than the frame. A checkpoint is a copy of the
+//! cluster made when it is taken; the live cluster is never shared with one.
 
 use super::share::{ReplayPurpose, Replaying};
 use super::store::Store;
@@ -156,10 +157,30 @@ impl Store {
         *self.timeline.last_checkpoint_wall_ms.borrow_mut() = wall;
     }
 
-    /// Keeps the live cluster as a checkpoint (when it is small enough).
+    /// Keeps a copy of the live cluster as a checkpoint (when it is small enough). The copy is
+    /// made now rather than shared: the live cluster stays unshared, so the actions after this
+    /// one change it in place (`ui::cluster_cell`) instead of copying it at some later frame.
     fn checkpoint_here(&self) {
-        let cluster = self.cluster();
-        let bytes = cluster.file_bytes();
+        self.checkpoint(|live| Rc::new(crate::engine::Cluster::clone(&live)));
+    }
+
+    /// Keeps the live cluster as a checkpoint without a copy: for a rewind, which puts another
+    /// cluster in its place at once, leaving the checkpoint its only owner.
+    fn checkpoint_leaving(&self) {
+        self.checkpoint(|live| live);
+    }
+
+    /// Keeps `keep(the live cluster)` as a checkpoint (when it is small enough).
+    fn checkpoint(
+        &self,
+        keep: impl FnOnce(Rc<crate::engine::Cluster>) -> Rc<crate::engine::Cluster>,
+    ) {
+        let live = self.cluster();
+        let bytes = live.file_bytes();
+        if bytes > crate::scenario::checkpoints::MAX_CHECKPOINT_BYTES {
+            return;
+        }
+        let cluster = keep(live);
         self.timeline.checkpoints.borrow_mut().add(Checkpoint {
             steps: Rc::from(self.scenario.steps()),
             moment: self.live_moment(),
@@ -206,7 +227,7 @@ impl Store {
             return;
         }
         // Coming back to where the session is now costs nothing then.
-        self.checkpoint_here();
+        self.checkpoint_leaving();
         let on = self
             .timeline
             .history
