@@ -119,6 +119,7 @@ impl Cluster {
             return FetchedPartition::error(topic, partition, ErrorCode::NotLeaderOrFollower);
         };
         let log_end_offset = log.log_end_offset();
+        let high_watermark_before = log.high_watermark();
         // KIP-320: a follower whose last epoch ends earlier here has diverged; it truncates first.
         if let Some(last_epoch) = fetch.last_fetched_epoch {
             let (epoch, end_offset) = log
@@ -155,11 +156,17 @@ impl Cluster {
         if !in_isr {
             self.maybe_expand_isr(leader, &key, follower);
         }
-        self.maybe_increment_high_watermark(leader, &key);
-        let high_watermark = self
-            .broker(leader)
-            .and_then(|b| b.log(topic, partition))
-            .map_or(read.high_watermark, |log| log.high_watermark());
+        // An ISR member whose log end offset (its fetch offset) is at or below the high
+        // watermark bounds the new one by that offset, so it cannot move: most fetches of a
+        // caught-up follower end here without the lookups of a high watermark check.
+        let high_watermark = if in_isr && fetch.fetch_offset <= high_watermark_before {
+            high_watermark_before
+        } else {
+            self.maybe_increment_high_watermark(leader, &key);
+            self.broker(leader)
+                .and_then(|b| b.log(topic, partition))
+                .map_or(read.high_watermark, |log| log.high_watermark())
+        };
         let (topic, _) = key;
         FetchedPartition {
             topic,
