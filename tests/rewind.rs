@@ -484,3 +484,48 @@ fn an_opened_scenario_comes_with_the_timeline_the_session_had() {
         session.history.branch(1).map(|b| &b.marks)
     );
 }
+
+#[test]
+fn checkpoints_over_the_limit_are_thinned_where_they_lie_closest() {
+    let cluster = Rc::new(Cluster::new(ClusterOptions::default()));
+    let at = |steps: usize, at_ms: i64| Checkpoint {
+        steps: Rc::from(Vec::new()),
+        moment: Moment { steps, at_ms },
+        steps_end_ms: 0,
+        cluster: cluster.clone(),
+        trace_hash: 0,
+        bytes: 1,
+    };
+    let mut checkpoints = Checkpoints::default();
+    // Thirty, a minute apart, past the count limit (24).
+    for i in 0..30 {
+        checkpoints.add(at(0, i * 60_000));
+    }
+    assert_eq!(checkpoints.len(), 24);
+    let kept: Vec<i64> = (0..30 * 60_000)
+        .step_by(60_000)
+        .filter(|&ms| {
+            checkpoints
+                .best_for(&[], Moment { steps: 0, at_ms: ms })
+                .is_some_and(|c| c.moment.at_ms == ms)
+        })
+        .collect();
+    assert_eq!(kept.first(), Some(&0), "the first stays");
+    assert_eq!(kept.last(), Some(&(29 * 60_000)), "the last stays");
+    let widest = kept.windows(2).map(|w| w[1] - w[0]).max();
+    assert_eq!(widest, Some(120_000), "no gap over two minutes: {kept:?}");
+    // The latest taken decides when the next is due, also when it is not the last in time.
+    assert!(!checkpoints.wants(Moment {
+        steps: 0,
+        at_ms: 29 * 60_000 + 1_000
+    }));
+    checkpoints.add(at(0, 5 * 60_000 + 30_000));
+    assert!(!checkpoints.wants(Moment {
+        steps: 3,
+        at_ms: 5 * 60_000 + 40_000
+    }));
+    assert!(checkpoints.wants(Moment {
+        steps: 20,
+        at_ms: 5 * 60_000 + 40_000
+    }));
+}

@@ -10,7 +10,7 @@
 //! takes is a copy of its live cluster (`ui::timeline`) — so checkpoints are spaced
 //! ([`CHECKPOINT_EVERY_STEPS`], [`CHECKPOINT_EVERY_MS`]), a cluster over
 //! [`MAX_CHECKPOINT_BYTES`] of files is not kept, and the whole set is held under
-//! [`CHECKPOINTS_BUDGET_BYTES`], dropping the oldest first.
+//! [`CHECKPOINTS_BUDGET_BYTES`] by thinning it where checkpoints lie closest together.
 
 use super::history::Moment;
 use super::Step;
@@ -61,10 +61,13 @@ impl Checkpoint {
     }
 }
 
-/// The session's checkpoints, oldest first.
+/// The session's checkpoints, in moment order.
 #[derive(Debug, Clone, Default)]
 pub struct Checkpoints {
     list: Vec<Checkpoint>,
+    /// Where the latest checkpoint was taken (the list is in moment order, and after a rewind
+    /// the latest taken is not the last).
+    latest: Option<Moment>,
 }
 
 impl Checkpoints {
@@ -78,37 +81,48 @@ impl Checkpoints {
 
     /// Whether a checkpoint at `moment` is due: far enough from the last one.
     pub fn wants(&self, moment: Moment) -> bool {
-        match self.list.last() {
+        match self.latest {
             None => true,
-            Some(last) => {
-                moment.steps >= last.moment.steps + CHECKPOINT_EVERY_STEPS
-                    || moment.at_ms >= last.moment.at_ms + CHECKPOINT_EVERY_MS
-                    || moment.steps < last.moment.steps
+            Some(latest) => {
+                moment.steps >= latest.steps + CHECKPOINT_EVERY_STEPS
+                    || moment.at_ms >= latest.at_ms + CHECKPOINT_EVERY_MS
             }
         }
     }
 
-    /// The step count of the last checkpoint taken.
+    /// The step count of the latest checkpoint taken.
     pub fn last_steps(&self) -> Option<usize> {
-        self.list.last().map(|c| c.moment.steps)
+        self.latest.map(|m| m.steps)
     }
 
     /// Keeps `checkpoint` (unless its cluster is over [`MAX_CHECKPOINT_BYTES`] or one for the
-    /// same steps and moment is kept), then drops the oldest while over the budget.
+    /// same steps and moment is kept), then thins the set while it is over the budget.
     pub fn add(&mut self, checkpoint: Checkpoint) {
         if checkpoint.bytes > MAX_CHECKPOINT_BYTES {
             return;
         }
+        self.latest = Some(checkpoint.moment);
         let same = |c: &Checkpoint| c.moment == checkpoint.moment && c.steps == checkpoint.steps;
         if self.list.iter().any(same) {
             return;
         }
         self.list.push(checkpoint);
+        self.list.sort_by_key(|c| c.moment);
         while self.list.len() > MAX_CHECKPOINTS
             || self.list.iter().map(|c| c.bytes).sum::<u64>() > CHECKPOINTS_BUDGET_BYTES
         {
-            self.list.remove(0);
+            let thinnest = self.thinnest();
+            self.list.remove(thinnest);
         }
+    }
+
+    /// The checkpoint whose loss leaves the smallest gap between its neighbours (in simulated
+    /// time): dropping it keeps the rest spread over the whole history, so a rewind anywhere
+    /// finds one not far before it. The first and the last are kept while there are others.
+    fn thinnest(&self) -> usize {
+        (1..self.list.len().saturating_sub(1))
+            .min_by_key(|&i| self.list[i + 1].moment.at_ms - self.list[i - 1].moment.at_ms)
+            .unwrap_or(0)
     }
 
     /// The latest checkpoint a replay of `steps` up to `target` can start from.

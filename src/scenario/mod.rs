@@ -163,6 +163,18 @@ impl Scenario {
         self.steps.iter().map(|s| action_count(&s.script)).sum()
     }
 
+    /// [`Scenario::command_count`] and [`Scenario::action_count`] in one pass (each step parsed
+    /// once: a rewind's bookkeeping parsed every step four times, more than replaying them).
+    pub fn counts(&self) -> (usize, usize) {
+        self.steps.iter().fold((0, 0), |(commands, actions), step| {
+            let Ok(parsed) = parse_script(&step.script) else {
+                return (commands, actions);
+            };
+            let acts = parsed.iter().filter(|c| advance_ms(c).is_none()).count();
+            (commands + parsed.len(), actions + acts)
+        })
+    }
+
     /// The `kplay` command line that reproduces the scenario from a file `file`.
     pub fn kplay_command(&self, file: &str) -> String {
         let o = &self.options;

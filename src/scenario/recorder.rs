@@ -60,8 +60,7 @@ impl Recorder {
         recorder.scenario.steps = scenario.steps.clone();
         recorder.steps_end_ms = steps_end_ms;
         recorder.hasher = TraceHasher::resume(trace_hash);
-        recorder.commands = scenario.command_count();
-        recorder.actions = scenario.action_count();
+        (recorder.commands, recorder.actions) = scenario.counts();
         recorder.bytes = scenario.steps.iter().map(|s| s.script.len()).sum();
         recorder
     }

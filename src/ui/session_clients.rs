@@ -137,7 +137,8 @@ impl KeptSession {
     pub fn rebuild_clients(&mut self, steps: &[crate::scenario::Step], cluster: &Cluster) {
         let now = running(cluster);
         let mut clients: Vec<KeptClient> = Vec::new();
-        for step in steps {
+        // Only a line naming `start` can start a client: the others need no parse.
+        for step in steps.iter().filter(|s| s.script.contains("start")) {
             let Ok(commands) = parse_script(&step.script) else {
                 continue;
             };

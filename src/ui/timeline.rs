@@ -277,7 +277,7 @@ impl Store {
             None => "from the cluster's start".to_string(),
         };
         self.timeline_note(format!(
-            "# Rewound to T+{elapsed} on branch {branch}: {commands} commands replayed {from}. What you do now continues branch {branch}; the branch you left stays in the timeline."
+            "# Rewound to T+{elapsed} on branch {branch} ({commands} commands, replayed {from}). What you do now continues branch {branch}; the branch you left stays in the timeline."
         ));
     }
 

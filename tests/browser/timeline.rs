@@ -248,9 +248,10 @@ async fn the_panel_lists_moments_and_its_buttons_rewind() {
 }
 
 /// How long a rewind takes (docs/PERFORMANCE.md, "Rewind"): a session of `n` recorded commands
-/// (a one-record console producer each, 100 ms apart), rewound to its middle — from the nearest
-/// checkpoint through the store, and from the cluster's start by the same job. Reported, never
-/// asserted; full size only in an optimised build.
+/// (a one-record console producer each, a second apart, beside a background producer at 200
+/// records/s), rewound to its middle — from the nearest checkpoint through the store, and from
+/// the cluster's start by the same job. Reported, never asserted; full size only in an
+/// optimised build.
 #[wasm_bindgen_test]
 fn benchmark_rewind() {
     let n = if cfg!(debug_assertions) { 40 } else { 400 };
@@ -262,8 +263,11 @@ fn benchmark_rewind() {
         partitions: 3,
         replication_factor: Some(3),
     });
+    store = store.reduce(Action::RunCommand(CommandRequest::typed(
+        "producer start load --topic orders --rate 200/s",
+    )));
     for i in 0..n {
-        store = store.reduce(Action::AdvanceTime(100));
+        store = store.reduce(Action::AdvanceTime(1_000));
         store = store.reduce(Action::RunCommand(CommandRequest::typed(&format!(
             "kafka-console-producer.sh --topic orders <<EOF\nrecord-{i}\nEOF"
         ))));
@@ -296,8 +300,9 @@ fn benchmark_rewind() {
     let from_start_ms = performance.now() - started;
     assert_eq!(job.trace_hash(), rewound.scenario.trace_hash());
     console_log!(
-        "rewind of a {n}-command session to command {}: {from_checkpoint_ms:.1} ms from the nearest of {checkpoints} checkpoints (through the store, a slice per action), {from_start_ms:.1} ms replayed from the start",
-        middle.steps
+        "rewind of a {n}-command session (200 records/s in the background) to command {}: {from_checkpoint_ms:.1} ms from the nearest of {checkpoints} checkpoints (through the store, a slice per action), {from_start_ms:.1} ms replayed from the start; {} MB of files",
+        middle.steps,
+        rewound.cluster().file_bytes() >> 20
     );
 }
 

@@ -296,7 +296,7 @@ impl Store {
         if let (Some(started), Some(ended)) = (state.started_ms, wall_ms()) {
             gloo::console::log!(format!(
                 "kplay: replayed {} commands in {:.1} ms, {:.0} ms after the page started",
-                job.scenario().command_count(),
+                self.scenario.commands(),
                 ended - started,
                 ended
             ));
@@ -307,7 +307,7 @@ impl Store {
             from_ms,
         } = state.purpose
         {
-            self.rewound(branch, moment, from_ms, job.scenario().command_count());
+            self.rewound(branch, moment, from_ms, self.scenario.commands());
             return;
         }
         // The views the scenario was shared with open again (and are kept for a reload).
