@@ -77,6 +77,14 @@ impl Session {
         self.recorder.observe(&events);
     }
 
+    /// The moments of branch `id`'s marks, oldest first.
+    fn moments(&self, id: u32) -> Vec<Moment> {
+        self.history
+            .branch(id)
+            .map(|b| b.marks.iter().map(|m| m.moment).collect())
+            .unwrap_or_default()
+    }
+
     /// The moment of branch `id`'s mark with this text.
     fn mark_of(&self, id: u32, text: &str) -> Moment {
         self.history
@@ -235,14 +243,7 @@ fn the_timeline_marks_commands_before_they_ran_and_events_after_them() {
 #[test]
 fn a_rewind_from_a_checkpoint_is_the_replay_from_the_start() {
     let reference = eventful_session(true);
-    let marks: Vec<Moment> = reference
-        .history
-        .branch(1)
-        .expect("the branch")
-        .marks
-        .iter()
-        .map(|m| m.moment)
-        .collect();
+    let marks = reference.moments(1);
     assert!(reference.checkpoints.len() >= 3);
     let (mut checked, mut from_checkpoints) = (0, 0);
     // Every fourth mark keeps the test short; the marks cover every kind of step boundary.
@@ -314,14 +315,7 @@ fn acting_after_a_rewind_starts_a_branch_and_the_old_one_stays_whole() {
 #[test]
 fn a_fork_left_without_doing_anything_is_dropped() {
     let mut session = eventful_session(false);
-    let marks: Vec<Moment> = session
-        .history
-        .branch(1)
-        .expect("the branch")
-        .marks
-        .iter()
-        .map(|m| m.moment)
-        .collect();
+    let marks = session.moments(1);
     let on = session.rewind(1, marks[3], true);
     assert_eq!(on, 2);
     // Nothing done on branch 2: rewinding elsewhere leaves no empty branch behind…
@@ -506,7 +500,13 @@ fn checkpoints_over_the_limit_are_thinned_where_they_lie_closest() {
         .step_by(60_000)
         .filter(|&ms| {
             checkpoints
-                .best_for(&[], Moment { steps: 0, at_ms: ms })
+                .best_for(
+                    &[],
+                    Moment {
+                        steps: 0,
+                        at_ms: ms,
+                    },
+                )
                 .is_some_and(|c| c.moment.at_ms == ms)
         })
         .collect();
