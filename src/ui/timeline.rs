@@ -33,7 +33,7 @@ pub struct Timeline {
     pub history: Rc<RefCell<History>>,
     checkpoints: Rc<RefCell<Checkpoints>>,
     /// When the last checkpoint was taken (wall ms).
-    last_checkpoint_wall_ms: Rc<RefCell<Option<f64>>>,
+    last_checkpoint_wall_ms: Rc<Cell<Option<f64>>>,
     /// The history's revision the workspace holds (`None`: not written yet).
     saved_revision: Rc<Cell<Option<u64>>>,
 }
@@ -141,7 +141,7 @@ impl Store {
             return;
         }
         let wall = wall_ms();
-        let last = *self.timeline.last_checkpoint_wall_ms.borrow();
+        let last = self.timeline.last_checkpoint_wall_ms.get();
         let changed_by_time_only = self
             .timeline
             .checkpoints
@@ -154,7 +154,7 @@ impl Store {
             return;
         }
         self.checkpoint_here();
-        *self.timeline.last_checkpoint_wall_ms.borrow_mut() = wall;
+        self.timeline.last_checkpoint_wall_ms.set(wall);
     }
 
     /// Keeps a copy of the live cluster as a checkpoint (when it is small enough). The copy is
