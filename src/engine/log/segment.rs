@@ -47,10 +47,11 @@ pub enum RollReason {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
-    /// The partition directory, e.g. `orders-0`.
-    dir: String,
-    /// `dir/<base offset>.log`, kept because reads and appends name it every time.
+    /// `<partition dir>/<base offset>.log`, `.index` and `.timeindex`, kept because reads and appends name
+    /// them every time (formatting a path cost more than the index entry written to it).
     log_path: String,
+    index_path: String,
+    time_index_path: String,
     pub base_offset: i64,
     size: i32,
     next_offset: i64,
@@ -71,6 +72,12 @@ pub struct Segment {
     created_ms: i64,
 }
 
+/// A segment's `.log`, `.index` and `.timeindex` paths in `dir`.
+fn file_paths(dir: &str, base_offset: i64) -> [String; 3] {
+    [".log", ".index", ".timeindex"]
+        .map(|suffix| format!("{dir}/{}", file_name(base_offset, suffix)))
+}
+
 impl Segment {
     /// Creates an empty segment and its three (empty) files.
     pub fn create(
@@ -81,9 +88,11 @@ impl Segment {
         roll_jitter_ms: i64,
         now: i64,
     ) -> Self {
+        let [log_path, index_path, time_index_path] = file_paths(dir, base_offset);
         let segment = Segment {
-            log_path: format!("{dir}/{}", file_name(base_offset, ".log")),
-            dir: dir.to_string(),
+            log_path,
+            index_path,
+            time_index_path,
             base_offset,
             size: 0,
             next_offset: base_offset,
@@ -118,11 +127,11 @@ impl Segment {
     }
 
     pub fn index_path(&self) -> String {
-        format!("{}/{}", self.dir, file_name(self.base_offset, ".index"))
+        self.index_path.clone()
     }
 
     pub fn time_index_path(&self) -> String {
-        format!("{}/{}", self.dir, file_name(self.base_offset, ".timeindex"))
+        self.time_index_path.clone()
     }
 
     /// Bytes in the `.log` file.
@@ -207,7 +216,7 @@ impl Segment {
         }
         if self.bytes_since_last_index_entry > index_interval_bytes {
             if let Some(entry) = self.offset_index.append(batch.last_offset, position) {
-                store.append(&self.index_path(), &entry);
+                store.append(&self.index_path, &entry);
             }
             self.append_time_index_entry(store, false);
             self.bytes_since_last_index_entry = 0;
@@ -232,7 +241,7 @@ impl Segment {
             .time_index
             .maybe_append(timestamp, offset, skip_full_check)
         {
-            store.append(&self.time_index_path(), &entry);
+            store.append(&self.time_index_path, &entry);
         }
     }
 
@@ -275,9 +284,11 @@ impl Segment {
         roll_jitter_ms: i64,
         now: i64,
     ) -> Self {
+        let [log_path, index_path, time_index_path] = file_paths(dir, parts.base_offset);
         Segment {
-            log_path: format!("{dir}/{}", file_name(parts.base_offset, ".log")),
-            dir: dir.to_string(),
+            log_path,
+            index_path,
+            time_index_path,
             base_offset: parts.base_offset,
             size: parts.size,
             next_offset: parts.next_offset,

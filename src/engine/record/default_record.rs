@@ -43,7 +43,7 @@ fn size_of_bytes(bytes: Option<&[u8]>) -> u64 {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn size_of_body(
     offset_delta: i32,
     timestamp_delta: i64,

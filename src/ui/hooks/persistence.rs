@@ -22,9 +22,10 @@
 use crate::engine::persist::workspace::restore_workspace;
 use crate::engine::ClusterOptions;
 use crate::storage::indexeddb::{database_name, Workspace};
+use crate::storage::StorageError;
 use crate::ui::playback::PlaybackAction;
 use crate::ui::restart_report::RestartReport;
-use crate::ui::saving::{StorageStatus, REFUSAL_NOTE};
+use crate::ui::saving::{SaveBatch, StorageStatus, REFUSAL_NOTE};
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::take_over::{self, Channel};
 use crate::ui::web_lock::{self, OnLost, Release};
@@ -101,7 +102,7 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
         });
     }
     {
-        let store = store.clone();
+        let (store, handle, writing) = (store.clone(), handle.clone(), writing.clone());
         let ownership = ownership.clone();
         use_effect_with(store.version, move |_| {
             write_outbox(&store, handle.clone(), writing.clone());
@@ -111,7 +112,7 @@ pub fn use_persistence(store: &StoreHandle, workspace: &str) {
     {
         let store = store.clone();
         use_effect_with((), move |_| {
-            let listeners = flush_when_hidden(store);
+            let listeners = flush_when_hidden(store, handle, writing);
             move || drop(listeners)
         });
     }
@@ -316,7 +317,11 @@ async fn load(
     }
 }
 
-/// Sends the outbox if there is one and no write is under way.
+/// Sends the outbox if there is one and no write is under way, and goes on sending what is
+/// queued meanwhile in the same task: a [`StoreHandle`] reads the store as it is now, not as it
+/// was when it was rendered (Yew 0.23), so a flush queued while a write was under way — the
+/// page being left flushes on `pagehide` — goes out without waiting for a render and its
+/// effects, which the page may not live to see.
 fn write_outbox(store: &StoreHandle, handle: Handle, writing: Rc<RefCell<bool>>) {
     // A tab that lost the workspace writes nothing, not even what it had queued.
     if store.outbox.is_empty() || *writing.borrow() || !store.storage.writes() {
@@ -326,16 +331,11 @@ fn write_outbox(store: &StoreHandle, handle: Handle, writing: Rc<RefCell<bool>>)
         return;
     };
     *writing.borrow_mut() = true;
-    let outbox = store.outbox.clone();
-    store.dispatch(Action::Sent(outbox.len()));
     let store = store.clone();
     spawn_local(async move {
         let mut result = Ok(());
-        for batch in outbox.iter() {
-            if let Err(e) = workspace.apply(&batch.changes, batch.clear_first).await {
-                result = Err(e);
-                break;
-            }
+        while let Some(outbox) = result.is_ok().then(|| take_outbox(&store)).flatten() {
+            result = write_batches(&mut workspace, &outbox).await;
         }
         *handle.borrow_mut() = Some(workspace);
         *writing.borrow_mut() = false;
@@ -346,8 +346,34 @@ fn write_outbox(store: &StoreHandle, handle: Handle, writing: Rc<RefCell<bool>>)
     });
 }
 
+/// The outbox as the store holds it now, marked sent; `None` when it is empty or this tab no
+/// longer writes. Read through a fresh clone: a handle keeps every state it has read alive.
+fn take_outbox(store: &StoreHandle) -> Option<Rc<Vec<SaveBatch>>> {
+    let now = store.clone();
+    if now.outbox.is_empty() || !now.storage.writes() {
+        return None;
+    }
+    let outbox = now.outbox.clone();
+    store.dispatch(Action::Sent(outbox.len()));
+    Some(outbox)
+}
+
+async fn write_batches(
+    workspace: &mut Workspace,
+    outbox: &[SaveBatch],
+) -> Result<(), StorageError> {
+    for batch in outbox {
+        workspace.apply(&batch.changes, batch.clear_first).await?;
+    }
+    Ok(())
+}
+
 /// `pagehide` and `visibilitychange` to hidden flush at once: the tab may not come back.
-fn flush_when_hidden(store: StoreHandle) -> Vec<EventListener> {
+fn flush_when_hidden(
+    store: StoreHandle,
+    handle: Handle,
+    writing: Rc<RefCell<bool>>,
+) -> Vec<EventListener> {
     let Some(window) = web_sys::window() else {
         return Vec::new();
     };
@@ -356,6 +382,9 @@ fn flush_when_hidden(store: StoreHandle) -> Vec<EventListener> {
     listeners.push(EventListener::new(&window, "pagehide", move |_| {
         // Leaving the page stops the brokers cleanly, so a reload restarts without recovery.
         on_pagehide.dispatch(Action::CleanShutdown);
+        // The reducer has run; Yew may put its render and effects off past the page's end (it
+        // yields to the browser after 16 ms), so the write starts here.
+        write_outbox(&on_pagehide, handle.clone(), writing.clone());
     }));
     if let Some(document) = window.document() {
         let hidden_document = document.clone();
