@@ -323,12 +323,16 @@ impl Store {
         });
         session.files = view.files;
         let failed = match job.failed() {
-            0 => String::new(),
-            n => format!(", {n} failed as they did when recorded"),
+            0 => Message::plain(""),
+            n => Message::new(", {} failed as they did when recorded", &[&n]),
         };
-        Rc::make_mut(&mut self.terminal).push(TermLine::stdout(format!(
-            "# Opened a scenario: {} commands replayed{failed}; trace hash {hash:016x}.",
-            self.scenario.actions()
+        Rc::make_mut(&mut self.terminal).push(TermLine::note(Message::nest(
+            "# Opened a scenario: {} commands replayed{}; trace hash {}.",
+            vec![
+                Message::plain(self.scenario.actions().to_string()),
+                failed,
+                Message::plain(format!("{hash:016x}")),
+            ],
         )));
     }
 
