@@ -1,6 +1,6 @@
 //! The page's words in Korean (`kafka_playground::i18n`, issue #10 item 5): every English text the
-//! UI's sources give to `tr`/`trf` has its Korean, every Korean entry is used, and a template keeps
-//! its `{}` slots.
+//! UI's sources give to `tr`/`trf` (or make a `Message` of, to be said later) has its Korean, every
+//! Korean entry is used, and a template keeps its `{}` slots.
 
 use kafka_playground::i18n::{korean, tr, trf, Lang, KO};
 use regex_lite::Regex;
@@ -41,11 +41,24 @@ const FROM_VALUES: &[&str] = &[
     "System theme",
     "Light",
     "Dark",
+    // Metric::meaning (ui/metrics.rs), Kafka's docs' words in the metrics' tooltips.
+    "# of under replicated partitions (|ISR| < |all replicas|); normal value 0",
+    "# of partitions that don't have an active leader and are hence not writable or readable; normal value 0",
+    "Is controller active on broker; only one broker in the cluster should have 1",
+    "If a broker goes down, ISR for some of the partitions will shrink; normal value 0",
+    "When a broker is brought up after a failure, it starts catching up by reading from the leader; once it is caught up, it gets added back to the ISR",
+    "Message in rate (all topics)",
+    "Byte in rate from clients (all topics)",
+    "The maximum lag in terms of number of records for any partition in this window (based on the current position, not the committed offset)",
+    "The number of rebalance events per hour",
 ];
 
-/// The literal texts given to `tr(lang, "…")` and `trf(lang, "…", …)` in `dir`'s `.rs` files.
+/// The literal texts given to `tr(lang, "…")`, `trf(lang, "…", …)`, `Message::new("…", …)` and
+/// `Message::nest("…", …)` in `dir`'s `.rs` files.
 fn texts_in(dir: &Path, found: &mut BTreeSet<String>) {
-    let call = Regex::new(r#"\btrf?\(\s*[a-z_.]+,\s*"((?:[^"\\]|\\.)*)""#).expect("regex");
+    let call =
+        Regex::new(r#"(?:\btrf?\(\s*[a-z_.]+,|\bMessage::(?:new|nest)\()\s*"((?:[^"\\]|\\.)*)""#)
+            .expect("regex");
     for entry in std::fs::read_dir(dir).expect("reads the dir") {
         let path = entry.expect("entry").path();
         if path.is_dir() {
@@ -59,12 +72,13 @@ fn texts_in(dir: &Path, found: &mut BTreeSet<String>) {
     }
 }
 
+/// The texts of the UI's sources, and of `src/storage` (a workspace name's problems, said in
+/// the page's language).
 fn ui_texts() -> BTreeSet<String> {
     let mut found = BTreeSet::new();
-    texts_in(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
-        &mut found,
-    );
+    for dir in ["src/ui", "src/storage"] {
+        texts_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut found);
+    }
     assert!(found.len() > 30, "too few texts found: {found:?}");
     found
 }

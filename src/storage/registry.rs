@@ -4,6 +4,8 @@
 //! database `kafka-playground/<name>` and lists them from `indexedDB.databases()` plus a small
 //! registry in `localStorage` (for browsers without that call).
 
+use crate::i18n::Message;
+
 /// The longest workspace name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 
@@ -15,34 +17,47 @@ pub const DATABASE_PREFIX: &str = "kafka-playground/";
 
 /// Checks a workspace name: not empty, at most [`MAX_NAME_CHARS`] characters, no `/` (it would
 /// read as part of the database path) and no control characters; surrounding spaces are not
-/// part of a name. The message says what to change.
-pub fn validate_name(name: &str) -> Result<(), String> {
+/// part of a name. The message says what to change (in the language of the page that shows it).
+pub fn validate_name(name: &str) -> Result<(), Message> {
     if name.trim().is_empty() {
-        return Err("A workspace name must not be empty.".to_string());
+        return Err(Message::new("A workspace name must not be empty.", &[]));
     }
     if name.trim() != name {
-        return Err("A workspace name must not start or end with a space.".to_string());
+        return Err(Message::new(
+            "A workspace name must not start or end with a space.",
+            &[],
+        ));
     }
     let chars = name.chars().count();
     if chars > MAX_NAME_CHARS {
-        return Err(format!(
-            "A workspace name is at most {MAX_NAME_CHARS} characters; '{name}' has {chars}."
+        return Err(Message::new(
+            "A workspace name is at most {} characters; '{}' has {}.",
+            &[&MAX_NAME_CHARS, &name, &chars],
         ));
     }
     if name.contains('/') {
-        return Err(format!("A workspace name must not contain '/': '{name}'."));
+        return Err(Message::new(
+            "A workspace name must not contain '/': '{}'.",
+            &[&name],
+        ));
     }
     if name.chars().any(char::is_control) {
-        return Err("A workspace name must not contain control characters.".to_string());
+        return Err(Message::new(
+            "A workspace name must not contain control characters.",
+            &[],
+        ));
     }
     Ok(())
 }
 
 /// Checks a name for a new workspace (created, imported, a copy or a rename's target).
-pub fn validate_new_name(name: &str, existing: &[String]) -> Result<(), String> {
+pub fn validate_new_name(name: &str, existing: &[String]) -> Result<(), Message> {
     validate_name(name)?;
     if existing.iter().any(|e| e == name) {
-        return Err(format!("A workspace named '{name}' already exists."));
+        return Err(Message::new(
+            "A workspace named '{}' already exists.",
+            &[&name],
+        ));
     }
     Ok(())
 }
@@ -119,6 +134,7 @@ pub fn usage_by_broker<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     fn names(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -128,17 +144,45 @@ mod tests {
     fn names_are_validated_with_a_reason() {
         assert_eq!(validate_name("orders lab"), Ok(()));
         assert_eq!(validate_name(&"é".repeat(64)), Ok(()));
-        assert!(validate_name("").unwrap_err().contains("empty"));
-        assert!(validate_name("  ").unwrap_err().contains("empty"));
-        assert!(validate_name(" a").unwrap_err().contains("space"));
+        assert!(validate_name("").unwrap_err().to_string().contains("empty"));
+        assert!(validate_name("  ")
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
+        assert!(validate_name(" a")
+            .unwrap_err()
+            .to_string()
+            .contains("space"));
         assert!(validate_name(&"a".repeat(65))
             .unwrap_err()
+            .to_string()
             .contains("at most 64"));
-        assert!(validate_name("a/b").unwrap_err().contains("'/'"));
-        assert!(validate_name("a\nb").unwrap_err().contains("control"));
+        assert!(validate_name("a/b")
+            .unwrap_err()
+            .to_string()
+            .contains("'/'"));
+        assert!(validate_name("a\nb")
+            .unwrap_err()
+            .to_string()
+            .contains("control"));
         assert!(validate_new_name("a", &names(&["a"]))
             .unwrap_err()
+            .to_string()
             .contains("already exists"));
+        // Said in the page's language where it is shown.
+        let taken = validate_new_name("a", &names(&["a"])).unwrap_err();
+        assert_eq!(
+            taken.text(Lang::En),
+            "A workspace named 'a' already exists."
+        );
+        assert_eq!(
+            taken.text(Lang::Ko),
+            "'a'이라는 워크스페이스가 이미 있습니다."
+        );
+        assert_eq!(
+            validate_name("a/b").unwrap_err().text(Lang::Ko),
+            "워크스페이스 이름에는 '/'를 쓸 수 없습니다: 'a/b'."
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::store::Store;
 use crate::cli::run_script;
 use crate::engine::Cluster;
+use crate::i18n::Message;
 
 /// The records in `topic`'s partitions, as their leaders' log end offsets count them (0 for an
 /// offline partition), so a click numbers its records on from what is there.
@@ -32,7 +33,8 @@ pub struct ProduceOutcome {
     pub topic: String,
     /// Nothing failed: every record was acknowledged.
     pub ok: bool,
-    pub message: String,
+    /// Said in the page's language where it is shown.
+    pub message: Message,
     /// What `kafka-console-producer.sh` printed (its WARN/ERROR log lines), in order.
     pub lines: Vec<String>,
 }
@@ -76,11 +78,17 @@ impl Store {
             .count();
         let ok = !output.failed && failures == 0;
         let message = if output.failed {
-            format!("kafka-console-producer.sh failed on {topic}.")
+            Message::new("kafka-console-producer.sh failed on {}.", &[&topic])
         } else if failures > 0 {
-            format!("{failures} of {PRODUCE_BATCH} records to {topic} failed.")
+            Message::new(
+                "{} of {} records to {} failed.",
+                &[&failures, &PRODUCE_BATCH, &topic],
+            )
         } else {
-            format!("Produced {PRODUCE_BATCH} records to {topic} (acks=all).")
+            Message::new(
+                "Produced {} records to {} (acks=all).",
+                &[&PRODUCE_BATCH, &topic],
+            )
         };
         self.produce_outcome = Some(ProduceOutcome {
             topic: topic.to_string(),

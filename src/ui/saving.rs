@@ -1,6 +1,8 @@
-//! Where this tab's cluster is kept, as the page says it, and what a save writes.
+//! Where this tab's cluster is kept, as the page says it, and what a save writes. Why storage
+//! is not as it should be is a [`Message`], said in the page's language when the status is
+//! shown (an error's own detail, IndexedDB's or the engine's, stays as given).
 
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf, Lang, Message};
 use crate::storage::Change;
 
 /// One flush of the write-behind: the changes, in order, over an emptied workspace if
@@ -11,9 +13,26 @@ pub struct SaveBatch {
     pub changes: Vec<Change>,
 }
 
-/// What an owner whose save failed adds to its "Not saved" line when another tab asks for the
-/// workspace (`ui::hooks::persistence`), after "; ".
-pub const REFUSAL_NOTE: &str = "another tab asked to take this workspace over, and this tab keeps it until its changes are saved";
+/// What an owner whose save failed says on its "Not saved" line when another tab asks for the
+/// workspace (`ui::hooks::persistence`): why the save failed, and that it keeps the workspace.
+pub fn refusing(reason: Message) -> Message {
+    Message::nest(
+        "{}; another tab asked to take this workspace over, and this tab keeps it until its changes are saved",
+        vec![reason],
+    )
+}
+
+/// Why a save failed, without the note [`refusing`] adds.
+pub fn without_refusal(message: &Message) -> &Message {
+    match (message, refusing(Message::plain(""))) {
+        (Message::Template(template, args), Message::Template(note, _))
+            if *template == note && args.len() == 1 =>
+        {
+            &args[0]
+        }
+        _ => message,
+    }
+}
 
 /// This tab's storage, from the first render on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,18 +45,18 @@ pub enum StorageStatus {
     Saving,
     /// The last write failed (the message says why); the cluster in the tab is intact and the
     /// next save rewrites the whole workspace.
-    Failed(String),
+    Failed(Message),
     /// Another tab owns the workspace: this one shows what was saved and writes nothing.
     OtherTab,
     /// This tab owned the workspace until another tab took it over: it writes nothing more.
     TakenOver,
     /// Another tab took the workspace by force (Web Locks `steal`) before this tab's last
     /// changes were written (the message says why): they live in this tab only.
-    TakenOverUnsaved(String),
+    TakenOverUnsaved(Message),
     /// IndexedDB cannot be used: the cluster lives in this tab only.
-    InMemory(String),
+    InMemory(Message),
     /// The saved cluster cannot be loaded; it is left untouched until the person resets.
-    Unreadable(String),
+    Unreadable(Message),
 }
 
 impl StorageStatus {
@@ -62,14 +81,11 @@ impl StorageStatus {
             // An unreadable workspace was never written by this tab: nothing of it is unsaved.
             StorageStatus::Saved | StorageStatus::Unreadable(_) => StorageStatus::TakenOver,
             StorageStatus::Saving => {
-                StorageStatus::TakenOverUnsaved("a save was under way".to_string())
+                StorageStatus::TakenOverUnsaved(Message::new("a save was under way", &[]))
             }
-            StorageStatus::Failed(message) => StorageStatus::TakenOverUnsaved(
-                message
-                    .strip_suffix(REFUSAL_NOTE)
-                    .map_or(message.as_str(), |m| m.trim_end_matches([' ', ';']))
-                    .to_string(),
-            ),
+            StorageStatus::Failed(message) => {
+                StorageStatus::TakenOverUnsaved(without_refusal(message).clone())
+            }
             other => other.clone(),
         }
     }
@@ -83,24 +99,24 @@ impl StorageStatus {
             StorageStatus::Failed(message) => trf(
                 lang,
                 "Not saved: {}. The cluster in this tab is intact; the next save rewrites the workspace.",
-                &[message],
+                &[&message.text(lang)],
             ),
             StorageStatus::OtherTab => tr(lang, "This workspace is open in another tab. This tab shows the cluster as it was last saved and does not save changes; \"Take over here\" moves the workspace to this tab (or close the other tab and reload).").to_string(),
             StorageStatus::TakenOver => tr(lang, "Another tab took over this workspace: everything this tab did is saved, and it saves nothing more. Reload to work here again.").to_string(),
             StorageStatus::TakenOverUnsaved(message) => trf(
                 lang,
                 "Another tab took this workspace over before this tab's last changes were saved ({}). They are in this tab only and are lost when it closes; the workspace holds the cluster as last saved, and this tab saves nothing more.",
-                &[message],
+                &[&message.text(lang)],
             ),
             StorageStatus::InMemory(message) => trf(
                 lang,
                 "{}. The cluster lives in this tab only and is lost when it closes.",
-                &[message],
+                &[&message.text(lang)],
             ),
             StorageStatus::Unreadable(message) => trf(
                 lang,
                 "The saved cluster cannot be loaded: {}. It is left untouched; \"Reset cluster\" starts a new one.",
-                &[message],
+                &[&message.text(lang)],
             ),
         }
     }

@@ -35,6 +35,7 @@ use crate::engine::persist::workspace::{
 };
 use crate::engine::topic::{has_collision_chars, COLLISION_WARNING};
 use crate::engine::{Cluster, ClusterOptions};
+use crate::i18n::Message;
 use crate::scenario::recorder::Recorder;
 use crate::scenario::Scenario;
 use std::cell::RefMut;
@@ -82,7 +83,7 @@ pub enum Action {
     /// What was sent is in IndexedDB.
     Saved,
     /// What was sent could not be written.
-    SaveFailed(String),
+    SaveFailed(Message),
     /// Another tab took the workspace over (`ui::take_over`): this one writes nothing more.
     TakenOver,
     /// Rewrites the whole workspace now: this tab took it by force, and a write the other tab

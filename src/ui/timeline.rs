@@ -14,6 +14,7 @@ use super::share::{ReplayPurpose, Replaying};
 use super::store::Store;
 use super::terminal::TermLine;
 use crate::engine::event::Event;
+use crate::i18n::Message;
 use crate::scenario::checkpoints::{Checkpoint, Checkpoints};
 use crate::scenario::history::{History, Moment};
 use crate::scenario::history_file;
@@ -202,7 +203,8 @@ impl Store {
     /// Puts the cluster back to `moment` of branch `branch` (see the module doc).
     pub(super) fn rewind(&mut self, branch: u32, moment: Moment) {
         if let Some(refusal) = self.rewind_refusal() {
-            self.timeline_note(refusal.to_string());
+            // One of the texts tests/i18n.rs lists as given from values.
+            self.timeline_note(Message::new(refusal, &[]));
             return;
         }
         self.playback(super::playback::PlaybackAction::Pause);
@@ -218,8 +220,9 @@ impl Store {
             .borrow()
             .plan(branch, moment, &live_steps, live_end);
         let Some(plan) = plan else {
-            self.timeline_note(format!(
-                "Branch {branch} never reached that moment: nothing was rewound."
+            self.timeline_note(Message::new(
+                "Branch {} never reached that moment: nothing was rewound.",
+                &[&branch],
             ));
             return;
         };
@@ -270,19 +273,25 @@ impl Store {
         let start = self.cluster().options().start_time.as_millis();
         let elapsed = super::format::elapsed(moment.at_ms - start);
         let from = match from_ms {
-            Some(ms) => format!(
+            Some(ms) => Message::new(
                 "from a checkpoint at T+{}",
-                super::format::elapsed(ms - start)
+                &[&super::format::elapsed(ms - start)],
             ),
-            None => "from the cluster's start".to_string(),
+            None => Message::new("from the cluster's start", &[]),
         };
-        self.timeline_note(format!(
-            "# Rewound to T+{elapsed} on branch {branch} ({commands} commands, replayed {from}). What you do now continues branch {branch}; the branch you left stays in the timeline."
+        let (elapsed, branch, commands) = (
+            Message::plain(elapsed),
+            Message::plain(branch.to_string()),
+            Message::plain(commands.to_string()),
+        );
+        self.timeline_note(Message::nest(
+            "# Rewound to T+{} on branch {} ({} commands, replayed {}). What you do now continues branch {}; the branch you left stays in the timeline.",
+            vec![elapsed, branch.clone(), commands, from, branch],
         ));
     }
 
-    fn timeline_note(&mut self, text: String) {
-        Rc::make_mut(&mut self.terminal).push(TermLine::stdout(text));
+    fn timeline_note(&mut self, note: Message) {
+        Rc::make_mut(&mut self.terminal).push(TermLine::note(note));
     }
 
     /// Checkpoints kept (the timeline panel shows the count).

@@ -12,7 +12,7 @@
 
 use crate::engine::persist::workspace::{restore_workspace, workspace_snapshot};
 use crate::engine::{Cluster, ClusterOptions};
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf, Lang, Message};
 use crate::storage::indexeddb::{Workspace, DEFAULT_WORKSPACE};
 use crate::storage::registry::{self, merge, names_from_databases, validate_name};
 use crate::storage::tar::{read_tar, write_tar};
@@ -43,7 +43,7 @@ pub fn initial_workspace() -> String {
 
 /// The page's `?workspace=` when it names no workspace that can be opened: the name asked for
 /// and why not (the page opens another one, and says so).
-pub fn url_workspace_problem() -> Option<(String, String)> {
+pub fn url_workspace_problem() -> Option<(String, Message)> {
     let name = url_workspace()?;
     validate_name(&name).err().map(|why| (name, why))
 }
@@ -170,7 +170,7 @@ fn remember_only_in_registry(name: &str) {
 }
 
 /// Creates workspace `name` with a new cluster of `brokers` brokers and PRNG `seed`; a refusal
-/// of the page's own is in `lang` (the name checks of `storage::registry` stay English).
+/// is in `lang` (an error's own detail, IndexedDB's or the engine's, stays as given).
 pub async fn create(
     lang: Lang,
     name: &str,
@@ -178,7 +178,7 @@ pub async fn create(
     seed: u64,
     existing: &[String],
 ) -> Result<(), String> {
-    registry::validate_new_name(name, existing)?;
+    registry::validate_new_name(name, existing).map_err(|why| why.text(lang))?;
     if !(1..=registry::MAX_BROKERS).contains(&brokers) {
         return Err(trf(
             lang,
@@ -211,7 +211,7 @@ pub async fn files_of(name: &str) -> Result<BTreeMap<String, Vec<u8>>, String> {
 
 /// Copies workspace `from` (as saved) to a new workspace `to`.
 pub async fn copy(lang: Lang, from: &str, to: &str, existing: &[String]) -> Result<(), String> {
-    registry::validate_new_name(to, existing)?;
+    registry::validate_new_name(to, existing).map_err(|why| why.text(lang))?;
     let files = files_of(from).await?;
     write_new(lang, to, files).await
 }
@@ -311,7 +311,7 @@ pub async fn import(
     archive: &[u8],
     existing: &[String],
 ) -> Result<(), String> {
-    registry::validate_new_name(name, existing)?;
+    registry::validate_new_name(name, existing).map_err(|why| why.text(lang))?;
     let files = read_tar(archive).map_err(|e| trf(lang, "Cannot import: {}", &[&e]))?;
     match restore_workspace(&ClusterOptions::default(), files.clone()) {
         Ok(Some(_)) => {}
@@ -330,8 +330,8 @@ pub const OPEN_WAIT_MS: u32 = 5_000;
 /// after [`OPEN_WAIT_MS`]: IndexedDB queues an open behind a delete or a schema upgrade of the
 /// same database until every other connection to it closes (its `blocked` event), and a tab
 /// that keeps its connection would leave the page "Loading…" for ever. A connection that opens
-/// after that is closed at once.
-pub async fn open_or_blocked(name: &str) -> Result<Workspace, String> {
+/// after that is closed at once. Why not is said in the language of the page that shows it.
+pub async fn open_or_blocked(name: &str) -> Result<Workspace, Message> {
     let slot = std::rc::Rc::new(std::cell::RefCell::new(None));
     let gave_up = std::rc::Rc::new(std::cell::Cell::new(false));
     let mut resolve_opened: Option<Function> = None;
@@ -346,7 +346,7 @@ pub async fn open_or_blocked(name: &str) -> Result<Workspace, String> {
                 }
                 return;
             }
-            *slot.borrow_mut() = Some(result.map_err(|e| e.to_string()));
+            *slot.borrow_mut() = Some(result.map_err(|e| Message::plain(e.to_string())));
             if let Some(resolve) = resolve_opened {
                 let _ = resolve.call0(&JsValue::NULL);
             }
@@ -362,9 +362,9 @@ pub async fn open_or_blocked(name: &str) -> Result<Workspace, String> {
     let result = slot.borrow_mut().take();
     result.unwrap_or_else(|| {
         gave_up.set(true);
-        Err(format!(
-            "IndexedDB has not opened workspace '{name}' within {} s: it is blocked, because another tab keeps the database open while it is being deleted or upgraded (close the playground's other tabs and reload)",
-            OPEN_WAIT_MS / 1000
+        Err(Message::new(
+            "IndexedDB has not opened workspace '{}' within {} s: it is blocked, because another tab keeps the database open while it is being deleted or upgraded (close the playground's other tabs and reload)",
+            &[&name, &(OPEN_WAIT_MS / 1000)],
         ))
     })
 }

@@ -41,13 +41,23 @@ async fn an_open_blocked_behind_a_delete_gives_up_and_says_so() {
         .await
         .expect("asked");
     assert_eq!(state.as_string().as_deref(), Some("blocked"));
-    let error = open_or_blocked(name).await.err().expect("gave up");
+    let why = open_or_blocked(name).await.err().expect("gave up");
+    let error = why.to_string();
     assert!(
         error.contains(&format!(
             "IndexedDB has not opened workspace 'blocked-open' within {} s: it is blocked",
             OPEN_WAIT_MS / 1000
         )),
         "{error}"
+    );
+    // Said in the page's language where the storage bar shows it.
+    let korean = why.text(kafka_playground::i18n::Lang::Ko);
+    assert!(
+        korean.starts_with(&format!(
+            "IndexedDB가 워크스페이스 'blocked-open'을(를) {}초 안에 열지 못했습니다",
+            OPEN_WAIT_MS / 1000
+        )),
+        "{korean}"
     );
     // Once the other connection closes the delete and then the late open go through.
     let_go();

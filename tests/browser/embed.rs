@@ -5,6 +5,7 @@
 
 use crate::{mount, settle};
 use kafka_playground::engine::ClusterOptions;
+use kafka_playground::i18n::Lang;
 use kafka_playground::scenario::link::{to_fragment, MAX_FRAGMENT_CHARS};
 use kafka_playground::scenario::Scenario;
 use kafka_playground::ui::embed::app::{EmbedApp, EmbedAppProps};
@@ -136,10 +137,49 @@ fn invalid_parameters_are_refused_with_a_message() {
     for (query, expected) in cases {
         let (config, problems) = parse(&format!("?embed=1&theme=t&{query}"));
         assert_eq!(problems.len(), 1, "{query}: {problems:?}");
-        assert!(problems[0].contains(expected), "{query}: {}", problems[0]);
+        assert!(
+            problems[0].to_string().contains(expected),
+            "{query}: {}",
+            problems[0]
+        );
         // The other parameters still count.
         assert_eq!(config.theme.as_deref(), Some("t"), "{query}");
     }
+}
+
+/// The sentences are said in the embed's language when shown: the page's words in Korean, the
+/// parameter's name and value (and Kafka's own message) as given.
+#[wasm_bindgen_test]
+fn problems_are_said_in_the_embed_language() {
+    let (_, problems) = parse("?embed=1&speed=3&lang=%FF&view=cluster&view=topics&scenario=AAAA");
+    let korean: Vec<String> = problems.iter().map(|p| p.text(Lang::Ko)).collect();
+    let english: Vec<String> = problems.iter().map(|p| p.text(Lang::En)).collect();
+    assert_eq!(
+        english[..3],
+        [
+            "speed: '3' is not one of the playback speeds (0.1, 0.5, 1, 2, 10, 100, 1000).",
+            "lang: the value is not valid percent-encoded UTF-8.",
+            "'view' is given more than once; the first one is used.",
+        ],
+        "{english:?}"
+    );
+    assert_eq!(
+        korean[..3],
+        [
+            "speed: '3'은(는) 재생 속도(0.1, 0.5, 1, 2, 10, 100, 1000) 중 하나가 아닙니다.",
+            "lang: 값이 올바르게 퍼센트 인코딩된 UTF-8이 아닙니다.",
+            "'view'이(가) 두 번 이상 주어졌습니다. 첫 번째 것을 씁니다.",
+        ],
+        "{korean:?}"
+    );
+    // The scenario's own error stays as the link decoder says it, inside a Korean sentence.
+    assert!(
+        korean[3].starts_with(
+            "scenario: 이 시나리오를 열 수 없습니다. The link does not hold a scenario:"
+        ),
+        "{korean:?}"
+    );
+    assert_eq!(problems[3].to_string(), english[3]);
 }
 
 #[wasm_bindgen_test]
@@ -147,24 +187,29 @@ fn hostile_parameters_are_bounded_and_never_panic() {
     // A URL longer than any share link: refused whole, before anything is decoded.
     let huge = format!("?embed=1&view={}", "a".repeat(MAX_QUERY_CHARS));
     let (config, problems) = parse(&huge);
-    assert!(problems[0].contains("at most"), "{problems:?}");
+    assert!(problems[0].to_string().contains("at most"), "{problems:?}");
     assert!(config.views.is_empty());
     // A scenario payload past the share link limit: the link's own message.
     let long = format!("?embed=1&scenario={}", "A".repeat(MAX_FRAGMENT_CHARS + 1));
     let (config, problems) = parse(&long);
     assert!(config.scenario.is_none());
     assert!(
-        problems[0].contains("a share link may be at most"),
+        problems[0]
+            .to_string()
+            .contains("a share link may be at most"),
         "{problems:?}"
     );
     // A long value of another parameter.
     let (_, problems) = parse(&format!("?embed=1&theme={}", "x".repeat(10_000)));
-    assert!(problems[0].contains("at most 256 are read"), "{problems:?}");
+    assert!(
+        problems[0].to_string().contains("at most 256 are read"),
+        "{problems:?}"
+    );
     // Thousands of parameters: only the first 32 are looked at.
     let many = format!("?embed=1{}", "&x=1".repeat(100_000));
     let (_, problems) = parse(&many);
     assert!(
-        problems.iter().any(|p| p.contains("first 32")),
+        problems.iter().any(|p| p.to_string().contains("first 32")),
         "{problems:?}"
     );
     // Broken escapes and bytes that are not UTF-8.
@@ -172,7 +217,7 @@ fn hostile_parameters_are_bounded_and_never_panic() {
         assert_eq!(decode(bad), None, "{bad}");
         let (_, problems) = parse(&format!("?embed=1&lang={bad}"));
         assert!(
-            problems[0].contains("percent-encoded UTF-8"),
+            problems[0].to_string().contains("percent-encoded UTF-8"),
             "{bad}: {problems:?}"
         );
     }
@@ -182,14 +227,19 @@ fn hostile_parameters_are_bounded_and_never_panic() {
         parse("?embed=1&lang=%3Cscript%3Ealert(1)%3C%2Fscript%3E&view=%3Cimg%20src%3Dx%3E");
     assert_eq!(config.lang.as_deref(), Some("<script>alert(1)</script>"));
     assert!(
-        problems[0].contains("unknown view '<img src=x>'"),
+        problems[0]
+            .to_string()
+            .contains("unknown view '<img src=x>'"),
         "{problems:?}"
     );
     // Nine views and more: refused.
     let (_, problems) = parse(
         "?embed=1&view=cluster,topics,terminal,lesson,events,producers,groups,network,metrics",
     );
-    assert!(problems[0].contains("at most 8 views"), "{problems:?}");
+    assert!(
+        problems[0].to_string().contains("at most 8 views"),
+        "{problems:?}"
+    );
 }
 
 #[wasm_bindgen_test]

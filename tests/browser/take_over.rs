@@ -2,6 +2,7 @@
 //! last save failed or a save was under way, the rewrite after a take-over by force, and the Web
 //! Locks steal that a take-over by force uses (the holder is told its lock is gone).
 
+use kafka_playground::i18n::{Lang, Message};
 use kafka_playground::ui::saving::StorageStatus;
 use kafka_playground::ui::store::{Action, Store};
 use kafka_playground::ui::terminal::session::CommandRequest;
@@ -32,7 +33,7 @@ fn a_tab_taken_over_says_whether_everything_was_saved() {
         StorageStatus::Saved.after_take_over(),
         StorageStatus::TakenOver
     );
-    let full = "the storage quota is exceeded (QuotaExceededError)".to_string();
+    let full = Message::plain("the storage quota is exceeded (QuotaExceededError)");
     assert_eq!(
         StorageStatus::Failed(full.clone()).after_take_over(),
         StorageStatus::TakenOverUnsaved(full.clone())
@@ -52,15 +53,30 @@ fn a_tab_taken_over_says_whether_everything_was_saved() {
         StorageStatus::OtherTab
     );
     // The note a refusing owner added to its "Not saved" line is not what was lost.
-    let refused = format!("{full}; {}", kafka_playground::ui::saving::REFUSAL_NOTE);
+    let refused = kafka_playground::ui::saving::refusing(full.clone());
+    assert!(refused.to_string().starts_with(
+        "the storage quota is exceeded (QuotaExceededError); another tab asked to take this workspace over"
+    ));
     assert_eq!(
         StorageStatus::Failed(refused).after_take_over(),
         StorageStatus::TakenOverUnsaved(full.clone())
     );
-    let text =
-        StorageStatus::TakenOverUnsaved(full).describe("default", kafka_playground::i18n::Lang::En);
+    let text = StorageStatus::TakenOverUnsaved(full.clone()).describe("default", Lang::En);
     assert!(text.contains("before this tab's last changes were saved (the storage quota is exceeded (QuotaExceededError))"), "{text}");
     assert!(text.contains("in this tab only"), "{text}");
+    // In Korean the page's words are Korean; the browser's error stays as it gave it.
+    let text = StorageStatus::Failed(kafka_playground::ui::saving::refusing(full))
+        .describe("default", Lang::Ko);
+    assert!(
+        text.starts_with(
+            "저장되지 않음: the storage quota is exceeded (QuotaExceededError); 다른 탭이"
+        ),
+        "{text}"
+    );
+    let text = StorageStatus::Saving
+        .after_take_over()
+        .describe("default", Lang::Ko);
+    assert!(text.contains("(저장 중이었음)"), "{text}");
 }
 
 /// The hand-over's flush fails: the tab keeps its cluster and a rewrite pending; if the

@@ -105,6 +105,22 @@ fn a_rewind_replays_to_the_moment_and_the_old_branch_comes_back_whole() {
         rewound.rewrite_all,
         "the workspace is rewritten after a rewind"
     );
+    // The terminal says so, in the page's language (its English kept as the line's text).
+    let note = rewound.terminal.lines().last().expect("a note");
+    assert!(note.text.starts_with("# Rewound to T+"), "{note:?}");
+    assert!(
+        note.text.ends_with(
+            "What you do now continues branch 2; the branch you left stays in the timeline."
+        ),
+        "{note:?}"
+    );
+    let korean = note.shown(kafka_playground::i18n::Lang::Ko);
+    assert!(korean.starts_with("# T+"), "{korean}");
+    assert!(
+        korean.contains("(브랜치 2)로 되감았습니다")
+            && korean.contains("이제 하는 일은 브랜치 2에 이어지고"),
+        "{korean}"
+    );
     // The same cluster as a replay of those steps from the start.
     let steps = rewound.scenario.steps().to_vec();
     let scenario = Scenario {

@@ -187,7 +187,14 @@ fn produce_moves_every_replica_and_failover_keeps_the_records() {
     );
     let outcome = store.produce_outcome.clone().expect("an outcome");
     assert!(outcome.ok, "{outcome:?}");
-    assert_eq!(outcome.message, "Produced 10 records to orders (acks=all).");
+    assert_eq!(
+        outcome.message.to_string(),
+        "Produced 10 records to orders (acks=all)."
+    );
+    assert_eq!(
+        outcome.message.text(kafka_playground::i18n::Lang::Ko),
+        "레코드 10개를 orders에 보냈습니다 (acks=all)."
+    );
     // acks=all: every record is on every in-sync replica, and keyed records spread over the
     // partitions.
     let mut total = 0;

@@ -21,9 +21,11 @@ fn registry_logic_runs_in_wasm_as_natively() {
     assert_eq!(copy_name("lab", &names), "lab copy 2");
     assert!(validate_new_name("lab", &names)
         .expect_err("refused")
+        .to_string()
         .contains("already exists"));
     assert!(validate_new_name("x/y", &names)
         .expect_err("refused")
+        .to_string()
         .contains("'/'"));
     assert_eq!(after_delete(&names, "lab", "default"), "lab copy");
 }

@@ -178,6 +178,8 @@ struct Words {
     /// The Run button's tooltip and the checks' list label.
     run_title: &'static str,
     checks: &'static str,
+    /// Before a check's value as it is now, when it does not hold yet.
+    now: &'static str,
 }
 
 fn words(lang: Lang) -> &'static Words {
@@ -189,6 +191,7 @@ fn words(lang: Lang) -> &'static Words {
         unchanged: "Nothing should change here: these hold before and after the step.",
         run_title: "Run it in the terminal",
         checks: "Checks",
+        now: "now",
     };
     const KO: Words = Words {
         fresh_cluster:
@@ -199,6 +202,7 @@ fn words(lang: Lang) -> &'static Words {
             "여기서는 아무것도 바뀌지 않아야 합니다. 이 조건들은 단계 전후에 모두 성립합니다.",
         run_title: "터미널에서 실행",
         checks: "확인 항목",
+        now: "지금",
     };
     match lang {
         Lang::En => &EN,
@@ -268,7 +272,7 @@ fn step_view(
             <li class={classes!("check", holds.then_some("ok"))} data-holds={holds.to_string()}>
                 <span aria-hidden="true">{ if holds { "✓" } else { "○" } }</span>
                 <code>{check.text.clone()}</code>
-                if let Some(now) = now { <span class="muted">{format!(" (now {now})")}</span> }
+                if let Some(now) = now { <span class="muted">{format!(" ({} {now})", words.now)}</span> }
             </li>
         }
     });

@@ -102,14 +102,17 @@ fn lane(lang: Lang, log: &LogShape, scale: Scale) -> Html {
         } else {
             "segment sealed"
         };
-        let title = format!(
-            "{:020}.log: offsets {}–{}, {} records, {} bytes{}",
-            s.base_offset,
-            s.base_offset,
-            (s.next_offset - 1).max(s.base_offset),
-            s.record_count,
-            s.size_bytes,
-            if s.active { " (active)" } else { "" }
+        let title = trf(
+            lang,
+            "{}.log: offsets {}–{}, {} records, {} bytes{}",
+            &[
+                &format!("{:020}", s.base_offset),
+                &s.base_offset,
+                &(s.next_offset - 1).max(s.base_offset),
+                &s.record_count,
+                &s.size_bytes,
+                &if s.active { tr(lang, " (active)") } else { "" },
+            ],
         );
         rect(s.base_offset, s.next_offset, class, title)
     });

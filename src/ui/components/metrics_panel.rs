@@ -72,7 +72,7 @@ pub fn MetricsPanel() -> Html {
         html! {
             <li class={classes!("metric", alarm.then_some("alarm"))} data-testid={format!("metric-{}", metric.name())}
                 data-value={value.map(|v| v.to_string()).unwrap_or_default()}
-                title={format!("{}\n{}", metric.mbean(), metric.meaning())}>
+                title={format!("{}\n{}", metric.mbean(), tr(lang, metric.meaning()))}>
                 <div class="metric-head">
                     <span class="metric-name">{metric.name()}</span>
                     <span class="metric-value">

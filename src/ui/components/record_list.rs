@@ -182,20 +182,23 @@ fn record_row(lang: Lang, record: &RecordRow, top_px: i64) -> Html {
             .collect::<Vec<_>>()
             .join(",")
     };
-    let title = format!(
+    let title = trf(
+        lang,
         "offset {} · {}:{} · leader epoch {}{}",
-        record.offset,
-        record.timestamp_type,
-        record.timestamp,
-        record.leader_epoch,
-        if record.committed {
-            ""
-        } else {
-            tr(
-                lang,
-                " · above the high watermark: not readable by consumers yet",
-            )
-        }
+        &[
+            &record.offset,
+            &record.timestamp_type,
+            &record.timestamp,
+            &record.leader_epoch,
+            &if record.committed {
+                ""
+            } else {
+                tr(
+                    lang,
+                    " · above the high watermark: not readable by consumers yet",
+                )
+            },
+        ],
     );
     html! {
         <div class={classes!("record-row", (!record.committed).then_some("uncommitted"))} role="row"

@@ -5,7 +5,7 @@
 //! Everything from a link or a file is shown as text (Yew escapes it), never as markup.
 
 use super::share_dialog::{Offer, ShareDialog};
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf, Lang, Message};
 use crate::scenario::shell_export::to_shell_script;
 use crate::scenario::{Scenario, MAX_SCRIPT_BYTES};
 use crate::ui::hooks::slow_store::use_slow_store;
@@ -143,7 +143,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
 }
 
 /// The link a Share made (to select or copy), or why there is none.
-fn share_result(lang: Lang, link: Option<Result<String, String>>) -> Html {
+fn share_result(lang: Lang, link: Option<Result<String, Message>>) -> Html {
     match link {
         None => html! {},
         Some(Ok(link)) => {
@@ -168,7 +168,7 @@ fn share_result(lang: Lang, link: Option<Result<String, String>>) -> Html {
             }
         }
         Some(Err(message)) => html! {
-            <p class="share-error" role="alert" data-testid="share-refused">{message}</p>
+            <p class="share-error" role="alert" data-testid="share-refused">{message.text(lang)}</p>
         },
     }
 }

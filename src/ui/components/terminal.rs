@@ -8,7 +8,7 @@
 //! producer's input, Ctrl-C interrupts (and copies when text is selected). Buttons do Enter,
 //! Ctrl-D and Ctrl-C for touch screens. The typing logic is `ui::terminal`.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::prefs::use_lang;
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::terminal::complete::{complete, Names};
@@ -93,7 +93,7 @@ pub fn Terminal() -> Html {
                 <div class="term-screen" role="log" aria-live="polite" aria-label={tr(lang, "Terminal output")}
                     tabindex="0" ref={screen_ref} data-testid="terminal-output">
                     <TranscriptView transcript={store.terminal.clone()} />
-                    { for pending.iter().map(line_view) }
+                    { for pending.iter().map(|line| line_view(lang, line)) }
                 </div>
                 <form class="term-input" onsubmit={on_submit} data-testid="terminal-form"
                     data-mode={mode_name(mode)}>
@@ -399,12 +399,12 @@ fn TranscriptView(props: &TranscriptProps) -> Html {
                     {tr(lang, ", or type ")}<code>{"help"}</code>{"."}
                 </div>
             }
-            { for transcript.lines().map(line_view) }
+            { for transcript.lines().map(|line| line_view(lang, line)) }
         </>
     }
 }
 
-fn line_view(line: &TermLine) -> Html {
+fn line_view(lang: Lang, line: &TermLine) -> Html {
     match line.kind {
         LineKind::Typed(prompt) => html! {
             <div class="term-line typed" data-stream="typed">
@@ -412,7 +412,7 @@ fn line_view(line: &TermLine) -> Html {
             </div>
         },
         LineKind::Stdout => html! {
-            <div class="term-line out" data-stream="stdout">{line.text.clone()}</div>
+            <div class="term-line out" data-stream="stdout">{line.shown(lang)}</div>
         },
         LineKind::Stderr => html! {
             <div class="term-line err" data-stream="stderr">{line.text.clone()}</div>

@@ -2,7 +2,7 @@
 //! and how the last produce went under its topic. Kafka's internal topics (`__consumer_offsets`,
 //! 50 partitions) are folded into one line until asked for.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, Lang};
 use crate::ui::hooks::slow_store::use_slow_store;
 use crate::ui::prefs::use_lang;
 use crate::ui::produce::{next_produce_script, ProduceOutcome, PRODUCE_BATCH};
@@ -70,11 +70,11 @@ pub fn TopicList() -> Html {
                         <code class="muted">{topic.id.to_string()}</code>
                         <button class="produce" {onclick} data-testid={format!("produce-{}", topic.name)}
                             {title}>
-                            {format!("Produce {PRODUCE_BATCH} records")}
+                            {trf(lang, "Produce {} records", &[&PRODUCE_BATCH])}
                         </button>
                     </div>
                     <ul class="partitions">{ for partitions }</ul>
-                    { outcome.map(outcome_view) }
+                    { outcome.map(|outcome| outcome_view(lang, outcome)) }
                 </li>
             }
         })
@@ -101,12 +101,12 @@ pub fn TopicList() -> Html {
     }
 }
 
-fn outcome_view(outcome: &ProduceOutcome) -> Html {
+fn outcome_view(lang: Lang, outcome: &ProduceOutcome) -> Html {
     html! {
         <div class={classes!("outcome", if outcome.ok { "ok" } else { "error" })}
             role={if outcome.ok { "status" } else { "alert" }} data-testid="produce-outcome"
             data-ok={outcome.ok.to_string()}>
-            <div>{outcome.message.clone()}</div>
+            <div>{outcome.message.text(lang)}</div>
             if !outcome.lines.is_empty() {
                 <ul class="notes">{ for outcome.lines.iter().map(|l| html! { <li><code>{l.clone()}</code></li> }) }</ul>
             }

@@ -176,7 +176,7 @@ pub fn WorkspaceSwitcher(props: &WorkspaceSwitcherProps) -> Html {
             </div>
             if let Some((asked, why)) = &*url_problem {
                 <p class="workspace-message error workspace-url-error" role="alert" data-testid="workspace-url-error">
-                    {trf(lang, "The link asks for workspace '{}', which cannot be opened: {} This page opened workspace '{}' instead: open one from the list below, or create one with \"New…\".", &[asked, why, &open])}
+                    {trf(lang, "The link asks for workspace '{}', which cannot be opened: {} This page opened workspace '{}' instead: open one from the list below, or create one with \"New…\".", &[asked, &why.text(lang), &open])}
                     <button type="button" class="dismiss" onclick={dismiss(&url_problem)} data-testid="workspace-url-error-dismiss">{tr(lang, "Dismiss")}</button>
                 </p>
             }
@@ -342,7 +342,7 @@ fn parse_new(
     seed: &str,
     names: &[String],
 ) -> Result<(i32, u64), String> {
-    validate_new_name(name, names)?;
+    validate_new_name(name, names).map_err(|why| why.text(lang))?;
     let brokers = brokers
         .trim()
         .parse::<i32>()

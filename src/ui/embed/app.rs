@@ -6,7 +6,7 @@
 use super::lesson::EmbedLesson;
 use super::messages::use_embed_api;
 use super::params::{EmbedConfig, EmbedView};
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf, Lang, Message};
 use crate::ui::components::cluster_panel::ClusterPanel;
 use crate::ui::components::config_editor::ConfigEditor;
 use crate::ui::components::event_panel::EventPanel;
@@ -33,8 +33,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct EmbedAppProps {
     pub config: Rc<EmbedConfig>,
-    /// Why parameters were refused, shown at the top.
-    pub problems: Rc<Vec<String>>,
+    /// Why parameters were refused, shown at the top in the embed's language.
+    pub problems: Rc<Vec<Message>>,
 }
 
 #[component]
@@ -70,7 +70,7 @@ fn MemoryEmbed(props: &EmbedAppProps) -> Html {
         use_effect_with((), move |_| {
             store.dispatch(Action::Loaded {
                 cluster: None,
-                status: StorageStatus::InMemory("This embed runs in memory".to_string()),
+                status: StorageStatus::InMemory(Message::new("This embed runs in memory", &[])),
                 notes: Vec::new(),
                 report: None,
             });
@@ -87,7 +87,7 @@ fn MemoryEmbed(props: &EmbedAppProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct PersistedEmbedProps {
     config: Rc<EmbedConfig>,
-    problems: Rc<Vec<String>>,
+    problems: Rc<Vec<Message>>,
     /// `embed-NAME`, never one of the person's own workspaces.
     workspace: AttrValue,
 }
@@ -148,7 +148,7 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
             }
             if !props.problems.is_empty() {
                 <div class="embed-problems" role="alert" data-testid="embed-problems">
-                    <ul>{ for props.problems.iter().map(|p| html! { <li>{p.clone()}</li> }) }</ul>
+                    <ul>{ for props.problems.iter().map(|p| html! { <li>{p.text(lang)}</li> }) }</ul>
                 </div>
             }
             if let Some(replaying) = &store.replaying {

@@ -2,7 +2,10 @@
 //! value is bounded before it is looked at, every problem becomes a sentence the embed shows (the
 //! parameter is then left at its default), and nothing here can panic or start unbounded work.
 //! Pure: the page hands in `location.search`; `tests/browser/embed.rs` feeds it hostile text.
+//! The sentences are [`Message`]s: the embed says them in its language, which may change after
+//! the parameters were read (its `lang` parameter, the person's switch).
 
+use crate::i18n::Message;
 use crate::scenario::link::{from_fragment, MAX_FRAGMENT_CHARS};
 use crate::scenario::Scenario;
 use crate::storage::registry::validate_name;
@@ -112,42 +115,44 @@ pub fn is_embed(search: &str) -> bool {
 }
 
 /// Reads the embed's parameters: the config, and a sentence for each one refused.
-pub fn parse(search: &str) -> (EmbedConfig, Vec<String>) {
+pub fn parse(search: &str) -> (EmbedConfig, Vec<Message>) {
     let mut config = EmbedConfig::default();
     let mut problems = Vec::new();
     let search = search.strip_prefix('?').unwrap_or(search);
     if search.len() > MAX_QUERY_CHARS {
-        problems.push(format!(
-            "The embed's URL parameters are {} characters long; at most {MAX_QUERY_CHARS} are read. The embed starts with an empty cluster.",
-            search.len()
+        problems.push(Message::new(
+            "The embed's URL parameters are {} characters long; at most {} are read. The embed starts with an empty cluster.",
+            &[&search.len(), &MAX_QUERY_CHARS],
         ));
         return (config, problems);
     }
     let mut seen: Vec<String> = Vec::new();
     for (index, pair) in search.split('&').filter(|p| !p.is_empty()).enumerate() {
         if index == MAX_PARAMS {
-            problems.push(format!(
-                "Only the first {MAX_PARAMS} URL parameters are read."
+            problems.push(Message::new(
+                "Only the first {} URL parameters are read.",
+                &[&MAX_PARAMS],
             ));
             break;
         }
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
         let Some(key) = decode(raw_key).filter(|k| k.len() <= 32) else {
-            problems.push("A URL parameter's name cannot be read.".to_string());
+            problems.push(Message::new("A URL parameter's name cannot be read.", &[]));
             continue;
         };
         if !KNOWN.contains(&key.as_str()) {
             continue; // Not the embed's (the page's own, or a later version's): left alone.
         }
         if seen.contains(&key) {
-            problems.push(format!(
-                "'{key}' is given more than once; the first one is used."
+            problems.push(Message::new(
+                "'{}' is given more than once; the first one is used.",
+                &[&key],
             ));
             continue;
         }
         seen.push(key.clone());
         if let Err(problem) = apply(&mut config, &key, raw_value) {
-            problems.push(format!("{key}: {problem}"));
+            problems.push(Message::nest("{}: {}", vec![Message::plain(key), problem]));
         }
     }
     (config, problems)
@@ -159,20 +164,26 @@ const KNOWN: [&str; 11] = [
     "origin", "embed",
 ];
 
-fn apply(config: &mut EmbedConfig, key: &str, raw: &str) -> Result<(), String> {
+/// The refusal of a value that is not percent-encoded UTF-8.
+fn not_utf8() -> Message {
+    Message::new("the value is not valid percent-encoded UTF-8.", &[])
+}
+
+fn apply(config: &mut EmbedConfig, key: &str, raw: &str) -> Result<(), Message> {
     if key == "scenario" {
         return scenario(config, raw);
     }
     if raw.len() > MAX_VALUE_CHARS * 3 {
-        return Err(format!(
-            "the value is {} characters long; at most {MAX_VALUE_CHARS} are read.",
-            raw.len()
+        return Err(Message::new(
+            "the value is {} characters long; at most {} are read.",
+            &[&raw.len(), &MAX_VALUE_CHARS],
         ));
     }
-    let value = decode(raw).ok_or("the value is not valid percent-encoded UTF-8.")?;
+    let value = decode(raw).ok_or_else(not_utf8)?;
     if value.chars().count() > MAX_VALUE_CHARS {
-        return Err(format!(
-            "the value is longer than {MAX_VALUE_CHARS} characters."
+        return Err(Message::new(
+            "the value is longer than {} characters.",
+            &[&MAX_VALUE_CHARS],
         ));
     }
     match key {
@@ -190,22 +201,23 @@ fn apply(config: &mut EmbedConfig, key: &str, raw: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn scenario(config: &mut EmbedConfig, raw: &str) -> Result<(), String> {
+fn scenario(config: &mut EmbedConfig, raw: &str) -> Result<(), Message> {
     // base64url needs no decoding; a payload that was percent-encoded anyway is decoded first.
     let payload = if raw.contains('%') {
-        decode(raw).ok_or("the value is not valid percent-encoded UTF-8.")?
+        decode(raw).ok_or_else(not_utf8)?
     } else {
         raw.to_string()
     };
+    // The scenario's own error (scenario::ScenarioError) stays as it is, as everywhere else.
     let read = from_fragment(&format!("s={payload}"))
-        .ok_or("it is not a share link's payload.")?
-        .map_err(|e| format!("this scenario cannot be opened. {e}"))?;
+        .ok_or_else(|| Message::new("it is not a share link's payload.", &[]))?
+        .map_err(|e| Message::new("this scenario cannot be opened. {}", &[&e]))?;
     config.scenario = Some(Rc::new(read));
     config.scenario_payload = Some(payload);
     Ok(())
 }
 
-fn lesson(value: &str) -> Result<String, String> {
+fn lesson(value: &str) -> Result<String, Message> {
     let ok = !value.is_empty()
         && value.len() <= 64
         && value
@@ -214,17 +226,18 @@ fn lesson(value: &str) -> Result<String, String> {
     if ok {
         Ok(value.to_string())
     } else {
-        Err(format!(
-            "'{value}' is not a lesson id (lowercase letters, digits and '-', e.g. topics)."
+        Err(Message::new(
+            "'{}' is not a lesson id (lowercase letters, digits and '-', e.g. topics).",
+            &[&value],
         ))
     }
 }
 
-fn views(value: &str) -> Result<Vec<EmbedView>, String> {
+fn views(value: &str) -> Result<Vec<EmbedView>, Message> {
     let mut views = Vec::new();
     for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         if views.len() == MAX_VIEWS {
-            return Err(format!("at most {MAX_VIEWS} views are shown."));
+            return Err(Message::new("at most {} views are shown.", &[&MAX_VIEWS]));
         }
         let view = one_view(name)?;
         if !views.contains(&view) {
@@ -232,12 +245,15 @@ fn views(value: &str) -> Result<Vec<EmbedView>, String> {
         }
     }
     if views.is_empty() {
-        return Err(format!("no view is named; the views are {VIEW_NAMES}."));
+        return Err(Message::new(
+            "no view is named; the views are {}.",
+            &[&VIEW_NAMES],
+        ));
     }
     Ok(views)
 }
 
-fn one_view(name: &str) -> Result<EmbedView, String> {
+fn one_view(name: &str) -> Result<EmbedView, Message> {
     let (head, rest) = name.split_once(':').unwrap_or((name, ""));
     let simple = match head {
         "cluster" => EmbedView::Cluster,
@@ -253,36 +269,46 @@ fn one_view(name: &str) -> Result<EmbedView, String> {
         "partition" => return partition_view(rest),
         "files" => return files_view(rest),
         _ => {
-            return Err(format!(
-                "unknown view '{name}'; the views are {VIEW_NAMES}."
+            return Err(Message::new(
+                "unknown view '{}'; the views are {}.",
+                &[&name, &VIEW_NAMES],
             ))
         }
     };
     if rest.is_empty() {
         Ok(simple)
     } else {
-        Err(format!("the view '{head}' takes no ':' argument."))
+        Err(Message::new(
+            "the view '{}' takes no ':' argument.",
+            &[&head],
+        ))
     }
 }
 
-fn partition_view(rest: &str) -> Result<EmbedView, String> {
+fn partition_view(rest: &str) -> Result<EmbedView, Message> {
     if rest.is_empty() {
         return Ok(EmbedView::Partition(None));
     }
     // Topic names have no ':' (Kafka's legal characters are [a-zA-Z0-9._-]).
-    let (topic, partition) = rest
-        .rsplit_once(':')
-        .ok_or("write the partition view as partition:TOPIC:PARTITION, e.g. partition:orders:0.")?;
-    crate::engine::topic::validate_name(topic)?;
+    let (topic, partition) = rest.rsplit_once(':').ok_or_else(|| {
+        Message::new(
+            "write the partition view as partition:TOPIC:PARTITION, e.g. partition:orders:0.",
+            &[],
+        )
+    })?;
+    // Kafka's own message for an illegal topic name, as the tools print it.
+    crate::engine::topic::validate_name(topic).map_err(Message::plain)?;
     let partition = partition
         .parse::<i32>()
         .ok()
         .filter(|p| *p >= 0)
-        .ok_or_else(|| format!("'{partition}' is not a partition number (0 or more)."))?;
+        .ok_or_else(|| {
+            Message::new("'{}' is not a partition number (0 or more).", &[&partition])
+        })?;
     Ok(EmbedView::Partition(Some((topic.to_string(), partition))))
 }
 
-fn files_view(rest: &str) -> Result<EmbedView, String> {
+fn files_view(rest: &str) -> Result<EmbedView, Message> {
     if rest.is_empty() {
         return Ok(EmbedView::Files(None));
     }
@@ -291,32 +317,32 @@ fn files_view(rest: &str) -> Result<EmbedView, String> {
         .ok()
         .filter(|id| (1..=max).contains(id))
         .map(|id| EmbedView::Files(Some(id)))
-        .ok_or_else(|| format!("'{rest}' is not a broker id (1 to {max})."))
+        .ok_or_else(|| Message::new("'{}' is not a broker id (1 to {}).", &[&rest, &max]))
 }
 
-fn flag(value: &str) -> Result<bool, String> {
+fn flag(value: &str) -> Result<bool, Message> {
     match value {
         "1" | "true" => Ok(true),
         "0" | "false" => Ok(false),
-        _ => Err(format!("'{value}' is not 1 or 0.")),
+        _ => Err(Message::new("'{}' is not 1 or 0.", &[&value])),
     }
 }
 
-fn speed(value: &str) -> Result<f64, String> {
+fn speed(value: &str) -> Result<f64, Message> {
     let speeds: Vec<String> = SPEEDS.iter().map(|s| s.to_string()).collect();
     value
         .parse::<f64>()
         .ok()
         .filter(|s| SPEEDS.contains(s))
         .ok_or_else(|| {
-            format!(
-                "'{value}' is not one of the playback speeds ({}).",
-                speeds.join(", ")
+            Message::new(
+                "'{}' is not one of the playback speeds ({}).",
+                &[&value, &speeds.join(", ")],
             )
         })
 }
 
-fn height(value: &str) -> Result<u32, String> {
+fn height(value: &str) -> Result<u32, Message> {
     let (low, high) = HEIGHT_RANGE;
     value
         .strip_suffix("px")
@@ -324,10 +350,15 @@ fn height(value: &str) -> Result<u32, String> {
         .parse::<u32>()
         .ok()
         .filter(|h| (low..=high).contains(h))
-        .ok_or_else(|| format!("'{value}' is not a height in pixels from {low} to {high}."))
+        .ok_or_else(|| {
+            Message::new(
+                "'{}' is not a height in pixels from {} to {}.",
+                &[&value, &low, &high],
+            )
+        })
 }
 
-fn persist(value: &str) -> Result<Option<String>, String> {
+fn persist(value: &str) -> Result<Option<String>, Message> {
     if matches!(value, "" | "0" | "false") {
         return Ok(None);
     }
@@ -336,21 +367,25 @@ fn persist(value: &str) -> Result<Option<String>, String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !ok {
-        return Err(format!(
-            "'{value}' cannot name a workspace: use up to 40 letters, digits, '-' or '_' (the workspace is '{WORKSPACE_PREFIX}NAME')."
+        return Err(Message::new(
+            "'{}' cannot name a workspace: use up to 40 letters, digits, '-' or '_' (the workspace is '{}NAME').",
+            &[&value, &WORKSPACE_PREFIX],
         ));
     }
     validate_name(&format!("{WORKSPACE_PREFIX}{value}"))?;
     Ok(Some(value.to_string()))
 }
 
-fn origin(value: &str) -> Result<AllowedOrigin, String> {
+fn origin(value: &str) -> Result<AllowedOrigin, Message> {
     if value == "*" {
         return Ok(AllowedOrigin::Any);
     }
-    let (scheme, rest) = value
-        .split_once("://")
-        .ok_or_else(|| format!("'{value}' is not an origin (scheme://host[:port], or *)."))?;
+    let (scheme, rest) = value.split_once("://").ok_or_else(|| {
+        Message::new(
+            "'{}' is not an origin (scheme://host[:port], or *).",
+            &[&value],
+        )
+    })?;
     // IPv6 literals are not accepted: documentation pages are served by host name.
     let (host, port) = match rest.split_once(':') {
         Some((host, port)) => (host, Some(port)),
@@ -364,8 +399,9 @@ fn origin(value: &str) -> Result<AllowedOrigin, String> {
     if matches!(scheme, "http" | "https") && host_ok && port_ok {
         Ok(AllowedOrigin::Exactly(value.to_ascii_lowercase()))
     } else {
-        Err(format!(
-            "'{value}' is not an origin (http or https, a host and an optional port, no path; or *)."
+        Err(Message::new(
+            "'{}' is not an origin (http or https, a host and an optional port, no path; or *).",
+            &[&value],
         ))
     }
 }

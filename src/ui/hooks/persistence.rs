@@ -21,11 +21,12 @@
 
 use crate::engine::persist::workspace::restore_workspace;
 use crate::engine::ClusterOptions;
+use crate::i18n::Message;
 use crate::storage::indexeddb::{database_name, Workspace};
 use crate::storage::StorageError;
 use crate::ui::playback::PlaybackAction;
 use crate::ui::restart_report::RestartReport;
-use crate::ui::saving::{SaveBatch, StorageStatus, REFUSAL_NOTE};
+use crate::ui::saving::{refusing, without_refusal, SaveBatch, StorageStatus};
 use crate::ui::store::{Action, StoreHandle};
 use crate::ui::take_over::{self, Channel};
 use crate::ui::web_lock::{self, OnLost, Release};
@@ -200,19 +201,18 @@ fn hand_over_when_written(
 
 /// The save before a hand-over failed: handing over now would lose what this tab did not
 /// write, so it keeps the workspace, says so, and tells the asking tab why.
-fn refuse(store: &StoreHandle, ownership: &Rc<RefCell<Ownership>>, message: &str) {
-    let reason = message
-        .strip_suffix(REFUSAL_NOTE)
-        .map_or(message, |m| m.trim_end_matches([' ', ';']));
+fn refuse(store: &StoreHandle, ownership: &Rc<RefCell<Ownership>>, message: &Message) {
+    let reason = without_refusal(message);
     {
         let mut owned = ownership.borrow_mut();
         owned.handing_over = false;
         if let Some(channel) = &owned.channel {
+            // The reason is the save's error, in the browser's own words: the same in every language.
             channel.post(&format!("{}{reason}", take_over::REFUSED));
         }
     }
-    if !message.ends_with(REFUSAL_NOTE) {
-        store.dispatch(Action::SaveFailed(format!("{reason}; {REFUSAL_NOTE}")));
+    if reason == message {
+        store.dispatch(Action::SaveFailed(refusing(reason.clone())));
     }
 }
 
@@ -275,7 +275,13 @@ async fn load(
     };
     let files = match opened.load().await {
         Ok(files) => files,
-        Err(e) => return loaded(StorageStatus::InMemory(e.to_string()), None, Vec::new()),
+        Err(e) => {
+            return loaded(
+                StorageStatus::InMemory(e.to_string().into()),
+                None,
+                Vec::new(),
+            )
+        }
     };
     let text = |path: &str| {
         files
@@ -308,9 +314,16 @@ async fn load(
             }
         }
         Ok(None) => loaded(status, None, Vec::new()),
-        Err(e) if owner => loaded(StorageStatus::Unreadable(e.to_string()), None, Vec::new()),
+        Err(e) if owner => loaded(
+            StorageStatus::Unreadable(e.to_string().into()),
+            None,
+            Vec::new(),
+        ),
         Err(e) => loaded(
-            StorageStatus::InMemory(format!("the saved cluster cannot be loaded: {e}")),
+            StorageStatus::InMemory(Message::new(
+                "the saved cluster cannot be loaded: {}",
+                &[&e],
+            )),
             None,
             Vec::new(),
         ),
@@ -341,7 +354,7 @@ fn write_outbox(store: &StoreHandle, handle: Handle, writing: Rc<RefCell<bool>>)
         *writing.borrow_mut() = false;
         store.dispatch(match result {
             Ok(()) => Action::Saved,
-            Err(e) => Action::SaveFailed(e.to_string()),
+            Err(e) => Action::SaveFailed(e.to_string().into()),
         });
     });
 }

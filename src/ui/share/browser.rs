@@ -79,7 +79,7 @@ pub async fn open_in_new_workspace(
 ) -> Result<(), String> {
     let existing = workspaces::list(current).await;
     let name = free_name(&existing);
-    crate::storage::registry::validate_new_name(&name, &existing)?;
+    crate::storage::registry::validate_new_name(&name, &existing).map_err(|why| why.text(lang))?;
     SessionStorage::set(PENDING_KEY, (name.clone(), scenario.to_kplay())).map_err(|e| {
         trf(
             lang,

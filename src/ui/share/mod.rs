@@ -16,6 +16,7 @@ use super::store::Store;
 use super::terminal::session::CommandRequest;
 use super::terminal::{Builtin, TermLine};
 use crate::cli::shell::parse_script;
+use crate::i18n::Message;
 use crate::scenario::link::{to_fragment, MAX_FRAGMENT_CHARS};
 use crate::scenario::recorder::{Recorder, WORKSPACE_FILE};
 use crate::scenario::replay::ReplayJob;
@@ -24,7 +25,7 @@ use crate::storage::Change;
 use std::rc::Rc;
 
 /// A Share's link fragment (`s=…`), or why the session cannot be shared.
-pub type ShareLink = Result<Rc<str>, String>;
+pub type ShareLink = Result<Rc<str>, Message>;
 
 /// The wall time one slice of a replay may take: with the page's render after it, under the
 /// 50 ms a task may hold the main thread. (12 ms, playback's frame budget, made the replay of
@@ -201,16 +202,16 @@ impl Store {
             self.cluster_changed();
         }
         self.share = Some(if self.scenario.incomplete() {
-            Err("This workspace was saved before the playground kept what was done in it, so a link cannot rebuild it. Reset the cluster (or open a new workspace) to start a scenario that can be shared.".to_string())
+            Err(Message::new("This workspace was saved before the playground kept what was done in it, so a link cannot rebuild it. Reset the cluster (or open a new workspace) to start a scenario that can be shared.", &[]))
         } else if self.scenario.overflowed() {
-            Err(format!(
+            Err(Message::new(
                 "This session is too long to share: a scenario holds at most {} commands and 1 MiB. Reset the cluster to start a new one.",
-                crate::scenario::MAX_COMMANDS
+                &[&crate::scenario::MAX_COMMANDS],
             ))
         } else {
             let fragment = to_fragment(&self.shared_scenario());
             if fragment.len() > MAX_FRAGMENT_CHARS {
-                Err("This session's link would be too long to open. Export it as a .kplay file instead.".to_string())
+                Err(Message::new("This session's link would be too long to open. Export it as a .kplay file instead.", &[]))
             } else {
                 Ok(Rc::from(fragment))
             }
@@ -322,12 +323,16 @@ impl Store {
         });
         session.files = view.files;
         let failed = match job.failed() {
-            0 => String::new(),
-            n => format!(", {n} failed as they did when recorded"),
+            0 => Message::plain(""),
+            n => Message::new(", {} failed as they did when recorded", &[&n]),
         };
-        Rc::make_mut(&mut self.terminal).push(TermLine::stdout(format!(
-            "# Opened a scenario: {} commands replayed{failed}; trace hash {hash:016x}.",
-            self.scenario.actions()
+        Rc::make_mut(&mut self.terminal).push(TermLine::note(Message::nest(
+            "# Opened a scenario: {} commands replayed{}; trace hash {}.",
+            vec![
+                Message::plain(self.scenario.actions().to_string()),
+                failed,
+                Message::plain(format!("{hash:016x}")),
+            ],
         )));
     }
 

@@ -10,6 +10,7 @@ pub mod history;
 pub mod run;
 pub mod session;
 
+use crate::i18n::{Lang, Message};
 use std::collections::VecDeque;
 
 /// How many lines the transcript keeps; older lines are dropped (and counted).
@@ -48,7 +49,11 @@ pub enum LineKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TermLine {
     pub kind: LineKind,
+    /// The line as a tool printed it, or (for a [`TermLine::note`]) its English.
     pub text: String,
+    /// A note in the page's own words (a rewind, an opened scenario), said in the page's
+    /// language when shown; tool output has none and stays as the tool printed it.
+    pub note: Option<Message>,
 }
 
 impl TermLine {
@@ -56,6 +61,7 @@ impl TermLine {
         TermLine {
             kind: LineKind::Typed(prompt),
             text: text.into(),
+            note: None,
         }
     }
 
@@ -63,13 +69,31 @@ impl TermLine {
         TermLine {
             kind: LineKind::Stdout,
             text: text.into(),
+            note: None,
         }
+    }
+
+    /// A note of the page's own on stdout: `text` is its English.
+    pub fn note(message: Message) -> Self {
+        TermLine {
+            kind: LineKind::Stdout,
+            text: message.to_string(),
+            note: Some(message),
+        }
+    }
+
+    /// The line as shown in `lang`.
+    pub fn shown(&self, lang: Lang) -> String {
+        self.note
+            .as_ref()
+            .map_or_else(|| self.text.clone(), |note| note.text(lang))
     }
 
     pub fn stderr(text: impl Into<String>) -> Self {
         TermLine {
             kind: LineKind::Stderr,
             text: text.into(),
+            note: None,
         }
     }
 }
