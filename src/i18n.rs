@@ -415,7 +415,7 @@ pub static KO: &[(&str, &str)] = &[
     ("This session's link would be too long to open. Export it as a .kplay file instead.", "이 세션의 링크는 너무 길어서 열 수 없습니다. 대신 .kplay 파일로 내보내세요."),
     ("This workspace is open in another tab. This tab shows the cluster as it was last saved and does not save changes; \"Take over here\" moves the workspace to this tab (or close the other tab and reload).", "이 워크스페이스는 다른 탭에서 열려 있습니다. 이 탭은 마지막으로 저장된 클러스터를 보여 주며 변경 사항을 저장하지 않습니다. \"여기서 이어받기\"로 워크스페이스를 이 탭으로 옮기거나, 다른 탭을 닫고 새로 고치세요."),
     ("This workspace was saved before the playground kept what was done in it, so a link cannot rebuild it. Reset the cluster (or open a new workspace) to start a scenario that can be shared.", "이 워크스페이스는 플레이그라운드가 한 일을 기록하기 전에 저장되어 링크로 다시 만들 수 없습니다. 클러스터를 초기화하면 (또는 새 워크스페이스를 열면) 공유할 수 있는 시나리오가 시작됩니다."),
-    ("This workspace was saved before the playground kept what was done in it, so its history cannot be replayed. Reset the cluster to start one that can.", "이 작업 공간은 플레이그라운드가 한 일을 기록하기 전에 저장되어 그 기록을 다시 실행할 수 없습니다. 클러스터를 초기화하면 되감을 수 있는 새 기록이 시작됩니다."),
+    ("This workspace was saved before the playground kept what was done in it, so its history cannot be replayed. Reset the cluster to start one that can.", "이 워크스페이스는 플레이그라운드가 한 일을 기록하기 전에 저장되어 그 기록을 다시 실행할 수 없습니다. 클러스터를 초기화하면 되감을 수 있는 새 기록이 시작됩니다."),
     ("This workspace: {}", "이 워크스페이스: {}"),
     ("Time lag", "시간 랙"),
     ("Time range", "시간 범위"),

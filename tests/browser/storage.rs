@@ -10,7 +10,7 @@
 use kafka_playground::engine::persist::workspace::{restore_workspace, take_workspace_changes};
 use kafka_playground::engine::{Cluster, ClusterOptions};
 use kafka_playground::storage::indexeddb::{
-    ApplyStats, Workspace, INDEXEDDB_CHUNK_BYTES, MAX_FRAGMENTS,
+    ApplyStats, Workspace, CHANGES_PER_TASK, INDEXEDDB_CHUNK_BYTES, MAX_FRAGMENTS,
 };
 use kafka_playground::storage::{Change, Disk, FileStore, MemoryDisk, Scope};
 use std::collections::BTreeMap;
@@ -123,6 +123,47 @@ async fn written_renamed_truncated_and_deleted_files_come_back_equal() {
     store.append("orders-0/00000000000000000000.index", b"lost");
     store.replace("meta.properties", b"lost");
     assert_eq!(files_of(&pair.reopen().await), flushed);
+}
+
+/// A flush of more changes than one task issues (`CHANGES_PER_TASK`, 64) gives the main thread
+/// back between slices and is still one transaction: all of it comes back, and a refusal found
+/// after the first slices leaves nothing.
+#[wasm_bindgen_test]
+async fn a_flush_over_several_tasks_is_still_all_or_nothing() {
+    let mut pair = Pair::new("sliced").await;
+    let mut store = FileStore::new();
+    for partition in 0..100 {
+        store.append(
+            &format!("t-{partition}/00000000000000000000.log"),
+            &[7; 300],
+        );
+        store.create(&format!("t-{partition}/00000000000000000000.index"));
+    }
+    let changes = store.pending_changes(Scope::All);
+    let stats = pair.idb.apply(&changes, false).await.expect("flush");
+    assert_eq!(
+        stats.yields,
+        (changes.len() / CHANGES_PER_TASK) as u64,
+        "{} changes",
+        changes.len()
+    );
+    pair.memory.apply(&changes).expect("reference");
+    store.take_changes(Scope::All);
+    assert_eq!(files_of(&pair.reopen().await), files_of(&store));
+
+    let mut refused = FileStore::new();
+    for partition in 0..100 {
+        refused.append(&format!("u-{partition}/00000000000000000000.log"), b"x");
+    }
+    // A file where a directory is: found when the change is applied, past the first slices.
+    refused.append("v", b"file");
+    refused.append("v/under-a-file.log", b"y");
+    assert!(pair.flush(&mut refused, Scope::All).await.is_err());
+    assert_eq!(
+        files_of(&pair.reopen().await),
+        files_of(&store),
+        "nothing applied"
+    );
 }
 
 #[wasm_bindgen_test]

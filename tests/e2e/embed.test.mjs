@@ -257,7 +257,8 @@ test('Copy embed code makes snippets that show the same scenario in another page
     await (await docsPage.locator('kafka-playground iframe').elementHandle()).contentFrame()];
   for (const frame of frames) {
     await frame.locator('[data-testid=embed][data-ready=true]').waitFor({ timeout: 30_000 });
-    await frame.getByText(`trace hash ${hash}`).waitFor();
+    // The snippets ask for Korean (`lang=ko`): the terminal's note says "트레이스 해시".
+    await frame.getByText(`트레이스 해시 ${hash}`).waitFor();
     await frame.getByText('clicks').first().waitFor();
   }
   await screenshot(docsPage, 'embed-snippet-page');
@@ -270,10 +271,11 @@ test('hostile parameters get a message in the embed, as text', async () => {
   const { page, context, problems } = await openPage(env.browser, `${env.server.url}index.html${hostile}`);
   await page.locator('[data-testid=embed][data-ready=true]').waitFor();
   const text = await page.getByTestId('embed-problems').innerText();
-  assert.match(text, /view: unknown view '<img src=x onerror=alert\(1\)>'/);
-  assert.match(text, /speed: '3' is not one of the playback speeds/);
-  assert.match(text, /scenario: this scenario cannot be opened\./);
-  assert.match(text, /height: '1e9' is not a height in pixels/);
+  // In the language the parameters ask for (`lang=ko`); the decoder's detail stays English.
+  assert.match(text, /view: 알 수 없는 뷰 '<img src=x onerror=alert\(1\)>'/);
+  assert.match(text, /speed: '3'은\(는\) 재생 속도\(0\.1, 0\.5, 1, 2, 10, 100, 1000\) 중 하나가 아닙니다/);
+  assert.match(text, /scenario: 이 시나리오를 열 수 없습니다\. The link does not hold a scenario/);
+  assert.match(text, /height: '1e9'은\(는\) 120부터 4000까지의 픽셀 높이가 아닙니다/);
   assert.equal(await page.locator('[data-testid=embed-problems] img').count(), 0);
   // The rest still works: the default views, with the Korean lesson asked for.
   await page.getByTestId('lesson-panel').waitFor();

@@ -69,6 +69,18 @@ impl<'a> Batch<'a> {
         (self.state, self.stats)
     }
 
+    /// Waits for one cheap request: the transaction stays open while it is pending, the browser
+    /// gets its main thread back meanwhile, and the requests that follow go out from its
+    /// completion.
+    pub(super) async fn yield_to_browser(&mut self) -> Applied {
+        self.stats.yields += 1;
+        self.files
+            .count()
+            .with_query::<JsValue, _>(JsValue::from_str(""))
+            .await?;
+        Ok(())
+    }
+
     /// Applies one change with the meaning [`MemoryDisk`](crate::storage::MemoryDisk) gives it.
     pub(super) async fn apply(&mut self, change: &Change) -> Applied {
         match change {

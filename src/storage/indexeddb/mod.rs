@@ -50,15 +50,22 @@ pub const DEFAULT_WORKSPACE: &str = "default";
 /// The object stores' layout; a later layout migrates from this one in `upgradeneeded`.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Changes whose requests go out in one task before a write gives the main thread back to the
+/// browser (`Batch::yield_to_browser`): a consumer group's first flush creates the 790 files of
+/// `__consumer_offsets`, and issuing them all at once was a 140 ms task (docs/PERFORMANCE.md).
+pub const CHANGES_PER_TASK: usize = 64;
+
 const FILES: &str = "files";
 const CHUNKS: &str = "chunks";
 
-/// What one [`Workspace::apply`] wrote: chunk records put and their bytes (write amplification).
+/// What one [`Workspace::apply`] wrote: chunk records put and their bytes (write amplification),
+/// and how many times it gave the main thread back on the way ([`CHANGES_PER_TASK`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ApplyStats {
     pub chunks_put: u64,
     pub bytes_put: u64,
     pub chunks_read: u64,
+    pub yields: u64,
 }
 
 /// One workspace's database, open. Applying takes `&mut self`, so one flush runs at a time.
@@ -187,8 +194,12 @@ impl Workspace {
             self.state.clone()
         };
         let mut batch = Batch::new(&files, &chunks, state);
-        for change in changes {
-            batch.apply(change).await.map_err(|e| match e {
+        for (done, change) in changes.iter().enumerate() {
+            let mut applied = batch.apply(change).await;
+            if applied.is_ok() && (done + 1) % CHANGES_PER_TASK == 0 {
+                applied = batch.yield_to_browser().await;
+            }
+            applied.map_err(|e| match e {
                 batch::Failure::Storage(e) => e,
                 batch::Failure::Idb(e) => self.error("write", &e),
             })?;

@@ -71,6 +71,7 @@ pub fn App(props: &AppProps) -> Html {
     let lang = page_lang.lang;
     let slow_store = use_slow_store_of(&store);
     let loading = store.storage == StorageStatus::Loading;
+    let playing = store.playback.playing.then_some("playing");
     html! {
         <ContextProvider<PageLang> context={page_lang}>
         <ContextProvider<StoreHandle> context={store}>
@@ -88,7 +89,7 @@ pub fn App(props: &AppProps) -> Html {
             if loading {
                 <main class="layout"><p class="muted" data-testid="loading">{tr(lang, "Loading…")}</p></main>
             } else {
-                <main class="layout">
+                <main class={classes!("layout", playing)}>
                     <ClusterPanel />
                     <TimelinePanel />
                     <LessonPanel />

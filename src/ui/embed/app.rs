@@ -160,7 +160,8 @@ fn EmbedBody(props: &EmbedAppProps) -> Html {
             if loading {
                 <p class="muted" data-testid="loading">{tr(lang, "Loading…")}</p>
             } else {
-                <main class={classes!("layout", "embed-layout", views.contains(&EmbedView::Lesson).then_some("with-lesson"))}>
+                <main class={classes!("layout", "embed-layout", views.contains(&EmbedView::Lesson).then_some("with-lesson"),
+                    store.playback.playing.then_some("playing"))}>
                     { for views.iter().map(|view| view_html(view, config, lang)) }
                 </main>
             }
