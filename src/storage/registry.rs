@@ -144,27 +144,13 @@ mod tests {
     fn names_are_validated_with_a_reason() {
         assert_eq!(validate_name("orders lab"), Ok(()));
         assert_eq!(validate_name(&"é".repeat(64)), Ok(()));
-        assert!(validate_name("").unwrap_err().to_string().contains("empty"));
-        assert!(validate_name("  ")
-            .unwrap_err()
-            .to_string()
-            .contains("empty"));
-        assert!(validate_name(" a")
-            .unwrap_err()
-            .to_string()
-            .contains("space"));
-        assert!(validate_name(&"a".repeat(65))
-            .unwrap_err()
-            .to_string()
-            .contains("at most 64"));
-        assert!(validate_name("a/b")
-            .unwrap_err()
-            .to_string()
-            .contains("'/'"));
-        assert!(validate_name("a\nb")
-            .unwrap_err()
-            .to_string()
-            .contains("control"));
+        let refusal = |name: &str| validate_name(name).unwrap_err().to_string();
+        assert!(refusal("").contains("empty"));
+        assert!(refusal("  ").contains("empty"));
+        assert!(refusal(" a").contains("space"));
+        assert!(refusal(&"a".repeat(65)).contains("at most 64"));
+        assert!(refusal("a/b").contains("'/'"));
+        assert!(refusal("a\nb").contains("control"));
         assert!(validate_new_name("a", &names(&["a"]))
             .unwrap_err()
             .to_string()

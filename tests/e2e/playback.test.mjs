@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { useServerAndBrowser, openPage, screenshot, screenshotDir, typeLine as type } from './support.mjs';
+import { mkdir } from 'node:fs/promises';
+import { useServerAndBrowser, openPage, screenshotDir, typeLine as type } from './support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -65,9 +66,14 @@ async function takeRecording(page) {
   });
 }
 
-/** The whole page, and the time controls close up, as screenshots/NAME.png and NAME-controls.png. */
+/**
+ * The viewport, and the time controls close up, as screenshots/NAME.png and NAME-controls.png.
+ * Not the whole page: while playing, panels off screen are not rendered (`content-visibility`),
+ * so a full-page capture would show them empty.
+ */
 async function shots(page, name) {
-  await screenshot(page, name);
+  await mkdir(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
   await page.locator('.time-controls').screenshot({ path: join(screenshotDir, `${name}-controls.png`) });
 }
 

@@ -49,7 +49,16 @@ await server.close();
 const { traceEvents } = JSON.parse(await readFile(tracePath, 'utf8'));
 const main = traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
 const onMain = traceEvents.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
-const tasks = onMain.filter((e) => e.name === 'RunTask' && e.dur > 50_000);
+// The whole run first: how busy the main thread was, how many tasks passed 50, 33 and 20 ms,
+// and the time in the frame callback, all script, and the browser's rendering steps.
+const all = onMain.filter((e) => e.name === 'RunTask');
+const ms = (events) => (events.reduce((sum, e) => sum + e.dur, 0) / 1000).toFixed(0);
+const over = (limit) => all.filter((e) => e.dur > limit * 1000).length;
+console.log(`main thread busy ${ms(all)} ms in ${all.length} tasks; over 50 / 33 / 20 ms: ${over(50)} / ${over(33)} / ${over(20)}`);
+for (const name of ['FireAnimationFrame', 'v8.callFunction', 'Layout', 'Paint', 'Layerize', 'PrePaint', 'Commit']) {
+  console.log(`  ${name.padEnd(20)} ${ms(onMain.filter((e) => e.name === name)).padStart(6)} ms`);
+}
+const tasks = all.filter((e) => e.dur > 50_000);
 console.log(`${tasks.length} tasks over 50 ms on the main thread`);
 for (const task of tasks) {
   const inside = onMain.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
