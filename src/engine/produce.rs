@@ -144,8 +144,7 @@ impl Cluster {
                 broker.request_flush(&path);
             }
         }
-        let key = (topic.to_string(), partition);
-        self.maybe_increment_high_watermark(leader, &key);
+        self.maybe_increment_high_watermark(leader, topic, partition);
         let rolled_to = info.rolled.map(|r| r.new_base_offset);
         self.flush_after_append(leader, topic, partition, rolled_to);
         self.wake_parked_fetches(leader, topic, partition);

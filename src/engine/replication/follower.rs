@@ -431,9 +431,9 @@ impl Cluster {
                     to_start.push(leader);
                 }
             }
-            let led_keys: BTreeSet<(String, i32)> =
-                led.iter().map(|(k, ..)| k.clone()).collect_set();
-            broker.replica.led.retain(|key, _| led_keys.contains(key));
+            broker.replica.led.retain(|topic, partition, _| {
+                led.iter().any(|((t, p), ..)| t == topic && *p == partition)
+            });
             let ends: Vec<i64> = led
                 .iter()
                 .map(|(key, ..)| broker.log(&key.0, key.1).map_or(0, |l| l.log_end_offset()))
@@ -443,7 +443,7 @@ impl Cluster {
                 let replica = &mut broker.replica;
                 if replica
                     .led
-                    .get(&key)
+                    .get(&key.0, key.1)
                     .is_some_and(|l| l.leader_epoch == epoch)
                 {
                     continue;
@@ -465,7 +465,8 @@ impl Cluster {
                     })
                     .collect_map();
                 replica.led.insert(
-                    key.clone(),
+                    &key.0,
+                    key.1,
                     super::LedPartition {
                         leader_epoch: epoch,
                         epoch_start_offset,
@@ -490,7 +491,7 @@ impl Cluster {
                     }
                 }
                 // A leader alone in its ISR commits what it has at once.
-                self.maybe_increment_high_watermark(id, &key);
+                self.maybe_increment_high_watermark(id, &key.0, key.1);
             }
             for leader in to_start {
                 self.schedule_replica_fetch(id, leader, 0);

@@ -52,9 +52,12 @@ pub struct FetchedPartition {
 }
 
 impl FetchedPartition {
-    pub fn error(topic: &str, partition: i32, error: ErrorCode) -> Self {
+    /// An answer with `error` and nothing else. Its topic is left empty: the leader names each
+    /// answer after the request's partition only when it sends them (a fetch that finds
+    /// nothing is held instead, and its answers dropped, `leader::handle_fetch`).
+    pub fn unnamed(partition: i32, error: ErrorCode) -> Self {
         FetchedPartition {
-            topic: topic.to_string(),
+            topic: String::new(),
             partition,
             error,
             high_watermark: -1,

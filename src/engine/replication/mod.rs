@@ -29,6 +29,7 @@ pub mod runtime;
 
 use super::broker::TopicPartition;
 use super::config::BrokerConfigs;
+use super::partition_map::PartitionMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Kafka 4.1's replication settings (`ReplicationConfigs`, `KRaftConfigs`).
@@ -139,7 +140,7 @@ pub struct Fetcher {
 pub struct ReplicaManager {
     /// Per partition led here: each follower's state, and the log end offset when this broker
     /// became leader (`leaderEpochStartOffsetOpt`).
-    pub led: BTreeMap<TopicPartition, LedPartition>,
+    pub led: PartitionMap<LedPartition>,
     /// One fetcher per leader broker (`num.replica.fetchers` = 1).
     pub fetchers: BTreeMap<i32, Fetcher>,
     /// Fetches held here, by request id.
