@@ -48,9 +48,9 @@ impl Cluster {
         if !self.is_serving(leader) {
             return Err(ApiError::bare(ErrorCode::NotLeaderOrFollower));
         }
-        let (isr, leader_epoch, replication_factor) = self
+        let (isr_len, leader_epoch, replication_factor) = self
             .partition_info(topic, partition)
-            .map(|p| (p.isr.clone(), p.leader_epoch, p.replicas.len()))
+            .map(|p| (p.isr.len(), p.leader_epoch, p.replicas.len()))
             .unwrap_or_default();
         // A new segment's share of `segment.jitter.ms` is drawn only when there is one, so the
         // generator's sequence does not depend on appends to topics without jitter.
@@ -72,8 +72,13 @@ impl Cluster {
         let min_isr = usize::try_from(config.min_insync_replicas)
             .unwrap_or(usize::MAX)
             .min(replication_factor);
-        if acks == RequiredAcks::All && isr.len() < min_isr {
-            let isr: Vec<String> = isr.iter().map(i32::to_string).collect();
+        if acks == RequiredAcks::All && isr_len < min_isr {
+            let isr: Vec<String> = self
+                .partition_info(topic, partition)
+                .map_or(&[][..], |p| &p.isr)
+                .iter()
+                .map(i32::to_string)
+                .collect();
             return Err(ApiError::new(
                 ErrorCode::NotEnoughReplicas,
                 format!(
@@ -222,8 +227,7 @@ impl Cluster {
 
     pub fn leader_of(&self, topic: &str, partition: i32) -> Result<i32, ApiError> {
         let info = self
-            .topic(topic)
-            .and_then(|t| t.partitions.iter().find(|p| p.partition == partition))
+            .partition_info(topic, partition)
             .ok_or_else(|| ApiError::bare(ErrorCode::UnknownTopicOrPartition))?;
         info.leader
             .ok_or_else(|| ApiError::bare(ErrorCode::LeaderNotAvailable))

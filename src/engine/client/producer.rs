@@ -13,6 +13,7 @@ use super::metadata_cache::MetadataCache;
 pub use super::producer_config::{Acks, ProducerConfig};
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::partition_map::PartitionMap;
 use crate::engine::partitioner::{
     choose_partition, BuiltInPartitioner, PartitionChoice, TopicPartitions,
 };
@@ -55,9 +56,9 @@ struct OpenBatch {
 pub struct Producer {
     config: ProducerConfig,
     producer_id: i64,
-    sequences: BTreeMap<(String, i32), i32>,
+    sequences: PartitionMap<i32>,
     partitioners: BTreeMap<String, BuiltInPartitioner>,
-    open: BTreeMap<(String, i32), OpenBatch>,
+    open: PartitionMap<OpenBatch>,
     /// Batches handed to the sender, oldest first.
     in_flight: Vec<SenderBatch>,
     /// Every result below this index was handed out by [`Producer::take_results`].
@@ -95,9 +96,9 @@ impl Producer {
             metadata,
             config,
             producer_id,
-            sequences: BTreeMap::new(),
+            sequences: PartitionMap::new(),
             partitioners: BTreeMap::new(),
-            open: BTreeMap::new(),
+            open: PartitionMap::new(),
             in_flight: Vec::new(),
             results_taken: 0,
             taken_ahead: BTreeSet::new(),
@@ -154,7 +155,12 @@ impl Producer {
             self.config.partitioner_ignore_keys,
         )
         .map_err(|e| ApiError::new(ErrorCode::UnknownTopicOrPartition, e.to_string()))?;
-        let all: Vec<i32> = (0..partition_count).collect();
+        // Only the sticky partitioner looks at the available partitions.
+        let all: Vec<i32> = if choice == PartitionChoice::Sticky {
+            (0..partition_count).collect()
+        } else {
+            Vec::new()
+        };
         let topology = TopicPartitions {
             num_partitions: partition_count,
             available: &all,
@@ -175,8 +181,8 @@ impl Producer {
             record.value.as_deref(),
             &record.headers,
         );
-        let key = (record.topic.clone(), partition);
-        let full = self.open.get(&key).is_some_and(|open| {
+        let topic = record.topic.as_str();
+        let full = self.open.get(topic, partition).is_some_and(|open| {
             let next = open.builder.size_of_next(
                 timestamp,
                 record.key.as_deref(),
@@ -188,13 +194,15 @@ impl Producer {
                     > u64::try_from(self.config.batch_size).unwrap_or(0)
         });
         if full {
-            self.send_batch(cluster, &key);
+            self.send_batch(cluster, topic, partition);
         }
-        let new_batch = !self.open.contains_key(&key);
-        let open = self.open.entry(key).or_insert_with(|| OpenBatch {
-            builder: RecordBatchBuilder::with_base_offset(0),
-            sends: Vec::new(),
-        });
+        let new_batch = !self.open.contains(topic, partition);
+        let open = self
+            .open
+            .get_or_insert_with(topic, partition, || OpenBatch {
+                builder: RecordBatchBuilder::with_base_offset(0),
+                sends: Vec::new(),
+            });
         open.builder
             .append(timestamp, record.key, record.value, record.headers)
             .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
@@ -246,14 +254,25 @@ impl Producer {
     }
 
     /// Moves one partition's open batch to the sender, which tries it at once.
-    fn send_batch(&mut self, cluster: &mut Cluster, key: &(String, i32)) {
-        let Some(open) = self.open.remove(key) else {
+    fn send_batch(&mut self, cluster: &mut Cluster, topic: &str, partition: i32) {
+        let Some(open) = self.open.remove(topic, partition) else {
             return;
         };
+        self.hand_to_sender(cluster, (topic.to_string(), partition), open);
+    }
+
+    fn hand_to_sender(&mut self, cluster: &mut Cluster, key: (String, i32), open: OpenBatch) {
         let now = cluster.now().as_millis();
-        self.in_flight
-            .push(SenderBatch::new(key.clone(), open, now));
+        self.in_flight.push(SenderBatch::new(key, open, now));
         self.pump(cluster);
+    }
+
+    /// Hands every open batch to the sender, in partition order (nothing opens one meanwhile:
+    /// the sender only tries batches).
+    fn send_all_open(&mut self, cluster: &mut Cluster) {
+        for (key, open) in std::mem::take(&mut self.open).into_entries() {
+            self.hand_to_sender(cluster, key, open);
+        }
     }
 
     /// `Sender.runOnce` without waiting: tries every batch that is due, in order, and settles
@@ -355,9 +374,10 @@ impl Producer {
             }
         }
         let sequence = *self.in_flight[i].sequence.get_or_insert_with(|| {
-            let next = self.sequences.get(&key).copied().unwrap_or(0);
+            let next = self.sequences.get(&key.0, key.1).copied().unwrap_or(0);
             self.sequences.insert(
-                key.clone(),
+                &key.0,
+                key.1,
                 crate::engine::record::increment_sequence(next, count),
             );
             next
@@ -471,8 +491,9 @@ impl Producer {
         };
         let count = i32::try_from(batch.open.sends.len()).unwrap_or(i32::MAX);
         let next = crate::engine::record::increment_sequence(sequence, count);
-        if self.sequences.get(&batch.key) == Some(&next) {
-            self.sequences.insert(batch.key.clone(), sequence);
+        let (topic, partition) = &batch.key;
+        if self.sequences.get(topic, *partition) == Some(&next) {
+            self.sequences.insert(topic, *partition, sequence);
         }
     }
 
@@ -519,10 +540,7 @@ impl Producer {
     /// `KafkaProducer.flush`: sends every open batch and runs the cluster in simulated time
     /// until each has its answer — acknowledged, or failed after its retries.
     pub fn flush(&mut self, cluster: &mut Cluster) {
-        let keys: Vec<(String, i32)> = self.open.keys().cloned().collect();
-        for key in keys {
-            self.send_batch(cluster, &key);
-        }
+        self.send_all_open(cluster);
         // A bound on steps, so a cluster that never settles cannot hang a script.
         let mut budget: u64 = 50_000_000;
         while !self.in_flight.is_empty() && budget > 0 {
@@ -566,10 +584,7 @@ impl Producer {
 
     /// Sends every open batch now (a background producer's `linger.ms` ran out).
     pub fn send_open_batches(&mut self, cluster: &mut Cluster) {
-        let keys: Vec<(String, i32)> = self.open.keys().cloned().collect();
-        for key in keys {
-            self.send_batch(cluster, &key);
-        }
+        self.send_all_open(cluster);
     }
 
     /// The results known so far, each once: `(send index, result)`. A batch's results come
@@ -587,7 +602,12 @@ impl Producer {
         {
             if let Some(result) = slot.take() {
                 out.push((base + i, result));
-                self.taken_ahead.insert(base + i);
+                // In order (the usual case) it needs no place in the set.
+                if base + i == self.results_taken {
+                    self.results_taken += 1;
+                } else {
+                    self.taken_ahead.insert(base + i);
+                }
             }
         }
         while self.taken_ahead.remove(&self.results_taken) {

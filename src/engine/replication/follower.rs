@@ -30,13 +30,18 @@ impl Cluster {
         if !running || fetcher.in_flight.is_some() || fetcher.partitions.is_empty() {
             return;
         }
-        let keys: Vec<(String, i32)> = fetcher.partitions.iter().cloned().collect();
-        let mut partitions = Vec::with_capacity(keys.len());
-        for (topic, partition) in keys {
+        let Some(node) = self.broker(broker) else {
+            return;
+        };
+        let Some(fetcher) = node.replica.fetchers.get(&leader) else {
+            return;
+        };
+        let mut partitions = Vec::with_capacity(fetcher.partitions.len());
+        for (topic, partition) in &fetcher.partitions {
             let epoch = self
-                .partition_info(&topic, partition)
+                .partition_info(topic, *partition)
                 .map_or(-1, |p| p.leader_epoch);
-            let Some(log) = self.broker(broker).and_then(|b| b.log(&topic, partition)) else {
+            let Some(log) = node.log(topic, *partition) else {
                 continue;
             };
             partitions.push(FetchPartition {
@@ -44,8 +49,8 @@ impl Cluster {
                 fetch_offset: log.log_end_offset(),
                 last_fetched_epoch: log.leader_epochs().latest_epoch(),
                 log_start_offset: log.log_start_offset(),
-                topic,
-                partition,
+                topic: topic.clone(),
+                partition: *partition,
             });
         }
         let request_id = self.next_request_id();
