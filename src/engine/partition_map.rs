@@ -51,21 +51,6 @@ impl<V> PartitionMap<V> {
         }
     }
 
-    /// The value of `topic`-`partition`, inserted by `make` first if there is none.
-    pub fn get_or_insert_with(
-        &mut self,
-        topic: &str,
-        partition: i32,
-        make: impl FnOnce() -> V,
-    ) -> &mut V {
-        if !self.by_topic.contains_key(topic) {
-            self.by_topic.insert(topic.to_string(), BTreeMap::new());
-        }
-        #[allow(clippy::expect_used)] // inserted just above
-        let partitions = self.by_topic.get_mut(topic).expect("the topic is there");
-        partitions.entry(partition).or_insert_with(make)
-    }
-
     pub fn remove(&mut self, topic: &str, partition: i32) -> Option<V> {
         let partitions = self.by_topic.get_mut(topic)?;
         let removed = partitions.remove(&partition);
@@ -111,15 +96,6 @@ impl<V> PartitionMap<V> {
 
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.by_topic.values_mut().flat_map(BTreeMap::values_mut)
-    }
-
-    /// Every entry, owned, in `(topic, partition)` order.
-    pub fn into_entries(self) -> impl Iterator<Item = ((String, i32), V)> {
-        self.by_topic.into_iter().flat_map(|(topic, partitions)| {
-            partitions
-                .into_iter()
-                .map(move |(partition, value)| ((topic.clone(), partition), value))
-        })
     }
 
     /// The values of one topic's partitions, in partition order.
@@ -168,11 +144,8 @@ mod tests {
             map.keys().collect::<Vec<_>>(),
             vec![("a", 2), ("a", 10), ("a-", 3)]
         );
-        *map.get_or_insert_with("c", 1, || 7) += 1;
-        assert_eq!(map.get_or_insert_with("c", 1, || 0), &mut 8);
-        let rebuilt: PartitionMap<usize> = flat.clone().into_iter().collect();
+        let rebuilt: PartitionMap<usize> = flat.into_iter().collect();
         assert!(rebuilt.contains("ab", 1));
-        assert_eq!(rebuilt.into_entries().collect::<BTreeMap<_, _>>(), flat);
         map.clear();
         assert!(map.is_empty());
     }

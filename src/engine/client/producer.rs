@@ -8,6 +8,7 @@
 //! `InitProducerId`, epoch 0 and per-partition sequence numbers. A batch the broker refuses as
 //! too large is split and its records sent one by one, as `Sender` does.
 
+use super::accumulator::{OpenBatch, OpenBatches};
 use super::metadata::fetch_topic_metadata;
 use super::metadata_cache::MetadataCache;
 pub use super::producer_config::{Acks, ProducerConfig};
@@ -46,19 +47,12 @@ pub struct RecordMetadata {
 pub type SendResult = Result<RecordMetadata, ApiError>;
 
 #[derive(Debug, Clone)]
-struct OpenBatch {
-    builder: RecordBatchBuilder,
-    /// The send indexes of the records in the batch, with their timestamps.
-    sends: Vec<(usize, i64)>,
-}
-
-#[derive(Debug, Clone)]
 pub struct Producer {
     config: ProducerConfig,
     producer_id: i64,
     sequences: PartitionMap<i32>,
     partitioners: BTreeMap<String, BuiltInPartitioner>,
-    open: PartitionMap<OpenBatch>,
+    open: OpenBatches,
     /// Batches handed to the sender, oldest first.
     in_flight: Vec<SenderBatch>,
     /// Every result below this index was handed out by [`Producer::take_results`].
@@ -98,7 +92,7 @@ impl Producer {
             producer_id,
             sequences: PartitionMap::new(),
             partitioners: BTreeMap::new(),
-            open: PartitionMap::new(),
+            open: OpenBatches::default(),
             in_flight: Vec::new(),
             results_taken: 0,
             taken_ahead: BTreeSet::new(),
@@ -196,13 +190,7 @@ impl Producer {
         if full {
             self.send_batch(cluster, topic, partition);
         }
-        let new_batch = !self.open.contains(topic, partition);
-        let open = self
-            .open
-            .get_or_insert_with(topic, partition, || OpenBatch {
-                builder: RecordBatchBuilder::with_base_offset(0),
-                sends: Vec::new(),
-            });
+        let (open, new_batch) = self.open.get_or_open(topic, partition);
         open.builder
             .append(timestamp, record.key, record.value, record.headers)
             .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
@@ -255,10 +243,10 @@ impl Producer {
 
     /// Moves one partition's open batch to the sender, which tries it at once.
     fn send_batch(&mut self, cluster: &mut Cluster, topic: &str, partition: i32) {
-        let Some(open) = self.open.remove(topic, partition) else {
+        let Some((key, open)) = self.open.remove(topic, partition) else {
             return;
         };
-        self.hand_to_sender(cluster, (topic.to_string(), partition), open);
+        self.hand_to_sender(cluster, key, open);
     }
 
     fn hand_to_sender(&mut self, cluster: &mut Cluster, key: (String, i32), open: OpenBatch) {
@@ -270,9 +258,11 @@ impl Producer {
     /// Hands every open batch to the sender, in partition order (nothing opens one meanwhile:
     /// the sender only tries batches).
     fn send_all_open(&mut self, cluster: &mut Cluster) {
-        for (key, open) in std::mem::take(&mut self.open).into_entries() {
+        let mut batches = self.open.take_all();
+        for (key, open) in batches.drain(..) {
             self.hand_to_sender(cluster, key, open);
         }
+        self.open.recycle(batches);
     }
 
     /// `Sender.runOnce` without waiting: tries every batch that is due, in order, and settles

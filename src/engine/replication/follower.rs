@@ -15,6 +15,7 @@ use crate::engine::record::BatchHeader;
 use crate::engine::scheduler::Task;
 use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 impl Cluster {
     /// Sends `broker`'s fetch to `leader` for every partition its fetcher holds.
@@ -167,7 +168,7 @@ impl Cluster {
     /// One partition of the answer: truncate if the log diverged, else append and take the
     /// leader's high watermark and log start offset.
     fn process_fetched_partition(&mut self, broker: i32, fetched: FetchedPartition) {
-        let (topic, partition) = (fetched.topic.as_str(), fetched.partition);
+        let (topic, partition) = (&*fetched.topic, fetched.partition);
         if let Some((epoch, end_offset)) = fetched.diverging_epoch {
             self.truncate_on_divergence(broker, topic, partition, epoch, end_offset);
             return;
@@ -310,7 +311,7 @@ impl Cluster {
     /// records were deleted) empties its log and starts at the leader's log start
     /// (`truncateFullyAndStartAt`). Returns whether it did.
     fn start_at_leader_log_start(&mut self, broker: i32, fetched: &FetchedPartition) -> bool {
-        let (topic, partition) = (fetched.topic.as_str(), fetched.partition);
+        let (topic, partition) = (&*fetched.topic, fetched.partition);
         let now = self.now().as_millis();
         let jitter = self.next_roll_jitter(broker, topic, partition);
         let Some((log, store)) = self
@@ -395,10 +396,11 @@ impl Cluster {
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
             let running = self.is_serving(id);
-            let mut wanted: BTreeMap<i32, BTreeSet<(String, i32)>> = BTreeMap::new();
+            let mut wanted: BTreeMap<i32, BTreeSet<(Arc<str>, i32)>> = BTreeMap::new();
             let mut led = Vec::new();
             if running {
                 for topic in self.topics() {
+                    let name: Arc<str> = Arc::from(topic.name.as_str());
                     for p in &topic.partitions {
                         if !p.replicas.contains(&id) {
                             continue;
@@ -414,7 +416,7 @@ impl Cluster {
                                 wanted
                                     .entry(leader)
                                     .or_default()
-                                    .insert((topic.name.clone(), p.partition));
+                                    .insert((Arc::clone(&name), p.partition));
                             }
                             None => {}
                         }

@@ -10,6 +10,7 @@ use crate::engine::cluster::Cluster;
 use crate::engine::error::ErrorCode;
 use crate::engine::event::EventKind;
 use crate::engine::scheduler::Task;
+use std::sync::Arc;
 
 impl Cluster {
     /// A follower's fetch arrives at `leader`: each partition's follower state is updated, and
@@ -88,7 +89,7 @@ impl Cluster {
                 p.request
                     .partitions
                     .iter()
-                    .any(|f| f.topic == topic && f.partition == partition)
+                    .any(|f| &*f.topic == topic && f.partition == partition)
             })
             .map(|(&id, _)| id)
             .collect();
@@ -107,7 +108,7 @@ impl Cluster {
         fetch: &FetchPartition,
         now: i64,
     ) -> FetchedPartition {
-        let (topic, partition) = (fetch.topic.as_str(), fetch.partition);
+        let (topic, partition) = (&*fetch.topic, fetch.partition);
         let Some(info) = self.partition_info(topic, partition) else {
             return FetchedPartition::unnamed(partition, ErrorCode::UnknownTopicOrPartition);
         };
@@ -170,7 +171,7 @@ impl Cluster {
                 .map_or(read.high_watermark, |log| log.high_watermark())
         };
         FetchedPartition {
-            topic: String::new(),
+            topic: Arc::default(),
             partition,
             error: ErrorCode::None,
             high_watermark,

@@ -111,7 +111,7 @@ impl Cluster {
                                 && p.request
                                     .partitions
                                     .iter()
-                                    .any(|f| f.topic == topic && f.partition == partition)
+                                    .any(|f| &*f.topic == topic && f.partition == partition)
                         })
                     })
                 })
