@@ -31,21 +31,27 @@ pub(super) struct OpenBatches {
 }
 
 impl OpenBatches {
-    fn position(&self, topic: &str, partition: i32) -> Result<usize, usize> {
+    /// Where the partition's batch is: a scan comparing partition numbers first is cheaper
+    /// than ordered string comparisons for the few batches there are.
+    fn find(&self, topic: &str, partition: i32) -> Option<usize> {
         self.batches
-            .binary_search_by(|((t, p), _)| (t.as_str(), *p).cmp(&(topic, partition)))
+            .iter()
+            .position(|((t, p), _)| *p == partition && t == topic)
     }
 
     pub(super) fn get(&self, topic: &str, partition: i32) -> Option<&OpenBatch> {
-        let i = self.position(topic, partition).ok()?;
+        let i = self.find(topic, partition)?;
         self.batches.get(i).map(|(_, batch)| batch)
     }
 
     /// The partition's open batch, a new empty one if it had none; true when it is new.
     pub(super) fn get_or_open(&mut self, topic: &str, partition: i32) -> (&mut OpenBatch, bool) {
-        let (i, new) = match self.position(topic, partition) {
-            Ok(i) => (i, false),
-            Err(i) => {
+        let (i, new) = match self.find(topic, partition) {
+            Some(i) => (i, false),
+            None => {
+                let i = self
+                    .batches
+                    .partition_point(|((t, p), _)| (t.as_str(), *p) < (topic, partition));
                 let key = (topic.to_string(), partition);
                 self.batches.insert(i, (key, OpenBatch::new()));
                 (i, true)
@@ -60,7 +66,7 @@ impl OpenBatches {
         topic: &str,
         partition: i32,
     ) -> Option<((String, i32), OpenBatch)> {
-        let i = self.position(topic, partition).ok()?;
+        let i = self.find(topic, partition)?;
         Some(self.batches.remove(i))
     }
 

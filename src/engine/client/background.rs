@@ -255,9 +255,8 @@ fn push_decimal(out: &mut String, mut value: u64) {
             break;
         }
     }
-    for &digit in &digits[start..] {
-        out.push(char::from(digit));
-    }
+    // ASCII digits, so the conversion cannot fail.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// Counts the answers that came in.

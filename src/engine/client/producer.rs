@@ -251,7 +251,9 @@ impl Producer {
 
     fn hand_to_sender(&mut self, cluster: &mut Cluster, key: (String, i32), open: OpenBatch) {
         let now = cluster.now().as_millis();
-        self.in_flight.push(SenderBatch::new(key, open, now));
+        let OpenBatch { builder, sends } = open;
+        self.in_flight
+            .push(SenderBatch::new(key, builder.build(), sends, now));
         self.pump(cluster);
     }
 
@@ -299,7 +301,7 @@ impl Producer {
                 Some(Ok(base)) => {
                     let batch = self.in_flight.remove(i);
                     self.metadata.settled(&batch.key.0, batch.key.1);
-                    self.record_results(batch.key.1, &batch.open, Ok(base));
+                    self.record_results(batch.key.1, &batch.sends, Ok(base));
                 }
                 Some(Err(error)) => {
                     if self.retry_or_fail(cluster, i, error) {
@@ -343,14 +345,14 @@ impl Producer {
                 ErrorCode::RequestTimedOut,
                 format!(
                     "Expiring {} record(s) for {topic}-{partition}:{} ms has passed since batch creation",
-                    batch.open.sends.len(),
+                    batch.sends.len(),
                     self.config.delivery_timeout_ms
                 ),
             );
             return Some(Err(error));
         }
         let key = batch.key.clone();
-        let count = i32::try_from(batch.open.sends.len()).unwrap_or(i32::MAX);
+        let count = i32::try_from(batch.sends.len()).unwrap_or(i32::MAX);
         let attempts = batch.attempts;
         // The leader the cache names; none known is the metadata's LEADER_NOT_AVAILABLE.
         let Some(leader) = self.metadata.leader(cluster, &key.0, key.1) else {
@@ -372,14 +374,14 @@ impl Producer {
             );
             next
         });
-        let record_batch = match self.build(&self.in_flight[i].open, sequence) {
-            Ok(batch) => batch,
-            Err(error) => return Some(Err(error)),
-        };
+        if let Err(error) = self.stamp_producer_state(i, sequence) {
+            return Some(Err(error));
+        }
         let required = match self.config.acks {
             Acks::All => RequiredAcks::All,
             Acks::One | Acks::Zero => RequiredAcks::Leader,
         };
+        let record_batch = &self.in_flight[i].batch;
         match cluster.produce_to(leader, &key.0, key.1, record_batch, required) {
             // acks=0: the producer never hears back, so it knows no offset.
             Ok(_) | Err(_) if self.config.acks == Acks::Zero => Some(Ok(-1)),
@@ -398,25 +400,21 @@ impl Producer {
                 let batch = self.in_flight.remove(i);
                 self.release_sequence(&batch);
                 let now = cluster.now().as_millis();
-                let singles = batch
-                    .open
-                    .sends
-                    .iter()
-                    .zip(batch.open.builder.build().into_records())
-                    .map(|(send, record)| {
-                        let mut single = RecordBatchBuilder::with_base_offset(0);
-                        let _ = single.append(
-                            record.timestamp,
-                            record.key,
-                            record.value,
-                            record.headers,
-                        );
-                        let open = OpenBatch {
-                            builder: single,
-                            sends: vec![*send],
-                        };
-                        SenderBatch::new(key.clone(), open, now)
-                    });
+                let singles =
+                    batch
+                        .sends
+                        .iter()
+                        .zip(batch.batch.into_records())
+                        .map(|(send, record)| {
+                            let mut single = RecordBatchBuilder::with_base_offset(0);
+                            let _ = single.append(
+                                record.timestamp,
+                                record.key,
+                                record.value,
+                                record.headers,
+                            );
+                            SenderBatch::new(key.clone(), single.build(), vec![*send], now)
+                        });
                 let tail = self.in_flight.split_off(i);
                 self.in_flight.extend(singles);
                 self.in_flight.extend(tail);
@@ -469,7 +467,7 @@ impl Producer {
         }
         let batch = self.in_flight.remove(i);
         self.release_sequence(&batch);
-        self.record_results(batch.key.1, &batch.open, Err(error));
+        self.record_results(batch.key.1, &batch.sends, Err(error));
         false
     }
 
@@ -479,7 +477,7 @@ impl Producer {
         let Some(sequence) = batch.sequence else {
             return;
         };
-        let count = i32::try_from(batch.open.sends.len()).unwrap_or(i32::MAX);
+        let count = i32::try_from(batch.sends.len()).unwrap_or(i32::MAX);
         let next = crate::engine::record::increment_sequence(sequence, count);
         let (topic, partition) = &batch.key;
         if self.sequences.get(topic, *partition) == Some(&next) {
@@ -487,24 +485,31 @@ impl Producer {
         }
     }
 
-    /// The batch as it goes on the wire, with the producer id and sequence when idempotent.
-    fn build(&self, open: &OpenBatch, sequence: i32) -> Result<RecordBatch, ApiError> {
-        let batch = open.builder.clone().build();
+    /// Batch `i` as it goes on the wire: with the producer id and sequence when idempotent
+    /// (the same on every try).
+    fn stamp_producer_state(&mut self, i: usize, sequence: i32) -> Result<(), ApiError> {
         if !self.config.enable_idempotence {
-            return Ok(batch);
+            return Ok(());
         }
-        batch
-            .with_producer_state(self.producer_id, 0, sequence)
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidRequest,
-                    format!("Invalid negative sequence number {sequence} for the batch"),
-                )
-            })
+        if self.in_flight[i]
+            .batch
+            .set_producer_state(self.producer_id, 0, sequence)
+        {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            ErrorCode::InvalidRequest,
+            format!("Invalid negative sequence number {sequence} for the batch"),
+        ))
     }
 
-    fn record_results(&mut self, partition: i32, open: &OpenBatch, outcome: Result<i64, ApiError>) {
-        for (position, (send, timestamp)) in open.sends.iter().enumerate() {
+    fn record_results(
+        &mut self,
+        partition: i32,
+        sends: &[(usize, i64)],
+        outcome: Result<i64, ApiError>,
+    ) {
+        for (position, (send, timestamp)) in sends.iter().enumerate() {
             let result = match &outcome {
                 Ok(-1) => Ok(RecordMetadata {
                     partition,
@@ -626,7 +631,7 @@ impl Producer {
                     topic: batch.key.0.clone(),
                     partition: batch.key.1,
                     attempts: batch.attempts,
-                    records: batch.open.sends.len(),
+                    records: batch.sends.len(),
                     error: batch.last_error.clone()?,
                 })
             })
@@ -663,7 +668,11 @@ pub struct RetryingBatch {
 #[derive(Debug, Clone)]
 struct SenderBatch {
     key: (String, i32),
-    open: OpenBatch,
+    /// Built once when it leaves the accumulator, offsets from 0; the leader stamps its own
+    /// offsets on what it writes, so every try sends these records as they are.
+    batch: RecordBatch,
+    /// The send indexes of its records, with their timestamps.
+    sends: Vec<(usize, i64)>,
     /// Its first sequence number, taken at its first try (idempotent producers).
     sequence: Option<i32>,
     created_ms: i64,
@@ -680,10 +689,11 @@ struct SenderBatch {
 }
 
 impl SenderBatch {
-    fn new(key: (String, i32), open: OpenBatch, now: i64) -> Self {
+    fn new(key: (String, i32), batch: RecordBatch, sends: Vec<(usize, i64)>, now: i64) -> Self {
         SenderBatch {
             key,
-            open,
+            batch,
+            sends,
             sequence: None,
             created_ms: now,
             attempts: 0,
