@@ -7,6 +7,7 @@
 use super::flush::FlushQueue;
 use super::ids::Uuid;
 use super::log::{partition_dir, LogConfig, PartitionLog};
+use super::partition_map::PartitionMap;
 use super::replication::{BrokerState, ReplicaManager};
 use crate::storage::FileStore;
 use std::collections::BTreeMap;
@@ -26,8 +27,8 @@ pub struct Broker {
     /// Where the log dir is, as shown to people and accepted by `kafka-dump-log.sh --files`.
     pub log_dir: String,
     pub store: FileStore,
-    /// By topic, then partition: looked up by `&str` without building a key.
-    logs: BTreeMap<String, BTreeMap<i32, PartitionLog>>,
+    /// Looked up by `&str` without building a key.
+    logs: PartitionMap<PartitionLog>,
     /// What the engine made durable and a back-end has yet to write (`engine::flush`).
     pub(crate) flush_queue: FlushQueue,
     /// Whether the process runs.
@@ -42,7 +43,7 @@ impl Broker {
             node_id,
             log_dir,
             store: FileStore::default(),
-            logs: BTreeMap::new(),
+            logs: PartitionMap::new(),
             flush_queue: FlushQueue::default(),
             state: BrokerState::Running,
             replica: ReplicaManager::default(),
@@ -65,11 +66,11 @@ impl Broker {
     }
 
     pub fn logs(&self) -> impl Iterator<Item = &PartitionLog> {
-        self.logs.values().flat_map(BTreeMap::values)
+        self.logs.values()
     }
 
     pub fn log(&self, topic: &str, partition: i32) -> Option<&PartitionLog> {
-        self.logs.get(topic)?.get(&partition)
+        self.logs.get(topic, partition)
     }
 
     /// The log and the store it writes to, borrowed together.
@@ -78,7 +79,7 @@ impl Broker {
         topic: &str,
         partition: i32,
     ) -> Option<(&mut PartitionLog, &mut FileStore)> {
-        let log = self.logs.get_mut(topic)?.get_mut(&partition)?;
+        let log = self.logs.get_mut(topic, partition)?;
         Some((log, &mut self.store))
     }
 
@@ -109,20 +110,12 @@ impl Broker {
             format!("version: 0\ntopic_id: {topic_id}\n").as_bytes(),
         );
         self.request_flush(&metadata);
-        self.logs
-            .entry(topic.to_string())
-            .or_default()
-            .insert(partition, log);
+        self.logs.insert(topic, partition, log);
     }
 
     /// Applies a topic's changed configs to every log of it this broker hosts.
     pub fn set_topic_config(&mut self, topic: &str, config: &LogConfig) {
-        for log in self
-            .logs
-            .get_mut(topic)
-            .into_iter()
-            .flat_map(|p| p.values_mut())
-        {
+        for log in self.logs.topic_values_mut(topic) {
             log.set_config(config.clone());
         }
     }
@@ -135,15 +128,11 @@ impl Broker {
         store: FileStore,
         logs: BTreeMap<TopicPartition, PartitionLog>,
     ) -> Self {
-        let mut nested: BTreeMap<String, BTreeMap<i32, PartitionLog>> = BTreeMap::new();
-        for ((topic, partition), log) in logs {
-            nested.entry(topic).or_default().insert(partition, log);
-        }
         Broker {
             node_id,
             log_dir,
             store,
-            logs: nested,
+            logs: logs.into_iter().collect(),
             flush_queue: FlushQueue::default(),
             state: BrokerState::Running,
             replica: ReplicaManager::default(),
@@ -153,11 +142,6 @@ impl Broker {
     /// Drops this broker's log of a partition (topic deletion, `admin.rs`); its files stay in
     /// the store for the caller to remove.
     pub fn remove_log(&mut self, topic: &str, partition: i32) -> Option<PartitionLog> {
-        let partitions = self.logs.get_mut(topic)?;
-        let removed = partitions.remove(&partition);
-        if partitions.is_empty() {
-            self.logs.remove(topic);
-        }
-        removed
+        self.logs.remove(topic, partition)
     }
 }

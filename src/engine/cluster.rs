@@ -441,11 +441,16 @@ impl Cluster {
 
     /// One partition of a topic, as the controller has it.
     pub fn partition_info(&self, topic: &str, partition: i32) -> Option<&PartitionInfo> {
-        self.topics
-            .get(topic)?
-            .partitions
-            .iter()
-            .find(|p| p.partition == partition)
+        let partitions = &self.topics.get(topic)?.partitions;
+        // Numbered from 0 in order (creation and `CreatePartitions` append), so the number is
+        // the index; looked up on every fetch and produce, so that is tried first.
+        match usize::try_from(partition)
+            .ok()
+            .and_then(|i| partitions.get(i))
+        {
+            Some(info) if info.partition == partition => Some(info),
+            _ => partitions.iter().find(|p| p.partition == partition),
+        }
     }
 
     pub(crate) fn scheduler_mut(&mut self) -> &mut Scheduler {

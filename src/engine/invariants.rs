@@ -165,7 +165,7 @@ fn one_leader_per_epoch(
         return;
     };
     for broker in cluster.brokers().filter(|b| b.is_running()) {
-        let Some(led) = broker.replica.led.get(key) else {
+        let Some(led) = broker.replica.led.get(&key.0, key.1) else {
             continue;
         };
         if led.leader_epoch == info.leader_epoch && info.leader != Some(broker.node_id) {
@@ -307,9 +307,9 @@ mod tests {
         let mut cluster = replicated();
         let led = cluster
             .broker(1)
-            .and_then(|b| b.replica.led.get(&("t".to_string(), 0)).cloned());
+            .and_then(|b| b.replica.led.get("t", 0).cloned());
         if let (Some(b), Some(led)) = (cluster.broker_mut(2), led) {
-            b.replica.led.insert(("t".to_string(), 0), led);
+            b.replica.led.insert("t", 0, led);
         }
         let found = messages(&cluster);
         assert!(

@@ -22,6 +22,7 @@ pub mod java_random;
 pub mod kraft;
 pub mod log;
 pub mod network;
+pub mod partition_map;
 pub mod partitioner;
 pub mod persist;
 pub mod placement;

@@ -14,7 +14,7 @@ use super::error::{ApiError, ErrorCode, RecordError};
 use super::log::producer_state::{BatchMetadata, SequenceCheck};
 use super::log::segment::BatchSummary;
 use super::log::AppendInfo;
-use super::record::{RecordBatch, TimestampType};
+use super::record::{LeaderStamp, RecordBatch};
 
 impl Cluster {
     /// Appends `batch` (offsets relative to 0 as a producer sends them) to the leader's log of
@@ -25,18 +25,19 @@ impl Cluster {
         partition: i32,
         batch: RecordBatch,
     ) -> Result<AppendInfo, ApiError> {
-        self.produce(topic, partition, batch, RequiredAcks::Leader)
+        self.produce(topic, partition, &batch, RequiredAcks::Leader)
             .map(|p| p.info)
     }
 
     /// A Produce of one batch (`ReplicaManager.appendRecords`, `Partition.appendRecordsToLeader`):
     /// refused when the leader's process is down (the connection fails), or — with
-    /// `acks=all` — when the ISR is smaller than `min.insync.replicas`.
+    /// `acks=all` — when the ISR is smaller than `min.insync.replicas`. The batch is the
+    /// producer's, offsets from 0, kept as it is for a retry; the leader stamps what it writes.
     pub fn produce(
         &mut self,
         topic: &str,
         partition: i32,
-        mut batch: RecordBatch,
+        batch: &RecordBatch,
         acks: RequiredAcks,
     ) -> Result<Produced, ApiError> {
         let now = self.now().as_millis();
@@ -48,9 +49,9 @@ impl Cluster {
         if !self.is_serving(leader) {
             return Err(ApiError::bare(ErrorCode::NotLeaderOrFollower));
         }
-        let (isr, leader_epoch, replication_factor) = self
+        let (isr_len, leader_epoch, replication_factor) = self
             .partition_info(topic, partition)
-            .map(|p| (p.isr.clone(), p.leader_epoch, p.replicas.len()))
+            .map(|p| (p.isr.len(), p.leader_epoch, p.replicas.len()))
             .unwrap_or_default();
         // A new segment's share of `segment.jitter.ms` is drawn only when there is one, so the
         // generator's sequence does not depend on appends to topics without jitter.
@@ -72,8 +73,13 @@ impl Cluster {
         let min_isr = usize::try_from(config.min_insync_replicas)
             .unwrap_or(usize::MAX)
             .min(replication_factor);
-        if acks == RequiredAcks::All && isr.len() < min_isr {
-            let isr: Vec<String> = isr.iter().map(i32::to_string).collect();
+        if acks == RequiredAcks::All && isr_len < min_isr {
+            let isr: Vec<String> = self
+                .partition_info(topic, partition)
+                .map_or(&[][..], |p| &p.isr)
+                .iter()
+                .map(i32::to_string)
+                .collect();
             return Err(ApiError::new(
                 ErrorCode::NotEnoughReplicas,
                 format!(
@@ -82,13 +88,13 @@ impl Cluster {
                 ),
             ));
         }
-        validate_timestamps(&batch, config, now, topic, partition)?;
+        validate_timestamps(batch, config, now, topic, partition)?;
         if config.cleanup_policy.compact {
-            validate_keys(&batch, topic, partition)?;
+            validate_keys(batch, topic, partition)?;
         }
-        if config.message_timestamp_type == super::config::TimestampType::LogAppendTime {
-            batch.set_max_timestamp(TimestampType::LogAppendTime, now);
-        }
+        let log_append_time = (config.message_timestamp_type
+            == super::config::TimestampType::LogAppendTime)
+            .then_some(now);
         let jitter = jitter_draw.map_or(0, |draw| {
             super::cluster::jitter_from_draw(draw, jitter_bound)
         });
@@ -123,10 +129,13 @@ impl Cluster {
                 ))
             }
         }
-        batch.set_base_offset(log.log_end_offset());
-        batch.set_partition_leader_epoch(leader_epoch);
-        let summary = summarize(&batch);
-        let bytes = batch.encode();
+        let stamp = LeaderStamp {
+            base_offset: log.log_end_offset(),
+            partition_leader_epoch: leader_epoch,
+            log_append_time,
+        };
+        let summary = summarize_stamped(batch, stamp);
+        let bytes = batch.encode_stamped(stamp);
         let info = log.append(store, &summary, &bytes, jitter, now)?;
         log.producer_state_mut().record(
             producer_id,
@@ -144,8 +153,7 @@ impl Cluster {
                 broker.request_flush(&path);
             }
         }
-        let key = (topic.to_string(), partition);
-        self.maybe_increment_high_watermark(leader, &key);
+        self.maybe_increment_high_watermark(leader, topic, partition);
         let rolled_to = info.rolled.map(|r| r.new_base_offset);
         self.flush_after_append(leader, topic, partition, rolled_to);
         self.wake_parked_fetches(leader, topic, partition);
@@ -205,7 +213,7 @@ impl Cluster {
         broker: i32,
         topic: &str,
         partition: i32,
-        batch: RecordBatch,
+        batch: &RecordBatch,
         acks: RequiredAcks,
     ) -> Result<Produced, ApiError> {
         if !self.broker(broker).is_some_and(|b| b.is_running()) {
@@ -223,8 +231,7 @@ impl Cluster {
 
     pub fn leader_of(&self, topic: &str, partition: i32) -> Result<i32, ApiError> {
         let info = self
-            .topic(topic)
-            .and_then(|t| t.partitions.iter().find(|p| p.partition == partition))
+            .partition_info(topic, partition)
             .ok_or_else(|| ApiError::bare(ErrorCode::UnknownTopicOrPartition))?;
         info.leader
             .ok_or_else(|| ApiError::bare(ErrorCode::LeaderNotAvailable))
@@ -254,6 +261,18 @@ pub fn summarize_header(header: &crate::engine::record::BatchHeader) -> BatchSum
         max_timestamp: header.max_timestamp,
         size_in_bytes: i32::try_from(header.size_in_bytes()).unwrap_or(i32::MAX),
         record_count: header.records_count,
+    }
+}
+
+/// What the log keeps about `batch` as the leader appends it with `stamp`.
+fn summarize_stamped(batch: &RecordBatch, stamp: LeaderStamp) -> BatchSummary {
+    BatchSummary {
+        base_offset: stamp.base_offset,
+        last_offset: stamp
+            .base_offset
+            .wrapping_add(i64::from(batch.last_offset_delta())),
+        max_timestamp: stamp.log_append_time.unwrap_or(batch.max_timestamp()),
+        ..summarize(batch)
     }
 }
 

@@ -8,7 +8,8 @@
 //! long `time advance` plays out exactly as the same time would on a broker. Ties run in the
 //! order they were scheduled, which keeps every run deterministic.
 
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 /// A job that falls due at a simulated time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,10 +55,48 @@ pub enum Task {
     },
 }
 
-/// Tasks ordered by due time, then by the order they were scheduled.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A task in the queue. Its key — due time, then the order it was scheduled — is unique, so the
+/// queue's order is total and the same however the tasks were stored.
+#[derive(Debug, Clone)]
+struct Queued {
+    due_ms: i64,
+    seq: u64,
+    task: Task,
+}
+
+impl Queued {
+    fn key(&self) -> (i64, u64) {
+        (self.due_ms, self.seq)
+    }
+}
+
+/// Reversed, so the standard max-heap gives the earliest key first.
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key().cmp(&self.key())
+    }
+}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Queued {}
+
+/// Tasks ordered by due time, then by the order they were scheduled. A binary heap: a busy
+/// cluster schedules and runs a task per held fetch, and only the earliest is ever needed in
+/// the hot path (the ordered walk of [`Scheduler::pending`] sorts on demand).
+#[derive(Debug, Clone, Default)]
 pub struct Scheduler {
-    queue: BTreeMap<(i64, u64), Task>,
+    queue: BinaryHeap<Queued>,
     next_seq: u64,
 }
 
@@ -68,32 +107,46 @@ impl Scheduler {
 
     /// Schedules `task` to run at `due_ms`.
     pub fn schedule(&mut self, due_ms: i64, task: Task) {
-        self.queue.insert((due_ms, self.next_seq), task);
+        self.queue.push(Queued {
+            due_ms,
+            seq: self.next_seq,
+            task,
+        });
         self.next_seq += 1;
     }
 
     /// The earliest task due at or before `until_ms`, taken off the queue, with its due time.
     pub fn pop_due(&mut self, until_ms: i64) -> Option<(i64, Task)> {
-        let (&(due, seq), _) = self.queue.first_key_value()?;
-        if due > until_ms {
+        if self.queue.peek()?.due_ms > until_ms {
             return None;
         }
-        self.queue.remove(&(due, seq)).map(|task| (due, task))
+        self.queue.pop().map(|q| (q.due_ms, q.task))
     }
 
     /// When the next task is due, if any.
     pub fn next_due(&self) -> Option<i64> {
-        self.queue.keys().next().map(|&(due, _)| due)
+        self.queue.peek().map(|q| q.due_ms)
+    }
+
+    /// When the earliest task that `wanted` accepts is due, if any.
+    pub fn next_due_of(&self, mut wanted: impl FnMut(&Task) -> bool) -> Option<i64> {
+        self.queue
+            .iter()
+            .filter(|q| wanted(&q.task))
+            .map(|q| q.due_ms)
+            .min()
     }
 
     /// Every pending task with its due time, earliest first (for the UI and tests).
     pub fn pending(&self) -> impl Iterator<Item = (i64, &Task)> {
-        self.queue.iter().map(|(&(due, _), task)| (due, task))
+        let mut queued: Vec<&Queued> = self.queue.iter().collect();
+        queued.sort_unstable_by_key(|q| q.key());
+        queued.into_iter().map(|q| (q.due_ms, &q.task))
     }
 
     /// Drops every pending task that `keep` refuses (e.g. a deleted topic's).
     pub fn retain(&mut self, mut keep: impl FnMut(&Task) -> bool) {
-        self.queue.retain(|_, task| keep(task));
+        self.queue.retain(|q| keep(&q.task));
     }
 }
 

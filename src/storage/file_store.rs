@@ -132,24 +132,29 @@ impl FileStore {
         true
     }
 
-    fn ensure(&mut self, path: &str) -> &mut CachedFile {
-        // Appends hit existing files: look up by `&str` first so the hot path allocates nothing.
-        if !self.files.contains_key(path) {
-            self.files.insert(path.to_string(), CachedFile::new());
+    /// Runs `change` on the file at `path`, created empty if missing. Appends hit existing
+    /// files: one lookup by `&str`, so the hot path neither allocates nor searches twice.
+    fn with_file<R>(&mut self, path: &str, change: impl FnOnce(&mut CachedFile) -> R) -> R {
+        if let Some(file) = self.files.get_mut(path) {
+            return change(file);
         }
-        #[allow(clippy::expect_used)] // inserted just above
-        self.files.get_mut(path).expect("the file exists")
+        change(
+            self.files
+                .entry(path.to_string())
+                .or_insert_with(CachedFile::new),
+        )
     }
 
     /// Appends `bytes` (creating the file if needed) and returns the position where they start.
     pub fn append(&mut self, path: &str, bytes: &[u8]) -> u64 {
-        let file = self.ensure(path);
-        let position = file.len();
-        if !bytes.is_empty() {
-            file.bytes.extend_from_slice(bytes);
-            file.mark_dirty_from(position);
-        }
-        position
+        self.with_file(path, |file| {
+            let position = file.len();
+            if !bytes.is_empty() {
+                file.bytes.extend_from_slice(bytes);
+                file.mark_dirty_from(position);
+            }
+            position
+        })
     }
 
     /// Writes `bytes` at `position` (creating the file, and zeros over any gap, as a sparse file
@@ -157,7 +162,7 @@ impl FileStore {
     pub fn write_at(&mut self, path: &str, position: u64, bytes: &[u8]) -> bool {
         if bytes.is_empty() {
             // FileChannel.write of nothing does not grow the file, even past its end.
-            self.ensure(path);
+            self.with_file(path, |_| ());
             return true;
         }
         let Some(end) = position.checked_add(bytes.len() as u64) else {
@@ -169,14 +174,15 @@ impl FileStore {
         if end as u64 > MAX_FILE_BYTES {
             return false;
         }
-        let file = self.ensure(path);
-        let old_len = file.bytes.len();
-        if end > old_len {
-            file.bytes.resize(end, 0);
-        }
-        file.bytes[start..end].copy_from_slice(bytes);
-        // A gap of zeros is new data too.
-        file.mark_dirty_from(start.min(old_len) as u64);
+        self.with_file(path, |file| {
+            let old_len = file.bytes.len();
+            if end > old_len {
+                file.bytes.resize(end, 0);
+            }
+            file.bytes[start..end].copy_from_slice(bytes);
+            // A gap of zeros is new data too.
+            file.mark_dirty_from(start.min(old_len) as u64);
+        });
         true
     }
 
@@ -199,9 +205,10 @@ impl FileStore {
     /// crash leaves the old or the new contents, as Kafka's write-to-`.tmp`-then-rename does for
     /// checkpoints (`CheckpointFile.write`) and `meta.properties` (`PropertiesUtils.writePropertiesFile`).
     pub fn replace(&mut self, path: &str, bytes: &[u8]) {
-        let file = self.ensure(path);
-        file.bytes = bytes.to_vec();
-        file.replaced = true;
+        self.with_file(path, |file| {
+            file.bytes = bytes.to_vec();
+            file.replaced = true;
+        });
     }
 
     /// Moves a file, replacing any file at `to` (Kafka renames segments to `.deleted`, `.cleaned`,

@@ -9,7 +9,6 @@ use crate::engine::error::{ApiError, ErrorCode};
 use crate::engine::scheduler::Task;
 use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, VecDeque};
-use std::fmt::Write;
 
 /// How many acknowledged records a background producer remembers for [`BackgroundProducer::lost_records`].
 const ACKNOWLEDGED_KEPT: usize = 100_000;
@@ -64,7 +63,7 @@ impl KeyPattern {
                 }
             };
             // Written in place: a key is rendered for every record produced.
-            let _ = write!(out, "{value}");
+            push_decimal(&mut out, value);
             rest = &rest[start + end + 1..];
         }
         out.push_str(rest);
@@ -207,10 +206,16 @@ impl Cluster {
         for _ in 0..due {
             let n = background.stats.sent;
             let key = background.spec.keys.render(n).ok().flatten();
+            // `NAME-n`, as `lost_records` expects it.
+            let name = &background.spec.name;
+            let mut value = String::with_capacity(name.len() + 21);
+            value.push_str(name);
+            value.push('-');
+            push_decimal(&mut value, n);
             let record = ProducerRecord {
                 topic: background.spec.topic.clone(),
                 key: key.map(String::into_bytes),
-                value: Some(format!("{}-{n}", background.spec.name).into_bytes()),
+                value: Some(value.into_bytes()),
                 ..ProducerRecord::default()
             };
             background.producer.send(self, record);
@@ -235,6 +240,23 @@ impl Cluster {
             .resolve()
             .is_ok_and(|c| !c.auto_create_topics_enable)
     }
+}
+
+/// Appends `value` in decimal, as `{value}` formats it, without the formatting machinery (a
+/// key and a value are rendered for every record a background producer sends).
+fn push_decimal(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    // ASCII digits, so the conversion cannot fail.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// Counts the answers that came in.
@@ -268,6 +290,15 @@ fn count(background: &mut BackgroundProducer, index: usize, result: SendResult, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_as_formatted() {
+        for value in [0, 7, 10, 999, 1000, 123_456_789, u64::MAX] {
+            let mut out = String::from("k");
+            push_decimal(&mut out, value);
+            assert_eq!(out, format!("k{value}"));
+        }
+    }
 
     #[test]
     fn key_patterns() {

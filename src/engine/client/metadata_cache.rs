@@ -24,6 +24,7 @@
 use crate::engine::cluster::Cluster;
 use crate::engine::error::ErrorCode;
 use crate::engine::event::{EventKind, LeaderLearned};
+use crate::engine::partition_map::PartitionMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `metadata.max.age.ms`'s default (`CommonClientConfigs.METADATA_MAX_AGE_CONFIG`).
@@ -45,7 +46,7 @@ pub struct MetadataCache {
     backoff_ms: i64,
     backoff_max_ms: i64,
     topics: BTreeSet<String>,
-    leaders: BTreeMap<(String, i32), CachedLeader>,
+    leaders: PartitionMap<CachedLeader>,
     last_refresh_ms: Option<i64>,
     /// Why a refresh was asked for, until it happens.
     update_requested: Option<&'static str>,
@@ -70,7 +71,7 @@ impl MetadataCache {
             backoff_ms: backoff_ms.max(0),
             backoff_max_ms: backoff_max_ms.max(backoff_ms).max(0),
             topics: BTreeSet::new(),
-            leaders: BTreeMap::new(),
+            leaders: PartitionMap::new(),
             last_refresh_ms: None,
             update_requested: None,
             attempts: 0,
@@ -92,14 +93,16 @@ impl MetadataCache {
 
     /// What the cache believes of a partition, without refreshing.
     pub fn cached(&self, topic: &str, partition: i32) -> Option<CachedLeader> {
-        self.leaders.get(&(topic.to_string(), partition)).copied()
+        self.leaders.get(topic, partition).copied()
     }
 
     /// The leader to send to, refreshing first when one is due. A topic seen for the first time
     /// is seeded from the answer to the client's first Metadata request, which the cluster
     /// gave already (`fetch_topic_metadata`): the controller's latest decisions.
     pub fn leader(&mut self, cluster: &mut Cluster, topic: &str, partition: i32) -> Option<i32> {
-        if self.topics.insert(topic.to_string()) {
+        // Every send asks: a known topic costs a lookup, not a new `String`.
+        if !self.topics.contains(topic) {
+            self.topics.insert(topic.to_string());
             self.seed(cluster, topic);
         }
         self.maybe_refresh(cluster);
@@ -115,7 +118,7 @@ impl MetadataCache {
                 leader: p.leader,
                 leader_epoch: p.leader_epoch,
             };
-            self.leaders.insert((topic.to_string(), p.partition), entry);
+            self.leaders.insert(topic, p.partition, entry);
         }
         self.last_refresh_ms
             .get_or_insert(cluster.now().as_millis());
@@ -188,8 +191,7 @@ impl MetadataCache {
                         leader: (record.leader >= 0).then_some(record.leader),
                         leader_epoch: record.leader_epoch,
                     };
-                    let key = (topic.clone(), *partition);
-                    let old = self.leaders.get(&key).copied();
+                    let old = self.leaders.get(topic, *partition).copied();
                     // KIP-320: an answer from a broker further behind never takes a partition
                     // back to an older leader epoch.
                     if old.is_some_and(|o| o.leader_epoch > learned.leader_epoch) {
@@ -204,7 +206,7 @@ impl MetadataCache {
                             leader_epoch: learned.leader_epoch,
                         });
                     }
-                    self.leaders.insert(key, learned);
+                    self.leaders.insert(topic, *partition, learned);
                 }
             }
         }

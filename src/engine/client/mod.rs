@@ -2,6 +2,7 @@
 //! (poll, positions, commits, group membership). They talk to the cluster only through its
 //! request methods.
 
+mod accumulator;
 pub mod background;
 pub mod background_consumer;
 pub mod console_job;

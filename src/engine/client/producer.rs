@@ -8,11 +8,13 @@
 //! `InitProducerId`, epoch 0 and per-partition sequence numbers. A batch the broker refuses as
 //! too large is split and its records sent one by one, as `Sender` does.
 
+use super::accumulator::{OpenBatch, OpenBatches};
 use super::metadata::fetch_topic_metadata;
 use super::metadata_cache::MetadataCache;
 pub use super::producer_config::{Acks, ProducerConfig};
 use crate::engine::cluster::Cluster;
 use crate::engine::error::{ApiError, ErrorCode};
+use crate::engine::partition_map::PartitionMap;
 use crate::engine::partitioner::{
     choose_partition, BuiltInPartitioner, PartitionChoice, TopicPartitions,
 };
@@ -45,19 +47,12 @@ pub struct RecordMetadata {
 pub type SendResult = Result<RecordMetadata, ApiError>;
 
 #[derive(Debug, Clone)]
-struct OpenBatch {
-    builder: RecordBatchBuilder,
-    /// The send indexes of the records in the batch, with their timestamps.
-    sends: Vec<(usize, i64)>,
-}
-
-#[derive(Debug, Clone)]
 pub struct Producer {
     config: ProducerConfig,
     producer_id: i64,
-    sequences: BTreeMap<(String, i32), i32>,
+    sequences: PartitionMap<i32>,
     partitioners: BTreeMap<String, BuiltInPartitioner>,
-    open: BTreeMap<(String, i32), OpenBatch>,
+    open: OpenBatches,
     /// Batches handed to the sender, oldest first.
     in_flight: Vec<SenderBatch>,
     /// Every result below this index was handed out by [`Producer::take_results`].
@@ -95,9 +90,9 @@ impl Producer {
             metadata,
             config,
             producer_id,
-            sequences: BTreeMap::new(),
+            sequences: PartitionMap::new(),
             partitioners: BTreeMap::new(),
-            open: BTreeMap::new(),
+            open: OpenBatches::default(),
             in_flight: Vec::new(),
             results_taken: 0,
             taken_ahead: BTreeSet::new(),
@@ -154,7 +149,12 @@ impl Producer {
             self.config.partitioner_ignore_keys,
         )
         .map_err(|e| ApiError::new(ErrorCode::UnknownTopicOrPartition, e.to_string()))?;
-        let all: Vec<i32> = (0..partition_count).collect();
+        // Only the sticky partitioner looks at the available partitions.
+        let all: Vec<i32> = if choice == PartitionChoice::Sticky {
+            (0..partition_count).collect()
+        } else {
+            Vec::new()
+        };
         let topology = TopicPartitions {
             num_partitions: partition_count,
             available: &all,
@@ -175,8 +175,8 @@ impl Producer {
             record.value.as_deref(),
             &record.headers,
         );
-        let key = (record.topic.clone(), partition);
-        let full = self.open.get(&key).is_some_and(|open| {
+        let topic = record.topic.as_str();
+        let full = self.open.get(topic, partition).is_some_and(|open| {
             let next = open.builder.size_of_next(
                 timestamp,
                 record.key.as_deref(),
@@ -188,13 +188,9 @@ impl Producer {
                     > u64::try_from(self.config.batch_size).unwrap_or(0)
         });
         if full {
-            self.send_batch(cluster, &key);
+            self.send_batch(cluster, topic, partition);
         }
-        let new_batch = !self.open.contains_key(&key);
-        let open = self.open.entry(key).or_insert_with(|| OpenBatch {
-            builder: RecordBatchBuilder::with_base_offset(0),
-            sends: Vec::new(),
-        });
+        let (open, new_batch) = self.open.get_or_open(topic, partition);
         open.builder
             .append(timestamp, record.key, record.value, record.headers)
             .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
@@ -246,14 +242,29 @@ impl Producer {
     }
 
     /// Moves one partition's open batch to the sender, which tries it at once.
-    fn send_batch(&mut self, cluster: &mut Cluster, key: &(String, i32)) {
-        let Some(open) = self.open.remove(key) else {
+    fn send_batch(&mut self, cluster: &mut Cluster, topic: &str, partition: i32) {
+        let Some((key, open)) = self.open.remove(topic, partition) else {
             return;
         };
+        self.hand_to_sender(cluster, key, open);
+    }
+
+    fn hand_to_sender(&mut self, cluster: &mut Cluster, key: (String, i32), open: OpenBatch) {
         let now = cluster.now().as_millis();
+        let OpenBatch { builder, sends } = open;
         self.in_flight
-            .push(SenderBatch::new(key.clone(), open, now));
+            .push(SenderBatch::new(key, builder.build(), sends, now));
         self.pump(cluster);
+    }
+
+    /// Hands every open batch to the sender, in partition order (nothing opens one meanwhile:
+    /// the sender only tries batches).
+    fn send_all_open(&mut self, cluster: &mut Cluster) {
+        let mut batches = self.open.take_all();
+        for (key, open) in batches.drain(..) {
+            self.hand_to_sender(cluster, key, open);
+        }
+        self.open.recycle(batches);
     }
 
     /// `Sender.runOnce` without waiting: tries every batch that is due, in order, and settles
@@ -290,7 +301,7 @@ impl Producer {
                 Some(Ok(base)) => {
                     let batch = self.in_flight.remove(i);
                     self.metadata.settled(&batch.key.0, batch.key.1);
-                    self.record_results(batch.key.1, &batch.open, Ok(base));
+                    self.record_results(batch.key.1, &batch.sends, Ok(base));
                 }
                 Some(Err(error)) => {
                     if self.retry_or_fail(cluster, i, error) {
@@ -334,14 +345,14 @@ impl Producer {
                 ErrorCode::RequestTimedOut,
                 format!(
                     "Expiring {} record(s) for {topic}-{partition}:{} ms has passed since batch creation",
-                    batch.open.sends.len(),
+                    batch.sends.len(),
                     self.config.delivery_timeout_ms
                 ),
             );
             return Some(Err(error));
         }
         let key = batch.key.clone();
-        let count = i32::try_from(batch.open.sends.len()).unwrap_or(i32::MAX);
+        let count = i32::try_from(batch.sends.len()).unwrap_or(i32::MAX);
         let attempts = batch.attempts;
         // The leader the cache names; none known is the metadata's LEADER_NOT_AVAILABLE.
         let Some(leader) = self.metadata.leader(cluster, &key.0, key.1) else {
@@ -355,21 +366,22 @@ impl Producer {
             }
         }
         let sequence = *self.in_flight[i].sequence.get_or_insert_with(|| {
-            let next = self.sequences.get(&key).copied().unwrap_or(0);
+            let next = self.sequences.get(&key.0, key.1).copied().unwrap_or(0);
             self.sequences.insert(
-                key.clone(),
+                &key.0,
+                key.1,
                 crate::engine::record::increment_sequence(next, count),
             );
             next
         });
-        let record_batch = match self.build(&self.in_flight[i].open, sequence) {
-            Ok(batch) => batch,
-            Err(error) => return Some(Err(error)),
-        };
+        if let Err(error) = self.stamp_producer_state(i, sequence) {
+            return Some(Err(error));
+        }
         let required = match self.config.acks {
             Acks::All => RequiredAcks::All,
             Acks::One | Acks::Zero => RequiredAcks::Leader,
         };
+        let record_batch = &self.in_flight[i].batch;
         match cluster.produce_to(leader, &key.0, key.1, record_batch, required) {
             // acks=0: the producer never hears back, so it knows no offset.
             Ok(_) | Err(_) if self.config.acks == Acks::Zero => Some(Ok(-1)),
@@ -388,25 +400,21 @@ impl Producer {
                 let batch = self.in_flight.remove(i);
                 self.release_sequence(&batch);
                 let now = cluster.now().as_millis();
-                let singles = batch
-                    .open
-                    .sends
-                    .iter()
-                    .zip(batch.open.builder.build().into_records())
-                    .map(|(send, record)| {
-                        let mut single = RecordBatchBuilder::with_base_offset(0);
-                        let _ = single.append(
-                            record.timestamp,
-                            record.key,
-                            record.value,
-                            record.headers,
-                        );
-                        let open = OpenBatch {
-                            builder: single,
-                            sends: vec![*send],
-                        };
-                        SenderBatch::new(key.clone(), open, now)
-                    });
+                let singles =
+                    batch
+                        .sends
+                        .iter()
+                        .zip(batch.batch.into_records())
+                        .map(|(send, record)| {
+                            let mut single = RecordBatchBuilder::with_base_offset(0);
+                            let _ = single.append(
+                                record.timestamp,
+                                record.key,
+                                record.value,
+                                record.headers,
+                            );
+                            SenderBatch::new(key.clone(), single.build(), vec![*send], now)
+                        });
                 let tail = self.in_flight.split_off(i);
                 self.in_flight.extend(singles);
                 self.in_flight.extend(tail);
@@ -459,7 +467,7 @@ impl Producer {
         }
         let batch = self.in_flight.remove(i);
         self.release_sequence(&batch);
-        self.record_results(batch.key.1, &batch.open, Err(error));
+        self.record_results(batch.key.1, &batch.sends, Err(error));
         false
     }
 
@@ -469,31 +477,39 @@ impl Producer {
         let Some(sequence) = batch.sequence else {
             return;
         };
-        let count = i32::try_from(batch.open.sends.len()).unwrap_or(i32::MAX);
+        let count = i32::try_from(batch.sends.len()).unwrap_or(i32::MAX);
         let next = crate::engine::record::increment_sequence(sequence, count);
-        if self.sequences.get(&batch.key) == Some(&next) {
-            self.sequences.insert(batch.key.clone(), sequence);
+        let (topic, partition) = &batch.key;
+        if self.sequences.get(topic, *partition) == Some(&next) {
+            self.sequences.insert(topic, *partition, sequence);
         }
     }
 
-    /// The batch as it goes on the wire, with the producer id and sequence when idempotent.
-    fn build(&self, open: &OpenBatch, sequence: i32) -> Result<RecordBatch, ApiError> {
-        let batch = open.builder.clone().build();
+    /// Batch `i` as it goes on the wire: with the producer id and sequence when idempotent
+    /// (the same on every try).
+    fn stamp_producer_state(&mut self, i: usize, sequence: i32) -> Result<(), ApiError> {
         if !self.config.enable_idempotence {
-            return Ok(batch);
+            return Ok(());
         }
-        batch
-            .with_producer_state(self.producer_id, 0, sequence)
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidRequest,
-                    format!("Invalid negative sequence number {sequence} for the batch"),
-                )
-            })
+        if self.in_flight[i]
+            .batch
+            .set_producer_state(self.producer_id, 0, sequence)
+        {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            ErrorCode::InvalidRequest,
+            format!("Invalid negative sequence number {sequence} for the batch"),
+        ))
     }
 
-    fn record_results(&mut self, partition: i32, open: &OpenBatch, outcome: Result<i64, ApiError>) {
-        for (position, (send, timestamp)) in open.sends.iter().enumerate() {
+    fn record_results(
+        &mut self,
+        partition: i32,
+        sends: &[(usize, i64)],
+        outcome: Result<i64, ApiError>,
+    ) {
+        for (position, (send, timestamp)) in sends.iter().enumerate() {
             let result = match &outcome {
                 Ok(-1) => Ok(RecordMetadata {
                     partition,
@@ -519,10 +535,7 @@ impl Producer {
     /// `KafkaProducer.flush`: sends every open batch and runs the cluster in simulated time
     /// until each has its answer — acknowledged, or failed after its retries.
     pub fn flush(&mut self, cluster: &mut Cluster) {
-        let keys: Vec<(String, i32)> = self.open.keys().cloned().collect();
-        for key in keys {
-            self.send_batch(cluster, &key);
-        }
+        self.send_all_open(cluster);
         // A bound on steps, so a cluster that never settles cannot hang a script.
         let mut budget: u64 = 50_000_000;
         while !self.in_flight.is_empty() && budget > 0 {
@@ -566,10 +579,7 @@ impl Producer {
 
     /// Sends every open batch now (a background producer's `linger.ms` ran out).
     pub fn send_open_batches(&mut self, cluster: &mut Cluster) {
-        let keys: Vec<(String, i32)> = self.open.keys().cloned().collect();
-        for key in keys {
-            self.send_batch(cluster, &key);
-        }
+        self.send_all_open(cluster);
     }
 
     /// The results known so far, each once: `(send index, result)`. A batch's results come
@@ -587,7 +597,12 @@ impl Producer {
         {
             if let Some(result) = slot.take() {
                 out.push((base + i, result));
-                self.taken_ahead.insert(base + i);
+                // In order (the usual case) it needs no place in the set.
+                if base + i == self.results_taken {
+                    self.results_taken += 1;
+                } else {
+                    self.taken_ahead.insert(base + i);
+                }
             }
         }
         while self.taken_ahead.remove(&self.results_taken) {
@@ -616,7 +631,7 @@ impl Producer {
                     topic: batch.key.0.clone(),
                     partition: batch.key.1,
                     attempts: batch.attempts,
-                    records: batch.open.sends.len(),
+                    records: batch.sends.len(),
                     error: batch.last_error.clone()?,
                 })
             })
@@ -653,7 +668,11 @@ pub struct RetryingBatch {
 #[derive(Debug, Clone)]
 struct SenderBatch {
     key: (String, i32),
-    open: OpenBatch,
+    /// Built once when it leaves the accumulator, offsets from 0; the leader stamps its own
+    /// offsets on what it writes, so every try sends these records as they are.
+    batch: RecordBatch,
+    /// The send indexes of its records, with their timestamps.
+    sends: Vec<(usize, i64)>,
     /// Its first sequence number, taken at its first try (idempotent producers).
     sequence: Option<i32>,
     created_ms: i64,
@@ -670,10 +689,11 @@ struct SenderBatch {
 }
 
 impl SenderBatch {
-    fn new(key: (String, i32), open: OpenBatch, now: i64) -> Self {
+    fn new(key: (String, i32), batch: RecordBatch, sends: Vec<(usize, i64)>, now: i64) -> Self {
         SenderBatch {
             key,
-            open,
+            batch,
+            sends,
             sequence: None,
             created_ms: now,
             attempts: 0,

@@ -261,7 +261,7 @@ impl Cluster {
                 .map_err(|e| ApiError::new(ErrorCode::InvalidRecord, e.to_string()))?;
         }
         let batch: RecordBatch = builder.build();
-        self.produce(CONSUMER_OFFSETS, partition, batch, RequiredAcks::All)
+        self.produce(CONSUMER_OFFSETS, partition, &batch, RequiredAcks::All)
     }
 
     /// Answers the writes that are replicated, fails those that cannot be.

@@ -17,6 +17,16 @@ use super::RECORD_BATCH_OVERHEAD;
 use super::{increment_sequence, CompressionType, Record, TimestampType, LOG_OVERHEAD};
 use super::{MAGIC_VALUE_V2, NO_SEQUENCE};
 
+/// What a partition leader stamps on a batch it appends (`LogValidator`,
+/// `Partition.appendRecordsToLeader`): its offsets from the log end, its leader epoch, and on a
+/// `LogAppendTime` topic the append time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaderStamp {
+    pub base_offset: i64,
+    pub partition_leader_epoch: i32,
+    pub log_append_time: Option<i64>,
+}
+
 /// A v2 record batch with its records decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RecordBatch {
@@ -204,6 +214,23 @@ impl RecordBatch {
         Some(self)
     }
 
+    /// [`RecordBatch::with_producer_state`] in place; false, and nothing changed, for the fields
+    /// it refuses.
+    pub fn set_producer_state(
+        &mut self,
+        producer_id: i64,
+        producer_epoch: i16,
+        base_sequence: i32,
+    ) -> bool {
+        if producer_epoch < 0 || base_sequence < 0 {
+            return false;
+        }
+        self.producer_id = producer_id;
+        self.producer_epoch = producer_epoch;
+        self.base_sequence = base_sequence;
+        true
+    }
+
     /// Stamps the leader's epoch on the batch (`setPartitionLeaderEpoch`).
     pub fn set_partition_leader_epoch(&mut self, epoch: i32) {
         self.partition_leader_epoch = epoch;
@@ -249,17 +276,40 @@ impl RecordBatch {
 
     /// Appends the batch's bytes to `out` (e.g. a segment's buffer).
     pub fn encode_into(&self, out: &mut Vec<u8>) {
+        let stamp = LeaderStamp {
+            base_offset: self.base_offset,
+            partition_leader_epoch: self.partition_leader_epoch,
+            log_append_time: None,
+        };
+        self.encode_stamped_into(stamp, out);
+    }
+
+    /// The bytes of this batch as a leader appends it with `stamp`, neither changing nor
+    /// copying it: the bytes [`RecordBatch::set_base_offset`], `set_partition_leader_epoch`,
+    /// (with a log append time) `set_max_timestamp` and then [`RecordBatch::encode`] give. A
+    /// producer keeps its batch for retries, so the leader encodes it as it stamps it.
+    pub fn encode_stamped(&self, stamp: LeaderStamp) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.size_in_bytes as usize);
+        self.encode_stamped_into(stamp, &mut out);
+        out
+    }
+
+    fn encode_stamped_into(&self, stamp: LeaderStamp, out: &mut Vec<u8>) {
+        let (attributes, max_timestamp) = match stamp.log_append_time {
+            Some(now) => (self.attributes() | TIMESTAMP_TYPE_MASK, now),
+            None => (self.attributes(), self.max_timestamp),
+        };
         let start = out.len();
         out.reserve(self.size_in_bytes as usize);
-        out.extend_from_slice(&self.base_offset.to_be_bytes());
+        out.extend_from_slice(&stamp.base_offset.to_be_bytes());
         out.extend_from_slice(&0i32.to_be_bytes()); // length, patched below
-        out.extend_from_slice(&self.partition_leader_epoch.to_be_bytes());
+        out.extend_from_slice(&stamp.partition_leader_epoch.to_be_bytes());
         out.push(MAGIC_VALUE_V2 as u8);
         out.extend_from_slice(&0u32.to_be_bytes()); // crc, patched below
-        out.extend_from_slice(&self.attributes().to_be_bytes());
+        out.extend_from_slice(&attributes.to_be_bytes());
         out.extend_from_slice(&self.last_offset_delta.to_be_bytes());
         out.extend_from_slice(&self.base_timestamp.to_be_bytes());
-        out.extend_from_slice(&self.max_timestamp.to_be_bytes());
+        out.extend_from_slice(&max_timestamp.to_be_bytes());
         out.extend_from_slice(&self.producer_id.to_be_bytes());
         out.extend_from_slice(&self.producer_epoch.to_be_bytes());
         out.extend_from_slice(&self.base_sequence.to_be_bytes());
@@ -398,6 +448,37 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_stamped_encode_is_the_stamped_batch_encoded() {
+        let mut builder = RecordBatchBuilder::with_base_offset(0);
+        for ts in [10, 30, 20] {
+            builder
+                .append(ts, Some(vec![b'k']), Some(vec![b'v']), vec![])
+                .expect("append");
+        }
+        let batch = builder
+            .build()
+            .with_producer_state(7, 0, 3)
+            .expect("producer state");
+        for log_append_time in [None, Some(99)] {
+            let stamp = LeaderStamp {
+                base_offset: 1_000,
+                partition_leader_epoch: 4,
+                log_append_time,
+            };
+            let mut stamped = batch.clone();
+            if let Some(now) = log_append_time {
+                stamped.set_max_timestamp(TimestampType::LogAppendTime, now);
+            }
+            stamped.set_base_offset(1_000);
+            stamped.set_partition_leader_epoch(4);
+            assert_eq!(batch.encode_stamped(stamp), stamped.encode());
+        }
+        let mut unchanged = batch.clone();
+        assert!(!unchanged.set_producer_state(7, 0, -1));
+        assert_eq!(unchanged, batch);
     }
 
     #[test]

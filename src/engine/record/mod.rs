@@ -28,7 +28,7 @@ mod default_record;
 mod error;
 pub mod varint;
 
-pub use batch::RecordBatch;
+pub use batch::{LeaderStamp, RecordBatch};
 pub use batch_header::{
     is_valid, set_base_offset_in_place, set_max_timestamp_in_place,
     set_partition_leader_epoch_in_place, BatchHeader,

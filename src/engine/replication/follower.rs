@@ -15,6 +15,7 @@ use crate::engine::record::BatchHeader;
 use crate::engine::scheduler::Task;
 use crate::engine::sorting::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 impl Cluster {
     /// Sends `broker`'s fetch to `leader` for every partition its fetcher holds.
@@ -30,13 +31,18 @@ impl Cluster {
         if !running || fetcher.in_flight.is_some() || fetcher.partitions.is_empty() {
             return;
         }
-        let keys: Vec<(String, i32)> = fetcher.partitions.iter().cloned().collect();
-        let mut partitions = Vec::with_capacity(keys.len());
-        for (topic, partition) in keys {
+        let Some(node) = self.broker(broker) else {
+            return;
+        };
+        let Some(fetcher) = node.replica.fetchers.get(&leader) else {
+            return;
+        };
+        let mut partitions = Vec::with_capacity(fetcher.partitions.len());
+        for (topic, partition) in &fetcher.partitions {
             let epoch = self
-                .partition_info(&topic, partition)
+                .partition_info(topic, *partition)
                 .map_or(-1, |p| p.leader_epoch);
-            let Some(log) = self.broker(broker).and_then(|b| b.log(&topic, partition)) else {
+            let Some(log) = node.log(topic, *partition) else {
                 continue;
             };
             partitions.push(FetchPartition {
@@ -44,8 +50,8 @@ impl Cluster {
                 fetch_offset: log.log_end_offset(),
                 last_fetched_epoch: log.leader_epochs().latest_epoch(),
                 log_start_offset: log.log_start_offset(),
-                topic,
-                partition,
+                topic: topic.clone(),
+                partition: *partition,
             });
         }
         let request_id = self.next_request_id();
@@ -162,7 +168,7 @@ impl Cluster {
     /// One partition of the answer: truncate if the log diverged, else append and take the
     /// leader's high watermark and log start offset.
     fn process_fetched_partition(&mut self, broker: i32, fetched: FetchedPartition) {
-        let (topic, partition) = (fetched.topic.as_str(), fetched.partition);
+        let (topic, partition) = (&*fetched.topic, fetched.partition);
         if let Some((epoch, end_offset)) = fetched.diverging_epoch {
             self.truncate_on_divergence(broker, topic, partition, epoch, end_offset);
             return;
@@ -305,7 +311,7 @@ impl Cluster {
     /// records were deleted) empties its log and starts at the leader's log start
     /// (`truncateFullyAndStartAt`). Returns whether it did.
     fn start_at_leader_log_start(&mut self, broker: i32, fetched: &FetchedPartition) -> bool {
-        let (topic, partition) = (fetched.topic.as_str(), fetched.partition);
+        let (topic, partition) = (&*fetched.topic, fetched.partition);
         let now = self.now().as_millis();
         let jitter = self.next_roll_jitter(broker, topic, partition);
         let Some((log, store)) = self
@@ -390,10 +396,11 @@ impl Cluster {
         let ids: Vec<i32> = self.brokers().map(|b| b.node_id).collect();
         for id in ids {
             let running = self.is_serving(id);
-            let mut wanted: BTreeMap<i32, BTreeSet<(String, i32)>> = BTreeMap::new();
+            let mut wanted: BTreeMap<i32, BTreeSet<(Arc<str>, i32)>> = BTreeMap::new();
             let mut led = Vec::new();
             if running {
                 for topic in self.topics() {
+                    let name: Arc<str> = Arc::from(topic.name.as_str());
                     for p in &topic.partitions {
                         if !p.replicas.contains(&id) {
                             continue;
@@ -409,7 +416,7 @@ impl Cluster {
                                 wanted
                                     .entry(leader)
                                     .or_default()
-                                    .insert((topic.name.clone(), p.partition));
+                                    .insert((Arc::clone(&name), p.partition));
                             }
                             None => {}
                         }
@@ -431,9 +438,9 @@ impl Cluster {
                     to_start.push(leader);
                 }
             }
-            let led_keys: BTreeSet<(String, i32)> =
-                led.iter().map(|(k, ..)| k.clone()).collect_set();
-            broker.replica.led.retain(|key, _| led_keys.contains(key));
+            broker.replica.led.retain(|topic, partition, _| {
+                led.iter().any(|((t, p), ..)| t == topic && *p == partition)
+            });
             let ends: Vec<i64> = led
                 .iter()
                 .map(|(key, ..)| broker.log(&key.0, key.1).map_or(0, |l| l.log_end_offset()))
@@ -443,7 +450,7 @@ impl Cluster {
                 let replica = &mut broker.replica;
                 if replica
                     .led
-                    .get(&key)
+                    .get(&key.0, key.1)
                     .is_some_and(|l| l.leader_epoch == epoch)
                 {
                     continue;
@@ -465,7 +472,8 @@ impl Cluster {
                     })
                     .collect_map();
                 replica.led.insert(
-                    key.clone(),
+                    &key.0,
+                    key.1,
                     super::LedPartition {
                         leader_epoch: epoch,
                         epoch_start_offset,
@@ -490,7 +498,7 @@ impl Cluster {
                     }
                 }
                 // A leader alone in its ISR commits what it has at once.
-                self.maybe_increment_high_watermark(id, &key);
+                self.maybe_increment_high_watermark(id, &key.0, key.1);
             }
             for leader in to_start {
                 self.schedule_replica_fetch(id, leader, 0);

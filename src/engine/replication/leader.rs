@@ -10,6 +10,7 @@ use crate::engine::cluster::Cluster;
 use crate::engine::error::ErrorCode;
 use crate::engine::event::EventKind;
 use crate::engine::scheduler::Task;
+use std::sync::Arc;
 
 impl Cluster {
     /// A follower's fetch arrives at `leader`: each partition's follower state is updated, and
@@ -17,6 +18,7 @@ impl Cluster {
     pub(crate) fn handle_fetch(&mut self, leader: i32, request: FetchRequest, may_park: bool) {
         let now = self.now().as_millis();
         let settings = self.replication_settings();
+        // Unnamed answers (`FetchedPartition::unnamed`): named below only if they are sent.
         let mut partitions = Vec::with_capacity(request.partitions.len());
         for fetch in &request.partitions {
             partitions.push(self.fetch_for_follower(leader, request.replica_id, fetch, now));
@@ -46,11 +48,19 @@ impl Cluster {
             );
             return;
         }
+        let FetchRequest {
+            request_id,
+            replica_id,
+            partitions: fetched,
+        } = request;
+        for (answer, fetch) in partitions.iter_mut().zip(fetched) {
+            answer.topic = fetch.topic;
+        }
         let response = FetchResponse {
-            request_id: request.request_id,
+            request_id,
             partitions,
         };
-        self.send(leader, request.replica_id, Message::FetchResponse(response));
+        self.send(leader, replica_id, Message::FetchResponse(response));
     }
 
     /// A held fetch whose time ran out, or whose partitions got data: answered now.
@@ -79,7 +89,7 @@ impl Cluster {
                 p.request
                     .partitions
                     .iter()
-                    .any(|f| f.topic == topic && f.partition == partition)
+                    .any(|f| &*f.topic == topic && f.partition == partition)
             })
             .map(|(&id, _)| id)
             .collect();
@@ -88,8 +98,9 @@ impl Cluster {
         }
     }
 
-    /// One partition of a follower's fetch (`Partition.fetchRecords` for a follower). Each
-    /// partition of every fetch comes here, data or not, so it looks each map up once.
+    /// One partition of a follower's fetch (`Partition.fetchRecords` for a follower), unnamed.
+    /// Each partition of every fetch comes here, data or not, so it looks each map up once
+    /// and builds no key.
     fn fetch_for_follower(
         &mut self,
         leader: i32,
@@ -97,18 +108,18 @@ impl Cluster {
         fetch: &FetchPartition,
         now: i64,
     ) -> FetchedPartition {
-        let (topic, partition) = (fetch.topic.as_str(), fetch.partition);
+        let (topic, partition) = (&*fetch.topic, fetch.partition);
         let Some(info) = self.partition_info(topic, partition) else {
-            return FetchedPartition::error(topic, partition, ErrorCode::UnknownTopicOrPartition);
+            return FetchedPartition::unnamed(partition, ErrorCode::UnknownTopicOrPartition);
         };
         if info.leader != Some(leader) || !info.replicas.contains(&follower) {
-            return FetchedPartition::error(topic, partition, ErrorCode::NotLeaderOrFollower);
+            return FetchedPartition::unnamed(partition, ErrorCode::NotLeaderOrFollower);
         }
         if fetch.current_leader_epoch < info.leader_epoch {
-            return FetchedPartition::error(topic, partition, ErrorCode::FencedLeaderEpoch);
+            return FetchedPartition::unnamed(partition, ErrorCode::FencedLeaderEpoch);
         }
         if fetch.current_leader_epoch > info.leader_epoch {
-            return FetchedPartition::error(topic, partition, ErrorCode::UnknownLeaderEpoch);
+            return FetchedPartition::unnamed(partition, ErrorCode::UnknownLeaderEpoch);
         }
         let in_isr = info.isr.contains(&follower);
         let max_bytes = self.replication_settings().replica_fetch_max_bytes;
@@ -116,7 +127,7 @@ impl Cluster {
             .broker(leader)
             .and_then(|b| b.log(topic, partition).map(|log| (log, &b.store)))
         else {
-            return FetchedPartition::error(topic, partition, ErrorCode::NotLeaderOrFollower);
+            return FetchedPartition::unnamed(partition, ErrorCode::NotLeaderOrFollower);
         };
         let log_end_offset = log.log_end_offset();
         let high_watermark_before = log.high_watermark();
@@ -126,7 +137,7 @@ impl Cluster {
                 .leader_epochs()
                 .end_offset_for(last_epoch, log_end_offset);
             if epoch < last_epoch || end_offset < fetch.fetch_offset {
-                let mut answer = FetchedPartition::error(topic, partition, ErrorCode::None);
+                let mut answer = FetchedPartition::unnamed(partition, ErrorCode::None);
                 answer.high_watermark = log.high_watermark();
                 answer.log_start_offset = log.log_start_offset();
                 answer.diverging_epoch = Some((epoch, end_offset));
@@ -138,23 +149,15 @@ impl Cluster {
             Err(error) => {
                 // Every answer carries the leader's log start and high watermark: a follower
                 // out of range starts again at the log start (`fetchOffsetAndTruncate`).
-                let mut answer = FetchedPartition::error(topic, partition, error.code);
+                let mut answer = FetchedPartition::unnamed(partition, error.code);
                 answer.log_start_offset = log.log_start_offset();
                 answer.high_watermark = log.high_watermark();
                 return answer;
             }
         };
-        let key = (topic.to_string(), partition);
-        self.update_follower_fetch_state(
-            leader,
-            &key,
-            follower,
-            fetch.fetch_offset,
-            log_end_offset,
-            now,
-        );
+        self.update_follower_fetch_state(leader, fetch, follower, log_end_offset, now);
         if !in_isr {
-            self.maybe_expand_isr(leader, &key, follower);
+            self.maybe_expand_isr(leader, topic, partition, follower);
         }
         // An ISR member whose log end offset (its fetch offset) is at or below the high
         // watermark bounds the new one by that offset, so it cannot move: most fetches of a
@@ -162,14 +165,13 @@ impl Cluster {
         let high_watermark = if in_isr && fetch.fetch_offset <= high_watermark_before {
             high_watermark_before
         } else {
-            self.maybe_increment_high_watermark(leader, &key);
+            self.maybe_increment_high_watermark(leader, topic, partition);
             self.broker(leader)
                 .and_then(|b| b.log(topic, partition))
                 .map_or(read.high_watermark, |log| log.high_watermark())
         };
-        let (topic, _) = key;
         FetchedPartition {
-            topic,
+            topic: Arc::default(),
             partition,
             error: ErrorCode::None,
             high_watermark,
@@ -185,15 +187,15 @@ impl Cluster {
     fn update_follower_fetch_state(
         &mut self,
         leader: i32,
-        key: &TopicPartition,
+        fetch: &FetchPartition,
         follower: i32,
-        fetch_offset: i64,
         leader_log_end_offset: i64,
         now: i64,
     ) {
+        let fetch_offset = fetch.fetch_offset;
         let Some(led) = self
             .broker_mut(leader)
-            .and_then(|b| b.replica.led.get_mut(key))
+            .and_then(|b| b.replica.led.get_mut(&fetch.topic, fetch.partition))
         else {
             return;
         };
@@ -215,8 +217,8 @@ impl Cluster {
 
     /// `Partition.maybeExpandIsr`: a follower out of the ISR that has reached the high watermark
     /// and the start of the leader's epoch is added back (AlterPartition to the controller).
-    fn maybe_expand_isr(&mut self, leader: i32, key: &TopicPartition, follower: i32) {
-        let Some(info) = self.partition_info(&key.0, key.1) else {
+    fn maybe_expand_isr(&mut self, leader: i32, topic: &str, partition: i32, follower: i32) {
+        let Some(info) = self.partition_info(topic, partition) else {
             return;
         };
         if info.isr.contains(&follower) || !self.is_unfenced(follower) {
@@ -225,8 +227,10 @@ impl Cluster {
         let Some(broker) = self.broker(leader) else {
             return;
         };
-        let (Some(log), Some(led)) = (broker.log(&key.0, key.1), broker.replica.led.get(key))
-        else {
+        let (Some(log), Some(led)) = (
+            broker.log(topic, partition),
+            broker.replica.led.get(topic, partition),
+        ) else {
             return;
         };
         let Some(state) = led.followers.get(&follower) else {
@@ -237,10 +241,10 @@ impl Cluster {
         {
             let mut isr = info.isr.clone();
             isr.push(follower);
-            if self.alter_partition(leader, &key.0, key.1, isr, "caught up") {
+            if self.alter_partition(leader, topic, partition, isr, "caught up") {
                 // PartitionChangeBuilder.completeReassignmentIfNeeded: the last adding replica
                 // in sync completes a reassignment.
-                self.maybe_complete_reassignment(&key.0, key.1);
+                self.maybe_complete_reassignment(topic, partition);
             }
         }
     }
@@ -250,9 +254,10 @@ impl Cluster {
     pub(crate) fn maybe_increment_high_watermark(
         &mut self,
         leader: i32,
-        key: &TopicPartition,
+        topic: &str,
+        partition: i32,
     ) -> bool {
-        let Some(info) = self.partition_info(&key.0, key.1) else {
+        let Some(info) = self.partition_info(topic, partition) else {
             return false;
         };
         let replication_factor = info.replicas.len();
@@ -260,7 +265,7 @@ impl Cluster {
         let Some(broker) = self.broker(leader) else {
             return false;
         };
-        let Some(log) = broker.log(&key.0, key.1) else {
+        let Some(log) = broker.log(topic, partition) else {
             return false;
         };
         // KIP-966's strict min ISR: nothing is committed while the ISR is under the effective
@@ -271,7 +276,7 @@ impl Cluster {
         if isr_len < min_isr {
             return false;
         }
-        let led = broker.replica.led.get(key);
+        let led = broker.replica.led.get(topic, partition);
         let mut new_high_watermark = log.log_end_offset();
         for member in info.isr.iter().filter(|&&m| m != leader) {
             let end = led
@@ -284,7 +289,7 @@ impl Cluster {
         }
         let Some((log, _)) = self
             .broker_mut(leader)
-            .and_then(|b| b.log_mut(&key.0, key.1))
+            .and_then(|b| b.log_mut(topic, partition))
         else {
             return false;
         };
@@ -295,8 +300,8 @@ impl Cluster {
         log.set_high_watermark(new_high_watermark);
         self.emit(EventKind::HighWatermarkAdvanced {
             broker: leader,
-            topic: key.0.clone(),
-            partition: key.1,
+            topic: topic.to_string(),
+            partition,
             old_high_watermark: old,
             new_high_watermark,
         });
@@ -322,7 +327,7 @@ impl Cluster {
             .replica
             .led
             .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .map(|((topic, partition), v)| ((topic.to_string(), partition), v.clone()))
             .collect();
         for (key, partition) in led {
             let Some(info) = self.partition_info(&key.0, key.1) else {
@@ -354,7 +359,7 @@ impl Cluster {
                 .filter(|m| !out_of_sync.contains(m))
                 .collect();
             if self.alter_partition(broker_id, &key.0, key.1, isr, "lagging") {
-                self.maybe_increment_high_watermark(broker_id, &key);
+                self.maybe_increment_high_watermark(broker_id, &key.0, key.1);
             }
         }
     }

@@ -27,9 +27,10 @@ pub mod quiescence;
 pub mod reassignment;
 pub mod runtime;
 
-use super::broker::TopicPartition;
 use super::config::BrokerConfigs;
+use super::partition_map::PartitionMap;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Kafka 4.1's replication settings (`ReplicationConfigs`, `KRaftConfigs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +123,8 @@ pub struct ParkedFetch {
 /// One fetcher thread of a follower: the partitions it copies from one leader.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fetcher {
-    pub partitions: BTreeSet<TopicPartition>,
+    /// Its partitions, each name shared with the requests (`messages::FetchPartition`).
+    pub partitions: BTreeSet<(Arc<str>, i32)>,
     /// The request waiting for its answer.
     pub in_flight: Option<u64>,
     /// When it was sent, for `replica.socket.timeout.ms`.
@@ -139,7 +141,7 @@ pub struct Fetcher {
 pub struct ReplicaManager {
     /// Per partition led here: each follower's state, and the log end offset when this broker
     /// became leader (`leaderEpochStartOffsetOpt`).
-    pub led: BTreeMap<TopicPartition, LedPartition>,
+    pub led: PartitionMap<LedPartition>,
     /// One fetcher per leader broker (`num.replica.fetchers` = 1).
     pub fetchers: BTreeMap<i32, Fetcher>,
     /// Fetches held here, by request id.

@@ -35,12 +35,17 @@ impl Cluster {
     /// Jumps to the next busy job (or `limit_ms`) when nothing but idle chatter happens before
     /// it. Returns whether it jumped.
     pub(crate) fn fast_forward_idle(&mut self, limit_ms: i64) -> bool {
+        // Runs before every step: the cheap signs of a busy cluster (messages in flight, a
+        // producer) first, then the next busy job (a walk of the scheduler's heap), and only
+        // then the full check.
+        if self.network().next_delivery().is_some() || !self.background_producers().is_empty() {
+            return false;
+        }
         let now = self.now().as_millis();
         let next_busy = self
             .scheduler()
-            .pending()
-            .find(|(_, task)| !is_idle(task))
-            .map_or(limit_ms, |(due, _)| due.min(limit_ms));
+            .next_due_of(|task| !is_idle(task))
+            .map_or(limit_ms, |due| due.min(limit_ms));
         if next_busy - now < MIN_SKIP_MS || !self.is_quiescent() {
             return false;
         }
@@ -99,15 +104,15 @@ impl Cluster {
         }
         // Every ISR member of every led partition is among those held fetches.
         self.brokers().filter(|b| b.is_running()).all(|leader| {
-            leader.replica.led.keys().all(|key| {
-                self.partition_info(&key.0, key.1).is_some_and(|info| {
+            leader.replica.led.keys().all(|(topic, partition)| {
+                self.partition_info(topic, partition).is_some_and(|info| {
                     info.isr.iter().filter(|&&m| m != leader.node_id).all(|&m| {
                         leader.replica.parked.values().any(|p| {
                             p.follower == m
                                 && p.request
                                     .partitions
                                     .iter()
-                                    .any(|f| f.topic == key.0 && f.partition == key.1)
+                                    .any(|f| &*f.topic == topic && f.partition == partition)
                         })
                     })
                 })

@@ -388,7 +388,7 @@ impl Cluster {
                 node.remove_log(topic, partition);
                 crate::engine::cleaner::remove_from_checkpoint(node, topic, partition);
                 node.store.delete_dir(&partition_dir(topic, partition));
-                node.replica.led.remove(&(topic.to_string(), partition));
+                node.replica.led.remove(topic, partition);
             }
         }
     }
