@@ -140,7 +140,7 @@ impl Scheduler {
     /// Every pending task with its due time, earliest first (for the UI and tests).
     pub fn pending(&self) -> impl Iterator<Item = (i64, &Task)> {
         let mut queued: Vec<&Queued> = self.queue.iter().collect();
-        queued.sort_unstable_by_key(|q| q.key());
+        super::sorting::sort_by_key(&mut queued, |q| q.key());
         queued.into_iter().map(|q| (q.due_ms, &q.task))
     }
 
