@@ -31,10 +31,14 @@ install_build_tools() {
 }
 
 install_test_tools() {
-  if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
-    say "installing chromium and chromium-driver from Debian"
+  local packages=()
+  [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || packages+=(chromium chromium-driver)
+  # A Korean font, so the end-to-end screenshots of the Korean page show its words, not boxes.
+  fc-list :lang=ko 2>/dev/null | grep -q . || packages+=(fonts-noto-cjk)
+  if ((${#packages[@]})); then
+    say "installing ${packages[*]} from Debian"
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
   fi
   if [[ ! -d tests/e2e/node_modules/playwright-core ]] ||
      ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.package-lock.json 2>/dev/null; then
