@@ -142,21 +142,20 @@ fn the_owner_restarts_the_kept_clients_and_says_so() {
     let cluster = restored.cluster();
     assert!(cluster.background_producers().contains_key("p1"));
     assert!(cluster.background_consumers().contains_key("c1"));
-    let note = restored
-        .session_note
-        .as_ref()
-        .map(|n| n.text(Lang::En))
-        .unwrap_or_default();
+    let note_in = |lang| {
+        restored
+            .session_note
+            .as_ref()
+            .map(|n| n.text(lang))
+            .unwrap_or_default()
+    };
+    let note = note_in(Lang::En);
     assert!(
         note.starts_with("Restarted producer p1 and consumer c1"),
         "{note}"
     );
     // In the page's language (issue #10, item 5).
-    let korean = restored
-        .session_note
-        .as_ref()
-        .map(|n| n.text(Lang::Ko))
-        .unwrap_or_default();
+    let korean = note_in(Lang::Ko);
     assert!(
         korean.starts_with("복원된 시각에 producer p1, consumer c1을(를) 다시 시작했습니다"),
         "{korean}"

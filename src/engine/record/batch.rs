@@ -198,24 +198,8 @@ impl RecordBatch {
 
     /// Stamps an idempotent producer's id, epoch and first sequence on a batch it is about to
     /// send (`ProducerBatch.setProducerState`); they live in the fixed-size header, so the size
-    /// stays. `None` when the fields are ones Kafka's `MemoryRecordsBuilder` refuses.
-    pub fn with_producer_state(
-        mut self,
-        producer_id: i64,
-        producer_epoch: i16,
-        base_sequence: i32,
-    ) -> Option<Self> {
-        if producer_epoch < 0 || base_sequence < 0 {
-            return None;
-        }
-        self.producer_id = producer_id;
-        self.producer_epoch = producer_epoch;
-        self.base_sequence = base_sequence;
-        Some(self)
-    }
-
-    /// [`RecordBatch::with_producer_state`] in place; false, and nothing changed, for the fields
-    /// it refuses.
+    /// stays. False, and nothing changed, when the fields are ones Kafka's `MemoryRecordsBuilder`
+    /// refuses.
     pub fn set_producer_state(
         &mut self,
         producer_id: i64,
@@ -458,10 +442,8 @@ mod tests {
                 .append(ts, Some(vec![b'k']), Some(vec![b'v']), vec![])
                 .expect("append");
         }
-        let batch = builder
-            .build()
-            .with_producer_state(7, 0, 3)
-            .expect("producer state");
+        let mut batch = builder.build();
+        assert!(batch.set_producer_state(7, 0, 3), "producer state");
         for log_append_time in [None, Some(99)] {
             let stamp = LeaderStamp {
                 base_offset: 1_000,
