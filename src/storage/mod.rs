@@ -16,6 +16,7 @@
 //! | [`chunks`] | chunk arithmetic for back-ends that store files as fixed-size chunks |
 //! | [`registry`] | workspace names: validation, listing, copies, which opens after a delete |
 //! | [`tar`] | a workspace's files as a POSIX ustar archive (export and import) |
+//! | [`whole_files`] | flushes not yet saved folded into whole-file writes (a page being left) |
 //! | `indexeddb` | `Workspace`: a whole data dir in one IndexedDB database (wasm32 only, issue #9) |
 //!
 //! Back-ends hold only what was flushed and apply [`Change`]s synchronously. A browser back-end
@@ -32,6 +33,7 @@ pub mod indexeddb;
 pub mod memory;
 pub mod registry;
 pub mod tar;
+pub mod whole_files;
 
 pub use file_store::{FileStore, MAX_FILE_BYTES};
 #[cfg(not(target_arch = "wasm32"))]

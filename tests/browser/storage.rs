@@ -125,6 +125,67 @@ async fn written_renamed_truncated_and_deleted_files_come_back_equal() {
     assert_eq!(files_of(&pair.reopen().await), flushed);
 }
 
+/// A page being left (`pagehide`) gets no later task: its last write folds the unsaved flushes
+/// into whole files (`storage::whole_files`) and issues them at once (`Leaving::write`). A flush
+/// still waiting for a read (a rename reads the file's chunks) is aborted, and the whole files
+/// include what it was writing.
+#[wasm_bindgen_test]
+async fn a_page_being_left_writes_whole_files_past_a_flush_waiting_for_a_read() {
+    use kafka_playground::storage::whole_files;
+    use std::future::Future;
+    use std::task::{Context, Waker};
+
+    let mut pair = Pair::new("leaving").await;
+    let mut store = FileStore::new();
+    store.append("orders-0/00000000000000000000.log", &[1; 3000]);
+    store.append("orders-1/00000000000000000000.log", b"short");
+    store.replace("meta.properties", b"#\nnode.id=1\n");
+    pair.flush(&mut store, Scope::All).await.expect("flush");
+
+    store.rename_dir("orders-0", "orders-0.AAAAAAAAAAAAAAAAAAAAAQ-delete");
+    store.truncate("orders-1/00000000000000000000.log", 2);
+    store.append("orders-1/00000000000000000000.log", b"ok");
+    store.create(".kafka_cleanshutdown");
+    let changes = store.take_changes(Scope::All);
+    // The tab deletes the marker again once it is queued (`take_shutdown_changes`).
+    store.delete(".kafka_cleanshutdown");
+    store.take_changes(Scope::All);
+    pair.memory.apply(&changes).expect("reference");
+
+    let leaving = pair.idb.leaving();
+    let whole = whole_files::fold([(false, changes.as_slice())], |path| {
+        store.contents(path).map(<[u8]>::to_vec)
+    });
+    let stuck_flush = {
+        let mut stuck = std::pin::pin!(pair.idb.apply(&changes, false));
+        assert!(stuck
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+            .is_pending());
+        leaving.write(&whole).expect("issued");
+        stuck.await
+    };
+    assert!(
+        stuck_flush.is_err(),
+        "the flush waiting for a read is aborted"
+    );
+    let mut expected = files_of(&store);
+    expected.insert(".kafka_cleanshutdown".into(), Vec::new());
+    assert_eq!(pair.memory.files(), &expected);
+    pair.reopen().await;
+
+    // Only whole files and deletions can be written without reading.
+    let refused = whole_files::WholeFiles {
+        clear_first: false,
+        changes: vec![Change::Truncate {
+            path: "meta.properties".into(),
+            len: 1,
+        }],
+    };
+    assert!(leaving.write(&refused).is_err());
+    pair.reopen().await;
+}
+
 /// A flush of more changes than one task issues (`CHANGES_PER_TASK`, 64) gives the main thread
 /// back between slices and is still one transaction: all of it comes back, and a refusal found
 /// after the first slices leaves nothing.

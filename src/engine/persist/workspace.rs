@@ -59,6 +59,15 @@ pub fn take_shutdown_changes(cluster: &mut Cluster) -> Vec<Change> {
     changes
 }
 
+/// A workspace file's bytes as the cluster's page caches hold them now (`broker-N/…` only: the
+/// metadata file is generated, not kept).
+pub fn workspace_file(cluster: &Cluster, path: &str) -> Option<Vec<u8>> {
+    let (dir, rest) = path.split_once('/')?;
+    let node_id = dir.strip_prefix("broker-")?.parse().ok()?;
+    let bytes = cluster.broker(node_id)?.store.contents(rest)?;
+    Some(bytes.to_vec())
+}
+
 /// Every file of the cluster as a whole-file write (for rewriting a workspace from scratch, e.g.
 /// after a failed flush left it unknown what the workspace holds). Marks everything clean.
 pub fn workspace_snapshot(cluster: &mut Cluster) -> Vec<Change> {

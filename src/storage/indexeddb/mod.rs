@@ -27,6 +27,7 @@
 //! unavailable, blocked); nothing panics.
 
 mod batch;
+mod leaving;
 
 use super::chunks::assemble;
 use super::{validate_path, Change, StorageError};
@@ -38,6 +39,8 @@ use indexed_db_futures::transaction::{
 };
 use indexed_db_futures::KeyRange;
 use js_sys::{Array, Uint8Array};
+pub use leaving::Leaving;
+use leaving::Running;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -74,6 +77,8 @@ pub struct Workspace {
     name: String,
     /// What the stores hold, read at open and kept after each commit.
     state: State,
+    /// The transaction [`Self::apply`] has open, for a page being left to abort ([`Leaving`]).
+    running: Running,
 }
 
 /// What a workspace's stores hold, in brief: every file's length, and how many fragments each
@@ -113,6 +118,7 @@ impl Workspace {
             db,
             name: name.to_string(),
             state: State::default(),
+            running: Running::default(),
         };
         workspace.state = workspace.read_state().await?;
         Ok(workspace)
@@ -122,6 +128,15 @@ impl Workspace {
     /// chunk).
     pub fn file_lengths(&self) -> &BTreeMap<String, u64> {
         &self.state.lens
+    }
+
+    /// A writer for the page's last moment, usable while a flush holds this workspace.
+    pub fn leaving(&self) -> Leaving {
+        Leaving {
+            db: self.db.clone(),
+            name: self.name.clone(),
+            running: self.running.clone(),
+        }
     }
 
     /// The database's name.
@@ -183,6 +198,7 @@ impl Workspace {
             }
         }
         let tx = self.transaction(TransactionMode::Readwrite)?;
+        let _running = RunningGuard::set(&self.running, &tx);
         let fail = |e: indexed_db_futures::error::Error| self.error("write", &e);
         let files = tx.object_store(FILES).map_err(fail)?;
         let chunks = tx.object_store(CHUNKS).map_err(fail)?;
@@ -253,13 +269,7 @@ impl Workspace {
     }
 
     fn transaction(&self, mode: TransactionMode) -> Result<Transaction<'_>, StorageError> {
-        let relaxed = TransactionOptions::new().with_durability(TransactionDurability::Relaxed);
-        self.db
-            .transaction([FILES, CHUNKS])
-            .with_mode(mode)
-            .with_options(relaxed)
-            .build()
-            .map_err(|e| self.error("open a transaction on", &e))
+        open_transaction(&self.db, mode).map_err(|e| self.error("open a transaction on", &e))
     }
 
     /// The lengths and the fragment counts (keys only: no chunk's bytes are read).
@@ -285,6 +295,36 @@ impl Workspace {
         error: &indexed_db_futures::error::Error,
     ) -> StorageError {
         StorageError::io(action, &self.name, describe(error))
+    }
+}
+
+/// A transaction over both stores, with relaxed durability.
+fn open_transaction(
+    db: &Database,
+    mode: TransactionMode,
+) -> indexed_db_futures::Result<Transaction<'_>> {
+    let relaxed = TransactionOptions::new().with_durability(TransactionDurability::Relaxed);
+    db.transaction([FILES, CHUNKS])
+        .with_mode(mode)
+        .with_options(relaxed)
+        .build()
+}
+
+/// Keeps [`Workspace::apply`]'s transaction in [`Workspace::running`] while the apply runs.
+struct RunningGuard<'a>(&'a Running);
+
+impl<'a> RunningGuard<'a> {
+    fn set(running: &'a Running, tx: &Transaction<'_>) -> Self {
+        use indexed_db_futures::internals::SystemRepr;
+        let sys: &web_sys::IdbTransaction = tx.as_sys();
+        *running.borrow_mut() = Some(sys.clone());
+        RunningGuard(running)
+    }
+}
+
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        self.0.borrow_mut().take();
     }
 }
 

@@ -8,6 +8,9 @@
 //!   not yet saved — and at once when the page is hidden (`visibilitychange`),
 //!   [`Action::Persist`] moves the dirty files into the outbox; the writer sends the outbox to
 //!   IndexedDB, one batch at a time, and reports [`Action::Saved`] or [`Action::SaveFailed`]. The engine never waits for it.
+//! - **Leaving** (`pagehide`): a clean shutdown's flush ([`Action::CleanShutdown`]), then
+//!   everything not known to be saved written in that same task as whole files, in one
+//!   transaction that reads nothing ([`write_before_leaving`]): the page gets no later task.
 //! - **Take-over** (`ui::take_over`): when another tab asks for the workspace, the owner
 //!   pauses playback, flushes with a clean shutdown's markers ([`Action::CleanShutdown`], as on
 //!   `pagehide`, so the taking tab restarts without recovery), waits until the outbox is
@@ -19,10 +22,11 @@
 //!   ([`Action::RewriteAll`]); a tab whose lock is stolen stops writing at once and says what it
 //!   had not saved.
 
-use crate::engine::persist::workspace::restore_workspace;
+use crate::engine::persist::workspace::{restore_workspace, workspace_file};
 use crate::engine::ClusterOptions;
 use crate::i18n::Message;
-use crate::storage::indexeddb::{database_name, Workspace};
+use crate::storage::indexeddb::{database_name, Leaving, Workspace};
+use crate::storage::whole_files;
 use crate::storage::StorageError;
 use crate::ui::playback::PlaybackAction;
 use crate::ui::restart_report::RestartReport;
@@ -34,6 +38,7 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -47,6 +52,16 @@ pub const MAX_WAIT_MS: f64 = 2_000.0;
 /// The open workspace, when this tab writes to it; taken out while a write is under way.
 type Handle = Rc<RefCell<Option<Workspace>>>;
 
+/// The write under way, if any.
+type Writing = Rc<RefCell<Option<Sending>>>;
+
+/// A write under way: the outbox it is sending (not known to be committed) and a way for a page
+/// being left to write past it.
+struct Sending {
+    outbox: Rc<Vec<SaveBatch>>,
+    leaving: Leaving,
+}
+
 /// What an owning tab keeps for a take-over: its lock, the channel it listens on, and whether
 /// another tab asked for the workspace.
 #[derive(Default)]
@@ -59,7 +74,7 @@ struct Ownership {
 #[hook]
 pub fn use_persistence(store: &StoreHandle, workspace: &str) {
     let handle: Handle = use_mut_ref(|| None);
-    let writing = use_mut_ref(|| false);
+    let writing: Writing = use_mut_ref(|| None);
     let ownership = use_mut_ref(Ownership::default);
     {
         let (store, handle, workspace) = (store.clone(), handle.clone(), workspace.to_string());
@@ -162,10 +177,11 @@ fn listen_for_take_over(store: &StoreHandle, workspace: &str, ownership: &Rc<Ref
 fn hand_over_when_written(
     store: &StoreHandle,
     handle: &Handle,
-    writing: &Rc<RefCell<bool>>,
+    writing: &Writing,
     ownership: &Rc<RefCell<Ownership>>,
 ) {
-    let ready = ownership.borrow().handing_over && store.outbox.is_empty() && !*writing.borrow();
+    let ready =
+        ownership.borrow().handing_over && store.outbox.is_empty() && writing.borrow().is_none();
     if !ready {
         return;
     }
@@ -331,31 +347,68 @@ async fn load(
 }
 
 /// Sends the outbox if there is one and no write is under way, and goes on sending what is
-/// queued meanwhile in the same task: a [`StoreHandle`] reads the store as it is now, not as it
-/// was when it was rendered (Yew 0.23), so a flush queued while a write was under way — the
-/// page being left flushes on `pagehide` — goes out without waiting for a render and its
-/// effects, which the page may not live to see.
-fn write_outbox(store: &StoreHandle, handle: Handle, writing: Rc<RefCell<bool>>) {
+/// queued meanwhile: a [`StoreHandle`] reads the store as it is now, not as it was when it was
+/// rendered (Yew 0.23), so what is queued while a write is under way goes out without waiting
+/// for a render and its effects.
+fn write_outbox(store: &StoreHandle, handle: Handle, writing: Writing) {
     // A tab that lost the workspace writes nothing, not even what it had queued.
-    if store.outbox.is_empty() || *writing.borrow() || !store.storage.writes() {
+    if store.outbox.is_empty() || writing.borrow().is_some() || !store.storage.writes() {
         return;
     }
     let Some(mut workspace) = handle.borrow_mut().take() else {
         return;
     };
-    *writing.borrow_mut() = true;
+    *writing.borrow_mut() = Some(Sending {
+        outbox: Rc::default(),
+        leaving: workspace.leaving(),
+    });
     let store = store.clone();
     spawn_local(async move {
         let mut result = Ok(());
         while let Some(outbox) = result.is_ok().then(|| take_outbox(&store)).flatten() {
+            if let Some(sending) = writing.borrow_mut().as_mut() {
+                sending.outbox = outbox.clone();
+            }
             result = write_batches(&mut workspace, &outbox).await;
         }
         *handle.borrow_mut() = Some(workspace);
-        *writing.borrow_mut() = false;
+        *writing.borrow_mut() = None;
         store.dispatch(match result {
             Ok(()) => Action::Saved,
             Err(e) => Action::SaveFailed(e.to_string().into()),
         });
+    });
+}
+
+/// The page is being left: writes everything not known to be saved — the write under way and
+/// the outbox — in one transaction issued now, as whole files ([`whole_files`],
+/// [`Leaving::write`]). A transaction that reads, or waits for one that does, dies with the page.
+fn write_before_leaving(store: &StoreHandle, handle: &Handle, writing: &Writing) {
+    let now = store.clone();
+    if !now.storage.writes() {
+        return;
+    }
+    let (under_way, leaving) = match writing.borrow().as_ref() {
+        Some(sending) => (sending.outbox.clone(), sending.leaving.clone()),
+        None => match handle.borrow().as_ref() {
+            Some(workspace) => (Rc::default(), workspace.leaving()),
+            None => return,
+        },
+    };
+    if under_way.is_empty() && now.outbox.is_empty() {
+        return;
+    }
+    let cluster = now.cluster();
+    let files = whole_files::fold(
+        under_way
+            .iter()
+            .chain(now.outbox.iter())
+            .map(|batch| (batch.clear_first, batch.changes.as_slice())),
+        |path| workspace_file(&cluster, path),
+    );
+    store.dispatch(match leaving.write(&files) {
+        Ok(()) => Action::Sent(now.outbox.len()),
+        Err(e) => Action::SaveFailed(e.to_string().into()),
     });
 }
 
@@ -381,12 +434,10 @@ async fn write_batches(
     Ok(())
 }
 
-/// `pagehide` and `visibilitychange` to hidden flush at once: the tab may not come back.
-fn flush_when_hidden(
-    store: StoreHandle,
-    handle: Handle,
-    writing: Rc<RefCell<bool>>,
-) -> Vec<EventListener> {
+/// `pagehide` and `visibilitychange` to hidden flush at once: the tab may not come back. A page
+/// back from the back/forward cache reloads: its last write went around the [`Workspace`]'s
+/// own record of what the database holds.
+fn flush_when_hidden(store: StoreHandle, handle: Handle, writing: Writing) -> Vec<EventListener> {
     let Some(window) = web_sys::window() else {
         return Vec::new();
     };
@@ -395,9 +446,17 @@ fn flush_when_hidden(
     listeners.push(EventListener::new(&window, "pagehide", move |_| {
         // Leaving the page stops the brokers cleanly, so a reload restarts without recovery.
         on_pagehide.dispatch(Action::CleanShutdown);
-        // The reducer has run; Yew may put its render and effects off past the page's end (it
-        // yields to the browser after 16 ms), so the write starts here.
-        write_outbox(&on_pagehide, handle.clone(), writing.clone());
+        // The reducer has run; the write must go out in this task.
+        write_before_leaving(&on_pagehide, &handle, &writing);
+    }));
+    let shown = window.clone();
+    listeners.push(EventListener::new(&window, "pageshow", move |event| {
+        let restored = event
+            .dyn_ref::<web_sys::PageTransitionEvent>()
+            .is_some_and(web_sys::PageTransitionEvent::persisted);
+        if restored {
+            let _ = shown.location().reload();
+        }
     }));
     if let Some(document) = window.document() {
         let hidden_document = document.clone();
