@@ -2,14 +2,88 @@
 //!
 //! A `BTreeMap<(String, i32), V>` can only be searched with an owned `(String, i32)`, so every
 //! lookup on a hot path (a follower's fetch, an append) built a `String` first. Keyed by topic,
-//! then partition, a lookup borrows the name instead. Iteration is in `(topic, partition)` order,
-//! exactly the order of the flat map, so anything iterated stays deterministic.
+//! then partition, a lookup borrows the name instead, and a topic's partitions are slots indexed
+//! by partition number. Iteration is in `(topic, partition)` order, exactly the order of the flat
+//! map, so anything iterated stays deterministic.
 
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartitionMap<V> {
-    by_topic: BTreeMap<String, BTreeMap<i32, V>>,
+    by_topic: BTreeMap<String, Partitions<V>>,
+}
+
+/// One topic's values, indexed by partition number: Kafka numbers a topic's partitions
+/// 0..count, so a slot per number finds a partition without a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Partitions<V> {
+    slots: Vec<Option<V>>,
+    /// Slots that hold a value.
+    len: usize,
+}
+
+impl<V> Default for Partitions<V> {
+    fn default() -> Self {
+        Partitions {
+            slots: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<V> Partitions<V> {
+    fn get(&self, partition: i32) -> Option<&V> {
+        self.slots.get(usize::try_from(partition).ok()?)?.as_ref()
+    }
+
+    fn get_mut(&mut self, partition: i32) -> Option<&mut V> {
+        self.slots
+            .get_mut(usize::try_from(partition).ok()?)?
+            .as_mut()
+    }
+
+    /// Kafka's partition numbers are never negative; one that is has no slot and is not kept.
+    fn insert(&mut self, partition: i32, value: V) -> Option<V> {
+        let Ok(index) = usize::try_from(partition) else {
+            return None;
+        };
+        if index >= self.slots.len() {
+            self.slots.resize_with(index + 1, || None);
+        }
+        let old = self.slots[index].replace(value);
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    fn remove(&mut self, partition: i32) -> Option<V> {
+        let removed = self.slots.get_mut(usize::try_from(partition).ok()?)?.take();
+        if removed.is_some() {
+            self.len -= 1;
+        }
+        removed
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (i32, &V)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(index, slot)| Some((partition_number(index), slot.as_ref()?)))
+    }
+
+    fn values(&self) -> impl Iterator<Item = &V> {
+        self.slots.iter().flatten()
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.slots.iter_mut().flatten()
+    }
+}
+
+/// A slot index back to its partition number (slots are only made for `i32` numbers).
+fn partition_number(index: usize) -> i32 {
+    i32::try_from(index).unwrap_or(i32::MAX)
 }
 
 impl<V> Default for PartitionMap<V> {
@@ -26,11 +100,11 @@ impl<V> PartitionMap<V> {
     }
 
     pub fn get(&self, topic: &str, partition: i32) -> Option<&V> {
-        self.by_topic.get(topic)?.get(&partition)
+        self.by_topic.get(topic)?.get(partition)
     }
 
     pub fn get_mut(&mut self, topic: &str, partition: i32) -> Option<&mut V> {
-        self.by_topic.get_mut(topic)?.get_mut(&partition)
+        self.by_topic.get_mut(topic)?.get_mut(partition)
     }
 
     pub fn contains(&self, topic: &str, partition: i32) -> bool {
@@ -42,10 +116,11 @@ impl<V> PartitionMap<V> {
         match self.by_topic.get_mut(topic) {
             Some(partitions) => partitions.insert(partition, value),
             None => {
-                self.by_topic
-                    .entry(topic.to_string())
-                    .or_default()
-                    .insert(partition, value);
+                let mut partitions = Partitions::default();
+                partitions.insert(partition, value);
+                if partitions.len > 0 {
+                    self.by_topic.insert(topic.to_string(), partitions);
+                }
                 None
             }
         }
@@ -53,8 +128,8 @@ impl<V> PartitionMap<V> {
 
     pub fn remove(&mut self, topic: &str, partition: i32) -> Option<V> {
         let partitions = self.by_topic.get_mut(topic)?;
-        let removed = partitions.remove(&partition);
-        if partitions.is_empty() {
+        let removed = partitions.remove(partition);
+        if partitions.len == 0 {
             self.by_topic.remove(topic);
         }
         removed
@@ -63,9 +138,17 @@ impl<V> PartitionMap<V> {
     /// Keeps the entries `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&str, i32, &mut V) -> bool) {
         for (topic, partitions) in &mut self.by_topic {
-            partitions.retain(|&partition, value| keep(topic, partition, value));
+            for (index, slot) in partitions.slots.iter_mut().enumerate() {
+                let drop_it = slot
+                    .as_mut()
+                    .is_some_and(|value| !keep(topic, partition_number(index), value));
+                if drop_it {
+                    *slot = None;
+                    partitions.len -= 1;
+                }
+            }
         }
-        self.by_topic.retain(|_, partitions| !partitions.is_empty());
+        self.by_topic.retain(|_, partitions| partitions.len > 0);
     }
 
     pub fn clear(&mut self) {
@@ -81,7 +164,7 @@ impl<V> PartitionMap<V> {
         self.by_topic.iter().flat_map(|(topic, partitions)| {
             partitions
                 .iter()
-                .map(move |(&partition, value)| ((topic.as_str(), partition), value))
+                .map(move |(partition, value)| ((topic.as_str(), partition), value))
         })
     }
 
@@ -91,11 +174,11 @@ impl<V> PartitionMap<V> {
     }
 
     pub fn values(&self) -> impl Iterator<Item = &V> {
-        self.by_topic.values().flat_map(BTreeMap::values)
+        self.by_topic.values().flat_map(Partitions::values)
     }
 
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
-        self.by_topic.values_mut().flat_map(BTreeMap::values_mut)
+        self.by_topic.values_mut().flat_map(Partitions::values_mut)
     }
 
     /// The values of one topic's partitions, in partition order.
@@ -103,17 +186,17 @@ impl<V> PartitionMap<V> {
         self.by_topic
             .get_mut(topic)
             .into_iter()
-            .flat_map(BTreeMap::values_mut)
+            .flat_map(Partitions::values_mut)
     }
 }
 
 impl<V> FromIterator<((String, i32), V)> for PartitionMap<V> {
     fn from_iter<I: IntoIterator<Item = ((String, i32), V)>>(entries: I) -> Self {
-        let mut by_topic: BTreeMap<String, BTreeMap<i32, V>> = BTreeMap::new();
+        let mut map = PartitionMap::new();
         for ((topic, partition), value) in entries {
-            by_topic.entry(topic).or_default().insert(partition, value);
+            map.insert(&topic, partition, value);
         }
-        PartitionMap { by_topic }
+        map
     }
 }
 
@@ -136,6 +219,9 @@ mod tests {
             .collect();
         assert_eq!(map.iter().collect::<Vec<_>>(), flat_order);
         assert_eq!(map.insert("a", 2, 9), Some(2));
+        assert_eq!(map.get("a", -1), None);
+        assert_eq!(map.get("a", 11), None);
+        assert_eq!(map.remove("a", 7), None, "an empty slot below a value");
         assert_eq!(map.get("a", 2), Some(&9));
         assert_eq!(map.remove("b", 0), Some(0));
         assert_eq!(map.remove("b", 0), None);
