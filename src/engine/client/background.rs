@@ -29,45 +29,87 @@ impl KeyPattern {
             return Ok(KeyPattern::None);
         }
         let pattern = KeyPattern::Pattern(text.to_string());
-        pattern.render(0)?;
+        pattern.compile()?;
         Ok(pattern)
     }
 
     /// The key of record number `n` (`None` for keyless records).
     pub fn render(&self, n: u64) -> Result<Option<String>, String> {
+        Ok(self.compile()?.map(|keys| keys.render(n)))
+    }
+
+    /// The pattern split into its pieces once (`None` for keyless records): a background
+    /// producer renders a key for every record it sends.
+    fn compile(&self) -> Result<Option<CompiledKeys>, String> {
         let KeyPattern::Pattern(text) = self else {
             return Ok(None);
         };
-        let mut out = String::with_capacity(text.len() + 8);
+        let mut pieces = Vec::new();
         let mut rest = text.as_str();
         while let Some(start) = rest.find('{') {
-            out.push_str(&rest[..start]);
+            if start > 0 {
+                pieces.push(KeyPiece::Text(rest[..start].to_string()));
+            }
             let end = rest[start..]
                 .find('}')
                 .ok_or_else(|| format!("--keys '{text}': '{{' without '}}'"))?;
             let inner = &rest[start + 1..start + end];
-            let value = match inner.strip_prefix("n%") {
+            pieces.push(match inner.strip_prefix("n%") {
                 Some(k) => match k.parse::<u64>() {
-                    Ok(k) if k > 0 => n % k,
+                    Ok(k) if k > 0 => KeyPiece::Modulo(k),
                     _ => {
                         return Err(format!(
                             "--keys '{text}': '{{{inner}}}' needs a number above 0 after %"
                         ))
                     }
                 },
-                None if inner == "n" => n,
+                None if inner == "n" => KeyPiece::Number,
                 None => {
                     return Err(format!(
                         "--keys '{text}': unknown placeholder '{{{inner}}}' (use {{n}} or {{n%K}})"
                     ))
                 }
-            };
-            // Written in place: a key is rendered for every record produced.
-            push_decimal(&mut out, value);
+            });
             rest = &rest[start + end + 1..];
         }
-        out.push_str(rest);
-        Ok(Some(out))
+        if !rest.is_empty() {
+            pieces.push(KeyPiece::Text(rest.to_string()));
+        }
+        Ok(Some(CompiledKeys {
+            pieces,
+            len: text.len(),
+        }))
+    }
+}
+
+/// A [`KeyPattern::Pattern`], parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CompiledKeys {
+    pieces: Vec<KeyPiece>,
+    /// The pattern's length: room enough for most keys.
+    len: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum KeyPiece {
+    Text(String),
+    /// `{n}`
+    Number,
+    /// `{n%K}`
+    Modulo(u64),
+}
+
+impl CompiledKeys {
+    fn render(&self, n: u64) -> String {
+        let mut out = String::with_capacity(self.len + 8);
+        for piece in &self.pieces {
+            match piece {
+                KeyPiece::Text(text) => out.push_str(text),
+                KeyPiece::Number => push_decimal(&mut out, n),
+                KeyPiece::Modulo(k) => push_decimal(&mut out, n % k),
+            }
+        }
+        out
     }
 }
 
@@ -103,6 +145,8 @@ pub struct BackgroundProducer {
     /// Records owed by the rate, in thousandths (the rate does not divide every tick).
     owed_millis: u64,
     last_tick_ms: i64,
+    /// `spec.keys`, parsed.
+    keys: Option<CompiledKeys>,
 }
 
 impl BackgroundProducer {
@@ -159,9 +203,14 @@ impl Cluster {
         if self.topic(&spec.topic).is_none() && self.auto_create_disabled() {
             return Err(ApiError::bare(ErrorCode::UnknownTopicOrPartition));
         }
+        let keys = spec
+            .keys
+            .compile()
+            .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e))?;
         let producer = Producer::new(self, spec.config.clone());
         let now = self.now().as_millis();
         let background = BackgroundProducer {
+            keys,
             producer,
             stats: ProducerStats::default(),
             acknowledged: VecDeque::new(),
@@ -205,7 +254,7 @@ impl Cluster {
         background.owed_millis %= 1000;
         for _ in 0..due {
             let n = background.stats.sent;
-            let key = background.spec.keys.render(n).ok().flatten();
+            let key = background.keys.as_ref().map(|keys| keys.render(n));
             // `NAME-n`, as `lost_records` expects it.
             let name = &background.spec.name;
             let mut value = String::with_capacity(name.len() + 21);
@@ -290,6 +339,31 @@ fn count(background: &mut BackgroundProducer, index: usize, result: SendResult, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_patterns_render_their_placeholders_and_refuse_bad_ones() {
+        let keys = KeyPattern::parse("user-{n%3}/{n}").expect("pattern");
+        let rendered: Vec<_> = (0..4).map(|n| keys.render(n).expect("renders")).collect();
+        assert_eq!(
+            rendered,
+            ["user-0/0", "user-1/1", "user-2/2", "user-0/3"].map(|k| Some(k.to_string()))
+        );
+        assert_eq!(KeyPattern::parse("none"), Ok(KeyPattern::None));
+        assert_eq!(KeyPattern::None.render(7), Ok(None));
+        assert_eq!(
+            KeyPattern::parse("plain").and_then(|k| k.render(9)),
+            Ok(Some("plain".to_string()))
+        );
+        for (bad, says) in [
+            ("k{n%0}", "'{n%0}' needs a number above 0 after %"),
+            ("k{n%x}", "'{n%x}' needs a number above 0 after %"),
+            ("k{m}", "unknown placeholder '{m}'"),
+            ("k{n", "'{' without '}'"),
+        ] {
+            let error = KeyPattern::parse(bad).expect_err(bad);
+            assert!(error.contains(says), "{bad}: {error}");
+        }
+    }
 
     #[test]
     fn decimals_as_formatted() {

@@ -587,8 +587,10 @@ impl Producer {
     /// for, as the Java client completes each batch's callbacks on its own answer
     /// (`ProducerBatch.done`): a partition without a leader holds back only its own records.
     pub fn take_results(&mut self) -> Vec<(usize, SendResult)> {
-        let mut out = Vec::new();
         let base = self.results_base;
+        // At most every result not yet handed out: one allocation, not one per doubling.
+        let mut out =
+            Vec::with_capacity(self.results.len().saturating_sub(self.results_taken - base));
         for (i, slot) in self
             .results
             .iter_mut()
