@@ -177,14 +177,6 @@ mod tests {
     use super::*;
     use crate::storage::MemoryDisk;
 
-    fn write(path: &str, position: u64, bytes: &[u8]) -> Change {
-        Change::Write {
-            path: path.into(),
-            position,
-            bytes: bytes.to_vec(),
-        }
-    }
-
     #[test]
     fn a_flush_orders_structure_creates_truncates_writes_replaces() {
         let mut disk = MemoryDisk::new();
@@ -213,7 +205,7 @@ mod tests {
                     path: "p-0/a.log".into(),
                     len: 6
                 },
-                write("p-0/a.log", 4, b"xy"),
+                Change::write("p-0/a.log", 4, b"xy"),
                 Change::Replace {
                     path: "recovery-point-offset-checkpoint".into(),
                     bytes: b"0\n0\n".to_vec()
@@ -235,7 +227,7 @@ mod tests {
         assert_eq!(store.dirty_bytes(), 6);
         assert_eq!(
             store.pending_changes(Scope::All),
-            vec![write("p-0/a.log", 5, b"second")]
+            vec![Change::write("p-0/a.log", 5, b"second")]
         );
     }
 

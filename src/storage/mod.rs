@@ -89,6 +89,16 @@ impl Change {
         }
     }
 
+    /// A [`Change::Write`] (tests build many).
+    #[cfg(test)]
+    pub(crate) fn write(path: &str, position: u64, bytes: &[u8]) -> Change {
+        Change::Write {
+            path: path.into(),
+            position,
+            bytes: bytes.to_vec(),
+        }
+    }
+
     /// Bytes of file data this change carries.
     pub fn data_len(&self) -> u64 {
         match self {

@@ -129,14 +129,6 @@ mod tests {
     use crate::storage::{Disk, MemoryDisk};
     use proptest::prelude::*;
 
-    fn write(path: &str, position: u64, bytes: &[u8]) -> Change {
-        Change::Write {
-            path: path.into(),
-            position,
-            bytes: bytes.to_vec(),
-        }
-    }
-
     /// The disk `flushes` leave, applied in order or folded (with `cache` as the page cache).
     fn both_ways(
         start: &MemoryDisk,
@@ -169,17 +161,17 @@ mod tests {
     #[test]
     fn appends_come_from_the_cache_and_created_files_from_the_changes() {
         let mut disk = MemoryDisk::new();
-        disk.apply(&[write("p-0/0.log", 0, b"abc")])
+        disk.apply(&[Change::write("p-0/0.log", 0, b"abc")])
             .expect("valid changes");
         let flushes = vec![
-            (false, vec![write("p-0/0.log", 3, b"def")]),
+            (false, vec![Change::write("p-0/0.log", 3, b"def")]),
             (
                 false,
                 vec![
                     Change::Create {
                         path: ".kafka_cleanshutdown".into(),
                     },
-                    write("p-0/0.log", 6, b"g"),
+                    Change::write("p-0/0.log", 6, b"g"),
                 ],
             ),
         ];
@@ -194,8 +186,8 @@ mod tests {
     fn a_deleted_topic_renamed_then_removed_is_gone_whole() {
         let mut disk = MemoryDisk::new();
         disk.apply(&[
-            write("t-0/0.log", 0, b"records"),
-            write("t-0/0.index", 0, b"ix"),
+            Change::write("t-0/0.log", 0, b"records"),
+            Change::write("t-0/0.index", 0, b"ix"),
         ])
         .expect("valid changes");
         let flushes = vec![(
@@ -223,9 +215,10 @@ mod tests {
     #[test]
     fn a_flush_that_rewrites_everything_empties_the_disk_first() {
         let mut disk = MemoryDisk::new();
-        disk.apply(&[write("old", 0, b"x")]).expect("valid changes");
+        disk.apply(&[Change::write("old", 0, b"x")])
+            .expect("valid changes");
         let flushes = vec![
-            (false, vec![write("old", 1, b"y")]),
+            (false, vec![Change::write("old", 1, b"y")]),
             (
                 true,
                 vec![Change::Replace {
@@ -233,7 +226,7 @@ mod tests {
                     bytes: b"n".to_vec(),
                 }],
             ),
-            (false, vec![write("new", 1, b"m")]),
+            (false, vec![Change::write("new", 1, b"m")]),
         ];
         let (in_order, whole) = both_ways(&disk, &flushes, &BTreeMap::new());
         assert_eq!(in_order.files(), whole.files());
