@@ -546,3 +546,52 @@ fn a_data_dir_keeps_its_broker_count() {
         )
     );
 }
+
+/// A broker that was down when a run ended is down in the next run, and comes back only with
+/// `broker start`. Restarting it with the others would be wrong twice over: a killed broker
+/// lost its unflushed tail, and, still the partition's leader in the metadata (the controller
+/// had not yet seen its session expire), it would make the ISR truncate to what it kept — the
+/// acknowledged records gone. Left down, the controller fences it when its session expires and
+/// elects a leader from the rest of the ISR; at `broker start` it recovers and registers as after
+/// an unclean shutdown (KIP-966), as it would have without the restart.
+#[test]
+fn a_broker_down_when_a_run_ends_stays_down_and_loses_no_acknowledged_record() {
+    let dir = TempDir::new("down");
+    let run = |script: &str| {
+        let output = kplay(&["--brokers", "3", "--data-dir", dir.arg()], script);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let metadata = || std::fs::read_to_string(dir.join(METADATA_FILE)).expect("metadata");
+    let offsets = "kafka-get-offsets.sh --topic orders\n";
+    let describe = "kafka-topics.sh --describe --topic orders\n";
+    let first = run(&format!(
+        "kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3\n\
+         kafka-console-producer.sh --topic orders --property parse.key=true <<EOF\n\
+         user-0\ta\nuser-0\tb\nuser-0\tc\nuser-1\td\nEOF\n\
+         time advance 5s\n{offsets}broker kill 2\n"
+    ));
+    let acknowledged: String = first
+        .lines()
+        .filter(|l| l.starts_with("orders:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(acknowledged.lines().count(), 3, "{first}");
+    assert!(metadata().contains("BrokerState nodeId=2 state=crashed\n"));
+
+    let second = run(&format!("time advance 30s\n{describe}{offsets}"));
+    assert!(
+        second.contains("Isr: 3,1\t") && !second.contains("Leader: 2\t"),
+        "fenced when its session expired, leaders from the rest of the ISR:\n{second}"
+    );
+    assert!(second.ends_with(&acknowledged), "{second}");
+    assert!(metadata().contains("BrokerState nodeId=2 state=crashed\n"));
+
+    let third = run(&format!(
+        "broker start 2\ntime advance 30s\n{describe}{offsets}"
+    ));
+    assert!(third.contains("Broker 2 started."), "{third}");
+    assert!(third.contains("Isr: 3,1,2\t"), "{third}");
+    assert!(third.ends_with(&acknowledged), "{third}");
+    assert!(!metadata().contains("BrokerState"));
+}

@@ -472,6 +472,15 @@ impl Cluster {
         self.events.push(Event { at_ms, kind });
     }
 
+    /// Runs `act` and forgets the events it emitted: what a restart sets up as it was, not
+    /// something that happens again.
+    pub(crate) fn quietly<R>(&mut self, act: impl FnOnce(&mut Self) -> R) -> R {
+        let before = self.events.len();
+        let result = act(self);
+        self.events.truncate(before);
+        result
+    }
+
     /// The events since the last call, oldest first.
     pub fn drain_events(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.events)

@@ -173,6 +173,11 @@ impl Cluster {
                 .topics()
                 .map(|t| (t.name.clone(), t.clone()))
                 .collect_map(),
+            down_brokers: self
+                .brokers()
+                .filter(|b| !b.is_running())
+                .map(|b| (b.node_id, b.state))
+                .collect_map(),
         }
         .to_text()
     }
@@ -328,10 +333,21 @@ impl Cluster {
             // acts on its image, its coordinators load their `__consumer_offsets` partitions.
             cluster.sync_replication();
         }
+        // Brokers that were down stay down: a restart starts only what was running, and a
+        // crashed broker's recovery (with KIP-966's unclean-shutdown handling) runs at its
+        // `broker start`. Its files were loaded with the rest; they are left as they were.
+        for (&node_id, &state) in &meta.down_brokers {
+            cluster.quietly(|c| c.shut_down_broker(node_id, state));
+        }
+        let recovery = restore
+            .recovery
+            .into_iter()
+            .filter(|dir| !meta.down_brokers.contains_key(&dir.node_id))
+            .collect();
         Ok(Restored {
             cluster,
             warnings: restore.warnings,
-            recovery: restore.recovery,
+            recovery,
         })
     }
 }

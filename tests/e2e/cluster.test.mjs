@@ -226,7 +226,7 @@ test("stopping a partition's only replica leaves it offline, and the page says s
   await context.close();
 });
 
-test('faults and time are saved like any action; a reload restarts every broker', async () => {
+test('faults and time are saved like any action; a reload leaves a crashed broker down', async () => {
   const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.locator('[data-testid=storage-status][data-status=saved]').waitFor();
   await createTopic(page, 'orders', 3, 3);
@@ -240,11 +240,13 @@ test('faults and time are saved like any action; a reload restarts every broker'
 
   await page.reload();
   await page.locator('[data-testid=storage-status][data-status=saved]').waitFor({ timeout: 10_000 });
-  // A restored workspace starts every broker (as `kplay --data-dir` does); the topic and its
-  // replicas are back and the clock has not gone backwards.
-  for (const id of [1, 2, 3]) {
-    assert.equal(await page.getByTestId(`broker-${id}`).getAttribute('data-state'), 'running');
+  // A restored workspace starts the brokers that were running (as `kplay --data-dir` does); the
+  // crashed one stays down, fenced, until it is started. The topic and its replicas are back and
+  // the clock has not gone backwards.
+  for (const [id, state] of [[1, 'running'], [2, 'running'], [3, 'crashed']]) {
+    assert.equal(await page.getByTestId(`broker-${id}`).getAttribute('data-state'), state);
   }
+  assert.equal(await page.getByTestId('broker-3').getAttribute('data-fenced'), 'true');
   assert.equal(await page.locator('[data-testid=replica][data-tp^="orders-"]').count(), 9);
   const restoredAt = await clockMs(page);
   console.log(`# clock saved at ${savedAt}, restored at ${restoredAt}`);

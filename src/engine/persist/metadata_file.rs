@@ -7,13 +7,16 @@
 //! ClusterState clusterId=… brokers=3 seed=0 startTimeMs=1735689600000 nowMs=… rngState=h,h,h,h placerRandom=h
 //! ProducerIdsRecord nextProducerId=0
 //! BrokerConfig layer=static name=log.segment.bytes value=1048576
+//! BrokerState nodeId=2 state=crashed
 //! ```
 //!
 //! Since version 3 the file keeps only the playground's own state: the seed and its generator's
 //! position, the simulated clock, the replica placer's generator, the next producer id (Kafka's
 //! metadata log holds only the end of the last producer-id block; keeping the exact id makes a
 //! script split over two runs hand out the ids it hands out in one), and the static broker
-//! options (`server.properties`, `--override`). Topics, partitions, dynamic configs, broker
+//! options (`server.properties`, `--override`), and which brokers are down (`broker stop` or
+//! `broker kill`: a restart leaves them down until `broker start`, as a restarted machine does
+//! not start a process someone stopped, and a crashed one recovers only when it starts). Topics, partitions, dynamic configs, broker
 //! registrations and fencing are replayed from the metadata log on restart (`persist::tables`).
 //!
 //! Versions 1 and 2 held the controller's tables too — `TopicRecord`, `PartitionRecord`,
@@ -36,6 +39,7 @@ use super::PersistError;
 use crate::engine::cluster::{PartitionInfo, TopicInfo};
 use crate::engine::config::BrokerConfigStore;
 use crate::engine::ids::Uuid;
+use crate::engine::replication::BrokerState;
 use crate::engine::sorting;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -69,6 +73,8 @@ pub struct Metadata {
     pub broker_dynamic_configs: BTreeMap<i32, BTreeMap<String, String>>,
     /// Versions 1 and 2 only.
     pub topics: BTreeMap<String, TopicInfo>,
+    /// Brokers not running, and how they went down (absent: running).
+    pub down_brokers: BTreeMap<i32, BrokerState>,
 }
 
 fn layer_mut<'a>(
@@ -110,6 +116,9 @@ impl Metadata {
         for (key, value) in &self.broker_configs.static_configs {
             let (key, value) = (escape(key), escape(value));
             let _ = writeln!(text, "BrokerConfig layer=static name={key} value={value}");
+        }
+        for (node_id, state) in &self.down_brokers {
+            let _ = writeln!(text, "BrokerState nodeId={node_id} state={}", state.name());
         }
         text
     }
@@ -288,6 +297,7 @@ struct Reader {
     broker_dynamic_configs: BTreeMap<i32, BTreeMap<String, String>>,
     topics: BTreeMap<String, TopicInfo>,
     names: BTreeMap<Uuid, String>,
+    down_brokers: BTreeMap<i32, BrokerState>,
 }
 
 impl Reader {
@@ -311,12 +321,31 @@ impl Reader {
                     .ok_or_else(|| format!("BrokerConfig: unknown layer '{name}'"))?;
                 layer.insert(fields.text("name")?, fields.text("value")?);
             }
+            "BrokerState" => self.broker_state(&mut fields)?,
             "TopicRecord" => self.topic(&mut fields)?,
             "PartitionRecord" => self.partition(&mut fields)?,
             "ConfigRecord" => self.config(&mut fields)?,
             _ => return Err(format!("unknown record '{record}'")),
         }
         fields.done()
+    }
+
+    /// A broker that is down: `stopped` or `crashed` (a running one has no record).
+    fn broker_state(&mut self, fields: &mut Fields<'_>) -> Result<(), String> {
+        let node_id: i32 = fields.number("nodeId")?;
+        let state = match fields.text("state")?.as_str() {
+            "stopped" => BrokerState::Stopped,
+            "crashed" => BrokerState::Crashed,
+            other => {
+                return Err(format!(
+                    "BrokerState state: '{other}' is not stopped or crashed"
+                ))
+            }
+        };
+        if self.down_brokers.insert(node_id, state).is_some() {
+            return Err(format!("a second BrokerState of broker {node_id}"));
+        }
+        Ok(())
     }
 
     fn cluster_state(&mut self, fields: &mut Fields<'_>) -> Result<(), String> {
@@ -471,6 +500,15 @@ impl Reader {
             self.cluster
                 .ok_or_else(|| incomplete("there is no ClusterState record".to_string()))?;
         if let Some(node) = self
+            .down_brokers
+            .keys()
+            .find(|n| !(1..=brokers).contains(*n))
+        {
+            return Err(incomplete(format!(
+                "broker {node} is said to be down, but the cluster has brokers 1 to {brokers}"
+            )));
+        }
+        if let Some(node) = self
             .broker_dynamic_configs
             .keys()
             .find(|n| !(1..=brokers).contains(*n))
@@ -507,6 +545,7 @@ impl Reader {
             broker_configs: self.broker_configs,
             broker_dynamic_configs: self.broker_dynamic_configs,
             topics: self.topics,
+            down_brokers: self.down_brokers,
         })
     }
 }
@@ -528,7 +567,7 @@ mod tests {
         Metadata {
             version: METADATA_VERSION,
             cluster_id: Uuid::new(0x4000_0000_0000_0003, 0x8000_0000_0000_0004),
-            brokers: 1,
+            brokers: 3,
             seed: u64::MAX,
             start_time_ms: 1_735_689_600_000,
             now_ms: 1_735_693_200_000,
@@ -538,6 +577,7 @@ mod tests {
             broker_configs,
             broker_dynamic_configs: BTreeMap::new(),
             topics: BTreeMap::new(),
+            down_brokers: BTreeMap::from([(1, BrokerState::Stopped), (3, BrokerState::Crashed)]),
         }
     }
 
@@ -547,8 +587,32 @@ mod tests {
         let text = metadata.to_text();
         assert!(text
             .contains("BrokerConfig layer=static name=odd\\skey value=a\\\\b\\sc\\td\\ne\\r=\n"));
+        assert!(text
+            .contains("BrokerState nodeId=1 state=stopped\nBrokerState nodeId=3 state=crashed\n"));
         assert_eq!(Metadata::parse(&text), Ok(metadata));
         assert_eq!(Metadata::parse(&text.replace('\n', "\r\n")), Ok(sample()));
+    }
+
+    #[test]
+    fn a_down_broker_is_stopped_or_crashed_once_and_one_of_the_cluster() {
+        let text = sample().to_text();
+        for (line, says) in [
+            (
+                "BrokerState nodeId=2 state=running",
+                "'running' is not stopped or crashed",
+            ),
+            (
+                "BrokerState nodeId=1 state=crashed",
+                "a second BrokerState of broker 1",
+            ),
+            (
+                "BrokerState nodeId=4 state=stopped",
+                "broker 4 is said to be down",
+            ),
+        ] {
+            let error = Metadata::parse(&format!("{text}{line}\n")).expect_err(line);
+            assert!(error.to_string().contains(says), "{line}: {error}");
+        }
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub fn broker_prefix(node_id: i32) -> String {
 /// ([`Cluster::write_checkpoints`]), every broker's dirty files (marked clean: the caller
 /// writes them), and the metadata file last, so it never describes files the workspace lacks.
 pub fn take_workspace_changes(cluster: &mut Cluster) -> Vec<Change> {
+    // Every log dir formatted (`meta.properties`), a broker down included: `kafka-storage.sh
+    // format` runs before a broker first starts, so no saved log dir lacks it.
+    cluster.format_log_dirs();
     cluster.write_checkpoints();
     let mut changes = Vec::new();
     let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();
@@ -71,6 +74,7 @@ pub fn workspace_file(cluster: &Cluster, path: &str) -> Option<Vec<u8>> {
 /// Every file of the cluster as a whole-file write (for rewriting a workspace from scratch, e.g.
 /// after a failed flush left it unknown what the workspace holds). Marks everything clean.
 pub fn workspace_snapshot(cluster: &mut Cluster) -> Vec<Change> {
+    cluster.format_log_dirs();
     cluster.write_checkpoints();
     let mut changes = Vec::new();
     let ids: Vec<i32> = cluster.brokers().map(|b| b.node_id).collect();

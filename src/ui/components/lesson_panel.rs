@@ -195,7 +195,7 @@ fn words(lang: Lang) -> &'static Words {
     };
     const KO: Words = Words {
         fresh_cluster:
-            "레슨은 새 클러스터에서 시작합니다. 맨 위의 \"Reset cluster\"로 새로 만들 수 있습니다.",
+            "레슨은 새 클러스터에서 시작합니다. 맨 위의 \"클러스터 초기화\"로 새로 만들 수 있습니다.",
         run: "▶ 실행",
         fails: "일부러 실패해서 카프카의 오류를 보여 줍니다.",
         unchanged:

@@ -13,50 +13,48 @@ pub fn TopicForm() -> Html {
     let lang = use_lang();
     let store = use_context::<StoreHandle>();
     let name = use_state(String::new);
-    let partitions = use_state(|| 1_i32);
+    // As typed: the field keeps what the person wrote while it is not (yet) a number.
+    let partitions_text = use_state(|| "1".to_string());
+    let partitions = parse_partitions(&partitions_text);
+    // Edited since the last submit: the last answer was about other values, so it is hidden.
+    let edited = use_state(|| false);
     // Empty: the broker's `default.replication.factor` (1), as `kafka-topics.sh` without
     // `--replication-factor`.
     let replication_factor = use_state(String::new);
 
-    let on_name = {
-        let name = name.clone();
+    let on_input = |field: &UseStateHandle<String>| {
+        let (field, edited) = (field.clone(), edited.clone());
         Callback::from(move |e: InputEvent| {
-            name.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            field.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            edited.set(true);
         })
     };
-    let on_partitions = {
-        let partitions = partitions.clone();
-        Callback::from(move |e: InputEvent| {
-            let text = e.target_unchecked_into::<HtmlInputElement>().value();
-            partitions.set(text.parse().unwrap_or(0));
-        })
-    };
-    let on_replication_factor = {
-        let replication_factor = replication_factor.clone();
-        Callback::from(move |e: InputEvent| {
-            replication_factor.set(e.target_unchecked_into::<HtmlInputElement>().value());
-        })
-    };
+    let (on_name, on_partitions) = (on_input(&name), on_input(&partitions_text));
+    let on_replication_factor = on_input(&replication_factor);
     let on_submit = {
-        let (store, name, partitions) = (store.clone(), name.clone(), partitions.clone());
+        let (store, name, edited) = (store.clone(), name.clone(), edited.clone());
         let replication_factor = replication_factor.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            edited.set(false);
             if let Some(store) = &store {
                 store.dispatch(Action::CreateTopic {
                     name: (*name).clone(),
-                    partitions: *partitions,
+                    partitions,
                     replication_factor: parse_replication_factor(&replication_factor),
                 });
             }
         })
     };
 
-    let outcome = store.as_ref().and_then(|s| s.last_outcome.clone());
+    let outcome = store
+        .as_ref()
+        .filter(|_| !*edited)
+        .and_then(|s| s.last_outcome.clone());
     // The `kafka-topics.sh --create` line the form runs, shown as it is filled in.
     let line = create_topic_line(
         &name,
-        *partitions,
+        partitions,
         parse_replication_factor(&replication_factor),
     );
     html! {
@@ -67,7 +65,7 @@ pub fn TopicForm() -> Html {
             </label>
             <label>{tr(lang, "Partitions")}
                 <input data-testid="topic-partitions" type="number" min="1"
-                    value={partitions.to_string()} oninput={on_partitions} />
+                    value={(*partitions_text).clone()} oninput={on_partitions} />
             </label>
             <label>{tr(lang, "Replication factor")}
                 <input data-testid="topic-replication-factor" type="number" min="1"
@@ -79,6 +77,11 @@ pub fn TopicForm() -> Html {
             { outcome_view(outcome) }
         </form>
     }
+}
+
+/// What is not a partition count becomes 0, which the controller refuses with Kafka's message.
+fn parse_partitions(text: &str) -> i32 {
+    text.trim().parse().unwrap_or(0)
 }
 
 /// Empty is the broker default; anything that is not a replication factor becomes 0, which the
