@@ -73,6 +73,7 @@ impl Session {
             &events,
             self.recorder.steps().len(),
             self.recorder.steps_end_ms(),
+            self.recorder.last_step_waited_from(),
         );
         self.recorder.observe(&events);
     }
@@ -528,4 +529,51 @@ fn checkpoints_over_the_limit_are_thinned_where_they_lie_closest() {
         steps: 20,
         at_ms: 5 * 60_000 + 40_000
     }));
+}
+
+/// An event inside a typed `time advance` (or the page's "Jump by", which runs one) is marked at
+/// its own time, after the steps before it — not at the end of the advance — and rewinding to
+/// the mark reaches the cluster as it was then: the step only let time pass, so the steps before
+/// it and a shorter wait rebuild it.
+#[test]
+fn an_event_inside_a_time_advance_is_marked_and_rewound_to_at_its_own_time() {
+    let mut session = Session::new();
+    session.pass(5_000);
+    session.act("kafka-topics.sh --create --topic orders --partitions 3 --replication-factor 3");
+    session.act(PRODUCE);
+    session.act("broker kill 2");
+    let before_advance = session.moment();
+    session.act("time advance 60s");
+    let branch = session.history.branch(1).expect("the branch");
+    let fenced = branch
+        .marks
+        .iter()
+        .find(|m| m.kind == MarkKind::Broker && m.text.contains("b2 fenced"))
+        .unwrap_or_else(|| panic!("a fencing mark in {:#?}", branch.marks));
+    let moment = fenced.moment;
+    assert_eq!(
+        moment.steps, before_advance.steps,
+        "after the steps before the advance"
+    );
+    assert!(
+        moment.at_ms > before_advance.at_ms && moment.at_ms < before_advance.at_ms + 60_000,
+        "at its own time, inside the advance: {moment:?} from {before_advance:?}"
+    );
+    let text = fenced.text.clone();
+    session.rewind(1, moment, false);
+    assert_eq!(session.moment(), moment);
+    let describe = run_script(
+        &mut session.cluster,
+        "kafka-topics.sh --describe --topic orders\n",
+    );
+    let described: String = describe.lines.into_iter().map(|(_, l)| l + "\n").collect();
+    let isrs: Vec<&str> = described
+        .lines()
+        .filter_map(|l| l.split("Isr: ").nth(1)?.split('\t').next())
+        .collect();
+    assert_eq!(
+        isrs,
+        ["1,3", "3,1", "3,1"],
+        "{text}: broker 2 out of every ISR\n{described}"
+    );
 }

@@ -245,24 +245,36 @@ impl History {
 
     /// Events the cluster emitted, drained when the session had recorded `steps` steps, the
     /// last of which ended at `steps_end_ms`: an event a command caused belongs just after it.
-    pub fn observe(&mut self, events: &[Event], steps: usize, steps_end_ms: i64) {
+    /// When that step only let time pass from `waited_from` (`time advance …`), an event inside
+    /// it belongs at its own time, after the steps before it: replaying those and waiting until
+    /// then reaches it.
+    pub fn observe(
+        &mut self,
+        events: &[Event],
+        steps: usize,
+        steps_end_ms: i64,
+        waited_from: Option<i64>,
+    ) {
         for event in events {
             let Some(kind) = MarkKind::of(&event.kind) else {
                 continue;
+            };
+            let moment = match waited_from {
+                Some(start) if steps > 0 && event.at_ms < steps_end_ms => Moment {
+                    steps: steps - 1,
+                    at_ms: event.at_ms.max(start),
+                },
+                _ => Moment {
+                    steps,
+                    at_ms: event.at_ms.max(steps_end_ms),
+                },
             };
             let line = event.to_string();
             let text = line
                 .split_once(' ')
                 .map_or(line.as_str(), |(_, rest)| rest)
                 .to_string();
-            self.push(Mark {
-                moment: Moment {
-                    steps,
-                    at_ms: event.at_ms.max(steps_end_ms),
-                },
-                kind,
-                text,
-            });
+            self.push(Mark { moment, kind, text });
         }
     }
 

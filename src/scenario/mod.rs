@@ -46,6 +46,17 @@ pub struct Step {
     pub script: String,
 }
 
+/// Whether `script` only lets simulated time pass (`time advance …` lines): a moment inside
+/// it is reached by the steps before it and a shorter wait.
+pub fn only_waits(script: &str) -> bool {
+    crate::cli::shell::parse_script(script).is_ok_and(|commands| {
+        !commands.is_empty()
+            && commands
+                .iter()
+                .all(|c| matches!(c.words.as_slice(), [time, advance, _] if time == "time" && advance == "advance"))
+    })
+}
+
 /// What a session did to a cluster, from the cluster's start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scenario {

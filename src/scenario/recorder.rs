@@ -23,6 +23,8 @@ pub struct Recorder {
     scenario: Scenario,
     /// The clock when the last step ended (the cluster's start time before any).
     steps_end_ms: i64,
+    /// The clock when the last step started.
+    last_step_started_ms: i64,
     hasher: TraceHasher,
     commands: usize,
     /// Commands other than `time advance` ([`Scenario::action_count`]).
@@ -44,6 +46,7 @@ impl Recorder {
         Recorder {
             scenario: Scenario::new(options.clone()),
             steps_end_ms: options.start_time.as_millis(),
+            last_step_started_ms: options.start_time.as_millis(),
             hasher: TraceHasher::new(),
             commands: 0,
             actions: 0,
@@ -59,6 +62,7 @@ impl Recorder {
         let mut recorder = Recorder::new(&scenario.options);
         recorder.scenario.steps = scenario.steps.clone();
         recorder.steps_end_ms = steps_end_ms;
+        recorder.last_step_started_ms = steps_end_ms;
         recorder.hasher = TraceHasher::resume(trace_hash);
         (recorder.commands, recorder.actions) = scenario.counts();
         recorder.bytes = scenario.steps.iter().map(|s| s.script.len()).sum();
@@ -89,7 +93,15 @@ impl Recorder {
             wait_ms: (started_ms - self.steps_end_ms).max(0),
             script,
         });
+        self.last_step_started_ms = started_ms;
         self.steps_end_ms = ended_ms;
+    }
+
+    /// When the last step started, if it only let time pass (`time advance …`): events it
+    /// drained happened inside it ([`History::observe`](super::history::History::observe)).
+    pub fn last_step_waited_from(&self) -> Option<i64> {
+        let last = self.scenario.steps.last()?;
+        super::only_waits(&last.script).then_some(self.last_step_started_ms)
     }
 
     /// The steps recorded so far.

@@ -141,15 +141,17 @@ impl ReplayJob {
             // From a checkpoint taken while time passed, part of the wait has passed already.
             let starts_ms = self.prev_end_ms + step.wait_ms;
             let waited = wait(cluster, starts_ms - cluster.now().as_millis());
-            self.observe(&waited, self.next, self.prev_end_ms);
+            self.observe(&waited, self.next, self.prev_end_ms, None);
+            let started_ms = cluster.now().as_millis();
             if let Some(timeline) = &mut self.timeline {
-                timeline.command(self.next, cluster.now().as_millis(), &step.script);
+                timeline.command(self.next, started_ms, &step.script);
             }
             let (failed, events) = run_script(cluster, &step.script);
             self.failed += failed;
             self.prev_end_ms = cluster.now().as_millis();
             self.next += 1;
-            self.observe(&events, self.next, self.prev_end_ms);
+            let waited_from = super::only_waits(&step.script).then_some(started_ms);
+            self.observe(&events, self.next, self.prev_end_ms, waited_from);
         }
         if self.steps_end_ms.is_none() {
             self.steps_end_ms = Some(self.prev_end_ms);
@@ -158,19 +160,25 @@ impl ReplayJob {
                 None => self.scenario.tail_ms,
             };
             let waited = wait(cluster, tail_ms);
-            self.observe(&waited, self.next, self.prev_end_ms);
+            self.observe(&waited, self.next, self.prev_end_ms, None);
         }
         true
     }
 
     /// Events replayed after `steps` steps that ended at `steps_end_ms`: into the trace hash,
     /// and the timeline when one is kept.
-    fn observe(&mut self, events: &[Event], steps: usize, steps_end_ms: i64) {
+    fn observe(
+        &mut self,
+        events: &[Event],
+        steps: usize,
+        steps_end_ms: i64,
+        waited_from: Option<i64>,
+    ) {
         for event in events {
             self.hasher.add(event);
         }
         if let Some(timeline) = &mut self.timeline {
-            timeline.observe(events, steps, steps_end_ms);
+            timeline.observe(events, steps, steps_end_ms, waited_from);
         }
     }
 

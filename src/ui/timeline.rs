@@ -115,10 +115,11 @@ impl Store {
     /// Marks for the events just drained.
     pub(super) fn mark_events(&self, events: &[Event]) {
         let (steps, end) = (self.scenario.steps().len(), self.scenario.steps_end_ms());
+        let waited_from = self.scenario.last_step_waited_from();
         self.timeline
             .history
             .borrow_mut()
-            .observe(events, steps, end);
+            .observe(events, steps, end, waited_from);
     }
 
     /// Why the session cannot be rewound, if it cannot: its steps do not rebuild it.
