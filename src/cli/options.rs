@@ -1,8 +1,9 @@
 //! Command-line options the way Kafka's tools read them (jopt-simple).
 //!
-//! Long options only, written `--name value` or `--name=value`; an unambiguous prefix of a name
-//! is accepted, as jopt-simple does; an option may repeat (`--config a=1 --config b=2`). Errors
-//! carry jopt-simple's messages, which the tools print before their usage text.
+//! Long options only, written `--name value` or `--name=value`, names in full: Kafka's tools
+//! build their parser as `new OptionParser(false)` (`CommandDefaultOptions`, abbreviations off),
+//! so `--creat` is not a recognized option; an option may repeat (`--config a=1 --config b=2`).
+//! Errors carry jopt-simple's messages, which the tools print before their usage text.
 
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -39,8 +40,6 @@ pub enum OptionError {
     MissingArgument(String),
     #[error("Option {name} does not take an argument")]
     UnexpectedArgument { name: String },
-    #[error("Option(s) [{0}] are unavailable because they are ambiguous")]
-    Ambiguous(String),
     #[error("Found non-option arguments: {0}")]
     NonOption(String),
     #[error("Cannot parse argument '{value}' of option {name}")]
@@ -144,18 +143,11 @@ pub fn parse(args: &[String], specs: &[OptionSpec]) -> Result<ParsedOptions, Opt
 }
 
 fn find(name: &str, specs: &[OptionSpec]) -> Result<OptionSpec, OptionError> {
-    if let Some(spec) = specs.iter().find(|s| s.name == name) {
-        return Ok(*spec);
-    }
-    let matches: Vec<&OptionSpec> = specs
+    specs
         .iter()
-        .filter(|s| !name.is_empty() && s.name.starts_with(name))
-        .collect();
-    match matches.as_slice() {
-        [only] => Ok(**only),
-        [] => Err(OptionError::Unrecognized(name.to_string())),
-        _ => Err(OptionError::Ambiguous(name.to_string())),
-    }
+        .find(|s| s.name == name)
+        .copied()
+        .ok_or_else(|| OptionError::Unrecognized(name.to_string()))
 }
 
 #[cfg(test)]
@@ -175,9 +167,9 @@ mod tests {
     }
 
     #[test]
-    fn reads_values_flags_and_prefixes() {
+    fn reads_values_flags_and_repeats() {
         let parsed = parse(
-            &args("--create --topic=t --part 3 --config a=1 --config b=2"),
+            &args("--create --topic=t --partitions 3 --config a=1 --config b=2"),
             SPECS,
         )
         .expect("parses");
@@ -195,6 +187,9 @@ mod tests {
             "zookeeper is not a recognized option"
         );
         assert_eq!(error("--topic"), "Option topic requires an argument");
+        // No abbreviations (`new OptionParser(false)` in `CommandDefaultOptions`).
+        assert_eq!(error("--creat"), "creat is not a recognized option");
+        assert_eq!(error("--part 3"), "part is not a recognized option");
         assert_eq!(error("stray"), "Found non-option arguments: stray");
         let parsed = parse(&args("--partitions x"), SPECS).expect("parses");
         assert_eq!(

@@ -26,18 +26,22 @@ pub fn ClusterPanel() -> Html {
                 <p class="muted">{tr(lang, "Cluster id ")}<code>{cluster.cluster_id().to_string()}</code></p>
             </div>
             <TimeControls />
-            { health_view(lang, &partition_health(cluster)) }
+            { health_view(lang, &partition_health(cluster), cluster.active_controller().is_none()) }
             <ul class="brokers">{ for cards }</ul>
             { outcome_view(store.cluster_outcome.as_ref()) }
         </section>
     }
 }
 
-/// "N offline, M under-replicated", named after Kafka's metrics, with the partitions listed.
-fn health_view(lang: Lang, health: &PartitionHealth) -> Html {
+/// A topic with more partitions than this in one list is named with a count instead.
+const LISTED_PER_TOPIC: usize = 6;
+
+/// "N offline, M under-replicated", named after Kafka's metrics, with the partitions listed;
+/// and, without an active controller, that the metadata cannot change.
+fn health_view(lang: Lang, health: &PartitionHealth, no_controller: bool) -> Html {
     let (offline, under) = (health.offline.len(), health.under_replicated.len());
-    let trouble = offline + under > 0;
-    let list = |names: &[String]| names.join(", ");
+    let trouble = offline + under > 0 || no_controller;
+    let list = |names: &[String]| compact(lang, names);
     html! {
         <div class={classes!("health", trouble.then_some("trouble"))} data-testid="partition-health"
             data-offline={offline.to_string()} data-under-replicated={under.to_string()}
@@ -53,6 +57,9 @@ fn health_view(lang: Lang, health: &PartitionHealth) -> Html {
                     {trf(lang, "{} under-replicated", &[&under])}
                 </span>
             </strong>
+            if no_controller {
+                <div class="bad" data-testid="no-controller">{tr(lang, "No active controller: the KRaft quorum has no leader (most of its voters are down or cut off), so the metadata stands still: no leader is elected, no ISR changes, no topic is created until a majority of the voters is back.")}</div>
+            }
             if offline > 0 {
                 <div data-testid="offline-partitions">{tr(lang, "Offline (Leader: none): ")}{list(&health.offline)}</div>
             }
@@ -67,6 +74,32 @@ fn health_view(lang: Lang, health: &PartitionHealth) -> Html {
             }
         </div>
     }
+}
+
+/// The partitions named in order, a topic's run of more than [`LISTED_PER_TOPIC`] folded into a
+/// count (`__consumer_offsets` has 50), so the box stays a few lines at any width.
+fn compact(lang: Lang, names: &[String]) -> String {
+    let mut by_topic: Vec<(&str, Vec<&str>)> = Vec::new();
+    for name in names {
+        let topic = name
+            .rsplit_once('-')
+            .map_or(name.as_str(), |(topic, _)| topic);
+        match by_topic.last_mut() {
+            Some((last, listed)) if *last == topic => listed.push(name),
+            _ => by_topic.push((topic, vec![name])),
+        }
+    }
+    by_topic
+        .into_iter()
+        .map(|(topic, listed)| {
+            if listed.len() > LISTED_PER_TOPIC {
+                trf(lang, "{} ({} partitions)", &[&topic, &listed.len()])
+            } else {
+                listed.join(", ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn outcome_view(outcome: Option<&Outcome>) -> Html {
