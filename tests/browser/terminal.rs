@@ -308,6 +308,8 @@ fn a_console_producer_without_input_reads_typed_records() {
         "kafka-console-producer.sh --topic",
         "kafka-console-producer.sh --topic t --bogus",
         "kafka-console-producer.sh --topic t --help",
+        // No abbreviations: Kafka's tools build `new OptionParser(false)`.
+        "bin/kafka-console-producer.sh --top t",
     ] {
         assert_eq!(
             session.enter(refused),
@@ -315,8 +317,8 @@ fn a_console_producer_without_input_reads_typed_records() {
             "{refused}"
         );
     }
-    // `--top` is jopt-simple's unambiguous prefix of `--topic`.
-    assert_eq!(session.enter("bin/kafka-console-producer.sh --top t"), None);
+    // The tool's path as in Kafka's distribution: it waits for records.
+    assert_eq!(session.enter("bin/kafka-console-producer.sh --topic t"), None);
 }
 
 fn run(store: Rc<Store>, line: &str) -> Rc<Store> {
