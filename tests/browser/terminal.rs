@@ -318,7 +318,10 @@ fn a_console_producer_without_input_reads_typed_records() {
         );
     }
     // The tool's path as in Kafka's distribution: it waits for records.
-    assert_eq!(session.enter("bin/kafka-console-producer.sh --topic t"), None);
+    assert_eq!(
+        session.enter("bin/kafka-console-producer.sh --topic t"),
+        None
+    );
 }
 
 fn run(store: Rc<Store>, line: &str) -> Rc<Store> {
