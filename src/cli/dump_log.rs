@@ -304,18 +304,10 @@ fn read_command_line(args: &[String]) -> Outcome<Command> {
     })
 }
 
-/// An option name as jopt-simple recognizes it: exact, or an unambiguous prefix.
+/// An option by its full name: `DumpLogSegmentsOptions` is a `CommandDefaultOptions`, whose
+/// parser takes no abbreviations (as `cli::options` reads every tool's).
 fn resolve(name: &str) -> Option<&'static OptionSpec> {
-    if let Some(spec) = SPECS.iter().find(|s| s.name == name) {
-        return Some(spec);
-    }
-    let mut matches = SPECS
-        .iter()
-        .filter(|s| !name.is_empty() && s.name.starts_with(name));
-    match (matches.next(), matches.next()) {
-        (Some(spec), None) => Some(spec),
-        _ => None,
-    }
+    SPECS.iter().find(|s| s.name == name)
 }
 
 fn jopt_failure(error: OptionError) -> Failure {

@@ -38,6 +38,15 @@ impl KeyPattern {
         Ok(self.compile()?.map(|keys| keys.render(n)))
     }
 
+    /// The keys of records `range` (none for keyless records or a pattern that does not parse),
+    /// the pattern parsed once.
+    pub fn render_range(&self, range: std::ops::Range<u64>) -> Vec<String> {
+        match self.compile() {
+            Ok(Some(keys)) => range.map(|n| keys.render(n)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The pattern split into its pieces once (`None` for keyless records): a background
     /// producer renders a key for every record it sends.
     fn compile(&self) -> Result<Option<CompiledKeys>, String> {

@@ -39,8 +39,8 @@ pub fn acknowledged_per_partition(producer: &BackgroundProducer, partitions: i32
 /// (`BuiltInPartitioner.partitionForKey`: `toPositive(murmur2(key)) % numPartitions`).
 /// Empty for keyless producers (the sticky partitioner decides, batch by batch).
 pub fn key_partitions(keys: &KeyPattern, partitions: i32, count: u64) -> Vec<(String, i32)> {
-    (0..count)
-        .filter_map(|n| keys.render(n).ok().flatten())
+    keys.render_range(0..count)
+        .into_iter()
         .filter_map(|key| {
             partition_for_key(key.as_bytes(), partitions)
                 .ok()
